@@ -1,0 +1,346 @@
+"""One pydantic model per node label: the typed properties every node of that label has.
+
+These models validate seed files, imports and API writes, and `graph_schema.ddl` /
+`graph_schema.docs` read their class-level declarations (id prefix, indexed fields) to
+produce the Neo4j DDL and docs/schema.md. Relationships live in
+`graph_schema.relationships`, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pypinyin import lazy_pinyin
+
+from graph_schema.vocabulary import (
+    BenefitKind,
+    CertificationLevel,
+    CompanyStage,
+    FacilityType,
+    Label,
+    OrganizationKind,
+    ProfileField,
+    ReferralStage,
+    Role,
+    RuleOp,
+    SkillCategory,
+)
+
+SLUG_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9-]*$")
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+NonNegative = Annotated[float, Field(ge=0)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+def pinyin_of(text: str) -> str:
+    """Searchable pinyin: syllables joined and spaced, so "suzhou" and "su zhou" both hit.
+
+    >>> pinyin_of("苏州")
+    'suzhou su zhou'
+    """
+    chunks = (chunk.strip().lower() for chunk in lazy_pinyin(text))
+    syllables = [chunk for chunk in chunks if chunk.isascii() and chunk.isalnum()]
+    return f"{''.join(syllables)} {' '.join(syllables)}".strip()
+
+
+class NodeBase(BaseModel):
+    """What every node has: a stable slug id, bilingual names and provenance."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
+
+    LABEL: ClassVar[Label]
+    ID_PREFIX: ClassVar[str]
+    INDEXED: ClassVar[tuple[str, ...]] = ()
+    """Properties with a range index in Neo4j (besides the unique id)."""
+
+    id: str = Field(description="Stable slug, e.g. `park:suzhou-sip-biobay`.")
+    name_zh: str = Field(min_length=1, description="Chinese name.")
+    name_en: str = Field(min_length=1, description="English name.")
+    name_pinyin: str = Field(default="", description="Pinyin of name_zh; derived when empty.")
+    source: str = Field(min_length=1, description="Where the record comes from.")
+    as_of: date = Field(description="Date the source describes.")
+    estimated: list[str] = Field(
+        default_factory=list, description="Names of properties whose values are estimates."
+    )
+
+    @model_validator(mode="after")
+    def _check_id_and_fill_pinyin(self) -> NodeBase:
+        if not SLUG_PATTERN.match(self.id) or not self.id.startswith(f"{self.ID_PREFIX}:"):
+            msg = f"id must look like '{self.ID_PREFIX}:lowercase-slug', got {self.id!r}"
+            raise ValueError(msg)
+        if not self.name_pinyin:
+            self.name_pinyin = pinyin_of(self.name_zh)
+        unknown = set(self.estimated) - set(type(self).model_fields)
+        if unknown:
+            msg = f"estimated names unknown properties: {sorted(unknown)}"
+            raise ValueError(msg)
+        return self
+
+    def labels(self) -> frozenset[str]:
+        """The node's labels in the graph: its primary label plus any role labels."""
+        return frozenset({self.LABEL.value})
+
+    def to_properties(self) -> dict[str, Any]:
+        """Flat properties as both stores keep them (Neo4j allows no nested maps).
+
+        Dates become ISO strings, enums their values, and lists of objects a JSON string.
+        """
+        props: dict[str, Any] = {}
+        for key, value in self.model_dump(mode="json", exclude_none=True).items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            props[key] = value
+        return props
+
+
+class City(NodeBase):
+    """A city on (or near) the corridor."""
+
+    LABEL: ClassVar[Label] = Label.CITY
+    ID_PREFIX: ClassVar[str] = "city"
+
+    province: str = Field(min_length=1)
+    lat: Latitude
+    lon: Longitude
+
+
+class Park(NodeBase):
+    """An industrial park or zone a company can land in."""
+
+    LABEL: ClassVar[Label] = Label.PARK
+    ID_PREFIX: ClassVar[str] = "park"
+    INDEXED: ClassVar[tuple[str, ...]] = ("rent_cny_m2_month", "available_area_m2")
+
+    available_area_m2: NonNegative = Field(description="Space available now, m².")
+    facility_types: list[FacilityType] = Field(min_length=1)
+    rent_cny_m2_month: NonNegative = Field(description="Typical rent, CNY per m² per month.")
+    lat: Latitude
+    lon: Longitude
+    established_year: Year | None = None
+    area_km2: NonNegative | None = None
+    description_en: str = ""
+
+
+class Industry(NodeBase):
+    """A node of the industry taxonomy (parents via SUBFIELD_OF)."""
+
+    LABEL: ClassVar[Label] = Label.INDUSTRY
+    ID_PREFIX: ClassVar[str] = "industry"
+
+
+class EligibilityRule(BaseModel):
+    """One condition a company must meet, e.g. `founded_year gte 2021`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field: ProfileField
+    op: RuleOp
+    value: bool | int | float | str | list[str]
+
+    @model_validator(mode="after")
+    def _check_value_shape(self) -> EligibilityRule:
+        if (self.op is RuleOp.IN) != isinstance(self.value, list):
+            msg = "op 'in' takes a list value; other ops take a single value"
+            raise ValueError(msg)
+        if self.field is ProfileField.STAGE:
+            values = self.value if isinstance(self.value, list) else [self.value]
+            for value in values:
+                CompanyStage(str(value))
+        return self
+
+
+class Policy(NodeBase):
+    """A support policy offered in a park or city, with eligibility rules as data."""
+
+    LABEL: ClassVar[Label] = Label.POLICY
+    ID_PREFIX: ClassVar[str] = "policy"
+    INDEXED: ClassVar[tuple[str, ...]] = ("benefit_kind", "valid_to")
+
+    issuer: str = Field(min_length=1)
+    benefit_kind: BenefitKind
+    amount_cny: NonNegative | None = Field(
+        default=None, description="Amount or cap in CNY; null when not a fixed sum."
+    )
+    amount_note: str = ""
+    valid_from: date
+    valid_to: date | None = Field(default=None, description="Last valid day; null = open.")
+    eligibility: list[EligibilityRule] = Field(default_factory=list)
+
+    @field_validator("eligibility", mode="before")
+    @classmethod
+    def _decode_stored_rules(cls, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> Policy:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            msg = "valid_to is before valid_from"
+            raise ValueError(msg)
+        return self
+
+
+class Person(NodeBase):
+    """A broker, lawyer, accountant, investor or park contact (roles are extra labels)."""
+
+    LABEL: ClassVar[Label] = Label.PERSON
+    ID_PREFIX: ClassVar[str] = "person"
+    INDEXED: ClassVar[tuple[str, ...]] = ("certification_level",)
+    CONTACT_FIELDS: ClassVar[tuple[str, ...]] = ("email", "phone", "wechat")
+    """Personal contact data: shown only to staff keys or when public_contact is true."""
+
+    roles: list[Role] = Field(min_length=1)
+    certification_level: CertificationLevel | None = None
+    languages: list[str] = Field(default_factory=lambda: ["zh"])
+    bio_en: str = ""
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[a-z]+$")
+    phone: str | None = None
+    wechat: str | None = None
+    public_contact: bool = Field(default=False, description="Opted in to public contact data.")
+
+    def labels(self) -> frozenset[str]:
+        return frozenset({self.LABEL.value, *(role.value for role in self.roles)})
+
+
+class Skill(NodeBase):
+    """A skill people hold at a level 1–5 (HAS_SKILL.level)."""
+
+    LABEL: ClassVar[Label] = Label.SKILL
+    ID_PREFIX: ClassVar[str] = "skill"
+    INDEXED: ClassVar[tuple[str, ...]] = ("category",)
+
+    category: SkillCategory
+
+
+class Organization(NodeBase):
+    """A firm, university, association, investor or tech-transfer centre."""
+
+    LABEL: ClassVar[Label] = Label.ORGANIZATION
+    ID_PREFIX: ClassVar[str] = "org"
+    INDEXED: ClassVar[tuple[str, ...]] = ("kind",)
+
+    kind: OrganizationKind
+
+
+class CompanyProfile(BaseModel):
+    """The facts eligibility rules test; a Company carries them, a landing request too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    high_tech_certified: bool = False
+    stage: CompanyStage = CompanyStage.SEED
+    founded_year: Year | None = None
+    headcount: Annotated[int, Field(ge=0)] | None = None
+    annual_revenue_cny: NonNegative | None = None
+    founder_equity_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+    founder_cash_cny: NonNegative | None = None
+    rd_staff_pct: Annotated[float, Field(ge=0, le=100)] | None = None
+
+
+class LandingNeed(BaseModel):
+    """What a company looking for production space asks for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    area_m2: NonNegative
+    facility_types: list[FacilityType] = Field(default_factory=list)
+    max_rent_cny_m2_month: NonNegative | None = None
+    max_rail_minutes: Annotated[int, Field(ge=0)] | None = None
+    benefit_kinds: list[BenefitKind] = Field(default_factory=list)
+
+
+class Company(NodeBase, CompanyProfile):
+    """A company: a Shanghai startup with a landing need, or an established corridor firm."""
+
+    LABEL: ClassVar[Label] = Label.COMPANY
+    ID_PREFIX: ClassVar[str] = "company"
+    INDEXED: ClassVar[tuple[str, ...]] = ("stage",)
+
+    need_area_m2: NonNegative | None = None
+    need_facility_types: list[FacilityType] = Field(default_factory=list)
+    need_max_rent_cny_m2_month: NonNegative | None = None
+    need_max_rail_minutes: Annotated[int, Field(ge=0)] | None = None
+    need_benefit_kinds: list[BenefitKind] = Field(default_factory=list)
+
+    def profile(self) -> CompanyProfile:
+        """The eligibility facts alone."""
+        return CompanyProfile.model_validate(
+            {name: getattr(self, name) for name in CompanyProfile.model_fields}
+        )
+
+    def need(self) -> LandingNeed | None:
+        """The landing need, when the company has one."""
+        if self.need_area_m2 is None:
+            return None
+        return LandingNeed(
+            area_m2=self.need_area_m2,
+            facility_types=self.need_facility_types,
+            max_rent_cny_m2_month=self.need_max_rent_cny_m2_month,
+            max_rail_minutes=self.need_max_rail_minutes,
+            benefit_kinds=self.need_benefit_kinds,
+        )
+
+
+class Referral(NodeBase):
+    """One introduction of a company to a park by a broker, moving through the funnel."""
+
+    LABEL: ClassVar[Label] = Label.REFERRAL
+    ID_PREFIX: ClassVar[str] = "referral"
+    INDEXED: ClassVar[tuple[str, ...]] = ("stage",)
+
+    stage: ReferralStage
+    proposed_on: date
+    first_meeting_on: date | None = None
+    second_meeting_on: date | None = None
+    signed_on: date | None = None
+    landed_on: date | None = None
+    dropped_on: date | None = None
+    dropped_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _check_funnel_dates(self) -> Referral:
+        reached = {
+            ReferralStage.FIRST_MEETING: self.first_meeting_on,
+            ReferralStage.SECOND_MEETING: self.second_meeting_on,
+            ReferralStage.SIGNED: self.signed_on,
+            ReferralStage.LANDED: self.landed_on,
+        }
+        previous = self.proposed_on
+        for stage, when in reached.items():
+            if when is None:
+                continue
+            if when < previous:
+                msg = f"{stage.value}_on is before the stage before it"
+                raise ValueError(msg)
+            previous = when
+        if self.stage is ReferralStage.DROPPED:
+            if self.dropped_on is None or not self.dropped_reason:
+                msg = "a dropped referral needs dropped_on and dropped_reason"
+                raise ValueError(msg)
+        elif self.stage is not ReferralStage.PROPOSED and reached[self.stage] is None:
+            msg = f"stage {self.stage.value} needs {self.stage.value}_on"
+            raise ValueError(msg)
+        return self
+
+
+NODE_MODELS: dict[Label, type[NodeBase]] = {
+    model.LABEL: model
+    for model in (City, Park, Industry, Policy, Person, Skill, Organization, Company, Referral)
+}
+"""Every label and its model, in declaration order."""
+
+LABEL_BY_PREFIX: dict[str, Label] = {model.ID_PREFIX: label for label, model in NODE_MODELS.items()}
+
+FULLTEXT_FIELDS: tuple[str, ...] = ("name_zh", "name_en", "name_pinyin")
+"""Properties covered by the full-text name index (all labels)."""
+
+
+def label_of_id(node_id: str) -> Label | None:
+    """The label an id's prefix names, or None for an unknown prefix."""
+    prefix, _, _ = node_id.partition(":")
+    return LABEL_BY_PREFIX.get(prefix)

@@ -1,0 +1,103 @@
+"""The two record shapes every store reads and writes: a node and a relationship.
+
+Stores never see pydantic models, only these flat records whose properties are already
+validated and encoded (`NodeBase.to_properties`), so both stores hold the same values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph_schema.nodes import NODE_MODELS, NodeBase, label_of_id
+from graph_schema.relationships import REL_SPECS
+from graph_schema.vocabulary import Label, RelType
+
+
+class SchemaViolation(ValueError):
+    """A record does not fit the schema; `field` names the property at fault."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """A node as stored: id, labels (primary first in `label`) and flat properties."""
+
+    id: str
+    label: Label
+    labels: frozenset[str]
+    properties: dict[str, Any] = field(hash=False, compare=True)
+
+    @classmethod
+    def from_model(cls, model: NodeBase) -> NodeRecord:
+        return cls(model.id, model.LABEL, model.labels(), model.to_properties())
+
+    def to_model(self) -> NodeBase:
+        """The typed model back (properties were validated on the way in)."""
+        return NODE_MODELS[self.label].model_validate(self.properties)
+
+
+RelKey = tuple[str, str, str, tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class RelRecord:
+    """A relationship as stored: type, source id, target id and flat properties."""
+
+    type: RelType
+    source: str
+    target: str
+    properties: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    @property
+    def key(self) -> RelKey:
+        """Identity: type, ends and the type's key properties (see RelSpec.key)."""
+        spec = REL_SPECS[self.type]
+        return (self.type.value, self.source, self.target,
+                tuple(self.properties.get(name) for name in spec.key))
+
+
+def validate_node(label: Label, data: dict[str, Any]) -> NodeRecord:
+    """Validate raw properties as a node of `label`; raises pydantic's ValidationError."""
+    return NodeRecord.from_model(NODE_MODELS[label].model_validate(data))
+
+
+def validate_relationship(
+    rel_type: RelType, source: str, target: str, properties: dict[str, Any] | None = None
+) -> RelRecord:
+    """Check the ends' labels against the declaration and validate the properties.
+
+    Raises SchemaViolation for wrong ends and pydantic's ValidationError for properties.
+    The ends' existence is the store's (or the seed checker's) business.
+    """
+    spec = REL_SPECS[rel_type]
+    source_label, target_label = label_of_id(source), label_of_id(target)
+    if source_label not in spec.sources:
+        expected = " or ".join(sorted(spec.sources))
+        msg = f"{rel_type.value} must start at a {expected} id, got {source!r}"
+        raise SchemaViolation(msg, field="source")
+    if target_label not in spec.targets:
+        expected = " or ".join(sorted(spec.targets))
+        msg = f"{rel_type.value} must end at a {expected} id, got {target!r}"
+        raise SchemaViolation(msg, field="target")
+    if source == target:
+        msg = f"{rel_type.value} cannot join {source!r} to itself"
+        raise SchemaViolation(msg, field="target")
+    props = spec.properties.model_validate(properties or {})
+    return RelRecord(rel_type, source, target, props.model_dump(mode="json", exclude_none=True))
+
+
+__all__ = [
+    "NodeRecord",
+    "RelKey",
+    "RelRecord",
+    "SchemaViolation",
+    "ValidationError",
+    "validate_node",
+    "validate_relationship",
+]

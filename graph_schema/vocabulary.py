@@ -1,0 +1,188 @@
+"""Every name the graph uses: labels, relationship types and the closed value sets.
+
+The rest of the code spells a label or a relationship type only through these enums,
+so a rename is one edit here and a grep finds every use.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Label(StrEnum):
+    """Primary node labels. Each has exactly one pydantic model in `graph_schema.nodes`."""
+
+    CITY = "City"
+    PARK = "Park"
+    INDUSTRY = "Industry"
+    POLICY = "Policy"
+    PERSON = "Person"
+    SKILL = "Skill"
+    ORGANIZATION = "Organization"
+    COMPANY = "Company"
+    REFERRAL = "Referral"
+
+
+class Role(StrEnum):
+    """Extra labels a Person carries (a person may hold several roles)."""
+
+    BROKER = "Broker"
+    LAWYER = "Lawyer"
+    ACCOUNTANT = "Accountant"
+    PATENT_AGENT = "PatentAgent"
+    INVESTOR = "Investor"
+    PARK_CONTACT = "ParkContact"
+    CONSULTANT = "Consultant"
+
+
+class RelType(StrEnum):
+    """Relationship types; `graph_schema.relationships` says which labels each joins."""
+
+    IN_CITY = "IN_CITY"
+    HSR_LINK = "HSR_LINK"
+    HOSTS = "HOSTS"
+    SUBFIELD_OF = "SUBFIELD_OF"
+    OFFERED_IN = "OFFERED_IN"
+    TARGETS = "TARGETS"
+    COVERS = "COVERS"
+    EXPERT_IN = "EXPERT_IN"
+    HAS_SKILL = "HAS_SKILL"
+    WORKS_AT = "WORKS_AT"
+    COLLABORATED_WITH = "COLLABORATED_WITH"
+    BASED_IN = "BASED_IN"
+    IN_INDUSTRY = "IN_INDUSTRY"
+    LANDED_IN = "LANDED_IN"
+    REFERS = "REFERS"
+    REFERRED_TO = "REFERRED_TO"
+    REFERRED_BY = "REFERRED_BY"
+
+
+class FacilityType(StrEnum):
+    """Kinds of space a park can offer and a company can need."""
+
+    GMP_CLEANROOM = "gmp_cleanroom"
+    CLEANROOM = "cleanroom"
+    STANDARD_FACTORY = "standard_factory"
+    RD_LAB = "rd_lab"
+    WET_LAB = "wet_lab"
+    OFFICE = "office"
+    HEAVY_INDUSTRIAL_LAND = "heavy_industrial_land"
+    WAREHOUSE = "warehouse"
+    INCUBATOR = "incubator"
+    TEST_FIELD = "test_field"
+
+
+class BenefitKind(StrEnum):
+    """What a policy gives."""
+
+    CERTIFICATION_REWARD = "certification_reward"
+    RENT_SUBSIDY = "rent_subsidy"
+    EQUIPMENT_SUBSIDY = "equipment_subsidy"
+    TALENT_PROGRAMME = "talent_programme"
+    TAX = "tax"
+    BROKER_REWARD = "broker_reward"
+    TECH_TRANSFER_REWARD = "tech_transfer_reward"
+    RD_SUBSIDY = "rd_subsidy"
+    LOAN_INTEREST_SUBSIDY = "loan_interest_subsidy"
+    FINANCING = "financing"
+
+
+class CompanyStage(StrEnum):
+    """Company stages in order of maturity (the order matters for eligibility rules)."""
+
+    IDEA = "idea"
+    SEED = "seed"
+    ANGEL = "angel"
+    SERIES_A = "series_a"
+    SERIES_B = "series_b"
+    GROWTH = "growth"
+    MATURE = "mature"
+
+    @property
+    def rank(self) -> int:
+        """Position in the maturity order, so rules can say "at least series A"."""
+        return list(CompanyStage).index(self)
+
+
+class CertificationLevel(StrEnum):
+    """技术经理人 certification levels (初级 / 中级 / 高级)."""
+
+    JUNIOR = "junior"
+    INTERMEDIATE = "intermediate"
+    SENIOR = "senior"
+
+    @property
+    def rank(self) -> int:
+        """Position in the order junior < intermediate < senior."""
+        return list(CertificationLevel).index(self)
+
+
+class SkillCategory(StrEnum):
+    """Families of skills; collaborator search often asks for one family."""
+
+    TECHNOLOGY = "technology"
+    LEGAL = "legal"
+    IP = "ip"
+    FINANCE = "finance"
+    ACCOUNTING = "accounting"
+    TAX = "tax"
+    TRANSFER = "transfer"
+    LANDING = "landing"
+
+
+class OrganizationKind(StrEnum):
+    """What kind of body an organization is."""
+
+    LAW_FIRM = "law_firm"
+    ACCOUNTING_FIRM = "accounting_firm"
+    IP_AGENCY = "ip_agency"
+    TECH_TRANSFER_CENTER = "tech_transfer_center"
+    UNIVERSITY = "university"
+    RESEARCH_INSTITUTE = "research_institute"
+    ASSOCIATION = "association"
+    INVESTOR = "investor"
+    PARK_OPERATOR = "park_operator"
+    CONSULTANCY = "consultancy"
+    GOVERNMENT = "government"
+
+
+class ReferralStage(StrEnum):
+    """The referral funnel, in order; `dropped` ends a referral at any stage."""
+
+    PROPOSED = "proposed"
+    FIRST_MEETING = "first_meeting"
+    SECOND_MEETING = "second_meeting"
+    SIGNED = "signed"
+    LANDED = "landed"
+    DROPPED = "dropped"
+
+
+FUNNEL_ORDER: tuple[ReferralStage, ...] = (
+    ReferralStage.PROPOSED,
+    ReferralStage.FIRST_MEETING,
+    ReferralStage.SECOND_MEETING,
+    ReferralStage.SIGNED,
+    ReferralStage.LANDED,
+)
+
+
+class ProfileField(StrEnum):
+    """Company facts that policy eligibility rules can test."""
+
+    HIGH_TECH_CERTIFIED = "high_tech_certified"
+    STAGE = "stage"
+    FOUNDED_YEAR = "founded_year"
+    HEADCOUNT = "headcount"
+    ANNUAL_REVENUE_CNY = "annual_revenue_cny"
+    FOUNDER_EQUITY_PCT = "founder_equity_pct"
+    FOUNDER_CASH_CNY = "founder_cash_cny"
+    RD_STAFF_PCT = "rd_staff_pct"
+
+
+class RuleOp(StrEnum):
+    """Comparison operators of an eligibility rule."""
+
+    EQ = "eq"
+    GTE = "gte"
+    LTE = "lte"
+    IN = "in"
