@@ -100,6 +100,7 @@ cmd_start() {
 
   rm -rf "$STATE/data" "$PIDFILE" "$URIFILE"
   mkdir -p "$STATE"
+  : > "$LOG"
   local cp
   cp="$LAUNCHER/target/classes:$(cat "$LAUNCHER/target/classpath.txt")"
   # shellcheck disable=SC2086  # NEO4J_JAVA_OPTS is a list of options
@@ -114,7 +115,7 @@ cmd_start() {
 
   local uri="bolt://127.0.0.1:$port"
   local deadline=$((SECONDS + ${NEO4J_START_TIMEOUT:-180}))
-  until grep -q "^READY " "$LOG" && port_open "$port"; do
+  until grep -qs "^READY " "$LOG" && port_open "$port"; do
     kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; fail_start "Neo4j exited during startup"; }
     if ((SECONDS >= deadline)); then
       cmd_stop >/dev/null 2>&1 || true
@@ -144,7 +145,7 @@ cmd_stop() {
     log "still running after TERM; sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  rm -f "$PIDFILE"
+  rm -f "$PIDFILE" "$URIFILE"
   log "stopped (pid $pid)"
 }
 

@@ -53,9 +53,14 @@ public final class Launcher {
 
         if (auth) {
             // Embedded calls bypass auth, so we can set the initial password directly.
-            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED",
-                    Map.of("pw", password));
+            try {
+                dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                        "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED",
+                        Map.of("pw", password));
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+                System.exit(1); // Neo4j's threads would otherwise keep the JVM alive
+            }
         }
 
         System.out.println("READY bolt://127.0.0.1:" + port);
