@@ -39,14 +39,19 @@ Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
 def pinyin_of(text: str) -> str:
-    """Searchable pinyin: syllables joined and spaced, so "suzhou" and "su zhou" both hit.
+    """Searchable pinyin: the whole name joined, syllable pairs, then single syllables.
 
-    >>> pinyin_of("苏州")
-    'suzhou su zhou'
+    Syllable pairs mirror the bigrams the CJK analyzer makes of Chinese text, so "suzhou",
+    "gongye" and "su" all find 苏州工业园区 without a word segmenter.
+
+    >>> pinyin_of("苏州园区")
+    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu'
     """
     chunks = (chunk.strip().lower() for chunk in lazy_pinyin(text))
     syllables = [chunk for chunk in chunks if chunk.isascii() and chunk.isalnum()]
-    return f"{''.join(syllables)} {' '.join(syllables)}".strip()
+    pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
+    tokens = ["".join(syllables), *pairs, *syllables]
+    return " ".join(dict.fromkeys(token for token in tokens if token))
 
 
 class NodeBase(BaseModel):

@@ -16,7 +16,7 @@ from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType
 
 
-class SchemaViolation(ValueError):
+class SchemaError(ValueError):
     """A record does not fit the schema; `field` names the property at fault."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -72,7 +72,7 @@ def validate_relationship(
 ) -> RelRecord:
     """Check the ends' labels against the declaration and validate the properties.
 
-    Raises SchemaViolation for wrong ends and pydantic's ValidationError for properties.
+    Raises SchemaError for wrong ends and pydantic's ValidationError for properties.
     The ends' existence is the store's (or the seed checker's) business.
     """
     spec = REL_SPECS[rel_type]
@@ -80,14 +80,14 @@ def validate_relationship(
     if source_label not in spec.sources:
         expected = " or ".join(sorted(spec.sources))
         msg = f"{rel_type.value} must start at a {expected} id, got {source!r}"
-        raise SchemaViolation(msg, field="source")
+        raise SchemaError(msg, field="source")
     if target_label not in spec.targets:
         expected = " or ".join(sorted(spec.targets))
         msg = f"{rel_type.value} must end at a {expected} id, got {target!r}"
-        raise SchemaViolation(msg, field="target")
+        raise SchemaError(msg, field="target")
     if source == target:
         msg = f"{rel_type.value} cannot join {source!r} to itself"
-        raise SchemaViolation(msg, field="target")
+        raise SchemaError(msg, field="target")
     props = spec.properties.model_validate(properties or {})
     return RelRecord(rel_type, source, target, props.model_dump(mode="json", exclude_none=True))
 
@@ -96,7 +96,7 @@ __all__ = [
     "NodeRecord",
     "RelKey",
     "RelRecord",
-    "SchemaViolation",
+    "SchemaError",
     "ValidationError",
     "validate_node",
     "validate_relationship",

@@ -18,7 +18,7 @@ from graph_schema.nodes import NODE_MODELS, label_of_id
 from graph_schema.records import (
     NodeRecord,
     RelRecord,
-    SchemaViolation,
+    SchemaError,
     validate_node,
     validate_relationship,
 )
@@ -149,7 +149,7 @@ def add_record(batch: RecordBatch, label: Label, raw: dict[str, Any], origin: Or
                 continue
             try:
                 rel = validate_relationship(spec.type, node.id, target, props)
-            except SchemaViolation as exc:
+            except SchemaError as exc:
                 batch.error(origin, node.id, where, str(exc))
                 continue
             except ValidationError as exc:

@@ -15,8 +15,10 @@ import yaml
 from alliance.ingest.records import Origin, RecordBatch, add_record, check_references
 from graph_schema.vocabulary import Label
 
-DEFAULT_SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
-"""The seed folder of a source checkout; installed packages carry a copy (see settings)."""
+_PACKAGED_SEED = Path(__file__).resolve().parents[1] / "_seed"
+_CHECKOUT_SEED = Path(__file__).resolve().parents[2] / "seed"
+DEFAULT_SEED_DIR = _PACKAGED_SEED if _PACKAGED_SEED.is_dir() else _CHECKOUT_SEED
+"""The copy a wheel carries (pyproject force-include), else the checkout's seed/."""
 
 
 def _record_lines(text: str) -> list[int]:

@@ -1,0 +1,92 @@
+"""Explanation pieces shared by every service: paths with names, people with or without
+contact data.
+
+Every recommendation carries the graph paths behind it; a path is shown with both ids
+(for machines and links) and names (for people), fetched in one `get_nodes` call per
+answer rather than one per path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+
+from alliance.store.base import GraphPath, GraphStore
+from graph_schema.nodes import Person
+from graph_schema.records import NodeRecord
+
+
+class NodeRef(BaseModel):
+    """A node as a link: id, label and names."""
+
+    id: str
+    label: str
+    name_zh: str
+    name_en: str
+
+
+class PathOut(BaseModel):
+    """An explanation path: `rel_types[i]` joins `nodes[i]` and `nodes[i + 1]`."""
+
+    nodes: list[NodeRef]
+    rel_types: list[str]
+    forward: list[bool] = Field(description="Whether each relationship points along the path.")
+
+    @property
+    def node_ids(self) -> list[str]:
+        return [node.id for node in self.nodes]
+
+
+class ContactDetails(BaseModel):
+    """Personal contact data: only for staff keys or people who opted in."""
+
+    email: str | None = None
+    phone: str | None = None
+    wechat: str | None = None
+
+
+class PersonOut(BaseModel):
+    """A person as shown in results; `contact` is null unless it may be shown."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    roles: list[str]
+    certification_level: str | None = None
+    public_contact: bool
+    contact: ContactDetails | None = None
+
+
+def node_ref(record: NodeRecord) -> NodeRef:
+    props = record.properties
+    return NodeRef(id=record.id, label=record.label.value, name_zh=str(props["name_zh"]),
+                   name_en=str(props["name_en"]))
+
+
+def person_out(record: NodeRecord, *, reveal_contacts: bool) -> PersonOut:
+    """The person, with contact data only when allowed (staff, or the person opted in)."""
+    props = record.properties
+    public = bool(props.get("public_contact", False))
+    contact = None
+    if reveal_contacts or public:
+        contact = ContactDetails(**{name: props.get(name) for name in Person.CONTACT_FIELDS})
+    roles = sorted(record.labels - {record.label.value})
+    return PersonOut(id=record.id, name_zh=str(props["name_zh"]), name_en=str(props["name_en"]),
+                     roles=roles, certification_level=props.get("certification_level"),
+                     public_contact=public, contact=contact)
+
+
+class NameBook:
+    """Names for the nodes of many paths, looked up together."""
+
+    def __init__(self, store: GraphStore, paths: Iterable[GraphPath]) -> None:
+        ids = sorted({node for path in paths for node in path.nodes})
+        self._refs = {record.id: node_ref(record) for record in store.get_nodes(ids)}
+
+    def path(self, path: GraphPath) -> PathOut:
+        nodes = [
+            self._refs.get(node) or NodeRef(id=node, label=label, name_zh=node, name_en=node)
+            for node, label in zip(path.nodes, path.labels, strict=True)
+        ]
+        return PathOut(nodes=nodes, rel_types=list(path.rel_types), forward=list(path.forward))

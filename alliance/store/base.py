@@ -1,0 +1,337 @@
+"""The GraphStore contract every backend fulfils, and the evidence records it returns.
+
+Services hold the domain logic once; stores only fetch. The evidence queries
+(`landing_candidates`, `collaborator_candidates`) return everything scoring needs in one
+call, so a server backend answers each with one round trip. Everything a store returns is
+sorted deterministically, which is what lets the contract suite demand identical answers
+from EmbeddedStore and Neo4jStore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.vocabulary import CertificationLevel, FacilityType, Label, RelType, Role
+
+MAX_PAGE = 500
+"""Largest page `list_nodes` returns."""
+
+MAX_HOPS = 6
+"""Deepest path search any store runs (paths, trust paths)."""
+
+TRUST_RELS: tuple[RelType, ...] = (RelType.COLLABORATED_WITH, RelType.WORKS_AT)
+"""Relationships a trust path may use: worked together, or work at the same place."""
+
+
+# --------------------------------------------------------------------------- paths
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    """A path as explanation: node ids and primary labels, and the relationships between.
+
+    `rel_types[i]` joins `nodes[i]` and `nodes[i + 1]`; `forward[i]` says whether it points
+    from `nodes[i]` to `nodes[i + 1]` (False: stored the other way round).
+    """
+
+    nodes: tuple[str, ...]
+    labels: tuple[str, ...]
+    rel_types: tuple[str, ...]
+    forward: tuple[bool, ...]
+
+    @property
+    def hops(self) -> int:
+        return len(self.rel_types)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "nodes": list(self.nodes),
+            "labels": list(self.labels),
+            "rel_types": list(self.rel_types),
+            "forward": list(self.forward),
+        }
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """One relationship of a node and the node at its other end."""
+
+    relationship: RelRecord
+    node: NodeRecord
+    outgoing: bool
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A full-text match; score is the store-independent rank (see `search_score`)."""
+
+    node: NodeRecord
+    score: float
+
+
+# --------------------------------------------------------------------------- landing
+
+
+class IndustryRelation(StrEnum):
+    """How a hosted industry relates to the one asked for."""
+
+    EXACT = "exact"
+    SUBFIELD = "subfield"  # the park hosts a subfield of the industry asked for
+    BROADER = "broader"  # the park hosts a broader field (an ancestor)
+
+
+@dataclass(frozen=True)
+class LandingFilter:
+    """Hard constraints a candidate park must meet (None = no constraint)."""
+
+    origin_city: str
+    industry: str
+    min_area_m2: float = 0.0
+    facility_types: tuple[FacilityType, ...] = ()
+    max_rent_cny_m2_month: float | None = None
+    max_rail_minutes: int | None = None
+    as_of: date = field(default_factory=date.today)
+    contact_skill_categories: tuple[str, ...] = ("landing", "legal", "ip", "tax", "accounting",
+                                                 "finance")
+    """Skills that make a lawyer or accountant near the park a useful contact."""
+
+
+@dataclass(frozen=True)
+class IndustryMatch:
+    """The park hosts `industry`, related to the asked industry as `relation`, `hops` apart."""
+
+    industry: str
+    strength: float
+    relation: IndustryRelation
+    hops: int
+    path: GraphPath
+
+
+@dataclass(frozen=True)
+class RailRoute:
+    """Fastest rail route from the origin city to the park's city."""
+
+    minutes: int
+    km: float
+    path: GraphPath
+
+
+@dataclass(frozen=True)
+class PolicyEvidence:
+    """A policy valid on the date, offered in the park or its city, for this industry."""
+
+    policy: NodeRecord
+    offered_in: str
+    targets: tuple[str, ...]
+    path: GraphPath
+
+
+@dataclass(frozen=True)
+class ContactEvidence:
+    """A person who can help land in this park.
+
+    Brokers cover the park or its city and are expert in a related industry; other
+    professionals (lawyers, accountants, ...) are based in or cover the park's city and
+    hold skills of the wanted categories.
+    """
+
+    person: NodeRecord
+    via: str
+    expert_in: tuple[str, ...]
+    skills: tuple[tuple[str, int], ...]
+    path: GraphPath
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """Past landings in the park (of related industries) and its referral outcomes."""
+
+    related_landings: tuple[str, ...]
+    all_landings: int
+    referral_stages: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class ParkEvidence:
+    """Everything scoring needs about one candidate park."""
+
+    park: NodeRecord
+    city: NodeRecord
+    rail: RailRoute
+    industries: tuple[IndustryMatch, ...]
+    policies: tuple[PolicyEvidence, ...]
+    contacts: tuple[ContactEvidence, ...]
+    track_record: TrackRecord
+
+
+# --------------------------------------------------------------------------- collaborators
+
+
+@dataclass(frozen=True)
+class CollaboratorFilter:
+    """Hard constraints a candidate collaborator must meet."""
+
+    skills: tuple[str, ...] = ()
+    require_all_skills: bool = False
+    min_level: int = 1
+    verticals: tuple[str, ...] = ()
+    """Industry ids; a person expert in one of them or a subfield matches."""
+    cities: tuple[str, ...] = ()
+    """A person based in or covering one of these cities matches."""
+    roles: tuple[Role, ...] = ()
+    min_certification: CertificationLevel | None = None
+    asker: str | None = None
+    max_hops: int = 3
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrustHop:
+    """One hop of a trust path with the deals (deal, year) behind it, if any."""
+
+    deals: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class TrustPath:
+    """A shortest path from the asker to the candidate, with the deals on each hop."""
+
+    path: GraphPath
+    hops: tuple[TrustHop, ...]
+
+
+@dataclass(frozen=True)
+class CollaboratorEvidence:
+    """Everything scoring needs about one candidate person."""
+
+    person: NodeRecord
+    skills: tuple[tuple[str, int], ...]
+    """Matched wanted skills with levels (all skills when none were asked for)."""
+    cities: tuple[str, ...]
+    """Base city first, then covered cities."""
+    verticals: tuple[str, ...]
+    collaborations: int
+    trust_paths: tuple[TrustPath, ...]
+    """All shortest trust paths within max_hops (capped, sorted by node ids); empty = cold."""
+
+
+# --------------------------------------------------------------------------- stats
+
+
+@dataclass(frozen=True)
+class GraphCounts:
+    """Nodes per label (role labels included) and relationships per type."""
+
+    labels: dict[str, int]
+    relationships: dict[str, int]
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What services need from a backend. All answers are deterministic and sorted.
+
+    Writes: every call is one transaction; either all of it is stored or none
+    (`Conflict`/`NotFound` from `alliance.errors` say why). Reads of a missing id return
+    None or raise `NotFound` as documented per method.
+    """
+
+    backend: str
+
+    def write(
+        self,
+        *,
+        nodes: Sequence[NodeRecord] = (),
+        relationships: Sequence[RelRecord] = (),
+        delete_relationships: Sequence[RelKey] = (),
+        delete_nodes: Sequence[str] = (),
+        create_only: bool = False,
+    ) -> None:
+        """Upsert nodes, then relationships, then delete, in one transaction.
+
+        Upserting a node replaces its properties and labels. A relationship whose ends do
+        not exist (after this batch's nodes) raises NotFound. Deleting a node deletes its
+        relationships; deleting what does not exist is not an error. `create_only` makes
+        an existing node id a Conflict instead of an update.
+        """
+        ...
+
+    def get_node(self, node_id: str) -> NodeRecord | None: ...
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[NodeRecord]:
+        """The nodes that exist, in the order asked."""
+        ...
+
+    def list_nodes(
+        self,
+        label: Label | str,
+        *,
+        filters: dict[str, Any] | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[NodeRecord]:
+        """Nodes with this label (primary or role), equal on every filter property (a
+        list property matches when it contains the value), ordered by id, after the
+        cursor id."""
+        ...
+
+    def get_relationships(
+        self, rel_type: RelType, *, source: str | None = None, target: str | None = None
+    ) -> list[RelRecord]:
+        """Relationships of a type, optionally from or to a node, sorted by key."""
+        ...
+
+    def search(
+        self, text: str, *, labels: Sequence[Label] = (), limit: int = 20
+    ) -> list[SearchHit]:
+        """Names matching the text (Chinese, English, pinyin), best first."""
+        ...
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        rel_types: Sequence[RelType] = (),
+        limit: int = 200,
+    ) -> list[Neighbour]:
+        """Relationships of the node both ways, sorted by (type, other id, key); NotFound
+        for a missing node."""
+        ...
+
+    def shortest_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int = 3,
+        max_hops: int = 4,
+        rel_types: Sequence[RelType] = (),
+    ) -> list[GraphPath]:
+        """Up to k shortest simple paths (relationship direction ignored), by hops then
+        by node ids; NotFound for a missing end."""
+        ...
+
+    def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
+        """Parks meeting every hard constraint, with their evidence, sorted by park id.
+
+        NotFound when the origin city or the industry does not exist.
+        """
+        ...
+
+    def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
+        """People meeting every hard constraint, with trust paths, sorted by person id.
+
+        NotFound when the asker or a named skill, vertical or city does not exist.
+        """
+        ...
+
+    def counts(self) -> GraphCounts: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,418 @@
+"""The evidence queries of EmbeddedStore, as traversals of its NetworkX graph.
+
+These functions are also the reference for what each evidence query means; the Cypher
+of Neo4jStore answers the same questions and the contract suite checks both agree.
+
+Graph layout (kept by EmbeddedStore): a MultiDiGraph whose node attribute "record" is the
+NodeRecord and whose edge attribute "record" is the RelRecord, keyed by RelRecord.key.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from alliance.errors import NotFound
+from alliance.store.base import (
+    MAX_HOPS,
+    TRUST_RELS,
+    CollaboratorEvidence,
+    CollaboratorFilter,
+    ContactEvidence,
+    GraphPath,
+    IndustryMatch,
+    IndustryRelation,
+    LandingFilter,
+    ParkEvidence,
+    PolicyEvidence,
+    RailRoute,
+    TrackRecord,
+    TrustHop,
+    TrustPath,
+)
+from alliance.store.rail import RailLink, fastest_routes
+from graph_schema.records import NodeRecord, RelRecord
+from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
+
+MAX_TRUST_PATHS = 16
+"""Shortest trust paths kept per candidate (sorted by node ids), bounding the work."""
+
+PROFESSIONAL_ROLES = frozenset({Role.LAWYER, Role.ACCOUNTANT, Role.PATENT_AGENT,
+                                Role.CONSULTANT})
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def record(graph: nx.MultiDiGraph, node_id: str) -> NodeRecord:
+    rec: NodeRecord = graph.nodes[node_id]["record"]
+    return rec
+
+
+def require(graph: nx.MultiDiGraph, node_id: str, label: Label, field: str) -> NodeRecord:
+    """The node, or NotFound naming the request field that referred to it."""
+    if node_id not in graph or record(graph, node_id).label is not label:
+        msg = f"no {label.value} with id {node_id!r}"
+        raise NotFound(msg, field=field)
+    return record(graph, node_id)
+
+
+def out_rels(graph: nx.MultiDiGraph, node_id: str, rel_type: RelType) -> Iterator[RelRecord]:
+    for _, _, rel in graph.out_edges(node_id, data="record"):
+        if rel.type is rel_type:
+            yield rel
+
+
+def in_rels(graph: nx.MultiDiGraph, node_id: str, rel_type: RelType) -> Iterator[RelRecord]:
+    for _, _, rel in graph.in_edges(node_id, data="record"):
+        if rel.type is rel_type:
+            yield rel
+
+
+def make_path(graph: nx.MultiDiGraph, nodes: Iterable[str], rel_types: Iterable[RelType],
+              forward: Iterable[bool]) -> GraphPath:
+    ids = tuple(nodes)
+    return GraphPath(ids, tuple(record(graph, i).label.value for i in ids),
+                     tuple(t.value for t in rel_types), tuple(forward))
+
+
+def taxonomy(graph: nx.MultiDiGraph, industry: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Ancestors and descendants of an industry with their distance in SUBFIELD_OF hops."""
+    ancestors: dict[str, int] = {}
+    current, hops = industry, 0
+    while True:
+        parents = sorted(rel.target for rel in out_rels(graph, current, RelType.SUBFIELD_OF))
+        if not parents or parents[0] in ancestors or parents[0] == industry:
+            break
+        hops += 1
+        current = parents[0]
+        ancestors[current] = hops
+    descendants: dict[str, int] = {}
+    queue = deque([(industry, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        for rel in in_rels(graph, node, RelType.SUBFIELD_OF):
+            if rel.source not in descendants and rel.source != industry:
+                descendants[rel.source] = depth + 1
+                queue.append((rel.source, depth + 1))
+    return ancestors, descendants
+
+
+def chain_to(graph: nx.MultiDiGraph, start: str, goal: str) -> list[str]:
+    """Industries from `start` up the SUBFIELD_OF chain to `goal` (inclusive)."""
+    chain = [start]
+    while chain[-1] != goal:
+        parents = sorted(rel.target for rel in out_rels(graph, chain[-1], RelType.SUBFIELD_OF))
+        chain.append(parents[0])
+    return chain
+
+
+def is_valid_on(policy: NodeRecord, when: date) -> bool:
+    """A policy is valid from valid_from to valid_to, both days included."""
+    props = policy.properties
+    valid_to = props.get("valid_to")
+    return str(props["valid_from"]) <= when.isoformat() and (
+        valid_to is None or when.isoformat() <= str(valid_to)
+    )
+
+
+def skills_of(graph: nx.MultiDiGraph, person: str) -> list[tuple[str, int]]:
+    return sorted((rel.target, int(rel.properties["level"]))
+                  for rel in out_rels(graph, person, RelType.HAS_SKILL))
+
+
+# --------------------------------------------------------------------------- landing
+
+
+def _industry_matches(graph: nx.MultiDiGraph, park: str, industry: str,
+                      ancestors: dict[str, int], descendants: dict[str, int]
+                      ) -> list[IndustryMatch]:
+    matches = []
+    for rel in out_rels(graph, park, RelType.HOSTS):
+        hosted, strength = rel.target, float(rel.properties.get("strength", 1.0))
+        if hosted == industry:
+            relation, hops = IndustryRelation.EXACT, 0
+            chain = [hosted]
+        elif hosted in descendants:
+            relation, hops = IndustryRelation.SUBFIELD, descendants[hosted]
+            chain = chain_to(graph, hosted, industry)
+        elif hosted in ancestors:
+            relation, hops = IndustryRelation.BROADER, ancestors[hosted]
+            chain = list(reversed(chain_to(graph, industry, hosted)))
+        else:
+            continue
+        forward = [True] + [relation is not IndustryRelation.BROADER] * (len(chain) - 1)
+        path = make_path(graph, [park, *chain],
+                         [RelType.HOSTS] + [RelType.SUBFIELD_OF] * (len(chain) - 1), forward)
+        matches.append(IndustryMatch(hosted, strength, relation, hops, path))
+    order = list(IndustryRelation)
+    return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
+
+
+def _policies(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
+              applicable_targets: set[str]) -> list[PolicyEvidence]:
+    found = []
+    for place in (park, city):
+        for rel in in_rels(graph, place, RelType.OFFERED_IN):
+            policy = record(graph, rel.source)
+            if not is_valid_on(policy, query.as_of):
+                continue
+            targets = tuple(sorted(t.target for t in out_rels(graph, rel.source,
+                                                                 RelType.TARGETS)))
+            if targets and not applicable_targets.intersection(targets):
+                continue
+            if place == park:
+                path = make_path(graph, [policy.id, park], [RelType.OFFERED_IN], [True])
+            else:
+                path = make_path(graph, [policy.id, city, park],
+                                 [RelType.OFFERED_IN, RelType.IN_CITY], [True, False])
+            found.append(PolicyEvidence(policy, place, targets, path))
+    return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
+
+
+def _contacts(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
+              related: set[str]) -> list[ContactEvidence]:
+    """Brokers covering the park or city in a related industry; professionals nearby."""
+    categories = set(query.contact_skill_categories)
+    reach: dict[str, tuple[str, GraphPath]] = {}
+    for rel in in_rels(graph, park, RelType.COVERS):
+        reach[rel.source] = (park, make_path(graph, [rel.source, park], [RelType.COVERS],
+                                             [True]))
+    for rel_type in (RelType.COVERS, RelType.BASED_IN):
+        for rel in in_rels(graph, city, rel_type):
+            if rel.source not in reach and record(graph, rel.source).label is Label.PERSON:
+                reach[rel.source] = (city, make_path(graph, [rel.source, city, park],
+                                                     [rel_type, RelType.IN_CITY],
+                                                     [True, False]))
+    contacts = []
+    for person_id, (via, path) in reach.items():
+        person = record(graph, person_id)
+        expert = tuple(sorted(r.target for r in out_rels(graph, person_id, RelType.EXPERT_IN)
+                              if r.target in related))
+        skills = tuple((skill, level) for skill, level in skills_of(graph, person_id)
+                       if record(graph, skill).properties["category"] in categories)
+        covers = path.rel_types[0] == RelType.COVERS.value
+        is_broker = Role.BROKER.value in person.labels and covers and bool(expert)
+        is_professional = bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills)
+        if is_broker or is_professional:
+            contacts.append(ContactEvidence(person, via, expert, skills, path))
+    return sorted(contacts, key=lambda c: c.person.id)
+
+
+def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> TrackRecord:
+    landings = [rel.source for rel in in_rels(graph, park, RelType.LANDED_IN)]
+    related_landings = sorted({
+        company for company in landings
+        if any(r.target in related for r in out_rels(graph, company, RelType.IN_INDUSTRY))
+    })
+    stages = Counter(str(record(graph, rel.source).properties["stage"])
+                     for rel in in_rels(graph, park, RelType.REFERRED_TO))
+    return TrackRecord(tuple(related_landings), len(set(landings)),
+                       tuple(sorted(stages.items())))
+
+
+def rail_links(graph: nx.MultiDiGraph) -> list[RailLink]:
+    return [RailLink(rel.source, rel.target, int(rel.properties["minutes"]),
+                     float(rel.properties["km"]))
+            for _, _, rel in graph.edges(data="record") if rel.type is RelType.HSR_LINK]
+
+
+def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[ParkEvidence]:
+    """Parks meeting every hard constraint, with evidence; see GraphStore."""
+    require(graph, query.origin_city, Label.CITY, "origin_city")
+    require(graph, query.industry, Label.INDUSTRY, "industry")
+    ancestors, descendants = taxonomy(graph, query.industry)
+    related = {query.industry, *ancestors, *descendants}
+    policy_targets = {query.industry, *ancestors}
+    routes = fastest_routes(rail_links(graph), query.origin_city)
+    wanted_facilities = {f.value for f in query.facility_types}
+    candidates = []
+    for park_id, data in graph.nodes(data="record"):
+        park: NodeRecord = data
+        if park.label is not Label.PARK:
+            continue
+        props: dict[str, Any] = park.properties
+        if float(props["available_area_m2"]) < query.min_area_m2:
+            continue
+        if not wanted_facilities.issubset(props["facility_types"]):
+            continue
+        if (query.max_rent_cny_m2_month is not None
+                and float(props["rent_cny_m2_month"]) > query.max_rent_cny_m2_month):
+            continue
+        cities = sorted(rel.target for rel in out_rels(graph, park_id, RelType.IN_CITY))
+        if not cities or cities[0] not in routes:
+            continue
+        route = routes[cities[0]]
+        if query.max_rail_minutes is not None and route.minutes > query.max_rail_minutes:
+            continue
+        matches = _industry_matches(graph, park_id, query.industry, ancestors, descendants)
+        if not matches:
+            continue
+        city = cities[0]
+        rail = RailRoute(route.minutes, route.km,
+                         make_path(graph, route.cities,
+                                   [RelType.HSR_LINK] * (len(route.cities) - 1),
+                                   route.forward))
+        candidates.append(ParkEvidence(
+            park=park,
+            city=record(graph, city),
+            rail=rail,
+            industries=tuple(matches),
+            policies=tuple(_policies(graph, park_id, city, query, policy_targets)),
+            contacts=tuple(_contacts(graph, park_id, city, query, related)),
+            track_record=_track_record(graph, park_id, related),
+        ))
+    return sorted(candidates, key=lambda c: c.park.id)
+
+
+# --------------------------------------------------------------------------- collaborators
+
+
+def _trust_neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    found = set()
+    for _, other, rel in graph.out_edges(node, data="record"):
+        if rel.type in TRUST_RELS:
+            found.add(other)
+    for other, _, rel in graph.in_edges(node, data="record"):
+        if rel.type in TRUST_RELS:
+            found.add(other)
+    return found
+
+
+def trust_layers(graph: nx.MultiDiGraph, asker: str, max_hops: int
+                 ) -> tuple[dict[str, int], dict[str, set[str]]]:
+    """Breadth-first search over trust relationships: distance and predecessors."""
+    distance = {asker: 0}
+    predecessors: dict[str, set[str]] = {}
+    frontier = [asker]
+    for depth in range(1, max_hops + 1):
+        next_frontier = []
+        for node in frontier:
+            for other in _trust_neighbours(graph, node):
+                if other not in distance:
+                    distance[other] = depth
+                    predecessors[other] = {node}
+                    next_frontier.append(other)
+                elif distance[other] == depth:
+                    predecessors[other].add(node)
+        frontier = next_frontier
+    return distance, predecessors
+
+
+def _hop(graph: nx.MultiDiGraph, a: str, b: str) -> tuple[RelType, bool, TrustHop]:
+    """The relationship shown for a trust hop: collaboration first, else employment."""
+    rels = [(rel, True) for _, _, rel in graph.edges(a, data="record") if rel.target == b]
+    rels += [(rel, False) for _, _, rel in graph.edges(b, data="record") if rel.target == a]
+    rels = [(rel, fwd) for rel, fwd in rels if rel.type in TRUST_RELS]
+    deals = tuple(sorted((str(rel.properties["deal"]), int(rel.properties["year"]))
+                         for rel, _ in rels if rel.type is RelType.COLLABORATED_WITH))
+    rel, forward = min(rels, key=lambda item: (TRUST_RELS.index(item[0].type), item[0].key))
+    return rel.type, forward, TrustHop(deals)
+
+
+def trust_paths(graph: nx.MultiDiGraph, asker: str, target: str,
+                predecessors: dict[str, set[str]]) -> tuple[TrustPath, ...]:
+    """All shortest trust paths asker → target (first MAX_TRUST_PATHS by node ids)."""
+    successors: dict[str, list[str]] = {}
+    stack, seen = [target], {target}
+    while stack:  # the shortest-path DAG from asker to target, walked backwards
+        node = stack.pop()
+        for previous in predecessors.get(node, ()):
+            successors.setdefault(previous, []).append(node)
+            if previous not in seen:
+                seen.add(previous)
+                stack.append(previous)
+    sequences: list[tuple[str, ...]] = []
+
+    def walk(prefix: tuple[str, ...]) -> None:
+        """Depth-first in id order, so the first paths found are the smallest."""
+        if len(sequences) >= MAX_TRUST_PATHS:
+            return
+        if prefix[-1] == target:
+            sequences.append(prefix)
+            return
+        for node in sorted(successors.get(prefix[-1], ())):
+            walk((*prefix, node))
+
+    walk((asker,))
+    paths = []
+    for nodes in sequences:
+        hops = [_hop(graph, a, b) for a, b in zip(nodes, nodes[1:], strict=False)]
+        path = make_path(graph, nodes, [h[0] for h in hops], [h[1] for h in hops])
+        paths.append(TrustPath(path, tuple(h[2] for h in hops)))
+    return tuple(paths)
+
+
+def _check_references(graph: nx.MultiDiGraph, query: CollaboratorFilter) -> None:
+    if query.asker is not None:
+        require(graph, query.asker, Label.PERSON, "asker")
+    for skill in query.skills:
+        require(graph, skill, Label.SKILL, "skills")
+    for vertical in query.verticals:
+        require(graph, vertical, Label.INDUSTRY, "verticals")
+    for city in query.cities:
+        require(graph, city, Label.CITY, "cities")
+
+
+def _person_cities(graph: nx.MultiDiGraph, person: str) -> tuple[str, ...]:
+    base = sorted(rel.target for rel in out_rels(graph, person, RelType.BASED_IN))
+    covered: set[str] = set()
+    for rel in out_rels(graph, person, RelType.COVERS):
+        if record(graph, rel.target).label is Label.CITY:
+            covered.add(rel.target)
+        else:
+            covered.update(r.target for r in out_rels(graph, rel.target, RelType.IN_CITY))
+    return tuple(base + sorted(covered - set(base)))
+
+
+def collaborator_candidates(graph: nx.MultiDiGraph, query: CollaboratorFilter
+                            ) -> list[CollaboratorEvidence]:
+    """People meeting every hard constraint, with trust paths; see GraphStore."""
+    _check_references(graph, query)
+    wanted_verticals: set[str] = set(query.verticals)
+    for vertical in query.verticals:
+        wanted_verticals.update(taxonomy(graph, vertical)[1])
+    min_rank = query.min_certification.rank if query.min_certification else None
+    excluded = {*query.exclude, *([query.asker] if query.asker else [])}
+    roles = {role.value for role in query.roles}
+    max_hops = min(query.max_hops, MAX_HOPS)
+    distance, predecessors = (trust_layers(graph, query.asker, max_hops) if query.asker
+                              else ({}, {}))
+    found = []
+    for person_id, person in graph.nodes(data="record"):
+        if person.label is not Label.PERSON or person_id in excluded:
+            continue
+        if roles and not roles.intersection(person.labels):
+            continue
+        if min_rank is not None:
+            level = person.properties.get("certification_level")
+            if level is None or CertificationLevel(level).rank < min_rank:
+                continue
+        all_skills = skills_of(graph, person_id)
+        if query.skills:
+            held = {skill: level for skill, level in all_skills if level >= query.min_level}
+            matched = tuple((skill, held[skill]) for skill in sorted(set(query.skills))
+                            if skill in held)
+            if not matched or (query.require_all_skills and len(matched) < len(
+                    set(query.skills))):
+                continue
+        else:
+            matched = tuple(all_skills)
+        verticals = tuple(sorted(r.target for r in out_rels(graph, person_id,
+                                                              RelType.EXPERT_IN)))
+        if wanted_verticals and not wanted_verticals.intersection(verticals):
+            continue
+        cities = _person_cities(graph, person_id)
+        if query.cities and not set(query.cities).intersection(cities):
+            continue
+        collaborations = sum(1 for _ in out_rels(graph, person_id, RelType.COLLABORATED_WITH))
+        collaborations += sum(1 for _ in in_rels(graph, person_id, RelType.COLLABORATED_WITH))
+        paths = (trust_paths(graph, query.asker, person_id, predecessors)
+                 if query.asker and person_id in distance else ())
+        found.append(CollaboratorEvidence(person, matched, cities, verticals, collaborations,
+                                          paths))
+    return sorted(found, key=lambda c: c.person.id)

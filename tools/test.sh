@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole test run, as `make test` and .ci/run call it:
+# install the project with its dev extra, install Debian's chromium for the browser
+# tests, start a real Neo4j 5.26 (tools/neo4j.sh), run ruff, mypy and pytest, stop Neo4j.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON="${PYTHON:-python3}"
+
+echo "== install (pip install -e .[dev])"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== install Debian chromium (browser tests)"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
+echo "== start Neo4j"
+export NEO4J_PORT="${NEO4J_PORT:-}"
+if NEO4J_URI="$(tools/neo4j.sh restart)"; then
+  export ALLIANCE_TEST_NEO4J_URI="$NEO4J_URI"
+  trap 'tools/neo4j.sh stop >/dev/null 2>&1 || true' EXIT
+  echo "Neo4j at $NEO4J_URI"
+else
+  echo "Neo4j did not start; tests marked neo4j will fail under CI=true" >&2
+fi
+
+echo "== ruff"
+"$PYTHON" -m ruff check .
+echo "== mypy"
+"$PYTHON" -m mypy
+echo "== pytest"
+"$PYTHON" -m pytest -q -p no:cacheprovider "$@"
