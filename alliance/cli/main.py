@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import schema, seed
+from alliance.cli import graph, landing, people, schema, seed
 
 app = typer.Typer(
     help="Resource directory of the Shanghai–Nanjing corridor technology-manager alliance.",
@@ -13,3 +13,9 @@ app = typer.Typer(
 )
 app.add_typer(seed.app, name="seed")
 app.add_typer(schema.app, name="schema")
+app.command("landing")(landing.landing_command)
+app.command("compare")(landing.compare_command)
+app.command("collaborators")(people.collaborators_command)
+app.command("team")(people.team_command)
+app.command("path")(graph.path_command)
+app.command("stats")(graph.stats_command)
