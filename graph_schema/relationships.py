@@ -7,7 +7,7 @@ HOSTS edge between a park and an industry replaces the first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,7 +90,6 @@ class RelSpec:
     """Travelled both ways by queries (stored once, in the declared direction)."""
     single: bool = False
     """At most one such edge per source node (e.g. a park is in one city)."""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _spec(
