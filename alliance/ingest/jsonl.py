@@ -1,0 +1,235 @@
+"""The JSON-lines graph format: synthetic graphs and exports, one record per line.
+
+    {"kind":"node","label":"Park","properties":{...}}
+    {"kind":"relationship","type":"HOSTS","source":"park:x","target":"industry:y","properties":{...}}
+
+Node properties are `NodeRecord.properties` (flat, eligibility as a JSON string), so a line
+is exactly what a store keeps and a file streams into either store without reshaping.
+Relationships may appear anywhere in the file: references are checked after reading it all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from pydantic import ValidationError
+
+from alliance.ingest.records import (
+    Origin,
+    RecordBatch,
+    RecordError,
+    _describe,
+    _field_of,
+    check_references,
+)
+from graph_schema.records import (
+    NodeRecord,
+    RelRecord,
+    SchemaError,
+    validate_node,
+    validate_relationship,
+)
+from graph_schema.relationships import REL_SPECS
+from graph_schema.vocabulary import Label, RelType
+
+GraphRecord: TypeAlias = NodeRecord | RelRecord
+
+NODE_KEYS = frozenset({"kind", "label", "properties"})
+REL_KEYS = frozenset({"kind", "type", "source", "target", "properties"})
+
+
+def record_line(record: GraphRecord) -> str:
+    """One record as its JSON line (no newline); compact, UTF-8 text kept readable."""
+    line: dict[str, Any]
+    if isinstance(record, NodeRecord):
+        line = {"kind": "node", "label": record.label.value, "properties": record.properties}
+    else:
+        line = {"kind": "relationship", "type": record.type.value, "source": record.source,
+                "target": record.target, "properties": record.properties}
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(path: Path | str, records: Iterable[GraphRecord]) -> int:
+    """Write every record, one per line, and return how many were written.
+
+    The file appears whole or not at all: lines go to a temporary file in the same folder,
+    which is fsynced and renamed over `path`, then the folder is fsynced so the rename
+    itself survives a crash. If `records` raises, the old file is left untouched.
+    """
+    target = Path(path)
+    folder = target.parent
+    temporary = folder / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    # os.open, not tempfile: the file gets the usual umask-based mode, not 0600.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    count = 0
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            for record in records:
+                handle.write(record_line(record))
+                handle.write("\n")
+                count += 1
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+    return count
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def read_jsonl(path: Path | str) -> RecordBatch:
+    """Validate every line into a batch; errors name the file, the line and the field.
+
+    Reading never stops at the first problem. After the last line, every relationship's
+    ends are checked against the nodes of the file, and single-valued relationship types
+    (IN_CITY, BASED_IN, ...) are checked for a second edge from the same node.
+    """
+    source = Path(path)
+    display = str(path)
+    batch = RecordBatch()
+    try:
+        handle = source.open("rb")
+    except OSError as exc:
+        batch.error(Origin(display, "line 0"), None, None, f"cannot read the file: {exc}")
+        return batch
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            _read_line(batch, raw, Origin(display, f"line {number}"))
+    _check_ends_and_singles(batch)
+    check_references(batch)
+    batch.errors.sort(key=_line_number)  # stable: a line's errors keep their order
+    return batch
+
+
+def _line_number(error: RecordError) -> int:
+    return int(error.position.removeprefix("line "))
+
+
+def _read_line(batch: RecordBatch, raw: bytes, origin: Origin) -> None:
+    """Decode, parse and validate one line into `batch`."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        batch.error(origin, None, None, f"not UTF-8 text: {exc}")
+        return
+    if not text.strip():
+        return
+    try:
+        item: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        batch.error(origin, None, None, f"not valid JSON: {exc}")
+        return
+    if not isinstance(item, dict):
+        batch.error(origin, None, None, "expected a JSON object")
+        return
+    kind = item.get("kind")
+    if kind == "node":
+        _read_node(batch, item, origin)
+    elif kind == "relationship":
+        _read_relationship(batch, item, origin)
+    else:
+        batch.error(origin, None, "kind", f"expected 'node' or 'relationship', got {kind!r}")
+
+
+def _properties(batch: RecordBatch, item: dict[str, Any], origin: Origin,
+                record_id: str | None, allowed: frozenset[str]) -> dict[str, Any] | None:
+    """The line's properties object, or None after reporting what is wrong with the line."""
+    for key in item:
+        if key not in allowed:
+            batch.error(origin, record_id, key, f"unknown key; a line has {sorted(allowed)}")
+    props = item.get("properties", {})
+    if not isinstance(props, dict):
+        batch.error(origin, record_id, "properties", "expected a JSON object")
+        return None
+    return props
+
+
+def _read_node(batch: RecordBatch, item: dict[str, Any], origin: Origin) -> None:
+    props = _properties(batch, item, origin, None, NODE_KEYS)
+    node_id = props.get("id") if props is not None else None
+    record_id = node_id if isinstance(node_id, str) else None
+    try:
+        label = Label(str(item.get("label")))
+    except ValueError:
+        known = ", ".join(label.value for label in Label)
+        batch.error(origin, record_id, "label",
+                    f"unknown label {item.get('label')!r}; one of {known}")
+        return
+    if props is None:
+        return
+    try:
+        node = validate_node(label, props)
+    except ValidationError as exc:
+        for err in exc.errors():
+            batch.error(origin, record_id, _field_of(err["loc"]), _describe(dict(err)))
+        return
+    if node.id in batch.node_origins:
+        first = batch.node_origins[node.id]
+        batch.error(origin, node.id, "id",
+                    f"duplicate id, first defined in {first.file} {first.position}")
+        return
+    batch.nodes.append(node)
+    batch.node_origins[node.id] = origin
+
+
+def _read_relationship(batch: RecordBatch, item: dict[str, Any], origin: Origin) -> None:
+    source, target = item.get("source"), item.get("target")
+    ends_known = isinstance(source, str) and isinstance(target, str)
+    record_id = f"{source} -[{item.get('type')}]-> {target}" if ends_known else None
+    props = _properties(batch, item, origin, record_id, REL_KEYS)
+    try:
+        rel_type = RelType(str(item.get("type")))
+    except ValueError:
+        known = ", ".join(rel_type.value for rel_type in RelType)
+        batch.error(origin, record_id, "type",
+                    f"unknown relationship type {item.get('type')!r}; one of {known}")
+        return
+    for name, end in (("source", source), ("target", target)):
+        if not isinstance(end, str):
+            batch.error(origin, record_id, name, f"expected an id string, got {end!r}")
+    if props is None or not isinstance(source, str) or not isinstance(target, str):
+        return
+    try:
+        rel = validate_relationship(rel_type, source, target, props)
+    except SchemaError as exc:
+        batch.error(origin, record_id, exc.field, str(exc))
+        return
+    except ValidationError as exc:
+        for err in exc.errors():
+            batch.error(origin, record_id, _field_of(err["loc"]), _describe(dict(err)))
+        return
+    batch.relationships.append(rel)
+    batch.rel_origins.append((origin, record_id or source, "target"))
+
+
+def _check_ends_and_singles(batch: RecordBatch) -> None:
+    """Report missing sources and second edges of single types (targets: check_references)."""
+    first_single: dict[tuple[RelType, str], Origin] = {}
+    for rel, (origin, record_id, _) in zip(batch.relationships, batch.rel_origins, strict=True):
+        if rel.source not in batch.node_origins:
+            batch.error(origin, record_id, "source",
+                        f"starts at {rel.source!r}, which does not exist")
+        if REL_SPECS[rel.type].single:
+            first = first_single.setdefault((rel.type, rel.source), origin)
+            if first is not origin:
+                batch.error(origin, record_id, "source",
+                            f"{rel.source!r} may have one {rel.type.value} relationship; "
+                            f"another is on {first.position}")

@@ -1,0 +1,130 @@
+"""The JSON-lines graph format: lossless round trip, whole-file writes, located errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alliance.ingest.jsonl import read_jsonl, write_jsonl
+from alliance.ingest.synth import synthesize
+from graph_schema.records import NodeRecord, RelRecord
+
+BASE = {"source": "test", "as_of": "2025-01-01"}
+CITY = {"kind": "node", "label": "City", "properties": {
+    **BASE, "id": "city:suzhou", "name_zh": "苏州", "name_en": "Suzhou", "province": "江苏省",
+    "lat": 31.3, "lon": 120.6}}
+INDUSTRY = {"kind": "node", "label": "Industry", "properties": {
+    **BASE, "id": "industry:biomed", "name_zh": "生物医药", "name_en": "Biomedicine"}}
+PARK_PROPERTIES = {
+    **BASE, "id": "park:biobay", "name_zh": "生物纳米园", "name_en": "BioBAY",
+    "available_area_m2": 5000, "facility_types": ["wet_lab"], "rent_cny_m2_month": 45,
+    "lat": 31.27, "lon": 120.74}
+PARK = {"kind": "node", "label": "Park", "properties": PARK_PROPERTIES}
+IN_CITY = {"kind": "relationship", "type": "IN_CITY", "source": "park:biobay",
+           "target": "city:suzhou", "properties": {}}
+VALID_LINES = [CITY, INDUSTRY, PARK, IN_CITY]
+
+
+def _rel(rel_type: str, source: str, target: str, **properties: Any) -> dict[str, Any]:
+    return {"kind": "relationship", "type": rel_type, "source": source, "target": target,
+            "properties": properties}
+
+
+def _write_lines(path: Path, lines: list[dict[str, Any] | str]) -> None:
+    text = [line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)
+            for line in lines]
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+
+
+def test_round_trip_gives_the_same_records(tmp_path: Path) -> None:
+    records = list(synthesize(1000, 3))
+    path = tmp_path / "graph.jsonl"
+    assert write_jsonl(path, records) == len(records)
+    assert len(path.read_text(encoding="utf-8").splitlines()) == len(records)
+    batch = read_jsonl(path)
+    assert batch.errors == []
+    assert batch.nodes == [r for r in records if isinstance(r, NodeRecord)]
+    assert batch.relationships == [r for r in records if isinstance(r, RelRecord)]
+
+
+def test_relationships_may_come_before_their_nodes(tmp_path: Path) -> None:
+    path = tmp_path / "graph.jsonl"
+    _write_lines(path, [IN_CITY, CITY, PARK])
+    batch = read_jsonl(path)
+    assert batch.errors == []
+    assert len(batch.relationships) == 1
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "graph.jsonl"
+    path.write_text("old\n", encoding="utf-8")
+
+    def failing() -> Iterator[NodeRecord | RelRecord]:
+        yield from synthesize(1000, 1)
+        message = "boom"
+        raise RuntimeError(message)
+
+    with pytest.raises(RuntimeError, match="boom"):
+        write_jsonl(path, failing())
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.jsonl"]
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ({"kind": "node", "label": "Park",
+          "properties": {**PARK_PROPERTIES, "id": "park:x", "rent_cny_m2_month": "cheap"}},
+         "rent_cny_m2_month", "valid number"),
+        ({"kind": "node", "label": "Park", "properties": {**PARK_PROPERTIES, "id": "park:y",
+                                                          "city": "city:suzhou"}},
+         "city", "unknown property"),
+        ({"kind": "node", "label": "Parc", "properties": PARK_PROPERTIES}, "label",
+         "unknown label"),
+        ({"kind": "node", "label": "Park", "properties": PARK_PROPERTIES}, "id", "duplicate id"),
+        ({"kind": "edge"}, "kind", "expected 'node' or 'relationship'"),
+        (_rel("HOSTED", "park:biobay", "industry:biomed"), "type", "unknown relationship type"),
+        (_rel("HOSTS", "park:biobay", "industry:quantum"), "target", "does not exist"),
+        (_rel("HOSTS", "park:nowhere", "industry:biomed"), "source", "does not exist"),
+        (_rel("HOSTS", "park:biobay", "city:suzhou"), "target", "must end at a Industry"),
+        (_rel("HOSTS", "park:biobay", "industry:biomed", strength=2), "strength",
+         "less than or equal to 1"),
+        (_rel("HOSTS", "park:biobay", "industry:biomed", size=2), "size", "unknown property"),
+        (_rel("IN_CITY", "park:biobay", "city:suzhou"), "source", "may have one IN_CITY"),
+        ({**_rel("HOSTS", "park:biobay", "industry:biomed"), "weight": 1}, "weight",
+         "unknown key"),
+    ],
+)
+def test_a_broken_line_is_reported_with_file_line_and_field(
+    tmp_path: Path, line: dict[str, Any], field: str, message: str
+) -> None:
+    path = tmp_path / "broken.jsonl"
+    _write_lines(path, [*VALID_LINES, line])
+    errors = read_jsonl(path).errors
+    assert len(errors) == 1, [str(e) for e in errors]
+    error = errors[0]
+    assert (error.file, error.position, error.field) == (str(path), "line 5", field)
+    text = str(error)
+    assert text.startswith(f"{path}: line 5")
+    assert f"field '{field}'" in text
+    assert message in text
+
+
+@pytest.mark.parametrize("line", ["{not json", "[1, 2]", "\xff"])
+def test_a_line_that_is_not_a_json_object_is_reported(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "broken.jsonl"
+    _write_lines(path, [CITY, "", line])
+    if line == "\xff":  # invalid UTF-8 must be reported, not crash the reader
+        path.write_bytes(path.read_bytes().replace("\xff".encode(), b"\xff"))
+    errors = read_jsonl(path).errors
+    assert [(e.position, e.field) for e in errors] == [("line 3", None)]
+
+
+def test_a_missing_file_is_one_error(tmp_path: Path) -> None:
+    errors = read_jsonl(tmp_path / "absent.jsonl").errors
+    assert len(errors) == 1
+    assert "cannot read" in errors[0].message
