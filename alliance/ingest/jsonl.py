@@ -23,9 +23,9 @@ from alliance.ingest.records import (
     Origin,
     RecordBatch,
     RecordError,
-    _describe,
-    _field_of,
     check_references,
+    describe_error,
+    field_path,
 )
 from graph_schema.records import (
     NodeRecord,
@@ -179,7 +179,7 @@ def _read_node(batch: RecordBatch, item: dict[str, Any], origin: Origin) -> None
         node = validate_node(label, props)
     except ValidationError as exc:
         for err in exc.errors():
-            batch.error(origin, record_id, _field_of(err["loc"]), _describe(dict(err)))
+            batch.error(origin, record_id, field_path(err["loc"]), describe_error(dict(err)))
         return
     if node.id in batch.node_origins:
         first = batch.node_origins[node.id]
@@ -214,7 +214,7 @@ def _read_relationship(batch: RecordBatch, item: dict[str, Any], origin: Origin)
         return
     except ValidationError as exc:
         for err in exc.errors():
-            batch.error(origin, record_id, _field_of(err["loc"]), _describe(dict(err)))
+            batch.error(origin, record_id, field_path(err["loc"]), describe_error(dict(err)))
         return
     batch.relationships.append(rel)
     batch.rel_origins.append((origin, record_id or source, "target"))

@@ -79,7 +79,7 @@ class RecordBatch:
         return labels, types
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe_error(error: dict[str, Any]) -> str:
     """A pydantic error as 'what was expected, what was given'."""
     message = str(error["msg"])
     given = error.get("input")
@@ -92,7 +92,7 @@ def _describe(error: dict[str, Any]) -> str:
     return message
 
 
-def _field_of(loc: tuple[Any, ...], prefix: str = "") -> str | None:
+def field_path(loc: tuple[Any, ...], prefix: str = "") -> str | None:
     parts = [str(part) for part in loc]
     if not parts and not prefix:
         return None
@@ -128,7 +128,7 @@ def add_record(batch: RecordBatch, label: Label, raw: dict[str, Any], origin: Or
         node = validate_node(label, data)
     except ValidationError as exc:
         for err in exc.errors():
-            batch.error(origin, record_id, _field_of(err["loc"]), _describe(dict(err)))
+            batch.error(origin, record_id, field_path(err["loc"]), describe_error(dict(err)))
         return
     if node.id in batch.node_origins:
         first = batch.node_origins[node.id]
@@ -154,8 +154,8 @@ def add_record(batch: RecordBatch, label: Label, raw: dict[str, Any], origin: Or
                 continue
             except ValidationError as exc:
                 for err in exc.errors():
-                    batch.error(origin, node.id, _field_of(err["loc"], where),
-                                _describe(dict(err)))
+                    batch.error(origin, node.id, field_path(err["loc"], where),
+                                describe_error(dict(err)))
                 continue
             batch.relationships.append(rel)
             batch.rel_origins.append((origin, node.id, where))
