@@ -45,6 +45,9 @@ POLICY_VALUE_HALF = 500_000.0
 UNWANTED_BENEFIT_SHARE = 0.3
 """Share of value counted for a benefit kind the company did not ask for."""
 
+MAX_CONTACTS_PER_KIND = 5
+"""Brokers and professionals listed per park (all of them count towards the score)."""
+
 DEFAULT_REFERENCE_RENT = 100.0
 DEFAULT_REFERENCE_MINUTES = 180
 
@@ -172,7 +175,9 @@ class ParkResult(BaseModel):
     eligible_policies: list[PolicyMatch]
     near_miss_policies: list[PolicyMatch]
     policy_total_cny: float
-    contacts: list[Contact]
+    contacts: list[Contact] = Field(
+        description="The best brokers, then the best professionals (at most 5 of each).")
+    contacts_total: int
     related_landings: list[str]
     referral_stages: dict[str, int]
 
@@ -276,6 +281,23 @@ def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool) 
                    path=names.path(evidence.path))
 
 
+def _best_contacts(contacts: list[Contact]) -> list[Contact]:
+    """Brokers by certification then breadth of expertise; professionals by skill."""
+    ranks = {"senior": 3, "intermediate": 2, "junior": 1}
+
+    def broker_key(contact: Contact) -> tuple[int, int, str]:
+        level = ranks.get(contact.person.certification_level or "", 0)
+        return (-level, -len(contact.expert_in), contact.person.id)
+
+    def professional_key(contact: Contact) -> tuple[int, int, str]:
+        best = max((level for _, level in contact.skills), default=0)
+        return (-best, -len(contact.skills), contact.person.id)
+
+    brokers = sorted((c for c in contacts if c.kind == "broker"), key=broker_key)
+    others = sorted((c for c in contacts if c.kind != "broker"), key=professional_key)
+    return brokers[:MAX_CONTACTS_PER_KIND] + others[:MAX_CONTACTS_PER_KIND]
+
+
 def _evidence_paths(evidence: ParkEvidence) -> list[GraphPath]:
     return [evidence.rail.path, *(m.path for m in evidence.industries),
             *(p.path for p in evidence.policies), *(c.path for c in evidence.contacts)]
@@ -316,7 +338,7 @@ def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
         ScorePart(name="space", value=space_value, weight=weights.space,
                   explanation=f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed"),
         ScorePart(name="contacts", value=contacts_value, weight=weights.contacts,
-                  explanation=contacts_text, paths=[c.path for c in contacts]),
+                  explanation=contacts_text, paths=[c.path for c in _best_contacts(contacts)]),
         ScorePart(name="track_record", value=track_value, weight=weights.track_record,
                   explanation=track_text),
     ]
@@ -338,7 +360,8 @@ def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
         eligible_policies=eligible,
         near_miss_policies=[p for p in policies if not p.eligible],
         policy_total_cny=sum(policy_amount(p) for p in eligible),
-        contacts=contacts,
+        contacts=_best_contacts(contacts),
+        contacts_total=len(contacts),
         related_landings=list(evidence.track_record.related_landings),
         referral_stages=dict(evidence.track_record.referral_stages),
     )

@@ -1,0 +1,895 @@
+"""EmbeddedStore: one SQLite file is the durable truth, a NetworkX graph the read index.
+
+Durability. Every `write` call is one SQLite transaction (`BEGIN IMMEDIATE` ... `COMMIT`)
+in WAL mode with `synchronous=FULL`: the WAL is fsynced at every commit, so a write that
+returned survives not only `kill -9` of this process but also an OS crash or power loss.
+WAL with `synchronous=NORMAL` would survive `kill -9` too (the committed frames sit in the
+OS page cache) but may lose the last transactions when the machine itself goes down, and
+the architecture promises that no acknowledged write is lost. FULL costs one fsync per
+write call; bulk imports are one call, so they pay it once. (`synchronous="NORMAL"`
+stays available as a constructor option for throwaway stores and benchmarks.)
+
+Only after COMMIT is the same change applied to the in-memory graph, so a reader never
+sees a write that is not durable, and a failed write leaves the graph untouched.
+
+In-memory layout, a contract with `alliance.store.embedded_evidence` (and anyone reading
+`store.graph`, always under `store.lock`):
+
+- `graph`: `nx.MultiDiGraph`; node id -> attribute "record" (the NodeRecord); one edge per
+  relationship from source to target, edge key = `RelRecord.key` (the RelKey tuple, whose
+  first item is the type), edge attribute "record" (the RelRecord).
+- `by_label`: label or role label ("Park", "Broker") -> ids of the nodes carrying it.
+
+Records handed out are the ones in the graph: treat them as read-only.
+
+One process owns a store file: a change another process makes to the file is seen only
+after reopening.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import gc
+import itertools
+import json
+import sqlite3
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import networkx as nx
+
+from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
+from alliance.store.base import (
+    MAX_HOPS,
+    MAX_PAGE,
+    CollaboratorEvidence,
+    CollaboratorFilter,
+    GraphCounts,
+    GraphPath,
+    LandingFilter,
+    Neighbour,
+    ParkEvidence,
+    SearchHit,
+)
+from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
+from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.relationships import REL_SPECS
+from graph_schema.vocabulary import Label, RelType, Role
+
+__all__ = ["SCHEMA_VERSION", "EmbeddedStore", "graph_path", "simple_paths"]
+
+SCHEMA_VERSION = 1
+"""Version of the table layout below, kept in `meta`; a different version refuses to open."""
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    labels TEXT NOT NULL,        -- JSON list, sorted, primary label included
+    properties TEXT NOT NULL     -- JSON object
+);
+CREATE TABLE IF NOT EXISTS relationships (
+    type TEXT NOT NULL,
+    source TEXT NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+    target TEXT NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+    key TEXT NOT NULL,           -- JSON list of the type's key property values
+    properties TEXT NOT NULL,    -- JSON object
+    PRIMARY KEY (type, source, target, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relationships_source ON relationships (source);
+CREATE INDEX IF NOT EXISTS relationships_target ON relationships (target);
+"""
+
+_UPSERT_NODE = """
+INSERT INTO nodes (id, label, labels, properties) VALUES (?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE
+SET label = excluded.label, labels = excluded.labels, properties = excluded.properties
+"""
+_INSERT_NODE = "INSERT INTO nodes (id, label, labels, properties) VALUES (?, ?, ?, ?)"
+_UPSERT_REL = """
+INSERT INTO relationships (type, source, target, key, properties) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (type, source, target, key) DO UPDATE SET properties = excluded.properties
+"""
+_DELETE_REL = "DELETE FROM relationships WHERE type = ? AND source = ? AND target = ? AND key = ?"
+_DELETE_NODE = "DELETE FROM nodes WHERE id = ?"  # its relationships go by ON DELETE CASCADE
+
+_SMALL_CHANGE = 64
+"""Up to this many membership changes per label and write, sorted id lists are patched
+in place; more, and the list is dropped and rebuilt by the next list_nodes."""
+
+_BUSY_TIMEOUT_MS = 5000
+_CACHE_KIB = 64 * 1024
+"""SQLite page cache per connection: big batches and index inserts stay in memory."""
+
+_LOAD_CHUNK = 10_000
+"""Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_LABELS: dict[str, Label] = {label.value: label for label in Label}
+_REL_TYPES: dict[str, tuple[RelType, str, tuple[str, ...]]] = {
+    rel_type.value: (rel_type, rel_type.value, spec.key) for rel_type, spec in REL_SPECS.items()
+}
+"""Type name -> (enum, the one name string, key property names): the hot paths' lookups."""
+
+Synchronous = Literal["FULL", "NORMAL"]
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """sqlite3 errors as alliance errors, so callers handle one exception tree."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        msg = f"the store refused the write: {exc}"
+        raise Conflict(msg) from exc
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            msg = f"the store is busy ({text}); retry"
+        else:
+            msg = f"the store failed: {text}"
+        raise BackendUnavailable(msg) from exc
+    except sqlite3.Error as exc:
+        msg = f"the store failed: {exc}"
+        raise BackendUnavailable(msg) from exc
+
+
+def _json(value: Any, what: str) -> str:
+    """Stable JSON text of a value; Invalid when it is not plain JSON data."""
+    try:
+        return _ENCODE(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} cannot be stored: {exc}"
+        raise Invalid(msg, field="properties") from exc
+
+
+def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
+    """The table row of a node and the record the graph will hold (decoded from that row,
+    so the graph holds exactly what a reopen would load)."""
+    try:
+        label = Label(node.label)
+    except ValueError as exc:
+        msg = f"node {node.id!r} has an unknown label {node.label!r}"
+        raise Invalid(msg, field="label") from exc
+    labels = sorted({*node.labels, label.value})
+    properties = _json(node.properties, f"node {node.id!r}")
+    record = NodeRecord(node.id, label, frozenset(labels), json.loads(properties))
+    return (node.id, label.value, json.dumps(labels), properties), record
+
+
+def _rel_key(type_name: str, source: str, target: str, properties: dict[str, Any]) -> RelKey:
+    """`RelRecord.key` without its enum and spec lookups (the same tuple; loading is hot)."""
+    names = _REL_TYPES[type_name][2]
+    return (type_name, source, target,
+            tuple(properties.get(name) for name in names) if names else ())
+
+
+def _rel_row(
+    rel: RelRecord,
+) -> tuple[tuple[str, str, str, str, str], tuple[RelRecord, RelKey]]:
+    """The table row of a relationship, and the record and edge key the graph will hold."""
+    found = _REL_TYPES.get(str(rel.type))
+    if found is None:
+        msg = f"unknown relationship type {rel.type!r}"
+        raise Invalid(msg, field="type")
+    rel_type, type_name, _ = found
+    properties = _json(rel.properties, f"{type_name} {rel.source}->{rel.target}")
+    record = RelRecord(rel_type, rel.source, rel.target, json.loads(properties))
+    key = _rel_key(type_name, rel.source, rel.target, record.properties)
+    return (type_name, rel.source, rel.target, _key_text(key), properties), (record, key)
+
+
+def _decode_many(texts: list[str]) -> list[Any]:
+    """Many JSON texts in one parse: far cheaper than a json.loads call per row."""
+    decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
+    return decoded
+
+
+def _key_text(key: RelKey) -> str:
+    return _json(list(key[3]), "relationship key")
+
+
+def _normal_key(key: RelKey) -> RelKey:
+    """A RelKey with a plain-str type, equal and hash-equal to the graph's edge key."""
+    return (str(key[0]), key[1], key[2], tuple(key[3]))
+
+
+def _plain(value: Any) -> Any:
+    """A filter value as properties store it (enum value, ISO date)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _same(stored: Any, wanted: Any) -> bool:
+    """Equality that, like Cypher, never takes a bool for a number."""
+    return stored == wanted and isinstance(stored, bool) == isinstance(wanted, bool)
+
+
+def _matches(properties: dict[str, Any], filters: list[tuple[str, Any]]) -> bool:
+    """Every filter holds: equal, or contained in a list property; None = property absent."""
+    for name, wanted in filters:
+        stored = properties.get(name)
+        if wanted is None:
+            if stored is not None:
+                return False
+        elif not (
+            _same(stored, wanted)
+            or (isinstance(stored, list) and any(_same(item, wanted) for item in stored))
+        ):
+            return False
+    return True
+
+
+def _names_text(record: NodeRecord) -> str:
+    """The three names, lower-cased, one per line: a cheap prefilter for search."""
+    props = record.properties
+    return "\n".join(
+        str(props.get(name) or "").lower() for name in ("name_zh", "name_en", "name_pinyin")
+    )
+
+
+# --------------------------------------------------------------------------- paths
+
+
+class _Adjacency:
+    """Undirected neighbours over the allowed relationship types, memoised for one search.
+
+    Filtering a node's edges by type costs its degree, which hurts at hubs (a city with
+    tens of thousands of edges) when few edges are allowed (HSR_LINK). So, given the
+    keys of each type, the first node whose degree exceeds the number of allowed edges
+    switches to an adjacency built from just those edges.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, allowed: frozenset[str] | None,
+                 keys_by_type: Mapping[str, Collection[RelKey]] | None) -> None:
+        self._graph = graph
+        self._allowed = allowed
+        self._memo: dict[str, tuple[str, ...]] = {}
+        self._typed: dict[str, dict[str, None]] | None = None
+        self._keys: list[Collection[RelKey]] = []
+        if allowed is not None and keys_by_type is not None:
+            self._keys = [keys_by_type.get(name, ()) for name in sorted(allowed)]
+        self._allowed_edges = sum(map(len, self._keys)) if self._keys else None
+
+    def _typed_adjacency(self) -> dict[str, dict[str, None]]:
+        typed: dict[str, dict[str, None]] = {}
+        for keys in self._keys:
+            for _, source, target, _ in keys:
+                typed.setdefault(source, {})[target] = None
+                typed.setdefault(target, {})[source] = None
+        return typed
+
+    def __call__(self, node: str) -> tuple[str, ...]:
+        found = self._memo.get(node)
+        if found is None:
+            if (self._typed is None and self._allowed_edges is not None
+                    and self._graph.degree(node) > self._allowed_edges):
+                self._typed = self._typed_adjacency()
+            # The adjacency dicts themselves, not networkx's per-item views: hubs make this
+            # the hottest loop of a search.
+            succ, pred = self._graph._succ[node], self._graph._pred[node]
+            allowed = self._allowed
+            if self._typed is not None:
+                found = tuple(self._typed.get(node, ()))
+            elif allowed is None:
+                found = tuple(dict.fromkeys(itertools.chain(succ, pred)))
+            else:
+                found = tuple(dict.fromkeys(
+                    other
+                    for items in (succ.items(), pred.items())
+                    for other, keys in items
+                    if any(key[0] in allowed for key in keys)
+                ))
+            self._memo[node] = found
+        return found
+
+
+def _extend(layer: list[tuple[str, ...]], adjacent: _Adjacency,
+            avoid: str) -> list[tuple[str, ...]]:
+    """Every simple path one hop longer; a path that reached `avoid` (the other end) stops."""
+    return [
+        path + (other,)
+        for path in layer
+        if path[-1] != avoid
+        for other in adjacent(path[-1])
+        if other not in path
+    ]
+
+
+def _join(forward: list[tuple[str, ...]], backward: list[tuple[str, ...]],
+          need: int) -> list[tuple[str, ...]]:
+    """Up to `need` simple paths made of a forward half and a backward half meeting at
+    the same node, in lexicographic order of the whole path."""
+    by_end: dict[str, list[tuple[str, ...]]] = {}
+    for half in backward:
+        by_end.setdefault(half[-1], []).append(half)
+    ordered: set[str] = set()
+    out: list[tuple[str, ...]] = []
+    for half in sorted(path for path in forward if path[-1] in by_end):
+        middle = half[-1]
+        others = by_end[middle]
+        if middle not in ordered:
+            others.sort(key=lambda path: path[::-1])
+            ordered.add(middle)
+        seen = set(half)
+        for other in others:
+            if any(node in seen for node in other[:-1]):
+                continue
+            out.append(half + other[-2::-1])
+            if len(out) >= need:
+                return out
+    return out
+
+
+def simple_paths(
+    graph: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    *,
+    k: int,
+    max_hops: int,
+    rel_types: Iterable[RelType | str] = (),
+    keys_by_type: Mapping[str, Collection[RelKey]] | None = None,
+) -> list[tuple[str, ...]]:
+    """Up to k shortest simple paths between two nodes of `graph`, direction ignored,
+    ordered by hop count and then by the tuple of node ids; at most `max_hops` hops
+    (capped at MAX_HOPS). Both ends must be in the graph. `source == target` gives the
+    one path of zero hops. `keys_by_type` (type name -> its edge keys), when given, makes
+    searches over a few sparse types fast at hubs.
+
+    Meet in the middle: simple half-paths grow one hop at a time from whichever end has
+    fewer, and each length joins the halves in lexicographic order, stopping after k.
+    Only paths of length <= max_hops are ever built, so a hub costs its degree, not the
+    whole graph.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edges_from([("a", "b", ("R", "a", "b", ())), ("b", "c", ("R", "b", "c", ())),
+    ...                       ("a", "d", ("R", "a", "d", ())), ("d", "c", ("R", "d", "c", ()))])
+    >>> simple_paths(g, "a", "c", k=3, max_hops=4)
+    [('a', 'b', 'c'), ('a', 'd', 'c')]
+    """
+    if k <= 0:
+        return []
+    if source == target:
+        return [(source,)]
+    allowed = frozenset(str(rel_type) for rel_type in rel_types) or None
+    adjacent = _Adjacency(graph, allowed, keys_by_type)
+    forward: list[tuple[str, ...]] = [(source,)]
+    backward: list[tuple[str, ...]] = [(target,)]
+    found: list[tuple[str, ...]] = []
+    for _ in range(min(max_hops, MAX_HOPS)):
+        if len(forward) <= len(backward):
+            forward = _extend(forward, adjacent, avoid=target)
+        else:
+            backward = _extend(backward, adjacent, avoid=source)
+        if not forward or not backward:
+            break
+        found.extend(_join(forward, backward, k - len(found)))
+        if len(found) >= k:
+            break
+    return found
+
+
+def graph_path(
+    graph: nx.MultiDiGraph, nodes: Sequence[str], rel_types: Iterable[RelType | str] = ()
+) -> GraphPath:
+    """A node sequence as an explained GraphPath: for each hop, the relationship with the
+    smallest RelKey (type first) among the allowed ones joining the two nodes either way,
+    and whether it points forward."""
+    allowed = frozenset(str(rel_type) for rel_type in rel_types) or None
+    types: list[str] = []
+    forward: list[bool] = []
+    for here, there in zip(nodes, nodes[1:], strict=False):
+        choices = [(key, True) for key in graph.succ[here].get(there, {})]
+        choices += [(key, False) for key in graph.succ[there].get(here, {})]
+        key, points_forward = min(
+            (choice for choice in choices if allowed is None or choice[0][0] in allowed),
+            key=lambda choice: choice[0],
+        )
+        types.append(str(key[0]))
+        forward.append(points_forward)
+    labels = tuple(graph.nodes[node]["record"].label.value for node in nodes)
+    return GraphPath(tuple(nodes), labels, tuple(types), tuple(forward))
+
+
+# --------------------------------------------------------------------------- store
+
+
+class EmbeddedStore:
+    """The GraphStore over one SQLite file (or ":memory:"), read through NetworkX.
+
+    `lock` guards the graph: readers and the post-commit graph update take it, so a
+    reader never sees half a write, and the fsync of a commit (under a separate write
+    lock) never blocks readers.
+    """
+
+    backend: str = "embedded"
+
+    def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL") -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._closed = False
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.by_label: dict[str, set[str]] = {}
+        self._by_type: dict[str, set[RelKey]] = {}
+        self._sorted_ids: dict[str, list[str]] = {}
+        self._names: dict[str, str] | None = None
+        """id -> lower-cased names of searchable nodes; built by the first search."""
+        self._searchable = frozenset(label.value for label in SEARCHABLE_LABELS)
+        memory = str(path) == ":memory:"
+        if not memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with _translated():
+            self._conn = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False
+            )
+            try:
+                self._open(synchronous)
+                self._load()
+            except BaseException:
+                self._conn.close()
+                raise
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def _open(self, synchronous: Synchronous) -> None:
+        conn = self._conn
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {'FULL' if synchronous == 'FULL' else 'NORMAL'}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        (version,) = conn.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone()
+        if version != str(SCHEMA_VERSION):
+            msg = (f"{self.path} has store schema version {version}; "
+                   f"this code reads version {SCHEMA_VERSION}")
+            raise BackendUnavailable(msg)
+
+    def _load(self) -> None:
+        """Build the graph and indexes from the tables (the whole store, once, at open).
+
+        The garbage collector is paused meanwhile: creating millions of containers would
+        otherwise set off collections that rescan the growing heap again and again. Then
+        the loaded objects are frozen out of future collections (`gc.freeze`): they live as
+        long as the store and hold no cycles, so scanning them would only cost pauses of a
+        second or more; reference counting still frees whatever a later write drops.
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_nodes()
+            self._load_relationships()
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _load_nodes(self) -> None:
+        label_sets: dict[str, frozenset[str]] = {}
+        add_node = self.graph.add_node
+        cursor = self._conn.execute("SELECT id, label, labels, properties FROM nodes")
+        while rows := cursor.fetchmany(_LOAD_CHUNK):
+            decoded = _decode_many([row[3] for row in rows])
+            for (node_id, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+                labels = label_sets.get(labels_text)
+                if labels is None:
+                    labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
+                record = NodeRecord(node_id, _LABELS[label], labels, properties)
+                add_node(node_id, record=record)
+                for name in labels:
+                    self.by_label.setdefault(name, set()).add(node_id)
+
+    def _load_relationships(self) -> None:
+        """One query per type (a primary-key range, no type text per row); empty property
+        maps come back as NULL and are not decoded; every id is the graph's own string."""
+        ids: dict[str, str] = {node_id: node_id for node_id in self.graph}
+        # networkx's documented dict-of-dicts layout, filled directly: add_edge per edge
+        # costs twice as much (view lookups, cache clearing) on a graph nobody sees yet.
+        # A MultiDiGraph keeps ONE key dict per (u, v), shared by _succ[u][v] and _pred[v][u].
+        succ, pred = self.graph._succ, self.graph._pred
+        for rel_type, type_name, key_names in _REL_TYPES.values():
+            keys = self._by_type.setdefault(type_name, set())
+            cursor = self._conn.execute(
+                "SELECT source, target, NULLIF(properties, '{}') FROM relationships "
+                "WHERE type = ?", (type_name,))
+            while rows := cursor.fetchmany(_LOAD_CHUNK):
+                texts = [row[2] for row in rows if row[2] is not None]
+                decoded = iter(_decode_many(texts) if texts else ())
+                for source_text, target_text, text in rows:
+                    properties = {} if text is None else next(decoded)
+                    source, target = ids[source_text], ids[target_text]
+                    key = (type_name, source, target,
+                           tuple(properties.get(name) for name in key_names) if key_names
+                           else ())
+                    keydict = succ[source].get(target)
+                    if keydict is None:
+                        keydict = succ[source][target] = pred[target][source] = {}
+                    keydict[key] = {"record": RelRecord(rel_type, source, target, properties)}
+                    keys.add(key)
+
+    def close(self) -> None:
+        """Close the file; later calls raise BackendUnavailable. Closing twice is fine."""
+        with self._write_lock, self.lock:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            msg = f"the store {self.path} is closed"
+            raise BackendUnavailable(msg)
+
+    # ----------------------------------------------------------------- writes
+
+    def write(
+        self,
+        *,
+        nodes: Sequence[NodeRecord] = (),
+        relationships: Sequence[RelRecord] = (),
+        delete_relationships: Sequence[RelKey] = (),
+        delete_nodes: Sequence[str] = (),
+        create_only: bool = False,
+    ) -> None:
+        """Upsert nodes, then relationships, then delete relationships, then nodes: one
+        transaction, committed (and fsynced) before the graph changes and this returns."""
+        if not (nodes or relationships or delete_relationships or delete_nodes):
+            return
+        prepared_nodes = [_node_row(node) for node in nodes]
+        prepared_rels = [_rel_row(rel) for rel in relationships]
+        node_rows = [row for row, _ in prepared_nodes]
+        node_records = [record for _, record in prepared_nodes]
+        rel_rows = [row for row, _ in prepared_rels]
+        rel_records = [record for _, (record, _) in prepared_rels]
+        rel_keys = [key for _, (_, key) in prepared_rels]
+        drop_keys = [_normal_key(key) for key in delete_relationships]
+        drop_rows = [(*key[:3], _key_text(key)) for key in drop_keys]
+        with self._write_lock:
+            self._check_open()
+            conn = self._conn
+            with _translated():
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._store_nodes(node_rows, create_only)
+                    self._check_ends(rel_records)
+                    conn.executemany(_UPSERT_REL, rel_rows)
+                    conn.executemany(_DELETE_REL, drop_rows)
+                    conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
+                    raise
+            with self.lock:
+                self._apply(node_records, zip(rel_records, rel_keys, strict=True), drop_keys,
+                            delete_nodes)
+
+    def _store_nodes(self, rows: Sequence[tuple[str, str, str, str]], create_only: bool) -> None:
+        if not create_only:
+            self._conn.executemany(_UPSERT_NODE, rows)
+            return
+        for row in rows:
+            try:
+                self._conn.execute(_INSERT_NODE, row)
+            except sqlite3.IntegrityError as exc:
+                msg = f"node {row[0]!r} already exists"
+                raise Conflict(msg, field="id") from exc
+
+    def _check_ends(self, relationships: Sequence[RelRecord]) -> None:
+        """Each end exists (after this batch's nodes) and has a label the type may join."""
+        labels: dict[str, str | None] = {}
+        for rel in relationships:
+            spec = REL_SPECS[rel.type]
+            for end, node_id, allowed in (("source", rel.source, spec.sources),
+                                          ("target", rel.target, spec.targets)):
+                if node_id not in labels:
+                    row = self._conn.execute(
+                        "SELECT label FROM nodes WHERE id = ?", (node_id,)
+                    ).fetchone()
+                    labels[node_id] = row[0] if row else None
+                label = labels[node_id]
+                if label is None:
+                    msg = f"{rel.type.value} {end} {node_id!r} does not exist"
+                    raise NotFound(msg, field=end)
+                if label not in allowed:
+                    expected = " or ".join(sorted(allowed))
+                    msg = (f"{rel.type.value} {end} must be a {expected}; "
+                           f"{node_id!r} is a {label}")
+                    raise Invalid(msg, field=end)
+
+    def _apply(self, nodes: Sequence[NodeRecord], relationships: Iterable[tuple[RelRecord, RelKey]],
+               drop_keys: Sequence[RelKey], drop_nodes: Sequence[str]) -> None:
+        """Mirror a committed write in the graph and indexes (plain dict work, cannot fail)."""
+        graph = self.graph
+        changed: dict[str, list[tuple[str, bool]]] = {}
+        for node in nodes:
+            old = graph.nodes[node.id]["record"] if node.id in graph else None
+            graph.add_node(node.id, record=node)
+            self._index_node(old, node, changed)
+        for rel, key in relationships:
+            graph.add_edge(rel.source, rel.target, key=key, record=rel)
+            self._by_type.setdefault(key[0], set()).add(key)
+        for key in drop_keys:
+            if graph.has_edge(key[1], key[2], key):
+                graph.remove_edge(key[1], key[2], key)
+                self._by_type[key[0]].discard(key)
+        for node_id in drop_nodes:
+            if node_id in graph:
+                for _, _, key in [*graph.out_edges(node_id, keys=True),
+                                  *graph.in_edges(node_id, keys=True)]:
+                    self._by_type[key[0]].discard(key)
+                self._index_node(graph.nodes[node_id]["record"], None, changed)
+                graph.remove_node(node_id)
+        for label, changes in changed.items():
+            self._patch_sorted(label, changes)
+
+    def _index_node(self, old: NodeRecord | None, new: NodeRecord | None,
+                    changed: dict[str, list[tuple[str, bool]]]) -> None:
+        """Move a node between label sets and the search index; note membership changes."""
+        node_id = new.id if new is not None else old.id if old is not None else ""
+        old_labels = old.labels if old is not None else frozenset()
+        new_labels = new.labels if new is not None else frozenset()
+        for label in old_labels - new_labels:
+            self.by_label[label].discard(node_id)
+            changed.setdefault(label, []).append((node_id, False))
+        for label in new_labels - old_labels:
+            self.by_label.setdefault(label, set()).add(node_id)
+            changed.setdefault(label, []).append((node_id, True))
+        if self._names is None:
+            return
+        if new is not None and new.label.value in self._searchable:
+            self._names[node_id] = _names_text(new)
+        else:
+            self._names.pop(node_id, None)
+
+    def _patch_sorted(self, label: str, changes: list[tuple[str, bool]]) -> None:
+        ids = self._sorted_ids.get(label)
+        if ids is None:
+            return
+        if len(changes) > _SMALL_CHANGE:
+            del self._sorted_ids[label]
+            return
+        for node_id, added in changes:
+            at = bisect.bisect_left(ids, node_id)
+            present = at < len(ids) and ids[at] == node_id
+            if added and not present:
+                ids.insert(at, node_id)
+            elif not added and present:
+                del ids[at]
+
+    # ----------------------------------------------------------------- reads
+
+    def _record(self, node_id: str) -> NodeRecord:
+        record: NodeRecord = self.graph.nodes[node_id]["record"]
+        return record
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        with self.lock:
+            self._check_open()
+            return self._record(node_id) if node_id in self.graph else None
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[NodeRecord]:
+        """The nodes that exist, in the order asked (an id asked twice comes twice)."""
+        with self.lock:
+            self._check_open()
+            return [self._record(node_id) for node_id in node_ids if node_id in self.graph]
+
+    def list_nodes(
+        self,
+        label: Label | Role | str,
+        *,
+        filters: dict[str, Any] | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[NodeRecord]:
+        """Nodes with this primary or role label, by id, after the cursor id.
+
+        A filter holds when the property equals the value or, for a list property,
+        contains it; a None value asks for nodes without the property. Enum and date
+        values compare as stored (value, ISO text). At most MAX_PAGE nodes.
+        """
+        limit = min(limit, MAX_PAGE)
+        if limit <= 0:
+            return []
+        wanted = [(name, _plain(value)) for name, value in (filters or {}).items()]
+        with self.lock:
+            self._check_open()
+            ids = self._sorted(str(label))
+            start = bisect.bisect_right(ids, after) if after is not None else 0
+            out: list[NodeRecord] = []
+            for index in range(start, len(ids)):
+                record = self._record(ids[index])
+                if _matches(record.properties, wanted):
+                    out.append(record)
+                    if len(out) >= limit:
+                        break
+            return out
+
+    def _sorted(self, label: str) -> list[str]:
+        ids = self._sorted_ids.get(label)
+        if ids is None:
+            ids = self._sorted_ids[label] = sorted(self.by_label.get(label, ()))
+        return ids
+
+    def get_relationships(
+        self, rel_type: RelType, *, source: str | None = None, target: str | None = None
+    ) -> list[RelRecord]:
+        """Relationships of a type, optionally from or to a node, sorted by RelKey."""
+        wanted = str(rel_type)
+        with self.lock:
+            self._check_open()
+            graph = self.graph
+            if source is not None or target is not None:
+                end = source if source is not None else target
+                if end not in graph:
+                    return []
+                adjacency = graph._succ[end] if source is not None else graph._pred[end]
+                keys = [
+                    key
+                    for other, keydict in adjacency.items()
+                    for key in keydict
+                    if key[0] == wanted and (source is None or target is None or other == target)
+                ]
+            else:
+                keys = list(self._by_type.get(wanted, ()))
+            keys.sort()
+            return [graph._succ[key[1]][key[2]][key]["record"] for key in keys]
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        rel_types: Sequence[RelType] = (),
+        limit: int = 200,
+    ) -> list[Neighbour]:
+        """Relationships of the node both ways with the node at the other end, sorted by
+        (type, other id, RelKey); NotFound for a missing node."""
+        allowed = frozenset(str(rel_type) for rel_type in rel_types) or None
+        with self.lock:
+            self._check_open()
+            graph = self.graph
+            if node_id not in graph:
+                msg = f"node {node_id!r} does not exist"
+                raise NotFound(msg, field="id")
+            found: list[tuple[tuple[str, str, RelKey], bool]] = [
+                ((key[0], other, key), outgoing)
+                for adjacency, outgoing in ((graph._succ[node_id], True),
+                                            (graph._pred[node_id], False))
+                for other, keydict in adjacency.items()
+                for key in keydict
+                if allowed is None or key[0] in allowed
+            ]
+            found.sort()
+            return [
+                Neighbour(graph._succ[key[1]][key[2]][key]["record"], self._record(other),
+                          outgoing)
+                for (_, other, key), outgoing in found[: max(limit, 0)]
+            ]
+
+    def shortest_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int = 3,
+        max_hops: int = 4,
+        rel_types: Sequence[RelType] = (),
+    ) -> list[GraphPath]:
+        """Up to k shortest simple paths, direction ignored, by hops then node ids (see
+        `simple_paths`, `graph_path`); NotFound for a missing end."""
+        with self.lock:
+            self._check_open()
+            for end, node_id in (("source", source), ("target", target)):
+                if node_id not in self.graph:
+                    msg = f"node {node_id!r} does not exist"
+                    raise NotFound(msg, field=end)
+            paths = simple_paths(self.graph, source, target, k=k, max_hops=max_hops,
+                                 rel_types=rel_types, keys_by_type=self._by_type)
+            return [graph_path(self.graph, path, rel_types) for path in paths]
+
+    def search(
+        self, text: str, *, labels: Sequence[Label | Role] = (), limit: int = 20
+    ) -> list[SearchHit]:
+        """Names containing the text (see `alliance.store.search`), best first; `labels`
+        keeps nodes carrying any of them (role labels too). At most MAX_PAGE hits."""
+        needle = normalise_query(text)
+        limit = min(limit, MAX_PAGE)
+        if not needle or limit <= 0:
+            return []
+        with self.lock:
+            self._check_open()
+            names = self._search_index()
+            if labels:
+                ids = set().union(*(self.by_label.get(str(label), ()) for label in labels))
+                candidates: Iterable[tuple[str, str]] = (
+                    (node_id, names[node_id]) for node_id in ids if node_id in names
+                )
+            else:
+                candidates = names.items()
+            hits: list[SearchHit] = []
+            for node_id, text in candidates:
+                if needle in text:
+                    record = self._record(node_id)
+                    score = search_score(needle, record.properties)
+                    if score is not None:
+                        hits.append(SearchHit(record, score))
+        hits.sort(key=lambda hit: hit_order(hit.score, hit.node.label.value, hit.node.id))
+        return hits[:limit]
+
+    def _search_index(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = {
+                node_id: _names_text(record)
+                for node_id, record in self.graph.nodes(data="record")
+                if record.label.value in self._searchable
+            }
+        return self._names
+
+    def counts(self) -> GraphCounts:
+        """Nodes per label and role label, relationships per type; zeros included."""
+        with self.lock:
+            self._check_open()
+            labels = {name: len(self.by_label.get(name, ()))
+                      for name in (*(label.value for label in Label),
+                                   *(role.value for role in Role))}
+            rels = {rel_type.value: len(self._by_type.get(rel_type.value, ()))
+                    for rel_type in RelType}
+            return GraphCounts(labels=labels, relationships=rels)
+
+    # ----------------------------------------------------------------- evidence
+
+    def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
+        from alliance.store import embedded_evidence
+
+        with self.lock:
+            self._check_open()
+            found: list[ParkEvidence] = embedded_evidence.landing_candidates(self.graph, query)
+            return found
+
+    def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
+        from alliance.store import embedded_evidence
+
+        with self.lock:
+            self._check_open()
+            found: list[CollaboratorEvidence] = embedded_evidence.collaborator_candidates(
+                self.graph, query
+            )
+            return found

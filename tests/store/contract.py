@@ -1,0 +1,371 @@
+"""The GraphStore contract: one suite every backend runs, demanding identical answers.
+
+A backend's test class subclasses `GraphStoreContract` and overrides the `store` fixture
+with one that yields an EMPTY store of that backend (and closes it afterwards):
+
+    class TestEmbeddedStore(GraphStoreContract):
+        @pytest.fixture
+        def store(self, tmp_path: Path) -> Iterator[GraphStore]: ...
+
+Expected answers are spelled out by hand from `tests.factories.corridor()`, never
+computed by one backend and compared with the other.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance.errors import Conflict, Invalid, NotFound
+from alliance.store.base import MAX_PAGE, GraphPath, GraphStore
+from graph_schema.records import NodeRecord, RelRecord
+from graph_schema.vocabulary import FacilityType, Label, RelType, Role
+from tests import factories as f
+
+
+def load_corridor(store: GraphStore) -> None:
+    nodes, rels = f.corridor()
+    store.write(nodes=nodes, relationships=rels)
+
+
+def ids(records: list[NodeRecord]) -> list[str]:
+    return [record.id for record in records]
+
+
+class GraphStoreContract:
+    """Behaviour every GraphStore must show; see the module docstring for how to use it."""
+
+    @pytest.fixture
+    def store(self) -> GraphStore:
+        """Overridden by each backend's test class: an EMPTY store, closed afterwards."""
+        pytest.fail("a GraphStoreContract subclass must override the `store` fixture")
+
+    # ------------------------------------------------------------------ empty, upsert
+
+    def test_new_store_is_empty(self, store: GraphStore) -> None:
+        counts = store.counts()
+        assert set(counts.labels) >= {label.value for label in Label} | {r.value for r in Role}
+        assert set(counts.relationships) == {rel_type.value for rel_type in RelType}
+        assert all(n == 0 for n in counts.labels.values())
+        assert all(n == 0 for n in counts.relationships.values())
+        assert store.list_nodes(Label.CITY) == []
+        assert store.get_node("city:suzhou") is None
+        assert store.search("苏州") == []
+
+    def test_upsert_then_get(self, store: GraphStore) -> None:
+        node = f.city("suzhou", name_zh="苏州", name_en="Suzhou")
+        store.write(nodes=[node])
+        assert store.get_node("city:suzhou") == node
+        assert store.get_nodes(["city:nope", "city:suzhou"]) == [node]
+
+    def test_get_nodes_keeps_the_order_asked(self, store: GraphStore) -> None:
+        nodes = [f.city("a"), f.city("b"), f.city("c")]
+        store.write(nodes=nodes)
+        assert ids(store.get_nodes(["city:c", "city:x", "city:a", "city:b"])) == [
+            "city:c", "city:a", "city:b"]
+
+    def test_upsert_is_idempotent_and_replaces_properties(self, store: GraphStore) -> None:
+        first = f.park("p", established_year=2001, rent_cny_m2_month=40.0)
+        store.write(nodes=[first])
+        store.write(nodes=[first])
+        assert store.counts().labels["Park"] == 1
+        second = f.park("p", rent_cny_m2_month=50.0)
+        store.write(nodes=[second])
+        stored = store.get_node("park:p")
+        assert stored == second
+        assert stored is not None
+        assert "established_year" not in stored.properties
+        assert store.counts().labels["Park"] == 1
+
+    def test_role_labels_are_listed_and_replaced(self, store: GraphStore) -> None:
+        both = f.person("ann", roles=[Role.BROKER, Role.LAWYER])
+        store.write(nodes=[both, f.person("bob", roles=[Role.ACCOUNTANT])])
+        assert ids(store.list_nodes(Role.BROKER)) == ["person:ann"]
+        assert ids(store.list_nodes("Lawyer")) == ["person:ann"]
+        assert ids(store.list_nodes(Label.PERSON)) == ["person:ann", "person:bob"]
+        assert store.counts().labels["Broker"] == 1
+        store.write(nodes=[f.person("ann", roles=[Role.LAWYER])])
+        assert store.list_nodes(Role.BROKER) == []
+        assert ids(store.list_nodes(Role.LAWYER)) == ["person:ann"]
+        assert store.counts().labels["Broker"] == 0
+
+    # ------------------------------------------------------------------ list_nodes
+
+    def test_list_nodes_filters(self, store: GraphStore) -> None:
+        load_corridor(store)
+        cleanroom = store.list_nodes(Label.PARK,
+                                     filters={"facility_types": FacilityType.CLEANROOM})
+        assert ids(cleanroom) == ["park:wuxi-hitech"]
+        cheap = store.list_nodes(Label.PARK, filters={"rent_cny_m2_month": 35.0})
+        assert ids(cheap) == ["park:kunshan-hitech"]
+        both = store.list_nodes(Label.PARK, filters={
+            "facility_types": FacilityType.GMP_CLEANROOM, "rent_cny_m2_month": 60.0})
+        assert ids(both) == ["park:suzhou-sip"]
+        assert store.list_nodes(Label.PARK, filters={"rent_cny_m2_month": 1.0}) == []
+        assert store.list_nodes(Label.PARK, filters={"no_such_property": 1}) == []
+        zhejiang = store.list_nodes(Label.CITY, filters={"province": "浙江"})
+        assert ids(zhejiang) == ["city:zhoushan"]
+
+    def test_list_nodes_pages_through_everything_once(self, store: GraphStore) -> None:
+        people = [f.person(f"p-{n:02d}") for n in range(23)]
+        store.write(nodes=[*people, f.city("suzhou")])
+        seen: list[str] = []
+        after: str | None = None
+        while True:
+            page = store.list_nodes(Label.PERSON, after=after, limit=5)
+            if not page:
+                break
+            assert len(page) <= 5
+            seen.extend(ids(page))
+            after = page[-1].id
+        assert seen == sorted(node.id for node in people)
+        assert len(set(seen)) == len(seen)
+
+    def test_list_nodes_limit_is_capped(self, store: GraphStore) -> None:
+        store.write(nodes=[f.industry(f"i-{n:04d}") for n in range(MAX_PAGE + 5)])
+        assert len(store.list_nodes(Label.INDUSTRY, limit=MAX_PAGE + 100)) == MAX_PAGE
+
+    # ------------------------------------------------------------------ write failures
+
+    def test_relationship_to_missing_node_stores_nothing(self, store: GraphStore) -> None:
+        with pytest.raises(NotFound) as caught:
+            store.write(nodes=[f.city("suzhou"), f.park("p")],
+                        relationships=[f.in_city("park:p", "city:suzhou"),
+                                       f.in_city("park:p", "city:missing")])
+        assert caught.value.field == "target"
+        assert "city:missing" in caught.value.message
+        assert store.get_node("city:suzhou") is None
+        assert store.get_node("park:p") is None
+        counts = store.counts()
+        assert sum(counts.labels.values()) == 0
+        assert sum(counts.relationships.values()) == 0
+
+    def test_relationship_from_missing_node_names_the_source(self, store: GraphStore) -> None:
+        store.write(nodes=[f.city("suzhou")])
+        with pytest.raises(NotFound) as caught:
+            store.write(relationships=[f.in_city("park:ghost", "city:suzhou")])
+        assert caught.value.field == "source"
+        assert "park:ghost" in caught.value.message
+
+    def test_relationship_joining_wrong_labels_is_invalid(self, store: GraphStore) -> None:
+        store.write(nodes=[f.city("suzhou"), f.park("p")])
+        backwards = RelRecord(RelType.IN_CITY, "city:suzhou", "park:p")
+        with pytest.raises(Invalid) as caught:
+            store.write(nodes=[f.city("wuxi")], relationships=[backwards])
+        assert caught.value.field == "source"
+        assert store.get_node("city:wuxi") is None
+        assert store.get_relationships(RelType.IN_CITY) == []
+
+    def test_create_only_refuses_an_existing_id(self, store: GraphStore) -> None:
+        store.write(nodes=[f.city("suzhou")], create_only=True)
+        with pytest.raises(Conflict) as caught:
+            store.write(nodes=[f.city("wuxi"), f.city("suzhou", name_en="Soochow")],
+                        create_only=True)
+        assert caught.value.field == "id"
+        assert "city:suzhou" in caught.value.message
+        assert store.get_node("city:wuxi") is None
+        stored = store.get_node("city:suzhou")
+        assert stored is not None
+        assert stored.properties["name_en"] == "Suzhou"
+
+    def test_deleting_what_does_not_exist_is_fine(self, store: GraphStore) -> None:
+        store.write(nodes=[f.city("suzhou")])
+        store.write(delete_nodes=["city:nowhere"],
+                    delete_relationships=[("HSR_LINK", "city:suzhou", "city:nowhere", ())])
+        assert store.get_node("city:suzhou") is not None
+
+    def test_deleting_a_node_deletes_its_relationships(self, store: GraphStore) -> None:
+        load_corridor(store)
+        store.write(delete_nodes=["city:suzhou"])
+        assert store.get_node("city:suzhou") is None
+        links = store.get_relationships(RelType.HSR_LINK)
+        assert all("city:suzhou" not in (r.source, r.target) for r in links)
+        assert len(links) == 3
+        assert ids(store.list_nodes(Label.CITY))[-1] == "city:zhoushan"
+        counts = store.counts()
+        assert counts.labels["City"] == 6
+        assert counts.relationships["HSR_LINK"] == 3
+        assert counts.relationships["IN_CITY"] == 2
+        assert store.neighbours("park:suzhou-sip", rel_types=[RelType.IN_CITY]) == []
+
+    def test_delete_relationship_by_key(self, store: GraphStore) -> None:
+        load_corridor(store)
+        link = f.hsr_link("city:suzhou", "city:wuxi", minutes=15, km=42.0)
+        store.write(delete_relationships=[link.key])
+        assert store.get_relationships(RelType.HSR_LINK, source="city:suzhou",
+                                       target="city:wuxi") == []
+        assert store.counts().relationships["HSR_LINK"] == 6
+
+    def test_relationships_are_keyed_upserts(self, store: GraphStore) -> None:
+        store.write(nodes=[f.person("ann"), f.person("bob")])
+        store.write(relationships=[
+            f.collaborated_with("person:ann", "person:bob", deal="deal-a", year=2022),
+            f.collaborated_with("person:ann", "person:bob", deal="deal-b", year=2023),
+        ])
+        assert store.counts().relationships["COLLABORATED_WITH"] == 2
+        store.write(relationships=[
+            f.collaborated_with("person:ann", "person:bob", deal="deal-a", year=2024)])
+        deals = store.get_relationships(RelType.COLLABORATED_WITH, source="person:ann")
+        assert [(r.properties["deal"], r.properties["year"]) for r in deals] == [
+            ("deal-a", 2024), ("deal-b", 2023)]
+        # Without key properties, a second edge between the same ends replaces the first.
+        store.write(nodes=[f.park("p"), f.industry("bio")])
+        store.write(relationships=[f.hosts("park:p", "industry:bio", strength=1.0)])
+        store.write(relationships=[f.hosts("park:p", "industry:bio", strength=0.5)])
+        hosted = store.get_relationships(RelType.HOSTS)
+        assert [r.properties["strength"] for r in hosted] == [0.5]
+
+    # ------------------------------------------------------------------ relationships
+
+    def test_get_relationships_filters_and_sorts(self, store: GraphStore) -> None:
+        load_corridor(store)
+        links = store.get_relationships(RelType.HSR_LINK)
+        assert [r.key for r in links] == sorted(r.key for r in links)
+        assert len(links) == 7
+        from_suzhou = store.get_relationships(RelType.HSR_LINK, source="city:suzhou")
+        assert [r.target for r in from_suzhou] == ["city:shanghai", "city:wuxi"]
+        into_suzhou = store.get_relationships(RelType.HSR_LINK, target="city:suzhou")
+        assert [r.source for r in into_suzhou] == ["city:kunshan", "city:taicang"]
+        one = store.get_relationships(RelType.HSR_LINK, source="city:suzhou",
+                                      target="city:wuxi")
+        assert one == [f.hsr_link("city:suzhou", "city:wuxi", minutes=15, km=42.0)]
+        assert store.get_relationships(RelType.HSR_LINK, source="city:nowhere") == []
+
+    def test_neighbours_both_ways_sorted(self, store: GraphStore) -> None:
+        load_corridor(store)
+        found = store.neighbours("city:suzhou")
+        assert [(n.relationship.type.value, n.node.id, n.outgoing) for n in found] == [
+            ("HSR_LINK", "city:kunshan", False),
+            ("HSR_LINK", "city:shanghai", True),
+            ("HSR_LINK", "city:taicang", False),
+            ("HSR_LINK", "city:wuxi", True),
+            ("IN_CITY", "park:suzhou-sip", False),
+        ]
+        assert found[0].relationship.properties == {"minutes": 10, "km": 35.0, "line": ""}
+        assert found[4].node == store.get_node("park:suzhou-sip")
+        only_parks = store.neighbours("city:suzhou", rel_types=[RelType.IN_CITY])
+        assert [n.node.id for n in only_parks] == ["park:suzhou-sip"]
+        assert len(store.neighbours("city:suzhou", limit=2)) == 2
+        with pytest.raises(NotFound):
+            store.neighbours("city:atlantis")
+
+    def test_neighbours_order_two_deals_with_the_same_person(self, store: GraphStore) -> None:
+        store.write(nodes=[f.person("ann"), f.person("bob"), f.person("cat")])
+        store.write(relationships=[
+            f.collaborated_with("person:bob", "person:ann", deal="z-deal"),
+            f.collaborated_with("person:ann", "person:bob", deal="y-deal"),
+            f.collaborated_with("person:ann", "person:cat", deal="a-deal"),
+            f.collaborated_with("person:ann", "person:bob", deal="b-deal"),
+        ])
+        found = store.neighbours("person:ann")
+        assert [(n.node.id, n.relationship.properties["deal"], n.outgoing) for n in found] == [
+            ("person:bob", "b-deal", True),
+            ("person:bob", "y-deal", True),
+            ("person:bob", "z-deal", False),
+            ("person:cat", "a-deal", True),
+        ]
+
+    # ------------------------------------------------------------------ paths
+
+    def test_shortest_paths_order_by_hops_then_ids(self, store: GraphStore) -> None:
+        load_corridor(store)
+        paths = store.shortest_paths("city:shanghai", "city:suzhou", k=3,
+                                     rel_types=[RelType.HSR_LINK])
+        assert [p.nodes for p in paths] == [
+            ("city:shanghai", "city:suzhou"),
+            ("city:shanghai", "city:kunshan", "city:suzhou"),
+            ("city:shanghai", "city:taicang", "city:suzhou"),
+        ]
+        assert paths[0] == GraphPath(("city:shanghai", "city:suzhou"), ("City", "City"),
+                                     ("HSR_LINK",), (False,))
+        assert paths[1].forward == (True, True)
+        assert paths[2].forward == (False, True)
+        two = store.shortest_paths("city:shanghai", "city:suzhou", k=2,
+                                   rel_types=[RelType.HSR_LINK])
+        assert [p.nodes for p in two] == [p.nodes for p in paths[:2]]
+
+    def test_shortest_paths_max_hops(self, store: GraphStore) -> None:
+        load_corridor(store)
+        hsr = [RelType.HSR_LINK]
+        assert store.shortest_paths("city:shanghai", "city:nanjing", max_hops=2,
+                                    rel_types=hsr) == []
+        paths = store.shortest_paths("city:shanghai", "city:nanjing", k=10, max_hops=4,
+                                     rel_types=hsr)
+        assert [p.nodes for p in paths] == [
+            ("city:shanghai", "city:suzhou", "city:wuxi", "city:nanjing"),
+            ("city:shanghai", "city:kunshan", "city:suzhou", "city:wuxi", "city:nanjing"),
+            ("city:shanghai", "city:taicang", "city:suzhou", "city:wuxi", "city:nanjing"),
+        ]
+        assert all(p.hops <= 4 for p in paths)
+        assert store.shortest_paths("city:shanghai", "city:zhoushan", rel_types=hsr) == []
+
+    def test_shortest_paths_rel_types(self, store: GraphStore) -> None:
+        load_corridor(store)
+        any_rel = store.shortest_paths("park:suzhou-sip", "park:wuxi-hitech", k=1)
+        assert any_rel == [GraphPath(
+            ("park:suzhou-sip", "industry:biomedicine", "park:wuxi-hitech"),
+            ("Park", "Industry", "Park"), ("HOSTS", "HOSTS"), (True, False))]
+        by_rail = store.shortest_paths("park:suzhou-sip", "park:wuxi-hitech", k=1,
+                                       rel_types=[RelType.IN_CITY, RelType.HSR_LINK])
+        assert by_rail == [GraphPath(
+            ("park:suzhou-sip", "city:suzhou", "city:wuxi", "park:wuxi-hitech"),
+            ("Park", "City", "City", "Park"), ("IN_CITY", "HSR_LINK", "IN_CITY"),
+            (True, True, False))]
+        assert store.shortest_paths("park:suzhou-sip", "park:wuxi-hitech",
+                                    rel_types=[RelType.IN_CITY]) == []
+
+    def test_shortest_paths_missing_end(self, store: GraphStore) -> None:
+        load_corridor(store)
+        with pytest.raises(NotFound) as caught:
+            store.shortest_paths("city:shanghai", "city:atlantis")
+        assert caught.value.field == "target"
+        with pytest.raises(NotFound) as caught:
+            store.shortest_paths("city:atlantis", "city:shanghai")
+        assert caught.value.field == "source"
+
+    def test_shortest_path_to_itself_is_one_node(self, store: GraphStore) -> None:
+        load_corridor(store)
+        assert store.shortest_paths("city:wuxi", "city:wuxi") == [
+            GraphPath(("city:wuxi",), ("City",), (), ())]
+
+    # ------------------------------------------------------------------ search
+
+    def test_search_chinese(self, store: GraphStore) -> None:
+        load_corridor(store)
+        hits = store.search("苏州")
+        assert [(h.node.id, h.score) for h in hits] == [
+            ("city:suzhou", 1.0), ("park:suzhou-sip", 0.9)]
+
+    def test_search_pinyin(self, store: GraphStore) -> None:
+        load_corridor(store)
+        assert [(h.node.id, h.score) for h in store.search("suzhou")] == [
+            ("city:suzhou", 1.0), ("park:suzhou-sip", 0.9)]
+        assert [(h.node.id, h.score) for h in store.search("su zhou gong")] == [
+            ("park:suzhou-sip", 0.8)]
+        assert [(h.node.id, h.score) for h in store.search("gongye")] == [
+            ("park:suzhou-sip", 0.7)]
+
+    def test_search_english_ignores_case(self, store: GraphStore) -> None:
+        load_corridor(store)
+        assert [(h.node.id, h.score) for h in store.search("INDUSTRIAL park")] == [
+            ("park:suzhou-sip", 0.7)]
+        assert [h.node.id for h in store.search("hi-tech ZONE")] == ["park:kunshan-hitech"]
+
+    def test_search_labels_limit_and_blank(self, store: GraphStore) -> None:
+        load_corridor(store)
+        assert [h.node.id for h in store.search("苏州", labels=[Label.PARK])] == [
+            "park:suzhou-sip"]
+        assert [h.node.id for h in store.search("wuxi", limit=1)] == ["city:wuxi"]
+        assert store.search("") == []
+        assert store.search("   ") == []
+        assert store.search("北京") == []
+
+    # ------------------------------------------------------------------ counts
+
+    def test_counts(self, store: GraphStore) -> None:
+        load_corridor(store)
+        store.write(nodes=[f.person("ann", roles=[Role.BROKER, Role.INVESTOR])])
+        counts = store.counts()
+        assert {k: v for k, v in counts.labels.items() if v} == {
+            "City": 7, "Park": 3, "Industry": 2, "Person": 1, "Broker": 1, "Investor": 1}
+        assert {k: v for k, v in counts.relationships.items() if v} == {
+            "HSR_LINK": 7, "IN_CITY": 3, "SUBFIELD_OF": 1, "HOSTS": 3}

@@ -1,0 +1,221 @@
+"""EmbeddedStore: the shared contract, plus what only a file-backed, in-memory-indexed
+store must show: reopening, graph == file, durability under kill -9, threads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alliance.errors import BackendUnavailable, NotFound
+from alliance.store.base import GraphStore
+from alliance.store.embedded import EmbeddedStore
+from graph_schema.vocabulary import Label, RelType, Role
+from tests import factories as f
+from tests.store.contract import GraphStoreContract, load_corridor
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class TestEmbeddedStore(GraphStoreContract):
+    @pytest.fixture
+    def store(self, tmp_path: Path) -> Iterator[GraphStore]:
+        with EmbeddedStore(tmp_path / "g.sqlite3") as store:
+            yield store
+
+
+Snapshot = tuple[dict[str, Any], dict[Any, Any], dict[Any, Any], dict[str, set[str]]]
+
+
+def snapshot(store: EmbeddedStore) -> Snapshot:
+    """Everything the in-memory side holds: node records, edge records seen from both ends,
+    label index; and checks that every edge key is its record's key."""
+    graph = store.graph
+    nodes = dict(graph.nodes(data="record"))
+    edges = {(u, v, k): rec for u, v, k, rec in graph.edges(keys=True, data="record")}
+    incoming = {(u, v, k): rec for u, v, k, rec in graph.in_edges(keys=True, data="record")}
+    assert all(key == rec.key for (_, _, key), rec in edges.items())
+    assert all(graph._pred[v][u] is graph._succ[u][v] for u, v, _ in edges)  # one key dict
+    labels = {label: ids for label, ids in store.by_label.items() if ids}
+    return nodes, edges, incoming, labels
+
+
+def assert_graph_matches_file(store: EmbeddedStore, path: Path) -> None:
+    with EmbeddedStore(path) as fresh:
+        assert snapshot(store) == snapshot(fresh)
+        assert store.counts() == fresh.counts()
+
+
+def test_reopen_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        load_corridor(store)
+        store.write(nodes=[f.person("ann", roles=[Role.BROKER, Role.LAWYER])])
+        before = snapshot(store)
+        counts = store.counts()
+    with EmbeddedStore(path) as reopened:
+        assert snapshot(reopened) == before
+        assert reopened.counts() == counts
+        assert [h.node.id for h in reopened.search("苏州")] == ["city:suzhou", "park:suzhou-sip"]
+
+
+def test_graph_equals_file_after_mixed_and_failed_writes(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        load_corridor(store)
+        store.write(
+            nodes=[f.person("ann"), f.person("bob", roles=[Role.LAWYER]),
+                   f.city("suzhou", name_zh="苏州", name_en="Soochow")],
+            relationships=[f.collaborated_with("person:ann", "person:bob", deal="d1"),
+                           f.collaborated_with("person:bob", "person:ann", deal="d2"),
+                           f.covers("person:ann", "park:suzhou-sip"),
+                           f.based_in("person:bob", "city:wuxi")],
+            delete_relationships=[f.hsr_link("city:wuxi", "city:nanjing").key],
+            delete_nodes=["park:kunshan-hitech"],
+        )
+        assert_graph_matches_file(store, path)
+        before = snapshot(store)
+        with pytest.raises(NotFound):
+            store.write(nodes=[f.person("cat")],
+                        relationships=[f.covers("person:cat", "city:atlantis")],
+                        delete_nodes=["city:suzhou"])
+        assert snapshot(store) == before
+        assert_graph_matches_file(store, path)
+        assert store.list_nodes(Label.PERSON, filters={"name_en": "Cat"}) == []
+
+
+def test_sorted_listing_follows_small_and_large_writes(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "g.sqlite3") as store:
+        store.write(nodes=[f.city(f"c-{n:03d}") for n in range(0, 200, 2)])
+        assert len(store.list_nodes(Label.CITY, limit=500)) == 100
+        store.write(nodes=[f.city("c-001")], delete_nodes=["city:c-000", "city:c-002"])
+        first = [node.id for node in store.list_nodes(Label.CITY, limit=3)]
+        assert first == ["city:c-001", "city:c-004", "city:c-006"]
+        store.write(nodes=[f.city(f"c-{n:03d}") for n in range(1, 200, 2)])
+        every = [node.id for node in store.list_nodes(Label.CITY, limit=500)]
+        assert every == sorted(every)
+        assert len(every) == 198
+
+
+def test_filter_none_means_absent(tmp_path: Path) -> None:
+    with EmbeddedStore(":memory:") as store:
+        store.write(nodes=[f.park("old", established_year=1994), f.park("new")])
+        found = store.list_nodes(Label.PARK, filters={"established_year": None})
+        assert [node.id for node in found] == ["park:new"]
+
+
+def test_memory_store_starts_empty() -> None:
+    with EmbeddedStore(":memory:") as store:
+        load_corridor(store)
+        assert store.counts().labels["City"] == 7
+    with EmbeddedStore(":memory:") as store:
+        assert store.counts().labels["City"] == 0
+
+
+def test_closed_store_refuses_calls(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "g.sqlite3")
+    store.close()
+    store.close()
+    with pytest.raises(BackendUnavailable):
+        store.write(nodes=[f.city("suzhou")])
+    with pytest.raises(BackendUnavailable):
+        store.get_node("city:suzhou")
+
+
+def test_other_schema_version_refuses_to_open(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    EmbeddedStore(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(BackendUnavailable, match="version 99"):
+        EmbeddedStore(path)
+
+
+def test_not_a_database_is_backend_unavailable(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    path.write_bytes(b"this is not a database file, just forty bytes or more of text")
+    with pytest.raises(BackendUnavailable):
+        EmbeddedStore(path)
+
+
+def test_file_is_wal_with_full_sync(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        store.write(nodes=[f.city("suzhou")])
+        assert store._conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert store._conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
+def test_concurrent_writers_and_readers(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    errors: list[BaseException] = []
+    with EmbeddedStore(path) as store:
+        store.write(nodes=[f.city("hub")])
+
+        def writer(worker: int) -> None:
+            try:
+                for n in range(25):
+                    person = f.person(f"w{worker}-{n:02d}")
+                    store.write(nodes=[person], relationships=[f.based_in(person, "city:hub")])
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                errors.append(exc)
+
+        def reader() -> None:
+            try:
+                for _ in range(50):
+                    for neighbour in store.neighbours("city:hub"):
+                        assert neighbour.node.label is Label.PERSON
+                    store.list_nodes(Role.BROKER, limit=500)
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
+        threads += [threading.Thread(target=reader) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert store.counts().labels["Person"] == 150
+        assert store.counts().relationships[RelType.BASED_IN.value] == 150
+        assert_graph_matches_file(store, path)
+
+
+def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
+    """A writer is SIGKILLed mid-stream; every id it printed (after write returned) is there."""
+    path = tmp_path / "g.sqlite3"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.store.durability_writer", str(path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    watchdog = threading.Timer(120, child.kill)
+    watchdog.start()
+    acknowledged: list[str] = []
+    try:
+        assert child.stdout is not None
+        while len(acknowledged) < 200:
+            line = child.stdout.readline()
+            if not line:
+                assert child.stderr is not None
+                pytest.fail(f"writer stopped early: {child.stderr.read()}")
+            acknowledged.append(line.strip())
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    finally:
+        watchdog.cancel()
+        child.kill()
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+    with EmbeddedStore(path) as store:
+        stored = {node.id for node in store.get_nodes(acknowledged)}
+        assert stored == set(acknowledged)
+        assert store._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
