@@ -6,8 +6,9 @@ returned survives not only `kill -9` of this process but also an OS crash or pow
 WAL with `synchronous=NORMAL` would survive `kill -9` too (the committed frames sit in the
 OS page cache) but may lose the last transactions when the machine itself goes down, and
 the architecture promises that no acknowledged write is lost. FULL costs one fsync per
-write call; bulk imports are one call, so they pay it once. (`synchronous="NORMAL"`
-stays available as a constructor option for throwaway stores and benchmarks.)
+write call (on the development VM 0.5-3 ms: a few hundred to ~2,000 single-node writes/s,
+against 2,500-6,500 with NORMAL); a bulk import is one call and pays it once.
+(`synchronous="NORMAL"` stays available as a constructor option for throwaway stores.)
 
 Only after COMMIT is the same change applied to the in-memory graph, so a reader never
 sees a write that is not durable, and a failed write leaves the graph untouched.
@@ -24,6 +25,11 @@ Records handed out are the ones in the graph: treat them as read-only.
 
 One process owns a store file: a change another process makes to the file is seen only
 after reopening.
+
+Speed. Opening reads one primary-key range per relationship type and decodes JSON a chunk
+at a time; the hot loops (loading, bulk writes, path search) use networkx's adjacency
+dicts `_succ`/`_pred` directly rather than its per-item views, and the tests check the
+result is the layout networkx itself builds.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import gc
 import itertools
 import json
 import sqlite3
+import sys
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -115,6 +122,9 @@ _CACHE_KIB = 64 * 1024
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
 
+_BULK = 1_000
+"""Writes of at least this many records run with the garbage collector paused."""
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 _LABELS: dict[str, Label] = {label.value: label for label in Label}
 _REL_TYPES: dict[str, tuple[RelType, str, tuple[str, ...]]] = {
@@ -145,6 +155,21 @@ def _translated() -> Iterator[None]:
         raise BackendUnavailable(msg) from exc
 
 
+@contextmanager
+def _gc_paused(pause: bool = True) -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: building hundreds of thousands of records
+    would otherwise set off collections that rescan the growing heap again and again
+    (the records hold no cycles; reference counting still frees them)."""
+    collecting = pause and gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _json(value: Any, what: str) -> str:
     """Stable JSON text of a value; Invalid when it is not plain JSON data."""
     try:
@@ -164,8 +189,9 @@ def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
         raise Invalid(msg, field="label") from exc
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
-    record = NodeRecord(node.id, label, frozenset(labels), json.loads(properties))
-    return (node.id, label.value, json.dumps(labels), properties), record
+    node_id = sys.intern(node.id)
+    record = NodeRecord(node_id, label, frozenset(labels), json.loads(properties))
+    return (node_id, label.value, json.dumps(labels), properties), record
 
 
 def _rel_key(type_name: str, source: str, target: str, properties: dict[str, Any]) -> RelKey:
@@ -184,10 +210,14 @@ def _rel_row(
         msg = f"unknown relationship type {rel.type!r}"
         raise Invalid(msg, field="type")
     rel_type, type_name, _ = found
-    properties = _json(rel.properties, f"{type_name} {rel.source}->{rel.target}")
-    record = RelRecord(rel_type, rel.source, rel.target, json.loads(properties))
-    key = _rel_key(type_name, rel.source, rel.target, record.properties)
-    return (type_name, rel.source, rel.target, _key_text(key), properties), (record, key)
+    source, target = sys.intern(rel.source), sys.intern(rel.target)
+    if rel.properties:
+        properties = _json(rel.properties, f"{type_name} {source}->{target}")
+        record = RelRecord(rel_type, source, target, json.loads(properties))
+    else:
+        properties, record = "{}", RelRecord(rel_type, source, target, {})
+    key = _rel_key(type_name, source, target, record.properties)
+    return (type_name, source, target, _key_text(key), properties), (record, key)
 
 
 def _decode_many(texts: list[str]) -> list[Any]:
@@ -197,7 +227,18 @@ def _decode_many(texts: list[str]) -> list[Any]:
 
 
 def _key_text(key: RelKey) -> str:
-    return _json(list(key[3]), "relationship key")
+    return _json(list(key[3]), "relationship key") if key[3] else "[]"
+
+
+def _link(graph: nx.MultiDiGraph, rel: RelRecord, key: RelKey) -> None:
+    """Add or replace one edge in networkx's documented dict-of-dicts layout directly:
+    `add_edge` costs twice as much (view lookups, cache clearing per edge). A
+    MultiDiGraph keeps ONE key dict per (u, v), shared by _succ[u][v] and _pred[v][u];
+    both ends must already be nodes."""
+    keydict = graph._succ[rel.source].get(rel.target)
+    if keydict is None:
+        keydict = graph._succ[rel.source][rel.target] = graph._pred[rel.target][rel.source] = {}
+    keydict[key] = {"record": rel}
 
 
 def _normal_key(key: RelKey) -> RelKey:
@@ -250,8 +291,8 @@ class _Adjacency:
 
     Filtering a node's edges by type costs its degree, which hurts at hubs (a city with
     tens of thousands of edges) when few edges are allowed (HSR_LINK). So, given the
-    keys of each type, the first node whose degree exceeds the number of allowed edges
-    switches to an adjacency built from just those edges.
+    keys of each type, the first node with more neighbours than there are allowed edges
+    switches the search to an adjacency built from just those edges.
     """
 
     def __init__(self, graph: nx.MultiDiGraph, allowed: frozenset[str] | None,
@@ -276,12 +317,12 @@ class _Adjacency:
     def __call__(self, node: str) -> tuple[str, ...]:
         found = self._memo.get(node)
         if found is None:
-            if (self._typed is None and self._allowed_edges is not None
-                    and self._graph.degree(node) > self._allowed_edges):
-                self._typed = self._typed_adjacency()
             # The adjacency dicts themselves, not networkx's per-item views: hubs make this
             # the hottest loop of a search.
             succ, pred = self._graph._succ[node], self._graph._pred[node]
+            if (self._typed is None and self._allowed_edges is not None
+                    and len(succ) + len(pred) > self._allowed_edges):
+                self._typed = self._typed_adjacency()
             allowed = self._allowed
             if self._typed is not None:
                 found = tuple(self._typed.get(node, ()))
@@ -479,21 +520,17 @@ class EmbeddedStore:
     def _load(self) -> None:
         """Build the graph and indexes from the tables (the whole store, once, at open).
 
-        The garbage collector is paused meanwhile: creating millions of containers would
-        otherwise set off collections that rescan the growing heap again and again. Then
-        the loaded objects are frozen out of future collections (`gc.freeze`): they live as
-        long as the store and hold no cycles, so scanning them would only cost pauses of a
-        second or more; reference counting still frees whatever a later write drops.
+        The garbage collector is paused meanwhile (see `_gc_paused`); then the loaded
+        objects are frozen out of future collections (`gc.freeze`): they live as long as
+        the store and hold no cycles, so scanning them would only cost pauses of a second
+        or more; reference counting still frees whatever a later write drops.
         """
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            self._load_nodes()
-            self._load_relationships()
-        finally:
-            gc.freeze()
-            if collecting:
-                gc.enable()
+        with _gc_paused():
+            try:
+                self._load_nodes()
+                self._load_relationships()
+            finally:
+                gc.freeze()
 
     def _load_nodes(self) -> None:
         label_sets: dict[str, frozenset[str]] = {}
@@ -501,7 +538,8 @@ class EmbeddedStore:
         cursor = self._conn.execute("SELECT id, label, labels, properties FROM nodes")
         while rows := cursor.fetchmany(_LOAD_CHUNK):
             decoded = _decode_many([row[3] for row in rows])
-            for (node_id, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+            for (id_text, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+                node_id = sys.intern(id_text)
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
@@ -512,12 +550,8 @@ class EmbeddedStore:
 
     def _load_relationships(self) -> None:
         """One query per type (a primary-key range, no type text per row); empty property
-        maps come back as NULL and are not decoded; every id is the graph's own string."""
-        ids: dict[str, str] = {node_id: node_id for node_id in self.graph}
-        # networkx's documented dict-of-dicts layout, filled directly: add_edge per edge
-        # costs twice as much (view lookups, cache clearing) on a graph nobody sees yet.
-        # A MultiDiGraph keeps ONE key dict per (u, v), shared by _succ[u][v] and _pred[v][u].
-        succ, pred = self.graph._succ, self.graph._pred
+        maps come back as NULL and are not decoded; ids are interned, one string each."""
+        graph, intern = self.graph, sys.intern
         for rel_type, type_name, key_names in _REL_TYPES.values():
             keys = self._by_type.setdefault(type_name, set())
             cursor = self._conn.execute(
@@ -528,14 +562,11 @@ class EmbeddedStore:
                 decoded = iter(_decode_many(texts) if texts else ())
                 for source_text, target_text, text in rows:
                     properties = {} if text is None else next(decoded)
-                    source, target = ids[source_text], ids[target_text]
+                    source, target = intern(source_text), intern(target_text)
                     key = (type_name, source, target,
                            tuple(properties.get(name) for name in key_names) if key_names
                            else ())
-                    keydict = succ[source].get(target)
-                    if keydict is None:
-                        keydict = succ[source][target] = pred[target][source] = {}
-                    keydict[key] = {"record": RelRecord(rel_type, source, target, properties)}
+                    _link(graph, RelRecord(rel_type, source, target, properties), key)
                     keys.add(key)
 
     def close(self) -> None:
@@ -570,8 +601,15 @@ class EmbeddedStore:
     ) -> None:
         """Upsert nodes, then relationships, then delete relationships, then nodes: one
         transaction, committed (and fsynced) before the graph changes and this returns."""
-        if not (nodes or relationships or delete_relationships or delete_nodes):
+        size = len(nodes) + len(relationships) + len(delete_relationships) + len(delete_nodes)
+        if size == 0:
             return
+        with _gc_paused(size >= _BULK):
+            self._write(nodes, relationships, delete_relationships, delete_nodes, create_only)
+
+    def _write(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord],
+               delete_relationships: Sequence[RelKey], delete_nodes: Sequence[str],
+               create_only: bool) -> None:
         prepared_nodes = [_node_row(node) for node in nodes]
         prepared_rels = [_rel_row(rel) for rel in relationships]
         node_rows = [row for row, _ in prepared_nodes]
@@ -645,7 +683,7 @@ class EmbeddedStore:
             graph.add_node(node.id, record=node)
             self._index_node(old, node, changed)
         for rel, key in relationships:
-            graph.add_edge(rel.source, rel.target, key=key, record=rel)
+            _link(graph, rel, key)
             self._by_type.setdefault(key[0], set()).add(key)
         for key in drop_keys:
             if graph.has_edge(key[1], key[2], key):
@@ -660,6 +698,9 @@ class EmbeddedStore:
                 graph.remove_node(node_id)
         for label, changes in changed.items():
             self._patch_sorted(label, changes)
+        cache = getattr(graph, "__networkx_cache__", None)
+        if cache:  # networkx's cached conversions of this graph are stale now
+            cache.clear()
 
     def _index_node(self, old: NodeRecord | None, new: NodeRecord | None,
                     changed: dict[str, list[tuple[str, bool]]]) -> None:

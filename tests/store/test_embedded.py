@@ -3,7 +3,9 @@ store must show: reopening, graph == file, durability under kill -9, threads."""
 
 from __future__ import annotations
 
+import gc
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -13,11 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from alliance.errors import BackendUnavailable, NotFound
 from alliance.store.base import GraphStore
-from alliance.store.embedded import EmbeddedStore
+from alliance.store.embedded import EmbeddedStore, simple_paths
 from graph_schema.vocabulary import Label, RelType, Role
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
@@ -219,3 +222,47 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
         stored = {node.id for node in store.get_nodes(acknowledged)}
         assert stored == set(acknowledged)
         assert store._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def _brute_force_paths(graph: nx.MultiDiGraph, source: str, target: str, k: int,
+                       max_hops: int, allowed: set[str]) -> list[tuple[str, ...]]:
+    """Every simple path of the undirected view, sorted by (hops, ids), first k."""
+    undirected = nx.Graph()
+    undirected.add_nodes_from(graph)
+    undirected.add_edges_from((u, v) for u, v, key in graph.edges(keys=True)
+                              if not allowed or key[0] in allowed)
+    paths = [tuple(p) for p in nx.all_simple_paths(undirected, source, target, cutoff=max_hops)]
+    return sorted(paths, key=lambda p: (len(p), p))[:k]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_simple_paths_match_brute_force(seed: int) -> None:
+    rng = random.Random(seed)
+    graph = nx.MultiDiGraph()
+    nodes = [f"n{i:02d}" for i in range(rng.randint(4, 14))]
+    graph.add_nodes_from(nodes)
+    keys_by_type: dict[str, set[Any]] = {}
+    for _ in range(rng.randint(3, 30)):
+        u, v = rng.sample(nodes, 2)
+        rel_type = rng.choice(["A", "B", "C"])
+        key = (rel_type, u, v, (rng.randint(0, 1),))
+        graph.add_edge(u, v, key=key)
+        keys_by_type.setdefault(rel_type, set()).add(key)
+    for _ in range(5):
+        source, target = rng.sample(nodes, 2)
+        k, max_hops = rng.randint(1, 6), rng.randint(1, 6)
+        allowed = set(rng.sample(["A", "B", "C"], rng.randint(0, 2)))
+        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
+        for index in (None, keys_by_type):
+            assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
+                                rel_types=sorted(allowed), keys_by_type=index) == expected
+
+
+def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        store.write(nodes=[f.industry(f"i-{n:04d}") for n in range(1200)])
+    assert gc.isenabled()
+    with EmbeddedStore(path) as store:
+        assert store.counts().labels["Industry"] == 1200
+    assert gc.isenabled()
