@@ -20,6 +20,7 @@ from alliance.store.base import (
     TRUST_RELS,
     CollaboratorEvidence,
     CollaboratorFilter,
+    GraphPath,
     GraphStore,
     TrustPath,
 )
@@ -228,6 +229,37 @@ SEATS: dict[str, dict[str, list[Role]]] = {
 """The complementary seats of a landing deal team and the roles that can fill them."""
 
 
+def _pair(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first <= second else (second, first)
+
+
+def _trust_links(store: GraphStore, people: list[str], max_hops: int
+                 ) -> dict[tuple[str, str], PathOut | None]:
+    """The shortest trust path between every two shortlisted people (None: none)."""
+    found: dict[tuple[str, str], GraphPath | None] = {}
+    for index, first in enumerate(people):
+        for second in people[index + 1:]:
+            paths = store.shortest_paths(first, second, k=1, max_hops=max_hops,
+                                         rel_types=TRUST_RELS)
+            found[_pair(first, second)] = paths[0] if paths else None
+    names = NameBook(store, [path for path in found.values() if path])
+    return {pair: names.path(path) if path else None for pair, path in found.items()}
+
+
+def _team_value(combo: tuple[Collaborator, ...],
+                links: dict[tuple[str, str], PathOut | None]) -> float:
+    """70 % the members' mean score, 30 % how close they are to each other."""
+    ids = [member.person.id for member in combo]
+    closeness, pairs = 0.0, 0
+    for index, first in enumerate(ids):
+        for second in ids[index + 1:]:
+            path = links[_pair(first, second)]
+            closeness += 1.0 / len(path.rel_types) if path and path.rel_types else 0.0
+            pairs += 1
+    mean_score = sum(member.score for member in combo) / len(combo)
+    return round(0.7 * mean_score + 0.3 * closeness / max(pairs, 1), 6)
+
+
 def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = False
          ) -> TeamResult:
     """The best complementary team: shortlist per seat, then the combination whose
@@ -239,47 +271,27 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
             verticals=[request.vertical] if seat == "broker" else [],
             max_hops=request.max_hops, top_k=request.shortlist,
         )
-        shortlists[seat] = search(store, seat_request,
-                                  reveal_contacts=reveal_contacts).collaborators
-    filled = {seat: people for seat, people in shortlists.items() if people}
-    missing = [seat for seat in SEATS if seat not in filled]
-    if not filled:
-        return TeamResult(seats=[], links=[], score=0.0, missing_seats=missing)
-    people = sorted({c.person.id for members in filled.values() for c in members})
-    distance: dict[tuple[str, str], PathOut | None] = {}
-    names_paths = {}
-    for index, first in enumerate(people):
-        for second in people[index + 1:]:
-            paths = store.shortest_paths(first, second, k=1, max_hops=request.max_hops,
-                                         rel_types=TRUST_RELS)
-            names_paths[(first, second)] = paths[0] if paths else None
-    names = NameBook(store, [p for p in names_paths.values() if p])
-    for pair, found in names_paths.items():
-        distance[pair] = names.path(found) if found else None
+        people = search(store, seat_request, reveal_contacts=reveal_contacts).collaborators
+        if people:
+            shortlists[seat] = people
+    missing = [seat for seat in SEATS if seat not in shortlists]
+    everyone = sorted({c.person.id for members in shortlists.values() for c in members})
+    links = _trust_links(store, everyone, request.max_hops)
     best: tuple[float, tuple[Collaborator, ...]] | None = None
-    for combo in product(*filled.values()):
-        ids = [c.person.id for c in combo]
-        if len(set(ids)) < len(ids):
-            continue
-        closeness = 0.0
-        for i, first in enumerate(ids):
-            for second in ids[i + 1:]:
-                found = distance[tuple(sorted((first, second)))]  # type: ignore[index]
-                closeness += 1.0 / len(found.rel_types) if found else 0.0
-        pairs = max(1, len(ids) * (len(ids) - 1) // 2)
-        value = round(sum(c.score for c in combo) / len(combo) * 0.7
-                      + closeness / pairs * 0.3, 6)
+    for combo in product(*shortlists.values()):
+        if len({member.person.id for member in combo}) < len(combo):
+            continue  # one person cannot fill two seats
+        value = _team_value(combo, links)
         if best is None or value > best[0]:
             best = (value, combo)
     if best is None:
         return TeamResult(seats=[], links=[], score=0.0, missing_seats=list(SEATS))
     score, members = best
-    seats = [TeamSeat(seat=seat, member=member) for seat, member in zip(filled, members,
-                                                                         strict=True)]
-    links = []
-    for i, first in enumerate(members):
-        for second in members[i + 1:]:
-            pair = tuple(sorted((first.person.id, second.person.id)))
-            links.append(TeamLink(between=(first.person.id, second.person.id),
-                                  path=distance[pair]))  # type: ignore[index]
-    return TeamResult(seats=seats, links=links, score=score, missing_seats=missing)
+    seats = [TeamSeat(seat=seat, member=member)
+             for seat, member in zip(shortlists, members, strict=True)]
+    team_links = [
+        TeamLink(between=(first.person.id, second.person.id),
+                 path=links[_pair(first.person.id, second.person.id)])
+        for index, first in enumerate(members) for second in members[index + 1:]
+    ]
+    return TeamResult(seats=seats, links=team_links, score=score, missing_seats=missing)

@@ -45,9 +45,6 @@ POLICY_VALUE_HALF = 500_000.0
 UNWANTED_BENEFIT_SHARE = 0.3
 """Share of value counted for a benefit kind the company did not ask for."""
 
-MAX_CONTACTS_PER_KIND = 5
-"""Brokers and professionals listed per park (all of them count towards the score)."""
-
 DEFAULT_REFERENCE_RENT = 100.0
 DEFAULT_REFERENCE_MINUTES = 180
 
@@ -176,7 +173,7 @@ class ParkResult(BaseModel):
     near_miss_policies: list[PolicyMatch]
     policy_total_cny: float
     contacts: list[Contact] = Field(
-        description="The best brokers, then the best professionals (at most 5 of each).")
+        description="The best brokers, then the best professionals (5 of each at most).")
     contacts_total: int
     related_landings: list[str]
     referral_stages: dict[str, int]
@@ -233,9 +230,8 @@ def _policy_part(eligible: list[PolicyMatch], wanted: set[BenefitKind]) -> tuple
     return _saturate(value, POLICY_VALUE_HALF), text
 
 
-def _contacts_part(contacts: list[Contact]) -> tuple[float, str]:
-    brokers = sum(1 for c in contacts if c.kind == "broker")
-    others = len(contacts) - brokers
+def _contacts_part(evidence: ParkEvidence) -> tuple[float, str]:
+    brokers, others = evidence.broker_total, evidence.professional_total
     value = 0.6 * _saturate(brokers, 2) + 0.4 * _saturate(others, 3)
     return value, f"{brokers} brokers of the industry, {others} professionals nearby"
 
@@ -273,29 +269,10 @@ def _policy_matches(policies: tuple[PolicyEvidence, ...], request: LandingReques
 
 
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool) -> Contact:
-    is_broker = "Broker" in evidence.person.labels and bool(evidence.expert_in) and \
-        evidence.path.rel_types[0] == "COVERS"
     return Contact(person=person_out(evidence.person, reveal_contacts=reveal_contacts),
-                   kind="broker" if is_broker else "professional", via=evidence.via,
+                   kind=evidence.kind, via=evidence.via,
                    expert_in=list(evidence.expert_in), skills=list(evidence.skills),
                    path=names.path(evidence.path))
-
-
-def _best_contacts(contacts: list[Contact]) -> list[Contact]:
-    """Brokers by certification then breadth of expertise; professionals by skill."""
-    ranks = {"senior": 3, "intermediate": 2, "junior": 1}
-
-    def broker_key(contact: Contact) -> tuple[int, int, str]:
-        level = ranks.get(contact.person.certification_level or "", 0)
-        return (-level, -len(contact.expert_in), contact.person.id)
-
-    def professional_key(contact: Contact) -> tuple[int, int, str]:
-        best = max((level for _, level in contact.skills), default=0)
-        return (-best, -len(contact.skills), contact.person.id)
-
-    brokers = sorted((c for c in contacts if c.kind == "broker"), key=broker_key)
-    others = sorted((c for c in contacts if c.kind != "broker"), key=professional_key)
-    return brokers[:MAX_CONTACTS_PER_KIND] + others[:MAX_CONTACTS_PER_KIND]
 
 
 def _evidence_paths(evidence: ParkEvidence) -> list[GraphPath]:
@@ -317,7 +294,7 @@ def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
     reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
     industry_value, industry_text = _industry_part(evidence)
     policy_value, policy_text = _policy_part(eligible, set(request.benefit_kinds))
-    contacts_value, contacts_text = _contacts_part(contacts)
+    contacts_value, contacts_text = _contacts_part(evidence)
     track_value, track_text = _track_part(evidence)
     minutes = evidence.rail.minutes
     space_value = 1.0 if request.area_m2 == 0 else min(1.0, area / (request.area_m2 * 3))
@@ -338,7 +315,7 @@ def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
         ScorePart(name="space", value=space_value, weight=weights.space,
                   explanation=f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed"),
         ScorePart(name="contacts", value=contacts_value, weight=weights.contacts,
-                  explanation=contacts_text, paths=[c.path for c in _best_contacts(contacts)]),
+                  explanation=contacts_text, paths=[c.path for c in contacts]),
         ScorePart(name="track_record", value=track_value, weight=weights.track_record,
                   explanation=track_text),
     ]
@@ -360,8 +337,8 @@ def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
         eligible_policies=eligible,
         near_miss_policies=[p for p in policies if not p.eligible],
         policy_total_cny=sum(policy_amount(p) for p in eligible),
-        contacts=_best_contacts(contacts),
-        contacts_total=len(contacts),
+        contacts=contacts,
+        contacts_total=evidence.broker_total + evidence.professional_total,
         related_landings=list(evidence.track_record.related_landings),
         referral_stages=dict(evidence.track_record.referral_stages),
     )

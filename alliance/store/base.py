@@ -99,6 +99,8 @@ class LandingFilter:
     contact_skill_categories: tuple[str, ...] = ("landing", "legal", "ip", "tax", "accounting",
                                                  "finance")
     """Skills that make a lawyer or accountant near the park a useful contact."""
+    contacts_per_kind: int = 5
+    """Brokers and professionals returned per park (the best; all are counted)."""
 
 
 @dataclass(frozen=True)
@@ -135,12 +137,17 @@ class PolicyEvidence:
 class ContactEvidence:
     """A person who can help land in this park.
 
-    Brokers cover the park or its city and are expert in a related industry; other
-    professionals (lawyers, accountants, ...) are based in or cover the park's city and
-    hold skills of the wanted categories.
+    Brokers (kind "broker") hold the Broker role, cover the park or its city and are
+    expert in a related industry; they rank by certification level, then by how many
+    related industries they know, then by id. Professionals (kind "professional": lawyers,
+    accountants, patent agents, consultants) cover the park or its city or are based in
+    the city, and hold skills of the wanted categories; they rank by their best level,
+    then by how many such skills they hold, then by id. Reach is taken in the order:
+    covers the park, covers the city, based in the city.
     """
 
     person: NodeRecord
+    kind: str
     via: str
     expert_in: tuple[str, ...]
     skills: tuple[tuple[str, int], ...]
@@ -166,6 +173,9 @@ class ParkEvidence:
     industries: tuple[IndustryMatch, ...]
     policies: tuple[PolicyEvidence, ...]
     contacts: tuple[ContactEvidence, ...]
+    """The best `contacts_per_kind` brokers, then the best professionals."""
+    broker_total: int
+    professional_total: int
     track_record: TrackRecord
 
 

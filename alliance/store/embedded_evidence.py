@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -62,15 +63,22 @@ def require(graph: nx.MultiDiGraph, node_id: str, label: Label, field: str) -> N
 
 
 def out_rels(graph: nx.MultiDiGraph, node_id: str, rel_type: RelType) -> Iterator[RelRecord]:
-    for _, _, rel in graph.out_edges(node_id, data="record"):
-        if rel.type is rel_type:
-            yield rel
+    """Outgoing relationships of a type (networkx's adjacency dicts read directly: the
+    edge views cost several times more in these hot loops)."""
+    for edges in graph._succ[node_id].values():
+        for attributes in edges.values():
+            rel: RelRecord = attributes["record"]
+            if rel.type is rel_type:
+                yield rel
 
 
 def in_rels(graph: nx.MultiDiGraph, node_id: str, rel_type: RelType) -> Iterator[RelRecord]:
-    for _, _, rel in graph.in_edges(node_id, data="record"):
-        if rel.type is rel_type:
-            yield rel
+    """Incoming relationships of a type."""
+    for edges in graph._pred[node_id].values():
+        for attributes in edges.values():
+            rel: RelRecord = attributes["record"]
+            if rel.type is rel_type:
+                yield rel
 
 
 def make_path(graph: nx.MultiDiGraph, nodes: Iterable[str], rel_types: Iterable[RelType],
@@ -153,10 +161,17 @@ def _industry_matches(graph: nx.MultiDiGraph, park: str, industry: str,
     return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
 
 
-def _policies(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
-              applicable_targets: set[str]) -> list[PolicyEvidence]:
-    found = []
-    for place in (park, city):
+OfferedPolicies = list[tuple[NodeRecord, tuple[str, ...]]]
+"""Policies (with their target industries) offered in one place."""
+
+
+def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
+             applicable_targets: set[str], cache: dict[str, OfferedPolicies]
+             ) -> OfferedPolicies:
+    """Policies offered in a park or city, valid on the date, for the industry (memoised:
+    every park of a city shares the city's policies)."""
+    if place not in cache:
+        found = []
         for rel in in_rels(graph, place, RelType.OFFERED_IN):
             policy = record(graph, rel.source)
             if not is_valid_on(policy, query.as_of):
@@ -165,42 +180,110 @@ def _policies(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter
                                                                  RelType.TARGETS)))
             if targets and not applicable_targets.intersection(targets):
                 continue
-            if place == park:
-                path = make_path(graph, [policy.id, park], [RelType.OFFERED_IN], [True])
-            else:
-                path = make_path(graph, [policy.id, city, park],
-                                 [RelType.OFFERED_IN, RelType.IN_CITY], [True, False])
-            found.append(PolicyEvidence(policy, place, targets, path))
+            found.append((policy, targets))
+        cache[place] = found
+    return cache[place]
+
+
+def _policies(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
+              applicable_targets: set[str], cache: dict[str, OfferedPolicies]
+              ) -> list[PolicyEvidence]:
+    found = [PolicyEvidence(policy, park, targets,
+                            make_path(graph, [policy.id, park], [RelType.OFFERED_IN], [True]))
+             for policy, targets in _offered(graph, park, query, applicable_targets, cache)]
+    found += [PolicyEvidence(policy, city, targets,
+                             make_path(graph, [policy.id, city, park],
+                                       [RelType.OFFERED_IN, RelType.IN_CITY], [True, False]))
+              for policy, targets in _offered(graph, city, query, applicable_targets, cache)]
     return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
 
 
-def _contacts(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
-              related: set[str]) -> list[ContactEvidence]:
-    """Brokers covering the park or city in a related industry; professionals nearby."""
-    categories = set(query.contact_skill_categories)
-    reach: dict[str, tuple[str, GraphPath]] = {}
-    for rel in in_rels(graph, park, RelType.COVERS):
-        reach[rel.source] = (park, make_path(graph, [rel.source, park], [RelType.COVERS],
-                                             [True]))
-    for rel_type in (RelType.COVERS, RelType.BASED_IN):
-        for rel in in_rels(graph, city, rel_type):
-            if rel.source not in reach and record(graph, rel.source).label is Label.PERSON:
-                reach[rel.source] = (city, make_path(graph, [rel.source, city, park],
-                                                     [rel_type, RelType.IN_CITY],
-                                                     [True, False]))
-    contacts = []
-    for person_id, (via, path) in reach.items():
+@dataclass(frozen=True)
+class _PersonFacts:
+    """What the contact rules need of a person, computed once per query."""
+
+    record: NodeRecord
+    expert_in: tuple[str, ...]
+    skills: tuple[tuple[str, int], ...]
+    broker: bool
+    professional: bool
+
+
+def _person_facts(graph: nx.MultiDiGraph, person_id: str, query: LandingFilter,
+                  related: set[str], cache: dict[str, _PersonFacts]) -> _PersonFacts:
+    if person_id not in cache:
         person = record(graph, person_id)
+        categories = set(query.contact_skill_categories)
         expert = tuple(sorted(r.target for r in out_rels(graph, person_id, RelType.EXPERT_IN)
                               if r.target in related))
         skills = tuple((skill, level) for skill, level in skills_of(graph, person_id)
                        if record(graph, skill).properties["category"] in categories)
-        covers = path.rel_types[0] == RelType.COVERS.value
-        is_broker = Role.BROKER.value in person.labels and covers and bool(expert)
-        is_professional = bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills)
-        if is_broker or is_professional:
-            contacts.append(ContactEvidence(person, via, expert, skills, path))
-    return sorted(contacts, key=lambda c: c.person.id)
+        cache[person_id] = _PersonFacts(
+            person, expert, skills, Role.BROKER.value in person.labels and bool(expert),
+            bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills))
+    return cache[person_id]
+
+
+CERTIFICATION_RANK = {level.value: level.rank + 1 for level in CertificationLevel}
+
+
+def broker_order(facts: _PersonFacts) -> tuple[int, int, str]:
+    """Senior brokers first, then those who know more related industries, then by id."""
+    level = facts.record.properties.get("certification_level")
+    return (-CERTIFICATION_RANK.get(str(level), 0), -len(facts.expert_in), facts.record.id)
+
+
+def professional_order(facts: _PersonFacts) -> tuple[int, int, str]:
+    """The highest skill level first, then the most matching skills, then by id."""
+    best = max((level for _, level in facts.skills), default=0)
+    return (-best, -len(facts.skills), facts.record.id)
+
+
+def _city_people(graph: nx.MultiDiGraph, city: str,
+                 cache: dict[str, list[tuple[str, RelType]]]) -> list[tuple[str, RelType]]:
+    """People who cover or are based in the city (covering first), once per query."""
+    if city not in cache:
+        seen: dict[str, RelType] = {}
+        for rel_type in (RelType.COVERS, RelType.BASED_IN):
+            for rel in in_rels(graph, city, rel_type):
+                if rel.source not in seen and rel.source.startswith("person:"):
+                    seen[rel.source] = rel_type
+        cache[city] = list(seen.items())
+    return cache[city]
+
+
+def _contacts(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
+              related: set[str], people: dict[str, _PersonFacts],
+              city_people: dict[str, list[tuple[str, RelType]]]
+              ) -> tuple[list[ContactEvidence], int, int]:
+    """The best brokers and professionals for the park, and how many of each there are."""
+    reach: dict[str, tuple[str, RelType]] = {
+        rel.source: (park, RelType.COVERS) for rel in in_rels(graph, park, RelType.COVERS)}
+    for person_id, rel_type in _city_people(graph, city, city_people):
+        reach.setdefault(person_id, (city, rel_type))
+    brokers, professionals = [], []
+    for person_id, (via, rel_type) in reach.items():
+        facts = _person_facts(graph, person_id, query, related, people)
+        if facts.broker and rel_type is RelType.COVERS:
+            brokers.append((facts, via, rel_type))
+        elif facts.professional:
+            professionals.append((facts, via, rel_type))
+
+    def evidence(kind: str, facts: _PersonFacts, via: str, rel_type: RelType
+                 ) -> ContactEvidence:
+        if via == park:
+            path = make_path(graph, [facts.record.id, park], [RelType.COVERS], [True])
+        else:
+            path = make_path(graph, [facts.record.id, city, park],
+                             [rel_type, RelType.IN_CITY], [True, False])
+        return ContactEvidence(facts.record, kind, via, facts.expert_in, facts.skills, path)
+
+    keep = query.contacts_per_kind
+    best_brokers = sorted(brokers, key=lambda item: broker_order(item[0]))[:keep]
+    best_others = sorted(professionals, key=lambda item: professional_order(item[0]))[:keep]
+    contacts = [evidence("broker", *item) for item in best_brokers]
+    contacts += [evidence("professional", *item) for item in best_others]
+    return contacts, len(brokers), len(professionals)
 
 
 def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> TrackRecord:
@@ -230,6 +313,9 @@ def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[Par
     policy_targets = {query.industry, *ancestors}
     routes = fastest_routes(rail_links(graph), query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
+    people: dict[str, _PersonFacts] = {}
+    city_people: dict[str, list[tuple[str, RelType]]] = {}
+    offered: dict[str, OfferedPolicies] = {}
     candidates = []
     for park_id, data in graph.nodes(data="record"):
         park: NodeRecord = data
@@ -253,6 +339,8 @@ def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[Par
         if not matches:
             continue
         city = cities[0]
+        contacts, broker_total, professional_total = _contacts(
+            graph, park_id, city, query, related, people, city_people)
         rail = RailRoute(route.minutes, route.km,
                          make_path(graph, route.cities,
                                    [RelType.HSR_LINK] * (len(route.cities) - 1),
@@ -262,8 +350,10 @@ def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[Par
             city=record(graph, city),
             rail=rail,
             industries=tuple(matches),
-            policies=tuple(_policies(graph, park_id, city, query, policy_targets)),
-            contacts=tuple(_contacts(graph, park_id, city, query, related)),
+            policies=tuple(_policies(graph, park_id, city, query, policy_targets, offered)),
+            contacts=tuple(contacts),
+            broker_total=broker_total,
+            professional_total=professional_total,
             track_record=_track_record(graph, park_id, related),
         ))
     return sorted(candidates, key=lambda c: c.park.id)

@@ -9,6 +9,7 @@ import pytest
 from alliance.ingest.records import RecordBatch
 from alliance.services.ingest import load
 from alliance.store.embedded import EmbeddedStore
+from graph_schema.records import NodeRecord
 
 
 @pytest.fixture(scope="session")
@@ -27,10 +28,10 @@ def synth_store() -> Iterator[EmbeddedStore]:
 
     batch = RecordBatch()
     for record in synthesize(nodes=3000, seed=11):
-        if hasattr(record, "label"):
-            batch.nodes.append(record)  # type: ignore[arg-type]
+        if isinstance(record, NodeRecord):
+            batch.nodes.append(record)
         else:
-            batch.relationships.append(record)  # type: ignore[arg-type]
+            batch.relationships.append(record)
     store = EmbeddedStore(":memory:")
     load(store, batch)
     yield store

@@ -71,7 +71,8 @@ def test_hard_constraints_hold(seed_store: GraphStore) -> None:
     assert result.collaborators
     for item in result.collaborators:
         assert "Lawyer" in item.person.roles
-        assert item.skills and all(level >= 3 and skill in wanted
+        assert item.skills
+        assert all(level >= 3 and skill in wanted
                                    for skill, level in item.skills)
 
 
@@ -117,7 +118,8 @@ def test_team_fills_complementary_seats(seed_store: GraphStore) -> None:
                                                         vertical="industry:biomedicine"))
     seats = {seat.seat: seat.member for seat in result.seats}
     assert set(seats) | set(result.missing_seats) == {"lawyer", "finance", "broker"}
-    assert "broker" in seats and "Broker" in seats["broker"].person.roles
+    assert "broker" in seats
+    assert "Broker" in seats["broker"].person.roles
     assert len({m.person.id for m in seats.values()}) == len(seats)
     for link in result.links:
         if link.path is not None:
@@ -130,9 +132,11 @@ def test_paths_between_entities(seed_store: GraphStore) -> None:
     result = paths.connect(seed_store, request)
     assert result.paths
     hops = [len(p.rel_types) for p in result.paths]
-    assert hops == sorted(hops) and hops[0] <= 4
+    assert hops == sorted(hops)
+    assert hops[0] <= 4
     for path in result.paths:
-        assert path.node_ids[0] == "city:shanghai" and path.node_ids[-1] == parks[0].id
+        assert path.node_ids[0] == "city:shanghai"
+        assert path.node_ids[-1] == parks[0].id
         assert_path_exists(seed_store, path)
     with pytest.raises(NotFound) as caught:
         paths.connect(seed_store, PathRequest(source="city:shanghai", target="park:nowhere"))

@@ -8,6 +8,7 @@ evidence the store returned.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -62,22 +63,20 @@ def related_industries(store: GraphStore, industry: str) -> tuple[set[str], set[
     return {industry, *ancestors, *descendants}, {industry, *ancestors}
 
 
-def rule_holds(field: ProfileField, op: RuleOp, value: object, profile: CompanyProfile) -> bool:
-    actual = getattr(profile, field.value)
+def rule_holds(field: ProfileField, op: RuleOp, value: Any, profile: CompanyProfile) -> bool:
+    """The rule evaluated by hand, independently of alliance.services.eligibility."""
+    actual: Any = getattr(profile, field.value)
     if actual is None:
         return False
     if field is ProfileField.STAGE:
         order = list(CompanyStage)
-        actual_rank = order.index(CompanyStage(actual))
         if op is RuleOp.IN:
-            return CompanyStage(actual).value in value  # type: ignore[operator]
-        wanted = order.index(CompanyStage(str(value)))
-        return {RuleOp.EQ: actual_rank == wanted, RuleOp.GTE: actual_rank >= wanted,
-                RuleOp.LTE: actual_rank <= wanted}[op]
+            return CompanyStage(actual).value in value
+        actual, value = order.index(CompanyStage(actual)), order.index(CompanyStage(value))
     if op is RuleOp.IN:
-        return str(actual) in [str(v) for v in value]  # type: ignore[attr-defined]
-    return {RuleOp.EQ: actual == value, RuleOp.GTE: actual >= value,  # type: ignore[operator]
-            RuleOp.LTE: actual <= value}[op]  # type: ignore[operator]
+        return str(actual) in [str(v) for v in value]
+    return bool({RuleOp.EQ: actual == value, RuleOp.GTE: actual >= value,
+                 RuleOp.LTE: actual <= value}[op])
 
 
 def assert_result_is_sound(store: GraphStore, request: LandingRequest,
@@ -223,7 +222,8 @@ def test_impossible_request_says_which_constraint_emptied_the_list(
                              max_rent_cny_m2_month=1.0, as_of=date(2025, 9, 1))
     result = landing.search(seed_store, request)
     assert result.parks == []
-    assert result.empty_reason and "max_rent_cny_m2_month" in result.empty_reason
+    assert result.empty_reason
+    assert "max_rent_cny_m2_month" in result.empty_reason
     assert [r.constraint for r in result.relaxations] == ["max_rent_cny_m2_month"]
     assert result.relaxations[0].parks > 0
 
