@@ -459,6 +459,18 @@ def _person_cities(graph: nx.MultiDiGraph, person: str) -> tuple[str, ...]:
     return tuple(base + sorted(covered - set(base)))
 
 
+def _people_to_consider(graph: nx.MultiDiGraph, query: CollaboratorFilter,
+                        wanted_verticals: set[str]) -> list[str]:
+    """Start from the wanted skills' or verticals' holders rather than every person."""
+    if query.skills:
+        return sorted({rel.source for skill in set(query.skills)
+                       for rel in in_rels(graph, skill, RelType.HAS_SKILL)})
+    if wanted_verticals:
+        return sorted({rel.source for vertical in wanted_verticals
+                       for rel in in_rels(graph, vertical, RelType.EXPERT_IN)})
+    return [node for node, data in graph.nodes(data="record") if data.label is Label.PERSON]
+
+
 def collaborator_candidates(graph: nx.MultiDiGraph, query: CollaboratorFilter
                             ) -> list[CollaboratorEvidence]:
     """People meeting every hard constraint, with trust paths; see GraphStore."""
@@ -473,7 +485,8 @@ def collaborator_candidates(graph: nx.MultiDiGraph, query: CollaboratorFilter
     distance, predecessors = (trust_layers(graph, query.asker, max_hops) if query.asker
                               else ({}, {}))
     found = []
-    for person_id, person in graph.nodes(data="record"):
+    for person_id in _people_to_consider(graph, query, wanted_verticals):
+        person = record(graph, person_id)
         if person.label is not Label.PERSON or person_id in excluded:
             continue
         if roles and not roles.intersection(person.labels):
