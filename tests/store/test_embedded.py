@@ -20,7 +20,8 @@ import pytest
 
 from alliance.errors import BackendUnavailable, NotFound
 from alliance.store.base import GraphStore
-from alliance.store.embedded import EmbeddedStore, simple_paths
+from alliance.store.embedded import EmbeddedStore
+from alliance.store.graph_paths import simple_paths
 from graph_schema.vocabulary import Label, RelType, Role
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
