@@ -1,0 +1,36 @@
+"""Collaborator search and team building: who can help with the legal or finance side?"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from alliance.api.deps import ReaderDep, StoreDep
+from alliance.api.errors import problem_responses
+from alliance.api.responses import json_response
+from alliance.services import collaborators
+from alliance.services.collaborators import (
+    CollaboratorRequest,
+    CollaboratorResult,
+    TeamRequest,
+    TeamResult,
+)
+
+router = APIRouter(prefix="/collaborators", tags=["collaborators"])
+
+
+@router.post("/search", name="search", response_model=CollaboratorResult,
+             responses=problem_responses(404, 413, 422))
+def search(request: CollaboratorRequest, store: StoreDep, caller: ReaderDep) -> Response:
+    """People with the wanted skills, ranked by skill, vertical, place and closeness to
+    the asker, each with the trust path behind it (cold contacts last)."""
+    return json_response(collaborators.search(store, request,
+                                              reveal_contacts=caller.reveal_contacts))
+
+
+@router.post("/team", name="team", response_model=TeamResult,
+             responses=problem_responses(404, 413, 422))
+def team(request: TeamRequest, store: StoreDep, caller: ReaderDep) -> Response:
+    """A complementary deal team (lawyer, finance, broker of the vertical) whose members
+    score well and are close to each other in the trust network."""
+    return json_response(collaborators.team(store, request,
+                                            reveal_contacts=caller.reveal_contacts))

@@ -1,0 +1,154 @@
+"""One collection per label (`/v1/parks`, `/v1/people`, ...): list with filters, cursor
+pagination and `fields=` selection; get; and staff writes (create, replace, update,
+delete), each audited.
+
+The routes are generated from graph_schema, so a new label or property appears here with
+typed filters, bodies and responses and nothing to edit. Referrals have their own list,
+create and get (the funnel, in `routes/referrals.py`); their replace, update and delete
+come from here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi.openapi.models import Example
+
+from alliance.api.deps import AuditDep, ReaderDep, StoreDep
+from alliance.api.errors import problem_responses
+from alliance.api.privacy import entity_out
+from alliance.api.responses import json_response
+from alliance.api.schemas import COLLECTIONS, EXAMPLES, LIST_PARAMETERS, MODELS
+from alliance.services import directory
+from graph_schema.vocabulary import Label
+
+router = APIRouter()
+
+EntityId = Annotated[str, Path(alias="id", min_length=3, max_length=200,
+                               description="Entity id, e.g. `park:suzhou-sip-biobay`.")]
+
+
+def with_annotations(func: Callable[..., Any], **annotations: Any) -> Callable[..., Any]:
+    """Give a generated view the model types FastAPI should read from its signature
+    (models made at import time cannot be written as annotations in the source)."""
+    signature = inspect.signature(func)
+    func.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[param.replace(annotation=annotations.get(param.name, param.annotation))
+                    for param in signature.parameters.values()])
+    return func
+
+
+def _read_routes(routes: APIRouter, collection: str, label: Label) -> None:
+    models = MODELS[label]
+
+    def list_entities(store: StoreDep, caller: ReaderDep, query: Any) -> Response:
+        filters = query.model_dump(mode="json", exclude_none=True,
+                                   exclude=set(LIST_PARAMETERS))
+        page = directory.list(store, label=label, filters=filters, cursor=query.cursor,
+                              limit=query.limit)
+        fields = query.fields.split(",") if query.fields else None
+        return json_response({"items": [entity_out(record, reveal_contacts=caller.reveal_contacts,
+                                                   fields=fields) for record in page.items],
+                              "next_cursor": page.next_cursor})
+
+    routes.add_api_route(
+        f"/{collection}",
+        with_annotations(list_entities, query=Annotated[models.filters, Query()]),
+        methods=["GET"], name="list", tags=[collection], response_model=models.page,
+
+        summary=f"List {collection}",
+        description=f"{label.value} entities by id. Every other query parameter is an "
+                    "equality filter on that property (a list property matches when it "
+                    "contains the value); unknown parameters are refused with 422. Pass "
+                    "`next_cursor` back as `cursor` for the next page.",
+        responses=problem_responses(422))
+
+    def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep) -> Response:
+        record = directory.get_or_raise(store, entity_id=entity_id, label=label)
+        return json_response(entity_out(record, reveal_contacts=caller.reveal_contacts))
+
+    routes.add_api_route(
+        f"/{collection}/{{id}}", get_entity, methods=["GET"], name="get",
+        response_model=models.out, tags=[collection],
+
+        summary=f"Get one of the {collection}", responses=problem_responses(404, 422))
+
+
+def _write_routes(routes: APIRouter, collection: str, label: Label) -> None:
+    models = MODELS[label]
+    examples: dict[str, Example] | None = (
+        {"example": {"summary": f"a new {label.value}", "value": EXAMPLES[label]}}
+        if label in EXAMPLES else None)
+    body = Body(openapi_examples=examples) if examples else Body()
+
+    def create_entity(record: Any, store: StoreDep, audit: AuditDep) -> Response:
+        node = directory.create(store, label=label, audit=audit,
+                                record=record.model_dump(mode="json", exclude_unset=True))
+        return json_response(entity_out(node, reveal_contacts=audit.principal.reveal_contacts),
+                             status_code=201, headers={"Location": f"/v1/{collection}/{node.id}"})
+
+    if label is not Label.REFERRAL:
+        routes.add_api_route(
+            f"/{collection}",
+            with_annotations(create_entity, record=Annotated[models.create, body]),
+            methods=["POST"], name="create", tags=[collection], status_code=201,
+            response_model=models.out,
+
+            summary=f"Create one of the {collection} (staff:write)",
+            description="The entity's properties plus its relationship fields, as in the "
+                        "seed files. 409 when the id exists; 422 names every bad field, "
+                        "including edges to entities that do not exist.",
+            responses=problem_responses(403, 409, 413, 422))
+
+    def replace_entity(entity_id: EntityId, record: Any, store: StoreDep, audit: AuditDep
+                       ) -> Response:
+        node = directory.update(store, label=label, entity_id=entity_id, replace=True,
+                                audit=audit,
+                                record=record.model_dump(mode="json", exclude_unset=True))
+        return json_response(entity_out(node, reveal_contacts=audit.principal.reveal_contacts))
+
+    routes.add_api_route(
+        f"/{collection}/{{id}}",
+        with_annotations(replace_entity, record=Annotated[models.create, body]),
+        methods=["PUT"], name="replace", tags=[collection], response_model=models.out,
+
+        summary=f"Replace one of the {collection} (staff:write)",
+        description="The whole entity: a relationship field left out removes those edges.",
+        responses=problem_responses(403, 404, 413, 422))
+
+    def update_entity(entity_id: EntityId, record: Any, store: StoreDep, audit: AuditDep
+                      ) -> Response:
+        node = directory.update(store, label=label, entity_id=entity_id, replace=False,
+                                audit=audit,
+                                record=record.model_dump(mode="json", exclude_unset=True))
+        return json_response(entity_out(node, reveal_contacts=audit.principal.reveal_contacts))
+
+    routes.add_api_route(
+        f"/{collection}/{{id}}",
+        with_annotations(update_entity, record=Annotated[models.patch, Body()]),
+        methods=["PATCH"], name="update", tags=[collection], response_model=models.out,
+
+        summary=f"Update one of the {collection} (staff:write)",
+        description="Only the fields given change; null removes an optional property, or "
+                    "every edge of a relationship field.",
+        responses=problem_responses(403, 404, 413, 422))
+
+    def delete_entity(entity_id: EntityId, store: StoreDep, audit: AuditDep) -> Response:
+        directory.delete(store, label=label, entity_id=entity_id, audit=audit)
+        return Response(status_code=204)
+
+    routes.add_api_route(
+        f"/{collection}/{{id}}", delete_entity, methods=["DELETE"], name="delete",
+        tags=[collection], status_code=204,
+        response_class=Response, summary=f"Delete one of the {collection} (staff:write)",
+        description="The entity and every relationship it has.",
+        responses=problem_responses(403, 404, 422))
+
+
+for _collection, _label in COLLECTIONS.items():
+    if _label is not Label.REFERRAL:
+        _read_routes(router, _collection, _label)
+    _write_routes(router, _collection, _label)

@@ -1,0 +1,50 @@
+"""Any entity by id, whatever its label, and its neighbours in the graph."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from alliance.api.deps import ReaderDep, StoreDep
+from alliance.api.errors import problem_responses
+from alliance.api.privacy import entity_out
+from alliance.api.responses import json_response
+from alliance.api.schemas import EntityOut, NeighboursOut
+from alliance.services import directory
+from alliance.store.base import MAX_PAGE
+from graph_schema.vocabulary import RelType
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+EntityId = Annotated[str, Path(alias="id", min_length=3, max_length=200,
+                               description="Entity id, e.g. `park:suzhou-sip-biobay`.",
+                               examples=["city:suzhou"])]
+
+
+@router.get("/{id}", name="get", response_model=EntityOut,
+            responses=problem_responses(404, 422))
+def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep) -> Response:
+    """One entity of any label (paths and search results link here)."""
+    record = directory.get_or_raise(store, entity_id=entity_id)
+    return json_response(entity_out(record, reveal_contacts=caller.reveal_contacts))
+
+
+@router.get("/{id}/neighbours", name="neighbours", response_model=NeighboursOut,
+            responses=problem_responses(404, 422))
+def neighbours(
+    entity_id: EntityId, store: StoreDep, caller: ReaderDep,
+    type: Annotated[list[RelType] | None, Query(  # noqa: A002 - the API's word
+        description="Only these relationship types (repeatable).")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
+) -> Response:
+    """The entity's relationships, both directions, with the entity at the other end."""
+    found = directory.neighbours(store, entity_id=entity_id, rel_types=type or (),
+                                 limit=limit)
+    return json_response({"id": entity_id, "items": [
+        {"relationship": {"type": n.relationship.type, "source": n.relationship.source,
+                          "target": n.relationship.target,
+                          "properties": n.relationship.properties},
+         "direction": "out" if n.outgoing else "in",
+         "node": entity_out(n.node, reveal_contacts=caller.reveal_contacts)}
+        for n in found]})

@@ -1,0 +1,33 @@
+"""Landing match: where along the corridor can this company land its production?"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from alliance.api.deps import ReaderDep, StoreDep
+from alliance.api.errors import problem_responses
+from alliance.api.responses import json_response
+from alliance.services import corridor, landing
+from alliance.services.corridor import CorridorComparison
+from alliance.services.landing import LandingRequest, LandingResult
+
+router = APIRouter(prefix="/landing", tags=["landing"])
+
+
+@router.post("/search", name="search", response_model=LandingResult,
+             responses=problem_responses(404, 413, 422))
+def search(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Response:
+    """Ranked parks for a landing need, each with its score parts, the graph paths behind
+    them, matching policies (eligible or near misses with what is missing) and contacts.
+    When no park meets every hard constraint, `empty_reason` and `relaxations` say which
+    constraint emptied the list."""
+    return json_response(landing.search(store, request, reveal_contacts=caller.reveal_contacts))
+
+
+@router.post("/compare", name="compare", response_model=CorridorComparison,
+             responses=problem_responses(404, 413, 422))
+def compare(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Response:
+    """The same need city by city along the corridor: best park, policy total, rent and
+    rail minutes, nearest city first (cities with no fitting park included)."""
+    return json_response(corridor.compare(store, request,
+                                          reveal_contacts=caller.reveal_contacts))

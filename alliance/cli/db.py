@@ -1,0 +1,220 @@
+"""`alliance db ...`: the Neo4j database itself: schema, bulk load, export.
+
+These commands always talk to Neo4j through the ALLIANCE_NEO4J_* settings, whatever
+ALLIANCE_BACKEND says: they prepare the server the API will use, and an operator runs
+them before switching the API over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from alliance.cli.output import console, err_console, fail, print_json
+from alliance.errors import AllianceError
+from alliance.ingest.jsonl import GraphRecord, read_jsonl, write_jsonl
+from alliance.ingest.records import RecordBatch
+from alliance.ingest.seed import read_seed_dir
+from alliance.services.ingest import load
+from alliance.settings import get_settings
+from alliance.store.embedded import EmbeddedStore
+from alliance.store.neo4j import Neo4jStore
+from graph_schema.ddl import ddl_statements
+from graph_schema.records import NodeRecord
+
+app = typer.Typer(help="Neo4j: apply the schema, bulk-load data, export the graph.",
+                  no_args_is_help=True)
+
+MAX_ERRORS_SHOWN = 20
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    GRAPHML = "graphml"
+
+
+@contextmanager
+def neo4j_store(*, apply_schema: bool = True) -> Iterator[Neo4jStore]:
+    """The Neo4j the settings name; every domain error becomes one line and exit 2."""
+    settings = get_settings()
+    auth = (settings.neo4j_user, settings.neo4j_password.get_secret_value())
+    try:
+        store = Neo4jStore(settings.neo4j_uri, auth=auth, database=settings.neo4j_database,
+                           apply_schema=apply_schema)
+    except AllianceError as exc:
+        fail(f"{exc.message} ({settings.neo4j_uri})")
+    try:
+        yield store
+    except AllianceError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        fail(f"{exc.message}{where}")
+    finally:
+        store.close()
+
+
+@app.command("init")
+def init() -> None:
+    """Create the constraints and indexes from graph_schema (repeatable) and wait for them."""
+    with neo4j_store() as store:
+        console.print(f"schema applied to {store.uri} (database {store.database}): "
+                      f"{len(ddl_statements())} constraints and indexes online")
+
+
+@app.command("load")
+def load_command(
+    seed: Path | None = typer.Option(None, "--seed", help="Load this seed folder."),
+    jsonl: Path | None = typer.Option(None, "--jsonl", help="Load this JSON-lines file."),
+    embedded: Path | None = typer.Option(None, "--embedded",
+                                         help="Copy this embedded store (SQLite file)."),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1,
+                                   help="Records per transaction."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable summary, no bar."),
+) -> None:
+    """Validate everything first, then upsert it in batches (one transaction each).
+
+    The source is a seed folder (default: the configured one), a JSON-lines file, or an
+    embedded store's SQLite file (to move from the embedded backend to Neo4j).
+
+    Nothing is written unless every record is valid. Loading is idempotent, so a load
+    cut short (server down mid-way) is finished by running it again.
+    """
+    given = [option for option in (seed, jsonl, embedded) if option is not None]
+    if len(given) > 1:
+        fail("give one of --seed, --jsonl and --embedded")
+    source = given[0] if given else get_settings().seed_dir
+    if jsonl is not None:
+        batch = read_jsonl(jsonl)
+    elif embedded is not None:
+        batch = embedded_batch(embedded)
+    else:
+        batch = read_seed_dir(source)
+    if batch.errors:
+        for error in batch.errors[:MAX_ERRORS_SHOWN]:
+            err_console.print(f"[red]✗[/] {error}", highlight=False)
+        more = len(batch.errors) - MAX_ERRORS_SHOWN
+        if more > 0:
+            err_console.print(f"... and {more} more", highlight=False)
+        fail(f"{len(batch.errors)} invalid record(s) in {source}; nothing was loaded")
+    total = len(batch.nodes) + len(batch.relationships)
+    columns = (TextColumn("loading {task.fields[source]}"), BarColumn(), MofNCompleteColumn(),
+               TaskProgressColumn(), TimeElapsedColumn())
+    with neo4j_store() as store:
+        started = time.perf_counter()
+        with Progress(*columns, console=err_console, disable=as_json) as progress:
+            task = progress.add_task("load", total=total, source=source.name)
+            written = load(store, batch, chunk_size=batch_size,
+                           progress=lambda n: progress.advance(task, n))
+        elapsed = time.perf_counter() - started
+    rate = written / elapsed if elapsed > 0 else 0.0
+    if as_json:
+        print_json({"source": str(source), "nodes": len(batch.nodes),
+                    "relationships": len(batch.relationships), "seconds": round(elapsed, 2),
+                    "records_per_second": round(rate)})
+    else:
+        console.print(f"loaded {len(batch.nodes):,} nodes and {len(batch.relationships):,} "
+                      f"relationships in {elapsed:.1f} s ({rate:,.0f} records/s)")
+
+
+def embedded_batch(path: Path) -> RecordBatch:
+    """Every record of an embedded store file (validated when it was written there)."""
+    if not path.is_file():
+        fail(f"no embedded store at {path}")
+    batch = RecordBatch()
+    with EmbeddedStore(path) as store, store.lock:
+        batch.nodes = [record for _, record in store.graph.nodes(data="record")]
+        batch.relationships = [record for _, _, record in store.graph.edges(data="record")]
+    return batch
+
+
+@app.command("export")
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    export_format: ExportFormat = typer.Option(ExportFormat.JSONL, "--format", "-f",
+                                               help="jsonl (re-loadable) or graphml."),
+) -> None:
+    """Write the whole graph, from one consistent read, as JSON lines or GraphML.
+
+    The file appears whole or not at all (written next to its place, then renamed).
+    """
+    with neo4j_store(apply_schema=False) as store:
+        try:
+            if export_format is ExportFormat.JSONL:
+                count = write_jsonl(output, store.export_records())
+            else:
+                count = write_graphml(output, store.export_records())
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+    console.print(f"wrote {count:,} records to {output} ({export_format.value})")
+
+
+# --------------------------------------------------------------------------- graphml
+
+
+def _graphml_value(value: Any) -> str | int | float | bool:
+    """GraphML holds scalars only: lists (facility types, roles, ...) become JSON text."""
+    if isinstance(value, str | int | float | bool):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def records_graph(records: Iterator[GraphRecord]) -> tuple[nx.MultiDiGraph, int]:
+    """The records as a MultiDiGraph with GraphML-safe attributes, and how many there were."""
+    graph = nx.MultiDiGraph()
+    count = 0
+    for record in records:
+        count += 1
+        if isinstance(record, NodeRecord):
+            attributes = {key: _graphml_value(value)
+                          for key, value in record.properties.items() if value is not None}
+            graph.add_node(record.id, **attributes, label=record.label.value,
+                           labels=":".join(sorted(record.labels)))
+        else:
+            attributes = {key: _graphml_value(value)
+                          for key, value in record.properties.items() if value is not None}
+            key = json.dumps(list(record.key), ensure_ascii=False)
+            graph.add_edge(record.source, record.target, key=key, **attributes,
+                           type=record.type.value)
+    return graph, count
+
+
+def write_graphml(path: Path, records: Iterator[GraphRecord]) -> int:
+    """Write GraphML whole or not at all: temporary file, fsync, rename, fsync the folder."""
+    graph, count = records_graph(records)
+    folder = path.parent
+    temporary = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        with temporary.open("wb") as handle:
+            nx.write_graphml(graph, handle, encoding="utf-8")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return count
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return count

@@ -1,0 +1,41 @@
+"""`alliance serve`: the HTTP API (and the web console) under uvicorn.
+
+uvicorn runs the `create_app` factory with uvloop and httptools, the fastest event loop
+and HTTP parser it has. The embedded store is one process's (one SQLite file loaded
+into memory), so several workers need the Neo4j backend (ALLIANCE_BACKEND=neo4j).
+"""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from alliance.cli.output import fail
+from alliance.settings import get_settings
+
+APP_FACTORY = "alliance.api.app:create_app"
+
+
+def serve_command(
+    host: str | None = typer.Option(None, "--host", help="Interface (default from "
+                                    "ALLIANCE_HOST, 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", "-p", help="Port (default from "
+                                    "ALLIANCE_PORT, 8000)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
+                                       help="Worker processes (Neo4j backend only)."),
+    reload: bool = typer.Option(False, "--reload", help="Restart on code changes (dev)."),
+    log_level: str = typer.Option("info", "--log-level"),
+) -> None:
+    """Serve the HTTP API on host:port; an empty store gets the seed data first."""
+    settings = get_settings()
+    worker_count = workers or settings.workers
+    if worker_count > 1 and settings.backend != "neo4j":
+        fail("the embedded store is single-process: use --workers 1, or set "
+             "ALLIANCE_BACKEND=neo4j for several workers")
+    if worker_count > 1 and reload:
+        fail("--reload runs one process; drop --workers or --reload")
+    uvicorn.run(
+        APP_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
+        workers=worker_count, reload=reload, loop="uvloop", http="httptools",
+        log_level=log_level, proxy_headers=True, server_header=False,
+    )

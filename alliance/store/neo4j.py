@@ -1,0 +1,815 @@
+"""Neo4jStore: the GraphStore over a Neo4j 5 server, for production and scale-out.
+
+One driver per store (per process), every statement parameterised (see
+`alliance.store.cypher`), `database_` always passed. The answers equal EmbeddedStore's:
+the evidence queries fetch and filter in one Cypher query each, and the few rules that
+Cypher cannot express exactly (rail routing with the shared tie-break, the first-parent
+taxonomy walk, picking the relationship shown for a hop) run in Python on what that
+query returned, with the same code or the same rules as `embedded_evidence`.
+
+Stored shape: one node per record with its primary label and role labels and exactly
+the record's flat properties (dates as ISO text, eligibility as JSON text), so a node
+read back is the NodeRecord written. A record's primary label must match its id prefix
+(that is how reads find the unique index for an id).
+
+Errors are translated where the driver is called: ConstraintError -> Conflict,
+ServiceUnavailable / SessionExpired / exhausted retries -> BackendUnavailable, a value
+Neo4j cannot store -> Invalid; always `raise ... from`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from enum import Enum
+from functools import lru_cache
+from types import TracebackType
+from typing import Any, LiteralString, TypeVar
+
+import networkx as nx
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    ConstraintError,
+    CypherTypeError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+from neo4j.graph import Node
+
+from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
+from alliance.store import cypher
+from alliance.store.base import (
+    MAX_HOPS,
+    MAX_PAGE,
+    TRUST_RELS,
+    CollaboratorEvidence,
+    CollaboratorFilter,
+    ContactEvidence,
+    GraphCounts,
+    GraphPath,
+    IndustryMatch,
+    IndustryRelation,
+    LandingFilter,
+    Neighbour,
+    ParkEvidence,
+    PolicyEvidence,
+    RailRoute,
+    SearchHit,
+    TrackRecord,
+    TrustHop,
+    TrustPath,
+)
+from alliance.store.embedded_evidence import (
+    CERTIFICATION_RANK,
+    MAX_TRUST_PATHS,
+    PROFESSIONAL_ROLES,
+    chain_to,
+    taxonomy,
+)
+from alliance.store.rail import RailLink, fastest_routes
+from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
+from graph_schema.ddl import ddl_statements
+from graph_schema.nodes import label_of_id
+from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.relationships import REL_SPECS
+from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
+
+__all__ = ["Neo4jStore"]
+
+T = TypeVar("T")
+
+_PRIMARY_ORDER = tuple(label.value for label in Label)
+_PRIMARY = frozenset(_PRIMARY_ORDER)
+_ROLES = frozenset(role.value for role in Role)
+_ALREADY_EXISTS = ("EquivalentSchemaRuleAlreadyExists", "ConstraintAlreadyExists",
+                   "IndexAlreadyExists")
+_CERT_RANKS = {level.value: level.rank for level in CertificationLevel}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors as alliance errors, so callers handle one exception tree."""
+    try:
+        yield
+    except ConstraintError as exc:
+        msg = f"the store refused the write: {exc.message or exc}"
+        raise Conflict(msg, field="id") from exc
+    except CypherTypeError as exc:
+        msg = f"a value cannot be stored in Neo4j: {exc.message or exc}"
+        raise Invalid(msg, field="properties") from exc
+    except (ServiceUnavailable, SessionExpired) as exc:
+        msg = f"Neo4j is unavailable: {exc}"
+        raise BackendUnavailable(msg) from exc
+    except TransientError as exc:
+        msg = f"Neo4j is busy ({exc.message or exc}); retry"
+        raise BackendUnavailable(msg) from exc
+    except AuthError as exc:
+        msg = f"Neo4j refused the credentials: {exc.message or exc}"
+        raise BackendUnavailable(msg) from exc
+    except ClientError as exc:
+        if exc.code and exc.code.endswith("Statement.TypeError"):
+            msg = f"a value cannot be stored in Neo4j: {exc.message or exc}"
+            raise Invalid(msg, field="properties") from exc
+        raise
+    except DriverError as exc:
+        msg = f"the Neo4j driver failed: {exc}"
+        raise BackendUnavailable(msg) from exc
+
+
+def _json_properties(properties: dict[str, Any], what: str) -> dict[str, Any]:
+    """Properties as EmbeddedStore keeps them (a JSON round trip), minus nulls, which Neo4j
+    cannot hold (records from the schema never carry any)."""
+    try:
+        plain: dict[str, Any] = json.loads(
+            json.dumps(properties, ensure_ascii=False, sort_keys=True))
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} cannot be stored: {exc}"
+        raise Invalid(msg, field="properties") from exc
+    return {key: value for key, value in plain.items() if value is not None}
+
+
+def _plain(value: Any) -> Any:
+    """A filter value as properties store it (enum value, ISO date)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_of(node_id: str) -> Label | None:
+    """The primary label an id's prefix names (memoised: paths repeat the same ids)."""
+    return label_of_id(node_id)
+
+
+def _known_label(node_id: str) -> Label:
+    """The label of an id already checked to exist (so its prefix is known)."""
+    label = _label_of(node_id)
+    if label is None:  # pragma: no cover - _check_ends refused it before
+        msg = f"node {node_id!r} does not exist"
+        raise NotFound(msg, field="id")
+    return label
+
+
+def _search_text(properties: dict[str, Any]) -> str:
+    """The names as search matches them: lower case, one per line (needles have no line
+    breaks, so a match never spans two names); the same text EmbeddedStore indexes."""
+    return "\n".join(str(properties.get(name) or "").lower()
+                     for name in ("name_zh", "name_en", "name_pinyin"))
+
+
+def _node_record(node: Node) -> NodeRecord:
+    """A stored node back as its record (primary label from the id prefix), without the
+    store-internal search property."""
+    properties = {key: node[key] for key in node if key != cypher.SEARCH_PROPERTY}
+    node_id = str(properties["id"])
+    label = _label_of(node_id)
+    if label is None:  # pragma: no cover - writes refuse such ids
+        label = next(Label(name) for name in node.labels if name in _PRIMARY)
+    return NodeRecord(node_id, label, frozenset(node.labels), properties)
+
+
+def _rel_record(rel_type: str, source: str, target: str,
+                properties: dict[str, Any]) -> RelRecord:
+    return RelRecord(RelType(rel_type), source, target, dict(properties))
+
+
+def _labels_of_ids(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(_label_name(node_id) for node_id in ids)
+
+
+def _label_name(node_id: str) -> str:
+    label = _label_of(node_id)
+    return label.value if label is not None else ""
+
+
+def _path(nodes: Sequence[str], rel_types: Iterable[RelType | str],
+          forward: Iterable[bool]) -> GraphPath:
+    return GraphPath(tuple(nodes), _labels_of_ids(nodes),
+                     tuple(str(t) for t in rel_types), tuple(forward))
+
+
+def _group(items: Iterable[tuple[T, dict[str, Any]]]) -> dict[T, list[dict[str, Any]]]:
+    grouped: dict[T, list[dict[str, Any]]] = {}
+    for key, row in items:
+        grouped.setdefault(key, []).append(row)
+    return grouped
+
+
+# --------------------------------------------------------------------------- store
+
+
+class Neo4jStore:
+    """The GraphStore over Neo4j 5 (Community or Enterprise, single server, cluster, Aura).
+
+    `uri` may be bolt:// (one server) or neo4j:// (routing: reads go to followers).
+    The schema DDL is applied at start (it is idempotent), unless `apply_schema=False`.
+    """
+
+    backend: str = "neo4j"
+
+    def __init__(self, uri: str, *, auth: tuple[str, str] | None = None,
+                 database: str = "neo4j", apply_schema: bool = True,
+                 **driver_options: Any) -> None:
+        self.uri = uri
+        self.database = database
+        self._closed = False
+        # Warnings such as "relationship type does not exist yet" are expected on a
+        # young graph (the count query names every type); they would flood the log.
+        driver_options.setdefault("notifications_min_severity", "OFF")
+        with _translated():
+            self._driver: Driver = GraphDatabase.driver(uri, auth=auth, **driver_options)
+            try:
+                self._driver.verify_connectivity()
+                if apply_schema:
+                    self.apply_schema()
+            except BaseException:
+                self._driver.close()
+                raise
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def apply_schema(self) -> None:
+        """Constraints and indexes from graph_schema (repeatable), then wait for them."""
+        with _translated():
+            for statement in [*ddl_statements(), *cypher.search_indexes(SEARCHABLE_LABELS)]:
+                try:
+                    self._driver.execute_query(statement, database_=self.database)
+                except ClientError as exc:  # another worker created it at the same moment
+                    if not any(code in (exc.code or "") for code in _ALREADY_EXISTS):
+                        raise
+            self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+
+    def close(self) -> None:
+        """Close the driver; later calls raise BackendUnavailable. Closing twice is fine."""
+        if not self._closed:
+            self._closed = True
+            self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            msg = f"the store {self.uri} is closed"
+            raise BackendUnavailable(msg)
+
+    def _read(self, query: LiteralString, **parameters: Any) -> list[dict[str, Any]]:
+        """One read query (routed to a reader in a cluster), records as dicts."""
+        self._check_open()
+        with _translated():
+            records, _, _ = self._driver.execute_query(
+                query, parameters, routing_=RoutingControl.READ, database_=self.database)
+        return [{key: record[key] for key in record.keys()} for record in records]
+
+    def _read_one(self, query: LiteralString, **parameters: Any) -> dict[str, Any]:
+        rows = self._read(query, **parameters)
+        return rows[0] if rows else {}
+
+    # ----------------------------------------------------------------- writes
+
+    def write(
+        self,
+        *,
+        nodes: Sequence[NodeRecord] = (),
+        relationships: Sequence[RelRecord] = (),
+        delete_relationships: Sequence[RelKey] = (),
+        delete_nodes: Sequence[str] = (),
+        create_only: bool = False,
+    ) -> None:
+        """Upsert nodes, then relationships, then delete relationships, then nodes, in one
+        managed write transaction (the function may be retried: it only reads its
+        arguments)."""
+        if not (nodes or relationships or delete_relationships or delete_nodes):
+            return
+        self._check_open()
+        node_rows = [self._node_row(node) for node in nodes]
+        rel_rows = [self._rel_row(rel) for rel in relationships]
+        drop_rels = [row for row in map(self._drop_row, delete_relationships) if row]
+        drop_nodes = [(label, node_id) for node_id in delete_nodes
+                      if (label := _label_of(node_id)) is not None]
+
+        def work(tx: ManagedTransaction) -> None:
+            self._write_nodes(tx, node_rows, create_only)
+            self._check_ends(tx, rel_rows)
+            self._write_relationships(tx, rel_rows)
+            for (rel_type, source, target), rows in _group(drop_rels).items():
+                tx.run(cypher.delete_relationships(rel_type, source, target),
+                       rows=rows, key=list(REL_SPECS[rel_type].key)).consume()
+            by_label: dict[Label, list[str]] = {}
+            for label, node_id in drop_nodes:
+                by_label.setdefault(label, []).append(node_id)
+            for label, ids in by_label.items():
+                tx.run(cypher.delete_nodes(label), ids=ids).consume()
+
+        with _translated(), self._driver.session(
+                database=self.database,
+                bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
+            session.execute_write(work)
+
+    @staticmethod
+    def _node_row(node: NodeRecord) -> tuple[Label, dict[str, Any]]:
+        """Check a node's labels against the schema and shape its UNWIND row."""
+        try:
+            label = Label(node.label)
+        except ValueError as exc:
+            msg = f"node {node.id!r} has an unknown label {node.label!r}"
+            raise Invalid(msg, field="label") from exc
+        if _label_of(node.id) is not label:
+            msg = f"node id {node.id!r} does not start with the {label.value} prefix"
+            raise Invalid(msg, field="id")
+        labels = {*node.labels, label.value}
+        unknown = labels - _ROLES - {label.value}
+        if unknown:
+            msg = f"node {node.id!r} has labels outside the schema: {sorted(unknown)}"
+            raise Invalid(msg, field="labels")
+        extra = sorted(labels - {label.value})
+        properties = _json_properties(node.properties, f"node {node.id!r}")
+        properties.pop(cypher.SEARCH_PROPERTY, None)
+        return label, {
+            "id": node.id,
+            "properties": properties,
+            "search_names": _search_text(properties) if label in SEARCHABLE_LABELS else None,
+            "add": extra,
+            "remove": sorted(_ROLES - set(extra)),
+        }
+
+    @staticmethod
+    def _rel_row(rel: RelRecord) -> tuple[RelType, dict[str, Any]]:
+        try:
+            rel_type = RelType(rel.type)
+        except ValueError as exc:
+            msg = f"unknown relationship type {rel.type!r}"
+            raise Invalid(msg, field="type") from exc
+        properties = _json_properties(rel.properties,
+                                      f"{rel_type.value} {rel.source}->{rel.target}")
+        key = [properties.get(name) for name in REL_SPECS[rel_type].key]
+        if any(value is None for value in key):
+            names = ", ".join(REL_SPECS[rel_type].key)
+            msg = f"{rel_type.value} needs its key properties ({names})"
+            raise Invalid(msg, field="properties")
+        return rel_type, {"source": rel.source, "target": rel.target,
+                          "properties": properties, "key": key}
+
+    @staticmethod
+    def _drop_row(key: RelKey) -> tuple[tuple[RelType, Label, Label], dict[str, Any]] | None:
+        try:
+            rel_type = RelType(key[0])
+        except ValueError:
+            return None
+        source, target = _label_of(key[1]), _label_of(key[2])
+        if source is None or target is None:
+            return None
+        return (rel_type, source, target), {"source": key[1], "target": key[2],
+                                            "key": list(key[3])}
+
+    @staticmethod
+    def _write_nodes(tx: ManagedTransaction, rows: list[tuple[Label, dict[str, Any]]],
+                     create_only: bool) -> None:
+        by_label = _group(rows)
+        if create_only:
+            existing: set[str] = set()
+            for label, label_rows in by_label.items():
+                found = tx.run(cypher.existing_ids(label),
+                               ids=[row["id"] for row in label_rows]).single(strict=True)
+                existing.update(found["ids"])
+            seen: set[str] = set()
+            for _, row in rows:
+                if row["id"] in existing or row["id"] in seen:
+                    msg = f"node {row['id']!r} already exists"
+                    raise Conflict(msg, field="id")
+                seen.add(row["id"])
+        for label, label_rows in by_label.items():
+            query = cypher.create_nodes(label) if create_only else cypher.merge_nodes(label)
+            tx.run(query, rows=label_rows).consume()
+
+    @staticmethod
+    def _check_ends(tx: ManagedTransaction, rows: list[tuple[RelType, dict[str, Any]]]) -> None:
+        """Each end exists (after this batch's nodes) and has a label the type may join;
+        the first failure in input order, exactly as EmbeddedStore reports it."""
+        if not rows:
+            return
+        wanted: dict[Label, set[str]] = {}
+        for _, row in rows:
+            for node_id in (row["source"], row["target"]):
+                label = _label_of(node_id)
+                if label is not None:
+                    wanted.setdefault(label, set()).add(node_id)
+        existing: set[str] = set()
+        for label, ids in wanted.items():
+            found = tx.run(cypher.existing_ids(label), ids=sorted(ids)).single(strict=True)
+            existing.update(found["ids"])
+        for rel_type, row in rows:
+            spec = REL_SPECS[rel_type]
+            for end, allowed in (("source", spec.sources), ("target", spec.targets)):
+                node_id = row[end]
+                label = _label_of(node_id)
+                if node_id not in existing or label is None:
+                    msg = f"{rel_type.value} {end} {node_id!r} does not exist"
+                    raise NotFound(msg, field=end)
+                if label not in allowed:
+                    expected = " or ".join(sorted(allowed))
+                    msg = (f"{rel_type.value} {end} must be a {expected}; "
+                           f"{node_id!r} is a {label.value}")
+                    raise Invalid(msg, field=end)
+
+    @staticmethod
+    def _write_relationships(tx: ManagedTransaction,
+                             rows: list[tuple[RelType, dict[str, Any]]]) -> None:
+        grouped = _group(
+            ((rel_type, _known_label(row["source"]), _known_label(row["target"])), row)
+            for rel_type, row in rows)
+        for (rel_type, source, target), group_rows in grouped.items():
+            written = tx.run(cypher.merge_relationships(rel_type, source, target),
+                             rows=group_rows).single(strict=True)["written"]
+            if written != len(group_rows):  # an end vanished under us: roll back
+                msg = f"{rel_type.value}: {len(group_rows) - written} ends do not exist"
+                raise NotFound(msg, field="target")
+
+    # ----------------------------------------------------------------- reads
+
+    def get_node(self, node_id: str) -> NodeRecord | None:
+        found = self.get_nodes([node_id])
+        return found[0] if found else None
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[NodeRecord]:
+        """The nodes that exist, in the order asked (an id asked twice comes twice)."""
+        wanted = [node_id for node_id in dict.fromkeys(node_ids) if _label_of(node_id)]
+        if not wanted:
+            self._check_open()
+            return []
+        found = {record.id: record for record in (
+            _node_record(row["n"]) for row in self._read(cypher.NODES_BY_ID, ids=wanted))}
+        return [found[node_id] for node_id in node_ids if node_id in found]
+
+    def list_nodes(
+        self,
+        label: Label | Role | str,
+        *,
+        filters: dict[str, Any] | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[NodeRecord]:
+        """Nodes with this primary or role label, by id, after the cursor id; see
+        EmbeddedStore.list_nodes for the filter rules (the same here)."""
+        limit = min(limit, MAX_PAGE)
+        if limit <= 0:
+            return []
+        name = str(label)
+        known: Label | Role
+        if name in _PRIMARY:
+            known = Label(name)
+        elif name in _ROLES:
+            known = Role(name)
+        else:
+            self._check_open()
+            return []
+        wanted = [{"name": key, "value": _plain(value)} for key, value in (filters or {}).items()]
+        rows = self._read(cypher.list_nodes(known), after=after, filters=wanted, limit=limit)
+        return [_node_record(row["n"]) for row in rows]
+
+    def get_relationships(
+        self, rel_type: RelType, *, source: str | None = None, target: str | None = None
+    ) -> list[RelRecord]:
+        """Relationships of a type, optionally from or to a node, sorted by RelKey."""
+        try:
+            known = RelType(rel_type)
+        except ValueError:
+            self._check_open()
+            return []
+        source_label = _label_of(source) if source is not None else None
+        target_label = _label_of(target) if target is not None else None
+        if (source is not None and source_label is None) or (
+                target is not None and target_label is None):
+            self._check_open()
+            return []
+        rows = self._read(cypher.relationships_of_type(known, source_label, target_label),
+                          source=source, target=target)
+        found = [RelRecord(known, row["source"], row["target"], row["properties"])
+                 for row in rows]
+        return sorted(found, key=lambda rel: rel.key)
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        rel_types: Sequence[RelType] = (),
+        limit: int = 200,
+    ) -> list[Neighbour]:
+        """Relationships of the node both ways with the node at the other end, sorted by
+        (type, other id, RelKey); NotFound for a missing node."""
+        row = self._read_one(cypher.NEIGHBOURS, id=node_id,
+                             types=[str(t) for t in rel_types], limit=max(limit, 0))
+        if not row:
+            msg = f"node {node_id!r} does not exist"
+            raise NotFound(msg, field="id")
+        found = []
+        for item in row["found"] or []:
+            rel = _rel_record(item["type"], item["source"], item["target"], item["properties"])
+            other = _node_record(item["node"])
+            found.append(((rel.type.value, other.id, rel.key),
+                          Neighbour(rel, other, bool(item["outgoing"]))))
+        found.sort(key=lambda pair: pair[0])
+        return [neighbour for _, neighbour in found]
+
+    def shortest_paths(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int = 3,
+        max_hops: int = 4,
+        rel_types: Sequence[RelType] = (),
+    ) -> list[GraphPath]:
+        """Up to k shortest simple paths, direction ignored, by hops then node ids; each
+        hop shows its smallest relationship (by RelKey) among the allowed ones, like
+        EmbeddedStore. NotFound for a missing end."""
+        hops = max(min(max_hops, MAX_HOPS), 0)
+        row = self._read_one(cypher.shortest_paths(hops), source=source, target=target,
+                             k=max(k, 0), types=[str(t) for t in rel_types])
+        for end, node_id, found in (("source", source, row["source_found"]),
+                                    ("target", target, row["target_found"])):
+            if not found:
+                msg = f"node {node_id!r} does not exist"
+                raise NotFound(msg, field=end)
+        if k <= 0:
+            return []
+        if source == target:
+            return [_path((source,), (), ())]
+        paths = []
+        for found_path in row["paths"]:
+            ids: list[str] = found_path["ids"]
+            types, forward = [], []
+            for here, rels in zip(ids, found_path["hops"], strict=False):
+                best = min((_rel_record(*rel) for rel in rels), key=lambda rel: rel.key)
+                types.append(best.type.value)
+                forward.append(best.source == here)
+            paths.append(_path(ids, types, forward))
+        return paths
+
+    def search(
+        self, text: str, *, labels: Sequence[Label | Role] = (), limit: int = 20
+    ) -> list[SearchHit]:
+        """Names containing the text (see `alliance.store.search`), best first; `labels`
+        keeps nodes carrying any of them (role labels too). At most MAX_PAGE hits.
+
+        Candidates are the nodes whose lower-cased names contain the text, found through
+        a TEXT index on a store-internal property holding exactly the names text
+        EmbeddedStore searches; the shared `search_score` then ranks them. Not the
+        `entity_names` full-text index: the shared semantics are substring matching
+        ("ndustri" finds "Industrial"), which a tokenising analyzer misses (the benchmark
+        counts how often), and ranking needs every match before it can cut.
+        """
+        needle = normalise_query(text)
+        limit = min(limit, MAX_PAGE)
+        if not needle or limit <= 0:
+            self._check_open()
+            return []
+        rows = self._read(cypher.search_names(SEARCHABLE_LABELS), needle=needle,
+                          labels=[str(label) for label in labels])
+        hits = []
+        for row in rows:
+            record = _node_record(row["n"])
+            score = search_score(needle, record.properties)
+            if score is not None:
+                hits.append(SearchHit(record, score))
+        hits.sort(key=lambda hit: hit_order(hit.score, hit.node.label.value, hit.node.id))
+        return hits[:limit]
+
+    def counts(self) -> GraphCounts:
+        """Nodes per label and role label, relationships per type; zeros included."""
+        labels = dict.fromkeys((*_PRIMARY_ORDER, *(role.value for role in Role)), 0)
+        rels = {rel_type.value: 0 for rel_type in RelType}
+        for row in self._read(cypher.count_nodes_and_relationships()):
+            (labels if row["kind"] == "label" else rels)[row["name"]] = int(row["count"])
+        return GraphCounts(labels=labels, relationships=rels)
+
+    def export_records(self) -> Iterator[NodeRecord | RelRecord]:
+        """Every node (by label, then id), then every relationship (by type, then key),
+        streamed from one read transaction so an export is a consistent snapshot."""
+        self._check_open()
+        with _translated(), self._driver.session(
+                database=self.database, default_access_mode="READ",
+                bookmark_manager=self._driver.execute_query_bookmark_manager) as session, \
+                session.begin_transaction() as tx:
+            for label in Label:
+                for record in tx.run(cypher.export_nodes(label)):
+                    yield _node_record(record["n"])
+            for rel_type in RelType:
+                for record in tx.run(cypher.export_relationships(rel_type)):
+                    yield RelRecord(rel_type, record["source"], record["target"],
+                                    dict(record["properties"]))
+
+    # ----------------------------------------------------------------- evidence
+
+    def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
+        """Parks meeting every hard constraint, with evidence, sorted by park id (one
+        Cypher query; rail routing and the exact taxonomy rules in Python)."""
+        row = self._read_one(
+            cypher.LANDING_CANDIDATES,
+            origin_city=query.origin_city, industry=query.industry,
+            min_area_m2=query.min_area_m2,
+            facility_types=[f.value for f in query.facility_types],
+            max_rent=query.max_rent_cny_m2_month,
+            as_of=query.as_of.isoformat(),
+            categories=list(query.contact_skill_categories),
+            professional_roles=sorted(role.value for role in PROFESSIONAL_ROLES),
+            certification_ranks=CERTIFICATION_RANK,
+            keep=query.contacts_per_kind if query.contacts_per_kind >= 0 else _NO_LIMIT,
+        )
+        if not row.get("origin_found"):
+            msg = f"no {Label.CITY.value} with id {query.origin_city!r}"
+            raise NotFound(msg, field="origin_city")
+        if not row.get("industry_found"):
+            msg = f"no {Label.INDUSTRY.value} with id {query.industry!r}"
+            raise NotFound(msg, field="industry")
+        return _LandingAssembly(query, row).parks()
+
+    def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
+        """People meeting every hard constraint, with trust paths, sorted by person id
+        (one Cypher query)."""
+        max_hops = min(query.max_hops, MAX_HOPS)
+        skills = sorted(set(query.skills))
+        excluded = sorted({*query.exclude, *([query.asker] if query.asker else [])})
+        min_rank = query.min_certification.rank if query.min_certification else None
+        row = self._read_one(
+            cypher.collaborator_candidates(
+                max(max_hops, 1),
+                "skills" if skills else "verticals" if query.verticals else "everyone"),
+            asker=query.asker, skills=skills, verticals=list(query.verticals),
+            cities=list(query.cities), min_level=query.min_level,
+            require_all=query.require_all_skills, excluded=excluded,
+            roles=sorted(role.value for role in query.roles),
+            min_rank=min_rank, ranks=_CERT_RANKS, trust=max_hops >= 1,
+            max_trust_paths=MAX_TRUST_PATHS,
+        )
+        if query.asker is not None and not row["asker_found"]:
+            msg = f"no {Label.PERSON.value} with id {query.asker!r}"
+            raise NotFound(msg, field="asker")
+        for field, label, wanted, missing in (
+                ("skills", Label.SKILL, query.skills, row["missing_skills"]),
+                ("verticals", Label.INDUSTRY, query.verticals, row["missing_verticals"]),
+                ("cities", Label.CITY, query.cities, row["missing_cities"])):
+            for node_id in wanted:
+                if node_id in missing:
+                    msg = f"no {label.value} with id {node_id!r}"
+                    raise NotFound(msg, field=field)
+        found = [_collaborator(item, query, skills) for item in row["people"]]
+        return sorted(found, key=lambda c: c.person.id)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+_NO_LIMIT = 1 << 31
+"""LIMIT standing for "all" (a negative contacts_per_kind slices in Python, as embedded)."""
+
+
+class _LandingAssembly:
+    """Turns the landing query's answer into ParkEvidence: rail routes (shared code),
+    industry chains as paths (embedded's own taxonomy walk), records and paths."""
+
+    def __init__(self, query: LandingFilter, row: dict[str, Any]) -> None:
+        self.query = query
+        self.row = row
+        self.nodes = {record.id: record for record in map(_node_record, row["nodes"])}
+        self.taxonomy = nx.MultiDiGraph()
+        for child, parent in row["taxonomy"]:
+            rel = RelRecord(RelType.SUBFIELD_OF, child, parent)
+            self.taxonomy.add_edge(child, parent, key=rel.key, record=rel)
+        self.taxonomy.add_node(query.industry)
+        self.ancestors, self.descendants = taxonomy(self.taxonomy, query.industry)
+        links = [RailLink(a, b, int(minutes), float(km)) for a, b, minutes, km in row["links"]]
+        self.routes = fastest_routes(links, query.origin_city)
+
+    def parks(self) -> list[ParkEvidence]:
+        found = []
+        for place in self.row["cities"]:
+            city = _node_record(place["city"])
+            route = self.routes.get(city.id)
+            if route is None:
+                continue
+            if (self.query.max_rail_minutes is not None
+                    and route.minutes > self.query.max_rail_minutes):
+                continue
+            rail = RailRoute(route.minutes, route.km,
+                             _path(route.cities, [RelType.HSR_LINK] * (len(route.cities) - 1),
+                                   route.forward))
+            for item in place["parks"]:
+                found.append(self._park(item, city, rail, place["policies"]))
+        return sorted(found, key=lambda c: c.park.id)
+
+    def _park(self, item: dict[str, Any], city: NodeRecord, rail: RailRoute,
+              city_policies: list[dict[str, Any]]) -> ParkEvidence:
+        park = _node_record(item["park"])
+        return ParkEvidence(
+            park=park,
+            city=city,
+            rail=rail,
+            industries=tuple(self._industries(park.id, item["hosts"])),
+            policies=tuple(self._policies(park.id, city.id, item["policies"],
+                                          city_policies)),
+            contacts=tuple(self._contacts(park.id, city.id, item["contacts"])),
+            broker_total=int(item["broker_total"]),
+            professional_total=int(item["professional_total"]),
+            track_record=TrackRecord(tuple(item["related_landings"]), int(item["landed"]),
+                                     tuple(sorted((str(stage), int(count))
+                                                  for stage, count in item["referrals"]))),
+        )
+
+    def _industries(self, park: str, hosts: list[list[Any]]) -> list[IndustryMatch]:
+        industry = self.query.industry
+        matches = []
+        for hosted, strength in hosts:
+            if hosted == industry:
+                relation, hops, chain = IndustryRelation.EXACT, 0, [hosted]
+            elif hosted in self.descendants:
+                relation, hops = IndustryRelation.SUBFIELD, self.descendants[hosted]
+                chain = chain_to(self.taxonomy, hosted, industry)
+            elif hosted in self.ancestors:
+                relation, hops = IndustryRelation.BROADER, self.ancestors[hosted]
+                chain = list(reversed(chain_to(self.taxonomy, industry, hosted)))
+            else:  # pragma: no cover - the query returns related industries only
+                continue
+            forward = [True] + [relation is not IndustryRelation.BROADER] * (len(chain) - 1)
+            path = _path([park, *chain],
+                         [RelType.HOSTS] + [RelType.SUBFIELD_OF] * (len(chain) - 1), forward)
+            matches.append(IndustryMatch(hosted, float(strength), relation, hops, path))
+        order = list(IndustryRelation)
+        return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
+
+    def _policies(self, park: str, city: str, in_park: list[dict[str, Any]],
+                  in_city: list[dict[str, Any]]) -> list[PolicyEvidence]:
+        found = [PolicyEvidence(self.nodes[item["id"]], park, tuple(item["targets"]),
+                                _path([item["id"], park], [RelType.OFFERED_IN], [True]))
+                 for item in in_park]
+        found += [PolicyEvidence(self.nodes[item["id"]], city, tuple(item["targets"]),
+                                 _path([item["id"], city, park],
+                                       [RelType.OFFERED_IN, RelType.IN_CITY], [True, False]))
+                  for item in in_city]
+        return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
+
+    def _contacts(self, park: str, city: str, items: list[dict[str, Any]]
+                  ) -> list[ContactEvidence]:
+        """The best brokers, then the best professionals, in the query's order."""
+        keep = self.query.contacts_per_kind
+        by_kind: dict[str, list[ContactEvidence]] = {"broker": [], "professional": []}
+        for item in items:
+            reach = int(item["reach"])
+            if reach == 0:
+                via, path = park, _path([item["id"], park], [RelType.COVERS], [True])
+            else:
+                rel_type = RelType.COVERS if reach == 1 else RelType.BASED_IN
+                via, path = city, _path([item["id"], city, park], [rel_type, RelType.IN_CITY],
+                                        [True, False])
+            skills = tuple((str(skill), int(level)) for skill, level in item["skills"])
+            by_kind[item["kind"]].append(ContactEvidence(
+                self.nodes[item["id"]], item["kind"], via, tuple(item["expert"]), skills, path))
+        return by_kind["broker"][:keep] + by_kind["professional"][:keep]
+
+
+def _collaborator(item: dict[str, Any], query: CollaboratorFilter,
+                  skills: list[str]) -> CollaboratorEvidence:
+    person = _node_record(item["person"])
+    all_skills = [(str(skill), int(level)) for skill, level in item["skills"]]
+    if skills:
+        held = {skill: level for skill, level in all_skills if level >= query.min_level}
+        matched = tuple((skill, held[skill]) for skill in skills if skill in held)
+    else:
+        matched = tuple(all_skills)
+    base = list(item["base"])
+    cities = tuple(base + sorted(set(item["covered"]) - set(base)))
+    paths = tuple(_trust_path(path) for path in item["trust"])
+    return CollaboratorEvidence(person, matched, cities, tuple(item["verticals"]),
+                                int(item["collaborations"]), paths)
+
+
+def _trust_path(item: dict[str, Any]) -> TrustPath:
+    """A trust path with, per hop, the deals and the relationship shown (collaboration
+    first, then the smallest RelKey), as `embedded_evidence._hop` picks it."""
+    ids: list[str] = item["ids"]
+    types, forward, hops = [], [], []
+    for here, rels in zip(ids, item["hops"], strict=False):
+        records = [_rel_record(*rel) for rel in rels]
+        deals = tuple(sorted((str(rel.properties["deal"]), int(rel.properties["year"]))
+                             for rel in records if rel.type is RelType.COLLABORATED_WITH))
+        best = min(records, key=lambda rel: (TRUST_RELS.index(rel.type), rel.key))
+        types.append(best.type.value)
+        forward.append(best.source == here)
+        hops.append(TrustHop(deals))
+    return TrustPath(_path(ids, types, forward), tuple(hops))
+

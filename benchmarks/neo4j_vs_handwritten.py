@@ -1,0 +1,301 @@
+"""The same questions three ways: EmbeddedStore, Neo4jStore, and hand-written Cypher.
+
+On one synthetic corridor graph (--nodes nodes, loaded into both stores) the landing and
+collaborator questions are asked of
+
+- EmbeddedStore (NetworkX traversals in this process),
+- Neo4jStore (this project's one-query-per-question Cypher plus its Python assembly of
+  exact evidence: records, paths, ranks), and
+- the same question written by hand in Cypher and run with the bare driver: what a user
+  could write without this project, returning ids and numbers only. It is close to, not
+  identical with, the store's answer (fewest-hop rail route instead of the fastest one,
+  no explanation paths, no first-parent rule in the taxonomy), so the Neo4jStore /
+  hand-written ratio is the price of exact, explained answers over a plain query.
+
+It prints median and p95 latency per question kind and way, the Neo4jStore / hand-written
+ratio, the import throughput into Neo4j (records/s, batches of --batch-size in one write
+transaction each), and name search by substring scan (the store) against the full-text
+index (hand-written), with how many substring matches the index misses.
+
+THE TARGET DATABASE IS EMPTIED. A database that has nodes is refused unless --wipe.
+
+    tools/neo4j.sh start            # prints bolt://127.0.0.1:PORT
+    python benchmarks/neo4j_vs_handwritten.py --uri bolt://127.0.0.1:PORT --nodes 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from typing import Any, Final, LiteralString
+
+from neo4j import GraphDatabase, RoutingControl
+from rich.console import Console
+from rich.table import Table
+
+from alliance.ingest.records import RecordBatch
+from alliance.ingest.synth import synthesize
+from alliance.services.ingest import load
+from alliance.store.base import CollaboratorFilter, LandingFilter
+from alliance.store.embedded import EmbeddedStore
+from alliance.store.embedded_evidence import CERTIFICATION_RANK, PROFESSIONAL_ROLES
+from alliance.store.neo4j import Neo4jStore
+from graph_schema.records import NodeRecord
+from graph_schema.vocabulary import FacilityType, Label
+
+AS_OF = date(2025, 6, 30)
+
+HANDWRITTEN_LANDING: Final[LiteralString] = """
+MATCH (origin:City {id: $origin_city}), (asked:Industry {id: $industry})
+MATCH (park:Park)-[:IN_CITY]->(city:City)
+WHERE park.available_area_m2 >= $min_area_m2
+  AND all(f IN $facility_types WHERE f IN park.facility_types)
+  AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
+MATCH (park)-[h:HOSTS]->(hosted:Industry)
+WHERE hosted = asked OR EXISTS { (hosted)-[:SUBFIELD_OF*1..]->(asked) }
+   OR EXISTS { (asked)-[:SUBFIELD_OF*1..]->(hosted) }
+WITH origin, asked, park, city, collect([hosted.id, h.strength]) AS industries
+OPTIONAL MATCH route = ANY SHORTEST (origin)-[:HSR_LINK]-*(city)
+WITH asked, park, city, industries, route,
+     reduce(minutes = 0, link IN relationships(route) | minutes + link.minutes) AS minutes
+WHERE route IS NOT NULL AND ($max_minutes IS NULL OR minutes <= $max_minutes)
+RETURN park.id AS park, city.id AS city, minutes, industries,
+  COLLECT {
+    MATCH (policy:Policy)-[:OFFERED_IN]->(place) WHERE place = park OR place = city
+    WITH policy WHERE policy.valid_from <= $as_of
+      AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
+      AND (NOT EXISTS { (policy)-[:TARGETS]->() }
+           OR EXISTS { (policy)-[:TARGETS]->(t) WHERE t = asked
+                       OR EXISTS { (asked)-[:SUBFIELD_OF*1..]->(t) } })
+    RETURN DISTINCT policy.id
+  } AS policies,
+  COLLECT {
+    MATCH (p:Broker)-[:COVERS]->(place) WHERE place = park OR place = city
+    WITH DISTINCT p
+    WHERE EXISTS { (p)-[:EXPERT_IN]->(i) WHERE i = asked
+                   OR EXISTS { (i)-[:SUBFIELD_OF*1..]->(asked) }
+                   OR EXISTS { (asked)-[:SUBFIELD_OF*1..]->(i) } }
+    RETURN p.id ORDER BY coalesce($ranks[p.certification_level], 0) DESC, p.id LIMIT 5
+  } AS brokers,
+  COLLECT {
+    MATCH (p:Person)-[:COVERS|BASED_IN]->(place) WHERE place = park OR place = city
+    WITH DISTINCT p WHERE any(l IN labels(p) WHERE l IN $professional_roles)
+    MATCH (p)-[s:HAS_SKILL]->(skill:Skill) WHERE skill.category IN $categories
+    WITH p, max(s.level) AS best, count(skill) AS n
+    RETURN p.id ORDER BY best DESC, n DESC, p.id LIMIT 5
+  } AS professionals
+ORDER BY park
+"""
+"""Parks for a landing need, as a user would write it against this graph by hand."""
+
+HANDWRITTEN_COLLABORATORS: Final[LiteralString] = """
+MATCH (p:Person)-[h:HAS_SKILL]->(s:Skill)
+WHERE s.id IN $skills AND h.level >= $min_level AND NOT p.id IN $excluded
+WITH p, collect([s.id, h.level]) AS skills
+WHERE (size($verticals) = 0
+       OR EXISTS { (p)-[:EXPERT_IN]->(i) WHERE i.id IN $verticals
+                   OR EXISTS { (i)-[:SUBFIELD_OF*1..]->(v) WHERE v.id IN $verticals } })
+  AND (size($cities) = 0
+       OR EXISTS { (p)-[:BASED_IN|COVERS]->(c:City) WHERE c.id IN $cities }
+       OR EXISTS { (p)-[:COVERS]->(:Park)-[:IN_CITY]->(c) WHERE c.id IN $cities })
+OPTIONAL MATCH (asker:Person {id: $asker})
+CALL (asker, p) {
+  OPTIONAL MATCH path = ALL SHORTEST (asker)-[:COLLABORATED_WITH|WORKS_AT]-{1,3}(p)
+  WITH path WHERE path IS NOT NULL
+  RETURN collect([n IN nodes(path) | n.id])[..16] AS trust
+}
+RETURN p.id AS person, skills, trust ORDER BY person
+"""
+"""People with the wanted skills, vertical and city, and their trust paths, by hand."""
+
+HANDWRITTEN_SEARCH: Final[LiteralString] = (
+    "CALL db.index.fulltext.queryNodes('entity_names', $query, {limit: $limit}) "
+    "YIELD node, score RETURN node.id AS id, score")
+"""Name search with the full-text index (CJK analyzer), the usual hand-written way."""
+
+
+@dataclass
+class Timings:
+    samples: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+
+    def time(self, kind: str, way: str, action: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        answer = action()
+        self.samples.setdefault((kind, way), []).append((time.perf_counter() - start) * 1000)
+        return answer
+
+    def summary(self, kind: str, way: str) -> tuple[float, float]:
+        values = sorted(self.samples[(kind, way)])
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        return statistics.median(values), p95
+
+
+def synthetic(nodes: int) -> RecordBatch:
+    batch = RecordBatch()
+    for record in synthesize(nodes=nodes, seed=7):
+        if isinstance(record, NodeRecord):
+            batch.nodes.append(record)
+        else:
+            batch.relationships.append(record)
+    return batch
+
+
+def landing_questions(batch: RecordBatch, count: int) -> list[LandingFilter]:
+    rng = random.Random(1)
+    cities = [n.id for n in batch.nodes if n.label is Label.CITY]
+    industries = [n.id for n in batch.nodes if n.label is Label.INDUSTRY]
+    return [LandingFilter(
+        origin_city=cities[0] if index % 2 == 0 else rng.choice(cities),
+        industry=rng.choice(industries),
+        min_area_m2=rng.choice([0.0, 1000.0, 3000.0]),
+        facility_types=tuple(rng.sample([FacilityType.CLEANROOM, FacilityType.OFFICE],
+                                        rng.choice([0, 0, 1]))),
+        max_rent_cny_m2_month=rng.choice([None, 60.0]),
+        max_rail_minutes=rng.choice([None, 60, 120]),
+        as_of=AS_OF,
+    ) for index in range(count)]
+
+
+def collaborator_questions(batch: RecordBatch, count: int) -> list[CollaboratorFilter]:
+    rng = random.Random(2)
+    people = [n.id for n in batch.nodes if n.label is Label.PERSON]
+    skills = [n.id for n in batch.nodes if n.label is Label.SKILL]
+    cities = [n.id for n in batch.nodes if n.label is Label.CITY]
+    industries = [n.id for n in batch.nodes if n.label is Label.INDUSTRY]
+    return [CollaboratorFilter(
+        skills=tuple(rng.sample(skills, rng.choice([1, 2]))),
+        min_level=rng.choice([1, 3]),
+        verticals=tuple(rng.sample(industries, rng.choice([0, 1]))),
+        cities=tuple(rng.sample(cities, rng.choice([0, 1]))),
+        asker=rng.choice(people), max_hops=3,
+    ) for _ in range(count)]
+
+
+def landing_parameters(query: LandingFilter) -> dict[str, Any]:
+    return {"origin_city": query.origin_city, "industry": query.industry,
+            "min_area_m2": query.min_area_m2,
+            "facility_types": [f.value for f in query.facility_types],
+            "max_rent": query.max_rent_cny_m2_month, "max_minutes": query.max_rail_minutes,
+            "as_of": query.as_of.isoformat(), "ranks": CERTIFICATION_RANK,
+            "categories": list(query.contact_skill_categories),
+            "professional_roles": sorted(role.value for role in PROFESSIONAL_ROLES)}
+
+
+def collaborator_parameters(query: CollaboratorFilter) -> dict[str, Any]:
+    return {"skills": list(query.skills), "min_level": query.min_level,
+            "verticals": list(query.verticals), "cities": list(query.cities),
+            "asker": query.asker, "excluded": [query.asker]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nodes", type=int, default=10_000)
+    parser.add_argument("--uri", default="bolt://127.0.0.1:7687")
+    parser.add_argument("--user", default=None)
+    parser.add_argument("--password", default=None)
+    parser.add_argument("--database", default="neo4j")
+    parser.add_argument("--questions", type=int, default=20, help="Questions per kind.")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs per question and way.")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--wipe", action="store_true",
+                        help="Empty a database that already has nodes.")
+    args = parser.parse_args()
+    console = Console()
+    auth = (args.user, args.password) if args.user else None
+
+    batch = synthetic(args.nodes)
+    records = len(batch.nodes) + len(batch.relationships)
+    console.print(f"synthetic graph: {len(batch.nodes):,} nodes, "
+                  f"{len(batch.relationships):,} relationships")
+    embedded = EmbeddedStore(":memory:", synchronous="NORMAL")
+    load(embedded, batch, chunk_size=20_000)
+
+    store = Neo4jStore(args.uri, auth=auth, database=args.database)
+    driver = GraphDatabase.driver(args.uri, auth=auth)
+    if any(store.counts().labels.values()) and not args.wipe:
+        sys.exit(f"{args.uri} has data; pass --wipe to empty it for the benchmark")
+    with driver.session(database=args.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                    ).consume()
+    start = time.perf_counter()
+    load(store, batch, chunk_size=args.batch_size)
+    import_seconds = time.perf_counter() - start
+
+    def bare(query: LiteralString, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        rows, _, _ = driver.execute_query(query, parameters, routing_=RoutingControl.READ,
+                                          database_=args.database)
+        return [row.data() for row in rows]
+
+    timings = Timings()
+    landing = landing_questions(batch, args.questions)
+    collaborators = collaborator_questions(batch, args.questions)
+    for query in landing:  # warm-up: plans compiled, caches filled
+        store.landing_candidates(query)
+        bare(HANDWRITTEN_LANDING, landing_parameters(query))
+    for cquery in collaborators:
+        store.collaborator_candidates(cquery)
+        bare(HANDWRITTEN_COLLABORATORS, collaborator_parameters(cquery))
+    same = 0
+    for _ in range(args.repeat):
+        for query in landing:
+            expected = timings.time("landing", "embedded",
+                                    partial(embedded.landing_candidates, query))
+            answer = timings.time("landing", "neo4j store",
+                                  partial(store.landing_candidates, query))
+            timings.time("landing", "hand-written",
+                         partial(bare, HANDWRITTEN_LANDING, landing_parameters(query)))
+            same += expected == answer
+        for cquery in collaborators:
+            expected_c = timings.time("collaborators", "embedded",
+                                      partial(embedded.collaborator_candidates, cquery))
+            answer_c = timings.time("collaborators", "neo4j store",
+                                    partial(store.collaborator_candidates, cquery))
+            timings.time("collaborators", "hand-written",
+                         partial(bare, HANDWRITTEN_COLLABORATORS,
+                                 collaborator_parameters(cquery)))
+            same += expected_c == answer_c
+
+    missed = found = 0
+    names = ["苏州", "上海", "园区", "医疗", "Park", "ndustri", "suzhou", "su zhou", "bio"]
+    for _ in range(args.repeat):
+        for text in names:
+            timings.time("search", "embedded", partial(embedded.search, text, limit=50))
+            hits = timings.time("search", "neo4j store", partial(store.search, text, limit=50))
+            indexed = timings.time("search", "hand-written",
+                                   partial(bare, HANDWRITTEN_SEARCH, {"query": text, "limit": 50}))
+            found += len(hits)
+            missed += len({hit.node.id for hit in hits} - {row["id"] for row in indexed})
+
+    rust = importlib.util.find_spec("neo4j._rust") is not None
+    table = Table(title=f"{len(batch.nodes):,} nodes, {args.questions} questions x "
+                        f"{args.repeat} runs (ms; neo4j-rust-ext {'on' if rust else 'off'})")
+    for column in ("question", "way", "median", "p95", "neo4j store / hand-written"):
+        table.add_column(column, justify="left" if column in ("question", "way") else "right")
+    for kind in ("landing", "collaborators", "search"):
+        hand = timings.summary(kind, "hand-written")[0]
+        for way in ("embedded", "neo4j store", "hand-written"):
+            median, p95 = timings.summary(kind, way)
+            ratio = f"{median / hand:.2f}" if way == "neo4j store" else ""
+            table.add_row(kind, way, f"{median:.1f}", f"{p95:.1f}", ratio)
+    console.print(table)
+    console.print(f"import into Neo4j: {records:,} records in {import_seconds:.1f} s = "
+                  f"{records / import_seconds:,.0f} records/s (batches of {args.batch_size})")
+    console.print(f"identical store answers (embedded vs neo4j): {same} of "
+                  f"{args.repeat * (len(landing) + len(collaborators))}")
+    console.print(f"search: the full-text index missed {missed} of {found} substring hits "
+                  "(hand-written search is not the same question)")
+    store.close()
+    driver.close()
+    embedded.close()
+
+
+if __name__ == "__main__":
+    main()

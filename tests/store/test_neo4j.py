@@ -1,0 +1,303 @@
+"""Neo4jStore on the real Neo4j the test command starts: the shared contract, plus what only
+a server backend must show (DDL, error translation, parameterised queries, round trips)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from alliance.cli import db
+from alliance.cli.main import app
+from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
+from alliance.ingest.jsonl import read_jsonl
+from alliance.ingest.records import RecordBatch
+from alliance.services.ingest import load
+from alliance.settings import get_settings
+from alliance.store.base import GraphStore
+from alliance.store.embedded import EmbeddedStore
+from alliance.store.neo4j import Neo4jStore
+from alliance.store.neo4j import _translated as translated
+from alliance.store.search import SEARCHABLE_LABELS
+from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
+from graph_schema.records import NodeRecord
+from graph_schema.vocabulary import Label, RelType, Role
+from tests import factories as f
+from tests.store.contract import GraphStoreContract, load_corridor
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.xdist_group("neo4j")]
+"""One database is shared by every test here, so under xdist they must run in one worker."""
+
+
+def empty_database(store: Neo4jStore) -> None:
+    """Delete every node, in batches (an auto-commit transaction, as IN TRANSACTIONS needs)."""
+    with store._driver.session(database=store.database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                    ).consume()
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_uri: str) -> Iterator[Neo4jStore]:
+    """One store (one driver) for the session; DDL applied once at open."""
+    store = Neo4jStore(neo4j_uri)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def neo(neo4j_store: Neo4jStore) -> Neo4jStore:
+    """The session's store, emptied."""
+    empty_database(neo4j_store)
+    return neo4j_store
+
+
+class TestNeo4jStore(GraphStoreContract):
+    @pytest.fixture
+    def store(self, neo: Neo4jStore) -> GraphStore:
+        return neo
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def test_ddl_is_applied_and_repeatable(neo: Neo4jStore) -> None:
+    neo.apply_schema()
+    neo.apply_schema()
+    records, _, _ = neo._driver.execute_query(
+        "SHOW INDEXES YIELD name, state, labelsOrTypes, properties, owningConstraint "
+        "RETURN *", database_=neo.database)
+    assert all(record["state"] == "ONLINE" for record in records)
+    names = {record["name"] for record in records}
+    assert FULLTEXT_INDEX in names
+    unique_ids = {record["labelsOrTypes"][0] for record in records
+                  if record["owningConstraint"] and record["properties"] == ["id"]}
+    assert unique_ids == {label.value for label in Label}
+    # graph_schema's DDL, the store's search indexes, and Neo4j's own two lookup indexes
+    assert len(names) == len(ddl_statements()) + len(SEARCHABLE_LABELS) + 2
+
+
+def test_schema_cypher_command_runs_twice_on_neo4j(neo: Neo4jStore) -> None:
+    result = CliRunner().invoke(app, ["schema", "cypher"])
+    assert result.exit_code == 0, result.output
+    statements = [line.strip().rstrip(";") for line in result.output.split(";\n")
+                  if line.strip()]
+    assert statements
+    for _ in range(2):
+        for statement in statements:
+            neo._driver.execute_query(statement, database_=neo.database)
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_seed_round_trips_exactly(neo: Neo4jStore, seed_batch: RecordBatch) -> None:
+    load(neo, seed_batch)
+    by_id = {node.id: node for node in seed_batch.nodes}
+    stored = neo.get_nodes(list(by_id))
+    assert stored == list(by_id.values())
+    for rel_type in RelType:
+        expected = sorted((r for r in seed_batch.relationships if r.type is rel_type),
+                          key=lambda r: r.key)
+        assert neo.get_relationships(rel_type) == expected
+    load(neo, seed_batch)  # idempotent
+    labels, types = seed_batch.counts()
+    counts = neo.counts()
+    assert {k: v for k, v in counts.labels.items() if v} == dict(labels)
+    assert {k: v for k, v in counts.relationships.items() if v} == dict(types)
+
+
+def test_every_value_type_round_trips(neo: Neo4jStore) -> None:
+    person = f.person("ann", roles=[Role.BROKER, Role.PATENT_AGENT], public_contact=True,
+                      languages=["zh", "en"], email="ann@example.com")
+    policy = f.policy("p")
+    store_them = [person, policy, f.park("p", facility_types=["cleanroom", "office"])]
+    neo.write(nodes=store_them)
+    assert neo.get_nodes([n.id for n in store_them]) == store_them
+    assert neo.get_node("person:ann") == person
+    assert isinstance(neo.get_node("policy:p"), NodeRecord)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_unreachable_server_is_backend_unavailable() -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(BackendUnavailable):
+        Neo4jStore(f"bolt://127.0.0.1:{port}", connection_timeout=2.0)
+
+
+def test_closed_store_refuses_calls(neo4j_uri: str) -> None:
+    store = Neo4jStore(neo4j_uri, apply_schema=False)
+    store.close()
+    store.close()
+    with pytest.raises(BackendUnavailable):
+        store.get_node("city:suzhou")
+    with pytest.raises(BackendUnavailable):
+        store.write(nodes=[f.city("suzhou")])
+
+
+def test_a_value_neo4j_cannot_hold_is_invalid_and_nothing_is_written(neo: Neo4jStore) -> None:
+    city = f.city("suzhou")
+    nested = NodeRecord(city.id, city.label, city.labels,
+                        {**city.properties, "extra": {"nested": "map"}})
+    with pytest.raises(Invalid) as caught:
+        neo.write(nodes=[f.city("wuxi"), nested])
+    assert caught.value.field == "properties"
+    assert neo.get_node("city:wuxi") is None
+
+
+def test_labels_outside_the_schema_are_refused(neo: Neo4jStore) -> None:
+    city = f.city("suzhou")
+    with pytest.raises(Invalid) as caught:
+        neo.write(nodes=[NodeRecord(city.id, city.label, frozenset({"City", "Hacker"}),
+                                    city.properties)])
+    assert caught.value.field == "labels"
+    with pytest.raises(Invalid) as caught:
+        neo.write(nodes=[NodeRecord("park:x", Label.CITY, frozenset({"City"}),
+                                    city.properties)])
+    assert caught.value.field == "id"
+
+
+def test_constraint_error_is_conflict(neo: Neo4jStore) -> None:
+    """A duplicate that slips past the pre-check (another writer) still ends as Conflict."""
+    neo.write(nodes=[f.city("suzhou")])
+    with pytest.raises(Conflict), translated():
+        neo._driver.execute_query("CREATE (:City {id: 'city:suzhou'})", database_=neo.database)
+    with pytest.raises(Conflict):
+        neo.write(nodes=[f.city("a"), f.city("a")], create_only=True)
+    assert neo.get_node("city:a") is None
+
+
+def test_missing_end_after_deletes_in_the_same_batch(neo: Neo4jStore) -> None:
+    neo.write(nodes=[f.city("suzhou"), f.park("p")])
+    with pytest.raises(NotFound):
+        neo.write(nodes=[f.park("q")], relationships=[f.in_city("park:q", "city:gone")])
+    assert neo.get_node("park:q") is None
+
+
+# --------------------------------------------------------------------------- safety
+
+
+@pytest.mark.parametrize("text", [
+    "') MATCH (n) DETACH DELETE n //",
+    "\" OR 1=1 --",
+    "苏州'}) RETURN n //",
+    "*:*",
+    "name_zh:苏州 OR name_en:*",
+])
+def test_user_text_is_only_ever_a_parameter(neo: Neo4jStore, text: str) -> None:
+    load_corridor(neo)
+    before = neo.counts()
+    assert neo.search(text) == []
+    assert neo.list_nodes(Label.CITY, filters={text: text}) == []
+    assert neo.list_nodes(text) == []
+    assert neo.get_node(text) is None
+    assert neo.get_relationships(RelType.HSR_LINK, source=text) == []
+    with pytest.raises(NotFound):
+        neo.neighbours(text)
+    assert neo.counts() == before
+
+
+def test_role_label_search_and_listing(neo: Neo4jStore) -> None:
+    neo.write(nodes=[f.person("ann", name_zh="安", name_en="Ann Lee",
+                              roles=[Role.BROKER, Role.LAWYER]),
+                     f.person("bob", name_en="Bob Lee", roles=[Role.ACCOUNTANT])])
+    assert [h.node.id for h in neo.search("lee", labels=[Role.LAWYER])] == ["person:ann"]
+    assert [h.node.id for h in neo.search("lee")] == ["person:ann", "person:bob"]
+
+
+# --------------------------------------------------------------------------- alliance db
+
+
+@pytest.fixture
+def db_cli(neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> Iterator[typer.Typer]:
+    """`alliance db` on its own (registered under `db`), pointed at the test server."""
+    monkeypatch.setenv("ALLIANCE_NEO4J_URI", neo.uri)
+    monkeypatch.setenv("ALLIANCE_BACKEND", "embedded")  # db commands ignore the backend
+    get_settings.cache_clear()
+    root = typer.Typer()
+    root.add_typer(db.app, name="db")
+    yield root
+    get_settings.cache_clear()
+
+
+def test_db_init_load_and_export_round_trip(db_cli: typer.Typer, neo: Neo4jStore,
+                                            seed_batch: RecordBatch, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(db_cli, ["db", "init"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(db_cli, ["db", "load", "--batch-size", "700", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["nodes"] == len(seed_batch.nodes)
+    assert neo.counts().labels["Park"] == seed_batch.counts()[0]["Park"]
+
+    exported = tmp_path / "graph.jsonl"
+    result = runner.invoke(db_cli, ["db", "export", "--format", "jsonl", "-o", str(exported)])
+    assert result.exit_code == 0, result.output
+    back = read_jsonl(exported)
+    assert back.errors == []
+    assert sorted(back.nodes, key=lambda n: n.id) == sorted(seed_batch.nodes, key=lambda n: n.id)
+    assert sorted(r.key for r in back.relationships) == sorted(
+        r.key for r in seed_batch.relationships)
+
+    graphml = tmp_path / "graph.graphml"
+    result = runner.invoke(db_cli, ["db", "export", "--format", "graphml", "-o", str(graphml)])
+    assert result.exit_code == 0, result.output
+    graph = nx.read_graphml(graphml)
+    assert graph.number_of_nodes() == len(seed_batch.nodes)
+    assert graph.number_of_edges() == len(seed_batch.relationships)
+    assert graph.nodes["city:suzhou"]["label"] == "City"
+
+    empty_database(neo)
+    result = runner.invoke(db_cli, ["db", "load", "--jsonl", str(exported)])
+    assert result.exit_code == 0, result.output
+    assert neo.get_nodes([n.id for n in seed_batch.nodes]) == seed_batch.nodes
+
+
+def test_db_load_copies_an_embedded_store(db_cli: typer.Typer, neo: Neo4jStore,
+                                          tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as embedded:
+        load_corridor(embedded)
+        expected = embedded.counts()
+    result = CliRunner().invoke(db_cli, ["db", "load", "--embedded", str(path)])
+    assert result.exit_code == 0, result.output
+    assert neo.counts() == expected
+
+
+def test_db_load_refuses_invalid_files_and_writes_nothing(
+        db_cli: typer.Typer, neo: Neo4jStore, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(
+        '{"kind":"node","label":"City","properties":{"id":"city:a","name_zh":"甲",'
+        '"name_en":"A","source":"t","as_of":"2025-01-01","province":"x","lat":31,"lon":120}}\n'
+        '{"kind":"node","label":"City","properties":{"id":"city:b"}}\n', encoding="utf-8")
+    result = CliRunner().invoke(db_cli, ["db", "load", "--jsonl", str(broken)])
+    assert result.exit_code == 2
+    assert "line 2" in result.output
+    assert neo.get_node("city:a") is None
+
+
+def test_db_commands_report_an_unreachable_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("ALLIANCE_NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    get_settings.cache_clear()
+    try:
+        root = typer.Typer()
+        root.add_typer(db.app, name="db")
+        result = CliRunner().invoke(root, ["db", "init"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "unavailable" in result.output

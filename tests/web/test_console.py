@@ -1,0 +1,468 @@
+"""The web console in a real browser: Debian's chromium, driven by Playwright, against a
+real `alliance serve` on a free loopback port with a temporary database (the seed loads
+at start).
+
+Each test saves screenshots at laptop (1280×800) and phone (390×844) widths under
+test-artifacts/screenshots/, for people to look at; the assertions are about what the
+page shows: ranked cards with drawn paths, the map and the comparison, trust paths,
+entity pages, labels in one language only, field errors beside their fields, and
+contact data for staff only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from alliance.access.database import AccessDB
+from alliance.access.keys import KeyRing
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+CLI = [sys.executable, "-c", "from alliance.cli import app; app()"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+CJK = re.compile(r"[\u3400-\u9fff]")
+CONTACT_TEXT = re.compile(r"@example\.(com|org)|\+86-555|demo_\w+")
+
+LANDING = ("#/landing?industry=industry:medical-devices&area_m2=2000"
+           "&facility_types=gmp_cleanroom&max_rail_minutes=60"
+           "&benefit_kinds=rent_subsidy,equipment_subsidy&profile.stage=angel"
+           "&profile.founded_year=2021&profile.headcount=25")
+COLLABORATORS = "#/collaborators?asker=person:chen-jing&skills=skill:ip-litigation&top_k=5"
+TEAM = ("#/collaborators?mode=team&asker=person:chen-jing&vertical=industry:medical-devices"
+        "&cities=city:suzhou")
+OPTED_IN_PERSON = "person:cai-hai"
+"""A person with public_contact: the API shows their contact data to anyone; the console
+in public mode still shows none."""
+
+LABELS = ("header nav a, .tabs a, label, legend, button:not(#lang-toggle), h1, h2, h3, h4, "
+          "th, summary, figcaption, caption, dt, .score-label, .chip, .muted, .intro, "
+          ".node-kind, .edge-label, .edge-note, .map .minutes, .stage-name")
+"""Elements whose text is a label (or made of labels and names in the page language)."""
+
+
+# --------------------------------------------------------------------------- server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`alliance serve` with an empty temporary database: the seed loads at start."""
+    folder = tmp_path_factory.mktemp("console")
+    db_path = folder / "alliance.sqlite3"
+    port = free_port()
+    env = {**os.environ, "ALLIANCE_DB_PATH": str(db_path),
+           "ALLIANCE_QUOTA_PER_MINUTE": "100000",
+           "ALLIANCE_ANONYMOUS_QUOTA_PER_MINUTE": "100000"}
+    log = (folder / "serve.log").open("wb")
+    process = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port),
+                                "--log-level", "warning"],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"alliance serve exited with {process.returncode}: "
+                            f"{(folder / 'serve.log').read_text(errors='replace')[-2000:]}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("alliance serve did not get ready")
+            time.sleep(0.1)
+        yield base, db_path
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def staff_key(server: tuple[str, Path]) -> str:
+    """A staff:write key in the running server's access database."""
+    _, db_path = server
+    ring = KeyRing(AccessDB(db_path.with_name("access.sqlite3")))
+    try:
+        _, key = ring.create(name="console test", scopes=["staff:write"])
+    finally:
+        ring.db.close()
+    return key
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = "Debian's chromium is missing: `apt-get install chromium` (tools/test.sh does)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    playwright: Playwright = sync_playwright().start()
+    try:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+    finally:
+        playwright.stop()
+
+
+OpenPage = Callable[..., Page]
+
+
+@pytest.fixture
+def open_page(browser: Browser, server: tuple[str, Path]) -> Iterator[OpenPage]:
+    """Pages in fresh contexts (own storage); at the end, no page may have thrown."""
+    base, _ = server
+    contexts = []
+    errors: list[str] = []
+
+    def make(route: str = "", viewport: dict[str, int] | None = None) -> Page:
+        context = browser.new_context(viewport=viewport or LAPTOP,  # type: ignore[arg-type]
+                                      locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{base}/{route}")
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def goto(page: Page, route: str) -> None:
+    page.evaluate("route => { location.hash = route; }", route)
+
+
+def sign_in(page: Page, key: str) -> None:
+    page.get_by_role("button", name="员工登录").click()
+    page.locator("#staff-key").fill(key)
+    page.locator("#staff-key").press("Enter")
+    expect(page.locator("#staff-status")).to_be_visible()
+
+
+def visible_text(page: Page) -> str:
+    return str(page.evaluate("document.body.innerText"))
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_landing_search_shows_ranked_cards_with_drawn_paths(open_page: OpenPage) -> None:
+    page = open_page("#/landing")
+    form = page.locator("form.need-form")
+    form.get_by_label("产业").select_option("industry:medical-devices")
+    form.get_by_label("所需面积（m²）").fill("2000")
+    form.get_by_label("GMP 洁净厂房").check()
+    form.get_by_label("最长高铁时间（分钟）").fill("60")
+    form.get_by_label("最长高铁时间（分钟）").press("Enter")  # submits, as a form should
+
+    cards = page.locator(".park-card")
+    expect(cards.first).to_be_visible()
+    assert "industry=industry%3Amedical-devices" in page.url or \
+        "industry=industry:medical-devices" in page.url
+    assert "area_m2=2000" in page.url and "facility_types=gmp_cleanroom" in page.url
+    ranks = cards.locator(".rank").all_inner_texts()
+    assert ranks == [f"#{n}" for n in range(1, len(ranks) + 1)] and len(ranks) >= 3
+    scores = [float(text) for text in cards.locator(".score-num").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True)
+
+    first = cards.first
+    expect(first.locator(".score-row")).to_have_count(7)
+    graph = first.locator("svg.graph")
+    expect(graph).to_be_visible()
+    assert graph.locator(".node").count() >= 4
+    assert graph.locator(".edge line").count() >= 3
+    edge_labels = graph.locator(".edge-label").all_text_contents()
+    assert "高铁" in edge_labels and "承载" in edge_labels
+    park_name = first.locator("h3").inner_text()
+    assert park_name in graph.locator(".node-label").all_text_contents()
+    expect(first.locator(".policies h4").first).to_contain_text("可申请的政策")
+    screenshot(page, "landing-laptop")
+
+    shared = page.url  # the whole search is in the address: it opens on a phone too
+    phone = open_page(viewport=PHONE)
+    phone.goto(shared)
+    expect(phone.locator(".park-card").first).to_be_visible()
+    assert phone.locator(".park-card h3").first.inner_text() == park_name
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the page must not scroll sideways on a phone"
+    screenshot(phone, "landing-phone")
+    phone.locator(".park-card .why").first.scroll_into_view_if_needed()
+    screenshot(phone, "landing-card-phone")
+
+
+def test_corridor_map_and_comparison_render(open_page: OpenPage,
+                                            server: tuple[str, Path]) -> None:
+    base, _ = server
+    stats = httpx.get(f"{base}/v1/stats").json()
+    cities = stats["labels"]["City"]
+    page = open_page(LANDING)
+    corridor = page.locator(".corridor")
+    corridor.scroll_into_view_if_needed()
+    svg = corridor.locator("svg.map")
+    expect(svg).to_be_visible()
+    expect(svg.locator(".city")).to_have_count(cities)
+    expect(svg.locator("line.hsr")).to_have_count(stats["relationships"]["HSR_LINK"])
+    assert svg.locator(".park-mark").count() >= 3
+    assert all("分钟" in text for text in svg.locator(".minutes").all_text_contents())
+    radii = [float(r) for r in svg.locator(".park-mark circle").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('r'))")]
+    assert max(radii) > min(radii), "parks are sized by score"
+    origin = svg.locator(".city.origin")
+    expect(origin).to_have_count(1)
+    expect(origin).to_contain_text("上海")
+
+    table = corridor.locator("table.compare")
+    expect(table.locator("tbody tr")).to_have_count(cities)
+    first_row = table.locator("tbody tr").first
+    expect(first_row.locator("th")).to_have_text("上海")
+    expect(first_row.locator("td").first).to_have_text("0 分钟")
+    assert table.locator("tbody tr:not(.no-park)").count() >= 3
+    svg.scroll_into_view_if_needed()
+    screenshot(page, "corridor-laptop")
+
+    phone = open_page(LANDING, viewport=PHONE)
+    phone_map = phone.locator(".corridor svg.map")
+    phone_map.scroll_into_view_if_needed()
+    expect(phone_map.locator(".city")).to_have_count(cities)
+    screenshot(phone, "corridor-phone")
+
+
+def test_collaborator_search_shows_trust_path_and_team(open_page: OpenPage) -> None:
+    page = open_page("#/collaborators")
+    form = page.locator("form.need-form")
+    asker = form.get_by_label("我是（提问人）")
+    asker.fill("陈静")
+    option = form.locator(".suggestion", has_text="陈静").first
+    expect(option).to_be_visible()
+    option.click()
+    form.get_by_label("知识产权诉讼").check()
+    form.get_by_role("button", name="查找").click()
+
+    cards = page.locator(".person-card")
+    expect(cards.first).to_be_visible()
+    assert "asker=person%3Achen-jing" in page.url or "asker=person:chen-jing" in page.url
+    warm = cards.filter(has=page.locator("svg.graph")).first
+    graph = warm.locator("svg.graph")
+    names = graph.locator(".node-label").all_text_contents()
+    assert names[0] == "陈静" and len(names) >= 2
+    assert set(graph.locator(".edge-label").all_text_contents()) <= {"合作过", "任职于"}
+    hops = graph.locator(".edge").count()
+    expect(warm.locator(".trust-steps li")).to_have_count(hops)
+    screenshot(page, "collaborators-laptop")
+
+    team = open_page(TEAM, viewport=PHONE)
+    seats = team.locator(".person-card")
+    expect(seats.first).to_be_visible()
+    assert 1 <= seats.count() <= 3
+    expect(team.locator(".team-graph svg.graph")).to_be_visible()
+    screenshot(team, "team-phone")
+
+
+def test_entity_pages_open_from_results_and_search(open_page: OpenPage) -> None:
+    page = open_page(LANDING)
+    first = page.locator(".park-card").first
+    park = first.locator("h3 a")
+    name = park.inner_text()
+    park.click()
+    expect(page.locator("h1")).to_have_text(name)
+    assert "#/entity/park" in page.url
+    neighbours = page.locator(".neighbours li a.entity-link")
+    assert neighbours.count() >= 3
+    expect(page.locator(".entity-grid svg.graph")).to_be_visible()
+    screenshot(page, "entity-park-laptop")
+
+    city = page.locator(".neighbour-group", has=page.locator(".chip-city")).locator("a").first
+    city_name = city.inner_text()
+    city.click()
+    expect(page.locator("h1")).to_have_text(city_name)
+    expect(page.get_by_role("link", name="以此城市为出发地查找园区")).to_be_visible()
+
+    box = page.locator("#quick-search-input")
+    for text, expected in (("苏州", "苏州"), ("suzhou", "苏州"), ("Biobay", "BioBAY")):
+        box.fill(text)
+        expect(page.locator("#quick-search-list .suggestion").first).to_contain_text(expected)
+    box.fill("苏州")
+    expect(page.locator("#quick-search-list .suggestion").first).to_contain_text("苏州")
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page.locator("h1")).to_have_text("苏州")
+
+    phone = open_page("#/entity/policy:biobay-incubator-rent", viewport=PHONE)
+    expect(phone.locator("h1")).to_have_text("BioBAY孵化器租金减免")
+    expect(phone.locator("text=申请条件")).to_be_visible()
+    screenshot(phone, "entity-policy-phone")
+
+
+def labels_in(page: Page) -> list[str]:
+    texts: list[str] = page.locator(LABELS).evaluate_all(
+        "nodes => nodes.filter(n => n.getClientRects().length || n.closest('svg'))"
+        ".map(n => n.textContent.trim()).filter(Boolean)")
+    placeholders: list[str] = page.locator("[placeholder]").evaluate_all(
+        "nodes => nodes.map(n => n.placeholder).filter(Boolean)")
+    return texts + placeholders
+
+
+def test_language_toggle_switches_every_label(open_page: OpenPage) -> None:
+    for route, name in ((LANDING, "landing"), ("#/funnel", "funnel"),
+                        (COLLABORATORS, "collaborators")):
+        page = open_page(route)
+        expect(page.locator(".park-card, .board, .person-card").first).to_be_visible()
+        chinese = labels_in(page)
+        without = [text for text in chinese if not CJK.search(text)
+                   and not re.fullmatch(r"[\d\s.,:%×#*–→↓()+-]+", text)]
+        assert not without, f"{name}: labels without Chinese in Chinese mode: {without[:10]}"
+
+        page.get_by_role("button", name="切换到英文").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator(".park-card, .board, .person-card").first).to_be_visible()
+        english = labels_in(page)
+        leftover = [text for text in english if CJK.search(text)]
+        assert not leftover, f"{name}: Chinese labels left in English mode: {leftover[:10]}"
+        assert len(english) >= len(chinese) * 0.9
+        screenshot(page, f"english-{name}-laptop")
+
+        page.get_by_role("button", name="Switch to Chinese").click()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        expect(page.locator("h1")).to_contain_text(CJK)
+
+
+def test_invalid_input_shows_an_error_beside_the_field(open_page: OpenPage) -> None:
+    page = open_page("#/landing")
+    form = page.locator("form.need-form")
+    form.get_by_label("产业").select_option("industry:medical-devices")
+    area = form.get_by_label("所需面积（m²）")
+    area.fill("-5")
+    area.press("Enter")
+    error = form.locator('.field[data-field="area_m2"] .field-error')
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("应大于或等于 0")
+    expect(area).to_have_attribute("aria-invalid", "true")
+    expect(area).to_be_focused()
+    expect(page.locator("h1")).to_be_visible()  # never a blank page
+    screenshot(page, "field-error-laptop")
+
+    # A rule only the service knows (founded after the as-of date), also beside its field.
+    page.locator("#quick-search-input").focus()  # leave the field before navigating
+    goto(page, "#/landing?industry=industry:medical-devices&as_of=2020-01-01"
+               "&profile.founded_year=2024")
+    founded = page.locator('.field[data-field="profile.founded_year"]')
+    expect(founded.locator(".field-error")).to_contain_text("2024")
+    expect(founded.locator("input")).to_have_attribute("aria-invalid", "true")
+
+    phone = open_page("#/collaborators?asker=nobody-at-all&skills=skill:ip-litigation",
+                      viewport=PHONE)
+    asker = phone.locator('.field[data-field="asker"]')
+    expect(asker.locator(".field-error")).to_contain_text("nobody-at-all")
+    screenshot(phone, "field-error-phone")
+
+    missing = open_page("#/entity/park:does-not-exist")
+    expect(missing.locator(".error-panel")).to_contain_text("未找到")
+
+
+def pages_with_people(page: Page) -> Iterator[str]:
+    for route in (LANDING, COLLABORATORS, TEAM, f"#/entity/{OPTED_IN_PERSON}",
+                  "#/entity/person:chen-jing", "#/funnel"):
+        goto(page, route)
+        expect(page.locator(".park-card, .person-card, .entity-head, .board").first) \
+            .to_be_visible()
+        page.wait_for_load_state("networkidle")
+        yield route
+
+
+
+def test_public_mode_shows_no_contact_data(open_page: OpenPage,
+                                           server: tuple[str, Path]) -> None:
+    base, _ = server
+    assert "@example" in httpx.get(f"{base}/v1/people/{OPTED_IN_PERSON}").text, \
+        "the opted-in person's contact data is public in the API"
+    page = open_page()
+    for route in pages_with_people(page):
+        html = page.content()
+        assert not CONTACT_TEXT.search(html), f"contact data on {route}"
+        assert page.locator(".contact, .contacts, .contact-section").count() == 0, route
+    assert page.locator(".referral-actions").count() == 0
+    screenshot(page, "public-funnel-laptop")
+
+
+def test_staff_mode_shows_contact_data_and_write_actions(open_page: OpenPage,
+                                                         staff_key: str) -> None:
+    page = open_page("#/landing")
+    page.get_by_role("button", name="员工登录").click()
+    page.locator("#staff-key").fill("ak.wrong.key")
+    page.locator("#staff-key").press("Enter")
+    expect(page.locator("#staff-key-error")).to_contain_text("密钥无效")
+    page.locator("#staff-key").fill(staff_key)
+    page.locator("#staff-key").press("Enter")
+    expect(page.locator("#staff-status")).to_be_visible()
+
+    goto(page, LANDING)
+    contacts = page.locator(".park-card").first.locator(".contacts")
+    expect(contacts).to_contain_text("@example.com")
+    screenshot(page, "staff-landing-laptop")
+    goto(page, "#/entity/person:chen-jing")
+    expect(page.locator(".contact-section")).to_contain_text("@example.com")
+
+    goto(page, "#/funnel")
+    proposed = page.locator('.column[data-stage="proposed"]')
+    meeting = page.locator('.column[data-stage="first_meeting"]')
+    expect(proposed.locator(".referral").first).to_be_visible()
+    before = int(meeting.locator(".count").inner_text())
+    card = proposed.locator(".referral").first
+    referral = card.get_attribute("data-referral")
+    card.get_by_role("button", name=re.compile("推进到")).click()
+    expect(page.locator("#toast")).to_contain_text("已推进")
+    expect(meeting.locator(".count")).to_have_text(str(before + 1))
+    expect(meeting.locator(f'.referral[data-referral="{referral}"]')).to_have_count(1)
+    screenshot(page, "staff-funnel-laptop")
+
+    phone = open_page("#/landing", viewport=PHONE)
+    sign_in(phone, staff_key)
+    goto(phone, f"#/entity/{OPTED_IN_PERSON}")
+    expect(phone.locator(".contact-section")).to_contain_text("@example.com")
+    screenshot(phone, "staff-person-phone")
+
+    page.get_by_role("button", name="退出员工模式").click()
+    expect(page.locator("#staff-status")).to_be_hidden()
+    assert not CONTACT_TEXT.search(page.content())
