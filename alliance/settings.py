@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     backend: Literal["embedded", "neo4j"] = "embedded"
     db_path: Path = Field(default=Path("data/alliance.sqlite3"),
                           description="SQLite file of the embedded store.")
+    access_db_path: Path | None = Field(
+        default=None,
+        description="SQLite file of API keys and the audit log; default: access.sqlite3 "
+                    "beside db_path.")
     seed_dir: Path = Field(default=DEFAULT_SEED_DIR,
                            description="Seed folder loaded into an empty store at start.")
     load_seed_if_empty: bool = True

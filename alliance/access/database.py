@@ -49,11 +49,15 @@ CREATE INDEX IF NOT EXISTS audit_entity ON audit (entity_id, seq);
 
 
 def access_db_path(settings: Settings) -> Path | str:
-    """Where keys and the audit log live: beside the graph store's SQLite file.
+    """Where keys and the audit log live: `settings.access_db_path` when the settings
+    have it, else beside the graph store's SQLite file.
 
     A store in memory gets an access database in memory too (tests), so nothing is
     written to the working directory.
     """
+    explicit = getattr(settings, "access_db_path", None)
+    if explicit is not None:
+        return Path(explicit)
     if str(settings.db_path) == ":memory:":
         return ":memory:"
     return settings.db_path.with_name("access.sqlite3")

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from alliance.api.privacy import CONTACT_FIELDS
 from alliance.store.base import MAX_PAGE
 from graph_schema.nodes import NODE_MODELS
-from graph_schema.relationships import REL_SPECS, RelSpec, specs_from
+from graph_schema.relationships import RelSpec, specs_from
 from graph_schema.vocabulary import Label, RelType
 
 COLLECTIONS: dict[str, Label] = {
@@ -104,13 +104,6 @@ class RelationshipIn(BaseModel):
     source: str = Field(min_length=3, max_length=200)
     target: str = Field(min_length=3, max_length=200)
     properties: dict[str, Any] = Field(default_factory=dict)
-
-
-class ImportError_(BaseModel):  # noqa: N801 - "ImportError" is a builtin
-    field: str | None
-    message: str
-    row: int | None
-    record_id: str | None
 
 
 class ImportOut(BaseModel):
@@ -354,5 +347,3 @@ class LabelModels:
 
 MODELS: dict[Label, LabelModels] = {label: LabelModels(label) for label in NODE_MODELS}
 """The generated models of every label."""
-
-__all__ = ["COLLECTIONS", "MODELS", "REL_SPECS"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import graph, landing, people, schema, seed
+from alliance.cli import graph, keys, landing, people, schema, seed, serve
 
 app = typer.Typer(
     help="Resource directory of the Shanghai–Nanjing corridor technology-manager alliance.",
@@ -19,3 +19,5 @@ app.command("collaborators")(people.collaborators_command)
 app.command("team")(people.team_command)
 app.command("path")(graph.path_command)
 app.command("stats")(graph.stats_command)
+app.command("serve")(serve.serve_command)
+app.add_typer(keys.app, name="keys")

@@ -89,13 +89,15 @@ as a union of unique-index seeks, so one query text serves an id of any label.""
 
 @cache
 def merge_nodes(label: Label) -> LiteralString:
-    """Upsert nodes of one primary label: replace properties, set the current role labels
-    and drop stale ones (role labels are parameters, checked against the enums first)."""
+    """Upsert nodes of one primary label: replace properties (the row's map holds the id
+    and the search property too, so an unchanged node rewrites no index entry), set the
+    current role labels and drop stale ones (role labels are parameters, checked against
+    the enums first)."""
     return schema_query(
         """
         UNWIND $rows AS row
         MERGE (n:{label} {{id: row.id}})
-        SET n = row.properties, n.id = row.id, n._search_names = row.search_names
+        SET n = row.properties
         REMOVE n:$(row.remove)
         SET n:$(row.add)
         """, label=label)
@@ -108,7 +110,7 @@ def create_nodes(label: Label) -> LiteralString:
         """
         UNWIND $rows AS row
         CREATE (n:{label} {{id: row.id}})
-        SET n = row.properties, n.id = row.id, n._search_names = row.search_names
+        SET n = row.properties
         SET n:$(row.add)
         """, label=label)
 
@@ -252,6 +254,7 @@ NEIGHBOURS: Final = schema_query(_trusted(f"""
 """A node's relationships both ways, sorted by (type, other id, key) and cut."""
 
 
+@cache
 def count_nodes_and_relationships() -> LiteralString:
     """Nodes per label and role label, relationships per type (from the count store)."""
     parts: list[LiteralString] = [

@@ -1,16 +1,18 @@
 """Neo4jStore: the GraphStore over a Neo4j 5 server, for production and scale-out.
 
 One driver per store (per process), every statement parameterised (see
-`alliance.store.cypher`), `database_` always passed. The answers equal EmbeddedStore's:
-the evidence queries fetch and filter in one Cypher query each, and the few rules that
-Cypher cannot express exactly (rail routing with the shared tie-break, the first-parent
-taxonomy walk, picking the relationship shown for a hop) run in Python on what that
+`alliance.store.cypher`), `database_` always passed, reads routed to readers. The answers
+equal EmbeddedStore's: each question is one Cypher query that selects, filters and ranks;
+what Cypher has no tool for (Dijkstra for the rail route with the shared tie-break,
+explanation paths, the relationship shown for a hop) is finished in Python on what that
 query returned, with the same code or the same rules as `embedded_evidence`.
 
 Stored shape: one node per record with its primary label and role labels and exactly
 the record's flat properties (dates as ISO text, eligibility as JSON text), so a node
 read back is the NodeRecord written. A record's primary label must match its id prefix
-(that is how reads find the unique index for an id).
+(that is how reads find the unique index for an id). Searchable nodes also hold one
+store-internal property, `_search_names` (their lower-cased names, TEXT-indexed for
+substring search), which reads never return.
 
 Errors are translated where the driver is called: ConstraintError -> Conflict,
 ServiceUnavailable / SessionExpired / exhausted retries -> BackendUnavailable, a value
@@ -339,14 +341,12 @@ class Neo4jStore:
             raise Invalid(msg, field="labels")
         extra = sorted(labels - {label.value})
         properties = _json_properties(node.properties, f"node {node.id!r}")
+        properties["id"] = node.id  # the key MERGE found it by; records carry it anyway
         properties.pop(cypher.SEARCH_PROPERTY, None)
-        return label, {
-            "id": node.id,
-            "properties": properties,
-            "search_names": _search_text(properties) if label in SEARCHABLE_LABELS else None,
-            "add": extra,
-            "remove": sorted(_ROLES - set(extra)),
-        }
+        if label in SEARCHABLE_LABELS:
+            properties[cypher.SEARCH_PROPERTY] = _search_text(properties)
+        return label, {"id": node.id, "properties": properties, "add": extra,
+                       "remove": sorted(_ROLES - set(extra))}
 
     @staticmethod
     def _rel_row(rel: RelRecord) -> tuple[RelType, dict[str, Any]]:
@@ -618,7 +618,7 @@ class Neo4jStore:
 
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         """Parks meeting every hard constraint, with evidence, sorted by park id (one
-        Cypher query; rail routing and the exact taxonomy rules in Python)."""
+        Cypher query; rail routes and explanation paths finished in Python)."""
         row = self._read_one(
             cypher.LANDING_CANDIDATES,
             origin_city=query.origin_city, industry=query.industry,

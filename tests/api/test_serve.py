@@ -32,11 +32,13 @@ def free_port() -> int:
         return port
 
 
-def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path,
+               timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"alliance serve exited with {process.returncode}")
+            output = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            pytest.fail(f"alliance serve exited with {process.returncode}:\n{output}")
         try:
             if httpx.get(f"{base}/readyz", timeout=1.0).status_code == 200:
                 return
@@ -53,13 +55,14 @@ def server(seeded_db: Path, tmp_path: Path) -> Iterator[tuple[str, Path, subproc
     port = free_port()
     env = {**os.environ, "ALLIANCE_DB_PATH": str(db_path),
            "ALLIANCE_LOAD_SEED_IF_EMPTY": "false", "ALLIANCE_QUOTA_PER_MINUTE": "10000"}
-    log = (tmp_path / "serve.log").open("wb")
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("wb")
     process = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port),
                                 "--log-level", "warning"],
                                env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(base, process)
+        wait_ready(base, process, log_path)
         yield base, db_path, process
     finally:
         if process.poll() is None:

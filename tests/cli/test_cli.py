@@ -105,3 +105,14 @@ def test_compare_collaborators_team_path_stats() -> None:
         assert result.exit_code == 0, (args, result.output)
     stats = runner.invoke(app, ["stats", "--json"])
     assert json.loads(stats.output)["labels"]["Park"] >= 35
+
+
+def test_seed_load_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLIANCE_DB_PATH", str(tmp_path / "fresh.sqlite3"))
+    get_settings.cache_clear()
+    first = runner.invoke(app, ["seed", "load"])
+    assert first.exit_code == 0, first.output
+    counts = runner.invoke(app, ["stats", "--json"]).output
+    second = runner.invoke(app, ["seed", "load"])
+    assert second.exit_code == 0
+    assert runner.invoke(app, ["stats", "--json"]).output == counts

@@ -13,7 +13,7 @@ const STRINGS = {
   "nav.main": ["主导航", "Main navigation"],
   "lang.toggle": ["English", "中文"],
   "lang.toggleLabel": ["切换到英文", "Switch to Chinese"],
-  "search.placeholder": ["搜索园区、人员、政策…（中文、英文或拼音）", "Search parks, people, policies… (Chinese, English or pinyin)"],
+  "search.placeholder": ["搜索园区、人员、政策…（中文、英文或拼音）", "Search parks, people, policies… (zh / en / pinyin)"],
   "search.label": ["搜索", "Search"],
   "search.heading": ["搜索结果", "Search results"],
   "search.none": ["没有匹配的结果", "No matches"],
@@ -521,12 +521,17 @@ const MESSAGE_PATTERNS = [
   [/^Field required$/, ["必填", "Required"]],
   [/^Input should be a valid (number|integer).*$/, ["请输入数字", "Enter a number"]],
   [/^Input should be a valid date.*$/, ["请输入有效日期", "Enter a valid date"]],
-  [/^no (\w+) with id '(.+)'$/, ["没有编号为 $2 的条目", "No $1 with id $2"]],
 ];
 
 /** An API field message, translated when it is one of the common validation phrases. */
 export function apiMessage(message) {
   const text = String(message || "");
+  const missing = /^no (\w+) with id '(.+)'$/.exec(text);
+  if (missing) {
+    const known = hasKey(`label.${missing[1]}`);
+    const kind = known ? enumLabel("label", missing[1]) : (lang === "zh" ? "条目" : "entity");
+    return lang === "zh" ? `没有编号为 ${missing[2]} 的${kind}` : `No ${kind.toLowerCase()} with id ${missing[2]}`;
+  }
   for (const [pattern, pair] of MESSAGE_PATTERNS) {
     if (pattern.test(text)) return text.replace(pattern, pair[lang === "zh" ? 0 : 1]);
   }

@@ -238,6 +238,8 @@ export function corridorMap({ cities, rail, parks = [], origin }) {
       s("text", { x: choice.x, y: choice.y, "text-anchor": choice.anchor, class: "city-name" }, name)));
   }
   svg.append(labels, minuteLabels);
+  const start = byId.get(origin);
+  if (start) svg.dataset.originX = String(start.x / width);
   return svg;
 }
 
@@ -251,7 +253,8 @@ export function funnelChart(group, { compact = false, title } = {}) {
   const width = compact ? 260 : 560;
   const barH = compact ? 16 : 30;
   const gap = compact ? 12 : 20;
-  const labelW = compact ? 78 : 130;
+  const nameSize = compact ? 11 : 13;
+  const labelW = Math.ceil(Math.max(...FUNNEL_STAGES.map((st) => textWidth(enumLabel("referral", st), nameSize)))) + 10;
   const total = Math.max(1, group.reached?.proposed || group.total || 0);
   const height = FUNNEL_STAGES.length * (barH + gap) + 4;
   const svg = s("svg", { class: ["funnel", compact && "compact"], viewBox: `0 0 ${width} ${height}`,

@@ -164,7 +164,7 @@ function trustSteps(collaborator) {
   return h("ol", { class: "trust-steps" }, path.rel_types.map((type, i) => h("li", {},
     entityLink(path.nodes[i]), ` — ${enumLabel("rel", type)} → `, entityLink(path.nodes[i + 1]),
     collaborator.trust_steps[i]?.deals.length
-      ? h("span", { class: "muted" }, `${t("punct.colon")}${collaborator.trust_steps[i].deals.map(([deal, year]) => `${deal} (${year})`).join(t("punct.semi"))}`)
+      ? h("span", { class: "muted data" }, `${t("punct.colon")}${collaborator.trust_steps[i].deals.map(([deal, year]) => `${deal} (${year})`).join(t("punct.semi"))}`)
       : h("span", { class: "muted" }, `${t("punct.colon")}${t("collab.noDeals")}`))));
 }
 
@@ -273,6 +273,6 @@ export async function render(root, { params, navigate }) {
   } catch (error) {
     form.closest("details").open = true;
     const placed = showErrors(form, error);
-    results.replaceChildren(placed ? h("p", { class: "muted" }, t("error.status.422")) : errorPanel(error));
+    results.replaceChildren(placed ? h("p", { class: "panel error-panel" }, t("error.status.422")) : errorPanel(error));
   }
 }

@@ -321,7 +321,7 @@ function corridorSection(result, comparison, refs, origin) {
     h("h2", { id: "corridor-title" }, t("corridor.title")),
     h("div", { class: "corridor-grid" },
       h("figure", { class: "map-figure" },
-        corridorMap({ cities: refs.cities, rail: refs.rail, parks, origin }),
+        h("div", { class: "map-scroll" }, corridorMap({ cities: refs.cities, rail: refs.rail, parks, origin })),
         h("figcaption", {},
           h("span", { class: "legend-item" }, h("span", { class: "key key-origin" }), t("corridor.origin")),
           h("span", { class: "legend-item" }, h("span", { class: "key key-city" }), t("corridor.city")),
@@ -343,7 +343,7 @@ async function showResults(results, form, params, refs, toast) {
     const details = form.closest("details");
     if (details) details.open = true;
     if (error.fieldErrors?.length && showErrors(form, error)) {
-      results.replaceChildren(h("p", { class: "muted" }, t("error.status.422")));
+      results.replaceChildren(h("p", { class: "panel error-panel" }, t("error.status.422")));
     } else {
       showErrors(form, error);
       results.replaceChildren(errorPanel(error));
@@ -368,6 +368,14 @@ async function showResults(results, form, params, refs, toast) {
       : emptyState(result),
     h("div", { class: "cards" }, result.parks.map((park) => parkCard(park, body, names))),
     corridorSection(result, comparison, { ...refs, parks, rail }, body.origin_city || "city:shanghai"));
+  centreOnOrigin(results.querySelector(".map-scroll"));
+}
+
+/** On a narrow screen the map scrolls sideways: start with the origin city in view. */
+function centreOnOrigin(box) {
+  const fraction = Number(box?.querySelector("svg")?.dataset.originX);
+  if (!box || !Number.isFinite(fraction) || box.scrollWidth <= box.clientWidth) return;
+  box.scrollLeft = fraction * box.scrollWidth - box.clientWidth / 2;
 }
 
 export async function render(root, { params, navigate, toast }) {

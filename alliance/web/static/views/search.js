@@ -44,7 +44,7 @@ function combobox(input, list, { labels, onPick, onEnter, limit = 8 }) {
       id: `${list.id}-opt-${i}`, role: "option", "aria-selected": "false", class: "suggestion",
       onmousedown: (event) => { event.preventDefault(); pick(i); },
     }, labelChip(hit.entity.label), h("span", { class: "s-name" }, nameOf(hit.entity)),
-      h("span", { class: "s-other" }, secondaryName(hit.entity))))
+      h("span", { class: "s-other data" }, secondaryName(hit.entity))))
       : [h("li", { class: "suggestion empty", role: "option", "aria-disabled": "true" },
         t("search.none"))]));
     if (onEnter && found.length) {
@@ -200,7 +200,7 @@ export async function render(root, { params, navigate }) {
       h("ul", { class: "result-list" }, found.items.map((hit) => h("li", {},
         labelChip(hit.entity.label),
         h("a", { href: entityHref(hit.entity.id), class: "entity-link" }, nameOf(hit.entity)),
-        h("span", { class: "muted" }, secondaryName(hit.entity))))),
+        h("span", { class: "muted data" }, secondaryName(hit.entity))))),
     ];
   });
 }
