@@ -76,6 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     db_path = folder / "alliance.sqlite3"
     port = free_port()
     env = {**os.environ, "ALLIANCE_DB_PATH": str(db_path),
+           "ALLIANCE_ACCESS_DB_PATH": str(folder / "access.sqlite3"),
            "ALLIANCE_QUOTA_PER_MINUTE": "100000",
            "ALLIANCE_ANONYMOUS_QUOTA_PER_MINUTE": "100000"}
     log = (folder / "serve.log").open("wb")
@@ -425,6 +426,8 @@ def test_public_mode_shows_no_contact_data(open_page: OpenPage,
         html = page.content()
         assert not CONTACT_TEXT.search(html), f"contact data on {route}"
         assert page.locator(".contact, .contacts, .contact-section").count() == 0, route
+        words = set(page.locator("main").inner_text().split())
+        assert not words & {"null", "undefined", "NaN", "[object"}, route
     assert page.locator(".referral-actions").count() == 0
     screenshot(page, "public-funnel-laptop")
 

@@ -112,13 +112,8 @@ export function pathGraph(paths, { root, title, edgeNote, colWidth = 130, rowHei
     const y1 = a.y + (dy / length) * r;
     const x2 = b.x - (dx / length) * (r + 2);
     const y2 = b.y - (dy / length) * (r + 2);
-    // Edges fanning out of a busy node carry their labels nearer the outer end, where
-    // the fan has spread them apart.
-    const [inner, outer] = (hop.get(edge.source) ?? 0) <= (hop.get(edge.target) ?? 0) ? [a, b] : [b, a];
-    const innerId = inner === a ? edge.source : edge.target;
-    const f = (adjacent.get(innerId)?.size || 0) > 2 ? 0.66 : 0.5;
-    const mx = inner.x + (outer.x - inner.x) * f;
-    const my = inner.y + (outer.y - inner.y) * f;
+    const mx = (a.x + b.x) / 2;
+    const my = (a.y + b.y) / 2;
     const note = edgeNote ? edgeNote(edge.source, edge.target, edge.type) : null;
     svg.append(s("g", { class: "edge", dataset: { type: edge.type } },
       s("line", { x1, y1, x2, y2, "marker-end": `url(#${markerId})` }),

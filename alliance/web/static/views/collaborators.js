@@ -264,11 +264,11 @@ export async function render(root, { params, navigate }) {
   try {
     if (mode === "team") {
       const result = await api.team(teamBody(params));
-      results.replaceChildren(...teamResults(result, refs));
+      results.replaceChildren(...teamResults(result, refs).filter(Boolean));
     } else {
       const body = searchBody(params);
       const result = await api.collaborators(body);
-      results.replaceChildren(...searchResults(result, refs, body.skills || []));
+      results.replaceChildren(...searchResults(result, refs, body.skills || []).filter(Boolean));
     }
   } catch (error) {
     form.closest("details").open = true;

@@ -176,7 +176,7 @@ export async function render(root, { rest }) {
   const items = neighbours.items;
   const other = nameOf(entity) === entity.name_zh ? entity.name_en : entity.name_zh;
   const contact = entity.label === "Person" && isStaff() ? contactDetails(entity) : null;
-  root.append(
+  root.append(...[
     h("header", { class: "entity-head" },
       h("p", {}, labelChip(entity.label), (entity.labels || []).filter((l) => l !== entity.label)
         .map((role) => chip(enumLabel("role", role), "chip-role"))),
@@ -194,5 +194,5 @@ export async function render(root, { rest }) {
       neighbourGraph(entity, items)),
     h("section", { class: "panel neighbours" },
       h("h2", {}, t("entity.neighbours", { n: items.length })),
-      neighbourGroups(items)));
+      neighbourGroups(items))].filter(Boolean));
 }
