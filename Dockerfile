@@ -15,7 +15,8 @@ COPY graph_schema ./graph_schema
 COPY alliance ./alliance
 COPY seed ./seed
 RUN pip install . \
-    && useradd --system --uid 10001 --home-dir /app --create-home alliance
+    && useradd --system --uid 10001 --home-dir /app --create-home alliance \
+    && install -d -o alliance -g alliance /app/data
 
 WORKDIR /app
 USER alliance

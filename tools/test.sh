@@ -10,13 +10,12 @@ PYTHON="${PYTHON:-python3}"
 echo "== install (pip install -e .[dev])"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== install Debian chromium (browser tests)"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then
+  echo "== install Debian chromium and a CJK font (browser tests, readable screenshots)"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
 echo "== start Neo4j"

@@ -26,6 +26,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match, Mount
+from starlette.types import Scope as StarletteScope
 
 from alliance.access.database import AccessDB, access_db_path
 from alliance.access.quota import FixedWindowQuota
@@ -41,6 +43,7 @@ from alliance.api.routes import (
     health,
     imports,
     landing,
+    me,
     paths,
     referrals,
     relationships,
@@ -112,7 +115,7 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats)
+               relationships, imports, audit, stats, me)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
@@ -178,6 +181,16 @@ async def index() -> dict[str, str]:
             "docs": "/docs", "openapi": "/openapi.json", "health": "/healthz"}
 
 
+class ConsoleMount(Mount):
+    """The console's files at `/`, leaving /v1 to the API: a plain mount at `/` matches
+    every path, which turns the API's 405 (wrong method) into the files' 404."""
+
+    def matches(self, scope: StarletteScope) -> tuple[Match, StarletteScope]:
+        if scope["type"] == "http" and str(scope["path"]).startswith("/v1/"):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The application. `settings` default to the environment's; a given `store` is used
     as is and left open (tests), otherwise the lifespan opens one from the settings."""
@@ -196,7 +209,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         add_routes(app, module.router, prefix="/v1", responses=API_PROBLEMS)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if STATIC_DIR.is_dir():
-        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="console")
+        app.router.routes.append(
+            ConsoleMount("/", app=StaticFiles(directory=STATIC_DIR, html=True), name="console"))
     else:
         app.add_api_route("/", index, methods=["GET"], include_in_schema=False)
     app.add_middleware(ETagMiddleware)

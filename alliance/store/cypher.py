@@ -37,6 +37,8 @@ __all__ = [
     "merge_relationships",
     "relationships_of_type",
     "schema_query",
+    "INTERNAL_PROPERTIES",
+    "SEARCH_PARTS",
     "SEARCH_PROPERTY",
     "search_fulltext",
     "search_indexes",
@@ -274,6 +276,12 @@ SEARCH_PROPERTY: Final = "_search_names"
 """Store-internal property of every searchable node: its three names lower-cased, one per
 line, exactly the text EmbeddedStore keeps in memory for search. Never read back."""
 
+SEARCH_PARTS: Final = "_search_parts"
+"""Store-internal property beside it: the same three lower-cased names as a list, for
+scoring (a name may itself hold a line break, so the joined text is not split)."""
+
+INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS})
+
 
 def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:
     """A TEXT index (trigrams: serves CONTAINS) on the search property, per label."""
@@ -283,17 +291,43 @@ def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:
         for label in labels]
 
 
+@cache
 def search_names(labels: tuple[Label, ...]) -> LiteralString:
-    """Searchable nodes whose names contain `$needle` (lower case), through the TEXT
-    indexes, optionally only those carrying one of `$labels`."""
+    """The best `$limit` searchable nodes whose names contain `$needle` (lower case),
+    optionally only those carrying one of `$labels`.
+
+    Candidates come through the TEXT indexes; the score is `alliance.store.search.
+    search_score` written in Cypher (a name contains it; then 1.0 a name equals it, 0.9
+    the Chinese or English name starts with it, 0.8 the pinyin starts with it or with it
+    minus its spaces, `$joined_needle`; else 0.7), so only the hits that survive the cut
+    leave the server. The store recomputes each returned score with the shared Python
+    function, which stays the definition: the parity tests fail if the two drift apart.
+    """
     branch: LiteralString = """
         MATCH (n:{label})
         WHERE n._search_names CONTAINS $needle
           AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-        RETURN n
+        RETURN n, {rank} AS rank
         """
-    return _trusted("\nUNION ALL\n".join(
-        schema_query(branch, label=label) for label in labels))
+    branches = "\nUNION ALL\n".join(
+        schema_query(branch, label=label, rank=rank) for rank, label in enumerate(labels))
+    return _trusted(f"""
+        CALL () {{
+        {branches}
+        }}
+        WITH n, rank, n._search_parts[0] AS zh, n._search_parts[1] AS en,
+             n._search_parts[2] AS pinyin
+        WITH n, rank, CASE
+          WHEN NOT (zh CONTAINS $needle OR en CONTAINS $needle OR pinyin CONTAINS $needle)
+            THEN null
+          WHEN $needle = zh OR $needle = en THEN 1.0
+          WHEN zh STARTS WITH $needle OR en STARTS WITH $needle THEN 0.9
+          WHEN pinyin STARTS WITH $needle OR pinyin STARTS WITH $joined_needle THEN 0.8
+          ELSE 0.7
+        END AS score
+        WHERE score IS NOT NULL
+        RETURN n ORDER BY score DESC, rank, n.id LIMIT $limit
+        """)
 
 
 def search_fulltext() -> LiteralString:

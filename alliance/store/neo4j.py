@@ -11,8 +11,8 @@ Stored shape: one node per record with its primary label and role labels and exa
 the record's flat properties (dates as ISO text, eligibility as JSON text), so a node
 read back is the NodeRecord written. A record's primary label must match its id prefix
 (that is how reads find the unique index for an id). Searchable nodes also hold one
-store-internal property, `_search_names` (their lower-cased names, TEXT-indexed for
-substring search), which reads never return.
+store-internal properties, `_search_names` and `_search_parts` (their lower-cased names,
+TEXT-indexed for substring search), which reads never return.
 
 Errors are translated where the driver is called: ConstraintError -> Conflict,
 ServiceUnavailable / SessionExpired / exhausted retries -> BackendUnavailable, a value
@@ -163,17 +163,17 @@ def _known_label(node_id: str) -> Label:
     return label
 
 
-def _search_text(properties: dict[str, Any]) -> str:
-    """The names as search matches them: lower case, one per line (needles have no line
-    breaks, so a match never spans two names); the same text EmbeddedStore indexes."""
-    return "\n".join(str(properties.get(name) or "").lower()
-                     for name in ("name_zh", "name_en", "name_pinyin"))
+def _search_parts(properties: dict[str, Any]) -> list[str]:
+    """The three names as search compares them: lower case (Python's, like
+    `search_score`), missing names as empty text."""
+    return [str(properties.get(name) or "").lower()
+            for name in ("name_zh", "name_en", "name_pinyin")]
 
 
 def _node_record(node: Node) -> NodeRecord:
     """A stored node back as its record (primary label from the id prefix), without the
     store-internal search property."""
-    properties = {key: node[key] for key in node if key != cypher.SEARCH_PROPERTY}
+    properties = {key: node[key] for key in node if key not in cypher.INTERNAL_PROPERTIES}
     node_id = str(properties["id"])
     label = _label_of(node_id)
     if label is None:  # pragma: no cover - writes refuse such ids
@@ -342,9 +342,14 @@ class Neo4jStore:
         extra = sorted(labels - {label.value})
         properties = _json_properties(node.properties, f"node {node.id!r}")
         properties["id"] = node.id  # the key MERGE found it by; records carry it anyway
-        properties.pop(cypher.SEARCH_PROPERTY, None)
+        for internal in cypher.INTERNAL_PROPERTIES:
+            properties.pop(internal, None)
         if label in SEARCHABLE_LABELS:
-            properties[cypher.SEARCH_PROPERTY] = _search_text(properties)
+            # One line per name (a needle has no line break, so no match spans two
+            # names): the same text EmbeddedStore searches.
+            parts = _search_parts(properties)
+            properties[cypher.SEARCH_PROPERTY] = "\n".join(parts)
+            properties[cypher.SEARCH_PARTS] = parts
         return label, {"id": node.id, "properties": properties, "add": extra,
                        "remove": sorted(_ROLES - set(extra))}
 
@@ -569,10 +574,10 @@ class Neo4jStore:
 
         Candidates are the nodes whose lower-cased names contain the text, found through
         a TEXT index on a store-internal property holding exactly the names text
-        EmbeddedStore searches; the shared `search_score` then ranks them. Not the
-        `entity_names` full-text index: the shared semantics are substring matching
-        ("ndustri" finds "Industrial"), which a tokenising analyzer misses (the benchmark
-        counts how often), and ranking needs every match before it can cut.
+        EmbeddedStore searches, ranked and cut in Cypher (see `cypher.search_names`);
+        the shared `search_score` gives the scores returned. Not the `entity_names`
+        full-text index: the shared semantics are substring matching ("ndustri" finds
+        "Industrial"), which a tokenising analyzer misses (the benchmark counts how often).
         """
         needle = normalise_query(text)
         limit = min(limit, MAX_PAGE)
@@ -580,7 +585,8 @@ class Neo4jStore:
             self._check_open()
             return []
         rows = self._read(cypher.search_names(SEARCHABLE_LABELS), needle=needle,
-                          labels=[str(label) for label in labels])
+                          joined_needle=needle.replace(" ", ""),
+                          labels=[str(label) for label in labels], limit=limit)
         hits = []
         for row in rows:
             record = _node_record(row["n"])

@@ -18,7 +18,7 @@ import pytest
 from alliance.api.schemas import COLLECTIONS
 from graph_schema.nodes import Person
 from graph_schema.records import NodeRecord
-from graph_schema.vocabulary import Label, Role
+from graph_schema.vocabulary import Label, RelType, Role
 from tests.api.support import (
     ASKER,
     PRIVATE_BROKER,
@@ -131,6 +131,16 @@ def walk(api: Api, walker: Walker, stride: int) -> None:
         walker.get("search-entities", "/v1/search", q=text, limit=500)
         walker.get("search-entities", "/v1/search", q=text, label=[r.value for r in Role])
     walker.get("stats-get", "/v1/stats")
+    walker.get("me-get", "/v1/me")
+    for rel_type in RelType:
+        cursor = None
+        while True:
+            params = {"type": rel_type.value, "limit": 500, **({"cursor": cursor} if cursor
+                                                               else {})}
+            page = walker.get("relationships-list", "/v1/relationships", **params)
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
     for by in ("city", "park", "broker"):
         walker.get("referrals-funnel", "/v1/funnel", by=by)
     for industry in ("industry:medical-devices", "industry:biomedicine", "industry:ai",

@@ -3,9 +3,12 @@ the field (never a 500)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from alliance.api.schemas import COLLECTIONS
+from graph_schema.vocabulary import RelType
 from tests.api.support import (
     ASKER,
     PRIVATE_BROKER,
@@ -254,3 +257,28 @@ def test_referrals_bad_input(api: Api) -> None:
     assert_problem(api.get("/v1/referrals", params={"limit": 1000}), 422, "query.limit")
     assert_problem(api.get("/v1/funnel", params={"by": "planet"}), 422, "query.by")
     assert_problem(api.get("/v1/referrals/referral:nope"), 404, "path.id")
+
+
+def test_relationships_by_type_page_through_every_link(api: Api) -> None:
+    seen, cursor = [], None
+    while True:
+        params: dict[str, Any] = {"type": "HSR_LINK", "limit": 4}
+        if cursor:
+            params["cursor"] = cursor
+        page = api.get("/v1/relationships", params=params).json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    stored = api.app.state.store.get_relationships(RelType.HSR_LINK)
+    assert [(r["source"], r["target"]) for r in seen] == [(r.source, r.target) for r in stored]
+    assert all(r["properties"]["minutes"] > 0 for r in seen)
+    assert_problem(api.get("/v1/relationships", params={"type": "TELEPORTS_TO"}), 422,
+                   "query.type")
+
+
+def test_me_names_the_key_and_its_scopes(api: Api) -> None:
+    assert api.get("/v1/me").json()["scopes"] == ["public:read"]
+    staff = api.get("/v1/me", "staff:write").json()
+    assert "staff:write" in staff["scopes"]
+    assert staff["anonymous"] is False

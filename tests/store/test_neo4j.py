@@ -301,3 +301,23 @@ def test_db_commands_report_an_unreachable_server(monkeypatch: pytest.MonkeyPatc
         get_settings.cache_clear()
     assert result.exit_code == 2
     assert "unavailable" in result.output
+
+
+def test_search_edge_cases_match_the_embedded_store(neo: Neo4jStore) -> None:
+    """Names with inner line breaks, capitals, shared prefixes: same hits, same order."""
+    nodes = [
+        f.city("a", name_zh="苏州\n园区", name_en="Suzhou\nPark"),
+        f.city("b", name_zh="苏州", name_en="SUZHOU", name_pinyin="suzhou su zhou"),
+        f.park("c", name_zh="苏州工业园区", name_en="Suzhou Industrial Park"),
+        f.industry("d", name_zh="园区服务", name_en="Park services", name_pinyin="x"),
+        f.person("e", name_zh="苏园", name_en="Su Yuan", roles=[Role.BROKER]),
+        f.company("f", name_zh="园", name_en="Yuan"),
+    ]
+    neo.write(nodes=nodes)
+    with EmbeddedStore(":memory:") as embedded:
+        embedded.write(nodes=nodes)
+        for text in ("苏州", "园区", "suzhou", "su zhou", "SU", "park", "\n", "yuan", "x",
+                     "u", "苏州\n园区"):
+            for limit in (1, 2, 50):
+                expected = embedded.search(text, limit=limit)
+                assert neo.search(text, limit=limit) == expected, (text, limit)

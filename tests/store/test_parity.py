@@ -207,11 +207,13 @@ def test_shortest_paths(pair: Pair) -> None:
 
 
 @pytest.mark.parametrize("text", ["苏州", "suzhou", "su zhou", "SHANGHAI", "ndustri",
-                                  "Park", "园区", "医疗", "bio", "a", "zz-none"])
+                                  "Park", "园区", "医疗", "bio", "a", "e", "zz-none"])
 def test_search(pair: Pair, text: str) -> None:
     for labels in ((), (Label.PARK,), (Role.BROKER, Label.COMPANY)):
-        assert_same(pair.embedded.search(text, labels=labels, limit=100),
-                    pair.neo4j.search(text, labels=labels, limit=100), (text, labels))
+        for limit in (3, 20, 500):
+            assert_same(pair.embedded.search(text, labels=labels, limit=limit),
+                        pair.neo4j.search(text, labels=labels, limit=limit),
+                        (text, labels, limit))
 
 
 def test_listing_neighbours_and_counts(pair: Pair) -> None:

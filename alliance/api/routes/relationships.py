@@ -1,16 +1,52 @@
-"""Staff writes of single relationships (staff:write, audited)."""
+"""Relationships by type (public read) and staff writes of single relationships
+(staff:write, audited)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from alliance.api.deps import AuditDep, StoreDep
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel
+
+from alliance.api.deps import AuditDep, ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
 from alliance.api.responses import json_response
 from alliance.api.schemas import RelationshipIn, RelationshipOut
 from alliance.services import directory
+from alliance.store.base import MAX_PAGE
+from graph_schema.vocabulary import RelType
 
 router = APIRouter(prefix="/relationships", tags=["relationships"])
+
+
+class RelationshipPage(BaseModel):
+    items: list[RelationshipOut]
+    next_cursor: str | None
+
+
+@router.get("", name="list", response_model=RelationshipPage,
+            responses=problem_responses(422))
+def list_relationships(
+    store: StoreDep, caller: ReaderDep,
+    rel_type: Annotated[RelType, Query(alias="type", description="Relationship type.")],
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    target: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(pattern=r"^[0-9]+$", max_length=12)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> Response:
+    """Relationships of one type (e.g. every HSR_LINK, the SUBFIELD_OF taxonomy), optionally
+    from or to one entity, in a stable order; pass `next_cursor` back as `cursor`.
+    Relationships carry no personal contact data."""
+    del caller
+    rels = store.get_relationships(rel_type, source=source, target=target)
+    start = int(cursor or 0)
+    page = rels[start:start + limit]
+    more = start + limit < len(rels)
+    return json_response({
+        "items": [{"type": rel.type.value, "source": rel.source, "target": rel.target,
+                   "properties": rel.properties} for rel in page],
+        "next_cursor": str(start + limit) if more else None,
+    })
 
 
 @router.post("", name="create", response_model=RelationshipOut, status_code=201,
