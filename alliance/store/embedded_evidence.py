@@ -198,78 +198,115 @@ def _policies(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter
     return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
 
 
+CERTIFICATION_RANK = {level.value: level.rank + 1 for level in CertificationLevel}
+
+
 @dataclass(frozen=True)
 class _PersonFacts:
-    """What the contact rules need of a person, computed once per query."""
+    """What the contact rules need of a person, computed once per query.
+
+    `broker_order`: senior brokers first, then those who know more related industries,
+    then by id. `professional_order`: the highest skill level first, then the most
+    matching skills, then by id.
+    """
 
     record: NodeRecord
     expert_in: tuple[str, ...]
     skills: tuple[tuple[str, int], ...]
     broker: bool
     professional: bool
+    broker_order: tuple[int, int, str]
+    professional_order: tuple[int, int, str]
 
 
 def _person_facts(graph: nx.MultiDiGraph, person_id: str, query: LandingFilter,
                   related: set[str], cache: dict[str, _PersonFacts]) -> _PersonFacts:
-    if person_id not in cache:
+    facts = cache.get(person_id)
+    if facts is None:
         person = record(graph, person_id)
         categories = set(query.contact_skill_categories)
         expert = tuple(sorted(r.target for r in out_rels(graph, person_id, RelType.EXPERT_IN)
                               if r.target in related))
         skills = tuple((skill, level) for skill, level in skills_of(graph, person_id)
                        if record(graph, skill).properties["category"] in categories)
-        cache[person_id] = _PersonFacts(
+        level = CERTIFICATION_RANK.get(str(person.properties.get("certification_level")), 0)
+        best = max((lvl for _, lvl in skills), default=0)
+        facts = cache[person_id] = _PersonFacts(
             person, expert, skills, Role.BROKER.value in person.labels and bool(expert),
-            bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills))
-    return cache[person_id]
+            bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills),
+            (-level, -len(expert), person_id), (-best, -len(skills), person_id))
+    return facts
 
 
-CERTIFICATION_RANK = {level.value: level.rank + 1 for level in CertificationLevel}
+Reached = tuple[_PersonFacts, RelType]
+"""A person who can help, and the relationship that brings them to the place."""
 
 
-def broker_order(facts: _PersonFacts) -> tuple[int, int, str]:
-    """Senior brokers first, then those who know more related industries, then by id."""
-    level = facts.record.properties.get("certification_level")
-    return (-CERTIFICATION_RANK.get(str(level), 0), -len(facts.expert_in), facts.record.id)
+@dataclass(frozen=True)
+class _CityContacts:
+    """A city's brokers and professionals, each list in rank order."""
+
+    brokers: list[Reached]
+    professionals: list[Reached]
 
 
-def professional_order(facts: _PersonFacts) -> tuple[int, int, str]:
-    """The highest skill level first, then the most matching skills, then by id."""
-    best = max((level for _, level in facts.skills), default=0)
-    return (-best, -len(facts.skills), facts.record.id)
+def _classify(reached: Iterable[tuple[_PersonFacts, RelType]]) -> _CityContacts:
+    """Brokers must cover the place; anyone else with the skills is a professional."""
+    brokers: list[Reached] = []
+    professionals: list[Reached] = []
+    for facts, rel_type in reached:
+        if facts.broker and rel_type is RelType.COVERS:
+            brokers.append((facts, rel_type))
+        elif facts.professional:
+            professionals.append((facts, rel_type))
+    brokers.sort(key=lambda item: item[0].broker_order)
+    professionals.sort(key=lambda item: item[0].professional_order)
+    return _CityContacts(brokers, professionals)
 
 
-def _city_people(graph: nx.MultiDiGraph, city: str,
-                 cache: dict[str, list[tuple[str, RelType]]]) -> list[tuple[str, RelType]]:
-    """People who cover or are based in the city (covering first), once per query."""
+def _city_contacts(graph: nx.MultiDiGraph, city: str, query: LandingFilter, related: set[str],
+                   people: dict[str, _PersonFacts], cache: dict[str, _CityContacts]
+                   ) -> _CityContacts:
+    """People who cover the city or are based there (covering wins), ranked, once per city
+    and query: every park of the city shares them."""
     if city not in cache:
         seen: dict[str, RelType] = {}
         for rel_type in (RelType.COVERS, RelType.BASED_IN):
             for rel in in_rels(graph, city, rel_type):
                 if rel.source not in seen and rel.source.startswith("person:"):
                     seen[rel.source] = rel_type
-        cache[city] = list(seen.items())
+        cache[city] = _classify(
+            (_person_facts(graph, person, query, related, people), rel_type)
+            for person, rel_type in seen.items())
     return cache[city]
 
 
 def _contacts(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter,
               related: set[str], people: dict[str, _PersonFacts],
-              city_people: dict[str, list[tuple[str, RelType]]]
-              ) -> tuple[list[ContactEvidence], int, int]:
-    """The best brokers and professionals for the park, and how many of each there are."""
-    reach: dict[str, tuple[str, RelType]] = {
-        rel.source: (park, RelType.COVERS) for rel in in_rels(graph, park, RelType.COVERS)}
-    for person_id, rel_type in _city_people(graph, city, city_people):
-        reach.setdefault(person_id, (city, rel_type))
-    brokers, professionals = [], []
-    for person_id, (via, rel_type) in reach.items():
-        facts = _person_facts(graph, person_id, query, related, people)
-        if facts.broker and rel_type is RelType.COVERS:
-            brokers.append((facts, via, rel_type))
-        elif facts.professional:
-            professionals.append((facts, via, rel_type))
+              cities: dict[str, _CityContacts]) -> tuple[list[ContactEvidence], int, int]:
+    """The best brokers and professionals for the park, and how many of each there are.
 
-    def evidence(kind: str, facts: _PersonFacts, via: str, rel_type: RelType
+    People covering the park itself are reached through it; everyone else through the
+    city, whose ranked lists are shared by all its parks.
+    """
+    at_park = _classify(
+        (_person_facts(graph, rel.source, query, related, people), RelType.COVERS)
+        for rel in in_rels(graph, park, RelType.COVERS))
+    in_city = _city_contacts(graph, city, query, related, people, cities)
+    direct = {facts.record.id for facts, _ in at_park.brokers + at_park.professionals}
+    direct |= {rel.source for rel in in_rels(graph, park, RelType.COVERS)}
+    keep = query.contacts_per_kind
+
+    def merged(here: list[Reached], there: list[Reached], order: str
+               ) -> tuple[list[tuple[_PersonFacts, RelType, str]], int]:
+        via_city = [item for item in there[:keep + len(direct)]
+                    if item[0].record.id not in direct][:keep]
+        overlap = sum(1 for facts, _ in there if facts.record.id in direct) if direct else 0
+        both = [(f, t, park) for f, t in here] + [(f, t, city) for f, t in via_city]
+        both.sort(key=lambda item: getattr(item[0], order))
+        return both[:keep], len(here) + len(there) - overlap
+
+    def evidence(kind: str, facts: _PersonFacts, rel_type: RelType, via: str
                  ) -> ContactEvidence:
         if via == park:
             path = make_path(graph, [facts.record.id, park], [RelType.COVERS], [True])
@@ -278,12 +315,12 @@ def _contacts(graph: nx.MultiDiGraph, park: str, city: str, query: LandingFilter
                              [rel_type, RelType.IN_CITY], [True, False])
         return ContactEvidence(facts.record, kind, via, facts.expert_in, facts.skills, path)
 
-    keep = query.contacts_per_kind
-    best_brokers = sorted(brokers, key=lambda item: broker_order(item[0]))[:keep]
-    best_others = sorted(professionals, key=lambda item: professional_order(item[0]))[:keep]
-    contacts = [evidence("broker", *item) for item in best_brokers]
-    contacts += [evidence("professional", *item) for item in best_others]
-    return contacts, len(brokers), len(professionals)
+    brokers, broker_total = merged(at_park.brokers, in_city.brokers, "broker_order")
+    others, other_total = merged(at_park.professionals, in_city.professionals,
+                                 "professional_order")
+    contacts = [evidence("broker", *item) for item in brokers]
+    contacts += [evidence("professional", *item) for item in others]
+    return contacts, broker_total, other_total
 
 
 def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> TrackRecord:
@@ -314,7 +351,7 @@ def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[Par
     routes = fastest_routes(rail_links(graph), query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
     people: dict[str, _PersonFacts] = {}
-    city_people: dict[str, list[tuple[str, RelType]]] = {}
+    city_contacts: dict[str, _CityContacts] = {}
     offered: dict[str, OfferedPolicies] = {}
     candidates = []
     for park_id, data in graph.nodes(data="record"):
@@ -340,7 +377,7 @@ def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[Par
             continue
         city = cities[0]
         contacts, broker_total, professional_total = _contacts(
-            graph, park_id, city, query, related, people, city_people)
+            graph, park_id, city, query, related, people, city_contacts)
         rail = RailRoute(route.minutes, route.km,
                          make_path(graph, route.cities,
                                    [RelType.HSR_LINK] * (len(route.cities) - 1),
