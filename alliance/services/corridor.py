@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from alliance.services.explain import NodeRef, node_ref
-from alliance.services.landing import LandingRequest, ParkResult, score_all
+from alliance.services.landing import LandingRequest, ParkResult, Scored, explain, rank
 from alliance.store.base import GraphStore
 from alliance.store.rail import RailLink, fastest_routes
 from graph_schema.vocabulary import Label, RelType
@@ -39,21 +39,27 @@ def compare(store: GraphStore, request: LandingRequest, *,
             reveal_contacts: bool = False) -> CorridorComparison:
     """Best park per city for the request (one evidence query, one rail lookup)."""
     candidates = store.landing_candidates(request.to_filter())
-    ranked = score_all(store, candidates, request, reveal_contacts=reveal_contacts)
+    best: dict[str, tuple[int, Scored]] = {}
+    parks_per_city: dict[str, int] = {}
+    for position, scored in enumerate(rank(candidates, request), start=1):
+        city_id = scored.evidence.city.id
+        parks_per_city[city_id] = parks_per_city.get(city_id, 0) + 1
+        best.setdefault(city_id, (position, scored))
+    results = {r.summary.city.id: r
+               for r in explain(store, list(best.values()), reveal_contacts=reveal_contacts)}
     links = [RailLink(rel.source, rel.target, int(rel.properties["minutes"]),
                       float(rel.properties["km"]))
              for rel in store.get_relationships(RelType.HSR_LINK)]
     routes = fastest_routes(links, request.origin_city)
     rows = []
     for city in store.list_nodes(Label.CITY, limit=500):
-        parks = [r for r in ranked if r.summary.city.id == city.id]
-        best = parks[0] if parks else None
+        found: ParkResult | None = results.get(city.id)
         route = routes.get(city.id)
         rows.append(CityRow(
             city=node_ref(city), rail_minutes=route.minutes if route else None,
-            parks_meeting_need=len(parks), best_park=best,
-            policy_total_cny=best.policy_total_cny if best else 0.0,
-            rent_cny_m2_month=best.summary.rent_cny_m2_month if best else None,
+            parks_meeting_need=parks_per_city.get(city.id, 0), best_park=found,
+            policy_total_cny=found.policy_total_cny if found else 0.0,
+            rent_cny_m2_month=found.summary.rent_cny_m2_month if found else None,
         ))
     rows.sort(key=lambda row: (row.rail_minutes is None, row.rail_minutes or 0, row.city.id))
     return CorridorComparison(origin_city=request.origin_city, industry=request.industry,

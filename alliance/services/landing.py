@@ -8,14 +8,14 @@ part carries a sentence and the graph paths behind it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from alliance.errors import Invalid
-from alliance.services.eligibility import evaluate
+from alliance.services.eligibility import RuleOutcome, evaluate
 from alliance.services.explain import (
     NameBook,
     NodeRef,
@@ -216,16 +216,90 @@ def _industry_part(evidence: ParkEvidence) -> tuple[float, str]:
     return value, f"{words[best.relation]}, strength {best.strength:g}"
 
 
-def policy_amount(policy: PolicyMatch) -> float:
-    return policy.amount_cny if policy.amount_cny is not None else NOMINAL_BENEFIT_CNY
+@dataclass(frozen=True)
+class EvaluatedPolicy:
+    """A candidate park's policy with its eligibility worked out."""
+
+    evidence: PolicyEvidence
+    policy: Policy
+    outcomes: tuple[RuleOutcome, ...]
+    wanted: bool
+
+    @property
+    def eligible(self) -> bool:
+        return all(outcome.met for outcome in self.outcomes)
+
+    @property
+    def amount(self) -> float:
+        amount = self.policy.amount_cny
+        return amount if amount is not None else NOMINAL_BENEFIT_CNY
 
 
-def _policy_part(eligible: list[PolicyMatch], wanted: set[BenefitKind]) -> tuple[float, str]:
-    value = sum(policy_amount(p) * (1.0 if p.wanted else UNWANTED_BENEFIT_SHARE)
-                for p in eligible)
-    total = sum(policy_amount(p) for p in eligible)
+@dataclass(frozen=True)
+class Scored:
+    """A candidate's score, its parts (name, value, weight, explanation) and policies."""
+
+    evidence: ParkEvidence
+    score: float
+    parts: tuple[tuple[str, float, float, str], ...]
+    policies: tuple[EvaluatedPolicy, ...]
+
+
+class Scorer:
+    """Scores candidates for one request; a policy shared by many parks (a city's) is
+    validated and evaluated once."""
+
+    def __init__(self, request: LandingRequest) -> None:
+        self.request = request
+        self._rules: dict[str, tuple[Policy, tuple[RuleOutcome, ...]]] = {}
+
+    def _evaluate(self, evidence: PolicyEvidence) -> EvaluatedPolicy:
+        found = self._rules.get(evidence.policy.id)
+        if found is None:
+            policy = Policy.model_validate(evidence.policy.properties)
+            found = self._rules[policy.id] = (
+                policy, tuple(evaluate(policy.eligibility, self.request.profile)))
+        policy, outcomes = found
+        wanted = not self.request.benefit_kinds or policy.benefit_kind in \
+            self.request.benefit_kinds
+        return EvaluatedPolicy(evidence, policy, outcomes, wanted)
+
+    def score(self, evidence: ParkEvidence) -> Scored:
+        request, weights = self.request, self.request.weights
+        props = evidence.park.properties
+        policies = tuple(self._evaluate(p) for p in evidence.policies)
+        eligible = [p for p in policies if p.eligible]
+        rent = float(props["rent_cny_m2_month"])
+        area = float(props["available_area_m2"])
+        minutes = evidence.rail.minutes
+        reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
+        reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
+        estimate = " (estimate)" if "rent_cny_m2_month" in props.get("estimated", []) else ""
+        parts = [
+            ("industry_fit", *_industry_part(evidence), weights.industry_fit),
+            ("policy_value", *_policy_part(eligible, bool(request.benefit_kinds)),
+             weights.policy_value),
+            ("cost", max(0.0, 1 - rent / max(reference_rent, 1e-9) / 2),
+             f"rent {rent:g} CNY/m²/month{estimate}", weights.cost),
+            ("travel", max(0.0, 1 - minutes / max(reference_minutes, 1)),
+             f"{minutes} rail minutes from the origin", weights.travel),
+            ("space", 1.0 if request.area_m2 == 0 else min(1.0, area / (request.area_m2 * 3)),
+             f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed", weights.space),
+            ("contacts", *_contacts_part(evidence), weights.contacts),
+            ("track_record", *_track_part(evidence), weights.track_record),
+        ]
+        rounded = tuple((name, round(value, 6), weight, text)
+                        for name, value, text, weight in parts)
+        total_weight = sum(weight for _, _, weight, _ in rounded)
+        score = round(sum(value * weight for _, value, weight, _ in rounded) / total_weight, 6)
+        return Scored(evidence, score, rounded, policies)
+
+
+def _policy_part(eligible: list[EvaluatedPolicy], wanted_kinds: bool) -> tuple[float, str]:
+    value = sum(p.amount * (1.0 if p.wanted else UNWANTED_BENEFIT_SHARE) for p in eligible)
+    total = sum(p.amount for p in eligible)
     text = f"{len(eligible)} eligible policies worth up to {total:,.0f} CNY"
-    if wanted:
+    if wanted_kinds:
         text += f" ({sum(1 for p in eligible if p.wanted)} of the wanted kinds)"
     return _saturate(value, POLICY_VALUE_HALF), text
 
@@ -244,28 +318,27 @@ def _track_part(evidence: ParkEvidence) -> tuple[float, str]:
     return value, f"{related} companies of the industry landed here; {landed} referrals landed"
 
 
+def rank(candidates: list[ParkEvidence], request: LandingRequest) -> list[Scored]:
+    """Best score first; ties go to the park id, so equal requests give equal answers."""
+    scorer = Scorer(request)
+    return sorted((scorer.score(c) for c in candidates),
+                  key=lambda s: (-s.score, s.evidence.park.id))
+
+
 # --------------------------------------------------------------------------- assembly
 
 
-def _policy_matches(policies: tuple[PolicyEvidence, ...], request: LandingRequest,
-                    names: NameBook) -> list[PolicyMatch]:
-    wanted = set(request.benefit_kinds)
-    matches = []
-    for evidence in policies:
-        policy = Policy.model_validate(evidence.policy.properties)
-        outcomes = evaluate(policy.eligibility, request.profile)
-        matches.append(PolicyMatch(
-            id=policy.id, name_zh=policy.name_zh, name_en=policy.name_en, issuer=policy.issuer,
-            benefit_kind=policy.benefit_kind, amount_cny=policy.amount_cny,
-            amount_note=policy.amount_note, valid_to=policy.valid_to,
-            offered_in=evidence.offered_in,
-            wanted=not wanted or policy.benefit_kind in wanted,
-            eligible=all(o.met for o in outcomes),
-            met=[o.reason for o in outcomes if o.met],
-            missing=[o.reason for o in outcomes if not o.met],
-            path=names.path(evidence.path),
-        ))
-    return matches
+def _policy_match(item: EvaluatedPolicy, names: NameBook) -> PolicyMatch:
+    policy = item.policy
+    return PolicyMatch(
+        id=policy.id, name_zh=policy.name_zh, name_en=policy.name_en, issuer=policy.issuer,
+        benefit_kind=policy.benefit_kind, amount_cny=policy.amount_cny,
+        amount_note=policy.amount_note, valid_to=policy.valid_to,
+        offered_in=item.evidence.offered_in, wanted=item.wanted, eligible=item.eligible,
+        met=[o.reason for o in item.outcomes if o.met],
+        missing=[o.reason for o in item.outcomes if not o.met],
+        path=names.path(item.evidence.path),
+    )
 
 
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool) -> Contact:
@@ -280,63 +353,39 @@ def _evidence_paths(evidence: ParkEvidence) -> list[GraphPath]:
             *(p.path for p in evidence.policies), *(c.path for c in evidence.contacts)]
 
 
-def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
-               *, reveal_contacts: bool = False) -> ParkResult:
-    """Score one candidate park; pure apart from the name lookups already done."""
-    weights = request.weights
+def _park_result(position: int, scored: Scored, names: NameBook, *,
+                 reveal_contacts: bool) -> ParkResult:
+    """The full, explained answer for one ranked park."""
+    evidence = scored.evidence
     props = evidence.park.properties
-    policies = _policy_matches(evidence.policies, request, names)
+    policies = [_policy_match(p, names) for p in scored.policies]
     eligible = [p for p in policies if p.eligible]
     contacts = [_contact(c, names, reveal_contacts) for c in evidence.contacts]
-    rent = float(props["rent_cny_m2_month"])
-    area = float(props["available_area_m2"])
-    reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
-    reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
-    industry_value, industry_text = _industry_part(evidence)
-    policy_value, policy_text = _policy_part(eligible, set(request.benefit_kinds))
-    contacts_value, contacts_text = _contacts_part(evidence)
-    track_value, track_text = _track_part(evidence)
-    minutes = evidence.rail.minutes
-    space_value = 1.0 if request.area_m2 == 0 else min(1.0, area / (request.area_m2 * 3))
-    parts = [
-        ScorePart(name="industry_fit", value=industry_value, weight=weights.industry_fit,
-                  explanation=industry_text,
-                  paths=[names.path(m.path) for m in evidence.industries]),
-        ScorePart(name="policy_value", value=policy_value, weight=weights.policy_value,
-                  explanation=policy_text, paths=[p.path for p in eligible]),
-        ScorePart(name="cost", value=max(0.0, 1 - rent / max(reference_rent, 1e-9) / 2)
-                  if reference_rent else 0.0, weight=weights.cost,
-                  explanation=f"rent {rent:g} CNY/m²/month"
-                  + (" (estimate)" if "rent_cny_m2_month" in props.get("estimated", []) else "")),
-        ScorePart(name="travel", value=max(0.0, 1 - minutes / max(reference_minutes, 1)),
-                  weight=weights.travel,
-                  explanation=f"{minutes} rail minutes from the origin",
-                  paths=[names.path(evidence.rail.path)]),
-        ScorePart(name="space", value=space_value, weight=weights.space,
-                  explanation=f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed"),
-        ScorePart(name="contacts", value=contacts_value, weight=weights.contacts,
-                  explanation=contacts_text, paths=[c.path for c in contacts]),
-        ScorePart(name="track_record", value=track_value, weight=weights.track_record,
-                  explanation=track_text),
-    ]
-    for part in parts:
-        part.value = round(part.value, 6)
-    total_weight = sum(part.weight for part in parts)
-    score = round(sum(part.value * part.weight for part in parts) / total_weight, 6)
+    paths = {
+        "industry_fit": [names.path(m.path) for m in evidence.industries],
+        "policy_value": [p.path for p in eligible],
+        "travel": [names.path(evidence.rail.path)],
+        "contacts": [c.path for c in contacts],
+    }
+    parts = [ScorePart(name=name, value=value, weight=weight, explanation=text,
+                       paths=paths.get(name, []))
+             for name, value, weight, text in scored.parts]
     summary = ParkSummary(
         park=node_ref(evidence.park), city=node_ref(evidence.city),
-        rent_cny_m2_month=rent, available_area_m2=area,
+        rent_cny_m2_month=float(props["rent_cny_m2_month"]),
+        available_area_m2=float(props["available_area_m2"]),
         facility_types=list(props["facility_types"]), estimated=list(props.get("estimated", [])),
     )
     return ParkResult(
-        rank=0, score=score, summary=summary, parts=parts, rail_minutes=minutes,
-        rail_km=evidence.rail.km, rail_path=names.path(evidence.rail.path),
+        rank=position, score=scored.score, summary=summary, parts=parts,
+        rail_minutes=evidence.rail.minutes, rail_km=evidence.rail.km,
+        rail_path=names.path(evidence.rail.path),
         industries=[IndustryFit(industry=m.industry, relation=m.relation, strength=m.strength,
                                 hops=m.hops, path=names.path(m.path))
                     for m in evidence.industries],
         eligible_policies=eligible,
         near_miss_policies=[p for p in policies if not p.eligible],
-        policy_total_cny=sum(policy_amount(p) for p in eligible),
+        policy_total_cny=sum(p.amount for p in scored.policies if p.eligible),
         contacts=contacts,
         contacts_total=evidence.broker_total + evidence.professional_total,
         related_landings=list(evidence.track_record.related_landings),
@@ -344,12 +393,13 @@ def score_park(evidence: ParkEvidence, request: LandingRequest, names: NameBook,
     )
 
 
-def rank(results: list[ParkResult]) -> list[ParkResult]:
-    """Best score first; ties go to the park id, so equal requests give equal answers."""
-    ordered = sorted(results, key=lambda r: (-r.score, r.summary.park.id))
-    for position, result in enumerate(ordered, start=1):
-        result.rank = position
-    return ordered
+def explain(store: GraphStore, ranked: list[tuple[int, Scored]], *,
+            reveal_contacts: bool) -> list[ParkResult]:
+    """Full results for the chosen (rank, candidate) pairs; the names of all their paths
+    come in one lookup, and only the parks shown are assembled."""
+    names = NameBook(store, [path for _, s in ranked for path in _evidence_paths(s.evidence)])
+    return [_park_result(position, scored, names, reveal_contacts=reveal_contacts)
+            for position, scored in ranked]
 
 
 RELAXABLE: dict[str, dict[str, object]] = {
@@ -400,13 +450,6 @@ def search(store: GraphStore, request: LandingRequest, *,
         reason, relaxations = _explain_empty(store, query, request)
         return LandingResult(parks=[], candidates=0, empty_reason=reason,
                              relaxations=relaxations)
-    results = score_all(store, candidates, request, reveal_contacts=reveal_contacts)
-    return LandingResult(parks=results[: request.top_k], candidates=len(candidates))
-
-
-def score_all(store: GraphStore, candidates: list[ParkEvidence], request: LandingRequest,
-              *, reveal_contacts: bool) -> list[ParkResult]:
-    """Score and rank every candidate (names for all their paths fetched at once)."""
-    names = NameBook(store, [path for c in candidates for path in _evidence_paths(c)])
-    return rank([score_park(c, request, names, reveal_contacts=reveal_contacts)
-                 for c in candidates])
+    ranked = rank(candidates, request)[: request.top_k]
+    parks = explain(store, list(enumerate(ranked, start=1)), reveal_contacts=reveal_contacts)
+    return LandingResult(parks=parks, candidates=len(candidates))
