@@ -7,6 +7,7 @@ HOSTS edge between a park and an industry replaces the first.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -81,7 +82,7 @@ class RelSpec:
     type: RelType
     sources: frozenset[Label]
     targets: frozenset[Label]
-    properties: type[BaseModel]
+    properties: builtins.type[BaseModel]  # `type` alone names the field above
     description: str
     seed_field: str
     """The field name under which a seed record of the source label lists these edges."""

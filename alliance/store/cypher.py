@@ -40,7 +40,6 @@ __all__ = [
     "INTERNAL_PROPERTIES",
     "SEARCH_PARTS",
     "SEARCH_PROPERTY",
-    "search_fulltext",
     "search_indexes",
     "search_names",
     "shortest_paths",
@@ -330,12 +329,6 @@ def search_names(labels: tuple[Label, ...]) -> LiteralString:
         """)
 
 
-def search_fulltext() -> LiteralString:
-    """Candidates from the `entity_names` full-text index (used by the benchmark only)."""
-    return ("CALL db.index.fulltext.queryNodes('entity_names', $query, {limit: $limit}) "
-            "YIELD node, score RETURN node AS n, score")
-
-
 _PATHS_OF_LENGTH: Final = """
         CALL (a, b, found) {{
           WITH * WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b AND size(found) < $k
@@ -569,7 +562,7 @@ CALL (asker, missing_skills, missing_verticals, missing_cities) {{
   WITH asker, wanted_verticals, p
   WHERE NOT p.id IN $excluded
     AND (size($roles) = 0 OR any(l IN labels(p) WHERE l IN $roles))
-    AND ($min_rank IS NULL OR $ranks[p.certification_level] >= $min_rank)
+    AND ($min_rank IS NULL OR $ranks[toString(p.certification_level)] >= $min_rank)
   WITH asker, wanted_verticals, p,
        COLLECT {{ MATCH (p)-[h:HAS_SKILL]->(s) RETURN [s.id, h.level] ORDER BY s.id, h.level }}
          AS all_skills,
