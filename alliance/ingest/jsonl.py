@@ -23,6 +23,7 @@ from alliance.ingest.records import (
     Origin,
     RecordBatch,
     RecordError,
+    add_node,
     check_references,
     describe_error,
     field_path,
@@ -31,7 +32,6 @@ from graph_schema.records import (
     NodeRecord,
     RelRecord,
     SchemaError,
-    validate_node,
     validate_relationship,
 )
 from graph_schema.relationships import REL_SPECS
@@ -175,19 +175,7 @@ def _read_node(batch: RecordBatch, item: dict[str, Any], origin: Origin) -> None
         return
     if props is None:
         return
-    try:
-        node = validate_node(label, props)
-    except ValidationError as exc:
-        for err in exc.errors():
-            batch.error(origin, record_id, field_path(err["loc"]), describe_error(dict(err)))
-        return
-    if node.id in batch.node_origins:
-        first = batch.node_origins[node.id]
-        batch.error(origin, node.id, "id",
-                    f"duplicate id, first defined in {first.file} {first.position}")
-        return
-    batch.nodes.append(node)
-    batch.node_origins[node.id] = origin
+    add_node(batch, label, props, origin, record_id)
 
 
 def _read_relationship(batch: RecordBatch, item: dict[str, Any], origin: Origin) -> None:

@@ -116,6 +116,26 @@ def _edges(value: Any, single: bool) -> list[tuple[Any, dict[str, Any]]] | str:
     return edges
 
 
+def add_node(batch: RecordBatch, label: Label, data: dict[str, Any], origin: Origin,
+             record_id: str | None) -> NodeRecord | None:
+    """Validate a node's properties into `batch`; None (and the errors recorded) when it
+    is invalid or its id was already used."""
+    try:
+        node = validate_node(label, data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            batch.error(origin, record_id, field_path(err["loc"]), describe_error(dict(err)))
+        return None
+    if node.id in batch.node_origins:
+        first = batch.node_origins[node.id]
+        batch.error(origin, node.id, "id",
+                    f"duplicate id, first defined in {first.file} {first.position}")
+        return None
+    batch.nodes.append(node)
+    batch.node_origins[node.id] = origin
+    return node
+
+
 def add_record(batch: RecordBatch, label: Label, raw: dict[str, Any], origin: Origin) -> None:
     """Validate one raw record of `label` into `batch` (node, its edges, or errors)."""
     data = dict(raw)
@@ -124,19 +144,9 @@ def add_record(batch: RecordBatch, label: Label, raw: dict[str, Any], origin: Or
     for spec in specs_from(label):
         if spec.seed_field in data:
             edge_fields[spec] = data.pop(spec.seed_field)
-    try:
-        node = validate_node(label, data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            batch.error(origin, record_id, field_path(err["loc"]), describe_error(dict(err)))
+    node = add_node(batch, label, data, origin, record_id)
+    if node is None:
         return
-    if node.id in batch.node_origins:
-        first = batch.node_origins[node.id]
-        batch.error(origin, node.id, "id",
-                    f"duplicate id, first defined in {first.file} {first.position}")
-        return
-    batch.nodes.append(node)
-    batch.node_origins[node.id] = origin
     for spec, value in edge_fields.items():
         edges = _edges(value, spec.single)
         if isinstance(edges, str):
