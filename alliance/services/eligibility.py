@@ -32,6 +32,7 @@ class RuleOutcome:
     rule: EligibilityRule
     met: bool
     reason: str
+    actual: bool | int | float | str | None
 
 
 def _rank(value: Any, field: ProfileField) -> Any:
@@ -56,7 +57,8 @@ def evaluate_rule(rule: EligibilityRule, profile: CompanyProfile) -> RuleOutcome
     requirement = _requirement(rule)
     actual = getattr(profile, rule.field.value)
     if actual is None:
-        return RuleOutcome(rule, False, f"{requirement} ({FIELD_NAMES[rule.field]} unknown)")
+        return RuleOutcome(rule, False, f"{requirement} ({FIELD_NAMES[rule.field]} unknown)",
+                           None)
     if rule.op is RuleOp.IN:
         assert isinstance(rule.value, list)
         met = str(actual) in {str(v) for v in rule.value}
@@ -71,7 +73,7 @@ def evaluate_rule(rule: EligibilityRule, profile: CompanyProfile) -> RuleOutcome
             f"{requirement}: not certified"
     else:
         reason = f"{requirement} (is {shown})"
-    return RuleOutcome(rule, met, reason)
+    return RuleOutcome(rule, met, reason, shown)
 
 
 def evaluate(rules: list[EligibilityRule], profile: CompanyProfile) -> list[RuleOutcome]:

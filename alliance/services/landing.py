@@ -34,7 +34,13 @@ from alliance.store.base import (
     PolicyEvidence,
 )
 from graph_schema.nodes import CompanyProfile, Policy
-from graph_schema.vocabulary import BenefitKind, FacilityType, ReferralStage
+from graph_schema.vocabulary import (
+    BenefitKind,
+    FacilityType,
+    ProfileField,
+    ReferralStage,
+    RuleOp,
+)
 
 NOMINAL_BENEFIT_CNY = 50_000.0
 """Value counted for a benefit with no fixed sum (a tax rate, a loan subsidy)."""
@@ -119,6 +125,17 @@ class IndustryFit(BaseModel):
     path: PathOut
 
 
+class RuleCheck(BaseModel):
+    """One eligibility rule as data, with the company's value, so clients can phrase it in
+    their own language (`met` / `missing` hold the English sentences)."""
+
+    field: ProfileField
+    op: RuleOp
+    value: bool | int | float | str | list[str]
+    actual: bool | int | float | str | None
+    met: bool
+
+
 class PolicyMatch(BaseModel):
     """A valid policy: eligible (with the rules met) or a near miss (with what is missing)."""
 
@@ -135,6 +152,7 @@ class PolicyMatch(BaseModel):
     eligible: bool
     met: list[str]
     missing: list[str]
+    rules: list[RuleCheck]
     path: PathOut
 
 
@@ -337,6 +355,8 @@ def _policy_match(item: EvaluatedPolicy, names: NameBook) -> PolicyMatch:
         offered_in=item.evidence.offered_in, wanted=item.wanted, eligible=item.eligible,
         met=[o.reason for o in item.outcomes if o.met],
         missing=[o.reason for o in item.outcomes if not o.met],
+        rules=[RuleCheck(field=o.rule.field, op=o.rule.op, value=o.rule.value,
+                         actual=o.actual, met=o.met) for o in item.outcomes],
         path=names.path(item.evidence.path),
     )
 

@@ -120,6 +120,9 @@ def assert_result_is_sound(store: GraphStore, request: LandingRequest,
                      for r in policy.eligibility]
             assert match.eligible == all(holds)
             assert len(match.missing) == holds.count(False)
+            assert [check.met for check in match.rules] == holds
+            assert [(c.field, c.op) for c in match.rules] == [(r.field, r.op)
+                                                              for r in policy.eligibility]
         for part in park.parts:
             assert 0.0 <= part.value <= 1.0
 
