@@ -348,6 +348,14 @@ def labels_in(page: Page) -> list[str]:
     return texts + placeholders
 
 
+def near_miss_reasons(page: Page) -> list[str]:
+    """The "missing" lines of the near-miss policies on the landing cards (folded away in
+    a <details>, so read as text content)."""
+    reasons: list[str] = page.locator(".park-card .near-miss .missing").all_text_contents()
+    assert reasons, "no near-miss reasons on the landing cards"
+    return reasons
+
+
 def test_language_toggle_switches_every_label(open_page: OpenPage) -> None:
     for route, name in ((LANDING, "landing"), ("#/funnel", "funnel"),
                         (COLLABORATORS, "collaborators")):
@@ -357,6 +365,11 @@ def test_language_toggle_switches_every_label(open_page: OpenPage) -> None:
         without = [text for text in chinese if not CJK.search(text)
                    and not re.fullmatch(r"[\d\s.,:%×#*–→↓()+-]+", text)]
         assert not without, f"{name}: labels without Chinese in Chinese mode: {without[:10]}"
+        if name == "landing":
+            reasons = near_miss_reasons(page)
+            assert any("高新技术企业" in text for text in reasons), reasons[:5]
+            latin = [text for text in reasons if re.search(r"[A-Za-z]{3,}", text)]
+            assert not latin, f"English near-miss reasons in Chinese mode: {latin[:5]}"
 
         page.get_by_role("button", name="切换到英文").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -365,6 +378,10 @@ def test_language_toggle_switches_every_label(open_page: OpenPage) -> None:
         leftover = [text for text in english if CJK.search(text)]
         assert not leftover, f"{name}: Chinese labels left in English mode: {leftover[:10]}"
         assert len(english) >= len(chinese) * 0.9
+        if name == "landing":
+            reasons = near_miss_reasons(page)
+            assert any("high-tech" in text for text in reasons), reasons[:5]
+            assert not [text for text in reasons if CJK.search(text)], reasons[:5]
         screenshot(page, f"english-{name}-laptop")
 
         page.get_by_role("button", name="Switch to Chinese").click()

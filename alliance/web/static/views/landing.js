@@ -169,16 +169,51 @@ function partNote(part, park, body, names) {
   }
 }
 
+const RULE_SYMBOLS = { eq: "=", gte: "≥", lte: "≤" };
+
+/** A rule's value in the page language: stage labels, plain years, grouped numbers. */
+function ruleValue(field, value) {
+  if (field === "stage") return enumLabel("stage", value);
+  if (field === "founded_year" || typeof value !== "number") return String(value);
+  return fmtNumber(value, getLang(), 2);
+}
+
+/** One eligibility rule as a sentence in the page language (mirrors services/eligibility.py). */
+function ruleText(rule) {
+  const name = t(`rule.field.${rule.field}`);
+  let text;
+  if (rule.field === "high_tech_certified") {
+    text = t(rule.value ? "rule.needsHighTech" : "rule.withoutHighTech");
+  } else if (rule.field === "founded_year" && (rule.op === "gte" || rule.op === "lte")) {
+    text = t(rule.op === "gte" ? "rule.foundedGte" : "rule.foundedLte", { v: rule.value });
+  } else if (rule.op === "in") {
+    const values = (Array.isArray(rule.value) ? rule.value : [rule.value]).map((v) => ruleValue(rule.field, v));
+    text = t("rule.in", { f: name, v: values.join(t("punct.list")) });
+  } else {
+    text = t("rule.compare", { f: name, op: RULE_SYMBOLS[rule.op] || rule.op, v: ruleValue(rule.field, rule.value) });
+  }
+  if (rule.actual === null || rule.actual === undefined) return t("rule.unknown", { r: text, f: name });
+  if (rule.field === "high_tech_certified") return text;
+  return t("rule.is", { r: text, a: ruleValue(rule.field, rule.actual) });
+}
+
+/** Why a near miss misses, phrased from `rules`; the API's English sentences as fallback. */
+function missingReasons(policy) {
+  const unmet = Array.isArray(policy.rules) ? policy.rules.filter((rule) => !rule.met) : [];
+  return unmet.length ? unmet.map(ruleText) : policy.missing || [];
+}
+
 function policyItem(policy, showMissing) {
   const lang = getLang();
+  const missing = showMissing ? missingReasons(policy) : [];
   return h("li", { class: ["policy", policy.wanted && "wanted"] },
     h("a", { href: `#/entity/${encodeURIComponent(policy.id)}`, class: "entity-link" }, nameOf(policy)),
     " ", chip(enumLabel("benefit", policy.benefit_kind), "chip-benefit"),
     policy.amount_cny !== null ? h("span", { class: "amount" }, fmtCny(policy.amount_cny, lang)) : null,
     policy.valid_to ? h("span", { class: "muted" }, t("landing.validTo", { d: policy.valid_to })) : null,
-    showMissing && policy.missing.length
+    missing.length
       ? h("div", { class: "missing" }, h("strong", {}, t("landing.missing")), " ",
-        policy.missing.join(t("punct.semi")))
+        missing.join(t("punct.semi")))
       : null);
 }
 
