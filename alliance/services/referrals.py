@@ -228,19 +228,27 @@ def _last_date(props: dict[str, Any]) -> date:
     return max(date.fromisoformat(d) for d in dates if d)
 
 
-def advance(store: GraphStore, *, referral_id: str, on: date, audit: AuditSink
-            ) -> ReferralOut:
-    """Move the referral to the next stage, reached on `on`."""
+def _open_referral(store: GraphStore, referral_id: str, on: date, refusal: str
+                   ) -> tuple[ReferralOut, dict[str, Any]]:
+    """The referral as it is and its properties to change: Conflict when it is already
+    closed, Invalid when `on` is before its last stage date."""
     record = get_entity(store, entity_id=referral_id, label=Label.REFERRAL)
     before = referral_out(store, record)
     if before.stage in CLOSED:
-        msg = f"{referral_id!r} is {before.stage.value}; it cannot advance"
+        msg = f"{referral_id!r} is {before.stage.value}; {refusal}"
         raise Conflict(msg)
     props = dict(record.properties)
     last = _last_date(props)
     if on < last:
         msg = f"{on} is before the referral's last stage date {last}"
         raise Invalid(msg, field="on")
+    return before, props
+
+
+def advance(store: GraphStore, *, referral_id: str, on: date, audit: AuditSink
+            ) -> ReferralOut:
+    """Move the referral to the next stage, reached on `on`."""
+    before, props = _open_referral(store, referral_id, on, "it cannot advance")
     stage = FUNNEL_ORDER[FUNNEL_ORDER.index(before.stage) + 1]
     props.update({"stage": stage.value, f"{stage.value}_on": on.isoformat()})
     node = _validated(props, "on")
@@ -254,16 +262,7 @@ def advance(store: GraphStore, *, referral_id: str, on: date, audit: AuditSink
 def drop(store: GraphStore, *, referral_id: str, reason: str, on: date, audit: AuditSink
          ) -> ReferralOut:
     """End the referral with a reason."""
-    record = get_entity(store, entity_id=referral_id, label=Label.REFERRAL)
-    before = referral_out(store, record)
-    if before.stage in CLOSED:
-        msg = f"{referral_id!r} is already {before.stage.value}"
-        raise Conflict(msg)
-    props = dict(record.properties)
-    last = _last_date(props)
-    if on < last:
-        msg = f"{on} is before the referral's last stage date {last}"
-        raise Invalid(msg, field="on")
+    before, props = _open_referral(store, referral_id, on, "it cannot be dropped")
     props.update({"stage": ReferralStage.DROPPED.value, "dropped_on": on.isoformat(),
                   "dropped_reason": reason.strip()})
     node = _validated(props, "reason")
