@@ -38,20 +38,30 @@ NonNegative = Annotated[float, Field(ge=0)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 
 
-def pinyin_of(text: str) -> str:
+def pinyin_syllables(text: str) -> list[str]:
+    """The lower-case pinyin syllables of the Chinese in `text` (other text is dropped)."""
+    chunks = (chunk.strip().lower() for chunk in lazy_pinyin(text))
+    return [chunk for chunk in chunks if chunk.isascii() and chunk.isalnum()]
+
+
+def pinyin_tokens(syllables: list[str]) -> str:
     """Searchable pinyin: the whole name joined, syllable pairs, then single syllables.
 
     Syllable pairs mirror the bigrams the CJK analyzer makes of Chinese text, so "suzhou",
     "gongye" and "su" all find 苏州工业园区 without a word segmenter.
+    """
+    pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
+    tokens = ["".join(syllables), *pairs, *syllables]
+    return " ".join(dict.fromkeys(token for token in tokens if token))
+
+
+def pinyin_of(text: str) -> str:
+    """The name_pinyin of a Chinese name.
 
     >>> pinyin_of("苏州园区")
     'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu'
     """
-    chunks = (chunk.strip().lower() for chunk in lazy_pinyin(text))
-    syllables = [chunk for chunk in chunks if chunk.isascii() and chunk.isalnum()]
-    pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
-    tokens = ["".join(syllables), *pairs, *syllables]
-    return " ".join(dict.fromkeys(token for token in tokens if token))
+    return pinyin_tokens(pinyin_syllables(text))
 
 
 class NodeBase(BaseModel):

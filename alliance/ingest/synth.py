@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
-from pypinyin import lazy_pinyin
-
 from graph_schema.nodes import (
     City,
     Company,
@@ -36,6 +34,8 @@ from graph_schema.nodes import (
     Policy,
     Referral,
     Skill,
+    pinyin_syllables,
+    pinyin_tokens,
 )
 from graph_schema.records import NodeRecord, RelRecord, validate_relationship
 from graph_schema.vocabulary import (
@@ -381,21 +381,16 @@ def plan(nodes: int) -> dict[Label, int]:
 
 @functools.cache
 def _syllables(fragment: str) -> tuple[str, ...]:
-    """Pinyin syllables of a name fragment, filtered as `pinyin_of` filters them."""
-    chunks = (chunk.strip().lower() for chunk in lazy_pinyin(fragment))
-    return tuple(chunk for chunk in chunks if chunk.isascii() and chunk.isalnum())
+    """Pinyin syllables of a name fragment, cached: pypinyin on every generated name
+    would dominate the run time."""
+    return tuple(pinyin_syllables(fragment))
 
 
 def _pinyin(*fragments: str) -> str:
-    """`pinyin_of` of the joined fragments, from cached syllables.
-
-    pypinyin on every generated name would dominate the run time; this mirrors the token
-    layout of `graph_schema.nodes.pinyin_of` (a test compares the two on every label).
-    """
-    syllables = [syllable for fragment in fragments for syllable in _syllables(fragment)]
-    pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
-    tokens = ["".join(syllables), *pairs, *syllables]
-    return " ".join(dict.fromkeys(token for token in tokens if token))
+    """`pinyin_of` of the joined fragments, from cached syllables (a test compares the two
+    on every label, since pypinyin may read a character differently in context)."""
+    return pinyin_tokens([syllable for fragment in fragments
+                          for syllable in _syllables(fragment)])
 
 
 def _roman(fragment: str) -> str:
