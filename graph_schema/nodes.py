@@ -13,9 +13,10 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pypinyin import lazy_pinyin
 
+from graph_schema.values import Storable
 from graph_schema.vocabulary import (
     BenefitKind,
     CertificationLevel,
@@ -64,7 +65,7 @@ def pinyin_of(text: str) -> str:
     return pinyin_tokens(pinyin_syllables(text))
 
 
-class NodeBase(BaseModel):
+class NodeBase(Storable):
     """What every node has: a stable slug id, bilingual names and provenance."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
@@ -149,7 +150,7 @@ class Industry(NodeBase):
     ID_PREFIX: ClassVar[str] = "industry"
 
 
-class EligibilityRule(BaseModel):
+class EligibilityRule(Storable):
     """One condition a company must meet, e.g. `founded_year gte 2021`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -242,7 +243,7 @@ class Organization(NodeBase):
     kind: OrganizationKind
 
 
-class CompanyProfile(BaseModel):
+class CompanyProfile(Storable):
     """The facts eligibility rules test; a Company carries them, a landing request too."""
 
     model_config = ConfigDict(extra="forbid")
@@ -257,7 +258,7 @@ class CompanyProfile(BaseModel):
     rd_staff_pct: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
-class LandingNeed(BaseModel):
+class LandingNeed(Storable):
     """What a company looking for production space asks for."""
 
     model_config = ConfigDict(extra="forbid")

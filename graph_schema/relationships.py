@@ -14,16 +14,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.nodes import Year
+from graph_schema.values import Storable
 from graph_schema.vocabulary import Label, RelType
 
 
-class NoProperties(BaseModel):
+class NoProperties(Storable):
     """Relationships that carry no properties."""
 
     model_config = ConfigDict(extra="forbid")
 
 
-class HsrLinkProperties(BaseModel):
+class HsrLinkProperties(Storable):
     """A direct high-speed-rail link between two cities (travelled both ways)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -33,7 +34,7 @@ class HsrLinkProperties(BaseModel):
     line: str = ""
 
 
-class HostsProperties(BaseModel):
+class HostsProperties(Storable):
     """How strongly a park hosts an industry (1 = leading industry)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -41,7 +42,7 @@ class HostsProperties(BaseModel):
     strength: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
-class HasSkillProperties(BaseModel):
+class HasSkillProperties(Storable):
     """A person's level in a skill, 1 (basic) to 5 (leading expert)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -49,7 +50,7 @@ class HasSkillProperties(BaseModel):
     level: Annotated[int, Field(ge=1, le=5)]
 
 
-class WorksAtProperties(BaseModel):
+class WorksAtProperties(Storable):
     """A person's position at an organization."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,7 +58,7 @@ class WorksAtProperties(BaseModel):
     title: str = ""
 
 
-class CollaboratedWithProperties(BaseModel):
+class CollaboratedWithProperties(Storable):
     """One deal two people worked on together."""
 
     model_config = ConfigDict(extra="forbid")
@@ -66,7 +67,7 @@ class CollaboratedWithProperties(BaseModel):
     year: Year
 
 
-class LandedInProperties(BaseModel):
+class LandedInProperties(Storable):
     """A company's landing in a park."""
 
     model_config = ConfigDict(extra="forbid")
