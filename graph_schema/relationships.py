@@ -155,6 +155,9 @@ REL_SPECS: dict[RelType, RelSpec] = {
               "The park the company is introduced to.", "park", single=True),
         _spec(RelType.REFERRED_BY, {Label.REFERRAL}, {Label.PERSON},
               "The broker who made the referral.", "broker", single=True),
+        _spec(RelType.NOT_STACKABLE_WITH, {Label.POLICY}, {Label.POLICY},
+              "The two policies may not both be paid for the same thing (不得重复享受; "
+              "就高不重复: the higher one applies).", "not_stackable_with", symmetric=True),
     )
 }
 """Every relationship type and its declaration."""
