@@ -924,7 +924,9 @@ class Collaborations:
                    "PatentAgent": "patent filings", "Investor": "fundraising",
                    "Consultant": "certification filing"}.get(taker.roles[0], "landing search")
         stage = weighted(self.rng, {"signed": 4, "landed": 1, "first_meeting": 2, "dropped": 1})
-        return self.add(giver.id, taker.id, f"Referred a {product.lower()} client for {service}",
+        lower = product.lower() if not product[:2].isupper() else product
+        article = "an" if lower[0].lower() in "aeiou" else "a"
+        return self.add(giver.id, taker.id, f"Referred {article} {lower} client for {service}",
                         year, kind="referral", stage=stage)
 
     def random_deal(self) -> None:
