@@ -315,6 +315,10 @@ class Skill(NodeBase):
     INDEXED: ClassVar[tuple[str, ...]] = ("category",)
 
     category: SkillCategory
+    core_for: list[Role] = Field(
+        default_factory=list,
+        description="Professional roles for which this is a core skill: the seed set "
+                    "guarantees candidates for every such role × skill × major vertical × city.")
 
 
 class Organization(NodeBase):
