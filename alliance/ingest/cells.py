@@ -194,3 +194,13 @@ def format_cell(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(format_scalar(item) for item in value)
     return format_scalar(value)
+
+
+def json_cell(value: Any) -> Any:
+    """A list-of-objects cell (a policy's eligibility): JSON text decoded, else as is."""
+    if isinstance(value, str) and value.strip():
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
