@@ -89,6 +89,9 @@ class NodeBase(Storable):
     name_pinyin: str = Field(default="", description="Pinyin of name_zh; derived when empty.")
     source: str = Field(min_length=1, description="Where the record comes from.")
     as_of: date = Field(description="Date the source describes.")
+    last_verified: date | None = Field(
+        default=None, description="Day a person last checked the record against its source "
+                                  "(freshness; as_of when never checked).")
     estimated: list[str] = Field(
         default_factory=list, description="Names of properties whose values are estimates."
     )
@@ -363,7 +366,11 @@ class Company(NodeBase, CompanyProfile):
 
     LABEL: ClassVar[Label] = Label.COMPANY
     ID_PREFIX: ClassVar[str] = "company"
-    INDEXED: ClassVar[tuple[str, ...]] = ("stage",)
+    INDEXED: ClassVar[tuple[str, ...]] = ("stage", "credit_code")
+
+    credit_code: str | None = Field(
+        default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+        description="统一社会信用代码 (unified social credit code), 18 characters.")
 
     need_area_m2: NonNegative | None = None
     need_facility_types: list[FacilityType] = Field(default_factory=list)
