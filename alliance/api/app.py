@@ -32,6 +32,7 @@ from starlette.types import Scope as StarletteScope
 from alliance.access.database import AccessDB, access_db_path
 from alliance.access.quota import FixedWindowQuota
 from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware
+from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
 from alliance.api.etag import ETagMiddleware
 from alliance.api.limits import BodySizeLimitMiddleware
@@ -197,7 +198,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     settings = settings or get_settings()
     app = FastAPI(title="Corridor alliance resource directory", version=API_VERSION,
                   description=DESCRIPTION, openapi_tags=TAGS, lifespan=lifespan,
-                  generate_unique_id_function=operation_id, redoc_url=None)
+                  generate_unique_id_function=operation_id, docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.given_store = store
     app.state.store = None
@@ -208,6 +210,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for module in API_MODULES:
         add_routes(app, module.router, prefix="/v1", responses=API_PROBLEMS)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    add_docs(app)
     if STATIC_DIR.is_dir():
         app.router.routes.append(
             ConsoleMount("/", app=StaticFiles(directory=STATIC_DIR, html=True), name="console"))
