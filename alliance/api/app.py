@@ -29,9 +29,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import Scope as StarletteScope
 
-from alliance.access.database import AccessDB, access_db_path
-from alliance.access.quota import FixedWindowQuota
-from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware
+from alliance.access.quota import Quota
+from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware, open_access
 from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
 from alliance.api.etag import ETagMiddleware
@@ -43,6 +42,7 @@ from alliance.api.routes import (
     entities,
     health,
     imports,
+    keys,
     landing,
     me,
     paths,
@@ -50,6 +50,7 @@ from alliance.api.routes import (
     relationships,
     search,
     stats,
+    sync,
 )
 from alliance.api.schemas import ImportRecords
 from alliance.services.ingest import is_empty, load_seed
@@ -94,7 +95,10 @@ TAGS: list[dict[str, Any]] = [
     {"name": "relationships", "description": "Staff writes of single relationships."},
     {"name": "import", "description": "Bulk import (JSON, CSV), all or nothing."},
     {"name": "stats", "description": "What the graph holds."},
+    {"name": "sync", "description": "Stay in sync: bulk export (JSON lines), then the change "
+                                    "feed. 同步：全量导出 + 变更流。"},
     {"name": "audit", "description": "The audit log of writes (admin)."},
+    {"name": "keys", "description": "API keys (admin). API 密钥管理。"},
     {"name": "health", "description": "Liveness and readiness."},
 ]
 
@@ -116,7 +120,7 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me)
+               relationships, imports, audit, stats, me, sync, keys)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
@@ -152,7 +156,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.load_seed_if_empty and await run_in_threadpool(is_empty, store):
             count = await run_in_threadpool(load_seed, store, settings.seed_dir)
             logger.info("loaded %d seed records from %s", count, settings.seed_dir)
-        access = Access.open(AccessDB(access_db_path(settings)))
+        access = await run_in_threadpool(open_access, settings)
         app.state.store = store
         app.state.access = access
         yield
@@ -204,7 +208,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.given_store = store
     app.state.store = None
     app.state.access = None
-    app.state.quota = FixedWindowQuota()
+    app.state.quota = Quota(settings.quota_storage_url)
     add_exception_handlers(app)
     add_routes(app, health.router)
     for module in API_MODULES:
@@ -225,7 +229,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining",
-                        "RateLimit-Reset", "Retry-After"],
+                        "RateLimit-Reset", "Retry-After", "X-Changes-Cursor"],
         max_age=600,
     )
     return app
