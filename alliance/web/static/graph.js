@@ -25,7 +25,7 @@ const KIND = {
 };
 const EXPAND_LIMIT = 16;
 const LABEL_CHARS = 34;
-const MIN_READABLE_ZOOM = 0.8;
+const MIN_READABLE_ZOOM = 0.75;
 
 function display(name, max = LABEL_CHARS) {
   const chars = [...name];
@@ -70,7 +70,7 @@ function style() {
     { selector: "node", style: {
       "background-color": "data(color)", shape: "data(shape)", width: 22, height: 22,
       label: "data(text)", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
-      "text-wrap": "wrap", "text-max-width": 130, "font-size": 12, color: "#1d2430",
+      "text-wrap": "wrap", "text-max-width": 112, "font-size": 12, color: "#1d2430",
       "text-background-color": "#ffffff", "text-background-opacity": 0.85,
       "text-background-padding": 1, "border-width": 2, "border-color": "#ffffff",
       "min-zoomed-font-size": 0,
@@ -146,7 +146,7 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
 
   const layout = () => new Promise((resolve) => {
     const run = cy.elements(":visible").layout({
-      name: "dagre", rankDir: "LR", nodeSep: 22, rankSep: 120, edgeSep: 12,
+      name: "dagre", rankDir: "LR", nodeSep: 18, rankSep: 80, edgeSep: 10,
       nodeDimensionsIncludeLabels: true, animate: false, fit: false,
     });
     run.one("layoutstop", resolve);
