@@ -45,10 +45,11 @@ def test_referral_names_its_ends_and_stage_date(module_api: Api) -> None:
 def test_update_bad_input_names_the_field(api: Api) -> None:
     assert_problem(api.request("PATCH", URL, W, json={}), 422, "body.note")
     assert_problem(api.request("PATCH", URL, W, json={"note": ""}), 422, "body.note")
-    assert_problem(api.request("PATCH", URL, W, json={"follow_up_on": "soon"}), 422, "body.follow_up_on")
+    assert_problem(api.request("PATCH", URL, W, json={"follow_up_on": "soon"}), 422,
+                   "body.follow_up_on")
     assert_problem(api.request("PATCH", URL, W, json={"colour": "red"}), 422, "body.colour")
-    assert_problem(api.request("PATCH", "/v1/referrals/referral:nope", W, json={"note": "x"}), 404,
-                   "path.id")
+    assert_problem(api.request("PATCH", "/v1/referrals/referral:nope", W,
+                               json={"note": "x"}), 404, "path.id")
     assert api.request("PATCH", URL, json={"note": "x"}).status_code in (401, 403)
     assert api.get(URL).json()["notes"] == []
 
@@ -57,5 +58,6 @@ def test_funnel_by_industry_groups_by_the_companys_vertical(api: Api) -> None:
     report = api.get("/v1/funnel", params={"by": "industry"}).json()
     assert report["by"] == "industry"
     keys = [g["key"] for g in report["groups"] if g["key"]]
-    assert keys and all(key.startswith("industry:") for key in keys)
+    assert keys
+    assert all(key.startswith("industry:") for key in keys)
     assert sum(g["total"] for g in report["groups"]) == report["overall"]["total"]
