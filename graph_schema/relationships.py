@@ -14,16 +14,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.nodes import Year
-from graph_schema.vocabulary import Label, RelType
+from graph_schema.values import Storable
+from graph_schema.vocabulary import Label, ReferralStage, RelType, TieKind
 
 
-class NoProperties(BaseModel):
+class NoProperties(Storable):
     """Relationships that carry no properties."""
 
     model_config = ConfigDict(extra="forbid")
 
 
-class HsrLinkProperties(BaseModel):
+class HsrLinkProperties(Storable):
     """A direct high-speed-rail link between two cities (travelled both ways)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -33,7 +34,7 @@ class HsrLinkProperties(BaseModel):
     line: str = ""
 
 
-class HostsProperties(BaseModel):
+class HostsProperties(Storable):
     """How strongly a park hosts an industry (1 = leading industry)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -41,7 +42,7 @@ class HostsProperties(BaseModel):
     strength: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
-class HasSkillProperties(BaseModel):
+class HasSkillProperties(Storable):
     """A person's level in a skill, 1 (basic) to 5 (leading expert)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -49,7 +50,7 @@ class HasSkillProperties(BaseModel):
     level: Annotated[int, Field(ge=1, le=5)]
 
 
-class WorksAtProperties(BaseModel):
+class WorksAtProperties(Storable):
     """A person's position at an organization."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,16 +58,22 @@ class WorksAtProperties(BaseModel):
     title: str = ""
 
 
-class CollaboratedWithProperties(BaseModel):
-    """One deal two people worked on together."""
+class CollaboratedWithProperties(Storable):
+    """One deal two people worked on together, or a referral one passed to the other;
+    the evidence a tie's strength is computed from (services/ties.py)."""
 
     model_config = ConfigDict(extra="forbid")
 
     deal: str = Field(min_length=1)
     year: Year
+    kind: TieKind = TieKind.DEAL
+    stage: ReferralStage | None = Field(
+        default=None, description="How far the deal got (funnel stage); null: not recorded.")
+    value_cny: Annotated[float, Field(ge=0, le=1e13)] | None = Field(
+        default=None, description="Contract or round value in CNY; null: not recorded.")
 
 
-class LandedInProperties(BaseModel):
+class LandedInProperties(Storable):
     """A company's landing in a park."""
 
     model_config = ConfigDict(extra="forbid")
@@ -154,6 +161,9 @@ REL_SPECS: dict[RelType, RelSpec] = {
               "The park the company is introduced to.", "park", single=True),
         _spec(RelType.REFERRED_BY, {Label.REFERRAL}, {Label.PERSON},
               "The broker who made the referral.", "broker", single=True),
+        _spec(RelType.NOT_STACKABLE_WITH, {Label.POLICY}, {Label.POLICY},
+              "The two policies may not both be paid for the same thing (不得重复享受; "
+              "就高不重复: the higher one applies).", "not_stackable_with", symmetric=True),
     )
 }
 """Every relationship type and its declaration."""
