@@ -412,6 +412,10 @@ class Referral(NodeBase):
     landed_on: date | None = None
     dropped_on: date | None = None
     dropped_reason: str | None = None
+    notes: list[Annotated[str, Field(min_length=1, max_length=2100)]] = Field(
+        default_factory=list, max_length=500,
+        description="Staff notes, oldest first, each 'YYYY-MM-DD author: text'.")
+    follow_up_on: date | None = Field(default=None, description="Next follow-up date.")
 
     @model_validator(mode="after")
     def _check_funnel_dates(self) -> Referral:
