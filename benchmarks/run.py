@@ -43,6 +43,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,10 @@ def build(nodes: int, path: Path) -> dict[str, Any]:
 
     batch = RecordBatch()
     for record in synthesize(nodes=nodes, seed=7):
-        (batch.nodes if isinstance(record, NodeRecord) else batch.relationships).append(record)
+        if isinstance(record, NodeRecord):
+            batch.nodes.append(record)
+        else:
+            batch.relationships.append(record)
     records = len(batch.nodes) + len(batch.relationships)
     path.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -136,12 +140,12 @@ def questions(store: Any) -> dict[str, list[Callable[[], Any]]]:
     routes = [PathRequest(source=rng.choice(askers), target=rng.choice(parks), k=3,
                           max_hops=4) for _ in range(QUESTIONS_PER_KIND)]
     return {
-        "landing": [lambda r=r: landing.search(store, r) for r in landings],
-        "compare": [lambda r=r: corridor.compare(store, r) for r in landings],
-        "collaborators": [lambda r=r: collaborators.search(store, r) for r in people],
-        "team": [lambda r=r: collaborators.team(store, r) for r in teams],
-        "search": [lambda t=t: store.search(t, limit=20) for t in needles],
-        "path": [lambda r=r: paths.connect(store, r) for r in routes],
+        "landing": [partial(landing.search, store, r) for r in landings],
+        "compare": [partial(corridor.compare, store, r) for r in landings],
+        "collaborators": [partial(collaborators.search, store, r) for r in people],
+        "team": [partial(collaborators.team, store, r) for r in teams],
+        "search": [partial(store.search, t, limit=20) for t in needles],
+        "path": [partial(paths.connect, store, r) for r in routes],
         "_params": [lambda: (landings, people, teams, needles, routes)],
     }
 
@@ -222,7 +226,7 @@ class Floor:
 
     def parks(self, origin: str, industry: str, area: float, minutes: int) -> list[int]:
         reach = self.minutes[origin]
-        found = set()
+        found: set[int] = set()
         for related in self.related[industry]:
             found.update(self.hosted_by.get(related, ()))
         return [i for i in found if self.area[i] >= area
@@ -247,8 +251,13 @@ class Floor:
         origin = self.index[start]
         distance, frontier = {origin: 0}, [origin]
         for depth in range(1, hops + 1):
-            frontier = [n for node in frontier for n in self.adjacency[node]
-                        if n not in distance and not distance.__setitem__(n, depth)]
+            reached = []
+            for node in frontier:
+                for other in self.adjacency[node]:
+                    if other not in distance:
+                        distance[other] = depth
+                        reached.append(other)
+            frontier = reached
         return distance
 
     def collaborators(self, asker: str, skills: list[str], k: int) -> list[int]:
@@ -291,15 +300,15 @@ class Floor:
 def floor_questions(floor: Floor, params: tuple[Any, ...]) -> dict[str, list[Callable[[], Any]]]:
     landings, people, teams, needles, routes = params
     return {
-        "landing": [lambda r=r: floor.landing(r.origin_city, r.industry, r.area_m2,
-                                              r.max_rail_minutes, r.top_k) for r in landings],
-        "compare": [lambda r=r: floor.compare(r.origin_city, r.industry, r.area_m2,
-                                              r.max_rail_minutes) for r in landings],
-        "collaborators": [lambda r=r: floor.collaborators(r.asker, r.skills, r.top_k)
+        "landing": [partial(floor.landing, r.origin_city, r.industry, r.area_m2,
+                            r.max_rail_minutes, r.top_k) for r in landings],
+        "compare": [partial(floor.compare, r.origin_city, r.industry, r.area_m2,
+                            r.max_rail_minutes) for r in landings],
+        "collaborators": [partial(floor.collaborators, r.asker, r.skills, r.top_k)
                           for r in people],
-        "team": [lambda r=r: floor.team(r.asker, r.vertical, 3) for r in teams],
-        "search": [lambda t=t: floor.search(t, 20) for t in needles],
-        "path": [lambda r=r: floor.path(r.source, r.target, r.max_hops) for r in routes],
+        "team": [partial(floor.team, r.asker, r.vertical, 3) for r in teams],
+        "search": [partial(floor.search, t, 20) for t in needles],
+        "path": [partial(floor.path, r.source, r.target, r.max_hops) for r in routes],
     }
 
 
@@ -382,7 +391,10 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
 
     batch = RecordBatch()
     for record in synthesize(nodes=nodes, seed=7):
-        (batch.nodes if isinstance(record, NodeRecord) else batch.relationships).append(record)
+        if isinstance(record, NodeRecord):
+            batch.nodes.append(record)
+        else:
+            batch.relationships.append(record)
     with Neo4jStore(uri) as store:
         store._driver.execute_query(  # noqa: SLF001 - the benchmark empties its database
             "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
@@ -403,11 +415,11 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
         people = [CollaboratorRequest(asker=rng.choice(askers), skills=rng.sample(skills, 2))
                   for _ in range(QUESTIONS_PER_KIND)]
         rows = {
-            "neo4j landing": timed([lambda r=r: landing.search(store, r) for r in landings],
+            "neo4j landing": timed([partial(landing.search, store, r) for r in landings],
                                    repeat),
             "neo4j collaborators": timed(
-                [lambda r=r: collaborators.search(store, r) for r in people], repeat),
-            "neo4j search": timed([lambda t=t: store.search(t, limit=20)
+                [partial(collaborators.search, store, r) for r in people], repeat),
+            "neo4j search": timed([partial(store.search, t, limit=20)
                                    for t in ("苏", "园区", "su", "park")], repeat),
         }
     return {"import_records_per_s": rate, "questions": rows}
