@@ -29,8 +29,9 @@ from tests.api.support import (
     Api,
 )
 
-NOT_READS = {"audit-list", "health-live", "health-ready"}
-"""Operations outside the walk: the audit log is admin-only; health says nothing."""
+NOT_READS = {"audit-list", "keys-list", "health-live", "health-ready"}
+"""Operations outside the walk: the audit log and keys are admin-only; health says
+nothing."""
 
 READ_POSTS = {"landing-search", "landing-compare", "collaborators-search",
               "collaborators-team", "paths-connect"}
@@ -84,7 +85,10 @@ class Walker:
         text = response.text
         leaked = {value for value in self.secrets if value in text}
         assert not leaked, (operation, leaked)
-        body = response.json()
+        if response.headers["content-type"].startswith("application/x-ndjson"):
+            body: Any = [json.loads(line) for line in text.splitlines() if line]
+        else:
+            body = response.json()
         for obj in objects(body):
             for field in Person.CONTACT_FIELDS:
                 assert obj.get(field) is None or obj[field] not in self.secrets, (operation, obj)
@@ -131,6 +135,8 @@ def walk(api: Api, walker: Walker, stride: int) -> None:
         walker.get("search-entities", "/v1/search", q=text, limit=500)
         walker.get("search-entities", "/v1/search", q=text, label=[r.value for r in Role])
     walker.get("stats-get", "/v1/stats")
+    walker.get("sync-export", "/v1/export")
+    walker.get("sync-changes", "/v1/changes")
     walker.get("me-get", "/v1/me")
     for rel_type in RelType:
         cursor = None
