@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.nodes import Year
 from graph_schema.values import Storable
-from graph_schema.vocabulary import Label, RelType
+from graph_schema.vocabulary import Label, ReferralStage, RelType, TieKind
 
 
 class NoProperties(Storable):
@@ -59,12 +59,18 @@ class WorksAtProperties(Storable):
 
 
 class CollaboratedWithProperties(Storable):
-    """One deal two people worked on together."""
+    """One deal two people worked on together, or a referral one passed to the other;
+    the evidence a tie's strength is computed from (services/ties.py)."""
 
     model_config = ConfigDict(extra="forbid")
 
     deal: str = Field(min_length=1)
     year: Year
+    kind: TieKind = TieKind.DEAL
+    stage: ReferralStage | None = Field(
+        default=None, description="How far the deal got (funnel stage); null: not recorded.")
+    value_cny: Annotated[float, Field(ge=0, le=1e13)] | None = Field(
+        default=None, description="Contract or round value in CNY; null: not recorded.")
 
 
 class LandedInProperties(Storable):
@@ -155,6 +161,9 @@ REL_SPECS: dict[RelType, RelSpec] = {
               "The park the company is introduced to.", "park", single=True),
         _spec(RelType.REFERRED_BY, {Label.REFERRAL}, {Label.PERSON},
               "The broker who made the referral.", "broker", single=True),
+        _spec(RelType.NOT_STACKABLE_WITH, {Label.POLICY}, {Label.POLICY},
+              "The two policies may not both be paid for the same thing (不得重复享受; "
+              "就高不重复: the higher one applies).", "not_stackable_with", symmetric=True),
     )
 }
 """Every relationship type and its declaration."""

@@ -13,7 +13,7 @@ against 2,500-6,500 with NORMAL); a bulk import is one call and pays it once.
 Only after COMMIT is the same change applied to the in-memory graph, so a reader never
 sees a write that is not durable, and a failed write leaves the graph untouched.
 
-In-memory layout, a contract with `alliance.store.embedded_evidence` (and anyone reading
+In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone reading
 `store.graph`, always under `store.lock`):
 
 - `graph`: `nx.MultiDiGraph`; node id -> attribute "record" (the NodeRecord); one edge per
@@ -63,6 +63,7 @@ from alliance.store.base import (
     ParkEvidence,
     SearchHit,
 )
+from alliance.store.embedded import queries
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
 from graph_schema.records import NodeRecord, RelKey, RelRecord
@@ -750,19 +751,15 @@ class EmbeddedStore:
     # ----------------------------------------------------------------- evidence
 
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
-        from alliance.store import embedded_evidence
-
         with self.lock:
             self._check_open()
-            found: list[ParkEvidence] = embedded_evidence.landing_candidates(self.graph, query)
+            found: list[ParkEvidence] = queries.landing_candidates(self.graph, query)
             return found
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
-        from alliance.store import embedded_evidence
-
         with self.lock:
             self._check_open()
-            found: list[CollaboratorEvidence] = embedded_evidence.collaborator_candidates(
+            found: list[CollaboratorEvidence] = queries.collaborator_candidates(
                 self.graph, query
             )
             return found
