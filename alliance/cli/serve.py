@@ -15,6 +15,7 @@ import uvicorn
 from alliance.api.http_protocol import ProblemHttpToolsProtocol
 from alliance.cli.output import fail
 from alliance.settings import get_settings
+from alliance.store.file_lock import StoreInUse, check_free
 
 APP_FACTORY = "alliance.api.app:create_app"
 
@@ -37,6 +38,11 @@ def serve_command(
              "ALLIANCE_BACKEND=neo4j for several workers")
     if worker_count > 1 and reload:
         fail("--reload runs one process; drop --workers or --reload")
+    if settings.backend == "embedded" and str(settings.db_path) != ":memory:":
+        try:  # refuse now, not in the server's lifespan under a traceback
+            check_free(settings.db_path)
+        except StoreInUse as exc:
+            fail(exc.message)
     uvicorn.run(
         APP_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
         workers=worker_count, reload=reload, loop="uvloop", http=ProblemHttpToolsProtocol,
