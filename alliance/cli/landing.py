@@ -63,7 +63,7 @@ def landing_command(
     as_of: datetime | None = AsOf, top: int = Top, as_json: bool = Json,
 ) -> None:
     """Rank parks for a company's landing need, with the reasons."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = build_request(origin, industry, area, facilities, max_rent, max_minutes,
                                 benefits, high_tech, stage, founded, headcount, revenue,
                                 founder_equity, founder_cash, as_of, top)
@@ -102,7 +102,7 @@ def compare_command(
     as_of: datetime | None = AsOf, as_json: bool = Json,
 ) -> None:
     """Compare the corridor city by city: best park, policy total, rent, rail minutes."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = build_request(origin, industry, area, facilities, max_rent, max_minutes,
                                 benefits, high_tech, stage, founded, headcount, revenue,
                                 founder_equity, founder_cash, as_of, 100)
