@@ -75,13 +75,22 @@ class NeighboursOut(BaseModel):
 
 
 class SearchHitOut(BaseModel):
-    score: float = Field(description="1.0 exact name, 0.9 prefix, 0.8 pinyin prefix, "
-                                     "0.7 contains.")
+    score: float = Field(description="Names: 1.0 exact, 0.9 prefix, 0.8 pinyin prefix, 0.7 "
+                                     "contains; 0.75 role word; 0.6 × the concept's score for "
+                                     "what a city, industry or skill contains; × 0.9 after a "
+                                     "typo fix; × 0.95 for a hit of every word.")
+    why: list[str] = Field(description="How the hit matched, best reason first.")
+    city: str | None = Field(description="City id the entity lies or is based in.")
     entity: EntityOut
 
 
 class SearchOut(BaseModel):
     query: str
+    total: int = Field(description="Hits over all pages.")
+    facets: dict[str, dict[str, int]] = Field(
+        description="Counts over all hits by `label`, `city` (city id) and `role`.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null "
+                                                "on the last page.")
     items: list[SearchHitOut]
 
 

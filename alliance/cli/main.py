@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import db, graph, keys, landing, people, schema, seed, serve
+from alliance.cli import db, graph, keys, landing, people, schema, search, seed, serve
 
 app = typer.Typer(
     help="Resource directory of the Shanghai–Nanjing corridor technology-manager alliance.",
@@ -17,6 +17,7 @@ app.command("landing")(landing.landing_command)
 app.command("compare")(landing.compare_command)
 app.command("collaborators")(people.collaborators_command)
 app.command("team")(people.team_command)
+app.command("search")(search.search_command)
 app.command("path")(graph.path_command)
 app.command("stats")(graph.stats_command)
 app.command("serve")(serve.serve_command)

@@ -20,6 +20,7 @@ import pytest
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.synth import synthesize
 from alliance.services import collaborators, corridor, landing, paths
+from alliance.services import search as search_service
 from alliance.services.ingest import load
 from alliance.store.base import CollaboratorFilter, GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
@@ -214,6 +215,32 @@ def test_search(pair: Pair, text: str) -> None:
             assert_same(pair.embedded.search(text, labels=labels, limit=limit),
                         pair.neo4j.search(text, labels=labels, limit=limit),
                         (text, labels, limit))
+
+
+@pytest.mark.parametrize("text", ["苏州", "苏州 生物", "szgx", "律师", "技术经理人", "suzou",
+                                  "ip litigation", "medical devices", "无锡 lawyer", "zz-none"])
+def test_search_service(pair: Pair, text: str) -> None:
+    for labels in ((), (Label.PARK,), (Role.LAWYER,)):
+        pages = [search_service.search(store, text=text, labels=labels, limit=7)
+                 for store in pair.both()]
+        assert_same(pages[0], pages[1], (text, labels))
+        if pages[0].next_cursor:
+            again = [search_service.search(store, text=text, labels=labels, limit=7,
+                                           cursor=pages[0].next_cursor)
+                     for store in pair.both()]
+            assert_same(again[0], again[1], (text, labels, "page 2"))
+
+
+def test_relationships_of(pair: Pair) -> None:
+    rng = random.Random(f"relationships-of-{pair.name}")
+    people = rng.sample(pair.ids["Person"], min(40, len(pair.ids["Person"])))
+    for rel_type in (RelType.COLLABORATED_WITH, RelType.WORKS_AT, RelType.REFERRED_BY):
+        for outgoing, incoming in ((True, True), (True, False), (False, True)):
+            assert_same(pair.embedded.relationships_of(people, rel_type, outgoing=outgoing,
+                                                       incoming=incoming),
+                        pair.neo4j.relationships_of(people, rel_type, outgoing=outgoing,
+                                                    incoming=incoming),
+                        (rel_type, outgoing, incoming))
 
 
 def test_listing_neighbours_and_counts(pair: Pair) -> None:

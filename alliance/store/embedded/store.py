@@ -674,6 +674,28 @@ class EmbeddedStore:
             keys.sort()
             return [graph._succ[key[1]][key[2]][key]["record"] for key in keys]
 
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
+        wanted = str(rel_type)
+        with self.lock:
+            self._check_open()
+            graph = self.graph
+            found: dict[RelKey, RelRecord] = {}
+            for node in set(node_ids):
+                if node not in graph:
+                    continue
+                sides = ([graph._succ[node]] if outgoing else []) + (
+                    [graph._pred[node]] if incoming else [])
+                for adjacency in sides:
+                    for keydict in adjacency.values():
+                        for key, attributes in keydict.items():
+                            if key[0] == wanted:
+                                found[key] = attributes["record"]
+            return [found[key] for key in sorted(found)]
+
     def neighbours(
         self,
         node_id: str,
