@@ -627,3 +627,32 @@ def apply(store: GraphStore, plan: ImportPlan, *, audit: AuditSink) -> None:
         for node in plan.nodes
     ])
 
+
+
+def _row_dict(row: RowOutcome) -> dict[str, Any]:
+    return {
+        "sheet": row.sheet, "row": row.row, "label": row.label.value if row.label else None,
+        "id": row.id, "name": row.name, "status": row.status,
+        "changes": {name: {"before": before, "after": after}
+                    for name, (before, after) in row.changes.items()},
+        "errors": [{"column": p.column, "field": p.field, "en": p.en, "zh": p.zh}
+                   for p in row.problems],
+        "suggestions": [{"column": s.column, "text": s.text, "candidate": s.candidate,
+                         "name": s.name, "label": s.label.value, "score": s.score}
+                        for s in row.suggestions],
+    }
+
+
+def plan_dict(plan: ImportPlan, *, limit: int = 1000, unchanged: bool = False
+              ) -> dict[str, Any]:
+    """The preview as JSON: counts, notes and up to `limit` rows (errors and questions
+    first; unchanged rows only when asked)."""
+    order = {"error": 0, "review": 1, "new": 2, "changed": 3, "unchanged": 4}
+    shown = [row for row in plan.rows if unchanged or row.status != "unchanged"]
+    shown.sort(key=lambda row: (order[row.status], row.sheet or "", row.row))
+    return {
+        "file": plan.file, "ok": plan.ok, "counts": plan.counts(),
+        "notes": [{"en": note.en, "zh": note.zh} for note in plan.notes],
+        "rows": [_row_dict(row) for row in shown[:limit]],
+        "rows_left_out": max(0, len(shown) - limit),
+    }
