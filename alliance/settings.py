@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     quota_per_minute: int = Field(default=600, ge=1, description="Requests per key per minute.")
     anonymous_quota_per_minute: int = Field(default=120, ge=1)
     max_request_bytes: int = Field(default=5_000_000, ge=1024)
+    max_json_depth: int = Field(default=32, ge=4, le=200,
+                                description="Nesting of a JSON body (400 above it).")
+    max_query_bytes: int = Field(default=8192, ge=256,
+                                 description="Length of a query string (414 above it).")
+    trust_proxy_headers: bool = Field(
+        default=False, description="Read the client address and scheme from "
+                                   "X-Forwarded-For/-Proto (only behind a proxy you run).")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
     quota_storage_url: str = Field(
         default="memory://",
         description="Where quota counters live (`limits` storage URL): memory:// counts in "

@@ -7,8 +7,9 @@ stops; an empty store gets the seed data first. `alliance serve` runs
 `uvicorn alliance.api.app:create_app --factory`.
 
 Middleware, outermost first: CORS (so browsers can read even 401/413/429 answers), the
-body-size limit, keys and quotas, gzip, ETag (so the tag is computed on the
-uncompressed body).
+request target (query length, encoded slashes), the body-size limit, keys and quotas,
+gzip, ETag (so the tag is computed on the uncompressed body). Every /v1 route reads its
+body as strict JSON (`alliance.api.json_body`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware, open_a
 from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
 from alliance.api.etag import ETagMiddleware
+from alliance.api.json_body import StrictJSONRoute
 from alliance.api.limits import BodySizeLimitMiddleware
+from alliance.api.request_target import RequestTargetMiddleware
 from alliance.api.routes import (
     audit,
     collaborators,
@@ -210,6 +213,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.access = None
     app.state.quota = Quota(settings.quota_storage_url)
     add_exception_handlers(app)
+    app.router.route_class = StrictJSONRoute
+    app.router.redirect_slashes = False
     add_routes(app, health.router)
     for module in API_MODULES:
         add_routes(app, module.router, prefix="/v1", responses=API_PROBLEMS)
@@ -224,6 +229,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.add_middleware(AccessMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestTargetMiddleware, max_query_bytes=settings.max_query_bytes)
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],

@@ -23,6 +23,7 @@ from alliance.services.listing import PROPERTY_ALIASES, includes, relation_filte
 from alliance.store.base import MAX_PAGE
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.relationships import RelSpec, specs_from
+from graph_schema.values import Storable
 from graph_schema.vocabulary import Label, RelType
 
 COLLECTIONS: dict[str, Label] = {
@@ -156,6 +157,12 @@ class Health(BaseModel):
 
 
 # --------------------------------------------------------------------------- per label
+
+
+class StrictStorable(Storable):
+    """Base of generated bodies and filters: storable values, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _strip_optional(annotation: Any) -> tuple[Any, bool]:
@@ -295,7 +302,7 @@ def _patch_model(label: Label) -> type[BaseModel]:
                         Field(default=None, description=info.description))
     fields.update(_relationship_fields(label))
     return create_model(
-        f"{label.value}Patch", __config__=ConfigDict(extra="forbid"),
+        f"{label.value}Patch", __base__=StrictStorable,
         __doc__=f"Fields of a {label.value} to change; null removes an optional property "
                 "or every edge of a relationship field.", **fields,
     )
@@ -361,7 +368,7 @@ def _filters_model(label: Label) -> type[BaseModel]:
         return ",".join(names)
 
     return create_model(
-        f"{label.value}Filters", __config__=ConfigDict(extra="forbid"),
+        f"{label.value}Filters", __base__=StrictStorable,
         __validators__={"check_fields": field_validator("fields")(check_fields)},
         **fields,
     )

@@ -1,10 +1,12 @@
 """`alliance serve`: the HTTP API (and the web console) under uvicorn.
 
 uvicorn runs the `create_app` factory with uvloop and httptools, the fastest event loop
-and HTTP parser it has. The embedded store is one process's (one SQLite file loaded
-into memory), so several workers need the Neo4j backend (ALLIANCE_BACKEND=neo4j), and a
-quota storage they share (ALLIANCE_QUOTA_STORAGE_URL=redis://...); the settings refuse
-anything else, in this process and in every worker, which reads the same environment.
+and HTTP parser it has (with problem+json for requests the parser refuses). Proxy headers
+(X-Forwarded-For/-Proto) are read only when ALLIANCE_TRUST_PROXY_HEADERS says so.
+The embedded store is one process's (one SQLite file loaded into memory), so several
+workers need the Neo4j backend (ALLIANCE_BACKEND=neo4j), and a quota storage they share
+(ALLIANCE_QUOTA_STORAGE_URL=redis://...); the settings refuse anything else, in this
+process and in every worker, which reads the same environment.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 
+from alliance.api.http_protocol import ProblemHttpToolsProtocol
 from alliance.cli.output import fail
 from alliance.settings import Settings, get_settings
 
@@ -45,6 +48,7 @@ def serve_command(
         fail("--reload runs one process; drop --workers or --reload")
     uvicorn.run(
         APP_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
-        workers=worker_count, reload=reload, loop="uvloop", http="httptools",
-        log_level=log_level, proxy_headers=True, server_header=False,
+        workers=worker_count, reload=reload, loop="uvloop", http=ProblemHttpToolsProtocol,
+        log_level=log_level, proxy_headers=settings.trust_proxy_headers,
+        forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
     )

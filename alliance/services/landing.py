@@ -193,6 +193,8 @@ class ParkResult(BaseModel):
     contacts: list[Contact] = Field(
         description="The best brokers, then the best professionals (5 of each at most).")
     contacts_total: int
+    brokers_total: int = Field(description="Brokers of the industry covering the park.")
+    professionals_total: int = Field(description="Lawyers, accountants, ... nearby.")
     related_landings: list[str]
     referral_stages: dict[str, int]
 
@@ -408,6 +410,7 @@ def _park_result(position: int, scored: Scored, names: NameBook, *,
         policy_total_cny=sum(p.amount for p in scored.policies if p.eligible),
         contacts=contacts,
         contacts_total=evidence.broker_total + evidence.professional_total,
+        brokers_total=evidence.broker_total, professionals_total=evidence.professional_total,
         related_landings=list(evidence.track_record.related_landings),
         referral_stages=dict(evidence.track_record.referral_stages),
     )

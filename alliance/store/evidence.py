@@ -125,6 +125,10 @@ def is_valid_on(policy: NodeRecord, when: date) -> bool:
     )
 
 
+OfferedPolicy = tuple[NodeRecord, tuple[str, ...], tuple[str, ...]]
+"""A policy offered in a place, its target industries and its NOT_STACKABLE_WITH partners."""
+
+
 def policy_applies(policy: NodeRecord, targets: Sequence[str], applicable_targets: set[str],
                    when: date) -> bool:
     """Valid on the date, and untargeted or targeting one of `applicable_targets`."""
@@ -324,19 +328,20 @@ class Assembly:
         order = list(IndustryRelation)
         return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
 
-    def policies(self, park: str, city: str,
-                 in_park: Iterable[tuple[NodeRecord, tuple[str, ...]]],
-                 in_city: Iterable[tuple[NodeRecord, tuple[str, ...]]]
-                 ) -> list[PolicyEvidence]:
-        """Policies (with their targets) offered in the park or its city, by id."""
+    def policies(self, park: str, city: str, in_park: Iterable[OfferedPolicy],
+                 in_city: Iterable[OfferedPolicy]) -> list[PolicyEvidence]:
+        """Policies (with their targets and no-stacking partners) offered in the park or
+        its city, by id."""
         found = [PolicyEvidence(policy, park, targets,
-                                self.path([policy.id, park], [RelType.OFFERED_IN], [True]))
-                 for policy, targets in in_park]
+                                self.path([policy.id, park], [RelType.OFFERED_IN], [True]),
+                                tuple(sorted(set(unstackable))))
+                 for policy, targets, unstackable in in_park]
         found += [PolicyEvidence(policy, city, targets,
                                  self.path([policy.id, city, park],
                                            [RelType.OFFERED_IN, RelType.IN_CITY],
-                                           [True, False]))
-                  for policy, targets in in_city]
+                                           [True, False]),
+                                 tuple(sorted(set(unstackable))))
+                  for policy, targets, unstackable in in_city]
         return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
 
     def contact(self, kind: str, person: NodeRecord, expert_in: tuple[str, ...],

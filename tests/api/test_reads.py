@@ -44,7 +44,7 @@ def test_landing_search_names_the_bad_field(api: Api) -> None:
     assert_problem(api.post("/v1/landing/search", json={**LANDING, "bogus": 1}), 422,
                    "body.bogus")
     assert_problem(api.post("/v1/landing/search", content=b"{not json",
-                            headers={"Content-Type": "application/json"}), 422)
+                            headers={"Content-Type": "application/json"}), 400, "body")
 
 
 def test_landing_search_for_an_unknown_industry_is_404(api: Api) -> None:

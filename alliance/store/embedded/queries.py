@@ -27,6 +27,7 @@ from alliance.store.base import (
 from alliance.store.evidence import (
     Assembly,
     Children,
+    OfferedPolicy,
     Parents,
     PersonFacts,
     RankedContacts,
@@ -103,8 +104,8 @@ def skills_of(graph: nx.MultiDiGraph, person: str) -> list[tuple[str, int]]:
 # --------------------------------------------------------------------------- landing
 
 
-OfferedPolicies = list[tuple[NodeRecord, tuple[str, ...]]]
-"""Policies (with their target industries) offered in one place."""
+OfferedPolicies = list[OfferedPolicy]
+"""Policies (with their target industries and no-stacking partners) offered in one place."""
 
 
 def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
@@ -119,7 +120,11 @@ def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
             targets = tuple(sorted(t.target for t in out_rels(graph, rel.source,
                                                                  RelType.TARGETS)))
             if policy_applies(policy, targets, applicable_targets, query.as_of):
-                found.append((policy, targets))
+                unstackable = [r.target for r in out_rels(graph, rel.source,
+                                                          RelType.NOT_STACKABLE_WITH)]
+                unstackable += [r.source for r in in_rels(graph, rel.source,
+                                                          RelType.NOT_STACKABLE_WITH)]
+                found.append((policy, targets, tuple(unstackable)))
         cache[place] = found
     return cache[place]
 

@@ -125,7 +125,7 @@ _LOAD_CHUNK = 10_000
 _BULK = 1_000
 """Writes of at least this many records run with the garbage collector paused."""
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, allow_nan=False).encode
 _LABELS: dict[str, Label] = {label.value: label for label in Label}
 _REL_TYPES: dict[str, tuple[RelType, str, tuple[str, ...]]] = {
     rel_type.value: (rel_type, rel_type.value, spec.key) for rel_type, spec in REL_SPECS.items()
