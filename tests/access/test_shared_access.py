@@ -22,7 +22,8 @@ from alliance.services.directory import Change
 STAFF = Principal(key_id="0123456789abcdef", name="staff", scopes=expand([Scope.STAFF_WRITE]))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=[pytest.mark.neo4j,
+                                                             pytest.mark.xdist_group("neo4j")])])
 def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[KeyStore,
                                                                               AuditStore]]:
     if request.param == "sqlite":
