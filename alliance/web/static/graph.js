@@ -25,7 +25,8 @@ const KIND = {
 };
 const EXPAND_LIMIT = 16;
 const LABEL_CHARS = 34;
-const MIN_READABLE_ZOOM = 0.75;
+const MIN_READABLE_ZOOM = 0.8;
+const MAX_FIT_ZOOM = 1.2;
 
 function display(name, max = LABEL_CHARS) {
   const chars = [...name];
@@ -70,7 +71,7 @@ function style() {
     { selector: "node", style: {
       "background-color": "data(color)", shape: "data(shape)", width: 22, height: 22,
       label: "data(text)", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
-      "text-wrap": "wrap", "text-max-width": 112, "font-size": 12, color: "#1d2430",
+      "text-wrap": "wrap", "text-max-width": 120, "font-size": 14, color: "#1d2430",
       "text-background-color": "#ffffff", "text-background-opacity": 0.85,
       "text-background-padding": 1, "border-width": 2, "border-color": "#ffffff",
       "min-zoomed-font-size": 0,
@@ -83,7 +84,7 @@ function style() {
       width: 1.5, "line-color": "#8a94a6", "curve-style": "bezier",
       "target-arrow-shape": "data(targetArrow)", "source-arrow-shape": "data(sourceArrow)",
       "target-arrow-color": "#8a94a6", "source-arrow-color": "#8a94a6", "arrow-scale": 0.9,
-      label: "data(text)", "font-size": 10, color: "#3d4757", "text-wrap": "wrap",
+      label: "data(text)", "font-size": 12, color: "#3d4757", "text-wrap": "wrap",
       "text-background-color": "#f5f6f8", "text-background-opacity": 1,
       "text-background-padding": 2, "text-background-shape": "round-rectangle",
       "min-zoomed-font-size": 0,
@@ -108,7 +109,8 @@ function edgeKey(edge) {
  * node the layers start from, `edgeNote(source, target, type)` an extra line under an
  * edge label. The drawing starts when the figure first becomes visible.
  */
-export function graphView(graph, { root, title, edgeNote, height = 340, expandable = true } = {}) {
+export function graphView(graph, { root, title, edgeNote, height = 340, expandable = true,
+                                   caption = true } = {}) {
   const box = h("div", { class: "cy", style: `height:${height}px`, role: "img",
                          "aria-label": title || t("graph.title") });
   const info = h("div", { class: "graph-info", "aria-live": "polite" },
@@ -121,7 +123,7 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
     h("summary", {}, t("graph.nodeList")), list);
   const tools = h("div", { class: "graph-tools", role: "toolbar", "aria-label": t("graph.tools") });
   const figure = h("figure", { class: "graph-view" },
-    title ? h("figcaption", {}, title) : null, tools, box, info, legend, listBox);
+    title && caption ? h("figcaption", {}, title) : null, tools, box, info, legend, listBox);
   let cy = null;
   const start = root || graph.nodes[0]?.id;
 
@@ -156,7 +158,10 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
   /** Fit the drawing, but never below a readable zoom: then show the root's side. */
   const frame = () => {
     cy.fit(cy.elements(":visible"), 16);
-    if (cy.zoom() < MIN_READABLE_ZOOM) {
+    if (cy.zoom() > MAX_FIT_ZOOM) {
+      cy.zoom(MAX_FIT_ZOOM);
+      cy.center(cy.elements(":visible"));
+    } else if (cy.zoom() < MIN_READABLE_ZOOM) {
       cy.zoom(MIN_READABLE_ZOOM);
       const node = cy.getElementById(start);
       const p = node.renderedPosition();
