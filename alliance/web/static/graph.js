@@ -28,6 +28,14 @@ const LABEL_CHARS = 34;
 const MIN_READABLE_ZOOM = 0.8;
 const MAX_FIT_ZOOM = 1.2;
 
+const EDGE_FONT = 12;
+const measure = document.createElement("canvas").getContext("2d");
+
+function textWidth(text, size) {
+  measure.font = `${size}px system-ui, "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif`;
+  return measure.measureText(text).width;
+}
+
 function display(name, max = LABEL_CHARS) {
   const chars = [...name];
   return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : name;
@@ -84,7 +92,7 @@ function style() {
       width: 1.5, "line-color": "#8a94a6", "curve-style": "bezier",
       "target-arrow-shape": "data(targetArrow)", "source-arrow-shape": "data(sourceArrow)",
       "target-arrow-color": "#8a94a6", "source-arrow-color": "#8a94a6", "arrow-scale": 0.9,
-      label: "data(text)", "font-size": 12, color: "#3d4757", "text-wrap": "wrap",
+      label: "data(text)", "font-size": EDGE_FONT, color: "#3d4757", "text-wrap": "wrap",
       "text-background-color": "#f5f6f8", "text-background-opacity": 1,
       "text-background-padding": 2, "text-background-shape": "round-rectangle",
       "min-zoomed-font-size": 0,
@@ -146,9 +154,17 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
     }
   };
 
+  /** The gap between layers must hold the widest edge label, whichever way the
+   * neighbouring columns' labels push the edge's midpoint (dagre knows only nodes). */
+  const rankGap = () => {
+    const widest = Math.max(0, ...cy.edges(":visible").map((edge) =>
+      Math.max(...String(edge.data("text")).split("\n").map((line) => textWidth(line, EDGE_FONT)))));
+    return Math.max(60, widest + 64);
+  };
+
   const layout = () => new Promise((resolve) => {
     const run = cy.elements(":visible").layout({
-      name: "dagre", rankDir: "LR", nodeSep: 18, rankSep: 80, edgeSep: 10,
+      name: "dagre", rankDir: "LR", nodeSep: 22, rankSep: rankGap(), edgeSep: 10,
       nodeDimensionsIncludeLabels: true, animate: false, fit: false,
     });
     run.one("layoutstop", resolve);
@@ -281,7 +297,7 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
 
   const init = async () => {
     cy = cytoscape({
-      container: box, style: style(), wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 3,
+      container: box, style: style(), minZoom: 0.2, maxZoom: 3,
       boxSelectionEnabled: false, autoungrabify: false,
       elements: graph.nodes.map((node) => nodeData(node, start)),
     });
