@@ -167,9 +167,31 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
       name: "dagre", rankDir: "LR", nodeSep: 22, rankSep: rankGap(), edgeSep: 10,
       nodeDimensionsIncludeLabels: true, animate: false, fit: false,
     });
-    run.one("layoutstop", resolve);
+    run.one("layoutstop", () => { declutter(); resolve(); });
     run.run();
   });
+
+  /** Move an edge label that lands on a node or another label along the edge's normal
+   * (a few tries each side); node positions are never touched. */
+  const declutter = () => {
+    const box = (ele, opts) => ele.boundingBox({ includeOverlays: false, ...opts });
+    const hit = (a, b) => a.x1 < b.x2 - 1 && b.x1 < a.x2 - 1 && a.y1 < b.y2 - 1 && b.y1 < a.y2 - 1;
+    const fixed = [];
+    cy.nodes(":visible").forEach((node) => {
+      fixed.push(box(node, { includeLabels: false }));
+      fixed.push(box(node, { includeNodes: false, includeEdges: false, includeLabels: true }));
+    });
+    const labelOf = (edge) => box(edge, { includeNodes: false, includeEdges: false, includeLabels: true });
+    cy.edges(":visible").forEach((edge) => {
+      for (const dy of [0, -16, 16, -30, 30, -44, 44]) {
+        edge.style("text-margin-y", dy);
+        const b = labelOf(edge);
+        if (!fixed.some((other) => hit(b, other))) break;
+        if (dy === 44) edge.style("text-margin-y", 0);
+      }
+      fixed.push(labelOf(edge));
+    });
+  };
 
   /** Fit the drawing, but never below a readable zoom: then show the root's side. */
   const frame = () => {
