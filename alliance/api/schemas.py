@@ -276,6 +276,21 @@ def _page_model(label: Label, item: type[BaseModel]) -> type[BaseModel]:
     )
 
 
+READ_ONLY_FIELDS = ("label", "labels")
+"""What a GET returns beside the properties: accepted by writes (so the body of a GET can
+be sent back) when they agree with the entity, never stored."""
+
+
+def _read_only_fields(label: Label) -> dict[str, Any]:
+    return {
+        "label": (Literal[label.value] | None, Field(
+            default=None, description="Read-only: accepted when it is this label.")),
+        "labels": (list[str] | None, Field(
+            default=None, max_length=20,
+            description="Read-only (derived from the label and roles); ignored.")),
+    }
+
+
 def _create_model(label: Label) -> type[BaseModel]:
     model = NODE_MODELS[label]
     return create_model(
@@ -283,7 +298,7 @@ def _create_model(label: Label) -> type[BaseModel]:
         source=(str | None, Field(default=None, min_length=1,
                                   description="Provenance; defaults to the API key name.")),
         as_of=(date | None, Field(default=None, description="Defaults to today.")),
-        **_relationship_fields(label),
+        **_relationship_fields(label), **_read_only_fields(label),
     )
 
 
@@ -296,6 +311,7 @@ def _patch_model(label: Label) -> type[BaseModel]:
         fields[name] = (_constrained(info) | None,
                         Field(default=None, description=info.description))
     fields.update(_relationship_fields(label))
+    fields.update(_read_only_fields(label))
     return create_model(
         f"{label.value}Patch", __base__=StrictStorable,
         __doc__=f"Fields of a {label.value} to change; null removes an optional property "
