@@ -38,7 +38,7 @@ from alliance.ingest.records import (
     check_references,
 )
 from alliance.services.integrity import FieldOf, check_write
-from alliance.store.base import MAX_PAGE, GraphCounts, GraphStore, Neighbour, SearchHit
+from alliance.store.base import MAX_PAGE, GraphCounts, GraphStore, Neighbour
 from graph_schema.records import (
     NodeRecord,
     RelKey,
@@ -153,12 +153,6 @@ def neighbours(store: GraphStore, *, entity_id: str, rel_types: Sequence[RelType
                limit: int = 200) -> builtins.list[Neighbour]:
     """Relationships of the entity both ways, with the entity at the other end."""
     return store.neighbours(entity_id, rel_types=rel_types, limit=min(limit, MAX_PAGE))
-
-
-def search(store: GraphStore, *, text: str, labels: Sequence[Label | Role] = (),
-           limit: int = 20) -> builtins.list[SearchHit]:
-    """Entities whose names match (Chinese, English, pinyin), best first."""
-    return store.search(text, labels=labels, limit=min(limit, MAX_PAGE))  # type: ignore[arg-type]
 
 
 def stats(store: GraphStore) -> GraphCounts:

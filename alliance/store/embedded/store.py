@@ -64,6 +64,7 @@ from alliance.store.base import (
     ParkEvidence,
     SearchHit,
 )
+from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import queries
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
@@ -311,6 +312,8 @@ class EmbeddedStore:
         self._names: dict[str, str] | None = None
         """id -> lower-cased names of searchable nodes; built by the first search."""
         self._searchable = frozenset(label.value for label in SEARCHABLE_LABELS)
+        self.index = evidence_index.EvidenceIndex()
+        """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -374,6 +377,7 @@ class EmbeddedStore:
             try:
                 self._load_nodes()
                 self._load_relationships()
+                self.index = evidence_index.build(self.graph)
             finally:
                 gc.freeze()
 
@@ -528,6 +532,7 @@ class EmbeddedStore:
         """Mirror a committed write in the graph and indexes (plain dict work, cannot fail)."""
         graph = self.graph
         changed: dict[str, list[tuple[str, bool]]] = {}
+        touched = [node.id for node in nodes]
         for node in nodes:
             old = graph.nodes[node.id]["record"] if node.id in graph else None
             graph.add_node(node.id, record=node)
@@ -535,12 +540,16 @@ class EmbeddedStore:
         for rel, key in relationships:
             _link(graph, rel, key)
             self._by_type.setdefault(key[0], set()).add(key)
+            touched += (key[1], key[2])
         for key in drop_keys:
+            touched += (key[1], key[2])
             if graph.has_edge(key[1], key[2], key):
                 graph.remove_edge(key[1], key[2], key)
                 self._by_type[key[0]].discard(key)
         for node_id in drop_nodes:
+            touched.append(node_id)
             if node_id in graph:
+                touched += [*graph._succ[node_id], *graph._pred[node_id]]
                 for _, _, key in [*graph.out_edges(node_id, keys=True),
                                   *graph.in_edges(node_id, keys=True)]:
                     self._by_type[key[0]].discard(key)
@@ -548,6 +557,7 @@ class EmbeddedStore:
                 graph.remove_node(node_id)
         for label, changes in changed.items():
             self._patch_sorted(label, changes)
+        evidence_index.apply(self.index, graph, touched)
         cache = getattr(graph, "__networkx_cache__", None)
         if cache:  # networkx's cached conversions of this graph are stale now
             cache.clear()
@@ -664,6 +674,28 @@ class EmbeddedStore:
             keys.sort()
             return [graph._succ[key[1]][key[2]][key]["record"] for key in keys]
 
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
+        wanted = str(rel_type)
+        with self.lock:
+            self._check_open()
+            graph = self.graph
+            found: dict[RelKey, RelRecord] = {}
+            for node in set(node_ids):
+                if node not in graph:
+                    continue
+                sides = ([graph._succ[node]] if outgoing else []) + (
+                    [graph._pred[node]] if incoming else [])
+                for adjacency in sides:
+                    for keydict in adjacency.values():
+                        for key, attributes in keydict.items():
+                            if key[0] == wanted:
+                                found[key] = attributes["record"]
+            return [found[key] for key in sorted(found)]
+
     def neighbours(
         self,
         node_id: str,
@@ -770,7 +802,8 @@ class EmbeddedStore:
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         with self.lock:
             self._check_open()
-            found: list[ParkEvidence] = queries.landing_candidates(self.graph, query)
+            found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
+                                                                   query)
             return found
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
