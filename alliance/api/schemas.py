@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from alliance.api.privacy import CONTACT_FIELDS
 from alliance.services.listing import PROPERTY_ALIASES, includes, relation_filters, sortable
+from alliance.services.referrals import ReferralOut
 from alliance.store.base import MAX_PAGE
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.relationships import RelSpec, specs_from
@@ -290,13 +291,26 @@ def _page_model(label: Label, item: type[BaseModel]) -> type[BaseModel]:
     )
 
 
-READ_ONLY_FIELDS = ("label", "labels")
+GET_SHAPES: dict[Label, type[BaseModel]] = {Label.REFERRAL: ReferralOut}
+"""Labels whose GET answers another shape than the entity's properties."""
+
+DERIVED_FIELDS: dict[Label, tuple[str, ...]] = {
+    label: tuple(name for name in shape.model_fields
+                 if name not in NODE_MODELS[label].model_fields
+                 and name not in {spec.seed_field for spec in specs_from(label)})
+    for label, shape in GET_SHAPES.items()}
+"""Fields such a GET derives (a referral's `stage_since`, `ends`)."""
+
+READ_ONLY_FIELDS = ("label", "labels", *sorted({name for names in DERIVED_FIELDS.values()
+                                                for name in names}))
 """What a GET returns beside the properties: accepted by writes (so the body of a GET can
-be sent back) when they agree with the entity, never stored."""
+be sent back), never stored."""
 
 
 def _read_only_fields(label: Label) -> dict[str, Any]:
-    return {
+    derived = {name: (Any, Field(default=None, description="Read-only (derived); ignored."))
+               for name in DERIVED_FIELDS.get(label, ())}
+    return {**derived,
         "label": (Literal[label.value] | None, Field(
             default=None, description="Read-only: accepted when it is this label.")),
         "labels": (list[str] | None, Field(
