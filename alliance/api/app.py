@@ -233,7 +233,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match"],
+        allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match", "If-Match"],
         expose_headers=["ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining",
                         "RateLimit-Reset", "Retry-After", "X-Changes-Cursor"],
         max_age=600,
