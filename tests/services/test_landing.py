@@ -19,7 +19,6 @@ from alliance.errors import Invalid, NotFound
 from alliance.services import corridor, landing
 from alliance.services.landing import LandingRequest, LandingResult
 from alliance.store.base import GraphStore
-from tests.services.money_checks import assert_money_is_sound, assert_why_not_is_sound
 from graph_schema.nodes import CompanyProfile, Policy
 from graph_schema.vocabulary import (
     BenefitKind,
@@ -30,6 +29,7 @@ from graph_schema.vocabulary import (
     RelType,
     RuleOp,
 )
+from tests.services.money_checks import assert_money_is_sound, assert_why_not_is_sound
 
 FACILITIES = list(FacilityType)
 
