@@ -13,9 +13,10 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pypinyin import lazy_pinyin
 
+from graph_schema.values import Storable
 from graph_schema.vocabulary import (
     RECURRING_BASES,
     Beneficiary,
@@ -53,13 +54,15 @@ def pinyin_syllables(text: str) -> list[str]:
 
 
 def pinyin_tokens(syllables: list[str]) -> str:
-    """Searchable pinyin: the whole name joined, syllable pairs, then single syllables.
+    """Searchable pinyin: the whole name joined, syllable pairs, single syllables, then
+    the initials (the way staff type a name fast: "szgx" for 苏州高新区).
 
     Syllable pairs mirror the bigrams the CJK analyzer makes of Chinese text, so "suzhou",
     "gongye" and "su" all find 苏州工业园区 without a word segmenter.
     """
     pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
-    tokens = ["".join(syllables), *pairs, *syllables]
+    initials = "".join(syllable[0] for syllable in syllables) if len(syllables) > 1 else ""
+    tokens = ["".join(syllables), *pairs, *syllables, initials]
     return " ".join(dict.fromkeys(token for token in tokens if token))
 
 
@@ -67,12 +70,12 @@ def pinyin_of(text: str) -> str:
     """The name_pinyin of a Chinese name.
 
     >>> pinyin_of("苏州园区")
-    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu'
+    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu szyq'
     """
     return pinyin_tokens(pinyin_syllables(text))
 
 
-class NodeBase(BaseModel):
+class NodeBase(Storable):
     """What every node has: a stable slug id, bilingual names and provenance."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
@@ -88,6 +91,9 @@ class NodeBase(BaseModel):
     name_pinyin: str = Field(default="", description="Pinyin of name_zh; derived when empty.")
     source: str = Field(min_length=1, description="Where the record comes from.")
     as_of: date = Field(description="Date the source describes.")
+    last_verified: date | None = Field(
+        default=None, description="Day a person last checked the record against its source "
+                                  "(freshness; as_of when never checked).")
     estimated: list[str] = Field(
         default_factory=list, description="Names of properties whose values are estimates."
     )
@@ -157,7 +163,7 @@ class Industry(NodeBase):
     ID_PREFIX: ClassVar[str] = "industry"
 
 
-class EligibilityRule(BaseModel):
+class EligibilityRule(Storable):
     """One condition a company must meet, e.g. `founded_year gte 2021`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -314,6 +320,10 @@ class Skill(NodeBase):
     INDEXED: ClassVar[tuple[str, ...]] = ("category",)
 
     category: SkillCategory
+    core_for: list[Role] = Field(
+        default_factory=list,
+        description="Professional roles for which this is a core skill: the seed set "
+                    "guarantees candidates for every such role × skill × major vertical × city.")
 
 
 class Organization(NodeBase):
@@ -326,7 +336,7 @@ class Organization(NodeBase):
     kind: OrganizationKind
 
 
-class CompanyProfile(BaseModel):
+class CompanyProfile(Storable):
     """The facts eligibility rules test; a Company carries them, a landing request too."""
 
     model_config = ConfigDict(extra="forbid")
@@ -341,7 +351,7 @@ class CompanyProfile(BaseModel):
     rd_staff_pct: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
-class LandingNeed(BaseModel):
+class LandingNeed(Storable):
     """What a company looking for production space asks for."""
 
     model_config = ConfigDict(extra="forbid")
@@ -358,7 +368,11 @@ class Company(NodeBase, CompanyProfile):
 
     LABEL: ClassVar[Label] = Label.COMPANY
     ID_PREFIX: ClassVar[str] = "company"
-    INDEXED: ClassVar[tuple[str, ...]] = ("stage",)
+    INDEXED: ClassVar[tuple[str, ...]] = ("stage", "credit_code")
+
+    credit_code: str | None = Field(
+        default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+        description="统一社会信用代码 (unified social credit code), 18 characters.")
 
     need_area_m2: NonNegative | None = None
     need_facility_types: list[FacilityType] = Field(default_factory=list)
@@ -400,6 +414,10 @@ class Referral(NodeBase):
     landed_on: date | None = None
     dropped_on: date | None = None
     dropped_reason: str | None = None
+    notes: list[Annotated[str, Field(min_length=1, max_length=2100)]] = Field(
+        default_factory=list, max_length=500,
+        description="Staff notes, oldest first, each 'YYYY-MM-DD author: text'.")
+    follow_up_on: date | None = Field(default=None, description="Next follow-up date.")
 
     @model_validator(mode="after")
     def _check_funnel_dates(self) -> Referral:

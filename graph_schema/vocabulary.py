@@ -58,6 +58,14 @@ class RelType(StrEnum):
     NOT_STACKABLE_WITH = "NOT_STACKABLE_WITH"
 
 
+class TieKind(StrEnum):
+    """What a COLLABORATED_WITH edge records: a deal worked together, or a client or
+    case one person passed to the other."""
+
+    DEAL = "deal"
+    REFERRAL = "referral"
+
+
 class FacilityType(StrEnum):
     """Kinds of space a park can offer and a company can need."""
 

@@ -184,8 +184,10 @@ def works_at(person_: Ref, organization_: Ref, *, title: str = "") -> RelRecord:
     return rel(RelType.WORKS_AT, person_, organization_, title=title)
 
 
-def collaborated_with(a: Ref, b: Ref, *, deal: str = "deal-1", year: int = 2024) -> RelRecord:
-    return rel(RelType.COLLABORATED_WITH, a, b, deal=deal, year=year)
+def collaborated_with(a: Ref, b: Ref, *, deal: str = "deal-1", year: int = 2024,
+                      **evidence: Any) -> RelRecord:
+    """A deal (or, with kind="referral", a referral passed); stage and value_cny optional."""
+    return rel(RelType.COLLABORATED_WITH, a, b, deal=deal, year=year, **evidence)
 
 
 def based_in(who: Ref, city_: Ref) -> RelRecord:

@@ -75,7 +75,7 @@ def landing_command(
     as_json: bool = Json,
 ) -> None:
     """Rank parks for a company's landing need, with its net cost and the reasons."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = build_request(origin, industry, area, facilities, max_rent, max_minutes,
                                 benefits, high_tech, stage, founded, headcount, revenue,
                                 founder_equity, founder_cash, as_of, top, horizon, capex,
@@ -147,7 +147,7 @@ def compare_command(
     as_json: bool = Json,
 ) -> None:
     """Compare the corridor city by city: best park, net cost, company money, rent, rail."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = build_request(origin, industry, area, facilities, max_rent, max_minutes,
                                 benefits, high_tech, stage, founded, headcount, revenue,
                                 founder_equity, founder_cash, as_of, 100, horizon, capex)

@@ -439,6 +439,7 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
         net_cost=scored.cost, gap_closer=gap_closer(scored, helpers),
         contacts=contacts,
         contacts_total=evidence.broker_total + evidence.professional_total,
+        brokers_total=evidence.broker_total, professionals_total=evidence.professional_total,
         related_landings=list(evidence.track_record.related_landings),
         referral_stages=dict(evidence.track_record.referral_stages),
     )

@@ -280,6 +280,8 @@ class ParkResult(BaseModel):
     contacts: list[Contact] = Field(
         description="The best brokers, then the best professionals (5 of each at most).")
     contacts_total: int
+    brokers_total: int = Field(description="Brokers of the industry covering the park.")
+    professionals_total: int = Field(description="Lawyers, accountants, ... nearby.")
     related_landings: list[str]
     referral_stages: dict[str, int]
 
