@@ -33,8 +33,33 @@ def test_landing_search_ranks_parks_with_explanations(api: Api) -> None:
     assert body["candidates"] >= 1
     best = body["parks"][0]
     assert best["rank"] == 1
-    assert {part["name"] for part in best["parts"]} >= {"industry_fit", "travel", "cost"}
+    assert {part["name"] for part in best["parts"]} >= {"industry_fit", "travel", "net_cost"}
     assert all(park["rail_minutes"] <= 60 for park in body["parks"])
+
+
+def test_landing_search_shows_net_cost_gaps_and_why_not(api: Api) -> None:
+    request = {**LANDING, "horizon_years": 2, "planned_capex_cny": 4000000, "headcount": 20,
+               "why_not": "park:suzhou-sip"}
+    response = api.post("/v1/landing/search", json=request)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["horizon_years"] == 2
+    assert body["elimination"]["parks_meeting_all"] == body["candidates"]
+    assert body["why_not"]["park"] == "park:suzhou-sip"
+    for park in body["parks"]:
+        cost = park["net_cost"]
+        assert cost["rent_cny"] == 1000 * park["summary"]["rent_cny_m2_month"] * 24
+        assert abs(cost["net_cost_cny"] - cost["rent_cny"]
+                   + sum(line["amount_cny"] for line in cost["benefits"])) < 0.01
+        assert "gaps" in park["gap_closer"]
+        assert all(p["beneficiary"] == "company"
+                   for p in park["eligible_policies"] + park["near_miss_policies"])
+
+
+def test_landing_search_why_not_an_unknown_park_is_404(api: Api) -> None:
+    body = assert_problem(api.post("/v1/landing/search",
+                                   json={**LANDING, "why_not": "park:atlantis"}), 404)
+    assert body["field"] == "body.why_not"
 
 
 def test_landing_search_names_the_bad_field(api: Api) -> None:

@@ -276,13 +276,18 @@ def test_listing_neighbours_and_counts(pair: Pair) -> None:
 
 
 def test_landing_and_corridor_services(pair: Pair) -> None:
-    for query in landing_filters(pair, 16):
+    parks = [node.id for node in pair.embedded.list_nodes(Label.PARK, limit=40)]
+    brokers = [node.id for node in pair.embedded.list_nodes(Role.BROKER, limit=10)]
+    for index, query in enumerate(landing_filters(pair, 16)):
         request = landing.LandingRequest(
             origin_city=query.origin_city, industry=query.industry,
             area_m2=query.min_area_m2, facility_types=list(query.facility_types),
             max_rent_cny_m2_month=query.max_rent_cny_m2_month,
             max_rail_minutes=query.max_rail_minutes, as_of=query.as_of,
             benefit_kinds=[BenefitKind.RENT_SUBSIDY], top_k=5,
+            horizon_years=1 + index % 5, planned_capex_cny=(index % 3) * 2e6 or None,
+            headcount=index * 7 if index % 2 else None,
+            why_not=parks[index % len(parks)], asker=brokers[index % len(brokers)],
         )
         answers = [landing.search(store, request, reveal_contacts=True).model_dump()
                    for store in pair.both()]
