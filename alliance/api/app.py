@@ -36,6 +36,7 @@ from alliance.api.errors import add_exception_handlers, problem_media_types, pro
 from alliance.api.etag import ETagMiddleware
 from alliance.api.limits import BodySizeLimitMiddleware
 from alliance.api.routes import (
+    analytics,
     audit,
     collaborators,
     collections,
@@ -84,7 +85,10 @@ TAGS: list[dict[str, Any]] = [
     {"name": "landing", "description": "Where can a company land its production?"},
     {"name": "collaborators", "description": "Who can help: skills, trust paths, teams."},
     {"name": "paths", "description": "How two entities connect."},
-    {"name": "search", "description": "Full-text search over names (中文, English, pinyin)."},
+    {"name": "search", "description": "Search names, roles, places, fields (中文, English, "
+                                      "pinyin, initials)."},
+    {"name": "analytics", "description": "Bridging brokers, coverage gaps, communities, "
+                                         "funnel (staff)."},
     {"name": "entities", "description": "Any entity by id, and its neighbours."},
     *({"name": name, "description": f"The {name} collection."} for name in (
         "cities", "parks", "industries", "policies", "people", "skills", "organizations",
@@ -114,8 +118,8 @@ ROUTE_OPTIONS = (
 )
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
-API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me)
+API_MODULES = (landing, collaborators, paths, search, analytics, entities, referrals,
+               collections, relationships, imports, audit, stats, me)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
