@@ -9,59 +9,61 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.nodes import Year
+from graph_schema.values import Storable
 from graph_schema.vocabulary import Label, ReferralStage, RelType, TieKind
 
 
-class NoProperties(BaseModel):
-    """Relationships that carry no properties."""
+class RelProvenance(Storable):
+    """What every relationship may carry: a citation and the day a person last checked
+    it (freshness: see `alliance.services.freshness`)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    source: str | None = Field(default=None, min_length=1,
+                               description="Where the fact comes from (a citation).")
+    last_verified: date | None = Field(default=None,
+                                       description="Day a person last checked the fact.")
 
-class HsrLinkProperties(BaseModel):
+
+class NoProperties(RelProvenance):
+    """Relationships that carry only provenance."""
+
+
+class HsrLinkProperties(RelProvenance):
     """A direct high-speed-rail link between two cities (travelled both ways)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     minutes: Annotated[int, Field(gt=0)]
     km: Annotated[float, Field(gt=0)]
     line: str = ""
 
 
-class HostsProperties(BaseModel):
+class HostsProperties(RelProvenance):
     """How strongly a park hosts an industry (1 = leading industry)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     strength: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
-class HasSkillProperties(BaseModel):
+class HasSkillProperties(RelProvenance):
     """A person's level in a skill, 1 (basic) to 5 (leading expert)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     level: Annotated[int, Field(ge=1, le=5)]
 
 
-class WorksAtProperties(BaseModel):
+class WorksAtProperties(RelProvenance):
     """A person's position at an organization."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str = ""
 
 
-class CollaboratedWithProperties(BaseModel):
+class CollaboratedWithProperties(RelProvenance):
     """One deal two people worked on together, or a referral one passed to the other;
     the evidence a tie's strength is computed from (services/ties.py)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     deal: str = Field(min_length=1)
     year: Year
@@ -72,10 +74,8 @@ class CollaboratedWithProperties(BaseModel):
         default=None, description="Contract or round value in CNY; null: not recorded.")
 
 
-class LandedInProperties(BaseModel):
+class LandedInProperties(RelProvenance):
     """A company's landing in a park."""
-
-    model_config = ConfigDict(extra="forbid")
 
     year: Year
     area_m2: Annotated[float, Field(ge=0)] | None = None
@@ -160,6 +160,9 @@ REL_SPECS: dict[RelType, RelSpec] = {
               "The park the company is introduced to.", "park", single=True),
         _spec(RelType.REFERRED_BY, {Label.REFERRAL}, {Label.PERSON},
               "The broker who made the referral.", "broker", single=True),
+        _spec(RelType.NOT_STACKABLE_WITH, {Label.POLICY}, {Label.POLICY},
+              "The two policies may not both be paid for the same thing (不得重复享受; "
+              "就高不重复: the higher one applies).", "not_stackable_with", symmetric=True),
     )
 }
 """Every relationship type and its declaration."""

@@ -23,10 +23,12 @@ from typing import Any
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.records import NodeRecord, RelRecord, validate_node, validate_relationship
 from graph_schema.vocabulary import (
+    Beneficiary,
     BenefitKind,
     FacilityType,
     Label,
     OrganizationKind,
+    PolicyLevel,
     ReferralStage,
     RelType,
     Role,
@@ -96,6 +98,8 @@ def policy(slug: str = "demo-policy", *, name_zh: str | None = None, name_en: st
     defaults: dict[str, Any] = {
         "issuer": "test issuer",
         "benefit_kind": BenefitKind.RENT_SUBSIDY,
+        "beneficiary": Beneficiary.COMPANY,
+        "level": PolicyLevel.PARK,
         "valid_from": date(2024, 1, 1),
     }
     return node(Label.POLICY, slug, name_zh=name_zh, name_en=name_en, **{**defaults, **fields})

@@ -19,9 +19,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from alliance.api.privacy import CONTACT_FIELDS
+from alliance.services.listing import PROPERTY_ALIASES, includes, relation_filters, sortable
 from alliance.store.base import MAX_PAGE
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.relationships import RelSpec, specs_from
+from graph_schema.values import Storable
 from graph_schema.vocabulary import Label, RelType
 
 COLLECTIONS: dict[str, Label] = {
@@ -37,7 +39,9 @@ COLLECTIONS: dict[str, Label] = {
 }
 """URL collection name of every label."""
 
-LIST_PARAMETERS = frozenset({"cursor", "limit", "fields"})
+LIST_PARAMETERS = frozenset({"cursor", "limit", "fields", "sort", "include", "valid_on",
+                             "updated_since"})
+"""Query parameters of a listing that are not property filters."""
 
 
 # --------------------------------------------------------------------------- generic
@@ -164,6 +168,12 @@ class Health(BaseModel):
 # --------------------------------------------------------------------------- per label
 
 
+class StrictStorable(Storable):
+    """Base of generated bodies and filters: storable values, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 def _strip_optional(annotation: Any) -> tuple[Any, bool]:
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, UnionType):
@@ -275,6 +285,8 @@ def _page_model(label: Label, item: type[BaseModel]) -> type[BaseModel]:
         items=(list[item], ...),  # type: ignore[valid-type]
         next_cursor=(str | None, Field(description="Pass as `cursor` for the next page; "
                                                    "null on the last page.")),
+        total=(int, Field(description="How many entities match, on every page. "
+                                      "符合条件的总数。")),
     )
 
 
@@ -299,7 +311,7 @@ def _patch_model(label: Label) -> type[BaseModel]:
                         Field(default=None, description=info.description))
     fields.update(_relationship_fields(label))
     return create_model(
-        f"{label.value}Patch", __config__=ConfigDict(extra="forbid"),
+        f"{label.value}Patch", __base__=StrictStorable,
         __doc__=f"Fields of a {label.value} to change; null removes an optional property "
                 "or every edge of a relationship field.", **fields,
     )
@@ -324,6 +336,35 @@ def _filters_model(label: Label) -> type[BaseModel]:
         fields[name] = (kind | None, Field(
             default=None, description=f"Only entities whose {name} equals (for a list: "
                                       "contains) this value."))
+    for alias, name in PROPERTY_ALIASES.get(label, {}).items():
+        fields[alias] = (fields[name][0], Field(default=None, description=f"Same as `{name}`."))
+    for name, relation in relation_filters(label).items():
+        fields[name] = (str | None, Field(
+            default=None, max_length=2000,
+            description=f"{relation.description} Ids, or slugs without the "
+                        f"`{NODE_MODELS[relation.target].ID_PREFIX}:` prefix; several "
+                        "comma-separated match any.",
+            examples=[f"{NODE_MODELS[relation.target].ID_PREFIX}:suzhou"]
+            if relation.target is Label.CITY else None))
+    order = sorted(sortable(label))
+    fields["sort"] = (str | None, Field(
+        default=None, max_length=500,
+        description=f"Comma-separated properties, `-` for descending (default: id). One of "
+                    f"{', '.join(order)}. 排序字段，前加 `-` 为降序。",
+        examples=["name_en"]))
+    fields["include"] = (str | None, Field(
+        default=None, max_length=500,
+        description="Relationships to embed in each item, comma-separated: "
+                    f"{', '.join(sorted(includes(label)))}. 嵌入关联实体。"))
+    fields["updated_since"] = (str | None, Field(
+        default=None, max_length=40,
+        description="Only entities written through the API at or after this ISO date or "
+                    "time, or whose `as_of` is that day or later (deletions: see "
+                    "/v1/changes). 增量同步。", examples=["2025-06-30T00:00:00Z"]))
+    if "valid_from" in model.model_fields:
+        fields["valid_on"] = (date | None, Field(
+            default=None, description="Only entities valid on this day (valid_from ≤ day ≤ "
+                                      "valid_to). 在该日有效。"))
 
     def check_fields(value: str | None) -> str | None:
         if value is None:
@@ -336,7 +377,7 @@ def _filters_model(label: Label) -> type[BaseModel]:
         return ",".join(names)
 
     return create_model(
-        f"{label.value}Filters", __config__=ConfigDict(extra="forbid"),
+        f"{label.value}Filters", __base__=StrictStorable,
         __validators__={"check_fields": field_validator("fields")(check_fields)},
         **fields,
     )

@@ -131,6 +131,9 @@ class PolicyEvidence:
     offered_in: str
     targets: tuple[str, ...]
     path: GraphPath
+    not_stackable_with: tuple[str, ...] = ()
+    """Ids of the policies this one may not be combined with (NOT_STACKABLE_WITH either
+    way), sorted."""
 
 
 @dataclass(frozen=True)

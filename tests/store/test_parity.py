@@ -327,3 +327,41 @@ def test_paths_service(pair: Pair) -> None:
                                     rel_types=list(options["rel_types"]))
         answers = [paths.connect(store, request).model_dump() for store in pair.both()]
         assert_same(answers[0], answers[1], ("paths.connect", request))
+
+
+def test_collection_queries(pair: Pair) -> None:
+    """Partners' listings (relationship filters, sort, cursor pages, totals, include)
+    are the same on both stores."""
+    from alliance.services import listing
+
+    rng = random.Random(f"listing-{pair.name}")
+    cities, industries = pair.ids["City"], pair.ids["Industry"]
+    requests = [
+        listing.ListQuery(Label.PARK, {}, {"city": [city]}) for city in cities[:4]
+    ] + [
+        listing.ListQuery(Label.PARK, {}, {"industry": [industry]},
+                          sort=listing.parse_sort(Label.PARK, "-rent_cny_m2_month"), limit=3)
+        for industry in rng.sample(industries, min(5, len(industries)))
+    ] + [
+        listing.ListQuery(Label.POLICY, {}, {"city": [rng.choice(cities)]}, valid_on=AS_OF),
+        listing.ListQuery(Label.POLICY, {}, {"industry": [rng.choice(industries)]}),
+        listing.ListQuery(Label.PERSON, {"roles": "Broker"}, {"city": cities[:2]},
+                          sort=listing.parse_sort(Label.PERSON, "name_en"), limit=7),
+        listing.ListQuery(Label.PERSON, {}, {"vertical": [rng.choice(industries)]}),
+        listing.ListQuery(Label.COMPANY, {}, {"industry": [rng.choice(industries)],
+                                              "city": [rng.choice(cities)]}),
+    ]
+    for request in requests:
+        pages = []
+        for store in pair.both():
+            page = listing.query(store, request)
+            walked, cursor = [node.id for node in page.items], page.next_cursor
+            while cursor is not None:
+                more = listing.query(store, dataclasses.replace(request, cursor=cursor))
+                walked += [node.id for node in more.items]
+                cursor = more.next_cursor
+            assert len(walked) == page.total == len(set(walked)), request
+            included = [listing.related(store, node, sorted(listing.includes(request.label)))
+                        for node in page.items]
+            pages.append((walked, page.total, included))
+        assert_same(pages[0], pages[1], request)

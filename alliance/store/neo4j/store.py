@@ -64,6 +64,7 @@ from alliance.store.evidence import (
     MAX_TRUST_PATHS,
     PROFESSIONAL_ROLES,
     Assembly,
+    OfferedPolicy,
     Related,
     matched_skills,
     person_cities,
@@ -757,9 +758,9 @@ class _LandingAssembly:
                                       item["referrals"]),
         )
 
-    def _offered(self, items: list[dict[str, Any]]
-                 ) -> list[tuple[NodeRecord, tuple[str, ...]]]:
-        return [(self.nodes[item["id"]], tuple(item["targets"])) for item in items]
+    def _offered(self, items: list[dict[str, Any]]) -> list[OfferedPolicy]:
+        return [(self.nodes[item["id"]], tuple(item["targets"]), tuple(item["unstackable"]))
+                for item in items]
 
     def _contacts(self, park: str, city: str, items: list[dict[str, Any]]
                   ) -> list[ContactEvidence]:

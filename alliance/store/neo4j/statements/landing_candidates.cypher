@@ -64,7 +64,9 @@ CALL (origin, industry, related, upward) {
          WITH policy,
               COLLECT { MATCH (policy)-[:TARGETS]->(t) RETURN t.id ORDER BY t.id } AS targets
          WHERE size(targets) = 0 OR any(t IN targets WHERE t IN upward)
-         RETURN {node: policy, targets: targets}
+         RETURN {node: policy, targets: targets,
+                 unstackable: COLLECT { MATCH (policy)-[:NOT_STACKABLE_WITH]-(o)
+                                        RETURN DISTINCT o.id ORDER BY o.id }}
        } AS city_policies
   UNWIND parks_here AS here
   WITH city, related, upward, city_brokers, city_professionals, city_policies,
@@ -99,7 +101,9 @@ CALL (origin, industry, related, upward) {
          WITH policy,
               COLLECT { MATCH (policy)-[:TARGETS]->(t) RETURN t.id ORDER BY t.id } AS targets
          WHERE size(targets) = 0 OR any(t IN targets WHERE t IN upward)
-         RETURN {node: policy, targets: targets}
+         RETURN {node: policy, targets: targets,
+                 unstackable: COLLECT { MATCH (policy)-[:NOT_STACKABLE_WITH]-(o)
+                                        RETURN DISTINCT o.id ORDER BY o.id }}
        } AS park_policies,
        COLLECT { MATCH (c)-[:LANDED_IN]->(park) RETURN DISTINCT c.id } AS landed,
        COLLECT { MATCH (c)-[:LANDED_IN]->(park)
@@ -123,11 +127,11 @@ RETURN origin IS NOT NULL AS origin_found, industry IS NOT NULL AS industry_foun
          AS links,
        [place IN found | {
           city: place.city,
-          policies: [x IN place.policies | x {.targets, id: x.node.id}],
+          policies: [x IN place.policies | x {.targets, .unstackable, id: x.node.id}],
           parks: [pk IN place.parks | pk {
             .park, .hosts, .broker_total, .professional_total, .landed, .related_landings,
             .referrals,
-            policies: [x IN pk.policies | x {.targets, id: x.node.id}],
+            policies: [x IN pk.policies | x {.targets, .unstackable, id: x.node.id}],
             contacts: [x IN pk.contacts | x {.kind, .reach, .expert, .skills, id: x.node.id}]
           }]
        }] AS cities,
