@@ -39,6 +39,7 @@ from alliance.api.json_body import StrictJSONRoute
 from alliance.api.limits import BodySizeLimitMiddleware
 from alliance.api.request_target import RequestTargetMiddleware
 from alliance.api.routes import (
+    analytics,
     audit,
     collaborators,
     collections,
@@ -89,7 +90,10 @@ TAGS: list[dict[str, Any]] = [
     {"name": "landing", "description": "Where can a company land its production?"},
     {"name": "collaborators", "description": "Who can help: skills, trust paths, teams."},
     {"name": "paths", "description": "How two entities connect."},
-    {"name": "search", "description": "Full-text search over names (中文, English, pinyin)."},
+    {"name": "search", "description": "Search names, roles, places, fields (中文, English, "
+                                      "pinyin, initials)."},
+    {"name": "analytics", "description": "Bridging brokers, coverage gaps, communities, "
+                                         "funnel (staff)."},
     {"name": "entities", "description": "Any entity by id, and its neighbours."},
     *({"name": name, "description": f"The {name} collection."} for name in (
         "cities", "parks", "industries", "policies", "people", "skills", "organizations",
@@ -122,8 +126,8 @@ ROUTE_OPTIONS = (
 )
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
-API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me, sync, keys)
+API_MODULES = (landing, collaborators, paths, search, analytics, entities, referrals,
+               collections, relationships, imports, audit, stats, me, sync, keys)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import db, graph, imports, keys, landing, people, schema, search, seed, serve
+from alliance.cli import (
+    analytics,
+    db,
+    graph,
+    imports,
+    keys,
+    landing,
+    people,
+    schema,
+    search,
+    seed,
+    serve,
+)
 
 app = typer.Typer(
     help="Resource directory of the Shanghai–Nanjing corridor technology-manager alliance.",
@@ -26,3 +38,4 @@ app.add_typer(db.app, name="db")
 app.command("import")(imports.import_command)
 app.command("export")(imports.export_command)
 app.command("template")(imports.template_command)
+app.add_typer(analytics.app, name="analytics")
