@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cache
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from pydantic import BaseModel
 
@@ -583,7 +583,7 @@ def _suggestion(column: str | None, text: str, candidate: Candidate) -> Suggesti
                       candidate.score)
 
 
-def preview(store: GraphStore, stream: BinaryIO, filename: str, *,
+def preview(store: GraphStore, stream: IO[bytes], filename: str, *,
             decisions: DecisionSet, actor: str, label: Label | None = None,
             sheet: str | None = None, today: date | None = None,
             progress: Progress | None = None) -> ImportPlan:
