@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     quota_per_minute: int = Field(default=600, ge=1, description="Requests per key per minute.")
     anonymous_quota_per_minute: int = Field(default=120, ge=1)
     max_request_bytes: int = Field(default=5_000_000, ge=1024)
+    freshness_days: dict[str, int] = Field(
+        default_factory=lambda: {"Policy": 90, "Park": 180, "Person": 365},
+        description="Days after last_verified (or as_of) a label's facts turn stale.")
+    freshness_default_days: int = Field(default=365, ge=1,
+                                        description="Horizon of labels not listed above.")
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:

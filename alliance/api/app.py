@@ -49,6 +49,7 @@ from alliance.api.routes import (
     relationships,
     search,
     stats,
+    verification,
 )
 from alliance.api.schemas import ImportRecords
 from alliance.services.ingest import is_empty, load_seed
@@ -115,7 +116,7 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me)
+               relationships, imports, verification, audit, stats, me)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
