@@ -506,7 +506,9 @@ class _Planner:
                 outcome.problems.append(Problem(column, name, "expected one reference",
                                                 "只能填写一项"))
                 continue
-            edge_fields[name] = resolved[0] if spec.single and resolved else resolved
+            if spec.single and not resolved:
+                continue  # the reference's problem is recorded
+            edge_fields[name] = resolved[0] if spec.single else resolved
         if existing is not None:
             record = dict(existing.properties)
             if pending.raw.get("name_zh") not in (None, record.get("name_zh")) \

@@ -168,7 +168,7 @@ def decide(body: DecisionIn, audit: AuditDep, decisions: DecisionsDep,
 
 @router.get("/import/template/{label}", name="template",
             responses={200: {"content": {MEDIA_TYPES[ExportFormat.XLSX]: {}}},
-                       **problem_responses(422)})
+                       **problem_responses(403, 422)})
 def template(label: str, store: StoreDep, _: StaffReaderDep) -> Response:
     """The XLSX template of a label (staff:read): bilingual headers, an example row,
     drop-downs for enumerations."""
@@ -181,7 +181,7 @@ def template(label: str, store: StoreDep, _: StaffReaderDep) -> Response:
 
 @router.get("/import/export", name="export",
             responses={200: {"content": {media: {} for media in MEDIA_TYPES.values()}},
-                       **problem_responses(422)})
+                       **problem_responses(403, 422)})
 def export(
     store: StoreDep, _: StaffReaderDep,
     fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.XLSX,
