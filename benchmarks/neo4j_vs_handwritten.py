@@ -46,7 +46,7 @@ from alliance.ingest.synth import synthesize
 from alliance.services.ingest import load
 from alliance.store.base import CollaboratorFilter, LandingFilter
 from alliance.store.embedded import EmbeddedStore
-from alliance.store.embedded_evidence import CERTIFICATION_RANK, PROFESSIONAL_ROLES
+from alliance.store.evidence import CERTIFICATION_RANK, PROFESSIONAL_ROLES
 from alliance.store.neo4j import Neo4jStore
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import FacilityType, Label

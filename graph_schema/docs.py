@@ -10,12 +10,17 @@ from graph_schema.ddl import ddl_statements
 from graph_schema.nodes import NODE_MODELS, EligibilityRule
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import (
+    Beneficiary,
     BenefitKind,
     CertificationLevel,
     CompanyStage,
     FacilityType,
+    MoneyKind,
     OrganizationKind,
+    PaymentShape,
+    PolicyLevel,
     ProfileField,
+    RateBase,
     ReferralStage,
     Role,
     RuleOp,
@@ -95,8 +100,9 @@ def schema_markdown() -> str:
                f"{', '.join(f'`{f.value}`' for f in ProfileField)}; operators: "
                f"{', '.join(f'`{op.value}`' for op in RuleOp)}.\n")
     out.append("## Value sets\n")
-    for enum in (FacilityType, BenefitKind, CompanyStage, CertificationLevel, SkillCategory,
-                 OrganizationKind, ReferralStage):
+    for enum in (FacilityType, BenefitKind, Beneficiary, PolicyLevel, PaymentShape, RateBase,
+                 MoneyKind, CompanyStage, CertificationLevel, SkillCategory, OrganizationKind,
+                 ReferralStage):
         out.append(f"- **{enum.__name__}**: {', '.join(f'`{v.value}`' for v in enum)}")
     out.append("\n## Neo4j DDL (`alliance schema cypher`)\n")
     out.append("```cypher")

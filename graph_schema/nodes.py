@@ -13,17 +13,24 @@ import re
 from datetime import date
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pypinyin import lazy_pinyin
 
+from graph_schema.values import Storable
 from graph_schema.vocabulary import (
+    RECURRING_BASES,
+    Beneficiary,
     BenefitKind,
     CertificationLevel,
     CompanyStage,
     FacilityType,
     Label,
+    MoneyKind,
     OrganizationKind,
+    PaymentShape,
+    PolicyLevel,
     ProfileField,
+    RateBase,
     ReferralStage,
     Role,
     RuleOp,
@@ -31,6 +38,8 @@ from graph_schema.vocabulary import (
 )
 
 SLUG_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9-]*$")
+GROUP_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+URL_PATTERN = r"^https?://[^\s]+$"
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -45,13 +54,15 @@ def pinyin_syllables(text: str) -> list[str]:
 
 
 def pinyin_tokens(syllables: list[str]) -> str:
-    """Searchable pinyin: the whole name joined, syllable pairs, then single syllables.
+    """Searchable pinyin: the whole name joined, syllable pairs, single syllables, then
+    the initials (the way staff type a name fast: "szgx" for 苏州高新区).
 
     Syllable pairs mirror the bigrams the CJK analyzer makes of Chinese text, so "suzhou",
     "gongye" and "su" all find 苏州工业园区 without a word segmenter.
     """
     pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
-    tokens = ["".join(syllables), *pairs, *syllables]
+    initials = "".join(syllable[0] for syllable in syllables) if len(syllables) > 1 else ""
+    tokens = ["".join(syllables), *pairs, *syllables, initials]
     return " ".join(dict.fromkeys(token for token in tokens if token))
 
 
@@ -59,12 +70,12 @@ def pinyin_of(text: str) -> str:
     """The name_pinyin of a Chinese name.
 
     >>> pinyin_of("苏州园区")
-    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu'
+    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu szyq'
     """
     return pinyin_tokens(pinyin_syllables(text))
 
 
-class NodeBase(BaseModel):
+class NodeBase(Storable):
     """What every node has: a stable slug id, bilingual names and provenance."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, use_enum_values=False)
@@ -152,7 +163,7 @@ class Industry(NodeBase):
     ID_PREFIX: ClassVar[str] = "industry"
 
 
-class EligibilityRule(BaseModel):
+class EligibilityRule(Storable):
     """One condition a company must meet, e.g. `founded_year gte 2021`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -173,21 +184,61 @@ class EligibilityRule(BaseModel):
         return self
 
 
+MONEY_KIND_OF: dict[BenefitKind, MoneyKind] = {
+    BenefitKind.FINANCING: MoneyKind.FINANCING,
+    BenefitKind.TAX: MoneyKind.TAX_RELIEF,
+}
+"""The money kind a benefit kind implies (every other kind is a grant)."""
+
+
 class Policy(NodeBase):
-    """A support policy offered in a park or city, with eligibility rules as data."""
+    """A support policy as it is written: who may apply (beneficiary), at which level, what
+    it pays and how (payment shape, cap, money kind), when it is valid and open for
+    application, which items are alternatives (exclusive group) — with eligibility rules
+    as data. NOT_STACKABLE_WITH links say which policies may not be combined."""
 
     LABEL: ClassVar[Label] = Label.POLICY
     ID_PREFIX: ClassVar[str] = "policy"
-    INDEXED: ClassVar[tuple[str, ...]] = ("benefit_kind", "valid_to")
+    INDEXED: ClassVar[tuple[str, ...]] = ("benefit_kind", "valid_to", "beneficiary",
+                                          "exclusive_group")
 
     issuer: str = Field(min_length=1)
+    beneficiary: Beneficiary = Field(description="Who may apply and is paid (申报主体).")
+    level: PolicyLevel = Field(description="Issuing level: national … park.")
     benefit_kind: BenefitKind
+    money_kind: MoneyKind = Field(
+        default=None, validate_default=False,  # type: ignore[assignment]
+        description="grant, tax_relief or financing; derived from benefit_kind when empty.")
+    payment: PaymentShape = Field(default=PaymentShape.ONE_OFF,
+                                  description="How the amount is computed over time.")
     amount_cny: NonNegative | None = Field(
-        default=None, description="Amount or cap in CNY; null when not a fixed sum."
-    )
+        default=None, description="one_off: the sum; per_year: a year; per_head: per person "
+        "a year; null = not published (never counted). Null for rate.")
+    rate_pct: Annotated[float, Field(gt=0, le=1000)] | None = Field(
+        default=None, description="rate: percentage of rate_base.")
+    rate_base: RateBase | None = Field(default=None, description="rate: what it is a share of.")
+    years: Annotated[int, Field(ge=1, le=20)] | None = Field(
+        default=None, description="Years paid (per_year, per_head, rate on a recurring base).")
+    cap_cny: NonNegative | None = Field(default=None,
+                                        description="Most the whole payment can reach.")
+    cap_area_m2: NonNegative | None = Field(
+        default=None, description="rate on rent: the largest area subsidised.")
+    exclusive_group: str | None = Field(
+        default=None, pattern=GROUP_PATTERN,
+        description="Alternatives share a group: at most one item of a group is paid.")
+    tier: Annotated[int, Field(ge=1, le=20)] | None = Field(
+        default=None, description="Position within the exclusive group (1 = smallest).")
     amount_note: str = ""
     valid_from: date
     valid_to: date | None = Field(default=None, description="Last valid day; null = open.")
+    apply_from: date | None = Field(default=None, description="Application window opens "
+                                    "(申报期); null = open since valid_from.")
+    apply_until: date | None = Field(default=None, description="Application window closes; "
+                                     "null = open while valid.")
+    source_url: str | None = Field(default=None, pattern=URL_PATTERN,
+                                   description="Where the policy text can be read.")
+    last_verified: date | None = Field(default=None,
+                                       description="When someone last checked the text.")
     eligibility: list[EligibilityRule] = Field(default_factory=list)
 
     @field_validator("eligibility", mode="before")
@@ -199,6 +250,42 @@ class Policy(NodeBase):
     def _check_dates(self) -> Policy:
         if self.valid_to is not None and self.valid_to < self.valid_from:
             msg = "valid_to is before valid_from"
+            raise ValueError(msg)
+        if (self.apply_from is not None and self.apply_until is not None
+                and self.apply_until < self.apply_from):
+            msg = "apply_until is before apply_from"
+            raise ValueError(msg)
+        return self
+
+    @model_validator(mode="after")
+    def _check_money(self) -> Policy:
+        implied = MONEY_KIND_OF.get(self.benefit_kind, MoneyKind.GRANT)
+        if self.money_kind is None:
+            self.money_kind = implied
+        elif (self.money_kind is MoneyKind.FINANCING) != (implied is MoneyKind.FINANCING):
+            msg = "money_kind financing goes with benefit_kind financing, and only with it"
+            raise ValueError(msg)
+        if (self.exclusive_group is None) != (self.tier is None):
+            msg = "exclusive_group and tier go together"
+            raise ValueError(msg)
+        if self.payment is PaymentShape.RATE:
+            if self.rate_pct is None or self.rate_base is None or self.amount_cny is not None:
+                msg = "payment rate needs rate_pct and rate_base and no amount_cny"
+                raise ValueError(msg)
+            if self.years is not None and self.rate_base not in RECURRING_BASES:
+                msg = f"years only apply to a rate on a recurring base, not {self.rate_base}"
+                raise ValueError(msg)
+        elif self.rate_pct is not None or self.rate_base is not None:
+            msg = "rate_pct and rate_base only go with payment rate"
+            raise ValueError(msg)
+        if self.payment in (PaymentShape.PER_YEAR, PaymentShape.PER_HEAD) and not self.years:
+            msg = f"payment {self.payment.value} needs years"
+            raise ValueError(msg)
+        if self.payment is PaymentShape.ONE_OFF and self.years is not None:
+            msg = "a one_off payment has no years"
+            raise ValueError(msg)
+        if self.cap_area_m2 is not None and self.rate_base is not RateBase.RENT:
+            msg = "cap_area_m2 only goes with a rate on rent"
             raise ValueError(msg)
         return self
 
@@ -233,6 +320,10 @@ class Skill(NodeBase):
     INDEXED: ClassVar[tuple[str, ...]] = ("category",)
 
     category: SkillCategory
+    core_for: list[Role] = Field(
+        default_factory=list,
+        description="Professional roles for which this is a core skill: the seed set "
+                    "guarantees candidates for every such role × skill × major vertical × city.")
 
 
 class Organization(NodeBase):
@@ -245,7 +336,7 @@ class Organization(NodeBase):
     kind: OrganizationKind
 
 
-class CompanyProfile(BaseModel):
+class CompanyProfile(Storable):
     """The facts eligibility rules test; a Company carries them, a landing request too."""
 
     model_config = ConfigDict(extra="forbid")
@@ -260,7 +351,7 @@ class CompanyProfile(BaseModel):
     rd_staff_pct: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
-class LandingNeed(BaseModel):
+class LandingNeed(Storable):
     """What a company looking for production space asks for."""
 
     model_config = ConfigDict(extra="forbid")
@@ -323,6 +414,10 @@ class Referral(NodeBase):
     landed_on: date | None = None
     dropped_on: date | None = None
     dropped_reason: str | None = None
+    notes: list[Annotated[str, Field(min_length=1, max_length=2100)]] = Field(
+        default_factory=list, max_length=500,
+        description="Staff notes, oldest first, each 'YYYY-MM-DD author: text'.")
+    follow_up_on: date | None = Field(default=None, description="Next follow-up date.")
 
     @model_validator(mode="after")
     def _check_funnel_dates(self) -> Referral:

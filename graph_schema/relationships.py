@@ -15,10 +15,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph_schema.nodes import Year
-from graph_schema.vocabulary import Label, RelType
+from graph_schema.values import Storable
+from graph_schema.vocabulary import Label, ReferralStage, RelType, TieKind
 
 
-class RelProvenance(BaseModel):
+class RelProvenance(Storable):
     """What every relationship may carry: a citation and the day a person last checked
     it (freshness: see `alliance.services.freshness`)."""
 
@@ -61,10 +62,16 @@ class WorksAtProperties(RelProvenance):
 
 
 class CollaboratedWithProperties(RelProvenance):
-    """One deal two people worked on together."""
+    """One deal two people worked on together, or a referral one passed to the other;
+    the evidence a tie's strength is computed from (services/ties.py)."""
 
     deal: str = Field(min_length=1)
     year: Year
+    kind: TieKind = TieKind.DEAL
+    stage: ReferralStage | None = Field(
+        default=None, description="How far the deal got (funnel stage); null: not recorded.")
+    value_cny: Annotated[float, Field(ge=0, le=1e13)] | None = Field(
+        default=None, description="Contract or round value in CNY; null: not recorded.")
 
 
 class LandedInProperties(RelProvenance):
@@ -153,6 +160,9 @@ REL_SPECS: dict[RelType, RelSpec] = {
               "The park the company is introduced to.", "park", single=True),
         _spec(RelType.REFERRED_BY, {Label.REFERRAL}, {Label.PERSON},
               "The broker who made the referral.", "broker", single=True),
+        _spec(RelType.NOT_STACKABLE_WITH, {Label.POLICY}, {Label.POLICY},
+              "The two policies may not both be paid for the same thing (不得重复享受; "
+              "就高不重复: the higher one applies).", "not_stackable_with", symmetric=True),
     )
 }
 """Every relationship type and its declaration."""

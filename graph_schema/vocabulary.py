@@ -55,6 +55,15 @@ class RelType(StrEnum):
     REFERS = "REFERS"
     REFERRED_TO = "REFERRED_TO"
     REFERRED_BY = "REFERRED_BY"
+    NOT_STACKABLE_WITH = "NOT_STACKABLE_WITH"
+
+
+class TieKind(StrEnum):
+    """What a COLLABORATED_WITH edge records: a deal worked together, or a client or
+    case one person passed to the other."""
+
+    DEAL = "deal"
+    REFERRAL = "referral"
 
 
 class FacilityType(StrEnum):
@@ -85,6 +94,77 @@ class BenefitKind(StrEnum):
     RD_SUBSIDY = "rd_subsidy"
     LOAN_INTEREST_SUBSIDY = "loan_interest_subsidy"
     FINANCING = "financing"
+
+
+class Beneficiary(StrEnum):
+    """Who may apply for a policy and receives its money (申报主体)."""
+
+    COMPANY = "company"
+    FOUNDING_TEAM = "founding_team"
+    """A person of the company: founder, leading talent, young talent (人才计划)."""
+    BROKER = "broker"
+    """An individual technology manager (技术经理人)."""
+    TECH_TRANSFER_AGENCY = "tech_transfer_agency"
+    """A technology-transfer service organisation (技术转移服务机构)."""
+    PARK_OPERATOR = "park_operator"
+    INVESTOR = "investor"
+
+
+class PolicyLevel(StrEnum):
+    """The level of government or body that issues a policy, widest first."""
+
+    NATIONAL = "national"
+    PROVINCE = "province"
+    CITY = "city"
+    DISTRICT = "district"
+    PARK = "park"
+
+
+class PaymentShape(StrEnum):
+    """How a policy's money is computed and paid over time.
+
+    `one_off`: `amount_cny` once. `per_year`: `amount_cny` a year for `years` years.
+    `per_head`: `amount_cny` per person employed, a year, for `years` years. `rate`:
+    `rate_pct` % of `rate_base`, a year for `years` years when the base recurs (rent,
+    interest), else once. `cap_cny` bounds the whole payment.
+    """
+
+    ONE_OFF = "one_off"
+    PER_YEAR = "per_year"
+    PER_HEAD = "per_head"
+    RATE = "rate"
+
+
+class RateBase(StrEnum):
+    """What a rate-shaped policy is a percentage of."""
+
+    RENT = "rent"
+    """The rent of the space the company takes (area × rent, per year)."""
+    EQUIPMENT_CAPEX = "equipment_capex"
+    """Planned spending on production equipment and fit-out (once)."""
+    RD_EXPENSE = "rd_expense"
+    LOAN_INTEREST = "loan_interest"
+    TAXABLE_INCOME = "taxable_income"
+    CONTRACT_VALUE = "contract_value"
+    """The value of a technology contract (transfer, licence, brokered deal)."""
+    INVESTMENT_RAISED = "investment_raised"
+
+
+RECURRING_BASES: frozenset[RateBase] = frozenset({
+    RateBase.RENT, RateBase.RD_EXPENSE, RateBase.LOAN_INTEREST, RateBase.TAXABLE_INCOME,
+})
+"""Bases that recur every year, so a rate on them is paid a year for `years` years."""
+
+
+class MoneyKind(StrEnum):
+    """What kind of money a policy gives; kinds are never added to one another."""
+
+    GRANT = "grant"
+    """Cash the company keeps: rewards, subsidies (补贴, 奖励)."""
+    TAX_RELIEF = "tax_relief"
+    """Tax the company does not pay; depends on its taxable base."""
+    FINANCING = "financing"
+    """Investment, loans or guarantees: money that is repaid or buys equity, not a grant."""
 
 
 class CompanyStage(StrEnum):

@@ -23,10 +23,12 @@ from typing import Any
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.records import NodeRecord, RelRecord, validate_node, validate_relationship
 from graph_schema.vocabulary import (
+    Beneficiary,
     BenefitKind,
     FacilityType,
     Label,
     OrganizationKind,
+    PolicyLevel,
     ReferralStage,
     RelType,
     Role,
@@ -96,6 +98,8 @@ def policy(slug: str = "demo-policy", *, name_zh: str | None = None, name_en: st
     defaults: dict[str, Any] = {
         "issuer": "test issuer",
         "benefit_kind": BenefitKind.RENT_SUBSIDY,
+        "beneficiary": Beneficiary.COMPANY,
+        "level": PolicyLevel.PARK,
         "valid_from": date(2024, 1, 1),
     }
     return node(Label.POLICY, slug, name_zh=name_zh, name_en=name_en, **{**defaults, **fields})
@@ -180,8 +184,10 @@ def works_at(person_: Ref, organization_: Ref, *, title: str = "") -> RelRecord:
     return rel(RelType.WORKS_AT, person_, organization_, title=title)
 
 
-def collaborated_with(a: Ref, b: Ref, *, deal: str = "deal-1", year: int = 2024) -> RelRecord:
-    return rel(RelType.COLLABORATED_WITH, a, b, deal=deal, year=year)
+def collaborated_with(a: Ref, b: Ref, *, deal: str = "deal-1", year: int = 2024,
+                      **evidence: Any) -> RelRecord:
+    """A deal (or, with kind="referral", a referral passed); stage and value_cny optional."""
+    return rel(RelType.COLLABORATED_WITH, a, b, deal=deal, year=year, **evidence)
 
 
 def based_in(who: Ref, city_: Ref) -> RelRecord:

@@ -209,6 +209,8 @@ TECH_SKILL_BY_ROOT: dict[str, tuple[str, ...]] = {
     "new-materials": ("materials-characterisation",),
     "optics": ("optical-engineering",),
     "modern-services": ("tech-due-diligence",),
+    "modern-agriculture": ("tech-due-diligence",),
+    "chemicals": ("materials-characterisation", "tech-due-diligence"),
 }
 
 BROKER_ROOTS: dict[str, int] = {
@@ -720,7 +722,135 @@ class PeopleMaker:
         return self.people
 
 
+# --------------------------------------------------------------------------- professionals
+
+PROFESSIONAL_ROLES: tuple[str, ...] = ("Lawyer", "PatentAgent", "Accountant", "Investor",
+                                       "Consultant")
+"""Roles whose core skills (skills.yaml `core_for`) must be findable everywhere."""
+
+MAJOR_VERTICAL_DEPTH = 1
+"""Major verticals: taxonomy roots (depth 0) and their direct subfields (depth 1)."""
+
+COVER_MINUTES = 45
+"""Professionals also serve cities this many rail minutes from their firm."""
+
+
+class ProfessionalMaker:
+    """Adds lawyers, patent agents, accountants, finance and certification consultants
+    until every professional role × core skill × major vertical × city has a candidate.
+
+    It draws from its own random stream, so the people, companies and referrals made
+    before it (and the main stream they share) stay as they were.
+    """
+
+    def __init__(self, world: World, maker: PeopleMaker, rng: random.Random) -> None:
+        self.world, self.maker, self.rng = world, maker, rng
+        self.core: dict[str, list[str]] = {
+            role: sorted(s for s, rec in world.skills.items() if role in rec.get("core_for", []))
+            for role in PROFESSIONAL_ROLES}
+        self.majors = sorted(i for i in world.industries
+                             if len(world.ancestors(i)) <= MAJOR_VERTICAL_DEPTH)
+
+    def cities_of(self, person: Person) -> set[str]:
+        return {person.city} | {c if c.startswith("city:") else self.world.parks[c]["city"]
+                                for c in person.covers}
+
+    def coverage(self, person: Person, role: str) -> set[tuple[str, str, str]]:
+        """(core skill, major vertical, city) triples the person is a candidate for."""
+        if role not in person.roles:
+            return set()
+        verticals = {v for i in person.expert_in for v in [i, *self.world.ancestors(i)]}
+        return {(skill, vertical, city)
+                for skill in person.skills if skill in self.core[role]
+                for vertical in verticals if vertical in self.majors
+                for city in self.cities_of(person)}
+
+    def home_org(self, role: str, city: str) -> str:
+        """A firm of the role's kind in the city, else in the nearest city that has one."""
+        kind = next(iter(EMPLOYER_KINDS[role]))
+        orgs = self.maker.orgs_by_kind[kind]
+        nearest = min(orgs, key=lambda o: (self.world.rail(city, self.world.orgs[o]["city"]),
+                                           self.rng.random()))
+        here = self.world.orgs[nearest]["city"]
+        return self.rng.choice([o for o in orgs if self.world.orgs[o]["city"] == here])
+
+    def best(self, options: list[str], gain: Any, k: int) -> list[str]:
+        """Up to k options, each the one adding most uncovered triples (ties: random)."""
+        chosen: list[str] = []
+        for _ in range(k):
+            scored = [(gain(chosen + [o]) - gain(chosen), self.rng.random(), o)
+                      for o in options if o not in chosen]
+            scored = [item for item in scored if item[0] > 0]
+            if not scored:
+                break
+            chosen.append(max(scored)[2])
+        return chosen
+
+    def make_for(self, role: str, skill: str, vertical: str, city: str,
+                 covered: set[tuple[str, str, str]]) -> Person:
+        """A professional of the role around one uncovered (skill, vertical, city): the
+        rest of their core skills, sector group (verticals of one or two families) and
+        nearby cities are chosen to fill as many other gaps as a real practice would."""
+        world, rng = self.world, self.rng
+        org = self.home_org(role, city)
+        home = world.orgs[org]["city"]
+
+        def gaps(skills: list[str], verticals: list[str], cities: list[str]) -> int:
+            majors = {v for i in verticals for v in [i, *world.ancestors(i)]} & set(self.majors)
+            return sum(1 for s in skills for v in majors for c in cities
+                       if (s, v, c) not in covered)
+
+        cities = [home, city] if home != city else [home]
+        skills = [skill]
+        verticals = [vertical]
+        nearby = sorted(c for c in world.cities
+                        if c not in cities and world.rail(home, c) <= COVER_MINUTES)
+        root = world.root(vertical)
+        family = sorted(i for i in world.related(root)
+                        if len(world.ancestors(i)) == MAJOR_VERTICAL_DEPTH)
+        others = sorted(i for i in self.majors if i not in family
+                        and len(world.ancestors(i)) == MAJOR_VERTICAL_DEPTH)
+        skills += self.best([c for c in self.core[role] if c != skill],
+                            lambda extra: gaps(skills + extra, verticals, cities),
+                            rng.randint(2, 3))
+        verticals += self.best(family, lambda extra: gaps(skills, verticals + extra, cities),
+                               rng.randint(2, 4))
+        if rng.random() < 0.5:
+            verticals += self.best(others, lambda extra: gaps(skills, verticals + extra,
+                                                              cities), 1)
+        cities += self.best(nearby, lambda extra: gaps(skills, verticals, cities + extra),
+                            rng.randint(2, 3))
+        roles = (role, "Consultant") if role == "Accountant" and rng.random() < 0.15 \
+            else (role,)
+        person = self.maker.make(roles, org=org, expert_in=sorted(set(verticals)),
+                                 covers=cities)
+        for core in skills:
+            person.skills[core] = max(person.skills.get(core, 0), rng.randint(2, 5))
+        person.skills = dict(sorted(person.skills.items()))
+        return person
+
+    def cover(self, people: list[Person]) -> list[Person]:
+        """New people, in the order made, until nothing is left uncovered."""
+        made: list[Person] = []
+        for role in PROFESSIONAL_ROLES:
+            covered = set().union(*(self.coverage(p, role) for p in people))
+            wanted = [(s, v, c) for s in self.core[role] for v in self.majors
+                      for c in sorted(self.world.cities)]
+            self.rng.shuffle(wanted)
+            for skill, vertical, city in wanted:
+                if (skill, vertical, city) in covered:
+                    continue
+                person = self.make_for(role, skill, vertical, city, covered)
+                made.append(person)
+                covered |= self.coverage(person, role)
+        return made
+
+
 # --------------------------------------------------------------------------- collaborations
+
+
+DEALS_PER_PERSON = 1.8
+"""COLLABORATED_WITH edges generated per person (each counted once per pair and deal)."""
 
 
 class Collaborations:
@@ -736,19 +866,23 @@ class Collaborations:
                         if r["kind"] in ("university", "research_institute")]
         self.universities = sorted(universities)
 
-    def add(self, a: str, b: str, deal: str, year: int) -> bool:
+    def add(self, a: str, b: str, deal: str, year: int, **evidence: Any) -> bool:
+        """One tie's evidence: the deal (or referral), its year and, when known, its
+        kind, the stage it reached and its value."""
         first, second = sorted((a, b))
         key = (first, second, deal)
         if a == b or key in self.seen:
             return False
         self.seen.add(key)
-        self.by_id[first].collaborations.append(edge(second, deal=deal, year=year))
+        known = {name: value for name, value in evidence.items() if value is not None}
+        self.by_id[first].collaborations.append(edge(second, deal=deal, year=year, **known))
         self.partners[a].append(b)
         self.partners[b].append(a)
         self.count += 1
         return True
 
-    def deal_name(self, industry: str, place_city: str) -> str:
+    def deal_name(self, industry: str, place_city: str) -> tuple[str, tuple[float, float]]:
+        """A deal's name and the range of its value in million CNY (0, 0: not recorded)."""
         world, rng = self.world, self.rng
         product = world.product(industry)
         lower = product[0].lower() + product[1:] if not product[:2].isupper() else product
@@ -756,17 +890,46 @@ class Collaborations:
         city = world.cities[place_city]["name_en"]
         university = world.orgs[rng.choice(self.universities)]["name_en"]
         templates = [
-            (f"{product} landing in {city}", 6),
-            (f"{product} licence from {university}", 3),
-            (f"Series A round for {a_lower} startup", 2),
-            (f"Angel round for {a_lower} startup in {city}", 2),
-            (f"High-tech certification for {a_lower} firm in {city}", 2),
-            (f"Patent portfolio for {a_lower} startup", 2),
-            (f"{product} pilot line in {city}", 2),
-            (f"Technology due diligence on {a_lower} acquisition", 1),
-            (f"{product} technology transfer to a {city} manufacturer", 2),
+            (f"{product} landing in {city}", (5, 80), 6),
+            (f"{product} licence from {university}", (0.5, 20), 3),
+            (f"Series A round for {a_lower} startup", (20, 150), 2),
+            (f"Angel round for {a_lower} startup in {city}", (2, 15), 2),
+            (f"High-tech certification for {a_lower} firm in {city}", (0, 0), 2),
+            (f"Patent portfolio for {a_lower} startup", (0.05, 0.8), 2),
+            (f"{product} pilot line in {city}", (3, 40), 2),
+            (f"Technology due diligence on {a_lower} acquisition", (50, 600), 1),
+            (f"{product} technology transfer to a {city} manufacturer", (1, 30), 2),
         ]
-        return rng.choices([t for t, _ in templates], weights=[w for _, w in templates])[0]
+        name, value, _ = rng.choices(templates, weights=[w for *_, w in templates])[0]
+        return name, value
+
+    def evidence(self, year: int, value: tuple[float, float]) -> dict[str, Any]:
+        """Stage and value of a deal: older deals have mostly closed; a recent one may
+        still be in its meetings; a few were dropped. A third record no value."""
+        rng = self.rng
+        if year >= 2025 and rng.random() < 0.5:
+            stage = rng.choice(("first_meeting", "second_meeting"))
+        else:
+            stage = weighted(rng, {"signed": 5, "landed": 3, "dropped": 1, "": 2})
+        amount = None
+        if value[1] and rng.random() < 0.66:
+            low, high = value
+            amount = rounded(math.exp(rng.uniform(math.log(low), math.log(high))) * 1e6, 10_000)
+        return {"stage": stage or None, "value_cny": amount}
+
+    def referral_passed(self, giver: Person, taker: Person, year: int) -> bool:
+        """A client one passed to the other: a broker sends a startup to a lawyer, an
+        accountant sends a client to a broker."""
+        industry = (giver.expert_in or taker.expert_in or ["industry:biomedicine"])[0]
+        product = self.world.product(industry)
+        service = {"Lawyer": "legal work", "Accountant": "audit and tax work",
+                   "PatentAgent": "patent filings", "Investor": "fundraising",
+                   "Consultant": "certification filing"}.get(taker.roles[0], "landing search")
+        stage = weighted(self.rng, {"signed": 4, "landed": 1, "first_meeting": 2, "dropped": 1})
+        lower = product.lower() if not product[:2].isupper() else product
+        article = "an" if lower[0].lower() in "aeiou" else "a"
+        return self.add(giver.id, taker.id, f"Referred {article} {lower} client for {service}",
+                        year, kind="referral", stage=stage)
 
     def random_deal(self) -> None:
         rng, world = self.rng, self.world
@@ -787,8 +950,12 @@ class Collaborations:
         industry = rng.choice(verticals)
         places = [c if c.startswith("city:") else world.parks[c]["city"]
                   for c in lead.covers + partner.covers] or [lead.city]
-        year = rng.choices(range(2018, 2026), weights=(1, 1, 2, 2, 3, 4, 4, 3))[0]
-        self.add(lead.id, partner.id, self.deal_name(industry, rng.choice(places)), year)
+        year = rng.choices(range(2016, 2026), weights=(1, 1, 1, 1, 2, 2, 3, 4, 4, 3))[0]
+        if rng.random() < 0.15:
+            self.referral_passed(lead, partner, year)
+            return
+        name, value = self.deal_name(industry, rng.choice(places))
+        self.add(lead.id, partner.id, name, year, **self.evidence(year, value))
 
 
 # --------------------------------------------------------------------------- companies
@@ -1199,10 +1366,13 @@ def dump(label: str, records: list[dict[str, Any]], what: str) -> str:
 def generate() -> dict[str, str]:
     world = read_world()
     rng = random.Random(SEED)
-    people = PeopleMaker(world, rng).make_all()
+    maker = PeopleMaker(world, rng)
+    people = maker.make_all()
     companies = CompanyMaker(world, rng).make_all()
     referrals = ReferralMaker(world, rng, companies, people)
     referrals.make_all()
+    maker.rng = random.Random(SEED + 1)  # professionals draw apart from the main stream
+    ProfessionalMaker(world, maker, maker.rng).cover(people)
 
     # Landed referrals become LANDED_IN history of the company.
     for company, park_id, landed_on in referrals.landings:
@@ -1221,9 +1391,11 @@ def generate() -> dict[str, str]:
     for broker, park_id, company, signed_on in referrals.closings:
         city = world.cities[world.parks[park_id]["city"]]["name_en"]
         deal = f"{world.product(company.industry)} landing in {city}"
+        landed = park_id in {e["to"] for e in company.record.get("landed_in", [])}
         for contact in contacts_by_park.get(park_id, [])[:1]:
-            collab.add(broker.id, contact.id, deal, signed_on.year)
-    while collab.count < 440:
+            collab.add(broker.id, contact.id, deal, signed_on.year,
+                       stage="landed" if landed else "signed")
+    while collab.count < round(DEALS_PER_PERSON * len(people)):
         collab.random_deal()
 
     person_records = [person_record(p, world) for p in people]

@@ -7,8 +7,9 @@ stops; an empty store gets the seed data first. `alliance serve` runs
 `uvicorn alliance.api.app:create_app --factory`.
 
 Middleware, outermost first: CORS (so browsers can read even 401/413/429 answers), the
-body-size limit, keys and quotas, gzip, ETag (so the tag is computed on the
-uncompressed body).
+request target (query length, encoded slashes), the body-size limit, keys and quotas,
+gzip, ETag (so the tag is computed on the uncompressed body). Every /v1 route reads its
+body as strict JSON (`alliance.api.json_body`).
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import Scope as StarletteScope
 
-from alliance.access.database import AccessDB, access_db_path
-from alliance.access.quota import FixedWindowQuota
-from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware
+from alliance.access.quota import Quota
+from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware, open_access
+from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
 from alliance.api.etag import ETagMiddleware
+from alliance.api.json_body import StrictJSONRoute
 from alliance.api.limits import BodySizeLimitMiddleware
+from alliance.api.request_target import RequestTargetMiddleware
 from alliance.api.routes import (
     audit,
     collaborators,
@@ -42,6 +45,7 @@ from alliance.api.routes import (
     entities,
     health,
     imports,
+    keys,
     landing,
     me,
     paths,
@@ -49,6 +53,7 @@ from alliance.api.routes import (
     relationships,
     search,
     stats,
+    sync,
     verification,
 )
 from alliance.api.schemas import ImportRecords
@@ -94,7 +99,10 @@ TAGS: list[dict[str, Any]] = [
     {"name": "relationships", "description": "Staff writes of single relationships."},
     {"name": "import", "description": "Bulk import (JSON, CSV), all or nothing."},
     {"name": "stats", "description": "What the graph holds."},
+    {"name": "sync", "description": "Stay in sync: bulk export (JSON lines), then the change "
+                                    "feed. 同步：全量导出 + 变更流。"},
     {"name": "audit", "description": "The audit log of writes (admin)."},
+    {"name": "keys", "description": "API keys (admin). API 密钥管理。"},
     {"name": "health", "description": "Liveness and readiness."},
 ]
 
@@ -116,7 +124,7 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, verification, audit, stats, me)
+               relationships, imports, verification, audit, stats, me, sync, keys)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
@@ -152,7 +160,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.load_seed_if_empty and await run_in_threadpool(is_empty, store):
             count = await run_in_threadpool(load_seed, store, settings.seed_dir)
             logger.info("loaded %d seed records from %s", count, settings.seed_dir)
-        access = Access.open(AccessDB(access_db_path(settings)))
+        access = await run_in_threadpool(open_access, settings)
         app.state.store = store
         app.state.access = access
         yield
@@ -198,17 +206,21 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     settings = settings or get_settings()
     app = FastAPI(title="Corridor alliance resource directory", version=API_VERSION,
                   description=DESCRIPTION, openapi_tags=TAGS, lifespan=lifespan,
-                  generate_unique_id_function=operation_id, redoc_url=None)
+                  generate_unique_id_function=operation_id, docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.given_store = store
     app.state.store = None
     app.state.access = None
-    app.state.quota = FixedWindowQuota()
+    app.state.quota = Quota(settings.quota_storage_url)
     add_exception_handlers(app)
+    app.router.route_class = StrictJSONRoute
+    app.router.redirect_slashes = False
     add_routes(app, health.router)
     for module in API_MODULES:
         add_routes(app, module.router, prefix="/v1", responses=API_PROBLEMS)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    add_docs(app)
     if STATIC_DIR.is_dir():
         app.router.routes.append(
             ConsoleMount("/", app=StaticFiles(directory=STATIC_DIR, html=True), name="console"))
@@ -218,12 +230,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
     app.add_middleware(AccessMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestTargetMiddleware, max_query_bytes=settings.max_query_bytes)
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining",
-                        "RateLimit-Reset", "Retry-After"],
+                        "RateLimit-Reset", "Retry-After", "X-Changes-Cursor"],
         max_age=600,
     )
     return app

@@ -11,6 +11,7 @@ and `errors` (every field, and for imports the row).
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from http import HTTPStatus
@@ -21,11 +22,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from alliance.errors import AllianceError, BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.ingest.imports import RecordsInvalid, row_number
 from graph_schema.records import SchemaError
+from graph_schema.values import finite_or_none
 
 logger = logging.getLogger("alliance.api")
 
@@ -34,7 +36,8 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 SLUGS: dict[int, str] = {
     400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
     405: "method-not-allowed", 406: "not-acceptable", 409: "conflict",
-    413: "request-too-large", 415: "unsupported-media-type", 422: "invalid",
+    412: "precondition-failed", 428: "precondition-required",
+    413: "request-too-large", 414: "uri-too-long", 415: "unsupported-media-type", 422: "invalid",
     429: "quota-exceeded", 500: "internal", 503: "unavailable",
 }
 
@@ -80,7 +83,7 @@ class Problem(BaseModel):
 
 def problem_response(status: int, detail: str | None, *, instance: str | None = None,
                      headers: dict[str, str] | None = None, field: str | None = None,
-                     errors: list[FieldError] | None = None) -> JSONResponse:
+                     errors: list[FieldError] | None = None) -> Response:
     """A problem+json response (also used by middleware, outside the handlers)."""
     body: dict[str, Any] = {
         "type": problem_type(status),
@@ -92,8 +95,10 @@ def problem_response(status: int, detail: str | None, *, instance: str | None = 
         body["field"] = field
     if errors is not None:
         body["errors"] = [error.model_dump(exclude_none=True) for error in errors]
-    return JSONResponse(body, status_code=status, headers=headers,
-                        media_type=PROBLEM_MEDIA_TYPE)
+    # ASCII escapes: a problem may quote input that UTF-8 cannot encode (a lone surrogate)
+    text = json.dumps(finite_or_none(body), ensure_ascii=True, separators=(",", ":"))
+    return Response(text.encode("ascii"), status_code=status, headers=headers,
+                    media_type=PROBLEM_MEDIA_TYPE)
 
 
 PROBLEM_DESCRIPTIONS: dict[int, str] = {
@@ -102,7 +107,9 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     403: "The key lacks the scope this operation needs.",
     404: "An id named in the path or body does not exist.",
     409: "The write clashes with what is stored (existing id, closed referral).",
+    412: "If-Match names a version that is no longer the entity's current one.",
     413: "The request body is larger than the server accepts.",
+    414: "The query string is longer than the server accepts.",
     415: "The body's Content-Type is not one this operation reads.",
     422: "Invalid input; `errors` names each field (and row, for imports).",
     429: "Quota exceeded; Retry-After says when to try again.",
@@ -237,8 +244,12 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 304 or exc.status_code < 400:
         return Response(status_code=exc.status_code, headers=exc.headers)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return problem_response(exc.status_code, detail, instance=request.url.path,
-                            headers=dict(exc.headers) if exc.headers else None)
+    field = getattr(exc, "field", None)
+    if field is None and exc.status_code == 404 and request.scope.get("route") is None:
+        field = "path"  # no route has this path
+    errors = [FieldError(field=field, message=detail)] if field is not None else None
+    return problem_response(exc.status_code, detail, instance=request.url.path, field=field,
+                            errors=errors, headers=dict(exc.headers) if exc.headers else None)
 
 
 async def _unhandled(request: Request, exc: Exception) -> Response:

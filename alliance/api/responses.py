@@ -17,6 +17,8 @@ from typing import Any
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from graph_schema.values import finite_or_none
+
 JSON = "application/json"
 
 
@@ -26,6 +28,11 @@ def json_response(content: BaseModel | dict[str, Any] | list[Any], *, status_cod
     if isinstance(content, BaseModel):
         body = content.model_dump_json().encode("utf-8")
     else:
-        body = json.dumps(content, ensure_ascii=False, separators=(",", ":"),
-                          allow_nan=False).encode("utf-8")
+        try:
+            text = json.dumps(content, ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False)
+        except ValueError:  # a non-finite number an older version stored: shown as null
+            text = json.dumps(finite_or_none(content), ensure_ascii=False,
+                              separators=(",", ":"))
+        body = text.encode("utf-8")
     return Response(body, status_code=status_code, headers=headers, media_type=JSON)

@@ -4,14 +4,13 @@ and out, previewed first, applied all or nothing, audited as the local user."""
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from alliance.access.audit import AuditLog
+from alliance.access.audit import AuditLog, Auditor
 from alliance.access.database import AccessDB, access_db_path
 from alliance.access.scopes import Principal
 from alliance.cli.context import cli_store
@@ -20,8 +19,8 @@ from alliance.ingest.decisions import Decision, Decisions, decisions_path
 from alliance.ingest.export import ExportFormat, export_to
 from alliance.ingest.preview import ImportPlan, apply, plan_dict, preview
 from alliance.ingest.template import template_bytes
-from alliance.services.directory import Change
 from alliance.settings import get_settings
+from alliance.store.base import GraphStore
 from graph_schema.aliases import label_of_name
 from graph_schema.nodes import label_of_id
 from graph_schema.vocabulary import Label
@@ -30,20 +29,20 @@ STATUS_STYLE = {"new": "green", "changed": "yellow", "unchanged": "dim", "review
                 "error": "red"}
 
 
-class CliAudit:
+class CliAudit(Auditor):
     """The audit sink of a CLI import: the access database's log, as `cli:<user>`."""
 
-    def __init__(self, log: AuditLog) -> None:
-        self.log = log
-        self.principal = Principal(key_id=None, name=f"cli:{getpass.getuser()}",
-                                   scopes=frozenset())
+    def __init__(self, log: AuditLog, store: GraphStore) -> None:
+        super().__init__(log, cli_principal(), store)
 
     @property
     def actor(self) -> str:
         return self.principal.name
 
-    def record(self, changes: Sequence[Change]) -> None:
-        self.log.append(self.principal, changes)
+
+def cli_principal() -> Principal:
+    """Who imports from the command line: the local user."""
+    return Principal(key_id=None, name=f"cli:{getpass.getuser()}", scopes=frozenset())
 
 
 def _label(value: str | None) -> Label | None:
@@ -108,11 +107,12 @@ def import_command(
     settings = get_settings()
     decisions = Decisions(decisions_path(settings.db_path))
     access = AccessDB(access_db_path(settings))
-    audit = CliAudit(AuditLog(access))
+    actor = cli_principal().name
     try:
-        _decide(decisions, confirm, confirm=True, actor=audit.actor)
-        _decide(decisions, reject, confirm=False, actor=audit.actor)
+        _decide(decisions, confirm, confirm=True, actor=actor)
+        _decide(decisions, reject, confirm=False, actor=actor)
         with cli_store() as store:
+            audit = CliAudit(AuditLog(access), store)
             with Progress(TextColumn("reading {task.description}"), BarColumn(),
                           TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
                           console=err_console, transient=True,

@@ -12,6 +12,7 @@ from alliance.cli import (
     landing,
     people,
     schema,
+    search,
     seed,
     serve,
     verify,
@@ -28,6 +29,7 @@ app.command("landing")(landing.landing_command)
 app.command("compare")(landing.compare_command)
 app.command("collaborators")(people.collaborators_command)
 app.command("team")(people.team_command)
+app.command("search")(search.search_command)
 app.command("path")(graph.path_command)
 app.command("stats")(graph.stats_command)
 app.command("serve")(serve.serve_command)

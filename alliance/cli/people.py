@@ -29,10 +29,11 @@ def collaborators_command(
     certification: CertificationLevel | None = typer.Option(None, "--certification"),
     max_hops: int = typer.Option(3, "--max-hops"),
     top: int = typer.Option(10, "--top"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date ties decay to (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Find people with the skills you need, nearest in your network first."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = CollaboratorRequest.model_validate({
             "asker": with_prefix(asker, "person") if asker else None,
             "skills": [with_prefix(s, "skill") for s in skills],
@@ -40,34 +41,48 @@ def collaborators_command(
             "verticals": [with_prefix(v, "industry") for v in verticals],
             "cities": [with_prefix(c, "city") for c in cities], "roles": roles,
             "min_certification": certification, "max_hops": max_hops, "top_k": top,
+            "as_of": as_of,
         })
         result = collaborators.search(store, request, reveal_contacts=True)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
-    table = Table("#", "person", "roles", "score", "skills", "trust path",
+    table = Table("#", "person", "roles", "score", "skills", "proof", "trust path (weakest tie)",
                   title=f"{result.candidates} people match")
     for item in result.collaborators:
+        weakest = f" ({item.weakest_tie:.2f})" if item.weakest_tie is not None else ""
         table.add_row(str(item.rank), f"{item.person.name_zh} {item.person.name_en}",
                       ", ".join(item.person.roles), f"{item.score:.3f}",
                       ", ".join(f"{s.split(':')[1]}:{lvl}" for s, lvl in item.skills[:3]),
-                      show_path(item.trust_path))
+                      item.proof.text, show_path(item.trust_path) + weakest)
     console.print(table)
+    for item in result.collaborators[:3]:
+        if item.introduction:
+            console.print(f"{item.rank}. {item.introduction.text}")
+        for step in dict.fromkeys(tuple(s.between) for s in item.trust_steps):
+            detail = next(s for s in item.trust_steps if tuple(s.between) == step)
+            console.print(f"     {detail.strength:.2f}  {'; '.join(detail.evidence[:2])}")
+    for relaxation in result.relaxations:
+        console.print(f"[yellow]{relaxation.candidates} candidates[/] if {relaxation.filter} "
+                      f"is widened to {relaxation.widened_to}")
 
 
 def team_command(
     vertical: str = typer.Option(..., "--vertical", "-v", help="Industry id of the deal."),
     asker: str | None = typer.Option(None, "--asker", "-a"),
     cities: list[str] = typer.Option([], "--city", "-c"),
+    roles: list[Role] = typer.Option([], "--role", "-r", help="One seat per role (repeatable)."),
     max_hops: int = typer.Option(3, "--max-hops"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Date ties decay to (YYYY-MM-DD)."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Build a complementary deal team: a lawyer, a finance expert, a broker."""
-    with cli_store() as store:
+    """Build a deal team who know each other: a lawyer, a finance expert, a broker."""
+    with cli_store(read_only=True) as store:
         request = TeamRequest.model_validate({
             "vertical": with_prefix(vertical, "industry"),
             "asker": with_prefix(asker, "person") if asker else None,
             "cities": [with_prefix(c, "city") for c in cities], "max_hops": max_hops,
+            "roles": roles, "as_of": as_of,
         })
         result = collaborators.team(store, request, reveal_contacts=True)
     if as_json:
@@ -78,7 +93,11 @@ def team_command(
         table.add_row(seat.seat, f"{seat.member.person.name_zh} {seat.member.person.name_en}",
                       f"{seat.member.score:.3f}", show_path(seat.member.trust_path))
     console.print(table)
+    console.print(result.note)
     for link in result.links:
-        console.print(f"  {link.between[0]} ↔ {link.between[1]}: {show_path(link.path)}")
+        how = "worked together" if link.worked_together else (
+            "only through you" if link.via_asker else f"{link.hops or '-'} hops")
+        console.print(f"  {link.between[0]} ↔ {link.between[1]} ({how}, "
+                      f"{link.strength:.2f}): {show_path(link.path)}")
     if result.missing_seats:
         console.print(f"[yellow]No candidate for:[/] {', '.join(result.missing_seats)}")

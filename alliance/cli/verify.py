@@ -72,7 +72,8 @@ def confirm_command(
     try:
         with cli_store() as store:
             node = freshness.verify(store, entity_id=entity_id, today=date.today(),
-                                    audit=CliAudit(AuditLog(access)), corrections=corrections)
+                                    audit=CliAudit(AuditLog(access), store),
+                                    corrections=corrections)
     finally:
         access.close()
     console.print(f"{node.id} verified on {node.properties['last_verified']}", style="green")

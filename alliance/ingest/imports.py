@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from alliance.errors import Invalid
+from alliance.ingest import json_text
 from alliance.ingest.records import (
     Origin,
     RecordBatch,
@@ -190,9 +191,15 @@ def parse_json(data: bytes, *, defaults: dict[str, Any] | None = None,
     batch = RecordBatch()
     whole = Origin(file, "body")
     try:
-        document = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        batch.error(whole, None, None, f"not JSON: {exc}")
+        document = json_text.loads(data)
+    except json_text.JSONTextError as exc:
+        head, _, rest = (exc.path or "").partition(".")
+        index, _, field_name = rest.partition(".")
+        if head == "records" and index.isdigit():  # locate it as a record's field
+            batch.error(Origin(file, f"record {int(index) + 1}"), None, field_name or None,
+                        exc.message)
+        else:
+            batch.error(whole, None, exc.path, exc.message)
         return batch
     records = document.get("records") if isinstance(document, dict) else None
     if not isinstance(records, list):

@@ -40,12 +40,14 @@ from graph_schema.nodes import (
 from graph_schema.records import NodeRecord, RelRecord, validate_relationship
 from graph_schema.vocabulary import (
     FUNNEL_ORDER,
+    Beneficiary,
     BenefitKind,
     CertificationLevel,
     CompanyStage,
     FacilityType,
     Label,
     OrganizationKind,
+    PolicyLevel,
     ProfileField,
     ReferralStage,
     RelType,
@@ -281,6 +283,13 @@ BENEFIT_NAMES: dict[BenefitKind, tuple[str, str, float, float]] = {
     BenefitKind.LOAN_INTEREST_SUBSIDY: ("贷款贴息", "loan interest subsidy", 5.0, 6.5),
     BenefitKind.FINANCING: ("融资支持", "financing support", 6.0, 8.0),
 }
+SYNTH_BENEFICIARY: dict[BenefitKind, Beneficiary] = {
+    BenefitKind.BROKER_REWARD: Beneficiary.BROKER,
+    BenefitKind.TALENT_PROGRAMME: Beneficiary.FOUNDING_TEAM,
+}
+"""Who a synthetic policy pays (everything else pays the company)."""
+NOT_STACKABLE_EVERY = 10
+"""Every tenth synthetic policy may not be stacked with the one before it."""
 BENEFIT_WEIGHTS: tuple[int, ...] = (8, 14, 10, 12, 10, 5, 8, 14, 8, 11)
 
 # stage: (share of companies, founded years, log10 headcount, log10 revenue, P(high-tech),
@@ -678,6 +687,7 @@ class _Synthesizer:
     def _policies(self) -> Iterator[NodeRecord | RelRecord]:
         rng = self.rng
         kinds = list(BenefitKind)
+        previous = ""
         for index in range(self.counts[Label.POLICY]):
             kind = kinds[index] if index < len(kinds) else BENEFIT_DRAW.draw(rng)
             kind_zh, kind_en, low, high = BENEFIT_NAMES[kind]
@@ -698,10 +708,15 @@ class _Synthesizer:
                 name_en=f"{place.name_en} {year} {kind_en} measures",
                 name_pinyin=_pinyin(place_zh, str(year), "年", kind_zh, "办法"),
                 issuer=issuer, benefit_kind=kind, amount_cny=amount, amount_note=note,
+                beneficiary=SYNTH_BENEFICIARY.get(kind, Beneficiary.COMPANY),
+                level=PolicyLevel.PARK if in_park else PolicyLevel.CITY,
                 valid_from=valid_from, valid_to=valid_to, eligibility=self._eligibility(),
             )
             yield record
             yield self._rel(RelType.OFFERED_IN, record.id, place.id)
+            if index % NOT_STACKABLE_EVERY == NOT_STACKABLE_EVERY - 1:
+                yield self._rel(RelType.NOT_STACKABLE_WITH, record.id, previous)
+            previous = record.id
             targets = TARGET_COUNT_DRAW.draw(rng)
             pool = list(place.industries) if in_park else []
             chosen = self._distinct(functools.partial(self._target_for, pool), targets)

@@ -1,45 +1,55 @@
 """Collaborator search and team building: who can help with the legal or finance side?
 
-Candidates come from the store with their skills, places, verticals and every shortest
-trust path from the asker; this module picks the most trustworthy path (recent and
-repeated work first) and ranks people with pure functions. People beyond the asker's
-reach still appear, after the others, marked as cold contacts.
+Candidates (people meeting the hard constraints) come from the store's evidence query;
+the ties around the asker come from `services.network` and are weighed by one formula
+(`services.ties`). Each candidate gets the best trust route (strongest weakest tie, then
+fewest hops) with every hop's evidence and who to ask for the introduction, and a proof
+of expertise from results: referrals carried to signed or landed in the asked verticals'
+part of the taxonomy, and closed deals. People beyond reach follow as cold contacts. A
+thin answer says, per filter, how many candidates widening it would give.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from itertools import product
+from itertools import combinations, product
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from alliance.services.explain import NameBook, PathOut, PersonOut, person_out
-from alliance.store.base import (
-    MAX_HOPS,
-    TRUST_RELS,
-    CollaboratorEvidence,
-    CollaboratorFilter,
-    GraphPath,
-    GraphStore,
-    TrustPath,
-)
-from graph_schema.vocabulary import CertificationLevel, Role
+from alliance.errors import NotFound
+from alliance.services import professions
+from alliance.services.explain import NodeRef, PathOut, PersonOut, node_ref, person_out
+from alliance.services.network import grow, neighbourhood, relationships_of
+from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes
+from alliance.store.base import MAX_HOPS, CollaboratorEvidence, CollaboratorFilter, GraphStore
+from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
-WORKS_AT_HOP_STRENGTH = 0.3
-"""Trust of a hop through a shared employer, against 1.0 for a deal done this year."""
+THIN_ANSWER = 3
+"""Fewer candidates than this and the answer says how to widen the search."""
+
+CLOSED = (ReferralStage.SIGNED, ReferralStage.LANDED)
+
+CERTIFICATION_VALUE = {CertificationLevel.JUNIOR.value: 0.3,
+                       CertificationLevel.INTERMEDIATE.value: 0.6,
+                       CertificationLevel.SENIOR.value: 1.0}
 
 
 class CollaboratorWeights(BaseModel):
-    """Weights of the score parts (relative)."""
+    """Weights of the score parts (relative). Proven results weigh more than a
+    certificate: companies trust brokers who have closed deals in their vertical."""
 
     model_config = ConfigDict(extra="forbid")
 
-    skill: Annotated[float, Field(ge=0)] = 0.4
-    proximity: Annotated[float, Field(ge=0)] = 0.25
-    vertical: Annotated[float, Field(ge=0)] = 0.15
+    skill: Annotated[float, Field(ge=0)] = 0.3
+    trust: Annotated[float, Field(ge=0)] = 0.2
+    proven: Annotated[float, Field(ge=0)] = 0.2
+    vertical: Annotated[float, Field(ge=0)] = 0.1
     place: Annotated[float, Field(ge=0)] = 0.1
-    experience: Annotated[float, Field(ge=0)] = 0.1
+    experience: Annotated[float, Field(ge=0)] = 0.05
+    certification: Annotated[float, Field(ge=0)] = 0.05
 
 
 class CollaboratorRequest(BaseModel):
@@ -60,22 +70,68 @@ class CollaboratorRequest(BaseModel):
     min_certification: CertificationLevel | None = None
     max_hops: Annotated[int, Field(ge=1, le=MAX_HOPS)] = 3
     top_k: Annotated[int, Field(ge=1, le=100)] = 10
+    as_of: date | None = Field(default=None, description="Date ties decay to; default today.")
     weights: CollaboratorWeights = Field(default_factory=CollaboratorWeights)
 
     def to_filter(self, *, exclude: tuple[str, ...] = ()) -> CollaboratorFilter:
+        """The hard constraints; trust routes are computed here, so the store is asked
+        for none (no asker), and the asker is excluded instead."""
         return CollaboratorFilter(
             skills=tuple(self.skills), require_all_skills=self.require_all_skills,
             min_level=self.min_level, verticals=tuple(self.verticals),
             cities=tuple(self.cities), roles=tuple(self.roles),
-            min_certification=self.min_certification, asker=self.asker,
-            max_hops=self.max_hops, exclude=exclude,
+            min_certification=self.min_certification, asker=None,
+            max_hops=self.max_hops,
+            exclude=(*exclude, *([self.asker] if self.asker else [])),
         )
+
+    def year(self) -> int:
+        return (self.as_of or date.today()).year
+
+
+# --------------------------------------------------------------------------- answer
+
+
+class DealOut(BaseModel):
+    """One piece of evidence behind a tie."""
+
+    deal: str
+    year: int
+    kind: str
+    stage: str | None
+    value_cny: float | None
 
 
 class TrustStep(BaseModel):
-    """The deals behind one hop of a trust path (empty for a shared employer)."""
+    """The tie behind one relationship of `trust_path`: `trust_steps[i]` belongs to
+    `trust_path.rel_types[i]` (a shared-employer tie spans two relationships, person →
+    organization ← person, and both steps carry it)."""
 
-    deals: list[tuple[str, int]]
+    between: tuple[str, str] = Field(description="The two people of the tie, in path order.")
+    strength: float = Field(description="Tie strength in [0, 1) (docs/api.md has the formula).")
+    evidence: list[str] = Field(description="The tie in words, newest deal first.")
+    deals: list[tuple[str, int]] = Field(description="(deal, year) pairs, newest first.")
+    details: list[DealOut]
+    organizations: list[str] = Field(description="Employers the two share.")
+
+
+class Introduction(BaseModel):
+    """Who to ask to reach the candidate."""
+
+    ask: NodeRef | None = Field(description="The first person on the route (null: you know "
+                                            "the candidate directly).")
+    text: str
+
+
+class Proof(BaseModel):
+    """Expertise shown by results in the asked verticals (any vertical when none)."""
+
+    landed: int
+    signed: int
+    closed_deals: int = Field(description="Deals (any vertical) that reached signed or landed.")
+    since: int | None = Field(description="Year of the earliest counted referral.")
+    referrals: list[str] = Field(description="Ids of the counted referrals, newest first.")
+    text: str
 
 
 class Collaborator(BaseModel):
@@ -90,53 +146,228 @@ class Collaborator(BaseModel):
     verticals: list[str]
     collaborations: int
     cold: bool = Field(description="True when no trust path within max_hops exists.")
-    hops: int | None
+    hops: int | None = Field(description="People-to-people steps of the trust route.")
+    weakest_tie: float | None = Field(description="Strength of the route's weakest tie.")
     trust_path: PathOut | None
     trust_steps: list[TrustStep]
+    introduction: Introduction | None
+    proof: Proof
     explanation: str
+
+
+class Relaxation(BaseModel):
+    """How many candidates one widened filter would give (the others kept)."""
+
+    filter: str = Field(description="Request field widened: verticals, cities, skills, "
+                                    "roles, min_level or min_certification.")
+    widened_to: str = Field(description="The wider meaning, e.g. 'any vertical'.")
+    candidates: int
 
 
 class CollaboratorResult(BaseModel):
     collaborators: list[Collaborator]
     candidates: int
+    relaxations: list[Relaxation] = Field(
+        description=f"Empty unless fewer than {THIN_ANSWER} candidates matched.")
 
 
-def hop_strength(deals: tuple[tuple[str, int], ...], this_year: int) -> float:
-    """Recent and repeated work counts most: each deal adds 1 / (1 + years ago)."""
-    if not deals:
-        return WORKS_AT_HOP_STRENGTH
-    return sum(1.0 / (1 + max(0, this_year - year)) for _, year in deals)
+# --------------------------------------------------------------------------- proofs
 
 
-def best_trust_path(paths: tuple[TrustPath, ...], this_year: int) -> TrustPath | None:
-    """Among equally short paths, the strongest weakest link, then the strongest sum;
-    remaining ties go to the first in node-id order (paths arrive sorted)."""
-    if not paths:
+@dataclass(frozen=True)
+class _Record:
+    """A person's results: counted referrals (id, stage, year) and closed deals."""
+
+    referrals: tuple[tuple[str, ReferralStage, int], ...]
+    closed_deals: int
+
+
+def _subtree(store: GraphStore, verticals: Sequence[str]) -> set[str] | None:
+    """The verticals and every subfield (None: no vertical asked, any counts)."""
+    if not verticals:
         return None
+    children: dict[str, set[str]] = {}
+    for rel in store.get_relationships(RelType.SUBFIELD_OF):
+        children.setdefault(rel.target, set()).add(rel.source)
+    found, stack = set(verticals), list(verticals)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
 
-    def strength(path: TrustPath) -> tuple[float, float]:
-        values = [hop_strength(h.deals, this_year) for h in path.hops]
-        return (round(min(values), 9), round(sum(values), 9))
 
-    return max(paths, key=strength)  # max keeps the first of equal keys
+def _records(store: GraphStore, people: Sequence[str], verticals: Sequence[str]
+             ) -> dict[str, _Record]:
+    """Referrals each person carried to signed or landed for a company of the verticals'
+    subtree, and their deals that closed."""
+    subtree = _subtree(store, verticals)
+    by = relationships_of(store, people, RelType.REFERRED_BY, outgoing=False)
+    referrals = {rel.source: rel.target for rel in by}
+    nodes = {node.id: node for node in store.get_nodes(sorted(referrals))}
+    companies = {rel.source: rel.target for rel in
+                 relationships_of(store, referrals, RelType.REFERS, incoming=False)}
+    industries: dict[str, set[str]] = {}
+    for rel in relationships_of(store, set(companies.values()), RelType.IN_INDUSTRY,
+                                incoming=False):
+        industries.setdefault(rel.source, set()).add(rel.target)
+    counted: dict[str, list[tuple[str, ReferralStage, int]]] = {}
+    for referral, person in referrals.items():
+        node = nodes.get(referral)
+        if node is None:
+            continue
+        stage = ReferralStage(str(node.properties["stage"]))
+        if stage not in CLOSED:
+            continue
+        if subtree is not None and not subtree & industries.get(companies.get(referral, ""), set()):
+            continue
+        when = node.properties.get("landed_on" if stage is ReferralStage.LANDED else "signed_on")
+        year = int(str(when or node.properties["proposed_on"])[:4])
+        counted.setdefault(person, []).append((referral, stage, year))
+    closed: dict[str, int] = {}
+    for rel in relationships_of(store, people, RelType.COLLABORATED_WITH):
+        if Deal.from_rel(rel).stage in CLOSED:
+            for end in (rel.source, rel.target):
+                closed[end] = closed.get(end, 0) + 1
+    return {person: _Record(tuple(sorted(counted.get(person, []), key=lambda r: (-r[2], r[0]))),
+                            closed.get(person, 0)) for person in people}
+
+
+def _proof(record: _Record, vertical_names: str) -> Proof:
+    landed = sum(1 for _, stage, _ in record.referrals if stage is ReferralStage.LANDED)
+    signed = len(record.referrals) - landed
+    since = min((year for *_, year in record.referrals), default=None)
+    parts = []
+    if landed:
+        parts.append(f"{landed} landed")
+    if signed:
+        parts.append(f"{signed} signed")
+    text = (f"{' and '.join(parts)} in {vertical_names} since {since}" if parts
+            else f"no signed or landed referral in {vertical_names}")
+    if record.closed_deals:
+        text += f"; {record.closed_deals} closed deals"
+    return Proof(landed=landed, signed=signed, closed_deals=record.closed_deals, since=since,
+                 referrals=[r for r, *_ in record.referrals], text=text)
+
+
+def proven_value(proof: Proof) -> float:
+    """Results as a score part in [0, 1): landed referrals count most."""
+    raw = proof.landed + 0.7 * proof.signed + 0.1 * proof.closed_deals
+    return round(raw / (raw + 2.0), 6)
+
+
+# --------------------------------------------------------------------------- trust
+
+
+class _Explainer:
+    """Names and paths for the routes shown, looked up together."""
+
+    def __init__(self, store: GraphStore, graph: TieGraph, routes: Iterable[TrustRoute]) -> None:
+        self.graph = graph
+        ids = {person for route in routes for person in route.people}
+        for route in routes:
+            for a, b in zip(route.people, route.people[1:], strict=False):
+                tie = graph.tie(a, b)
+                if tie and not tie.deals:
+                    ids.add(tie.organizations[0])
+        self.refs = {record.id: node_ref(record) for record in store.get_nodes(sorted(ids))}
+
+    def ref(self, node: str) -> NodeRef:
+        return self.refs.get(node) or NodeRef(id=node, label="", name_zh=node, name_en=node)
+
+    def steps(self, route: TrustRoute) -> tuple[PathOut, list[TrustStep]]:
+        nodes, rel_types, forward, steps = [self.ref(route.people[0])], [], [], []
+        names = {k: v.name_en for k, v in self.refs.items()}
+        for a, b in zip(route.people, route.people[1:], strict=False):
+            tie = self.graph.tie(a, b)
+            assert tie is not None  # a route only follows ties
+            step = _step(tie, a, b, names)
+            if tie.deals:
+                shown = tie.deals[0]
+                nodes.append(self.ref(b))
+                rel_types.append(RelType.COLLABORATED_WITH.value)
+                forward.append(shown.source in ("", a))
+                steps.append(step)
+            else:
+                org = tie.organizations[0]
+                nodes += [self.ref(org), self.ref(b)]
+                rel_types += [RelType.WORKS_AT.value] * 2
+                forward += [True, False]
+                steps += [step, step]
+        return PathOut(nodes=nodes, rel_types=rel_types, forward=forward), steps
+
+    def introduction(self, route: TrustRoute) -> Introduction:
+        target = self.ref(route.people[-1]).name_en
+        if route.hops == 1:
+            tie = self.graph.tie(*route.people)
+            why = tie.evidence()[0] if tie else ""
+            return Introduction(ask=None, text=f"You know {target} directly ({why}).")
+        first = self.ref(route.people[1])
+        tie = self.graph.tie(route.people[0], route.people[1])
+        why = f" ({tie.evidence(self._org_names())[0]})" if tie else ""
+        through = [self.ref(p).name_en for p in route.people[2:-1]]
+        via = f" through {', '.join(through)}" if through else ""
+        return Introduction(ask=first, text=f"Ask {first.name_en}{why} to introduce you to "
+                                            f"{target}{via}.")
+
+    def _org_names(self) -> dict[str, str]:
+        return {k: v.name_en for k, v in self.refs.items()}
+
+
+def _step(tie: Tie, a: str, b: str, names: dict[str, str]) -> TrustStep:
+    return TrustStep(
+        between=(a, b), strength=tie.strength, evidence=tie.evidence(names),
+        deals=[(d.deal, d.year) for d in tie.deals],
+        details=[DealOut(deal=d.deal, year=d.year, kind=d.kind.value,
+                         stage=d.stage.value if d.stage else None, value_cny=d.value_cny)
+                 for d in tie.deals],
+        organizations=list(tie.organizations))
+
+
+def trust_value(route: TrustRoute | None) -> float:
+    """Closeness as a score part: the weakest tie, discounted 15 % per extra hop."""
+    if route is None:
+        return 0.0
+    return round(route.weakest * 0.85 ** (route.hops - 1), 6)
+
+
+def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year: int
+                 ) -> tuple[TieGraph, dict[str, TrustRoute]]:
+    """The ties around the asker and the best route to everyone within max_hops."""
+    if asker is None:
+        return TieGraph(this_year), {}
+    record = store.get_node(asker)
+    if record is None or record.label is not Label.PERSON:
+        msg = f"no Person with id {asker!r}"
+        raise NotFound(msg, field="asker")
+    graph = neighbourhood(store, [asker], max_hops, this_year)
+    return graph, best_routes(graph, asker, max_hops)
+
+
+# --------------------------------------------------------------------------- ranking
 
 
 def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
-           path: TrustPath | None) -> tuple[float, dict[str, float]]:
+           route: TrustRoute | None, proof: Proof) -> tuple[float, dict[str, float]]:
     wanted = set(request.skills)
     levels = dict(evidence.skills)
     if wanted:
         skill = sum(levels.get(s, 0) for s in wanted) / (5 * len(wanted))
     else:
         skill = max(levels.values(), default=0) / 5
+    certification = CERTIFICATION_VALUE.get(
+        str(evidence.person.properties.get("certification_level")), 0.0)
     parts = {
         "skill": skill,
-        "proximity": 1.0 / path.path.hops if path else 0.0,
+        "trust": trust_value(route),
+        "proven": proven_value(proof),
         "vertical": 1.0 if request.verticals and evidence.verticals else
         (0.5 if evidence.verticals else 0.0),
         "place": 1.0 if not request.cities or (evidence.cities and evidence.cities[0] in
                                                 request.cities) else 0.5,
         "experience": evidence.collaborations / (evidence.collaborations + 5),
+        "certification": certification,
     }
     weights = request.weights.model_dump()
     total = sum(weights.values()) or 1.0
@@ -144,31 +375,43 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
     return round(sum(parts[n] * weights[n] for n in parts) / total, 6), parts
 
 
-def _explain(evidence: CollaboratorEvidence, path: TrustPath | None) -> str:
+def _explain(evidence: CollaboratorEvidence, route: TrustRoute | None, proof: Proof) -> str:
     skills = ", ".join(f"{skill} (level {level})" for skill, level in evidence.skills[:4])
-    reach = (f"{path.path.hops} hops from you" if path else "cold contact: no trust path")
-    return f"{skills or 'no listed skills'}; {reach}"
+    reach = (f"{route.hops} hops from you, weakest tie {route.weakest:.2f}" if route
+             else "cold contact: no trust path")
+    return f"{skills or 'no listed skills'}; {proof.text}; {reach}"
+
+
+def _vertical_names(store: GraphStore, verticals: Sequence[str]) -> str:
+    if not verticals:
+        return "any vertical"
+    return ", ".join(str(node.properties["name_en"]).lower()
+                     for node in store.get_nodes(list(verticals)))
 
 
 def rank_candidates(store: GraphStore, evidence: list[CollaboratorEvidence],
                     request: CollaboratorRequest, *, reveal_contacts: bool,
-                    this_year: int | None = None) -> list[Collaborator]:
-    """Warm contacts (with a trust path) first, then cold ones; each by score, then id."""
-    year = this_year or date.today().year
-    chosen = {e.person.id: best_trust_path(e.trust_paths, year) for e in evidence}
-    names = NameBook(store, [p.path for p in chosen.values() if p])
+                    graph: TieGraph, routes: dict[str, TrustRoute]) -> list[Collaborator]:
+    """Warm contacts (with a trust route) first, then cold ones; each by score, then id."""
+    people = [item.person.id for item in evidence]
+    records = _records(store, people, request.verticals)
+    names = _vertical_names(store, request.verticals)
+    chosen = {person: routes.get(person) for person in people}
+    explainer = _Explainer(store, graph, [r for r in chosen.values() if r])
     ranked = []
     for item in evidence:
-        path = chosen[item.person.id]
-        score, parts = _score(item, request, path)
+        route = chosen[item.person.id]
+        proof = _proof(records[item.person.id], names)
+        score, parts = _score(item, request, route, proof)
+        path, steps = explainer.steps(route) if route else (None, [])
         ranked.append(Collaborator(
             rank=0, score=score, person=person_out(item.person, reveal_contacts=reveal_contacts),
             parts=parts, skills=list(item.skills), cities=list(item.cities),
             verticals=list(item.verticals), collaborations=item.collaborations,
-            cold=path is None, hops=path.path.hops if path else None,
-            trust_path=names.path(path.path) if path else None,
-            trust_steps=[TrustStep(deals=list(h.deals)) for h in path.hops] if path else [],
-            explanation=_explain(item, path),
+            cold=route is None, hops=route.hops if route else None,
+            weakest_tie=route.weakest if route else None, trust_path=path, trust_steps=steps,
+            introduction=explainer.introduction(route) if route else None, proof=proof,
+            explanation=_explain(item, route, proof),
         ))
     ranked.sort(key=lambda c: (c.cold, -c.score, c.person.id))
     for position, collaborator in enumerate(ranked, start=1):
@@ -176,19 +419,71 @@ def rank_candidates(store: GraphStore, evidence: list[CollaboratorEvidence],
     return ranked
 
 
+def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxation]:
+    """For each filter set, the candidates when only it is widened: vertical → any,
+    city → the whole corridor, skill → its family (same category), then any; role →
+    any; level → 1; certification → none."""
+    changes: list[tuple[str, str, dict[str, object]]] = []
+    if request.verticals:
+        changes.append(("verticals", "any vertical", {"verticals": []}))
+    if request.cities:
+        changes.append(("cities", "the whole corridor", {"cities": []}))
+    if request.skills:
+        family = professions.sibling_skills(store, request.skills)
+        if set(family) != set(request.skills):
+            categories = sorted({str(node.properties["category"])
+                                 for node in store.get_nodes(request.skills)})
+            changes.append(("skills", f"any {'/'.join(categories)} skill",
+                            {"skills": family, "require_all_skills": False}))
+        changes.append(("skills", "any skill", {"skills": []}))
+    if request.roles:
+        changes.append(("roles", "any role", {"roles": []}))
+    if request.min_level > 1:
+        changes.append(("min_level", "level 1", {"min_level": 1}))
+    if request.min_certification is not None:
+        changes.append(("min_certification", "no certification needed",
+                        {"min_certification": None}))
+    found = []
+    for name, wider, update in changes:
+        widened = request.model_copy(update=update)
+        count = len(store.collaborator_candidates(widened.to_filter()))
+        found.append(Relaxation(filter=name, widened_to=wider, candidates=count))
+    return found
+
+
 def search(store: GraphStore, request: CollaboratorRequest, *,
            reveal_contacts: bool = False) -> CollaboratorResult:
     """Ranked collaborators for the request."""
+    graph, routes = asker_routes(store, request.asker, request.max_hops, request.year())
     evidence = store.collaborator_candidates(request.to_filter())
-    ranked = rank_candidates(store, evidence, request, reveal_contacts=reveal_contacts)
-    return CollaboratorResult(collaborators=ranked[: request.top_k], candidates=len(evidence))
+    ranked = rank_candidates(store, evidence, request, reveal_contacts=reveal_contacts,
+                             graph=graph, routes=routes)
+    thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
+    return CollaboratorResult(collaborators=ranked[: request.top_k], candidates=len(evidence),
+                              relaxations=thin)
 
 
 # --------------------------------------------------------------------------- team mode
 
 
+SEATS: dict[str, list[Role]] = {
+    "lawyer": [Role.LAWYER, Role.PATENT_AGENT],
+    "finance": [Role.ACCOUNTANT, Role.INVESTOR],
+    "broker": [Role.BROKER],
+}
+"""The complementary seats of a landing deal team and the roles that can fill them."""
+
+SHORTLIST = 6
+"""Best candidates per seat kept, plus those with a direct tie to another seat's."""
+
+MEMBER_HOPS = 2
+"""How far apart two members may be (not through the asker) and still count as linked:
+directly, or through one common contact."""
+
+
 class TeamRequest(BaseModel):
-    """A deal that needs a lawyer, a finance expert and a broker of the vertical."""
+    """A deal that needs a lawyer, a finance expert and a broker of the vertical, or one
+    seat per role asked."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "asker": "person:chen-jing", "vertical": "industry:medical-devices",
@@ -198,8 +493,10 @@ class TeamRequest(BaseModel):
     asker: str | None = None
     vertical: str = Field(description="Industry id of the deal.")
     cities: list[str] = Field(default_factory=list, max_length=20)
+    roles: list[Role] = Field(default_factory=list, max_length=6,
+                              description="One seat per role; default lawyer, finance, broker.")
     max_hops: Annotated[int, Field(ge=1, le=MAX_HOPS)] = 3
-    shortlist: Annotated[int, Field(ge=1, le=5)] = 3
+    as_of: date | None = None
 
 
 class TeamSeat(BaseModel):
@@ -208,90 +505,151 @@ class TeamSeat(BaseModel):
 
 
 class TeamLink(BaseModel):
-    """How two team members connect (null path: not within max_hops)."""
+    """How two members (or a member and the asker) are linked."""
 
     between: tuple[str, str]
+    worked_together: bool = Field(description="A direct tie: a deal, a referral or an employer.")
+    strength: float = Field(description="Weakest tie of the link's route (0: none).")
+    hops: int | None
+    via_asker: bool = Field(description="Linked only through the asker.")
     path: PathOut | None
+    steps: list[TrustStep]
+
+
+class Cohesion(BaseModel):
+    """How well the members know each other, recomputable from the graph."""
+
+    pairs: int
+    pairs_worked_together: int
+    linked_pairs: int = Field(description=f"Pairs linked within {MEMBER_HOPS} hops, "
+                                          "not through the asker.")
+    weakest_pair: TeamLink | None
+    star: bool = Field(description="True when the members are linked only through the asker.")
 
 
 class TeamResult(BaseModel):
     seats: list[TeamSeat]
     links: list[TeamLink]
+    cohesion: Cohesion
     score: float
     missing_seats: list[str]
+    note: str
 
 
-SEATS: dict[str, dict[str, list[Role]]] = {
-    "lawyer": {"roles": [Role.LAWYER, Role.PATENT_AGENT]},
-    "finance": {"roles": [Role.ACCOUNTANT, Role.INVESTOR]},
-    "broker": {"roles": [Role.BROKER]},
-}
-"""The complementary seats of a landing deal team and the roles that can fill them."""
+def _seat_specs(request: TeamRequest) -> dict[str, list[Role]]:
+    if request.roles:
+        return {role.value: [role] for role in dict.fromkeys(request.roles)}
+    return SEATS
 
 
-def _pair(first: str, second: str) -> tuple[str, str]:
-    return (first, second) if first <= second else (second, first)
+def _pair_route(graph: TieGraph, a: str, b: str, asker: str | None) -> tuple[TrustRoute | None,
+                                                                            bool]:
+    """The members' best route not through the asker, else through them."""
+    avoid = frozenset([asker]) if asker else frozenset()
+    route = best_routes(graph, a, MEMBER_HOPS, avoid).get(b)
+    if route is not None or asker is None:
+        return route, False
+    via = best_routes(graph, a, MEMBER_HOPS).get(b)
+    return via, via is not None
 
 
-def _trust_links(store: GraphStore, people: list[str], max_hops: int
-                 ) -> dict[tuple[str, str], PathOut | None]:
-    """The shortest trust path between every two shortlisted people (None: none)."""
-    found: dict[tuple[str, str], GraphPath | None] = {}
-    for index, first in enumerate(people):
-        for second in people[index + 1:]:
-            paths = store.shortest_paths(first, second, k=1, max_hops=max_hops,
-                                         rel_types=TRUST_RELS)
-            found[_pair(first, second)] = paths[0] if paths else None
-    names = NameBook(store, [path for path in found.values() if path])
-    return {pair: names.path(path) if path else None for pair, path in found.items()}
+@dataclass(frozen=True)
+class _PairFacts:
+    route: TrustRoute | None
+    via_asker: bool
 
-
-def _team_value(combo: tuple[Collaborator, ...],
-                links: dict[tuple[str, str], PathOut | None]) -> float:
-    """70 % the members' mean score, 30 % how close they are to each other."""
-    ids = [member.person.id for member in combo]
-    closeness, pairs = 0.0, 0
-    for index, first in enumerate(ids):
-        for second in ids[index + 1:]:
-            path = links[_pair(first, second)]
-            closeness += 1.0 / len(path.rel_types) if path and path.rel_types else 0.0
-            pairs += 1
-    mean_score = sum(member.score for member in combo) / len(combo)
-    return round(0.7 * mean_score + 0.3 * closeness / max(pairs, 1), 6)
+    @property
+    def value(self) -> float:
+        """Closeness of two members: a direct tie counts fully, a common contact half,
+        a link through the asker a tenth."""
+        if self.route is None:
+            return 0.0
+        factor = 0.1 if self.via_asker else (1.0 if self.route.hops == 1 else 0.5)
+        return self.route.weakest * factor
 
 
 def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = False
          ) -> TeamResult:
-    """The best complementary team: shortlist per seat, then the combination whose
-    members score best and are closest to each other in the trust network."""
-    shortlists: dict[str, list[Collaborator]] = {}
-    for seat, spec in SEATS.items():
+    """The team whose members know each other best: per seat the best candidates and
+    those tied to another seat's, then the combination maximising 0.5 × internal
+    cohesion + 0.3 × the members' mean score + 0.2 × their closeness to the asker."""
+    year = (request.as_of or date.today()).year
+    graph, routes = asker_routes(store, request.asker, request.max_hops, year)
+    specs = _seat_specs(request)
+    pools: dict[str, list[Collaborator]] = {}
+    for seat, roles in specs.items():
         seat_request = CollaboratorRequest(
-            asker=request.asker, roles=spec["roles"], cities=request.cities,
-            verticals=[request.vertical] if seat == "broker" else [],
-            max_hops=request.max_hops, top_k=request.shortlist,
-        )
-        people = search(store, seat_request, reveal_contacts=reveal_contacts).collaborators
-        if people:
-            shortlists[seat] = people
-    missing = [seat for seat in SEATS if seat not in shortlists]
-    everyone = sorted({c.person.id for members in shortlists.values() for c in members})
-    links = _trust_links(store, everyone, request.max_hops)
+            asker=request.asker, roles=roles, cities=request.cities,
+            verticals=[request.vertical], max_hops=request.max_hops, top_k=100,
+            as_of=request.as_of)
+        evidence = store.collaborator_candidates(seat_request.to_filter())
+        if not evidence:  # no one of the vertical: anyone of the role
+            seat_request = seat_request.model_copy(update={"verticals": []})
+            evidence = store.collaborator_candidates(seat_request.to_filter())
+        ranked = rank_candidates(store, evidence, seat_request, reveal_contacts=reveal_contacts,
+                                 graph=graph, routes=routes)
+        if ranked:
+            pools[seat] = ranked
+    missing = [seat for seat in specs if seat not in pools]
+    best_ids = {c.person.id for pool in pools.values() for c in pool[:SHORTLIST]}
+    grow(store, graph, best_ids)
+    shortlists: dict[str, list[Collaborator]] = {}
+    for seat, pool in pools.items():
+        others = {p for s, other in pools.items() if s != seat
+                  for c in other[:SHORTLIST] for p in graph.neighbours(c.person.id)}
+        tied = [c for c in pool[SHORTLIST:] if c.person.id in others][:SHORTLIST]
+        shortlists[seat] = pool[:SHORTLIST] + tied
+    grow(store, graph, {c.person.id for pool in shortlists.values() for c in pool})
+    pair_cache: dict[tuple[str, str], _PairFacts] = {}
+
+    def pair(a: str, b: str) -> _PairFacts:
+        key = (min(a, b), max(a, b))
+        if key not in pair_cache:
+            pair_cache[key] = _PairFacts(*_pair_route(graph, key[0], key[1], request.asker))
+        return pair_cache[key]
+
     best: tuple[float, tuple[Collaborator, ...]] | None = None
     for combo in product(*shortlists.values()):
-        if len({member.person.id for member in combo}) < len(combo):
+        ids = [member.person.id for member in combo]
+        if len(set(ids)) < len(ids):
             continue  # one person cannot fill two seats
-        value = _team_value(combo, links)
+        pairs = list(combinations(ids, 2))
+        closeness = sum(pair(a, b).value for a, b in pairs) / len(pairs) if pairs else 1.0
+        mean = sum(member.score for member in combo) / len(combo)
+        reach = sum(member.parts["trust"] for member in combo) / len(combo)
+        value = round(0.5 * closeness + 0.3 * mean + 0.2 * reach, 6)
         if best is None or value > best[0]:
             best = (value, combo)
     if best is None:
-        return TeamResult(seats=[], links=[], score=0.0, missing_seats=list(SEATS))
+        return TeamResult(seats=[], links=[], cohesion=Cohesion(
+            pairs=0, pairs_worked_together=0, linked_pairs=0, weakest_pair=None, star=False),
+            score=0.0, missing_seats=list(specs), note="no candidate for any seat")
     score, members = best
+    ids = [member.person.id for member in members]
+    facts = {(a, b): pair(a, b) for a, b in combinations(ids, 2)}
+    explainer = _Explainer(store, graph, [f.route for f in facts.values() if f.route])
+    links = []
+    for (a, b), fact in facts.items():
+        route = fact.route
+        if route is not None and route.people[0] != a:
+            route = TrustRoute(tuple(reversed(route.people)), route.weakest)
+        path, steps = explainer.steps(route) if route else (None, [])
+        links.append(TeamLink(between=(a, b), worked_together=graph.tie(a, b) is not None,
+                              strength=route.weakest if route else 0.0,
+                              hops=route.hops if route else None, via_asker=fact.via_asker,
+                              path=path, steps=steps))
+    linked = [link for link in links if link.path is not None and not link.via_asker]
+    star = bool(links) and not linked
+    weakest = min(links, key=lambda link: (
+        0.0 if link.via_asker or link.path is None else link.strength, link.between),
+        default=None)
+    cohesion = Cohesion(pairs=len(links),
+                        pairs_worked_together=sum(1 for link in links if link.worked_together),
+                        linked_pairs=len(linked), weakest_pair=weakest, star=star)
+    note = ("last resort: the members know only you, not each other" if star else
+            f"{cohesion.pairs_worked_together} of {cohesion.pairs} member pairs have worked "
+            f"together; {cohesion.linked_pairs} are linked without you")
     seats = [TeamSeat(seat=seat, member=member)
              for seat, member in zip(shortlists, members, strict=True)]
-    team_links = [
-        TeamLink(between=(first.person.id, second.person.id),
-                 path=links[_pair(first.person.id, second.person.id)])
-        for index, first in enumerate(members) for second in members[index + 1:]
-    ]
-    return TeamResult(seats=seats, links=team_links, score=score, missing_seats=missing)
+    return TeamResult(seats=seats, links=links, cohesion=cohesion, score=score,
+                      missing_seats=missing, note=note)

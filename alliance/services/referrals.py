@@ -32,6 +32,7 @@ ENDS: dict[str, RelType] = {
 """The three ends of a referral and the relationship type that holds each."""
 
 CLOSED = (ReferralStage.LANDED, ReferralStage.DROPPED)
+MAX_NOTES = 500
 
 
 class ReferralCreate(BaseModel):
@@ -69,8 +70,27 @@ class Drop(BaseModel):
     on: date = Field(default_factory=date.today)
 
 
+class ReferralUpdate(BaseModel):
+    """Add a staff note and/or set (or clear, with null) the follow-up date."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"note": "park asked for the cleanroom spec", "follow_up_on": "2025-05-20"}]})
+
+    note: str | None = Field(default=None, min_length=1, max_length=2000)
+    follow_up_on: date | None = None
+
+
+class EndRef(BaseModel):
+    """One end of a referral as a link: id and names."""
+
+    id: str
+    name_zh: str
+    name_en: str
+
+
 class ReferralOut(BaseModel):
-    """A referral with its company, park and broker ids."""
+    """A referral with its company, park and broker ids, their names (`ends`), the date it
+    reached its current stage, notes and the next follow-up."""
 
     id: str
     name_zh: str
@@ -83,9 +103,14 @@ class ReferralOut(BaseModel):
     landed_on: date | None = None
     dropped_on: date | None = None
     dropped_reason: str | None = None
+    notes: builtins.list[str] = Field(default_factory=builtins.list)
+    follow_up_on: date | None = None
+    stage_since: date = Field(description="Date the referral reached its current stage.")
     company: str | None
     park: str | None
     broker: str | None
+    ends: dict[str, EndRef | None] = Field(
+        description="company, park and broker with their names (null when missing).")
     source: str
     as_of: date
 
@@ -106,11 +131,23 @@ def _ends(store: GraphStore, referral_id: str) -> dict[str, str | None]:
     return out
 
 
+def stage_since(props: dict[str, Any]) -> str:
+    """The date of the referral's current stage (proposed_on for a new one)."""
+    stage = str(props.get("stage"))
+    return str(props.get(f"{stage}_on") or props["proposed_on"])
+
+
 def referral_out(store: GraphStore, record: NodeRecord) -> ReferralOut:
     props = record.properties
+    ends = _ends(store, record.id)
+    found = {r.id: r for r in store.get_nodes([i for i in ends.values() if i])}
+    refs = {name: ({"id": node_id, "name_zh": found[node_id].properties.get("name_zh", ""),
+                    "name_en": found[node_id].properties.get("name_en", "")}
+                   if node_id in found else None)
+            for name, node_id in ends.items()}
     return ReferralOut.model_validate({
         **{name: props.get(name) for name in ReferralOut.model_fields if name in props},
-        "id": record.id, **_ends(store, record.id),
+        "id": record.id, **ends, "ends": refs, "stage_since": stage_since(props),
     })
 
 
@@ -273,10 +310,38 @@ def drop(store: GraphStore, *, referral_id: str, reason: str, on: date, audit: A
     return after
 
 
+def update(store: GraphStore, *, referral_id: str, request: ReferralUpdate, audit: AuditSink
+           ) -> ReferralOut:
+    """Append a note (dated, with the author) and/or set the follow-up date; closed
+    referrals take notes too (why it landed, what to learn)."""
+    if "note" not in request.model_fields_set and "follow_up_on" not in request.model_fields_set:
+        msg = "give a note or a follow_up_on"
+        raise Invalid(msg, field="note")
+    record = get_entity(store, entity_id=referral_id, label=Label.REFERRAL)
+    before = referral_out(store, record)
+    props = dict(record.properties)
+    if request.note is not None:
+        notes = builtins.list(props.get("notes") or [])
+        if len(notes) >= MAX_NOTES:
+            msg = f"a referral keeps at most {MAX_NOTES} notes"
+            raise Conflict(msg, field="note")
+        notes.append(f"{date.today().isoformat()} {audit.actor}: {request.note.strip()}")
+        props["notes"] = notes
+    if "follow_up_on" in request.model_fields_set:
+        props["follow_up_on"] = (request.follow_up_on.isoformat()
+                                 if request.follow_up_on else None)
+    node = _validated(props, "note")
+    store.write(nodes=[node])
+    after = referral_out(store, node)
+    audit.record([Change("referral.update", referral_id, before.model_dump(mode="json"),
+                         after.model_dump(mode="json"))])
+    return after
+
+
 # --------------------------------------------------------------------------- funnel
 
 
-GroupBy = Literal["city", "park", "broker"]
+GroupBy = Literal["city", "park", "broker", "industry"]
 
 
 class Conversion(BaseModel):
@@ -352,13 +417,16 @@ def _all_referrals(store: GraphStore) -> builtins.list[NodeRecord]:
 
 
 def funnel(store: GraphStore, *, by: GroupBy) -> FunnelReport:
-    """Stage counts and conversion rates, overall and per city, park or broker."""
+    """Stage counts and conversion rates, overall and per city, park, broker or industry
+    (the referred company's vertical)."""
     referrals = _all_referrals(store)
-    rel_type = RelType.REFERRED_BY if by == "broker" else RelType.REFERRED_TO
+    rel_type = {"broker": RelType.REFERRED_BY, "industry": RelType.REFERS}.get(
+        by, RelType.REFERRED_TO)
     end = {rel.source: rel.target for rel in store.get_relationships(rel_type)}
-    if by == "city":
-        city = {rel.source: rel.target for rel in store.get_relationships(RelType.IN_CITY)}
-        end = {referral: city[park] for referral, park in end.items() if park in city}
+    if by in ("city", "industry"):
+        hop = RelType.IN_CITY if by == "city" else RelType.IN_INDUSTRY
+        second = {rel.source: rel.target for rel in store.get_relationships(hop)}
+        end = {referral: second[node] for referral, node in end.items() if node in second}
     groups: dict[str | None, builtins.list[NodeRecord]] = {}
     for record in referrals:
         groups.setdefault(end.get(record.id), []).append(record)

@@ -131,6 +131,9 @@ class PolicyEvidence:
     offered_in: str
     targets: tuple[str, ...]
     path: GraphPath
+    not_stackable_with: tuple[str, ...] = ()
+    """Ids of the policies this one may not be combined with (NOT_STACKABLE_WITH either
+    way), sorted."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,15 @@ class GraphStore(Protocol):
         self, rel_type: RelType, *, source: str | None = None, target: str | None = None
     ) -> list[RelRecord]:
         """Relationships of a type, optionally from or to a node, sorted by key."""
+        ...
+
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type starting (outgoing) or ending (incoming) at any of the
+        nodes, each once, sorted by key; unknown ids are skipped. One round trip: the
+        batched read that trust routes and proofs of expertise grow the network with."""
         ...
 
     def search(

@@ -56,6 +56,7 @@ def test_properties_round_trip_through_storage_form() -> None:
     policy = Policy.model_validate({
         "id": "policy:demo", "name_zh": "测试政策", "name_en": "Demo", "source": "test",
         "as_of": "2025-01-01", "issuer": "SIP", "benefit_kind": "rent_subsidy",
+        "beneficiary": "company", "level": "park",
         "valid_from": "2024-01-01",
         "eligibility": [{"field": "founded_year", "op": "gte", "value": 2020}],
     })

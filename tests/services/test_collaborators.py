@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
+from itertools import combinations
 
+import networkx as nx
 import pytest
 
 from alliance.errors import NotFound
@@ -11,13 +14,14 @@ from alliance.services import collaborators, paths
 from alliance.services.collaborators import (
     CollaboratorRequest,
     TeamRequest,
-    best_trust_path,
-    hop_strength,
 )
 from alliance.services.explain import PathOut
 from alliance.services.paths import PathRequest
-from alliance.store.base import GraphPath, GraphStore, TrustHop, TrustPath
-from graph_schema.vocabulary import Label, RelType, Role, SkillCategory
+from alliance.services.ties import Deal, tie_strength
+from alliance.store.base import GraphStore
+from alliance.store.embedded import EmbeddedStore
+from graph_schema.vocabulary import Label, ReferralStage, RelType, Role, SkillCategory
+from tests import factories as f
 
 
 def hub(store: GraphStore) -> str:
@@ -56,7 +60,8 @@ def test_trust_paths_exist_and_start_at_the_asker(seed_store: GraphStore) -> Non
         assert item.trust_path is not None
         assert item.trust_path.node_ids[0] == asker
         assert item.trust_path.node_ids[-1] == item.person.id
-        assert item.hops == len(item.trust_path.rel_types) <= 3
+        assert item.hops is not None
+        assert item.hops <= len(item.trust_path.rel_types) <= 2 * item.hops <= 6
         assert_path_exists(seed_store, item.trust_path)
         assert set(item.trust_path.rel_types) <= {"COLLABORATED_WITH", "WORKS_AT"}
     colds = [c.cold for c in result.collaborators]
@@ -99,17 +104,132 @@ def test_contact_data_only_when_allowed(seed_store: GraphStore) -> None:
     assert all(item.person.contact is not None for item in revealed.collaborators)
 
 
-def test_strongest_trust_path_prefers_recent_repeated_work() -> None:
-    def trust(nodes: tuple[str, ...], deals: list[tuple[tuple[str, int], ...]]) -> TrustPath:
-        rels = ("COLLABORATED_WITH",) * (len(nodes) - 1)
-        path = GraphPath(nodes, ("Person",) * len(nodes), rels, (True,) * len(rels))
-        return TrustPath(path, tuple(TrustHop(d) for d in deals))
+def test_tie_strength_follows_its_evidence() -> None:
+    landed = Deal(2025, "a", stage=ReferralStage.LANDED)
+    assert tie_strength([landed], False, 2025) > tie_strength([Deal(2016, "a",
+                                                                    stage=ReferralStage.LANDED)],
+                                                              False, 2025)
+    assert tie_strength([landed, Deal(2024, "b")], False, 2025) > tie_strength([landed], False,
+                                                                                2025)
+    assert tie_strength([landed], False, 2025) > tie_strength(
+        [Deal(2025, "a", stage=ReferralStage.DROPPED)], False, 2025)
+    assert tie_strength([Deal(2025, "a", value_cny=5e7)], False, 2025) > tie_strength(
+        [Deal(2025, "a")], False, 2025)
+    assert tie_strength([], True, 2025) > tie_strength([], False, 2025) == 0.0
+    assert tie_strength([landed], True, 2025) > tie_strength([landed], False, 2025)
 
-    old = trust(("a", "b", "z"), [(("x", 2015),), (("y", 2016),)])
-    recent = trust(("a", "c", "z"), [(("x", 2025),), (("y", 2024),)])
-    assert best_trust_path((old, recent), 2025) is recent
-    assert hop_strength((("d1", 2025), ("d2", 2025)), 2025) > hop_strength((("d1", 2025),),
-                                                                            2025)
+
+def tie_network(store: GraphStore, year: int) -> nx.Graph:
+    """Every tie of the graph, weighed by the documented formula, built here directly."""
+    deals: dict[tuple[str, str], list[Deal]] = {}
+    for rel in store.get_relationships(RelType.COLLABORATED_WITH):
+        deals.setdefault(tuple(sorted((rel.source, rel.target))), []).append(  # type: ignore[arg-type]
+            Deal.from_rel(rel))
+    staff: dict[str, list[str]] = {}
+    for rel in store.get_relationships(RelType.WORKS_AT):
+        staff.setdefault(rel.target, []).append(rel.source)
+    shared = {tuple(sorted(pair)) for people in staff.values()
+              for pair in combinations(sorted(set(people)), 2)}
+    graph = nx.Graph()
+    for pair in set(deals) | shared:
+        graph.add_edge(*pair, strength=tie_strength(deals.get(pair, []), pair in shared, year))
+    return graph
+
+
+def test_trust_route_is_the_strongest_weakest_link_then_shortest(seed_store: GraphStore
+                                                                  ) -> None:
+    asker = hub(seed_store)
+    result = collaborators.search(seed_store, CollaboratorRequest(
+        asker=asker, roles=[Role.LAWYER], verticals=["industry:medical-devices"], max_hops=3,
+        top_k=8, as_of=date(2025, 9, 1)))
+    network = tie_network(seed_store, 2025)
+    warm = [c for c in result.collaborators if not c.cold]
+    assert warm
+    for item in warm:
+        assert item.trust_path is not None
+        assert_path_exists(seed_store, item.trust_path)
+        strengths = [step.strength for step in item.trust_steps]
+        assert item.weakest_tie == min(strengths)
+        for step in item.trust_steps:
+            assert network.edges[step.between]["strength"] == step.strength
+        routes = [(min(network.edges[a, b]["strength"] for a, b in zip(p, p[1:], strict=False)),
+                   -(len(p) - 1)) for p in nx.all_simple_paths(network, asker, item.person.id,
+                                                               cutoff=3)]
+        assert max(routes) == (item.weakest_tie, -item.hops)
+        assert item.introduction is not None
+        if item.hops and item.hops > 1:
+            assert item.introduction.ask is not None
+            assert item.introduction.ask.id == item.trust_path.node_ids[
+                1 if item.trust_path.rel_types[0] == "COLLABORATED_WITH" else 2]
+
+
+def test_thin_answer_says_what_widening_gives(seed_store: GraphStore) -> None:
+    request = CollaboratorRequest(skills=["skill:ip-litigation"], roles=[Role.LAWYER],
+                                  verticals=["industry:dental-devices"], cities=["city:jurong"],
+                                  min_level=5)
+    result = collaborators.search(seed_store, request)
+    assert result.candidates < collaborators.THIN_ANSWER
+    assert {r.filter for r in result.relaxations} == {"verticals", "cities", "skills", "roles",
+                                                      "min_level"}
+    widened = {"verticals": {"verticals": []}, "cities": {"cities": []},
+               "roles": {"roles": []}, "min_level": {"min_level": 1}}
+    for relaxation in result.relaxations:
+        if relaxation.filter in widened:
+            again = collaborators.search(seed_store, request.model_copy(
+                update=widened[relaxation.filter]))
+            assert again.candidates == relaxation.candidates
+    plenty = collaborators.search(seed_store, CollaboratorRequest(roles=[Role.LAWYER]))
+    assert plenty.relaxations == []
+
+
+def test_proof_counts_closed_referrals_in_the_vertical(seed_store: GraphStore) -> None:
+    result = collaborators.search(seed_store, CollaboratorRequest(
+        roles=[Role.BROKER], verticals=["industry:biomedicine"], top_k=100))
+    proven = [c for c in result.collaborators if c.proof.landed + c.proof.signed]
+    assert proven
+    for item in proven[:5]:
+        for referral_id in item.proof.referrals:
+            referral = seed_store.get_node(referral_id)
+            assert referral is not None
+            assert referral.properties["stage"] in ("signed", "landed")
+            by = seed_store.get_relationships(RelType.REFERRED_BY, source=referral_id)
+            assert [rel.target for rel in by] == [item.person.id]
+    best = max(result.collaborators, key=lambda c: c.parts["proven"])
+    assert best.parts["proven"] > 0
+
+
+def star_store() -> EmbeddedStore:
+    """An asker who knows a lawyer, an accountant and a broker who do not know each other."""
+    store = EmbeddedStore(":memory:")
+    med = f.industry("medical-devices")
+    people = [f.person("asker"), f.person("law", roles=[Role.LAWYER]),
+              f.person("acc", roles=[Role.ACCOUNTANT]), f.person("bro")]
+    store.write(nodes=[med, *people, f.organization("firm-a"), f.organization("firm-b"),
+                       f.organization("firm-c"), f.organization("firm-d")],
+                relationships=[
+                    *(f.expert_in(p, med) for p in people[1:]),
+                    *(f.works_at(p, f"org:firm-{x}") for p, x in zip(people, "abcd",
+                                                                       strict=True)),
+                    *(f.collaborated_with("person:asker", p, deal=f"deal-{p.id}", year=2024,
+                                          stage="signed") for p in people[1:])])
+    return store
+
+
+def test_a_star_team_is_the_last_resort_and_says_so() -> None:
+    store = star_store()
+    result = collaborators.team(store, TeamRequest(asker="person:asker",
+                                                   vertical="industry:medical-devices"))
+    assert len(result.seats) == 3
+    assert result.cohesion.star
+    assert result.cohesion.pairs_worked_together == 0
+    assert "last resort" in result.note
+    store.write(relationships=[f.collaborated_with("person:law", "person:acc", deal="x",
+                                                   year=2025, stage="landed")])
+    better = collaborators.team(store, TeamRequest(asker="person:asker",
+                                                   vertical="industry:medical-devices"))
+    assert not better.cohesion.star
+    assert better.cohesion.pairs_worked_together == 1
+    store.close()
 
 
 def test_team_fills_complementary_seats(seed_store: GraphStore) -> None:
@@ -121,9 +241,18 @@ def test_team_fills_complementary_seats(seed_store: GraphStore) -> None:
     assert "broker" in seats
     assert "Broker" in seats["broker"].person.roles
     assert len({m.person.id for m in seats.values()}) == len(seats)
+    network = tie_network(seed_store, date.today().year)
+    members = [m.person.id for m in seats.values()]
+    together = sum(1 for a, b in combinations(members, 2) if network.has_edge(a, b))
+    assert result.cohesion.pairs_worked_together == together
+    assert result.cohesion.pairs == len(list(combinations(members, 2)))
     for link in result.links:
+        assert link.worked_together == network.has_edge(*link.between)
         if link.path is not None:
             assert_path_exists(seed_store, link.path)
+            assert link.strength == min(step.strength for step in link.steps)
+    assert result.cohesion.star == (not any(link.path and not link.via_asker
+                                            for link in result.links))
 
 
 def test_paths_between_entities(seed_store: GraphStore) -> None:

@@ -23,7 +23,7 @@ from alliance.settings import get_settings
 from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.neo4j import Neo4jStore
-from alliance.store.neo4j import _translated as translated
+from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
 from graph_schema.records import NodeRecord

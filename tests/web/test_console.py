@@ -20,10 +20,19 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from alliance.access.database import AccessDB
 from alliance.access.keys import KeyRing
@@ -54,7 +63,7 @@ in public mode still shows none."""
 
 LABELS = ("header nav a, .tabs a, label, legend, button:not(#lang-toggle), h1, h2, h3, h4, "
           "th, summary, figcaption, caption, dt, .score-label, .chip, .muted:not(.data), .intro, "
-          ".node-kind, .edge-label, .edge-note, .map .minutes, .stage-name")
+          ".graph-legend .legend-item, .map-figure .legend, .map .minutes, .stage-name")
 """Elements whose text is a label (or made of labels and names in the page language);
 `.data` marks text that is data in one language only (deal names, English notes)."""
 
@@ -182,6 +191,52 @@ def sign_in(page: Page, key: str) -> None:
     expect(page.get_by_role("button", name="退出员工模式")).to_be_visible()
 
 
+GRAPH_JS = """el => { const cy = el.cy; const boxes = [];
+  const box = (ele, opts) => ele.renderedBoundingBox({includeOverlays: false, ...opts});
+  cy.nodes(':visible').forEach(n => {
+    boxes.push({id: n.id(), kind: 'node', ...box(n, {includeLabels: false})});
+    boxes.push({id: n.id(), kind: 'label', ...box(n, {includeNodes: false, includeEdges: false,
+                                                       includeLabels: true})}); });
+  cy.edges(':visible').forEach(e => {
+    const b = box(e, {includeNodes: false, includeEdges: false, includeLabels: true});
+    if (b.w > 0) boxes.push({id: e.id(), kind: 'edge label', ...b}); });
+  return {nodes: cy.nodes(':visible').map(n => n.data('name')),
+          kinds: cy.nodes(':visible').map(n => n.data('kind')),
+          edges: cy.edges(':visible').map(e => e.data('text')), boxes,
+          zoom: cy.zoom()}; }"""
+"""What a cytoscape graph shows: node names and kinds, edge labels, and the on-screen
+boxes of every node, node label and edge label (the drawing is a canvas: the boxes
+come from cytoscape itself)."""
+
+
+def drawn(graph: Locator) -> dict[str, Any]:
+    """Scroll the graph into view, wait for its layout, and read what it shows."""
+    graph.scroll_into_view_if_needed()
+    expect(graph).to_have_attribute("data-ready", "true")
+    result: dict[str, Any] = graph.evaluate(GRAPH_JS)
+    return result
+
+
+def assert_no_overlap(boxes: list[dict[str, Any]], where: str) -> None:
+    """No two boxes of different elements share more than a pixel each way."""
+    clashes = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["id"] == b["id"]:
+                continue
+            wide = min(a["x2"], b["x2"]) - max(a["x1"], b["x1"])
+            high = min(a["y2"], b["y2"]) - max(a["y1"], b["y1"])
+            if wide > 1 and high > 1:
+                clashes.append(f"{a['kind']} {a['id']} × {b['kind']} {b['id']}")
+    assert not clashes, f"{where}: overlapping text: {clashes[:5]}"
+
+
+MAP_TEXT_JS = """svg => [...svg.querySelectorAll('text')].map(t => {
+  const r = t.getBoundingClientRect();
+  return {id: t.textContent, kind: t.getAttribute('class'), x1: r.left, y1: r.top,
+          x2: r.right, y2: r.bottom}; })"""
+
+
 # --------------------------------------------------------------------------- tests
 
 
@@ -204,22 +259,21 @@ def test_landing_search_shows_ranked_cards_with_drawn_paths(open_page: OpenPage)
     assert len(ranks) >= 3
     scores = [float(text) for text in cards.locator(".score-num").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 1 for score in scores), "scores on the API's 0-1 scale"
 
     first = cards.first
     expect(first.locator(".score-row")).to_have_count(7)
-    graph = first.locator("svg.graph")
-    expect(graph).to_be_visible()
-    assert graph.locator(".node").count() >= 4
-    assert graph.locator(".edge line").count() >= 3
-    edge_labels = graph.locator(".edge-label").all_text_contents()
-    assert "承载" in edge_labels
-    assert "位于" in edge_labels
-    all_labels = cards.locator("svg.graph .edge-label").all_text_contents()
-    assert "高铁" in all_labels
-    assert "适用于" in all_labels
+    graph = drawn(first.locator(".cy"))
+    kinds = graph["kinds"]
+    assert len(graph["nodes"]) >= 4
+    assert len(graph["edges"]) >= 3
+    assert {"City", "Park", "Industry"} <= set(kinds)
+    edge_labels = {label.split("\n")[0] for label in graph["edges"]}
+    assert {"承载", "位于", "高铁"} <= edge_labels
     park_name = first.locator("h3").inner_text()
-    assert f"园区: {park_name}" in graph.locator(".node").evaluate_all(
-        "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert park_name in graph["nodes"]
+    assert len(set(graph["nodes"])) == len(graph["nodes"]), "node labels are distinct"
+    assert_no_overlap(graph["boxes"], "landing card graph")
     expect(first.locator(".policies h4").first).to_contain_text("可申请的政策")
     screenshot(page, "landing-laptop")
 
@@ -235,8 +289,8 @@ def test_landing_search_shows_ranked_cards_with_drawn_paths(open_page: OpenPage)
     screenshot(phone, "landing-card-phone")
 
 
-def test_corridor_map_and_comparison_render(open_page: OpenPage,
-                                            server: tuple[str, Path]) -> None:
+def test_corridor_map_has_outlines_isochrone_and_no_overlapping_text(
+        open_page: OpenPage, server: tuple[str, Path]) -> None:
     base, _ = server
     stats = httpx.get(f"{base}/v1/stats").json()
     cities = stats["labels"]["City"]
@@ -245,16 +299,29 @@ def test_corridor_map_and_comparison_render(open_page: OpenPage,
     corridor.scroll_into_view_if_needed()
     svg = corridor.locator("svg.map")
     expect(svg).to_be_visible()
+    expect(svg.locator("path.outline")).to_have_count(cities)  # every city has its outline
     expect(svg.locator(".city")).to_have_count(cities)
     expect(svg.locator("line.hsr")).to_have_count(stats["relationships"]["HSR_LINK"])
-    assert svg.locator(".park-mark").count() >= 3
+    assert svg.locator(".park-mark.ranked").count() >= 3
+    assert svg.locator(".park-mark.other").count() >= 1, "every park is placed"
     assert all("分钟" in text for text in svg.locator(".minutes").all_text_contents())
-    radii = [float(r) for r in svg.locator(".park-mark circle").evaluate_all(
-        "nodes => nodes.map(n => n.getAttribute('r'))")]
-    assert max(radii) > min(radii), "parks are sized by score"
-    origin = svg.locator(".city.origin")
-    expect(origin).to_have_count(1)
-    expect(origin).to_contain_text("上海")
+    fills = set(svg.locator("path.outline").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))"))
+    assert len(fills) >= 3, "cities are shaded by rail minutes from the origin"
+    origin = svg.locator("path.outline.origin")
+    expect(origin).to_have_attribute("data-minutes", "0")
+    expect(corridor.locator(".legend").first).to_contain_text("≤ 20 分钟")
+    assert svg.locator(".park-name").count() >= 3, "ranked parks are labelled"
+    assert_no_overlap(svg.evaluate(MAP_TEXT_JS), "map at laptop width")
+
+    # zoom: the map is drawn again, labels keep their size and still do not collide
+    corridor.get_by_role("button", name="放大地图").click()
+    expect(corridor.locator(".map-box")).to_have_attribute("data-zoom", "1.5")
+    zoomed = corridor.locator("svg.map")
+    assert zoomed.locator(".park-name").count() >= 3
+    assert_no_overlap(zoomed.evaluate(MAP_TEXT_JS), "zoomed map")
+    zoomed.locator(".park-mark.ranked").first.hover()
+    expect(corridor.locator(".map-tip")).to_contain_text("得分")
+    screenshot(page, "corridor-laptop")
 
     table = corridor.locator("table.compare")
     expect(table.locator("tbody tr")).to_have_count(cities)
@@ -262,13 +329,20 @@ def test_corridor_map_and_comparison_render(open_page: OpenPage,
     expect(first_row.locator("th")).to_have_text("上海")
     expect(first_row.locator("td").first).to_have_text("0 分钟")
     assert table.locator("tbody tr:not(.no-park)").count() >= 3
-    svg.scroll_into_view_if_needed()
-    screenshot(page, "corridor-laptop")
+    # sortable: by rail time, descending on the second press
+    rail = table.get_by_role("button", name="高铁时间")
+    rail.click()
+    rail.click()
+    expect(table.locator("thead th").nth(1)).to_have_attribute("aria-sort", "descending")
+    expect(table.locator("tbody tr").last.locator("th")).to_have_text("上海")
 
     phone = open_page(LANDING, viewport=PHONE)
     phone_map = phone.locator(".corridor svg.map")
     phone_map.scroll_into_view_if_needed()
     expect(phone_map.locator(".city")).to_have_count(cities)
+    assert_no_overlap(phone_map.evaluate(MAP_TEXT_JS), "map at phone width")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
     screenshot(phone, "corridor-phone")
 
 
@@ -286,21 +360,20 @@ def test_collaborator_search_shows_trust_path_and_team(open_page: OpenPage) -> N
     cards = page.locator(".person-card")
     expect(cards.first).to_be_visible()
     assert "asker=person%3Achen-jing" in page.url
-    warm = cards.filter(has=page.locator("svg.graph")).first
-    graph = warm.locator("svg.graph")
-    names = graph.locator(".node-label").all_text_contents()
-    assert names[0] == "陈静"
-    assert len(names) >= 2
-    assert set(graph.locator(".edge-label").all_text_contents()) <= {"合作过", "任职于"}
-    hops = graph.locator(".edge").count()
-    expect(warm.locator(".trust-steps li")).to_have_count(hops)
+    warm = cards.filter(has=page.locator(".cy")).first
+    graph = drawn(warm.locator(".cy"))
+    assert "陈静" in graph["nodes"]
+    assert len(graph["nodes"]) >= 2
+    assert {label.split("\n")[0] for label in graph["edges"]} <= {"合作过", "任职于"}
+    expect(warm.locator(".trust-steps > li")).to_have_count(len(graph["edges"]))
+    assert_no_overlap(graph["boxes"], "trust path")
     screenshot(page, "collaborators-laptop")
 
     team = open_page(TEAM, viewport=PHONE)
     seats = team.locator(".person-card")
     expect(seats.first).to_be_visible()
     assert 1 <= seats.count() <= 3
-    expect(team.locator(".team-graph svg.graph")).to_be_visible()
+    assert_no_overlap(drawn(team.locator(".team-graph .cy"))["boxes"], "team graph")
     screenshot(team, "team-phone")
 
 
@@ -314,7 +387,7 @@ def test_entity_pages_open_from_results_and_search(open_page: OpenPage) -> None:
     assert "#/entity/park" in page.url
     neighbours = page.locator(".neighbours li a.entity-link")
     assert neighbours.count() >= 3
-    expect(page.locator(".entity-grid svg.graph")).to_be_visible()
+    assert_no_overlap(drawn(page.locator(".entity-grid .cy"))["boxes"], "entity graph")
     screenshot(page, "entity-park-laptop")
 
     city = page.locator(".neighbour-group", has=page.locator(".chip-city")).locator("a").first

@@ -18,6 +18,7 @@ from alliance.services.referrals import (
     ReferralCreate,
     ReferralOut,
     ReferralPage,
+    ReferralUpdate,
 )
 from alliance.store.base import MAX_PAGE
 from graph_schema.vocabulary import ReferralStage
@@ -82,11 +83,22 @@ def drop_referral(referral_id: ReferralId, body: Drop, store: StoreDep, audit: A
                                         on=body.on, audit=audit))
 
 
+@router.patch("/referrals/{id}", name="update", response_model=ReferralOut,
+              responses=problem_responses(403, 404, 409, 413, 422))
+def update_referral(referral_id: ReferralId, body: ReferralUpdate, store: StoreDep,
+                    audit: AuditDep) -> Response:
+    """Add a staff note and/or set the follow-up date (null clears it) (staff:write);
+    audited like every write."""
+    return json_response(referrals.update(store, referral_id=referral_id, request=body,
+                                          audit=audit))
+
+
 @router.get("/funnel", name="funnel", response_model=FunnelReport,
             responses=problem_responses(422))
 def funnel(store: StoreDep, caller: ReaderDep,
-           by: Annotated[Literal["city", "park", "broker"], Query()] = "city") -> Response:
+           by: Annotated[Literal["city", "park", "broker", "industry"], Query()] = "city"
+           ) -> Response:
     """Referrals that reached each stage and the conversion from each stage to the next,
-    overall and per city, park or broker."""
+    overall and per city, park, broker or industry (the company's vertical)."""
     del caller
     return json_response(referrals.funnel(store, by=by))

@@ -70,24 +70,16 @@ export function signOut() {
 }
 
 /**
- * Check a key and keep it. The API has no "who am I" endpoint yet, so: GET /v1/me when
- * the server has one ({name, scopes}); otherwise any authenticated read proves the key
- * exists (401 otherwise) and its scopes show when an operation needs them (403).
+ * Check a key and keep it, with its name and scopes from GET /v1/me: the console shows
+ * a write control only to a key whose scopes allow it (canWrite).
  */
 export async function signIn(key) {
   const headers = { "X-API-Key": key, Accept: "application/json" };
-  let info = null;
   const me = await fetch("/v1/me", { headers });
-  if (me.ok) {
-    const body = await me.json();
-    info = { name: body.name || "staff", scopes: body.scopes || [] };
-  } else if (me.status === 401) {
-    throw new ApiError(401, await problemOf(me));
-  } else {
-    const probe = await fetch("/v1/stats", { headers });
-    if (!probe.ok) throw new ApiError(probe.status, await problemOf(probe));
-    info = { name: "staff", scopes: ["staff:read", "staff:write"], assumed: true };
-  }
+  if (!me.ok) throw new ApiError(me.status, await problemOf(me));
+  const body = await me.json();
+  if (body.anonymous) throw new ApiError(401, { title: "unknown key" });
+  const info = { name: body.name || "staff", scopes: body.scopes || [] };
   const store = storage();
   store?.setItem(KEY_STORAGE, key);
   store?.setItem(WHO_STORAGE, JSON.stringify(info));
@@ -266,6 +258,13 @@ export const reference = {
     const rels = await relationshipsOf("SUBFIELD_OF", industries.map((i) => i.id));
     return rels.map((r) => ({ child: r.source, parent: r.target }));
   }),
+  /** The API's OpenAPI document: tells which optional request fields this server has. */
+  openapi: () => referenceData("openapi", async () => {
+    const response = await fetch("/openapi.json", { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+    const spec = await response.json();
+    return { components: { schemas: { LandingRequest: spec.components?.schemas?.LandingRequest || {} } } };
+  }),
   rail: () => referenceData("rail", async () => {
     const cities = await reference.cities();
     const rels = await relationshipsOf("HSR_LINK", cities.map((c) => c.id));
@@ -287,6 +286,8 @@ export const api = {
   neighbours: (id) => request("GET", `/entities/${encodeURIComponent(id)}/neighbours`, {
     query: { limit: 500 },
   }),
+  paths: (body) => cachedPost("/paths", body),
+  updateReferral: (id, body) => request("PATCH", `/referrals/${encodeURIComponent(id)}`, { body }),
   referrals: (query) => request("GET", "/referrals", { query }),
   funnel: (by) => request("GET", "/funnel", { query: { by } }),
   advance: (id, on) => request("POST", `/referrals/${encodeURIComponent(id)}/advance`,

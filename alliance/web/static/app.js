@@ -10,9 +10,20 @@ import * as collaborators from "./views/collaborators.js";
 import * as entity from "./views/entity.js";
 import * as funnel from "./views/funnel.js";
 import * as landing from "./views/landing.js";
+import * as path from "./views/path.js";
 import * as search from "./views/search.js";
 
-const ROUTES = { landing, collaborators, entity, funnel, search };
+/** A page the console does not have: said in the page language, with a way back. */
+const notFound = {
+  async render(root) {
+    root.append(h("section", { class: "panel not-found" },
+      h("h1", {}, t("notFound.title")),
+      h("p", {}, t("notFound.text", { p: location.hash || "/" })),
+      h("p", {}, h("a", { href: "#/landing", class: "button" }, t("notFound.home")))));
+  },
+};
+
+const ROUTES = { landing, collaborators, entity, funnel, search, path };
 const DEFAULT_ROUTE = "landing";
 
 const view = document.getElementById("view");
@@ -25,7 +36,7 @@ export function currentRoute() {
   const [pathPart, queryPart = ""] = raw.split("?");
   const [name, ...rest] = pathPart.split("/");
   return {
-    name: ROUTES[name] ? name : DEFAULT_ROUTE,
+    name: !name ? DEFAULT_ROUTE : ROUTES[name] ? name : "notFound",
     rest: rest.map(decodeURIComponent).join("/"),
     params: new URLSearchParams(queryPart),
   };
@@ -65,7 +76,7 @@ export async function render() {
   const root = h("div", { class: `view view-${route.name}` });
   view.replaceChildren(root);
   try {
-    await ROUTES[route.name].render(root, {
+    await (ROUTES[route.name] || notFound).render(root, {
       params: route.params, rest: route.rest, navigate, toast,
       stale: () => ticket !== renderCount,
     });
@@ -139,6 +150,7 @@ function setup() {
     setLang(getLang() === "zh" ? "en" : "zh");
   });
   window.addEventListener("langchange", () => {
+    banner.hidden = true;
     renderShell();
     render();
   });
@@ -152,6 +164,8 @@ function setup() {
     window.scrollTo(0, 0);
   });
   window.addEventListener("error", (event) => {
+    // A browser notice, not a failure of the page.
+    if (String(event.message).startsWith("ResizeObserver loop")) return;
     console.error(event.error || event.message);
     showBanner(t("error.page"));
     if (!view.firstElementChild?.childElementCount) render();

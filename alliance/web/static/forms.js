@@ -122,7 +122,7 @@ export function showErrors(form, error) {
     if (leftover.length) {
       summary.append(h("ul", {}, leftover.map((item) =>
         h("li", {}, item.field ? `${item.field}: ` : "", apiMessage(item.message)))));
-    } else if (error.problem?.detail) {
+    } else if (error.problem?.detail && error.status !== 0) {
       summary.append(h("p", {}, apiMessage(error.problem.detail)));
     }
   }

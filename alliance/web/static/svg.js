@@ -259,16 +259,21 @@ export function funnelChart(group, { compact = false, title } = {}) {
   const area = width - labelW - 8;
   FUNNEL_STAGES.forEach((stage, i) => {
     const count = group.reached?.[stage] || 0;
-    const w = Math.max(2, (count / total) * area);
+    const w = count ? Math.max(3, (count / total) * area) : 0;
     const x = labelW + (area - w) / 2;
     const y = i * (barH + gap) + 2;
-    svg.append(s("g", { class: `stage stage-${stage}` },
+    const text = fmtNumber(count, lang);
+    // A count that does not fit inside its bar sits beside it (readable at 0 and 1).
+    const inside = w >= textWidth(text, nameSize) + 10;
+    svg.append(s("g", { class: ["stage", `stage-${stage}`, !count && "zero"] },
       s("title", {}, `${enumLabel("referral", stage)}: ${count}`),
       s("text", { x: labelW - 6, y: y + barH / 2 + 4, "text-anchor": "end", class: "stage-name" },
         enumLabel("referral", stage)),
-      s("rect", { x, y, width: w, height: barH, rx: 3 }),
-      s("text", { x: labelW + area / 2, y: y + barH / 2 + 4, "text-anchor": "middle",
-                  class: "stage-count" }, fmtNumber(count, lang))));
+      count ? s("rect", { x, y, width: w, height: barH, rx: 3 })
+        : s("line", { x1: labelW + area / 2, x2: labelW + area / 2, y1: y, y2: y + barH, class: "zero-mark" }),
+      s("text", { x: inside ? labelW + area / 2 : labelW + area / 2 + w / 2 + 6, y: y + barH / 2 + 4,
+                  "text-anchor": inside ? "middle" : "start",
+                  class: ["stage-count", !inside && "outside"].filter(Boolean).join(" ") }, text)));
     const conversion = group.conversion?.[i];
     if (conversion && i < FUNNEL_STAGES.length - 1 && !compact) {
       const rate = conversion.rate === null ? "–" : `${fmtNumber(conversion.rate * 100, lang, 1)}%`;

@@ -2,14 +2,16 @@
 // and team mode (#/collaborators?mode=team&vertical=...).
 
 import { api, reference } from "../api.js";
-import { fmtNumber, h } from "../dom.js";
+import { fmtCny, h } from "../dom.js";
 import {
   checkGroup, checkbox, clearErrors, field, formValues, selectField, showErrors, summaryBox,
 } from "../forms.js";
 import { enumLabel, getLang, nameOf, t } from "../i18n.js";
 import { assign, bool, list, num, toParams } from "../params.js";
-import { pathGraph } from "../svg.js";
-import { chip, contactDetails, entityLink, errorPanel, loading, roles, scoreBar } from "../ui.js";
+import { fromPaths, graphView } from "../graph.js";
+import {
+  chip, contactDetails, dataText, entityLink, errorPanel, fmtScore, loading, roles, scoreBar,
+} from "../ui.js";
 import { byCorridor } from "./landing.js";
 import { entityPicker } from "./search.js";
 
@@ -19,9 +21,9 @@ const SKILL_CATEGORIES = ["legal", "ip", "finance", "accounting", "tax", "transf
 const PARTS = ["skill", "proximity", "vertical", "place", "experience"];
 const MAX_HOPS = 6;
 
-/** "1 hop" / "3 hops": the singular has its own key (`<key>1`). */
+/** "1 hop" / "3 hops" (the plural is chosen by t()). */
 function hops(key, n) {
-  return t(n === 1 ? `${key}1` : key, { n });
+  return t(key, { n });
 }
 
 function searchBody(params) {
@@ -158,18 +160,46 @@ function dealNotes(collaborator) {
   return (a, b) => notes.get(`${a}|${b}`) || null;
 }
 
+/** One deal of a tie: its name (data, as entered), year, stage and value. */
+function dealText(detail) {
+  const bits = [String(detail.year)];
+  if (detail.stage) bits.push(enumLabel("referral", detail.stage));
+  if (detail.value_cny) bits.push(fmtCny(detail.value_cny, getLang()));
+  return [dataText(detail.deal, /[\u3400-\u9fff]/.test(detail.deal) ? "zh" : "en"), ` (${bits.join(" · ")})`];
+}
+
 function trustSteps(collaborator) {
   const path = collaborator.trust_path;
   if (!path) return null;
-  return h("ol", { class: "trust-steps" }, path.rel_types.map((type, i) => h("li", {},
-    entityLink(path.nodes[i]), ` — ${enumLabel("rel", type)} → `, entityLink(path.nodes[i + 1]),
-    collaborator.trust_steps[i]?.deals.length
-      ? h("span", { class: "muted data" }, `${t("punct.colon")}${collaborator.trust_steps[i].deals.map(([deal, year]) => `${deal} (${year})`).join(t("punct.semi"))}`)
-      : h("span", { class: "muted" }, `${t("punct.colon")}${t("collab.noDeals")}`))));
+  return h("ol", { class: "trust-steps" }, path.rel_types.map((type, i) => {
+    const step = collaborator.trust_steps[i];
+    const details = step?.details || [];
+    return h("li", {},
+      entityLink(path.nodes[i]), ` — ${enumLabel("rel", type)} → `, entityLink(path.nodes[i + 1]),
+      step && typeof step.strength === "number"
+        ? h("span", { class: "chip chip-tie" }, t("collab.tie", { s: fmtScore(step.strength) })) : null,
+      details.length
+        ? h("ul", { class: "deals small" }, details.map((d) => h("li", {}, dealText(d))))
+        : step?.deals?.length
+          ? [t("punct.colon"), dataText(step.deals.map(([deal, year]) => `${deal} (${year})`).join("; "), "en", "span", { class: "muted" })]
+          : h("span", { class: "muted" }, `${t("punct.colon")}${t("collab.noDeals")}`));
+  }));
+}
+
+/** Who to ask, and the results that prove the expertise, from the structured answer. */
+function introAndProof(c) {
+  const out = [];
+  if (c.introduction?.ask) {
+    out.push(h("p", { class: "small intro-ask" }, t("collab.askFirst"), t("punct.colon"), entityLink(c.introduction.ask)));
+  }
+  if (c.proof && (c.proof.landed || c.proof.signed || c.proof.closed_deals)) {
+    out.push(h("p", { class: "small proof" }, t("collab.proof", {
+      l: c.proof.landed, s: c.proof.signed, d: c.proof.closed_deals })));
+  }
+  return out;
 }
 
 function collaboratorCard(c, refs, wanted, seat = null) {
-  const lang = getLang();
   const skillName = (id) => nameOf(refs.skillById.get(id)) || id;
   return h("article", { class: "card person-card", dataset: { person: c.person.id } },
     h("header", { class: "card-head" },
@@ -181,7 +211,7 @@ function collaboratorCard(c, refs, wanted, seat = null) {
           c.cold ? chip(t("collab.cold"), "chip-cold") : chip(hops("collab.hops", c.hops), "chip-warm"),
           h("span", { class: "muted" }, t("collab.collaborations", { n: c.collaborations })))),
       h("div", { class: "score-big" },
-        h("span", { class: "score-num" }, fmtNumber(c.score * 100, lang)),
+        h("span", { class: "score-num" }, fmtScore(c.score, 3)),
         h("span", { class: "score-cap" }, t("common.score")))),
     h("div", { class: "card-body" },
       h("section", { class: "parts" },
@@ -189,10 +219,10 @@ function collaboratorCard(c, refs, wanted, seat = null) {
         PARTS.map((part) => scoreBar(t(`collab.part.${part}`), c.parts[part]))),
       c.trust_path ? h("figure", { class: "why" },
         h("figcaption", {}, t("collab.trustPath")),
-        h("div", { class: "graph-scroll" },
-          pathGraph([c.trust_path], { root: c.trust_path.nodes[0].id, edgeNote: dealNotes(c),
-                                      title: `${t("collab.trustPath")}: ${nameOf(c.person)}`, colWidth: 140 })),
-        trustSteps(c)) : null),
+        graphView(fromPaths([c.trust_path]), { root: c.trust_path.nodes[0].id, edgeNote: dealNotes(c),
+                                               title: `${t("collab.trustPath")}: ${nameOf(c.person)}`,
+                                               height: 240, caption: false }),
+        trustSteps(c), introAndProof(c)) : introAndProof(c)),
     h("div", { class: "chips" },
       c.skills.map(([id, level]) => chip(t("collab.skillLevel", { s: skillName(id), l: level }),
         wanted.includes(id) ? "chip-skill wanted" : "chip-skill"))),
@@ -218,14 +248,14 @@ function teamResults(result, refs) {
   const members = new Map(result.seats.map((s) => [s.member.person.id, s.member]));
   return [
     h("h2", { id: "results-title", tabindex: -1 }, t("team.results")),
-    h("p", { class: "muted" }, t("team.score", { s: fmtNumber(result.score * 100, getLang()) }),
+    h("p", { class: "muted" }, t("team.score", { s: fmtScore(result.score, 3) }),
       result.missing_seats.length
         ? h("span", { class: "warn" }, ` · ${t("team.missing", { s: result.missing_seats.map((s) => t(`team.seat.${s}`)).join(t("punct.list")) })}`)
         : null),
     paths.length ? h("figure", { class: "why team-graph" },
       h("figcaption", {}, t("team.links")),
-      h("div", { class: "graph-scroll" }, pathGraph(paths, { root: result.seats[0].member.person.id,
-                                                              title: t("team.links") })),
+      graphView(fromPaths(paths), { root: result.seats[0].member.person.id, title: t("team.links"),
+                                    caption: false }),
       h("ul", { class: "team-links" }, result.links.map((link) => h("li", {},
         entityLink(members.get(link.between[0])?.person), " ↔ ", entityLink(members.get(link.between[1])?.person),
         t("punct.colon"), link.path ? hops("team.apart", link.path.rel_types.length) : t("team.noLink"))))) : null,

@@ -6,8 +6,8 @@ import { api, isStaff } from "../api.js";
 import { fmtCny, fmtNumber, h } from "../dom.js";
 import { enumLabel, getLang, hasKey, nameOf, t } from "../i18n.js";
 import { toParams } from "../params.js";
-import { pathGraph } from "../svg.js";
-import { chip, contactDetails, entityLink, labelChip } from "../ui.js";
+import { graphView, sampleByType } from "../graph.js";
+import { chip, contactDetails, dataText, entityLink, labelChip } from "../ui.js";
 
 const HIDDEN = new Set(["id", "label", "labels", "name_zh", "name_en", "name_pinyin", "source",
   "as_of", "estimated", "email", "phone", "wechat", "eligibility"]);
@@ -17,10 +17,13 @@ const ENUM_OF = {
   category: "skillcat", kind: "orgkind",
 };
 const MONEY = new Set(["amount_cny", "annual_revenue_cny", "founder_cash_cny"]);
-const GRAPH_LIMIT = 12;
+const GRAPH_LIMIT = 14;
 const FIRST = ["benefit_kind", "amount_cny", "valid_from", "valid_to", "issuer", "roles",
   "certification_level", "stage", "facility_types", "rent_cny_m2_month", "available_area_m2"];
-const LAST = ["description_en", "bio_en", "amount_note", "lat", "lon"];
+const LAST = ["description_zh", "description_en", "bio_zh", "bio_en", "amount_note", "lat", "lon"];
+/** Text properties that are data in one language: marked in the other interface. */
+const LANGUAGE_OF = { description_en: "en", bio_en: "en", amount_note: "en", dropped_reason: "en",
+  description_zh: "zh", bio_zh: "zh" };
 
 function order(key) {
   if (FIRST.includes(key)) return FIRST.indexOf(key) - 100;
@@ -43,14 +46,25 @@ function showValue(entity, key, value) {
   if (typeof value === "boolean") return value ? t("common.yes") : t("common.no");
   if (group) return enumLabel(group, value);
   if (MONEY.has(key)) return fmtCny(value, lang);
+  if (key.endsWith("_year") || key === "year") return String(value);
   if (typeof value === "number") return fmtNumber(value, lang, 2);
+  if (LANGUAGE_OF[key]) return dataText(String(value), LANGUAGE_OF[key]);
   return String(value);
+}
+
+/** description_zh / description_en: show the page language's, the other only when alone. */
+function otherLanguageCopy(entity, key) {
+  const match = /^(.*)_(zh|en)$/.exec(key);
+  if (!match || key.startsWith("name_")) return false;
+  const mine = getLang();
+  return match[2] !== mine && Boolean(entity[`${match[1]}_${mine}`]);
 }
 
 function propertyList(entity) {
   const estimated = new Set(entity.estimated || []);
   const rows = Object.entries(entity)
     .filter(([key, value]) => !HIDDEN.has(key) && value !== null && value !== "")
+    .filter(([key]) => !otherLanguageCopy(entity, key))
     .sort(([a], [b]) => order(a) - order(b))
     .map(([key, value]) => h("div", {},
       h("dt", {}, hasKey(`prop.${key}`) ? t(`prop.${key}`) : key),
@@ -78,7 +92,8 @@ function relProps(properties) {
   const entries = Object.entries(properties || {}).filter(([, v]) => v !== null && v !== undefined);
   if (!entries.length) return null;
   return h("span", { class: "muted rel-props" },
-    entries.map(([k, v]) => `${hasKey(`prop.${k}`) ? t(`prop.${k}`) : k} ${v}`).join(" · "));
+    entries.map(([k, v]) => `${hasKey(`prop.${k}`) ? t(`prop.${k}`) : k} ${v}`).join(" · "),
+    entries.some(([k]) => k === "deal") ? dataText("", "en") : null);
 }
 
 function neighbourGroups(items) {
@@ -98,39 +113,16 @@ function neighbourGroups(items) {
   });
 }
 
-/** Up to GRAPH_LIMIT neighbours, taken in turn from each kind of relationship, so a park
- * with forty brokers still shows its city, industries and policies. */
-function sample(items) {
-  const groups = new Map();
-  for (const item of items) {
-    const key = `${item.relationship.type}|${item.direction}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(item);
-  }
-  const out = [];
-  for (let round = 0; out.length < GRAPH_LIMIT && round < items.length; round += 1) {
-    let added = false;
-    for (const members of groups.values()) {
-      if (members[round] && out.length < GRAPH_LIMIT) {
-        out.push(members[round]);
-        added = true;
-      }
-    }
-    if (!added) break;
-  }
-  return out;
-}
-
 function neighbourGraph(entity, items) {
-  const paths = sample(items).map((item) => ({
-    nodes: [entity, item.node], rel_types: [item.relationship.type],
-    forward: [item.direction === "out"],
-  }));
-  if (!paths.length) return null;
-  return h("figure", { class: "why" },
-    h("figcaption", {}, t("entity.graph")),
-    h("div", { class: "graph-scroll" }, pathGraph(paths, { root: entity.id, title: t("entity.graph"),
-                                                            rowHeight: 44, colWidth: 190 })));
+  const shown = sampleByType(items, GRAPH_LIMIT);
+  if (!shown.length) return null;
+  const graph = {
+    nodes: [entity, ...shown.map((item) => item.node)],
+    edges: shown.map((item) => ({ source: item.relationship.source, target: item.relationship.target,
+                                  type: item.relationship.type })),
+  };
+  return h("div", { class: "why entity-graph" },
+    graphView(graph, { root: entity.id, title: t("entity.graph"), height: 420 }));
 }
 
 function actions(entity, items) {

@@ -1,16 +1,24 @@
-// Landing finder (#/landing?industry=...&area_m2=...): the need form, ranked park cards
-// with score bars, policies and (staff) contacts, each explained by a path graph; and
-// the corridor view: the map and the city-by-city comparison.
+// Landing finder (#/landing?industry=...&area_m2=...): the need form, weight sliders that
+// re-rank in place (w.<part>=… in the URL), ranked park cards with score bars, policies
+// and (staff) contacts, each explained by an explorable graph; parks pinned for a
+// side-by-side comparison (pin=…); the corridor map and the sortable city comparison;
+// Excel export and a print layout (one page per park).
 
 import { api, isStaff, reference } from "../api.js";
-import { fmtCny, fmtNumber, h } from "../dom.js";
+import { debounce, fmtCny, fmtNumber, h, today } from "../dom.js";
 import {
-  checkGroup, checkbox, clearErrors, field, formValues, selectField, showErrors, summaryBox,
+  checkGroup, checkbox, clearErrors, field, formValues, selectField, showErrors, statusText,
+  summaryBox,
 } from "../forms.js";
 import { enumLabel, getLang, nameOf, t } from "../i18n.js";
 import { assign, bool, list, num, toParams } from "../params.js";
-import { corridorMap, pathGraph } from "../svg.js";
-import { chip, contactDetails, entityLink, errorPanel, loading, roles, scoreBar } from "../ui.js";
+import { exportWorkbook } from "../export.js";
+import { fromPaths, graphView } from "../graph.js";
+import { cityOutlines, corridorMap } from "../map.js";
+import {
+  chip, contactDetails, dataText, entityLink, errorPanel, fmtScore, loading, roles, scoreBar,
+  sortableTable,
+} from "../ui.js";
 
 export const FACILITIES = ["gmp_cleanroom", "cleanroom", "standard_factory", "rd_lab", "wet_lab",
   "office", "heavy_industrial_land", "warehouse", "incubator", "test_field"];
@@ -24,6 +32,12 @@ const NUMBER_FIELDS = ["area_m2", "max_rent_cny_m2_month", "max_rail_minutes", "
   "profile.rd_staff_pct", "profile.founder_equity_pct", "profile.founder_cash_cny"];
 const TEXT_FIELDS = ["industry", "origin_city", "profile.stage", "as_of"];
 const LIST_FIELDS = ["facility_types", "benefit_kinds"];
+export const PARTS = ["industry_fit", "policy_value", "cost", "travel", "space", "contacts",
+  "track_record"];
+const MAX_PINS = 4;
+/** Name of the request field for the net-cost horizon when the API has one (found in its
+ * OpenAPI schema, so the control appears when the server offers it). */
+let horizonField = null;
 const RELAXABLE = {
   facility_types: "landing.facilities", max_rent_cny_m2_month: "landing.maxRent",
   area_m2: "landing.area", max_rail_minutes: "landing.maxRail",
@@ -43,6 +57,9 @@ export function requestBody(params) {
   if (bool(params.get("profile.high_tech_certified"))) {
     assign(body, "profile.high_tech_certified", true);
   }
+  for (const part of PARTS) assign(body, `weights.${part}`, num(params.get(`w.${part}`)));
+  const horizon = num(params.get("horizon"));
+  if (horizon !== undefined && horizonField) assign(body, horizonField, horizon);
   return body;
 }
 
@@ -124,12 +141,15 @@ function buildForm(params, { cities, industries, taxonomy }, navigate) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearErrors(form);
-    navigate("landing", toParams(formValues(form)));
+    // the weights, horizon and pinned parks survive a new search
+    const keep = Object.fromEntries([...params].filter(([k]) => k.startsWith("w.") || k === "horizon" || k === "pin"));
+    navigate("landing", toParams(formValues(form), keep));
   });
   return form;
 }
 
 // ------------------------------------------------------------------ park cards
+
 
 const INDUSTRY_FACTORS = { exact: 1, subfield: 0.9, broader: 0.6 };
 
@@ -158,10 +178,9 @@ function partNote(part, park, body, names) {
     case "space":
       return t("explain.space", { a: t("common.area", { n: fmtNumber(park.summary.available_area_m2, lang) }),
                                   n: t("common.area", { n: fmtNumber(body.area_m2 || 0, lang) }) });
-    case "contacts": {
-      const brokers = park.contacts.filter((c) => c.kind === "broker").length;
-      return t("explain.contacts", { b: brokers, p: park.contacts.length - brokers });
-    }
+    case "contacts":
+      // the API's totals, not the length of the (truncated) contact list
+      return t("explain.contacts", { b: park.brokers_total, p: park.professionals_total });
     case "track_record":
       return t("explain.track", { r: park.related_landings.length, l: park.referral_stages.landed || 0 });
     default:
@@ -220,7 +239,7 @@ function policyItem(policy, showMissing) {
 function contactsSection(park) {
   if (!isStaff()) return null;
   return h("section", { class: "contacts" },
-    h("h4", {}, t("landing.contacts", { n: park.contacts_total })),
+    h("h4", {}, t("landing.contacts", { n: fmtNumber(park.contacts_total, getLang()) })),
     h("ul", { class: "contact-list" }, park.contacts.map((contact) => h("li", {},
       h("div", { class: "contact-head" },
         entityLink(contact.person), " ", roles(contact.person),
@@ -266,22 +285,27 @@ function railRoute(park) {
     nodes.flatMap((node, i) => (i ? [" → ", entityLink(node)] : [entityLink(node)])));
 }
 
-function parkCard(park, body, names) {
+function parkCard(park, body, names, pins) {
   const lang = getLang();
   const summary = park.summary;
   const estimated = new Set(summary.estimated);
   const est = (name) => (estimated.has(name) ? h("abbr", { title: t("common.estimated"), class: "est" }, "*") : null);
   const eligible = park.eligible_policies;
   const near = park.near_miss_policies;
-  return h("article", { class: "card park-card", dataset: { park: summary.park.id } },
+  const pinned = pins.has(summary.park.id);
+  return h("article", { class: ["card", "park-card", pinned && "pinned"], dataset: { park: summary.park.id } },
     h("header", { class: "card-head" },
       h("span", { class: "rank", "aria-label": `${t("common.rank")} ${park.rank}` }, `#${park.rank}`),
       h("div", { class: "card-title" },
         h("h3", {}, entityLink(summary.park)),
         h("p", { class: "muted" }, entityLink(summary.city))),
       h("div", { class: "score-big", title: t("common.score") },
-        h("span", { class: "score-num" }, fmtNumber(park.score * 100, lang)),
+        h("span", { class: "score-num" }, fmtScore(park.score, 3)),
         h("span", { class: "score-cap" }, t("common.score")))),
+    h("div", { class: "card-actions no-print" },
+      h("button", { type: "button", class: "small ghost pin-button", "aria-pressed": String(pinned),
+                    onclick: () => pins.toggle(summary.park.id) },
+        pinned ? t("rank.unpin") : t("rank.pin"))),
     h("dl", { class: "facts" },
       h("div", {}, h("dt", {}, t("landing.rail")), h("dd", {}, t("common.minutes", { n: park.rail_minutes }))),
       h("div", {}, h("dt", {}, t("landing.rent")),
@@ -296,12 +320,10 @@ function parkCard(park, body, names) {
         h("h4", {}, t("landing.scoreParts")),
         park.parts.map((part) => scoreBar(t(`part.${part.name}`), part.value,
           partNote(part, park, body, names), t("landing.weight", { w: fmtNumber(part.weight, lang, 2) })))),
-      h("figure", { class: "why" },
-        h("figcaption", {}, t("landing.why")),
-        h("div", { class: "graph-scroll" },
-          pathGraph(explanationPaths(park), { root: park.rail_path.nodes[0].id,
-                                              title: `${t("landing.why")}: ${nameOf(summary.park)}`,
-                                              edgeNote: railNote(park) })))),
+      h("div", { class: "why no-print" },
+        graphView(fromPaths(explanationPaths(park)), {
+          root: park.rail_path.nodes[0].id, edgeNote: railNote(park), height: 320,
+          title: `${t("landing.why")}: ${nameOf(summary.park)}` }))),
     h("section", { class: "policies" },
       h("h4", {}, t("landing.eligible", { n: eligible.length })),
       eligible.length ? h("ul", {}, eligible.map((p) => policyItem(p, false)))
@@ -321,73 +343,220 @@ function emptyState(result) {
       : h("p", { class: "muted" }, t("landing.noRelaxation")));
 }
 
+// ------------------------------------------------------------------ weights and horizon
+
+/** Sliders for the score weights (the values the API used are the starting points). */
+function weightsPanel(result, params, onChange) {
+  const used = new Map((result.parks[0]?.parts || []).map((part) => [part.name, part.weight]));
+  const lang = getLang();
+  const sliders = PARTS.map((part) => {
+    const value = num(params.get(`w.${part}`)) ?? used.get(part) ?? 0;
+    const id = `w-${part}`;
+    const output = h("output", { for: id, class: "weight-value" }, fmtNumber(value, lang, 2));
+    const input = h("input", { type: "range", id, name: `w.${part}`, min: 0, max: 1, step: 0.05,
+                               value: String(value) });
+    input.addEventListener("input", () => {
+      output.textContent = fmtNumber(Number(input.value), lang, 2);
+      onChange({ [`w.${part}`]: input.value });
+    });
+    return h("div", { class: "weight" }, h("label", { for: id }, t(`part.${part}`)), input, output);
+  });
+  const horizon = horizonField ? (() => {
+    const value = num(params.get("horizon")) ?? 3;
+    const output = h("output", { for: "horizon", class: "weight-value" }, t("rank.horizonYears", { n: value }));
+    const input = h("input", { type: "range", id: "horizon", name: "horizon", min: 1, max: 10, step: 1,
+                               value: String(value) });
+    input.addEventListener("input", () => {
+      output.textContent = t("rank.horizonYears", { n: Number(input.value) });
+      onChange({ horizon: input.value });
+    });
+    return h("div", { class: "weight horizon" }, h("label", { for: "horizon" }, t("rank.horizon")), input, output);
+  })() : null;
+  return h("details", { class: "panel weights no-print", open: [...params.keys()].some((k) => k.startsWith("w.")) },
+    h("summary", {}, t("rank.weights")),
+    h("p", { class: "muted small" }, t("rank.weightsHint")),
+    h("div", { class: "weight-grid" }, sliders, horizon),
+    h("button", { type: "button", class: "small ghost",
+                  onclick: () => onChange(Object.fromEntries(PARTS.map((p) => [`w.${p}`, null]))) },
+    t("rank.resetWeights")));
+}
+
+// ------------------------------------------------------------------ side by side
+
+function policyCell(park, policyId) {
+  const lang = getLang();
+  const eligible = park.eligible_policies.find((p) => p.id === policyId);
+  if (eligible) return eligible.amount_cny !== null ? fmtCny(eligible.amount_cny, lang) : t("common.yes");
+  const near = park.near_miss_policies.find((p) => p.id === policyId);
+  if (near) return h("span", { class: "warn" }, `${t("landing.missing")} ${missingReasons(near).join(t("punct.semi"))}`);
+  return "–";
+}
+
+/** 2–4 pinned parks in columns: every score part and every policy in rows. */
+function comparePanel(parks) {
+  const lang = getLang();
+  if (parks.length < 2) {
+    return h("section", { class: "panel compare-parks empty no-print" }, h("p", { class: "muted" }, t("rank.pinHint")));
+  }
+  const policies = new Map();
+  for (const park of parks) {
+    for (const p of [...park.eligible_policies, ...park.near_miss_policies]) policies.set(p.id, p);
+  }
+  const row = (label, cells, cls) => h("tr", { class: cls }, h("th", { scope: "row" }, label),
+    cells.map((cell) => h("td", {}, cell)));
+  const partValue = (park, name) => park.parts.find((p) => p.name === name)?.value;
+  return h("section", { class: "panel compare-parks", "aria-labelledby": "compare-title" },
+    h("h2", { id: "compare-title" }, t("rank.compareTitle")),
+    h("div", { class: "table-scroll" }, h("table", { class: "side-by-side" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""),
+        parks.map((park) => h("th", { scope: "col" }, entityLink(park.summary.park))))),
+      h("tbody", {},
+        row(t("rank.row.rank"), parks.map((p) => `#${p.rank}`)),
+        row(t("rank.row.score"), parks.map((p) => fmtScore(p.score, 3)), "score"),
+        PARTS.map((name) => row(t(`part.${name}`), parks.map((p) => {
+          const value = partValue(p, name);
+          return value === undefined ? "–" : fmtScore(value);
+        }), "part")),
+        row(t("rank.row.city"), parks.map((p) => entityLink(p.summary.city))),
+        row(t("rank.row.rail"), parks.map((p) => t("common.minutes", { n: p.rail_minutes }))),
+        row(t("rank.row.rent"), parks.map((p) => t("common.rentUnit", { n: fmtNumber(p.summary.rent_cny_m2_month, lang, 1) }))),
+        row(t("rank.row.area"), parks.map((p) => t("common.area", { n: fmtNumber(p.summary.available_area_m2, lang) }))),
+        row(t("rank.row.policyTotal"), parks.map((p) => fmtCny(p.policy_total_cny, lang))),
+        row(t("rank.row.contacts"), parks.map((p) => t("explain.contacts", { b: p.brokers_total, p: p.professionals_total }))),
+        [...policies.values()].map((policy) => row(
+          h("a", { href: `#/entity/${encodeURIComponent(policy.id)}` }, nameOf(policy)),
+          parks.map((p) => policyCell(p, policy.id)), "policy"))))));
+}
+
 // ------------------------------------------------------------------ corridor view
 
 function compareTable(comparison, origin) {
   const lang = getLang();
-  return h("div", { class: "table-scroll" }, h("table", { class: "compare" },
-    h("caption", {}, t("corridor.compare")),
-    h("thead", {}, h("tr", {},
-      ["corridor.col.city", "corridor.col.rail", "corridor.col.parks", "corridor.col.best",
-        "corridor.col.score", "corridor.col.rent", "corridor.col.policy"].map((k) => h("th", { scope: "col" }, t(k))))),
-    h("tbody", {}, comparison.cities.map((row) => h("tr", {
-      class: [!row.best_park && "no-park", row.city.id === origin && "origin"] },
-    h("th", { scope: "row" }, entityLink(row.city)),
-    h("td", { class: "num" }, row.rail_minutes === null ? t("corridor.unreachable")
-      : t("common.minutes", { n: row.rail_minutes })),
-    h("td", { class: "num" }, fmtNumber(row.parks_meeting_need, lang)),
-    h("td", {}, row.best_park ? entityLink(row.best_park.summary.park) : h("span", { class: "muted" }, t("corridor.noPark"))),
-    h("td", { class: "num" }, row.best_park ? fmtNumber(row.best_park.score * 100, lang) : "–"),
-    h("td", { class: "num" }, row.rent_cny_m2_month === null ? "–"
-      : t("common.rentUnit", { n: fmtNumber(row.rent_cny_m2_month, lang, 1) })),
-    h("td", { class: "num" }, fmtCny(row.policy_total_cny, lang)))))));
+  const columns = [
+    { key: "corridor.col.city", value: (r) => nameOf(r.city), cell: (r) => entityLink(r.city) },
+    { key: "corridor.col.rail", num: true, value: (r) => r.rail_minutes ?? Infinity,
+      cell: (r) => (r.rail_minutes === null ? t("corridor.unreachable") : t("common.minutes", { n: r.rail_minutes })) },
+    { key: "corridor.col.parks", num: true, value: (r) => r.parks_meeting_need, cell: (r) => fmtNumber(r.parks_meeting_need, lang) },
+    { key: "corridor.col.best", value: (r) => (r.best_park ? nameOf(r.best_park.summary.park) : ""),
+      cell: (r) => (r.best_park ? entityLink(r.best_park.summary.park) : h("span", { class: "muted" }, t("corridor.noPark"))) },
+    { key: "corridor.col.score", num: true, value: (r) => r.best_park?.score ?? -1,
+      cell: (r) => (r.best_park ? fmtScore(r.best_park.score, 3) : "–") },
+    { key: "corridor.col.rent", num: true, value: (r) => r.rent_cny_m2_month ?? Infinity,
+      cell: (r) => (r.rent_cny_m2_month === null ? "–" : t("common.rentUnit", { n: fmtNumber(r.rent_cny_m2_month, lang, 1) })) },
+    { key: "corridor.col.policy", num: true, value: (r) => r.policy_total_cny ?? 0, cell: (r) => fmtCny(r.policy_total_cny, lang) },
+  ];
+  return sortableTable({ caption: t("corridor.compare"), columns, rows: comparison.cities, className: "compare",
+                         rowClass: (r) => [!r.best_park && "no-park", r.city.id === origin && "origin"] });
 }
 
-function corridorSection(result, comparison, refs, origin) {
+function corridorSection(result, comparison, refs, origin, geo) {
   const where = new Map(refs.parks.map((p) => [p.id, p]));
-  const marks = new Map();
+  const ranked = new Map();
   for (const row of comparison.cities) {
-    if (row.best_park) marks.set(row.best_park.summary.park.id, { score: row.best_park.score });
+    if (row.best_park) ranked.set(row.best_park.summary.park.id, { score: row.best_park.score, city: row.city.id });
   }
-  for (const park of result.parks) marks.set(park.summary.park.id, { score: park.score, rank: park.rank });
-  const parks = [...marks].map(([id, mark]) => ({ ...where.get(id), id, ...mark }))
-    .filter((p) => p.lat !== undefined);
+  for (const park of result.parks) {
+    ranked.set(park.summary.park.id, { score: park.score, rank: park.rank, city: park.summary.city.id });
+  }
+  const parks = refs.parks.map((p) => ({ ...p, ...(ranked.get(p.id) || {}) }))
+    .filter((p) => where.has(p.id));
+  const minutes = new Map(comparison.cities.map((row) => [row.city.id, row.rail_minutes]));
+  minutes.set(origin, 0);
   return h("section", { class: "corridor", "aria-labelledby": "corridor-title" },
     h("h2", { id: "corridor-title" }, t("corridor.title")),
     h("div", { class: "corridor-grid" },
-      h("figure", { class: "map-figure" },
-        h("div", { class: "map-scroll" }, corridorMap({ cities: refs.cities, rail: refs.rail, parks, origin })),
-        h("figcaption", {},
-          h("span", { class: "legend-item" }, h("span", { class: "key key-origin" }), t("corridor.origin")),
-          h("span", { class: "legend-item" }, h("span", { class: "key key-city" }), t("corridor.city")),
-          h("span", { class: "legend-item" }, h("span", { class: "key key-park" }), t("corridor.park")),
-          h("span", { class: "legend-item" }, h("span", { class: "key key-hsr" }), t("corridor.hsr")))),
+      corridorMap({ cities: refs.cities, rail: refs.rail, minutes, parks, origin, geo }),
       compareTable(comparison, origin)));
 }
 
 // ------------------------------------------------------------------ view
 
-async function showResults(results, form, params, refs, toast) {
+/** Parks pinned for comparison, kept in the URL (pin=a,b) without a reload. */
+function pinSet(params, onChange) {
+  const ids = new Set(list(params, "pin"));
+  return {
+    has: (id) => ids.has(id),
+    ids: () => [...ids],
+    toggle(id) {
+      if (ids.has(id)) ids.delete(id);
+      else if (ids.size >= MAX_PINS) return onChange(ids, t("rank.pinFull"));
+      else ids.add(id);
+      return onChange(ids);
+    },
+  };
+}
+
+/** Replace the URL's query without a hashchange (no reload, no new history entry). */
+function replaceParams(params) {
+  const query = params.toString();
+  history.replaceState(null, "", `#/landing${query ? `?${query}` : ""}`);
+}
+
+function reportHeader(body, refs) {
+  const industry = refs.industries.find((i) => i.id === body.industry);
+  return h("header", { class: "print-only report-head" },
+    h("h1", {}, t("rank.reportFor", { i: nameOf(industry) || body.industry })),
+    h("p", {}, t("rank.generated", { d: today() })));
+}
+
+/**
+ * Run the search the URL describes and show it. The weights panel stays in place while
+ * sliders re-rank (only what is under it is drawn again), so a slider keeps its focus.
+ */
+async function showResults(results, form, params, refs, toast, rerun = false) {
   const body = requestBody(params);
-  results.replaceChildren(loading());
+  results.setAttribute("aria-busy", "true");
+  if (!rerun) results.replaceChildren(loading());
   let result;
   let comparison;
   try {
     [result, comparison] = await Promise.all([api.landing(body), api.compare(body)]);
   } catch (error) {
+    results.removeAttribute("aria-busy");
     const details = form.closest("details");
     if (details) details.open = true;
-    if (error.fieldErrors?.length && showErrors(form, error)) {
-      results.replaceChildren(h("p", { class: "panel error-panel" }, t("error.status.422")));
-    } else {
-      showErrors(form, error);
-      results.replaceChildren(errorPanel(error));
-    }
+    const panel = error.fieldErrors?.length && showErrors(form, error)
+      ? h("p", { class: "panel error-panel" }, t("error.status.422"))
+      : (showErrors(form, error), errorPanel(error));
+    if (rerun) results.querySelector(".ranked")?.replaceChildren(panel);
+    else results.replaceChildren(panel);
     return;
   }
-  const [parks, rail] = await Promise.all([reference.parks(), reference.rail()]);
+  const [parks, rail, geo] = await Promise.all([reference.parks(), reference.rail(), cityOutlines()]);
   const names = new Map(refs.industries.map((i) => [i.id, i]));
-  const heading = h("h2", { id: "results-title", tabindex: -1 }, t("landing.results"));
+  const rerank = debounce((change) => {
+    for (const [key, value] of Object.entries(change)) {
+      if (value === null) params.delete(key);
+      else params.set(key, value);
+    }
+    replaceParams(params);
+    if (Object.values(change).every((v) => v === null)) {
+      showResults(results, form, params, refs, toast);
+    } else {
+      showResults(results, form, params, refs, toast, true);
+    }
+  }, 250);
+  const pins = pinSet(params, (ids, message) => {
+    if (message) {
+      toast(message);
+      return;
+    }
+    if (ids.size) params.set("pin", [...ids].join(","));
+    else params.delete("pin");
+    replaceParams(params);
+    for (const card of results.querySelectorAll(".park-card")) {
+      const on = ids.has(card.dataset.park);
+      card.classList.toggle("pinned", on);
+      const button = card.querySelector(".pin-button");
+      button.setAttribute("aria-pressed", String(on));
+      button.textContent = on ? t("rank.unpin") : t("rank.pin");
+    }
+    compareHolder.replaceChildren(comparePanel(pinnedParks()));
+    pinLine.textContent = t("rank.pinned", { n: ids.size });
+  });
+  const pinnedParks = () => pins.ids().map((id) => result.parks.find((p) => p.summary.park.id === id)).filter(Boolean);
+  const compareHolder = h("div", {}, comparePanel(pinnedParks()));
+  const pinLine = h("p", { class: "muted small no-print" }, t("rank.pinned", { n: pins.ids().length }));
   const share = h("button", { type: "button", class: "ghost small", onclick: async () => {
     try {
       await navigator.clipboard.writeText(location.href);
@@ -396,36 +565,56 @@ async function showResults(results, form, params, refs, toast) {
       toast(location.href);
     }
   } }, t("common.copyLink"));
-  results.replaceChildren(
-    h("div", { class: "results-head" }, heading, share),
+  const exportButton = h("button", { type: "button", class: "ghost small", onclick: () =>
+    exportWorkbook(results.current, refs).catch((error) => toast(statusText(error))) }, t("rank.export"));
+  const printButton = h("button", { type: "button", class: "ghost small", onclick: () => window.print() }, t("rank.print"));
+  const ranked = h("div", { class: "ranked" },
     result.parks.length
-      ? h("p", { class: "muted" }, t("landing.candidates", { n: result.candidates, k: result.parks.length }))
+      ? h("p", { class: "muted candidates" }, t("landing.candidates", { n: fmtNumber(result.candidates, getLang()), k: result.parks.length }))
       : emptyState(result),
-    h("div", { class: "cards" }, result.parks.map((park) => parkCard(park, body, names))),
-    corridorSection(result, comparison, { ...refs, parks, rail }, body.origin_city || "city:shanghai"));
-  centreOnOrigin(results.querySelector(".map-scroll"));
+    pinLine,
+    compareHolder,
+    h("div", { class: "cards" }, result.parks.map((park) => parkCard(park, body, names, pins))),
+    corridorSection(result, comparison, { ...refs, parks, rail }, body.origin_city || "city:shanghai", geo));
+  results.removeAttribute("aria-busy");
+  results.current = { result, comparison, body };
+  if (rerun && results.querySelector(".ranked")) {
+    results.querySelector(".ranked").replaceWith(ranked);
+    return;
+  }
+  results.replaceChildren(
+    reportHeader(body, refs),
+    h("div", { class: "results-head" }, h("h2", { id: "results-title", tabindex: -1 }, t("landing.results")),
+      h("div", { class: "actions no-print" }, share, exportButton, printButton)),
+    result.parks.length ? weightsPanel(result, params, rerank) : null,
+    ranked);
 }
 
-/** On a narrow screen the map scrolls sideways: start with the origin city in view. */
-function centreOnOrigin(box) {
-  const fraction = Number(box?.querySelector("svg")?.dataset.originX);
-  if (!box || !Number.isFinite(fraction) || box.scrollWidth <= box.clientWidth) return;
-  box.scrollLeft = fraction * box.scrollWidth - box.clientWidth / 2;
+/** Whether the API's landing request has a net-cost horizon, and under which name. */
+async function findHorizonField() {
+  try {
+    const spec = await reference.openapi();
+    const props = spec?.components?.schemas?.LandingRequest?.properties || {};
+    return Object.keys(props).find((name) => name.includes("horizon")) || null;
+  } catch {
+    return null;
+  }
 }
 
 export async function render(root, { params, navigate, toast }) {
-  root.append(h("h1", {}, t("landing.title")), h("p", { class: "intro" }, t("landing.intro")));
+  root.append(h("h1", { class: "no-print" }, t("landing.title")), h("p", { class: "intro no-print" }, t("landing.intro")));
   const holder = h("div", { class: "split" }, loading());
   root.append(holder);
-  const [cities, industries, taxonomy] = await Promise.all([
-    reference.cities(), reference.industries(), reference.taxonomy()]);
+  const [cities, industries, taxonomy, horizon] = await Promise.all([
+    reference.cities(), reference.industries(), reference.taxonomy(), findHorizonField()]);
+  horizonField = horizon;
   const refs = { cities, industries, taxonomy };
   const form = buildForm(params, refs, navigate);
   const searched = [...params.keys()].length > 0;
   const narrow = window.matchMedia("(max-width: 820px)").matches;
   const results = h("section", { class: "results", "aria-live": "polite", "aria-labelledby": "results-title" });
   holder.replaceChildren(
-    h("aside", { class: "form-pane" },
+    h("aside", { class: "form-pane no-print" },
       h("details", { class: "form-details", open: !(searched && narrow) },
         h("summary", { id: "need-title" }, t("landing.form")), form)),
     results);

@@ -1,4 +1,5 @@
-"""Every Cypher statement Neo4jStore runs, named for what it answers.
+"""Every Cypher statement Neo4jStore runs, named for what it answers (the long evidence
+queries as named files in `statements/`, fragments included by `//#include name`).
 
 Values always travel as parameters. The only names ever formatted into a statement are
 labels and relationship types taken from the graph_schema enums (Neo4j uses an index only
@@ -10,8 +11,10 @@ anything that is not an enum member or an int.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from typing import Final, LiteralString
 
 from graph_schema.nodes import NODE_MODELS
@@ -35,6 +38,7 @@ __all__ = [
     "list_nodes",
     "merge_nodes",
     "merge_relationships",
+    "relationships_at",
     "relationships_of_type",
     "schema_query",
     "INTERNAL_PROPERTIES",
@@ -216,6 +220,18 @@ def relationships_of_type(rel_type: RelType, source: Label | None,
 
 
 @cache
+def relationships_at(rel_type: RelType, label: Label, outgoing: bool) -> LiteralString:
+    """Relationships of one type starting (outgoing) or ending at nodes of one label whose
+    ids are in `$ids` (the id index finds each end)."""
+    pattern = ("(a:{label} {{id: id}})-[r:{rel_type}]->(b)" if outgoing
+               else "(a)-[r:{rel_type}]->(b:{label} {{id: id}})")
+    return schema_query(_trusted(
+        f"UNWIND $ids AS id MATCH {pattern} "
+        "RETURN a.id AS source, b.id AS target, properties(r) AS properties"),
+        rel_type=rel_type, label=label)
+
+
+@cache
 def export_nodes(label: Label) -> LiteralString:
     """Every node of one primary label, by id (streamed by the caller)."""
     return schema_query("MATCH (n:{label}) RETURN n ORDER BY n.id", label=label)
@@ -383,250 +399,36 @@ def shortest_paths(max_hops: int) -> LiteralString:
 
 # --------------------------------------------------------------------------- evidence
 
-_PERSON_FACTS: Final = """
-    WITH p, reach,
-         COLLECT { MATCH (p)-[:EXPERT_IN]->(i) WHERE i.id IN related
-                   RETURN i.id ORDER BY i.id } AS expert,
-         COLLECT { MATCH (p)-[h:HAS_SKILL]->(s:Skill) WHERE s.category IN $categories
-                   RETURN [s.id, h.level] ORDER BY s.id, h.level } AS skills
-    WITH p, reach, expert, skills,
-         'Broker' IN labels(p) AND size(expert) > 0 AS broker,
-         any(l IN labels(p) WHERE l IN $professional_roles) AND size(skills) > 0
-           AS professional
-    WHERE broker OR professional
-    WITH reach, broker, professional,
-         {id: p.id, node: p, reach: reach, expert: expert, skills: skills,
-          rank: coalesce($certification_ranks[toString(p.certification_level)], 0),
-          best: reduce(best = 0, s IN skills | CASE WHEN s[1] > best THEN s[1] ELSE best END)
-         } AS contact
-"""
-"""A possible contact `p` (at `reach`: 0 covers the park, 1 covers the city, 2 is based in
-it) with what the contact rules need: related expertise, skills of the wanted categories,
-whether they could be a broker or a professional, and the ranks they sort by."""
+_INCLUDE = re.compile(r"^[ \t]*//#include (\w+)[ \t]*\n", re.MULTILINE)
+_SLOT = re.compile(r"%(\w+)%")
 
 
-LANDING_CANDIDATES: Final[LiteralString] = _trusted("""
-OPTIONAL MATCH (origin:City {id: $origin_city})
-OPTIONAL MATCH (industry:Industry {id: $industry})
-CALL (industry) {
-  // Upwards: the chain of smallest-id parents (as embedded_evidence.taxonomy walks it).
-  OPTIONAL MATCH chain = (industry)-[:SUBFIELD_OF*1..]->()
-  WHERE all(i IN range(0, length(chain) - 1)
-            WHERE nodes(chain)[i + 1].id = COLLECT {
-                    WITH nodes(chain)[i] AS x
-                    MATCH (x)-[:SUBFIELD_OF]->(parent) RETURN parent.id ORDER BY parent.id LIMIT 1
-                  }[0])
-    AND all(i IN range(0, length(chain) - 1) WHERE NOT nodes(chain)[i] IN nodes(chain)[i + 1..])
-  RETURN collect(last(nodes(chain)).id) AS above
-}
-CALL (industry) {
-  // Downwards: every descendant.
-  OPTIONAL MATCH (below)-[:SUBFIELD_OF*1..]->(industry) WHERE below <> industry
-  RETURN collect(DISTINCT below.id) AS below
-}
-WITH origin, industry, [industry.id] + above AS upward, [industry.id] + above + below AS related
-CALL (origin, industry, related, upward) {
-  WITH * WHERE origin IS NOT NULL AND industry IS NOT NULL
-  MATCH (park:Park)
-  WHERE park.available_area_m2 >= $min_area_m2
-    AND all(f IN $facility_types WHERE f IN park.facility_types)
-    AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
-  CALL (park) {
-    MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
-  }
-  WITH park, city, related, upward,
-       COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
-                 RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
-  WHERE size(hosts) > 0
-  // What belongs to the city is gathered once per city, not once per park.
-  WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
-  CALL (city, related) {
-    CALL (city) {
-      MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
-      UNION ALL
-      MATCH (p:Person)-[:BASED_IN]->(city) RETURN p, 2 AS reach
-    }
-    WITH p, min(reach) AS reach
-""" + _PERSON_FACTS + """
-    RETURN collect(CASE WHEN broker AND reach = 1 THEN contact END) AS city_brokers,
-           collect(CASE WHEN NOT (broker AND reach = 1) AND professional THEN contact END)
-             AS city_professionals
-  }
-  WITH city, related, upward, parks_here, city_brokers, city_professionals,
-       COLLECT {
-         MATCH (policy:Policy)-[:OFFERED_IN]->(city)
-         WHERE policy.valid_from <= $as_of
-           AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
-         WITH policy,
-              COLLECT { MATCH (policy)-[:TARGETS]->(t) RETURN t.id ORDER BY t.id } AS targets
-         WHERE size(targets) = 0 OR any(t IN targets WHERE t IN upward)
-         RETURN {node: policy, targets: targets}
-       } AS city_policies
-  UNWIND parks_here AS here
-  WITH city, related, upward, city_brokers, city_professionals, city_policies,
-       here.park AS park, here.hosts AS hosts
-  CALL (park, related) {
-    MATCH (p)-[:COVERS]->(park)
-    WITH DISTINCT p, 0 AS reach
-""" + _PERSON_FACTS + """
-    RETURN collect(CASE WHEN broker THEN contact END) AS park_brokers,
-           collect(CASE WHEN NOT broker THEN contact END) AS park_professionals
-  }
-  WITH city, city_policies, park, hosts, upward, related,
-       COLLECT { MATCH (p)-[:COVERS]->(park) RETURN p.id } AS covering,
-       park_brokers, park_professionals, city_brokers, city_professionals
-  WITH city, city_policies, park, hosts, upward, related,
-       park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
-       park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
-         AS professionals
-  WITH city, city_policies, park, hosts,
-       size(brokers) AS broker_total, size(professionals) AS professional_total,
-       COLLECT { UNWIND brokers AS c
-                 RETURN c ORDER BY c.rank DESC, size(c.expert) DESC, c.id LIMIT $keep }
-         AS best_brokers,
-       COLLECT { UNWIND professionals AS c
-                 RETURN c ORDER BY c.best DESC, size(c.skills) DESC, c.id LIMIT $keep }
-         AS best_professionals,
-       COLLECT {
-         MATCH (policy:Policy)-[:OFFERED_IN]->(park)
-         WHERE policy.valid_from <= $as_of
-           AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
-         WITH policy,
-              COLLECT { MATCH (policy)-[:TARGETS]->(t) RETURN t.id ORDER BY t.id } AS targets
-         WHERE size(targets) = 0 OR any(t IN targets WHERE t IN upward)
-         RETURN {node: policy, targets: targets}
-       } AS park_policies,
-       COLLECT { MATCH (c)-[:LANDED_IN]->(park) RETURN DISTINCT c.id } AS landed,
-       COLLECT { MATCH (c)-[:LANDED_IN]->(park)
-                 WHERE EXISTS { MATCH (c)-[:IN_INDUSTRY]->(i) WHERE i.id IN related }
-                 RETURN DISTINCT c.id ORDER BY c.id } AS related_landings,
-       COLLECT { MATCH (r)-[:REFERRED_TO]->(park)
-                 WITH toString(r.stage) AS stage, count(*) AS n
-                 RETURN [stage, n] ORDER BY stage } AS referrals
-  WITH city, city_policies,
-       collect({park: park, hosts: hosts, policies: park_policies,
-                contacts: [c IN best_brokers | c {.*, kind: 'broker'}]
-                          + [c IN best_professionals | c {.*, kind: 'professional'}],
-                broker_total: broker_total,
-                professional_total: professional_total, landed: size(landed),
-                related_landings: related_landings, referrals: referrals}) AS parks_here
-  RETURN collect({city: city, policies: city_policies, parks: parks_here}) AS found
-}
-RETURN origin IS NOT NULL AS origin_found, industry IS NOT NULL AS industry_found,
-       COLLECT { MATCH (c:Industry)-[:SUBFIELD_OF]->(p) RETURN [c.id, p.id] } AS taxonomy,
-       COLLECT { MATCH (a:City)-[h:HSR_LINK]->(b) RETURN [a.id, b.id, h.minutes, h.km] }
-         AS links,
-       [place IN found | {
-          city: place.city,
-          policies: [x IN place.policies | x {.targets, id: x.node.id}],
-          parks: [pk IN place.parks | pk {
-            .park, .hosts, .broker_total, .professional_total, .landed, .related_landings,
-            .referrals,
-            policies: [x IN pk.policies | x {.targets, id: x.node.id}],
-            contacts: [x IN pk.contacts | x {.kind, .reach, .expert, .skills, id: x.node.id}]
-          }]
-       }] AS cities,
-       COLLECT {
-         // (A UNION here runs out of transaction memory on Neo4j 5.26; this does not.)
-         UNWIND found AS place
-         UNWIND place.policies
-                + reduce(acc = [], pk IN place.parks | acc + pk.policies + pk.contacts) AS x
-         RETURN DISTINCT x.node AS n
-       } AS nodes
-""")
-"""Parks meeting the hard constraints that do not depend on rail time, each with every
-piece of evidence: hosted related industries, policies valid on the date (park or city)
-with their targets, the best `$keep` brokers and professionals reaching it with how many
-there are of each, landings and referral stages; plus the HSR links and the SUBFIELD_OF
-edges the store needs to finish in Python (rail routing is shared with EmbeddedStore
-through `alliance.store.rail`, and the industry chains shown as paths).
-
-The related industries are exactly `embedded_evidence.taxonomy`'s: the chain of
-smallest-id parents upwards and every descendant. Parks come grouped by city, with the
-city's policies and people worked out once per city; policies and people come once each,
-in `nodes`, and everything else refers to them by id."""
+@cache
+def _statement_file(name: str) -> str:
+    """The text of `statements/<name>.cypher`, shipped in the package."""
+    return (files(__package__) / "statements" / f"{name}.cypher").read_text(encoding="utf-8")
 
 
-_COLLABORATOR_CANDIDATES: Final[LiteralString] = """
-OPTIONAL MATCH (asker:Person {{id: $asker}})
-WITH asker,
-     [s IN $skills WHERE NOT EXISTS {{ MATCH (x:Skill {{id: s}}) }}] AS missing_skills,
-     [v IN $verticals WHERE NOT EXISTS {{ MATCH (x:Industry {{id: v}}) }}] AS missing_verticals,
-     [c IN $cities WHERE NOT EXISTS {{ MATCH (x:City {{id: c}}) }}] AS missing_cities
-CALL (asker, missing_skills, missing_verticals, missing_cities) {{
-  WITH * WHERE ($asker IS NULL OR asker IS NOT NULL) AND size(missing_skills) = 0
-               AND size(missing_verticals) = 0 AND size(missing_cities) = 0
-  WITH asker, COLLECT {{ MATCH (x:Industry)-[:SUBFIELD_OF*0..]->(v:Industry)
-                        WHERE v.id IN $verticals RETURN DISTINCT x.id }} AS wanted_verticals
-  {candidates}
-  WITH asker, wanted_verticals, p
-  WHERE NOT p.id IN $excluded
-    AND (size($roles) = 0 OR any(l IN labels(p) WHERE l IN $roles))
-    AND ($min_rank IS NULL OR $ranks[toString(p.certification_level)] >= $min_rank)
-  WITH asker, wanted_verticals, p,
-       COLLECT {{ MATCH (p)-[h:HAS_SKILL]->(s) RETURN [s.id, h.level] ORDER BY s.id, h.level }}
-         AS all_skills,
-       COLLECT {{ MATCH (p)-[:EXPERT_IN]->(i) RETURN i.id ORDER BY i.id }} AS verticals
-  WITH asker, p, all_skills, verticals,
-       [x IN all_skills WHERE x[0] IN $skills AND x[1] >= $min_level] AS matched
-  WHERE (size($skills) = 0
-         OR (size(matched) > 0 AND (NOT $require_all OR size(matched) = size($skills))))
-    AND (size(wanted_verticals) = 0 OR any(v IN verticals WHERE v IN wanted_verticals))
-  WITH asker, p, all_skills, verticals,
-       COLLECT {{ MATCH (p)-[:BASED_IN]->(c) RETURN c.id ORDER BY c.id }} AS base,
-       COLLECT {{ MATCH (p)-[:COVERS]->(c:City) RETURN c.id AS id
-                 UNION
-                 MATCH (p)-[:COVERS]->(x)-[:IN_CITY]->(c) WHERE NOT x:City RETURN c.id AS id }}
-         AS covered
-  WHERE size($cities) = 0 OR any(c IN base + covered WHERE c IN $cities)
-  CALL (asker, p) {{
-    WITH * WHERE asker IS NOT NULL AND $trust
-    MATCH path = ALL SHORTEST (asker)-[:COLLABORATED_WITH|WORKS_AT]-{{1,{max_hops}}}(p)
-    WITH DISTINCT nodes(path) AS ns
-    ORDER BY [x IN ns | x.id]
-    LIMIT $max_trust_paths
-    RETURN collect({{
-      ids: [x IN ns | x.id],
-      hops: [i IN range(0, size(ns) - 2) |
-              COLLECT {{
-                WITH ns[i] AS x, ns[i + 1] AS y
-                MATCH (x)-[r:COLLABORATED_WITH|WORKS_AT]-(y)
-                RETURN [type(r), startNode(r).id, endNode(r).id, properties(r)]
-              }}]
-    }}) AS trust
-  }}
-  RETURN collect({{
-    person: p, skills: all_skills, verticals: verticals, base: base, covered: covered,
-    collaborations: COUNT {{ (p)-[:COLLABORATED_WITH]-() }}, trust: trust
-  }}) AS people
-}}
-RETURN asker IS NOT NULL AS asker_found, missing_skills, missing_verticals, missing_cities,
-       people
-"""
+def _statement(name: str, **fragments: str) -> str:
+    """A statement file with each `//#include x` line replaced by the file
+    `fragments.get(x, x)` (included files may include others)."""
+    return _INCLUDE.sub(lambda found: _statement(fragments.get(found[1], found[1]),
+                                                 **fragments),
+                        _statement_file(name))
 
 
-_PEOPLE_WITH_SKILLS: Final = """
-  CALL () {{
-    MATCH (s:Skill)<-[h:HAS_SKILL]-(p:Person)
-    WHERE s.id IN $skills AND h.level >= $min_level
-    RETURN DISTINCT p
-  }}"""
-"""Candidates when skills are asked for: start from the skills (an index seek each)."""
+def _template(text: str) -> LiteralString:
+    """Statement text as a `schema_query` template: braces kept, `%name%` slots."""
+    return _trusted(_SLOT.sub(r"{\1}", text.replace("{", "{{").replace("}", "}}")))
 
-_PEOPLE_IN_VERTICALS: Final = """
-  CALL (wanted_verticals) {{
-    MATCH (i:Industry)<-[:EXPERT_IN]-(p:Person)
-    WHERE i.id IN wanted_verticals
-    RETURN DISTINCT p
-  }}"""
-"""Candidates when verticals but no skills are asked for: the verticals' experts."""
 
-_EVERY_PERSON: Final = """
-  MATCH (p:Person)"""
-"""Candidates when neither is asked for: every person."""
+LANDING_CANDIDATES: Final[LiteralString] = _trusted(_statement("landing_candidates"))
+"""Parks meeting the hard constraints that do not depend on rail time, with their
+evidence (see statements/landing_candidates.cypher)."""
 
-_CANDIDATE_SOURCES: Final = {"skills": _PEOPLE_WITH_SKILLS, "verticals": _PEOPLE_IN_VERTICALS,
-                             "everyone": _EVERY_PERSON}
+_CANDIDATE_SOURCES: Final = {"skills": "people_with_skills",
+                             "verticals": "people_in_verticals",
+                             "everyone": "every_person"}
 
 
 @cache
@@ -637,5 +439,5 @@ def collaborator_candidates(max_hops: int, start: str) -> LiteralString:
     parameters). `start` says where candidates come from: "skills" (holders of a wanted
     skill), "verticals" (experts of a wanted vertical) or "everyone".
     """
-    template = _COLLABORATOR_CANDIDATES.replace("{candidates}", _CANDIDATE_SOURCES[start])
-    return schema_query(template, max_hops=max_hops)
+    text = _statement("collaborator_candidates", candidates=_CANDIDATE_SOURCES[start])
+    return schema_query(_template(text), max_hops=max_hops)

@@ -1,11 +1,12 @@
 """Neo4jStore: the GraphStore over a Neo4j 5 server, for production and scale-out.
 
 One driver per store (per process), every statement parameterised (see
-`alliance.store.cypher`), `database_` always passed, reads routed to readers. The answers
+`alliance.store.neo4j.cypher`), `database_` always passed, reads routed to readers. The answers
 equal EmbeddedStore's: each question is one Cypher query that selects, filters and ranks;
 what Cypher has no tool for (Dijkstra for the rail route with the shared tie-break,
 explanation paths, the relationship shown for a hop) is finished in Python on what that
-query returned, with the same code or the same rules as `embedded_evidence`.
+query returned, with `alliance.store.evidence`, where EmbeddedStore's answers are
+assembled too.
 
 Stored shape: one node per record with its primary label and role labels and exactly
 the record's flat properties (dates as ISO text, eligibility as JSON text), so a node
@@ -30,7 +31,6 @@ from functools import lru_cache
 from types import TracebackType
 from typing import Any, LiteralString, TypeVar
 
-import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import (
     AuthError,
@@ -45,35 +45,33 @@ from neo4j.exceptions import (
 from neo4j.graph import Node
 
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
-from alliance.store import cypher
 from alliance.store.base import (
     MAX_HOPS,
     MAX_PAGE,
-    TRUST_RELS,
     CollaboratorEvidence,
     CollaboratorFilter,
     ContactEvidence,
     GraphCounts,
     GraphPath,
-    IndustryMatch,
-    IndustryRelation,
     LandingFilter,
     Neighbour,
     ParkEvidence,
-    PolicyEvidence,
     RailRoute,
     SearchHit,
-    TrackRecord,
-    TrustHop,
-    TrustPath,
 )
-from alliance.store.embedded_evidence import (
+from alliance.store.evidence import (
     CERTIFICATION_RANK,
     MAX_TRUST_PATHS,
     PROFESSIONAL_ROLES,
-    chain_to,
-    taxonomy,
+    Assembly,
+    OfferedPolicy,
+    Related,
+    matched_skills,
+    person_cities,
+    track_record,
+    within_rail_limit,
 )
+from alliance.store.neo4j import cypher
 from alliance.store.rail import RailLink, fastest_routes
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
 from graph_schema.ddl import ddl_statements
@@ -508,6 +506,31 @@ class Neo4jStore:
                  for row in rows]
         return sorted(found, key=lambda rel: rel.key)
 
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key:
+        one query per end label the type allows, each through the id index."""
+        self._check_open()
+        spec = REL_SPECS[RelType(rel_type)]
+        by_label: dict[Label, list[str]] = {}
+        for node in sorted(set(node_ids)):
+            label = _label_of(node)
+            if label is not None:
+                by_label.setdefault(label, []).append(node)
+        found: dict[RelKey, RelRecord] = {}
+        for is_out, ends in ((True, spec.sources), (False, spec.targets)):
+            if not (outgoing if is_out else incoming):
+                continue
+            for label in sorted(ends & by_label.keys()):
+                rows = self._read(cypher.relationships_at(spec.type, label, is_out),
+                                  ids=by_label[label])
+                for row in rows:
+                    rel = RelRecord(spec.type, row["source"], row["target"], row["properties"])
+                    found[rel.key] = rel
+        return [found[key] for key in sorted(found)]
+
     def neighbours(
         self,
         node_id: str,
@@ -686,19 +709,21 @@ _NO_LIMIT = 1 << 31
 
 
 class _LandingAssembly:
-    """Turns the landing query's answer into ParkEvidence: rail routes (shared code),
-    industry chains as paths (embedded's own taxonomy walk), records and paths."""
+    """Turns the landing query's answer into ParkEvidence with `alliance.store.evidence`:
+    rail routes (shared code), industry chains from the SUBFIELD_OF rows, records and
+    paths."""
 
     def __init__(self, query: LandingFilter, row: dict[str, Any]) -> None:
         self.query = query
         self.row = row
         self.nodes = {record.id: record for record in map(_node_record, row["nodes"])}
-        self.taxonomy = nx.MultiDiGraph()
+        parents: dict[str, list[str]] = {}
+        children: dict[str, list[str]] = {}
         for child, parent in row["taxonomy"]:
-            rel = RelRecord(RelType.SUBFIELD_OF, child, parent)
-            self.taxonomy.add_edge(child, parent, key=rel.key, record=rel)
-        self.taxonomy.add_node(query.industry)
-        self.ancestors, self.descendants = taxonomy(self.taxonomy, query.industry)
+            parents.setdefault(child, []).append(parent)
+            children.setdefault(parent, []).append(child)
+        self.related = Related.of(lambda node: parents.get(node, ()),
+                                  lambda node: children.get(node, ()), query.industry)
         links = [RailLink(a, b, int(minutes), float(km)) for a, b, minutes, km in row["links"]]
         self.routes = fastest_routes(links, query.origin_city)
 
@@ -707,14 +732,9 @@ class _LandingAssembly:
         for place in self.row["cities"]:
             city = _node_record(place["city"])
             route = self.routes.get(city.id)
-            if route is None:
+            if route is None or not within_rail_limit(route, self.query):
                 continue
-            if (self.query.max_rail_minutes is not None
-                    and route.minutes > self.query.max_rail_minutes):
-                continue
-            rail = RailRoute(route.minutes, route.km,
-                             _path(route.cities, [RelType.HSR_LINK] * (len(route.cities) - 1),
-                                   route.forward))
+            rail = _ASSEMBLY.rail(route)
             for item in place["parks"]:
                 found.append(self._park(item, city, rail, place["policies"]))
         return sorted(found, key=lambda c: c.park.id)
@@ -722,52 +742,25 @@ class _LandingAssembly:
     def _park(self, item: dict[str, Any], city: NodeRecord, rail: RailRoute,
               city_policies: list[dict[str, Any]]) -> ParkEvidence:
         park = _node_record(item["park"])
+        hosts = [(str(hosted), float(strength)) for hosted, strength in item["hosts"]]
         return ParkEvidence(
             park=park,
             city=city,
             rail=rail,
-            industries=tuple(self._industries(park.id, item["hosts"])),
-            policies=tuple(self._policies(park.id, city.id, item["policies"],
-                                          city_policies)),
+            industries=tuple(_ASSEMBLY.industry_matches(park.id, hosts, self.related)),
+            policies=tuple(_ASSEMBLY.policies(park.id, city.id,
+                                              self._offered(item["policies"]),
+                                              self._offered(city_policies))),
             contacts=tuple(self._contacts(park.id, city.id, item["contacts"])),
             broker_total=int(item["broker_total"]),
             professional_total=int(item["professional_total"]),
-            track_record=TrackRecord(tuple(item["related_landings"]), int(item["landed"]),
-                                     tuple(sorted((str(stage), int(count))
-                                                  for stage, count in item["referrals"]))),
+            track_record=track_record(item["related_landings"], int(item["landed"]),
+                                      item["referrals"]),
         )
 
-    def _industries(self, park: str, hosts: list[list[Any]]) -> list[IndustryMatch]:
-        industry = self.query.industry
-        matches = []
-        for hosted, strength in hosts:
-            if hosted == industry:
-                relation, hops, chain = IndustryRelation.EXACT, 0, [hosted]
-            elif hosted in self.descendants:
-                relation, hops = IndustryRelation.SUBFIELD, self.descendants[hosted]
-                chain = chain_to(self.taxonomy, hosted, industry)
-            elif hosted in self.ancestors:
-                relation, hops = IndustryRelation.BROADER, self.ancestors[hosted]
-                chain = list(reversed(chain_to(self.taxonomy, industry, hosted)))
-            else:  # pragma: no cover - the query returns related industries only
-                continue
-            forward = [True] + [relation is not IndustryRelation.BROADER] * (len(chain) - 1)
-            path = _path([park, *chain],
-                         [RelType.HOSTS] + [RelType.SUBFIELD_OF] * (len(chain) - 1), forward)
-            matches.append(IndustryMatch(hosted, float(strength), relation, hops, path))
-        order = list(IndustryRelation)
-        return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
-
-    def _policies(self, park: str, city: str, in_park: list[dict[str, Any]],
-                  in_city: list[dict[str, Any]]) -> list[PolicyEvidence]:
-        found = [PolicyEvidence(self.nodes[item["id"]], park, tuple(item["targets"]),
-                                _path([item["id"], park], [RelType.OFFERED_IN], [True]))
-                 for item in in_park]
-        found += [PolicyEvidence(self.nodes[item["id"]], city, tuple(item["targets"]),
-                                 _path([item["id"], city, park],
-                                       [RelType.OFFERED_IN, RelType.IN_CITY], [True, False]))
-                  for item in in_city]
-        return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
+    def _offered(self, items: list[dict[str, Any]]) -> list[OfferedPolicy]:
+        return [(self.nodes[item["id"]], tuple(item["targets"]), tuple(item["unstackable"]))
+                for item in items]
 
     def _contacts(self, park: str, city: str, items: list[dict[str, Any]]
                   ) -> list[ContactEvidence]:
@@ -775,47 +768,30 @@ class _LandingAssembly:
         keep = self.query.contacts_per_kind
         by_kind: dict[str, list[ContactEvidence]] = {"broker": [], "professional": []}
         for item in items:
-            reach = int(item["reach"])
-            if reach == 0:
-                via, path = park, _path([item["id"], park], [RelType.COVERS], [True])
-            else:
-                rel_type = RelType.COVERS if reach == 1 else RelType.BASED_IN
-                via, path = city, _path([item["id"], city, park], [rel_type, RelType.IN_CITY],
-                                        [True, False])
             skills = tuple((str(skill), int(level)) for skill, level in item["skills"])
-            by_kind[item["kind"]].append(ContactEvidence(
-                self.nodes[item["id"]], item["kind"], via, tuple(item["expert"]), skills, path))
+            by_kind[item["kind"]].append(_ASSEMBLY.contact(
+                item["kind"], self.nodes[item["id"]], tuple(item["expert"]), skills,
+                park, city, _CITY_REACH[int(item["reach"])]))
         return by_kind["broker"][:keep] + by_kind["professional"][:keep]
+
+
+_CITY_REACH: dict[int, RelType | None] = {0: None, 1: RelType.COVERS, 2: RelType.BASED_IN}
+"""The landing query's `reach` of a contact as the relationship to the city (None: they
+cover the park itself)."""
+
+_ASSEMBLY = Assembly(lambda node_id: _label_name(node_id))
+"""Evidence paths labelled from id prefixes (a stored node's primary label is its
+prefix's)."""
 
 
 def _collaborator(item: dict[str, Any], query: CollaboratorFilter,
                   skills: list[str]) -> CollaboratorEvidence:
     person = _node_record(item["person"])
     all_skills = [(str(skill), int(level)) for skill, level in item["skills"]]
-    if skills:
-        held = {skill: level for skill, level in all_skills if level >= query.min_level}
-        matched = tuple((skill, held[skill]) for skill in skills if skill in held)
-    else:
-        matched = tuple(all_skills)
-    base = list(item["base"])
-    cities = tuple(base + sorted(set(item["covered"]) - set(base)))
-    paths = tuple(_trust_path(path) for path in item["trust"])
-    return CollaboratorEvidence(person, matched, cities, tuple(item["verticals"]),
-                                int(item["collaborations"]), paths)
-
-
-def _trust_path(item: dict[str, Any]) -> TrustPath:
-    """A trust path with, per hop, the deals and the relationship shown (collaboration
-    first, then the smallest RelKey), as `embedded_evidence._hop` picks it."""
-    ids: list[str] = item["ids"]
-    types, forward, hops = [], [], []
-    for here, rels in zip(ids, item["hops"], strict=False):
-        records = [_rel_record(*rel) for rel in rels]
-        deals = tuple(sorted((str(rel.properties["deal"]), int(rel.properties["year"]))
-                             for rel in records if rel.type is RelType.COLLABORATED_WITH))
-        best = min(records, key=lambda rel: (TRUST_RELS.index(rel.type), rel.key))
-        types.append(best.type.value)
-        forward.append(best.source == here)
-        hops.append(TrustHop(deals))
-    return TrustPath(_path(ids, types, forward), tuple(hops))
-
+    paths = tuple(_ASSEMBLY.trust_path(path["ids"],
+                                       [[_rel_record(*rel) for rel in rels]
+                                        for rels in path["hops"]])
+                  for path in item["trust"])
+    return CollaboratorEvidence(person, matched_skills(all_skills, skills, query.min_level),
+                                person_cities(item["base"], item["covered"]),
+                                tuple(item["verticals"]), int(item["collaborations"]), paths)

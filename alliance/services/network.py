@@ -1,0 +1,58 @@
+"""Fetching the collaboration network around people from any store.
+
+Trust paths, teams and proofs of expertise need the ties around a few people, not the
+whole graph: these helpers grow a `TieGraph` layer by layer with one batched store call
+per relationship type and layer, so the meaning (ties.py) stays in one place and every
+store answers the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from alliance.services.ties import TieGraph
+from alliance.store.base import GraphStore
+from graph_schema.records import RelRecord
+from graph_schema.vocabulary import RelType
+
+__all__ = ["grow", "neighbourhood", "relationships_of"]
+
+
+def relationships_of(store: GraphStore, node_ids: Iterable[str], rel_type: RelType, *,
+                     outgoing: bool = True, incoming: bool = True) -> list[RelRecord]:
+    """Relationships of a type that start (outgoing) or end (incoming) at these nodes,
+    each once, sorted by key."""
+    ids: Sequence[str] = sorted(set(node_ids))
+    if not ids:
+        return []
+    return store.relationships_of(ids, rel_type, outgoing=outgoing, incoming=incoming)
+
+
+def grow(store: GraphStore, graph: TieGraph, people: Iterable[str]) -> set[str]:
+    """Add every tie of these people (deals, referrals, shared employers) to the graph;
+    returns the people they reach."""
+    fresh = sorted(set(people) - graph.expanded)
+    if not fresh:
+        return set()
+    graph.expanded.update(fresh)
+    collaborations = relationships_of(store, fresh, RelType.COLLABORATED_WITH)
+    employers = relationships_of(store, fresh, RelType.WORKS_AT, incoming=False)
+    colleagues = relationships_of(store, {rel.target for rel in employers}, RelType.WORKS_AT,
+                                  outgoing=False)
+    graph.add(collaborations, colleagues)
+    reached = {rel.source for rel in collaborations} | {rel.target for rel in collaborations}
+    reached |= {rel.source for rel in colleagues}
+    return reached - set(fresh)
+
+
+def neighbourhood(store: GraphStore, people: Iterable[str], max_hops: int, this_year: int,
+                  graph: TieGraph | None = None) -> TieGraph:
+    """The ties of everyone within max_hops − 1 of these people (so routes of up to
+    max_hops are all visible)."""
+    graph = graph or TieGraph(this_year)
+    frontier = set(people)
+    for _ in range(max_hops):
+        frontier = grow(store, graph, frontier)
+        if not frontier:
+            break
+    return graph

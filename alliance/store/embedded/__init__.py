@@ -1,0 +1,5 @@
+"""The embedded backend: SQLite for durability, a NetworkX graph as the read index."""
+
+from alliance.store.embedded.store import SCHEMA_VERSION, EmbeddedStore
+
+__all__ = ["SCHEMA_VERSION", "EmbeddedStore"]

@@ -1,0 +1,390 @@
+"""What the evidence questions mean, once for both stores.
+
+EmbeddedStore (NetworkX traversals, `alliance.store.embedded.queries`) and Neo4jStore
+(one Cypher query per question, `alliance.store.neo4j`) each fetch plain rows -- ids,
+records, (hosted industry, strength) pairs, parent lists, relationships of a hop -- and
+hand them to the functions here, which decide what the evidence is: how an industry
+relates to the one asked for and the chain shown for it, which policies apply on a date,
+how contacts are ranked, merged and counted, which relationship a trust hop shows, and
+the explanation paths. A change of meaning is made here, and the Cypher that filters
+in the server mirrors it (the contract and parity suites check both stores agree).
+
+`Assembly` builds the paths; it needs only the primary label of an id, which each store
+knows its own way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from alliance.store.base import (
+    TRUST_RELS,
+    ContactEvidence,
+    GraphPath,
+    IndustryMatch,
+    IndustryRelation,
+    LandingFilter,
+    PolicyEvidence,
+    RailRoute,
+    TrackRecord,
+    TrustHop,
+    TrustPath,
+)
+from alliance.store.rail import Route
+from graph_schema.records import NodeRecord, RelRecord
+from graph_schema.vocabulary import CertificationLevel, RelType, Role
+
+MAX_TRUST_PATHS = 16
+"""Shortest trust paths kept per candidate (sorted by node ids), bounding the work."""
+
+PROFESSIONAL_ROLES = frozenset({Role.LAWYER, Role.ACCOUNTANT, Role.PATENT_AGENT,
+                                Role.CONSULTANT})
+
+CERTIFICATION_RANK = {level.value: level.rank + 1 for level in CertificationLevel}
+"""Certification level -> rank for ordering brokers (0: none or unknown)."""
+
+Parents = Callable[[str], Iterable[str]]
+"""The SUBFIELD_OF parents of an industry, in any order."""
+
+Children = Callable[[str], Iterable[str]]
+"""The industries that are SUBFIELD_OF this one, in any order."""
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+def taxonomy(parents: Parents, children: Children, industry: str
+             ) -> tuple[dict[str, int], dict[str, int]]:
+    """Ancestors (the chain of smallest-id parents) and descendants (all of them) of an
+    industry, with their distance in SUBFIELD_OF hops."""
+    ancestors: dict[str, int] = {}
+    current, hops = industry, 0
+    while True:
+        above = sorted(parents(current))
+        if not above or above[0] in ancestors or above[0] == industry:
+            break
+        hops += 1
+        current = above[0]
+        ancestors[current] = hops
+    descendants: dict[str, int] = {}
+    queue = deque([(industry, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        for child in children(node):
+            if child not in descendants and child != industry:
+                descendants[child] = depth + 1
+                queue.append((child, depth + 1))
+    return ancestors, descendants
+
+
+def chain_to(parents: Parents, start: str, goal: str) -> list[str]:
+    """Industries from `start` up the smallest-id-parent chain to `goal` (inclusive)."""
+    chain = [start]
+    while chain[-1] != goal:
+        chain.append(sorted(parents(chain[-1]))[0])
+    return chain
+
+
+@dataclass(frozen=True)
+class Related:
+    """The industry asked for and its relatives, as landing needs them."""
+
+    industry: str
+    ancestors: dict[str, int]
+    descendants: dict[str, int]
+    parents: Parents
+
+    @classmethod
+    def of(cls, parents: Parents, children: Children, industry: str) -> Related:
+        ancestors, descendants = taxonomy(parents, children, industry)
+        return cls(industry, ancestors, descendants, parents)
+
+    @property
+    def all(self) -> set[str]:
+        """The industry, its ancestors and descendants: what "related" means."""
+        return {self.industry, *self.ancestors, *self.descendants}
+
+    @property
+    def policy_targets(self) -> set[str]:
+        """Targets that make a policy apply: the industry or a broader one."""
+        return {self.industry, *self.ancestors}
+
+
+# --------------------------------------------------------------------------- policies
+
+
+def is_valid_on(policy: NodeRecord, when: date) -> bool:
+    """A policy is valid from valid_from to valid_to, both days included."""
+    props = policy.properties
+    valid_to = props.get("valid_to")
+    return str(props["valid_from"]) <= when.isoformat() and (
+        valid_to is None or when.isoformat() <= str(valid_to)
+    )
+
+
+OfferedPolicy = tuple[NodeRecord, tuple[str, ...], tuple[str, ...]]
+"""A policy offered in a place, its target industries and its NOT_STACKABLE_WITH partners."""
+
+
+def policy_applies(policy: NodeRecord, targets: Sequence[str], applicable_targets: set[str],
+                   when: date) -> bool:
+    """Valid on the date, and untargeted or targeting one of `applicable_targets`."""
+    return is_valid_on(policy, when) and (
+        not targets or bool(applicable_targets.intersection(targets)))
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the contact rules need of a person.
+
+    `broker_order`: senior brokers first, then those who know more related industries,
+    then by id. `professional_order`: the highest skill level first, then the most
+    matching skills, then by id.
+    """
+
+    record: NodeRecord
+    expert_in: tuple[str, ...]
+    skills: tuple[tuple[str, int], ...]
+    broker: bool
+    professional: bool
+    broker_order: tuple[int, int, str]
+    professional_order: tuple[int, int, str]
+
+
+def person_facts(person: NodeRecord, expert_in: tuple[str, ...],
+                 skills: tuple[tuple[str, int], ...]) -> PersonFacts:
+    """Facts from a person's related expertise (sorted) and skills of the wanted
+    categories (sorted): a broker needs related expertise, a professional skills."""
+    level = CERTIFICATION_RANK.get(str(person.properties.get("certification_level")), 0)
+    best = max((lvl for _, lvl in skills), default=0)
+    return PersonFacts(
+        person, expert_in, skills, Role.BROKER.value in person.labels and bool(expert_in),
+        bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills),
+        (-level, -len(expert_in), person.id), (-best, -len(skills), person.id))
+
+
+Reached = tuple[PersonFacts, RelType]
+"""A person who can help, and the relationship that brings them to the place."""
+
+
+@dataclass(frozen=True)
+class RankedContacts:
+    """A place's brokers and professionals, each list in rank order, and the ids on each
+    list (so counting the people two lists share costs the smaller one)."""
+
+    brokers: list[Reached]
+    professionals: list[Reached]
+    broker_ids: frozenset[str]
+    professional_ids: frozenset[str]
+
+
+def classify(reached: Iterable[Reached]) -> RankedContacts:
+    """Brokers must cover the place; anyone else with the skills is a professional."""
+    brokers: list[Reached] = []
+    professionals: list[Reached] = []
+    for facts, rel_type in reached:
+        if facts.broker and rel_type is RelType.COVERS:
+            brokers.append((facts, rel_type))
+        elif facts.professional:
+            professionals.append((facts, rel_type))
+    brokers.sort(key=lambda item: item[0].broker_order)
+    professionals.sort(key=lambda item: item[0].professional_order)
+    return RankedContacts(brokers, professionals,
+                          frozenset(facts.record.id for facts, _ in brokers),
+                          frozenset(facts.record.id for facts, _ in professionals))
+
+
+Chosen = tuple[PersonFacts, RelType, str]
+"""A contact shown, the relationship that reaches them and the place it reaches (park or
+city)."""
+
+
+def best_contacts(park: str, city: str, at_park: RankedContacts, in_city: RankedContacts,
+                  covering_park: set[str], keep: int
+                  ) -> tuple[list[Chosen], list[Chosen], int, int]:
+    """The best `keep` brokers and professionals for a park, and how many of each there
+    are: people covering the park itself count through it (`covering_park`), everyone
+    else through the city, whose ranked lists all its parks share."""
+    direct = {facts.record.id for facts, _ in at_park.brokers + at_park.professionals}
+    direct |= covering_park
+
+    def merged(here: list[Reached], there: list[Reached], there_ids: frozenset[str],
+               order: str) -> tuple[list[Chosen], int]:
+        via_city = [item for item in there[:keep + len(direct)]
+                    if item[0].record.id not in direct][:keep]
+        overlap = len(direct & there_ids)
+        both = [(f, t, park) for f, t in here] + [(f, t, city) for f, t in via_city]
+        both.sort(key=lambda item: getattr(item[0], order))
+        return both[:keep], len(here) + len(there) - overlap
+
+    brokers, broker_total = merged(at_park.brokers, in_city.brokers, in_city.broker_ids,
+                                   "broker_order")
+    others, other_total = merged(at_park.professionals, in_city.professionals,
+                                 in_city.professional_ids, "professional_order")
+    return brokers, others, broker_total, other_total
+
+
+# --------------------------------------------------------------------------- people
+
+
+def matched_skills(all_skills: Sequence[tuple[str, int]], wanted: Sequence[str],
+                   min_level: int) -> tuple[tuple[str, int], ...]:
+    """The wanted skills (sorted, distinct) a person holds at `min_level` or above; every
+    skill held when none is wanted."""
+    if not wanted:
+        return tuple(all_skills)
+    held = {skill: level for skill, level in all_skills if level >= min_level}
+    return tuple((skill, held[skill]) for skill in wanted if skill in held)
+
+
+def person_cities(base: Iterable[str], covered: Iterable[str]) -> tuple[str, ...]:
+    """Where a person is based (by id), then the other cities they cover (by id)."""
+    home = sorted(base)
+    return tuple(home + sorted(set(covered) - set(home)))
+
+
+def shortest_sequences(asker: str, target: str, predecessors: dict[str, set[str]]
+                       ) -> list[tuple[str, ...]]:
+    """The first MAX_TRUST_PATHS shortest node sequences asker → target (by node ids),
+    from each node's predecessors on a breadth-first search from the asker."""
+    successors: dict[str, list[str]] = {}
+    stack, seen = [target], {target}
+    while stack:  # the shortest-path DAG from asker to target, walked backwards
+        node = stack.pop()
+        for previous in predecessors.get(node, ()):
+            successors.setdefault(previous, []).append(node)
+            if previous not in seen:
+                seen.add(previous)
+                stack.append(previous)
+    sequences: list[tuple[str, ...]] = []
+
+    def walk(prefix: tuple[str, ...]) -> None:
+        """Depth-first in id order, so the first paths found are the smallest."""
+        if len(sequences) >= MAX_TRUST_PATHS:
+            return
+        if prefix[-1] == target:
+            sequences.append(prefix)
+            return
+        for node in sorted(successors.get(prefix[-1], ())):
+            walk((*prefix, node))
+
+    walk((asker,))
+    return sequences
+
+
+def trust_hop(here: str, rels: Sequence[RelRecord]) -> tuple[RelType, bool, TrustHop]:
+    """The relationship shown for a trust hop from `here` (collaboration first, then the
+    smallest RelKey), and the deals of the hop's collaborations."""
+    trusted = [rel for rel in rels if rel.type in TRUST_RELS]
+    deals = tuple(sorted((str(rel.properties["deal"]), int(rel.properties["year"]))
+                         for rel in trusted if rel.type is RelType.COLLABORATED_WITH))
+    best = min(trusted, key=lambda rel: (TRUST_RELS.index(rel.type), rel.key))
+    return best.type, best.source == here, TrustHop(deals)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+class Assembly:
+    """Evidence records and their explanation paths, given the primary label of an id."""
+
+    def __init__(self, label_of: Callable[[str], str]) -> None:
+        self.label_of = label_of
+
+    def path(self, nodes: Iterable[str], rel_types: Iterable[RelType | str],
+             forward: Iterable[bool]) -> GraphPath:
+        ids = tuple(nodes)
+        return GraphPath(ids, tuple(self.label_of(i) for i in ids),
+                         tuple(str(t) for t in rel_types), tuple(forward))
+
+    def rail(self, route: Route) -> RailRoute:
+        return RailRoute(route.minutes, route.km,
+                         self.path(route.cities, [RelType.HSR_LINK] * (len(route.cities) - 1),
+                                   route.forward))
+
+    def industry_matches(self, park: str, hosts: Iterable[tuple[str, float]],
+                         related: Related) -> list[IndustryMatch]:
+        """How each hosted industry relates to the one asked for (unrelated ones are
+        skipped), with the SUBFIELD_OF chain shown, in relation, hops, id order."""
+        industry = related.industry
+        matches = []
+        for hosted, strength in hosts:
+            if hosted == industry:
+                relation, hops = IndustryRelation.EXACT, 0
+                chain = [hosted]
+            elif hosted in related.descendants:
+                relation, hops = IndustryRelation.SUBFIELD, related.descendants[hosted]
+                chain = chain_to(related.parents, hosted, industry)
+            elif hosted in related.ancestors:
+                relation, hops = IndustryRelation.BROADER, related.ancestors[hosted]
+                chain = list(reversed(chain_to(related.parents, industry, hosted)))
+            else:
+                continue
+            forward = [True] + [relation is not IndustryRelation.BROADER] * (len(chain) - 1)
+            path = self.path([park, *chain],
+                             [RelType.HOSTS] + [RelType.SUBFIELD_OF] * (len(chain) - 1),
+                             forward)
+            matches.append(IndustryMatch(hosted, float(strength), relation, hops, path))
+        order = list(IndustryRelation)
+        return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
+
+    def policies(self, park: str, city: str, in_park: Iterable[OfferedPolicy],
+                 in_city: Iterable[OfferedPolicy]) -> list[PolicyEvidence]:
+        """Policies (with their targets and no-stacking partners) offered in the park or
+        its city, by id."""
+        found = [PolicyEvidence(policy, park, targets,
+                                self.path([policy.id, park], [RelType.OFFERED_IN], [True]),
+                                tuple(sorted(set(unstackable))))
+                 for policy, targets, unstackable in in_park]
+        found += [PolicyEvidence(policy, city, targets,
+                                 self.path([policy.id, city, park],
+                                           [RelType.OFFERED_IN, RelType.IN_CITY],
+                                           [True, False]),
+                                 tuple(sorted(set(unstackable))))
+                  for policy, targets, unstackable in in_city]
+        return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
+
+    def contact(self, kind: str, person: NodeRecord, expert_in: tuple[str, ...],
+                skills: tuple[tuple[str, int], ...], park: str, city: str,
+                city_rel: RelType | None) -> ContactEvidence:
+        """A contact reached through the park (`city_rel` None: they cover it) or through
+        the city (`city_rel`: COVERS or BASED_IN)."""
+        if city_rel is None:
+            via, path = park, self.path([person.id, park], [RelType.COVERS], [True])
+        else:
+            via, path = city, self.path([person.id, city, park], [city_rel, RelType.IN_CITY],
+                                        [True, False])
+        return ContactEvidence(person, kind, via, expert_in, skills, path)
+
+    def chosen_contacts(self, park: str, city: str, brokers: list[Chosen],
+                        professionals: list[Chosen]) -> list[ContactEvidence]:
+        """The contacts `best_contacts` chose, brokers first."""
+        return [self.contact(kind, facts.record, facts.expert_in, facts.skills, park, city,
+                             None if via == park else rel_type)
+                for kind, chosen in (("broker", brokers), ("professional", professionals))
+                for facts, rel_type, via in chosen]
+
+    def trust_path(self, ids: Sequence[str], hops: Sequence[Sequence[RelRecord]]
+                   ) -> TrustPath:
+        """A trust path from its node ids and, per hop, the relationships joining them."""
+        shown = [trust_hop(here, rels) for here, rels in zip(ids, hops, strict=False)]
+        return TrustPath(self.path(ids, [h[0] for h in shown], [h[1] for h in shown]),
+                         tuple(h[2] for h in shown))
+
+
+def track_record(related_landings: Iterable[str], landed: int,
+                 stages: Iterable[tuple[str, int]]) -> TrackRecord:
+    """Companies of related industries that landed (by id), how many landed at all, and
+    referrals per stage (by stage)."""
+    return TrackRecord(tuple(sorted(set(related_landings))), landed,
+                       tuple(sorted((str(stage), int(count)) for stage, count in stages)))
+
+
+def within_rail_limit(route: Route, query: LandingFilter) -> bool:
+    return query.max_rail_minutes is None or route.minutes <= query.max_rail_minutes

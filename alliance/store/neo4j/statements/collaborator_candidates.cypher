@@ -1,0 +1,58 @@
+// People meeting the hard constraints with skills, verticals, cities, collaboration count
+// and up to $max_trust_paths shortest trust paths (first by node ids) within %max_hops%
+// hops (an int the store clamps: path bounds cannot be parameters). The candidates line
+// is one of people_with_skills, people_in_verticals, every_person.
+OPTIONAL MATCH (asker:Person {id: $asker})
+WITH asker,
+     [s IN $skills WHERE NOT EXISTS { MATCH (x:Skill {id: s}) }] AS missing_skills,
+     [v IN $verticals WHERE NOT EXISTS { MATCH (x:Industry {id: v}) }] AS missing_verticals,
+     [c IN $cities WHERE NOT EXISTS { MATCH (x:City {id: c}) }] AS missing_cities
+CALL (asker, missing_skills, missing_verticals, missing_cities) {
+  WITH * WHERE ($asker IS NULL OR asker IS NOT NULL) AND size(missing_skills) = 0
+               AND size(missing_verticals) = 0 AND size(missing_cities) = 0
+  WITH asker, COLLECT { MATCH (x:Industry)-[:SUBFIELD_OF*0..]->(v:Industry)
+                        WHERE v.id IN $verticals RETURN DISTINCT x.id } AS wanted_verticals
+  //#include candidates
+  WITH asker, wanted_verticals, p
+  WHERE NOT p.id IN $excluded
+    AND (size($roles) = 0 OR any(l IN labels(p) WHERE l IN $roles))
+    AND ($min_rank IS NULL OR $ranks[toString(p.certification_level)] >= $min_rank)
+  WITH asker, wanted_verticals, p,
+       COLLECT { MATCH (p)-[h:HAS_SKILL]->(s) RETURN [s.id, h.level] ORDER BY s.id, h.level }
+         AS all_skills,
+       COLLECT { MATCH (p)-[:EXPERT_IN]->(i) RETURN i.id ORDER BY i.id } AS verticals
+  WITH asker, p, all_skills, verticals,
+       [x IN all_skills WHERE x[0] IN $skills AND x[1] >= $min_level] AS matched
+  WHERE (size($skills) = 0
+         OR (size(matched) > 0 AND (NOT $require_all OR size(matched) = size($skills))))
+    AND (size(wanted_verticals) = 0 OR any(v IN verticals WHERE v IN wanted_verticals))
+  WITH asker, p, all_skills, verticals,
+       COLLECT { MATCH (p)-[:BASED_IN]->(c) RETURN c.id ORDER BY c.id } AS base,
+       COLLECT { MATCH (p)-[:COVERS]->(c:City) RETURN c.id AS id
+                 UNION
+                 MATCH (p)-[:COVERS]->(x)-[:IN_CITY]->(c) WHERE NOT x:City RETURN c.id AS id }
+         AS covered
+  WHERE size($cities) = 0 OR any(c IN base + covered WHERE c IN $cities)
+  CALL (asker, p) {
+    WITH * WHERE asker IS NOT NULL AND $trust
+    MATCH path = ALL SHORTEST (asker)-[:COLLABORATED_WITH|WORKS_AT]-{1,%max_hops%}(p)
+    WITH DISTINCT nodes(path) AS ns
+    ORDER BY [x IN ns | x.id]
+    LIMIT $max_trust_paths
+    RETURN collect({
+      ids: [x IN ns | x.id],
+      hops: [i IN range(0, size(ns) - 2) |
+              COLLECT {
+                WITH ns[i] AS x, ns[i + 1] AS y
+                MATCH (x)-[r:COLLABORATED_WITH|WORKS_AT]-(y)
+                RETURN [type(r), startNode(r).id, endNode(r).id, properties(r)]
+              }]
+    }) AS trust
+  }
+  RETURN collect({
+    person: p, skills: all_skills, verticals: verticals, base: base, covered: covered,
+    collaborations: COUNT { (p)-[:COLLABORATED_WITH]-() }, trust: trust
+  }) AS people
+}
+RETURN asker IS NOT NULL AS asker_found, missing_skills, missing_verticals, missing_cities,
+       people

@@ -1,0 +1,2 @@
+// Candidates when neither is asked for: every person.
+  MATCH (p:Person)

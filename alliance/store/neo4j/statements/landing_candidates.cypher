@@ -1,0 +1,144 @@
+// Parks meeting the hard constraints that do not depend on rail time, each with every
+// piece of evidence: hosted related industries, policies valid on the date (park or city)
+// with their targets, the best $keep brokers and professionals reaching it with how many
+// there are of each, landings and referral stages; plus the HSR links and the SUBFIELD_OF
+// edges the store needs to finish in Python (rail routing is shared with EmbeddedStore
+// through alliance.store.rail, the evidence records through alliance.store.evidence).
+//
+// The related industries are exactly evidence.taxonomy's: the chain of smallest-id
+// parents upwards and every descendant. Parks come grouped by city, with the city's
+// policies and people worked out once per city; policies and people come once each, in
+// `nodes`, and everything else refers to them by id.
+OPTIONAL MATCH (origin:City {id: $origin_city})
+OPTIONAL MATCH (industry:Industry {id: $industry})
+CALL (industry) {
+  // Upwards: the chain of smallest-id parents (as evidence.taxonomy walks it).
+  OPTIONAL MATCH chain = (industry)-[:SUBFIELD_OF*1..]->()
+  WHERE all(i IN range(0, length(chain) - 1)
+            WHERE nodes(chain)[i + 1].id = COLLECT {
+                    WITH nodes(chain)[i] AS x
+                    MATCH (x)-[:SUBFIELD_OF]->(parent) RETURN parent.id ORDER BY parent.id LIMIT 1
+                  }[0])
+    AND all(i IN range(0, length(chain) - 1) WHERE NOT nodes(chain)[i] IN nodes(chain)[i + 1..])
+  RETURN collect(last(nodes(chain)).id) AS above
+}
+CALL (industry) {
+  // Downwards: every descendant.
+  OPTIONAL MATCH (below)-[:SUBFIELD_OF*1..]->(industry) WHERE below <> industry
+  RETURN collect(DISTINCT below.id) AS below
+}
+WITH origin, industry, [industry.id] + above AS upward, [industry.id] + above + below AS related
+CALL (origin, industry, related, upward) {
+  WITH * WHERE origin IS NOT NULL AND industry IS NOT NULL
+  MATCH (park:Park)
+  WHERE park.available_area_m2 >= $min_area_m2
+    AND all(f IN $facility_types WHERE f IN park.facility_types)
+    AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
+  CALL (park) {
+    MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
+  }
+  WITH park, city, related, upward,
+       COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
+                 RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
+  WHERE size(hosts) > 0
+  // What belongs to the city is gathered once per city, not once per park.
+  WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
+  CALL (city, related) {
+    CALL (city) {
+      MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
+      UNION ALL
+      MATCH (p:Person)-[:BASED_IN]->(city) RETURN p, 2 AS reach
+    }
+    WITH p, min(reach) AS reach
+//#include person_facts
+
+    RETURN collect(CASE WHEN broker AND reach = 1 THEN contact END) AS city_brokers,
+           collect(CASE WHEN NOT (broker AND reach = 1) AND professional THEN contact END)
+             AS city_professionals
+  }
+  WITH city, related, upward, parks_here, city_brokers, city_professionals,
+       COLLECT {
+         MATCH (policy:Policy)-[:OFFERED_IN]->(city)
+         WHERE policy.valid_from <= $as_of
+           AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
+         WITH policy,
+              COLLECT { MATCH (policy)-[:TARGETS]->(t) RETURN t.id ORDER BY t.id } AS targets
+         WHERE size(targets) = 0 OR any(t IN targets WHERE t IN upward)
+         RETURN {node: policy, targets: targets,
+                 unstackable: COLLECT { MATCH (policy)-[:NOT_STACKABLE_WITH]-(o)
+                                        RETURN DISTINCT o.id ORDER BY o.id }}
+       } AS city_policies
+  UNWIND parks_here AS here
+  WITH city, related, upward, city_brokers, city_professionals, city_policies,
+       here.park AS park, here.hosts AS hosts
+  CALL (park, related) {
+    MATCH (p)-[:COVERS]->(park)
+    WITH DISTINCT p, 0 AS reach
+//#include person_facts
+
+    RETURN collect(CASE WHEN broker THEN contact END) AS park_brokers,
+           collect(CASE WHEN NOT broker THEN contact END) AS park_professionals
+  }
+  WITH city, city_policies, park, hosts, upward, related,
+       COLLECT { MATCH (p)-[:COVERS]->(park) RETURN p.id } AS covering,
+       park_brokers, park_professionals, city_brokers, city_professionals
+  WITH city, city_policies, park, hosts, upward, related,
+       park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
+       park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
+         AS professionals
+  WITH city, city_policies, park, hosts,
+       size(brokers) AS broker_total, size(professionals) AS professional_total,
+       COLLECT { UNWIND brokers AS c
+                 RETURN c ORDER BY c.rank DESC, size(c.expert) DESC, c.id LIMIT $keep }
+         AS best_brokers,
+       COLLECT { UNWIND professionals AS c
+                 RETURN c ORDER BY c.best DESC, size(c.skills) DESC, c.id LIMIT $keep }
+         AS best_professionals,
+       COLLECT {
+         MATCH (policy:Policy)-[:OFFERED_IN]->(park)
+         WHERE policy.valid_from <= $as_of
+           AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
+         WITH policy,
+              COLLECT { MATCH (policy)-[:TARGETS]->(t) RETURN t.id ORDER BY t.id } AS targets
+         WHERE size(targets) = 0 OR any(t IN targets WHERE t IN upward)
+         RETURN {node: policy, targets: targets,
+                 unstackable: COLLECT { MATCH (policy)-[:NOT_STACKABLE_WITH]-(o)
+                                        RETURN DISTINCT o.id ORDER BY o.id }}
+       } AS park_policies,
+       COLLECT { MATCH (c)-[:LANDED_IN]->(park) RETURN DISTINCT c.id } AS landed,
+       COLLECT { MATCH (c)-[:LANDED_IN]->(park)
+                 WHERE EXISTS { MATCH (c)-[:IN_INDUSTRY]->(i) WHERE i.id IN related }
+                 RETURN DISTINCT c.id ORDER BY c.id } AS related_landings,
+       COLLECT { MATCH (r)-[:REFERRED_TO]->(park)
+                 WITH toString(r.stage) AS stage, count(*) AS n
+                 RETURN [stage, n] ORDER BY stage } AS referrals
+  WITH city, city_policies,
+       collect({park: park, hosts: hosts, policies: park_policies,
+                contacts: [c IN best_brokers | c {.*, kind: 'broker'}]
+                          + [c IN best_professionals | c {.*, kind: 'professional'}],
+                broker_total: broker_total,
+                professional_total: professional_total, landed: size(landed),
+                related_landings: related_landings, referrals: referrals}) AS parks_here
+  RETURN collect({city: city, policies: city_policies, parks: parks_here}) AS found
+}
+RETURN origin IS NOT NULL AS origin_found, industry IS NOT NULL AS industry_found,
+       COLLECT { MATCH (c:Industry)-[:SUBFIELD_OF]->(p) RETURN [c.id, p.id] } AS taxonomy,
+       COLLECT { MATCH (a:City)-[h:HSR_LINK]->(b) RETURN [a.id, b.id, h.minutes, h.km] }
+         AS links,
+       [place IN found | {
+          city: place.city,
+          policies: [x IN place.policies | x {.targets, .unstackable, id: x.node.id}],
+          parks: [pk IN place.parks | pk {
+            .park, .hosts, .broker_total, .professional_total, .landed, .related_landings,
+            .referrals,
+            policies: [x IN pk.policies | x {.targets, .unstackable, id: x.node.id}],
+            contacts: [x IN pk.contacts | x {.kind, .reach, .expert, .skills, id: x.node.id}]
+          }]
+       }] AS cities,
+       COLLECT {
+         // (A UNION here runs out of transaction memory on Neo4j 5.26; this does not.)
+         UNWIND found AS place
+         UNWIND place.policies
+                + reduce(acc = [], pk IN place.parks | acc + pk.policies + pk.contacts) AS x
+         RETURN DISTINCT x.node AS n
+       } AS nodes
