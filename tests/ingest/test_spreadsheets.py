@@ -24,7 +24,7 @@ from alliance.services.directory import Change
 from alliance.services.ingest import load
 from alliance.store.embedded import EmbeddedStore
 from graph_schema.records import NodeRecord
-from graph_schema.vocabulary import Label
+from graph_schema.vocabulary import Label, RelType
 
 PARKS = ("园区名称,所在城市,租金(元/㎡/月),可用面积,载体类型,主导产业,纬度,经度\n"
          "苏州工业园区,苏州,\"1,200\",8000㎡,标准厂房;办公,人工智能,31.3,120.7\n"
@@ -218,3 +218,13 @@ def test_export_then_import_changes_nothing(store: EmbeddedStore, decisions: Dec
     counts = plan.counts()
     assert counts["changed"] == counts["new"] == counts["error"] == counts["review"] == 0
     assert counts["unchanged"] > 100
+
+
+def test_a_taxonomy_cycle_is_an_error_of_its_row(store: EmbeddedStore,
+                                                 decisions: Decisions) -> None:
+    child_of = store.get_relationships(RelType.SUBFIELD_OF)[0]
+    text = f"id,上级产业\n{child_of.target},{child_of.source}\n"
+    plan = run(store, text.encode(), "产业.csv", decisions)
+    (row,) = plan.rows
+    assert row.status == "error"
+    assert "cycle" in row.problems[0].en
