@@ -43,8 +43,8 @@ HEADER = """\
 #     python tools/make_seed.py
 # {what}
 # Fictional demonstration data (source: "fictional demonstration record"): invented names,
-# example.com e-mail addresses, 555 phone numbers and demo_ WeChat ids. Ids of cities, parks, industries,
-# skills and organizations come from the hand-written files next to this one.
+# example.com e-mail addresses, 555 phone numbers and demo_ WeChat ids. Ids of cities, parks,
+# industries, skills and organizations come from the hand-written files next to this one.
 """
 
 # --------------------------------------------------------------------------- name pools
