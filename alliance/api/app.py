@@ -55,6 +55,7 @@ from alliance.api.routes import (
     search,
     stats,
     sync,
+    verification,
 )
 from alliance.api.schemas import ImportRecords
 from alliance.services.ingest import is_empty, load_seed
@@ -127,7 +128,7 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, analytics, entities, referrals,
-               collections, relationships, imports, audit, stats, me, sync, keys)
+               collections, relationships, imports, verification, audit, stats, me, sync, keys)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""

@@ -16,6 +16,7 @@ from alliance.cli import (
     search,
     seed,
     serve,
+    verify,
 )
 
 app = typer.Typer(
@@ -39,3 +40,4 @@ app.command("import")(imports.import_command)
 app.command("export")(imports.export_command)
 app.command("template")(imports.template_command)
 app.add_typer(analytics.app, name="analytics")
+app.add_typer(verify.app, name="verify")
