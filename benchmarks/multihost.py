@@ -30,9 +30,14 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-from api_load import (  # noqa: E402 - the sibling benchmark module
+from alliance.ingest.seed import DEFAULT_SEED_DIR  # noqa: E402
+from alliance.services.ingest import load_seed  # noqa: E402
+from alliance.store.neo4j import Neo4jStore  # noqa: E402
+from benchmarks.api_load import (  # noqa: E402 - the repository is on the path now
     LANDING,
     Scenario,
     free_port,
@@ -42,11 +47,6 @@ from api_load import (  # noqa: E402 - the sibling benchmark module
     running,
 )
 
-from alliance.ingest.seed import DEFAULT_SEED_DIR  # noqa: E402
-from alliance.services.ingest import load_seed  # noqa: E402
-from alliance.store.neo4j import Neo4jStore  # noqa: E402
-
-REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-c", "from alliance.cli import app; app()"]
 
 SCENARIOS = [

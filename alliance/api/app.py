@@ -70,19 +70,25 @@ GZIP_MINIMUM_BYTES = 1024
 DESCRIPTION = """\
 The resource directory of the Shanghai–Nanjing corridor technology-manager alliance
 (沿沪宁技术经理人联盟): parks, policies, industries, people, organizations, companies and
-referrals, as a graph.
+referrals, as a graph. 沿沪宁技术经理人联盟资源目录：园区、政策、产业、人员、机构、企业与转介。
 
-- **Keys**: send `X-API-Key`. Without one a request is anonymous with `public:read`
+- **Keys / 密钥**: send `X-API-Key`. Without one a request is anonymous with `public:read`
   (unless the server requires keys). Scopes: `public:read`, `staff:read`, `staff:write`,
   `admin`.
-- **Privacy**: a person's e-mail, phone and WeChat appear only for `staff:read` keys or
-  when the person opted in (`public_contact`).
-- **Errors**: RFC 9457 `application/problem+json`; 422 names each bad field.
-- **Quotas**: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` on every /v1
-  answer; 429 with `Retry-After`.
-- **Caching**: GET answers carry an `ETag`; send it as `If-None-Match` for a 304.
+- **Privacy / 隐私**: a person's e-mail, phone and WeChat appear only for `staff:read` keys
+  or when the person opted in (`public_contact`).
+- **Collections / 列表**: filter by properties and by relationships in partners' words
+  (`/v1/parks?city=suzhou&industry=biomedicine`), `sort=`, cursor pages with a `total`,
+  `include=` related entities, `fields=`, `updated_since=`.
+- **Sync / 同步**: `GET /v1/export` (JSON lines, with the `X-Changes-Cursor` header) for a
+  first full copy, then `GET /v1/changes?cursor=` for every create, update and delete in
+  commit order, the same on every host.
+- **Errors / 错误**: RFC 9457 `application/problem+json`; 422 names each bad field.
+- **Quotas / 配额**: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` on every /v1
+  answer; 429 with `Retry-After`. Counted once across all workers and hosts.
+- **Caching / 缓存**: GET answers carry an `ETag`; send it as `If-None-Match` for a 304.
 
-See docs/api.md for examples.
+Docs offline at `/docs` (Swagger UI) and `/redoc` (ReDoc); examples in docs/api.md.
 """
 
 TAGS: list[dict[str, Any]] = [
