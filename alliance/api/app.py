@@ -14,6 +14,7 @@ body as strict JSON (`alliance.api.json_body`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,9 +55,11 @@ from alliance.api.routes import (
     search,
     stats,
     sync,
+    webhooks,
 )
 from alliance.api.schemas import ImportRecords
 from alliance.services.ingest import is_empty, load_seed
+from alliance.services.webhooks import Deliverer, deliver_forever
 from alliance.settings import Settings, get_settings
 from alliance.store.base import GraphStore
 from alliance.store.factory import open_store
@@ -108,6 +111,7 @@ TAGS: list[dict[str, Any]] = [
                                     "feed. 同步：全量导出 + 变更流。"},
     {"name": "audit", "description": "The audit log of writes (admin)."},
     {"name": "keys", "description": "API keys (admin). API 密钥管理。"},
+    {"name": "webhooks", "description": "Signed pushes of the change feed (admin). 变更推送。"},
     {"name": "health", "description": "Liveness and readiness."},
 ]
 
@@ -129,7 +133,8 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me, sync, keys)
+               relationships, imports, audit, stats, me, sync, keys,
+               webhooks)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
@@ -161,6 +166,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     given: GraphStore | None = app.state.given_store
     store = given if given is not None else await run_in_threadpool(open_store, settings)
     access: Access | None = None
+    delivery: asyncio.Task[None] | None = None
+    deliverer: Deliverer | None = None
     try:
         if settings.load_seed_if_empty and await run_in_threadpool(is_empty, store):
             count = await run_in_threadpool(load_seed, store, settings.seed_dir)
@@ -168,8 +175,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         access = await run_in_threadpool(open_access, settings)
         app.state.store = store
         app.state.access = access
+        if settings.webhook_poll_seconds > 0:
+            deliverer = Deliverer(access.webhooks, access.audit)
+            delivery = asyncio.create_task(deliver_forever(
+                deliverer, every_seconds=settings.webhook_poll_seconds))
         yield
     finally:
+        if delivery is not None and deliverer is not None:
+            delivery.cancel()
+            deliverer.close()
         app.state.store = None
         app.state.access = None
         if access is not None:
