@@ -269,4 +269,4 @@ class Neo4jWebhooks:
         rows = self.access.read(
             "MATCH (d:WebhookDelivery {webhook_id: $id}) RETURN d {.*} AS d "
             "ORDER BY d.at DESC, d.attempt DESC LIMIT $limit", id=webhook_id, limit=limit)
-        return [Delivery(**row["d"]) for row in rows]
+        return [Delivery(**{"status": None, "error": None, **row["d"]}) for row in rows]
