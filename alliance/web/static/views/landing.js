@@ -524,7 +524,11 @@ async function showResults(results, form, params, refs, toast, rerun = false) {
   }
   const [parks, rail, geo] = await Promise.all([reference.parks(), reference.rail(), cityOutlines()]);
   const names = new Map(refs.industries.map((i) => [i.id, i]));
-  const rerank = debounce((change) => {
+  // Slider moves gather until the user pauses; then one search with all of them.
+  const pending = {};
+  const search = debounce(() => {
+    const change = { ...pending };
+    for (const key of Object.keys(pending)) delete pending[key];
     for (const [key, value] of Object.entries(change)) {
       if (value === null) params.delete(key);
       else params.set(key, value);
@@ -536,6 +540,10 @@ async function showResults(results, form, params, refs, toast, rerun = false) {
       showResults(results, form, params, refs, toast, true);
     }
   }, 250);
+  const rerank = (change) => {
+    Object.assign(pending, change);
+    search();
+  };
   const pins = pinSet(params, (ids, message) => {
     if (message) {
       toast(message);
