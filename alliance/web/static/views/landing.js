@@ -495,7 +495,7 @@ function replaceParams(params) {
 function reportHeader(body, refs) {
   const industry = refs.industries.find((i) => i.id === body.industry);
   return h("header", { class: "print-only report-head" },
-    h("h1", {}, t("rank.reportFor", { i: nameOf(industry) || body.industry })),
+    h("h2", { class: "report-title" }, t("rank.reportFor", { i: nameOf(industry) || body.industry })),
     h("p", {}, t("rank.generated", { d: today() })));
 }
 
