@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from alliance.access.quota import is_shared
 from alliance.ingest.seed import DEFAULT_SEED_DIR
 
 DEVELOPMENT_NEO4J_PASSWORD = "alliance-dev"
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
                                    "X-Forwarded-For/-Proto (only behind a proxy you run).")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
+    quota_storage_url: str = Field(
+        default="memory://",
+        description="Where quota counters live (`limits` storage URL): memory:// counts in "
+                    "this process; redis://host:port is shared by every worker and host.")
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:
@@ -65,8 +70,12 @@ class Settings(BaseSettings):
                 and self.neo4j_password.get_secret_value() == DEVELOPMENT_NEO4J_PASSWORD):
             msg = "set ALLIANCE_NEO4J_PASSWORD: the development password is refused in production"
             raise ValueError(msg)
-        if self.environment == "production" and self.backend == "embedded" and self.workers > 1:
+        if self.backend == "embedded" and self.workers > 1:
             msg = "the embedded store is single-process: use workers=1 or the neo4j backend"
+            raise ValueError(msg)
+        if self.workers > 1 and not is_shared(self.quota_storage_url):
+            msg = ("several workers need a shared quota storage (quota_storage_url=redis://...)"
+                   ": with memory:// each worker would count its own quota")
             raise ValueError(msg)
         return self
 

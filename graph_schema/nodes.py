@@ -54,13 +54,15 @@ def pinyin_syllables(text: str) -> list[str]:
 
 
 def pinyin_tokens(syllables: list[str]) -> str:
-    """Searchable pinyin: the whole name joined, syllable pairs, then single syllables.
+    """Searchable pinyin: the whole name joined, syllable pairs, single syllables, then
+    the initials (the way staff type a name fast: "szgx" for 苏州高新区).
 
     Syllable pairs mirror the bigrams the CJK analyzer makes of Chinese text, so "suzhou",
     "gongye" and "su" all find 苏州工业园区 without a word segmenter.
     """
     pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
-    tokens = ["".join(syllables), *pairs, *syllables]
+    initials = "".join(syllable[0] for syllable in syllables) if len(syllables) > 1 else ""
+    tokens = ["".join(syllables), *pairs, *syllables, initials]
     return " ".join(dict.fromkeys(token for token in tokens if token))
 
 
@@ -68,7 +70,7 @@ def pinyin_of(text: str) -> str:
     """The name_pinyin of a Chinese name.
 
     >>> pinyin_of("苏州园区")
-    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu'
+    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu szyq'
     """
     return pinyin_tokens(pinyin_syllables(text))
 
@@ -89,6 +91,9 @@ class NodeBase(Storable):
     name_pinyin: str = Field(default="", description="Pinyin of name_zh; derived when empty.")
     source: str = Field(min_length=1, description="Where the record comes from.")
     as_of: date = Field(description="Date the source describes.")
+    last_verified: date | None = Field(
+        default=None, description="Day a person last checked the record against its source "
+                                  "(freshness; as_of when never checked).")
     estimated: list[str] = Field(
         default_factory=list, description="Names of properties whose values are estimates."
     )
@@ -363,7 +368,11 @@ class Company(NodeBase, CompanyProfile):
 
     LABEL: ClassVar[Label] = Label.COMPANY
     ID_PREFIX: ClassVar[str] = "company"
-    INDEXED: ClassVar[tuple[str, ...]] = ("stage",)
+    INDEXED: ClassVar[tuple[str, ...]] = ("stage", "credit_code")
+
+    credit_code: str | None = Field(
+        default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+        description="统一社会信用代码 (unified social credit code), 18 characters.")
 
     need_area_m2: NonNegative | None = None
     need_facility_types: list[FacilityType] = Field(default_factory=list)

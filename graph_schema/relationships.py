@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,51 +19,51 @@ from graph_schema.values import Storable
 from graph_schema.vocabulary import Label, ReferralStage, RelType, TieKind
 
 
-class NoProperties(Storable):
-    """Relationships that carry no properties."""
+class RelProvenance(Storable):
+    """What every relationship may carry: a citation and the day a person last checked
+    it (freshness: see `alliance.services.freshness`)."""
 
     model_config = ConfigDict(extra="forbid")
 
+    source: str | None = Field(default=None, min_length=1,
+                               description="Where the fact comes from (a citation).")
+    last_verified: date | None = Field(default=None,
+                                       description="Day a person last checked the fact.")
 
-class HsrLinkProperties(Storable):
+
+class NoProperties(RelProvenance):
+    """Relationships that carry only provenance."""
+
+
+class HsrLinkProperties(RelProvenance):
     """A direct high-speed-rail link between two cities (travelled both ways)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     minutes: Annotated[int, Field(gt=0)]
     km: Annotated[float, Field(gt=0)]
     line: str = ""
 
 
-class HostsProperties(Storable):
+class HostsProperties(RelProvenance):
     """How strongly a park hosts an industry (1 = leading industry)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     strength: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
-class HasSkillProperties(Storable):
+class HasSkillProperties(RelProvenance):
     """A person's level in a skill, 1 (basic) to 5 (leading expert)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     level: Annotated[int, Field(ge=1, le=5)]
 
 
-class WorksAtProperties(Storable):
+class WorksAtProperties(RelProvenance):
     """A person's position at an organization."""
-
-    model_config = ConfigDict(extra="forbid")
 
     title: str = ""
 
 
-class CollaboratedWithProperties(Storable):
+class CollaboratedWithProperties(RelProvenance):
     """One deal two people worked on together, or a referral one passed to the other;
     the evidence a tie's strength is computed from (services/ties.py)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     deal: str = Field(min_length=1)
     year: Year
@@ -73,10 +74,8 @@ class CollaboratedWithProperties(Storable):
         default=None, description="Contract or round value in CNY; null: not recorded.")
 
 
-class LandedInProperties(Storable):
+class LandedInProperties(RelProvenance):
     """A company's landing in a park."""
-
-    model_config = ConfigDict(extra="forbid")
 
     year: Year
     area_m2: Annotated[float, Field(ge=0)] | None = None

@@ -25,6 +25,19 @@ def neo4j_uri() -> str:
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of the redis-server started by tools/test.sh; under CI a missing one fails."""
+    url = os.environ.get("ALLIANCE_TEST_REDIS_URL")
+    if not url:
+        message = ("redis is not running: `make test` starts it, or run tools/redis.sh start "
+                   "and export ALLIANCE_TEST_REDIS_URL")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture(scope="session")
 def seed_dir() -> Path:
     return DEFAULT_SEED_DIR
 

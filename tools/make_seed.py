@@ -209,6 +209,8 @@ TECH_SKILL_BY_ROOT: dict[str, tuple[str, ...]] = {
     "new-materials": ("materials-characterisation",),
     "optics": ("optical-engineering",),
     "modern-services": ("tech-due-diligence",),
+    "modern-agriculture": ("tech-due-diligence",),
+    "chemicals": ("materials-characterisation", "tech-due-diligence"),
 }
 
 BROKER_ROOTS: dict[str, int] = {

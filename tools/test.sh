@@ -18,11 +18,28 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "we
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
 
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== install Debian redis-server (the shared quota storage of several API workers)"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
+echo "== start redis"
+if REDIS_URL="$(tools/redis.sh start)"; then
+  export ALLIANCE_TEST_REDIS_URL="$REDIS_URL"
+  trap 'tools/redis.sh stop || true' EXIT
+  echo "redis at $REDIS_URL"
+else
+  echo "redis did not start; tests marked redis will fail under CI=true" >&2
+fi
+
 echo "== start Neo4j"
 export NEO4J_PORT="${NEO4J_PORT:-}"
 if NEO4J_URI="$(tools/neo4j.sh restart)"; then
   export ALLIANCE_TEST_NEO4J_URI="$NEO4J_URI"
-  trap 'tools/neo4j.sh stop >/dev/null 2>&1 || true' EXIT
+  trap 'tools/neo4j.sh stop >/dev/null 2>&1 || true; tools/redis.sh stop || true' EXIT
   echo "Neo4j at $NEO4J_URI"
 else
   echo "Neo4j did not start; tests marked neo4j will fail under CI=true" >&2

@@ -18,7 +18,7 @@ from pathlib import Path
 from alliance.errors import BackendUnavailable
 from alliance.settings import Settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -42,10 +42,18 @@ CREATE TABLE IF NOT EXISTS audit (
     action TEXT NOT NULL,
     entity_id TEXT NOT NULL,
     before TEXT,                      -- JSON, NULL when the entity did not exist
-    after TEXT                        -- JSON, NULL when the entity was deleted
+    after TEXT,                       -- JSON, NULL when the entity was deleted
+    subject TEXT,                     -- the node whose state follows (change feed)
+    state TEXT                        -- JSON snapshot of the subject after the write
 );
 CREATE INDEX IF NOT EXISTS audit_entity ON audit (entity_id, seq);
 """
+
+_MIGRATIONS = (
+    ("subject", "ALTER TABLE audit ADD COLUMN subject TEXT"),
+    ("state", "ALTER TABLE audit ADD COLUMN state TEXT"),
+)
+"""Columns added since schema version 1 (the change feed), for older files."""
 
 
 def access_db_path(settings: Settings) -> Path | str:
@@ -78,6 +86,11 @@ class AccessDB:
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA busy_timeout=5000")
             self._conn.executescript(_TABLES)
+            present = {row[1] for row in self._conn.execute("PRAGMA table_info(audit)")}
+            for column, statement in _MIGRATIONS:
+                if column not in present:
+                    self._conn.execute(statement)
+            self._conn.execute("CREATE INDEX IF NOT EXISTS audit_at ON audit (at)")
             self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
                                ("schema_version", str(SCHEMA_VERSION)))
         except sqlite3.Error as exc:

@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from alliance.access.database import AccessDB
 from alliance.access.scopes import Principal, Scope, expand
@@ -47,11 +48,11 @@ class KeyInfo:
                          quota_per_minute=self.quota_per_minute)
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _now() -> str:
+def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
@@ -76,6 +77,48 @@ def split_key(key: str) -> tuple[str, str] | None:
     return key_id, secret
 
 
+def new_key(*, name: str, scopes: Iterable[Scope | str], quota_per_minute: int | None
+            ) -> tuple[KeyInfo, str]:
+    """A checked new key's listing and its secret (to be stored hashed by a key store)."""
+    granted = tuple(dict.fromkeys(Scope(scope) for scope in scopes))
+    if not granted:
+        msg = "a key needs at least one scope"
+        raise Invalid(msg, field="scopes")
+    if not name.strip():
+        msg = "a key needs a name (who or what uses it)"
+        raise Invalid(msg, field="name")
+    if quota_per_minute is not None and quota_per_minute < 1:
+        msg = "quota_per_minute must be at least 1"
+        raise Invalid(msg, field="quota_per_minute")
+    info = KeyInfo(secrets.token_hex(8), name.strip(), granted, quota_per_minute, now_text(),
+                   None)
+    return info, secrets.token_urlsafe(32)
+
+
+def key_text(key_id: str, secret: str) -> str:
+    return f"{KEY_PREFIX}.{key_id}.{secret}"
+
+
+def matches(secret: str, stored_digest: str | None) -> bool:
+    """Whether the secret hashes to the stored digest, compared in constant time (and
+    compared even when there is no stored key, so timing tells nothing)."""
+    expected = stored_digest if stored_digest is not None else digest("")
+    return hmac.compare_digest(digest(secret), expected) and stored_digest is not None
+
+
+class KeyStore(Protocol):
+    """Where keys live: the access SQLite file, or the shared Neo4j."""
+
+    def create(self, *, name: str, scopes: Iterable[Scope | str],
+               quota_per_minute: int | None = None) -> tuple[KeyInfo, str]: ...
+
+    def authenticate(self, key: str) -> KeyInfo | None: ...
+
+    def list(self) -> list[KeyInfo]: ...
+
+    def revoke(self, key_id: str) -> KeyInfo: ...
+
+
 _COLUMNS = "id, name, scopes, quota_per_minute, created_at, revoked_at"
 
 
@@ -88,27 +131,14 @@ class KeyRing:
     def create(self, *, name: str, scopes: Iterable[Scope | str],
                quota_per_minute: int | None = None) -> tuple[KeyInfo, str]:
         """A new key: its listing and the key text, which is shown this once only."""
-        granted = tuple(dict.fromkeys(Scope(scope) for scope in scopes))
-        if not granted:
-            msg = "a key needs at least one scope"
-            raise Invalid(msg, field="scopes")
-        if not name.strip():
-            msg = "a key needs a name (who or what uses it)"
-            raise Invalid(msg, field="name")
-        if quota_per_minute is not None and quota_per_minute < 1:
-            msg = "quota_per_minute must be at least 1"
-            raise Invalid(msg, field="quota_per_minute")
-        key_id = secrets.token_hex(8)
-        secret = secrets.token_urlsafe(32)
-        created = _now()
+        info, secret = new_key(name=name, scopes=scopes, quota_per_minute=quota_per_minute)
         with self.db.transaction() as conn:
             conn.execute(
                 f"INSERT INTO api_keys ({_COLUMNS}, secret_sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key_id, name.strip(), json.dumps([s.value for s in granted]), quota_per_minute,
-                 created, None, _digest(secret)),
+                (info.id, info.name, json.dumps([s.value for s in info.scopes]),
+                 info.quota_per_minute, info.created_at, None, digest(secret)),
             )
-        info = KeyInfo(key_id, name.strip(), granted, quota_per_minute, created, None)
-        return info, f"{KEY_PREFIX}.{key_id}.{secret}"
+        return info, key_text(info.id, secret)
 
     def authenticate(self, key: str) -> KeyInfo | None:
         """The active key this text is, or None (malformed, unknown, revoked, wrong)."""
@@ -120,8 +150,8 @@ class KeyRing:
             row = conn.execute(
                 f"SELECT {_COLUMNS}, secret_sha256 FROM api_keys WHERE id = ?", (key_id,)
             ).fetchone()
-        expected = row[6] if row else _digest("")  # compare anyway: same work either way
-        matches = hmac.compare_digest(_digest(secret), expected)
+        expected = row[6] if row else digest("")  # compare anyway: same work either way
+        matches = hmac.compare_digest(digest(secret), expected)
         if row is None or not matches or row[5] is not None:
             return None
         return _info(row[:6])
@@ -139,7 +169,7 @@ class KeyRing:
         with self.db.transaction() as conn:
             conn.execute(
                 "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                (_now(), key_id),
+                (now_text(), key_id),
             )
             row = conn.execute(f"SELECT {_COLUMNS} FROM api_keys WHERE id = ?",
                                (key_id,)).fetchone()

@@ -1,20 +1,29 @@
-"""Per-key request quotas: a fixed window of one minute.
+"""Per-key request quotas: a fixed window of one minute, counted by the `limits` library
+in a storage every worker shares.
 
 A fixed window is the simplest quota a partner can reason about ("600 requests per
-clock minute") and needs one counter per caller. Its known weakness, a burst of twice
-the quota across a window boundary, is acceptable for a directory API. Counters live in
-this process: with several API workers (Neo4j backend) each worker counts on its own,
-so the effective quota is workers × quota.
+minute") and needs one counter per caller. Its known weakness, a burst of twice the
+quota across a window boundary, is acceptable for a directory API.
+
+Where the counters live is a setting (`quota_storage_url`): `memory://` (the default)
+counts in this process, which is right for the embedded store's single process;
+`redis://host:port` counts in one Redis that every worker on every host uses, so four
+workers admit N requests per minute in total, not 4N. Settings refuse several workers
+with a per-process storage.
 """
 
 from __future__ import annotations
 
-import threading
+import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-WINDOW_SECONDS = 60
+from limits import RateLimitItemPerMinute
+from limits.errors import ConfigurationError
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from alliance.errors import BackendUnavailable
 
 
 @dataclass(frozen=True)
@@ -36,35 +45,45 @@ class QuotaState:
         return out
 
 
-class FixedWindowQuota:
-    """Counts requests per caller and clock minute.
+def is_shared(storage_url: str) -> bool:
+    """Whether counters in this storage are seen by every process (not `memory://`)."""
+    return not storage_url.startswith("memory://")
 
-    >>> now = [120.0]
-    >>> quota = FixedWindowQuota(clock=lambda: now[0])
+
+class Quota:
+    """Counts requests per caller and minute in the configured storage.
+
+    >>> quota = Quota("memory://")
     >>> [quota.hit("k", 2).allowed for _ in range(3)]
     [True, True, False]
-    >>> now[0] = 180.0
-    >>> quota.hit("k", 2).remaining
+    >>> quota.hit("other", 2).remaining
     1
     """
 
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._window = -1
-        self._counts: dict[str, int] = {}
+    def __init__(self, storage_url: str = "memory://") -> None:
+        try:
+            storage = storage_from_string(storage_url)
+        except ConfigurationError as exc:
+            msg = f"cannot use the quota storage {storage_url!r}: {exc}"
+            raise BackendUnavailable(msg) from exc
+        if not isinstance(storage, Storage):
+            msg = f"{storage_url!r} is an asyncio storage; use the plain scheme (redis://)"
+            raise BackendUnavailable(msg)
+        self.storage = storage
+        self.limiter = FixedWindowRateLimiter(self.storage)
 
     def hit(self, caller: str, limit: int) -> QuotaState:
-        """Count one request of `caller` against `limit` requests per window."""
-        now = self._clock()
-        window = int(now // WINDOW_SECONDS)
-        reset = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
-        with self._lock:
-            if window != self._window:  # a new minute: every caller starts afresh
-                self._window = window
-                self._counts.clear()
-            used = self._counts.get(caller, 0)
-            if used >= limit:
-                return QuotaState(False, limit, 0, reset)
-            self._counts[caller] = used + 1
-        return QuotaState(True, limit, limit - used - 1, reset)
+        """Count one request of `caller` against `limit` requests per minute."""
+        item = RateLimitItemPerMinute(limit)
+        try:
+            allowed = self.limiter.hit(item, caller)
+            stats = self.limiter.get_window_stats(item, caller)
+        except Exception as exc:  # the storage's client errors (redis, ...) vary by backend
+            msg = f"the quota storage is unavailable: {exc}"
+            raise BackendUnavailable(msg) from exc
+        reset = max(1, math.ceil(stats.reset_time - time.time()))
+        return QuotaState(allowed, limit, max(0, stats.remaining), reset)
+
+    def reset(self) -> None:
+        """Forget every counter (tests)."""
+        self.storage.reset()

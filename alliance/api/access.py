@@ -7,29 +7,35 @@ is counted; and every response gets `RateLimit-Limit`, `RateLimit-Remaining` and
 `RateLimit-Reset`, a refusal 429 with `Retry-After`. Scope checks happen per operation
 in `alliance.api.deps`, where the scope each needs is declared.
 
-Authenticated keys are remembered for `KEY_CACHE_SECONDS`, so a key revoked from the
-command line stops working within that time, and the hot path does no SQLite lookup.
+Authenticated keys are remembered for `KEY_CACHE_SECONDS`, so a key revoked on any host
+(or from the command line) stops working everywhere within that time, while a burst of
+requests with one key costs one lookup.
+
+Where keys and the audit log live follows the backend: the access SQLite file for the
+embedded store, the shared Neo4j for the neo4j backend (`open_access`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from alliance.access.audit import AuditLog
-from alliance.access.database import AccessDB
-from alliance.access.keys import KeyInfo, KeyRing
-from alliance.access.quota import FixedWindowQuota
+from alliance.access.audit import AuditLog, AuditStore
+from alliance.access.database import AccessDB, access_db_path
+from alliance.access.keys import KeyInfo, KeyRing, KeyStore
+from alliance.access.quota import Quota
 from alliance.access.scopes import ANONYMOUS, Principal
 from alliance.api.errors import problem_response
+from alliance.errors import BackendUnavailable
 from alliance.settings import Settings
 
 API_KEY_HEADER = "X-API-Key"
-KEY_CACHE_SECONDS = 10.0
+KEY_CACHE_SECONDS = 0.5
 API_PREFIX = "/v1/"
 
 
@@ -37,14 +43,20 @@ API_PREFIX = "/v1/"
 class Access:
     """The access resources of a running app (opened in the lifespan)."""
 
-    db: AccessDB
-    keys: KeyRing
-    audit: AuditLog
+    keys: KeyStore
+    audit: AuditStore
+    closer: Callable[[], None]
     _cache: dict[str, tuple[float, KeyInfo]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, db: AccessDB) -> Access:
-        return cls(db=db, keys=KeyRing(db), audit=AuditLog(db))
+        """Keys and audit in the access SQLite file."""
+        return cls(keys=KeyRing(db), audit=AuditLog(db), closer=db.close)
+
+    def forget(self, key_id: str) -> None:
+        """Drop a key from this process's cache (after revoking it here)."""
+        self._cache = {digest: entry for digest, entry in self._cache.items()
+                       if entry[1].id != key_id}
 
     def authenticate(self, key: str) -> KeyInfo | None:
         """The key's info, from the short cache or the database."""
@@ -63,7 +75,22 @@ class Access:
         return info
 
     def close(self) -> None:
-        self.db.close()
+        self.closer()
+
+
+def open_access(settings: Settings) -> Access:
+    """Keys and audit where every process of this deployment finds them: the shared
+    Neo4j for the neo4j backend, else the access SQLite file."""
+    if settings.backend == "neo4j":
+        from alliance.access.neo4j import Neo4jAccess, Neo4jAuditLog, Neo4jKeyRing
+
+        shared = Neo4jAccess(settings.neo4j_uri,
+                             auth=(settings.neo4j_user,
+                                   settings.neo4j_password.get_secret_value()),
+                             database=settings.neo4j_database)
+        return Access(keys=Neo4jKeyRing(shared), audit=Neo4jAuditLog(shared),
+                      closer=shared.close)
+    return Access.open(AccessDB(access_db_path(settings)))
 
 
 def principal_of(scope: Scope) -> Principal | None:
@@ -71,6 +98,17 @@ def principal_of(scope: Scope) -> Principal | None:
     state = scope.get("state") or {}
     found = state.get("principal")
     return found if isinstance(found, Principal) else None
+
+
+def _caller(scope: Scope, info: KeyInfo | None, settings: Settings
+            ) -> tuple[Principal, str, int]:
+    """The principal, the quota's counter name and the quota of a request."""
+    if info is not None:
+        return (info.principal(), f"key:{info.id}",
+                info.quota_per_minute or settings.quota_per_minute)
+    client = scope.get("client")
+    return (ANONYMOUS, f"ip:{client[0] if client else 'unknown'}",
+            settings.anonymous_quota_per_minute)
 
 
 class AccessMiddleware:
@@ -87,29 +125,27 @@ class AccessMiddleware:
         state = scope["app"].state
         access: Access | None = getattr(state, "access", None)
         settings: Settings = state.settings
-        quota: FixedWindowQuota = state.quota
+        quota: Quota = state.quota
         if access is None:  # not started (no lifespan): the store dependency says 503
             await self.app(scope, receive, send)
             return
         key = Headers(scope=scope).get(API_KEY_HEADER)
-        if key is not None:
-            info = access.authenticate(key)
-            if info is None:
+        try:
+            info = access.authenticate(key) if key is not None else None
+            if key is not None and info is None:
                 response = problem_response(
                     401, "unknown or revoked API key", instance=scope["path"],
                     headers={"WWW-Authenticate": f'ApiKey header="{API_KEY_HEADER}"'})
                 await response(scope, receive, send)
                 return
-            principal = info.principal()
-            caller = f"key:{info.id}"
-            limit = info.quota_per_minute or settings.quota_per_minute
-        else:
-            principal = ANONYMOUS
-            client = scope.get("client")
-            caller = f"ip:{client[0] if client else 'unknown'}"
-            limit = settings.anonymous_quota_per_minute
+            principal, caller, limit = _caller(scope, info, settings)
+            counted = quota.hit(caller, limit)
+        except BackendUnavailable as exc:
+            response = problem_response(503, str(exc), instance=scope["path"],
+                                        headers={"Retry-After": "1"})
+            await response(scope, receive, send)
+            return
         scope.setdefault("state", {})["principal"] = principal
-        counted = quota.hit(caller, limit)
         extra = counted.headers()
         if not counted.allowed:
             response = problem_response(

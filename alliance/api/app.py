@@ -30,9 +30,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import Scope as StarletteScope
 
-from alliance.access.database import AccessDB, access_db_path
-from alliance.access.quota import FixedWindowQuota
-from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware
+from alliance.access.quota import Quota
+from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware, open_access
+from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
 from alliance.api.etag import ETagMiddleware
 from alliance.api.json_body import StrictJSONRoute
@@ -45,6 +45,7 @@ from alliance.api.routes import (
     entities,
     health,
     imports,
+    keys,
     landing,
     me,
     paths,
@@ -52,6 +53,7 @@ from alliance.api.routes import (
     relationships,
     search,
     stats,
+    sync,
 )
 from alliance.api.schemas import ImportRecords
 from alliance.services.ingest import is_empty, load_seed
@@ -96,7 +98,10 @@ TAGS: list[dict[str, Any]] = [
     {"name": "relationships", "description": "Staff writes of single relationships."},
     {"name": "import", "description": "Bulk import (JSON, CSV), all or nothing."},
     {"name": "stats", "description": "What the graph holds."},
+    {"name": "sync", "description": "Stay in sync: bulk export (JSON lines), then the change "
+                                    "feed. 同步：全量导出 + 变更流。"},
     {"name": "audit", "description": "The audit log of writes (admin)."},
+    {"name": "keys", "description": "API keys (admin). API 密钥管理。"},
     {"name": "health", "description": "Liveness and readiness."},
 ]
 
@@ -118,7 +123,7 @@ ROUTE_OPTIONS = (
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
 API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me)
+               relationships, imports, audit, stats, me, sync, keys)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
@@ -154,7 +159,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.load_seed_if_empty and await run_in_threadpool(is_empty, store):
             count = await run_in_threadpool(load_seed, store, settings.seed_dir)
             logger.info("loaded %d seed records from %s", count, settings.seed_dir)
-        access = Access.open(AccessDB(access_db_path(settings)))
+        access = await run_in_threadpool(open_access, settings)
         app.state.store = store
         app.state.access = access
         yield
@@ -200,12 +205,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     settings = settings or get_settings()
     app = FastAPI(title="Corridor alliance resource directory", version=API_VERSION,
                   description=DESCRIPTION, openapi_tags=TAGS, lifespan=lifespan,
-                  generate_unique_id_function=operation_id, redoc_url=None)
+                  generate_unique_id_function=operation_id, docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.given_store = store
     app.state.store = None
     app.state.access = None
-    app.state.quota = FixedWindowQuota()
+    app.state.quota = Quota(settings.quota_storage_url)
     add_exception_handlers(app)
     app.router.route_class = StrictJSONRoute
     app.router.redirect_slashes = False
@@ -213,6 +219,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for module in API_MODULES:
         add_routes(app, module.router, prefix="/v1", responses=API_PROBLEMS)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    add_docs(app)
     if STATIC_DIR.is_dir():
         app.router.routes.append(
             ConsoleMount("/", app=StaticFiles(directory=STATIC_DIR, html=True), name="console"))
@@ -228,7 +235,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match"],
         expose_headers=["ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining",
-                        "RateLimit-Reset", "Retry-After"],
+                        "RateLimit-Reset", "Retry-After", "X-Changes-Cursor"],
         max_age=600,
     )
     return app

@@ -103,9 +103,10 @@ StaffWriterDep = Annotated[Principal, Depends(require(Scope.STAFF_WRITE))]
 AdminDep = Annotated[Principal, Depends(require(Scope.ADMIN))]
 
 
-async def get_auditor(principal: StaffWriterDep, access: AccessDep) -> Auditor:
+async def get_auditor(principal: StaffWriterDep, access: AccessDep, store: StoreDep
+                      ) -> Auditor:
     """The audit sink of a write, bound to the writing key (needs staff:write)."""
-    return Auditor(access.audit, principal)
+    return Auditor(access.audit, principal, store)
 
 
 AuditDep = Annotated[Auditor, Depends(get_auditor)]

@@ -138,7 +138,7 @@ def embedded_batch(path: Path) -> RecordBatch:
     if not path.is_file():
         fail(f"no embedded store at {path}")
     batch = RecordBatch()
-    with EmbeddedStore(path) as store, store.lock:
+    with EmbeddedStore(path, read_only=True) as store, store.lock:
         batch.nodes = [record for _, record in store.graph.nodes(data="record")]
         batch.relationships = [record for _, _, record in store.graph.edges(data="record")]
     return batch

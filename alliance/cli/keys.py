@@ -9,9 +9,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from alliance.access.database import AccessDB, access_db_path
-from alliance.access.keys import KeyInfo, KeyRing
+from alliance.access.keys import KeyInfo
 from alliance.access.scopes import Scope
+from alliance.api.access import Access, open_access
 from alliance.cli.output import console, err_console, fail, print_json
 from alliance.errors import AllianceError
 from alliance.settings import get_settings
@@ -19,9 +19,10 @@ from alliance.settings import get_settings
 app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
 
-def _ring() -> KeyRing:
+def _access() -> Access:
+    """Where the server keeps keys: the access SQLite file, or Neo4j for that backend."""
     try:
-        return KeyRing(AccessDB(access_db_path(get_settings())))
+        return open_access(get_settings())
     except AllianceError as exc:
         fail(exc.message)
 
@@ -42,13 +43,13 @@ def create(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Create a key and print it (this is the only time it is shown)."""
-    ring = _ring()
+    access = _access()
     try:
-        info, key = ring.create(name=name, scopes=scopes, quota_per_minute=quota)
+        info, key = access.keys.create(name=name, scopes=scopes, quota_per_minute=quota)
     except AllianceError as exc:
         fail(exc.message)
     finally:
-        ring.db.close()
+        access.close()
     if as_json:
         print_json({**_as_dict(info), "key": key})
         return
@@ -61,11 +62,11 @@ def create(
 @app.command("list")
 def list_keys(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every key (never the key text itself)."""
-    ring = _ring()
+    access = _access()
     try:
-        keys = ring.list()
+        keys = access.keys.list()
     finally:
-        ring.db.close()
+        access.close()
     if as_json:
         print_json([_as_dict(info) for info in keys])
         return
@@ -81,11 +82,11 @@ def list_keys(as_json: bool = typer.Option(False, "--json")) -> None:
 @app.command("revoke")
 def revoke(key_id: str = typer.Argument(..., help="The key's id (from `keys list`).")) -> None:
     """Revoke a key; a running server refuses it within seconds."""
-    ring = _ring()
+    access = _access()
     try:
-        info = ring.revoke(key_id)
+        info = access.keys.revoke(key_id)
     except AllianceError as exc:
         fail(exc.message)
     finally:
-        ring.db.close()
+        access.close()
     console.print(f"revoked {info.id} ({info.name}) at {info.revoked_at}")

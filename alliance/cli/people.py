@@ -33,7 +33,7 @@ def collaborators_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Find people with the skills you need, nearest in your network first."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = CollaboratorRequest.model_validate({
             "asker": with_prefix(asker, "person") if asker else None,
             "skills": [with_prefix(s, "skill") for s in skills],
@@ -77,7 +77,7 @@ def team_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Build a deal team who know each other: a lawyer, a finance expert, a broker."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = TeamRequest.model_validate({
             "vertical": with_prefix(vertical, "industry"),
             "asker": with_prefix(asker, "person") if asker else None,

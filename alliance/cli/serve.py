@@ -4,17 +4,23 @@ uvicorn runs the `create_app` factory with uvloop and httptools, the fastest eve
 and HTTP parser it has (with problem+json for requests the parser refuses). Proxy headers
 (X-Forwarded-For/-Proto) are read only when ALLIANCE_TRUST_PROXY_HEADERS says so.
 The embedded store is one process's (one SQLite file loaded into memory), so several
-workers need the Neo4j backend (ALLIANCE_BACKEND=neo4j).
+workers need the Neo4j backend (ALLIANCE_BACKEND=neo4j), and a quota storage they share
+(ALLIANCE_QUOTA_STORAGE_URL=redis://...); the settings refuse anything else, in this
+process and in every worker, which reads the same environment.
 """
 
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from alliance.api.http_protocol import ProblemHttpToolsProtocol
 from alliance.cli.output import fail
-from alliance.settings import get_settings
+from alliance.settings import Settings, get_settings
+from alliance.store.file_lock import StoreInUse, check_free
 
 APP_FACTORY = "alliance.api.app:create_app"
 
@@ -30,13 +36,22 @@ def serve_command(
     log_level: str = typer.Option("info", "--log-level"),
 ) -> None:
     """Serve the HTTP API on host:port; an empty store gets the seed data first."""
-    settings = get_settings()
-    worker_count = workers or settings.workers
-    if worker_count > 1 and settings.backend != "neo4j":
-        fail("the embedded store is single-process: use --workers 1, or set "
-             "ALLIANCE_BACKEND=neo4j for several workers")
+    if workers is not None:
+        os.environ["ALLIANCE_WORKERS"] = str(workers)  # the workers read it too
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        fail("; ".join(str(error["msg"]).removeprefix("Value error, ")
+                       for error in exc.errors()))
+    get_settings.cache_clear()
+    worker_count = settings.workers
     if worker_count > 1 and reload:
         fail("--reload runs one process; drop --workers or --reload")
+    if settings.backend == "embedded" and str(settings.db_path) != ":memory:":
+        try:  # refuse now, not in the server's lifespan under a traceback
+            check_free(settings.db_path)
+        except StoreInUse as exc:
+            fail(exc.message)
     uvicorn.run(
         APP_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
         workers=worker_count, reload=reload, loop="uvloop", http=ProblemHttpToolsProtocol,

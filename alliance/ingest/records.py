@@ -36,9 +36,15 @@ class RecordError:
     record_id: str | None
     field: str | None
     message: str
+    sheet: str | None = None
+    column: str | None = None
+    """The column's header as the file spells it (spreadsheet imports)."""
+    message_zh: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.position}"
+        if self.sheet:
+            where = f"{self.file} [{self.sheet}]: {self.position}"
         if self.record_id:
             where += f" ({self.record_id})"
         if self.field:

@@ -32,7 +32,8 @@ from alliance.ingest.records import (
     add_record,
     check_references,
 )
-from alliance.store.base import MAX_PAGE, GraphCounts, GraphStore, Neighbour, SearchHit
+from alliance.services.integrity import FieldOf, check_write
+from alliance.store.base import MAX_PAGE, GraphCounts, GraphStore, Neighbour
 from graph_schema.records import (
     NodeRecord,
     RelKey,
@@ -149,12 +150,6 @@ def neighbours(store: GraphStore, *, entity_id: str, rel_types: Sequence[RelType
     return store.neighbours(entity_id, rel_types=rel_types, limit=min(limit, MAX_PAGE))
 
 
-def search(store: GraphStore, *, text: str, labels: Sequence[Label | Role] = (),
-           limit: int = 20) -> builtins.list[SearchHit]:
-    """Entities whose names match (Chinese, English, pinyin), best first."""
-    return store.search(text, labels=labels, limit=min(limit, MAX_PAGE))  # type: ignore[arg-type]
-
-
 def stats(store: GraphStore) -> GraphCounts:
     return store.counts()
 
@@ -190,6 +185,27 @@ def _stale_edges(store: GraphStore, node_id: str, types: set[RelType],
             for rel in store.get_relationships(rel_type, source=node_id) if rel.key not in kept]
 
 
+def _seed_field(rel: RelRecord) -> str:
+    """The record field that lists a relationship (`parent`, `hosts`)."""
+    return REL_SPECS[rel.type].seed_field
+
+
+def _import_field(batch: RecordBatch) -> FieldOf:
+    """An import's relationship named by where it was listed: `body.records.2.parent`
+    for a JSON record, `body.parent` for a CSV column (the message names the ids)."""
+    where: dict[int, str] = {}
+    for rel, (origin, _, field_name) in zip(batch.relationships, batch.rel_origins,
+                                            strict=True):
+        kind, _, number = origin.position.partition(" ")
+        inside = f"records.{int(number) - 1}." if kind == "record" and number.isdigit() else ""
+        where[id(rel)] = f"body.{inside}{_dotted(field_name)}"
+    return lambda rel: where.get(id(rel), _seed_field(rel))
+
+
+def _dotted(field_name: str) -> str:
+    return field_name.replace("[", ".").replace("]", "")
+
+
 def create(store: GraphStore, *, label: Label, record: dict[str, Any], audit: AuditSink
            ) -> NodeRecord:
     """A new entity with its relationship fields; Conflict when the id exists."""
@@ -199,6 +215,7 @@ def create(store: GraphStore, *, label: Label, record: dict[str, Any], audit: Au
         msg = f"an entity with id {entity_id!r} already exists"
         raise Conflict(msg, field="id")
     node, rels = _validate(store, label, raw)
+    check_write(store, nodes=[node], relationships=rels, field_of=_seed_field)
     store.write(nodes=[node], relationships=rels, create_only=True)
     audit.record([Change("create", node.id, None, snapshot(store, node))])
     return node
@@ -230,6 +247,8 @@ def update(store: GraphStore, *, label: Label, entity_id: str, record: dict[str,
         touched = {fields[name] for name in record if name in fields}
     node, rels = _validate(store, label, raw)
     stale = _stale_edges(store, entity_id, touched, rels)
+    check_write(store, nodes=[node], relationships=rels, delete_relationships=stale,
+                field_of=_seed_field)
     store.write(nodes=[node], relationships=rels, delete_relationships=stale)
     after = snapshot(store, node)
     audit.record([Change("replace" if replace else "update", entity_id, before, after)])
@@ -292,6 +311,7 @@ def relate(store: GraphStore, *, rel_type: RelType, source: str, target: str,
     spec = REL_SPECS[rel_type]
     replaced = [old for old in existing if old.key == rel.key or spec.single]
     stale = [old.key for old in replaced if old.key != rel.key]
+    check_write(store, relationships=[rel], delete_relationships=stale)
     store.write(relationships=[rel], delete_relationships=stale)
     before = [_rel_out(old) for old in replaced]
     audit.record([Change("relate", _rel_audit_id(rel),
@@ -351,14 +371,16 @@ def import_records(store: GraphStore, *, batch: RecordBatch, dry_run: bool,
     updated = [node.id for node in batch.nodes if node.id in existing]
     summary = ImportSummary(dry_run, created, updated, len(batch.relationships),
                             builtins.list(batch.nodes))
-    if dry_run:
-        return summary
     edges: dict[str, builtins.list[RelRecord]] = {}
     for rel in batch.relationships:
         edges.setdefault(rel.source, []).append(rel)
     stale = [key for node_id in updated
              for key in _stale_edges(store, node_id, {r.type for r in edges.get(node_id, [])},
                                      edges.get(node_id, []))]
+    check_write(store, nodes=batch.nodes, relationships=batch.relationships,
+                delete_relationships=stale, field_of=_import_field(batch))
+    if dry_run:
+        return summary
     before = {node_id: {"labels": sorted(node.labels), "properties": dict(node.properties)}
               for node_id, node in existing.items()}
     store.write(nodes=batch.nodes, relationships=batch.relationships,
