@@ -136,7 +136,7 @@ API_MODULES = (landing, collaborators, paths, search, entities, referrals, colle
                relationships, imports, audit, stats, me, sync, keys,
                webhooks)
 
-API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
+API_PROBLEMS = problem_responses(400, 401, 414, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
 
 
