@@ -65,6 +65,11 @@ class Settings(BaseSettings):
         default="memory://",
         description="Where quota counters live (`limits` storage URL): memory:// counts in "
                     "this process; redis://host:port is shared by every worker and host.")
+    freshness_days: dict[str, int] = Field(
+        default_factory=lambda: {"Policy": 90, "Park": 180, "Person": 365},
+        description="Days after last_verified (or as_of) a label's facts turn stale.")
+    freshness_default_days: int = Field(default=365, ge=1,
+                                        description="Horizon of labels not listed above.")
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:

@@ -114,11 +114,11 @@ def running(command: list[str], ready_url: str, env: dict[str, str]) -> Iterator
 
 
 async def load(base: str, scenario: Scenario, clients: int, seconds: float,
-               warmup: float) -> list[float]:
+               warmup: float, timeout: float = 30.0) -> list[float]:
     """Latencies (s) of every request completed in the measured window."""
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout) as client:
         start = time.perf_counter()
         measure_from = start + warmup
         stop = measure_from + seconds

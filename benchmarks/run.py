@@ -20,7 +20,9 @@ Neo4j and Neo4jStore answers landing, collaborators and search too.
     python benchmarks/run.py [--sizes 10000 100000] [--million] [--repeat 10]
         [--http] [--neo4j-uri bolt://127.0.0.1:7687] [--json out.json] [--before old.json]
 
-`--json` keeps the figures; `--before` prints a previous run's p50/p99 beside this one's.
+`--json` keeps the figures; `--before` prints a previous run's p50/p99 beside this one's;
+`--before-tree DIR` measures another checkout's code (e.g. `git worktree add DIR main`)
+on the same files in the same run, and prints it beside.
 Not a test: nothing is asserted.
 """
 
@@ -43,12 +45,13 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+if str(REPO) not in sys.path:  # after PYTHONPATH, so --before-tree's code wins there
+    sys.path.append(str(REPO))
 
 AS_OF = date(2025, 6, 30)
 MILLION_MINUTES = 45
@@ -93,7 +96,10 @@ def build(nodes: int, path: Path) -> dict[str, Any]:
 
     batch = RecordBatch()
     for record in synthesize(nodes=nodes, seed=7):
-        (batch.nodes if isinstance(record, NodeRecord) else batch.relationships).append(record)
+        if isinstance(record, NodeRecord):
+            batch.nodes.append(record)
+        else:
+            batch.relationships.append(record)
     records = len(batch.nodes) + len(batch.relationships)
     path.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -136,12 +142,12 @@ def questions(store: Any) -> dict[str, list[Callable[[], Any]]]:
     routes = [PathRequest(source=rng.choice(askers), target=rng.choice(parks), k=3,
                           max_hops=4) for _ in range(QUESTIONS_PER_KIND)]
     return {
-        "landing": [lambda r=r: landing.search(store, r) for r in landings],
-        "compare": [lambda r=r: corridor.compare(store, r) for r in landings],
-        "collaborators": [lambda r=r: collaborators.search(store, r) for r in people],
-        "team": [lambda r=r: collaborators.team(store, r) for r in teams],
-        "search": [lambda t=t: store.search(t, limit=20) for t in needles],
-        "path": [lambda r=r: paths.connect(store, r) for r in routes],
+        "landing": [partial(landing.search, store, r) for r in landings],
+        "compare": [partial(corridor.compare, store, r) for r in landings],
+        "collaborators": [partial(collaborators.search, store, r) for r in people],
+        "team": [partial(collaborators.team, store, r) for r in teams],
+        "search": [partial(store.search, t, limit=20) for t in needles],
+        "path": [partial(paths.connect, store, r) for r in routes],
         "_params": [lambda: (landings, people, teams, needles, routes)],
     }
 
@@ -222,7 +228,7 @@ class Floor:
 
     def parks(self, origin: str, industry: str, area: float, minutes: int) -> list[int]:
         reach = self.minutes[origin]
-        found = set()
+        found: set[int] = set()
         for related in self.related[industry]:
             found.update(self.hosted_by.get(related, ()))
         return [i for i in found if self.area[i] >= area
@@ -247,8 +253,13 @@ class Floor:
         origin = self.index[start]
         distance, frontier = {origin: 0}, [origin]
         for depth in range(1, hops + 1):
-            frontier = [n for node in frontier for n in self.adjacency[node]
-                        if n not in distance and not distance.__setitem__(n, depth)]
+            reached = []
+            for node in frontier:
+                for other in self.adjacency[node]:
+                    if other not in distance:
+                        distance[other] = depth
+                        reached.append(other)
+            frontier = reached
         return distance
 
     def collaborators(self, asker: str, skills: list[str], k: int) -> list[int]:
@@ -291,15 +302,15 @@ class Floor:
 def floor_questions(floor: Floor, params: tuple[Any, ...]) -> dict[str, list[Callable[[], Any]]]:
     landings, people, teams, needles, routes = params
     return {
-        "landing": [lambda r=r: floor.landing(r.origin_city, r.industry, r.area_m2,
-                                              r.max_rail_minutes, r.top_k) for r in landings],
-        "compare": [lambda r=r: floor.compare(r.origin_city, r.industry, r.area_m2,
-                                              r.max_rail_minutes) for r in landings],
-        "collaborators": [lambda r=r: floor.collaborators(r.asker, r.skills, r.top_k)
+        "landing": [partial(floor.landing, r.origin_city, r.industry, r.area_m2,
+                            r.max_rail_minutes, r.top_k) for r in landings],
+        "compare": [partial(floor.compare, r.origin_city, r.industry, r.area_m2,
+                            r.max_rail_minutes) for r in landings],
+        "collaborators": [partial(floor.collaborators, r.asker, r.skills, r.top_k)
                           for r in people],
-        "team": [lambda r=r: floor.team(r.asker, r.vertical, 3) for r in teams],
-        "search": [lambda t=t: floor.search(t, 20) for t in needles],
-        "path": [lambda r=r: floor.path(r.source, r.target, r.max_hops) for r in routes],
+        "team": [partial(floor.team, r.asker, r.vertical, 3) for r in teams],
+        "search": [partial(floor.search, t, 20) for t in needles],
+        "path": [partial(floor.path, r.source, r.target, r.max_hops) for r in routes],
     }
 
 
@@ -361,7 +372,7 @@ def http_rows(path: Path, seconds: float, clients: int) -> dict[str, dict[str, f
             running(bare, f"{bases['bare']}/bare", env):
         for scenario in scenarios:
             latencies = asyncio.run(load(bases[scenario.server], scenario, clients, seconds,
-                                         1.0))
+                                         1.0, timeout=600.0))
             rows[scenario.name] = {"rps": len(latencies) / seconds,
                                    "p50": statistics.median(latencies) * 1000,
                                    "p99": percentile(latencies, 0.99) * 1000}
@@ -382,11 +393,14 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
 
     batch = RecordBatch()
     for record in synthesize(nodes=nodes, seed=7):
-        (batch.nodes if isinstance(record, NodeRecord) else batch.relationships).append(record)
+        if isinstance(record, NodeRecord):
+            batch.nodes.append(record)
+        else:
+            batch.relationships.append(record)
     with Neo4jStore(uri) as store:
-        store._driver.execute_query(  # noqa: SLF001 - the benchmark empties its database
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-            database_=store.database)
+        with store._driver.session(database=store.database) as session:  # noqa: SLF001
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } "  # auto-commit: batched
+                        "IN TRANSACTIONS OF 10000 ROWS").consume()
         start = time.perf_counter()
         load_batch(store, batch, chunk_size=5000)
         rate = (len(batch.nodes) + len(batch.relationships)) / (time.perf_counter() - start)
@@ -403,11 +417,11 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
         people = [CollaboratorRequest(asker=rng.choice(askers), skills=rng.sample(skills, 2))
                   for _ in range(QUESTIONS_PER_KIND)]
         rows = {
-            "neo4j landing": timed([lambda r=r: landing.search(store, r) for r in landings],
+            "neo4j landing": timed([partial(landing.search, store, r) for r in landings],
                                    repeat),
             "neo4j collaborators": timed(
-                [lambda r=r: collaborators.search(store, r) for r in people], repeat),
-            "neo4j search": timed([lambda t=t: store.search(t, limit=20)
+                [partial(collaborators.search, store, r) for r in people], repeat),
+            "neo4j search": timed([partial(store.search, t, limit=20)
                                    for t in ("苏", "园区", "su", "park")], repeat),
         }
     return {"import_records_per_s": rate, "questions": rows}
@@ -429,7 +443,10 @@ def child(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def run_child(kind: str, nodes: int, path: Path, args: argparse.Namespace) -> Any:
+def run_child(kind: str, nodes: int, path: Path, args: argparse.Namespace,
+              tree: Path = REPO) -> Any:
+    """One measuring child process, importing `alliance` from `tree`; {} when it fails
+    (its error is printed, the other rows still come)."""
     command = [sys.executable, __file__, "--child", kind, "--nodes", str(nodes),
                "--file", str(path), "--repeat", str(args.repeat),
                "--seconds", str(args.seconds), "--clients", str(args.clients)]
@@ -437,24 +454,25 @@ def run_child(kind: str, nodes: int, path: Path, args: argparse.Namespace) -> An
         command += ["--neo4j-uri", args.neo4j_uri]
     output = subprocess.run(command, check=False, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": os.pathsep.join(
-                                [str(REPO), os.environ.get("PYTHONPATH", "")])})
+                                [str(tree), os.environ.get("PYTHONPATH", "")])})
     if output.returncode != 0:
-        sys.exit(f"{kind} at {nodes:,} nodes failed:\n{output.stderr[-3000:]}")
+        print(f"{kind} at {nodes:,} nodes failed:\n{output.stderr[-2000:]}", flush=True)
+        return {}
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def table_rows(size: int, result: dict[str, Any]) -> list[list[str]]:
     rows = []
-    for name, value in result["questions"].items():
+    for name, value in result.get("questions", {}).items():
         floor = result["floor"][name]
         rows.append([f"{size:,}", name, f"{value['p50']:.1f}", f"{value['p99']:.1f}",
                      f"{floor['p50']:.2f}", f"{floor['p99']:.2f}",
                      f"{value['p50'] / max(floor['p50'], 1e-6):,.0f}"])
-    rows.append([f"{size:,}", "start-up (s)", f"{result['startup_s']:.2f}", "", "", "", ""])
-    rows.append([f"{size:,}", "graph RSS (MiB)", f"{result['graph_mib']:.0f}", "", "", "",
-                 ""])
-    rows.append([f"{size:,}", "import (records/s)", f"{result['import_records_per_s']:,.0f}",
-                 "", "", "", ""])
+    for label, field, form in (("start-up (s)", "startup_s", "{:.2f}"),
+                               ("graph RSS (MiB)", "graph_mib", "{:.0f}"),
+                               ("import (records/s)", "import_records_per_s", "{:,.0f}")):
+        if field in result:
+            rows.append([f"{size:,}", label, form.format(result[field]), "", "", "", ""])
     for name, value in result.get("http", {}).items():
         rows.append([f"{size:,}", f"{name} (req/s {value['rps']:,.0f})", f"{value['p50']:.1f}",
                      f"{value['p99']:.1f}", "", "", ""])
@@ -523,8 +541,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="HTTP: connections")
     parser.add_argument("--neo4j-uri", default=os.environ.get("ALLIANCE_BENCH_NEO4J_URI"),
                         help="add the Neo4j rows (the database is emptied)")
+    parser.add_argument("--neo4j-max-nodes", type=int, default=10_000,
+                        help="Neo4j rows only up to this size (its import is the slow part)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--before", type=Path, help="a previous --json to print beside")
+    parser.add_argument("--before-tree", type=Path,
+                        help="also measure the code of this checkout (e.g. a `git worktree`"
+                             " of the previous commit), in the same run, and print it beside")
     parser.add_argument("--child", choices=["build", "measure", "http", "neo4j"])
     parser.add_argument("--nodes", type=int, default=0)
     parser.add_argument("--file", default="")
@@ -538,26 +561,34 @@ def main() -> None:
               flush=True)
     folder = Path(tempfile.mkdtemp(prefix="alliance-bench-"))
     results: dict[str, Any] = {}
+    earlier: dict[str, Any] = {}
+    trees = [("after", REPO), *([("before", args.before_tree)] if args.before_tree else [])]
     try:
         for size in sizes:
             path = folder / f"synth-{size}.sqlite3"
             print(f"{size:,} nodes: import ...", flush=True)
-            result = run_child("build", size, path, args)
-            print(f"{size:,} nodes: questions ...", flush=True)
-            result.update(run_child("measure", size, path, args))
-            if args.http:
-                print(f"{size:,} nodes: HTTP ...", flush=True)
-                result["http"] = run_child("http", size, path, args)
-            if args.neo4j_uri:
-                print(f"{size:,} nodes: Neo4j ...", flush=True)
-                result["neo4j"] = run_child("neo4j", size, path, args)
-            results[str(size)] = result
+            built = run_child("build", size, path, args)
+            for name, tree in reversed(trees):
+                result = dict(built)
+                print(f"{size:,} nodes, {name}: questions ...", flush=True)
+                result.update(run_child("measure", size, path, args, tree))
+                if args.http:
+                    print(f"{size:,} nodes, {name}: HTTP ...", flush=True)
+                    result["http"] = run_child("http", size, path, args, tree)
+                if args.neo4j_uri and size <= args.neo4j_max_nodes:
+                    print(f"{size:,} nodes, {name}: Neo4j ...", flush=True)
+                    result["neo4j"] = run_child("neo4j", size, path, args, tree)
+                (results if name == "after" else earlier)[str(size)] = result
             path.unlink(missing_ok=True)
+            if args.json:
+                args.json.write_text(json.dumps({"after": results, "before": earlier},
+                                                indent=1), encoding="utf-8")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    before = earlier if args.before_tree else None
+    if args.before:
+        saved = json.loads(args.before.read_text(encoding="utf-8"))
+        before = saved.get("after", saved)
     print(f"\n{os.cpu_count()} CPUs; p50/p99 over {args.repeat} rounds of "
           f"{QUESTIONS_PER_KIND} questions each; ms unless said\n")
     report(results, before)

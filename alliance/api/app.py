@@ -40,6 +40,7 @@ from alliance.api.json_body import StrictJSONRoute
 from alliance.api.limits import BodySizeLimitMiddleware
 from alliance.api.request_target import RequestTargetMiddleware
 from alliance.api.routes import (
+    analytics,
     audit,
     collaborators,
     collections,
@@ -55,6 +56,7 @@ from alliance.api.routes import (
     search,
     stats,
     sync,
+    verification,
     webhooks,
 )
 from alliance.api.schemas import ImportRecords
@@ -98,7 +100,10 @@ TAGS: list[dict[str, Any]] = [
     {"name": "landing", "description": "Where can a company land its production?"},
     {"name": "collaborators", "description": "Who can help: skills, trust paths, teams."},
     {"name": "paths", "description": "How two entities connect."},
-    {"name": "search", "description": "Full-text search over names (中文, English, pinyin)."},
+    {"name": "search", "description": "Search names, roles, places, fields (中文, English, "
+                                      "pinyin, initials)."},
+    {"name": "analytics", "description": "Bridging brokers, coverage gaps, communities, "
+                                         "funnel (staff)."},
     {"name": "entities", "description": "Any entity by id, and its neighbours."},
     *({"name": name, "description": f"The {name} collection."} for name in (
         "cities", "parks", "industries", "policies", "people", "skills", "organizations",
@@ -132,8 +137,8 @@ ROUTE_OPTIONS = (
 )
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
-API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me, sync, keys,
+API_MODULES = (landing, collaborators, paths, search, analytics, entities, referrals,
+               collections, relationships, imports, verification, audit, stats, me, sync, keys,
                webhooks)
 
 API_PROBLEMS = problem_responses(400, 401, 414, 429, 500, 503)
@@ -253,7 +258,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match"],
+        allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match", "If-Match"],
         expose_headers=["ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining",
                         "RateLimit-Reset", "Retry-After", "X-Changes-Cursor"],
         max_age=600,

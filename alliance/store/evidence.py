@@ -175,10 +175,13 @@ Reached = tuple[PersonFacts, RelType]
 
 @dataclass(frozen=True)
 class RankedContacts:
-    """A place's brokers and professionals, each list in rank order."""
+    """A place's brokers and professionals, each list in rank order, and the ids on each
+    list (so counting the people two lists share costs the smaller one)."""
 
     brokers: list[Reached]
     professionals: list[Reached]
+    broker_ids: frozenset[str]
+    professional_ids: frozenset[str]
 
 
 def classify(reached: Iterable[Reached]) -> RankedContacts:
@@ -192,7 +195,9 @@ def classify(reached: Iterable[Reached]) -> RankedContacts:
             professionals.append((facts, rel_type))
     brokers.sort(key=lambda item: item[0].broker_order)
     professionals.sort(key=lambda item: item[0].professional_order)
-    return RankedContacts(brokers, professionals)
+    return RankedContacts(brokers, professionals,
+                          frozenset(facts.record.id for facts, _ in brokers),
+                          frozenset(facts.record.id for facts, _ in professionals))
 
 
 Chosen = tuple[PersonFacts, RelType, str]
@@ -209,18 +214,19 @@ def best_contacts(park: str, city: str, at_park: RankedContacts, in_city: Ranked
     direct = {facts.record.id for facts, _ in at_park.brokers + at_park.professionals}
     direct |= covering_park
 
-    def merged(here: list[Reached], there: list[Reached], order: str
-               ) -> tuple[list[Chosen], int]:
+    def merged(here: list[Reached], there: list[Reached], there_ids: frozenset[str],
+               order: str) -> tuple[list[Chosen], int]:
         via_city = [item for item in there[:keep + len(direct)]
                     if item[0].record.id not in direct][:keep]
-        overlap = sum(1 for facts, _ in there if facts.record.id in direct) if direct else 0
+        overlap = len(direct & there_ids)
         both = [(f, t, park) for f, t in here] + [(f, t, city) for f, t in via_city]
         both.sort(key=lambda item: getattr(item[0], order))
         return both[:keep], len(here) + len(there) - overlap
 
-    brokers, broker_total = merged(at_park.brokers, in_city.brokers, "broker_order")
+    brokers, broker_total = merged(at_park.brokers, in_city.brokers, in_city.broker_ids,
+                                   "broker_order")
     others, other_total = merged(at_park.professionals, in_city.professionals,
-                                 "professional_order")
+                                 in_city.professional_ids, "professional_order")
     return brokers, others, broker_total, other_total
 
 

@@ -24,6 +24,7 @@ from alliance.store.base import (
     TrackRecord,
     TrustPath,
 )
+from alliance.store.embedded.index import EvidenceIndex
 from alliance.store.evidence import (
     Assembly,
     Children,
@@ -43,7 +44,6 @@ from alliance.store.evidence import (
     track_record,
     within_rail_limit,
 )
-from alliance.store.rail import RailLink, fastest_routes
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import CertificationLevel, Label, RelType
 
@@ -51,7 +51,9 @@ from graph_schema.vocabulary import CertificationLevel, Label, RelType
 
 
 def record(graph: nx.MultiDiGraph, node_id: str) -> NodeRecord:
-    rec: NodeRecord = graph.nodes[node_id]["record"]
+    """The node's record (networkx's node dict read directly: the `nodes` view costs more
+    than the rest of the lookup)."""
+    rec: NodeRecord = graph._node[node_id]["record"]
     return rec
 
 
@@ -129,34 +131,29 @@ def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
     return cache[place]
 
 
-def _person_facts(graph: nx.MultiDiGraph, person_id: str, query: LandingFilter,
-                  related: set[str], cache: dict[str, PersonFacts]) -> PersonFacts:
-    """A person's facts, computed once per query."""
+def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
+                  categories: set[str], related: set[str], cache: dict[str, PersonFacts]
+                  ) -> PersonFacts:
+    """A person's facts for this query (related expertise, skills of the wanted
+    categories), from the index, once per query."""
     facts = cache.get(person_id)
     if facts is None:
-        categories = set(query.contact_skill_categories)
-        expert = tuple(sorted(r.target for r in out_rels(graph, person_id, RelType.EXPERT_IN)
-                              if r.target in related))
-        skills = tuple((skill, level) for skill, level in skills_of(graph, person_id)
+        expert = tuple(i for i in index.expert_in.get(person_id, ()) if i in related)
+        skills = tuple((skill, level) for skill, level in index.skills.get(person_id, ())
                        if record(graph, skill).properties["category"] in categories)
         facts = cache[person_id] = person_facts(record(graph, person_id), expert, skills)
     return facts
 
 
-def _city_contacts(graph: nx.MultiDiGraph, city: str, query: LandingFilter, related: set[str],
-                   people: dict[str, PersonFacts], cache: dict[str, RankedContacts]
-                   ) -> RankedContacts:
+def _city_contacts(graph: nx.MultiDiGraph, index: EvidenceIndex, city: str,
+                   categories: set[str], related: set[str], people: dict[str, PersonFacts],
+                   cache: dict[str, RankedContacts]) -> RankedContacts:
     """People who cover the city or are based there (covering wins), ranked, once per city
     and query: every park of the city shares them."""
     if city not in cache:
-        seen: dict[str, RelType] = {}
-        for rel_type in (RelType.COVERS, RelType.BASED_IN):
-            for rel in in_rels(graph, city, rel_type):
-                if rel.source not in seen and rel.source.startswith("person:"):
-                    seen[rel.source] = rel_type
         cache[city] = classify(
-            (_person_facts(graph, person, query, related, people), rel_type)
-            for person, rel_type in seen.items())
+            (_person_facts(graph, index, person, categories, related, people), rel_type)
+            for person, rel_type in index.reach.get(city, {}).items())
     return cache[city]
 
 
@@ -171,28 +168,25 @@ def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> Track
     return track_record(related_landings, len(set(landings)), stages.items())
 
 
-def rail_links(graph: nx.MultiDiGraph) -> list[RailLink]:
-    return [RailLink(rel.source, rel.target, int(rel.properties["minutes"]),
-                     float(rel.properties["km"]))
-            for _, _, rel in graph.edges(data="record") if rel.type is RelType.HSR_LINK]
-
-
-def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[ParkEvidence]:
-    """Parks meeting every hard constraint, with evidence; see GraphStore."""
+def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: LandingFilter
+                       ) -> list[ParkEvidence]:
+    """Parks meeting every hard constraint, with evidence; see GraphStore. Only parks
+    hosting a related industry are looked at (the index knows them)."""
     require(graph, query.origin_city, Label.CITY, "origin_city")
     require(graph, query.industry, Label.INDUSTRY, "industry")
     build = assembly(graph)
     relatives = Related.of(parents_in(graph), children_in(graph), query.industry)
     related = relatives.all
     policy_targets = relatives.policy_targets
-    routes = fastest_routes(rail_links(graph), query.origin_city)
+    categories = set(query.contact_skill_categories)
+    routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
     people: dict[str, PersonFacts] = {}
     city_contacts: dict[str, RankedContacts] = {}
     offered: dict[str, OfferedPolicies] = {}
     candidates = []
-    for park_id, data in graph.nodes(data="record"):
-        park: NodeRecord = data
+    for park_id in index.hosting(related):
+        park = record(graph, park_id)
         if park.label is not Label.PARK:
             continue
         props: dict[str, Any] = park.properties
@@ -217,9 +211,11 @@ def landing_candidates(graph: nx.MultiDiGraph, query: LandingFilter) -> list[Par
         city = cities[0]
         covering = [rel.source for rel in in_rels(graph, park_id, RelType.COVERS)]
         at_park = classify(
-            (_person_facts(graph, person, query, related, people), RelType.COVERS)
+            (_person_facts(graph, index, person, categories, related, people),
+             RelType.COVERS)
             for person in covering)
-        in_city = _city_contacts(graph, city, query, related, people, city_contacts)
+        in_city = _city_contacts(graph, index, city, categories, related, people,
+                                 city_contacts)
         brokers, professionals, broker_total, professional_total = best_contacts(
             park_id, city, at_park, in_city, set(covering), query.contacts_per_kind)
         candidates.append(ParkEvidence(

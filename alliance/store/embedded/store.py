@@ -14,7 +14,7 @@ Only after COMMIT is the same change applied to the in-memory graph, so a reader
 sees a write that is not durable, and a failed write leaves the graph untouched.
 
 In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone reading
-`store.graph`, always under `store.lock`):
+`store.graph`, always under `store.lock.reading()` or `store.lock`):
 
 - `graph`: `nx.MultiDiGraph`; node id -> attribute "record" (the NodeRecord); one edge per
   relationship from source to target, edge key = `RelRecord.key` (the RelKey tuple, whose
@@ -23,8 +23,9 @@ In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone 
 
 Records handed out are the ones in the graph: treat them as read-only.
 
-One process owns a store file: a change another process makes to the file is seen only
-after reopening.
+One process owns a store file: it holds an OS lock on it (`alliance.store.file_lock`),
+and a second opener is refused naming the holder's pid. A `read_only` store takes no
+lock, refuses writes and sees the file as it was when opened.
 
 Speed. Opening reads one primary-key range per relationship type and decodes JSON a chunk
 at a time; the hot loops (loading, bulk writes, path search) use networkx's adjacency
@@ -63,8 +64,11 @@ from alliance.store.base import (
     ParkEvidence,
     SearchHit,
 )
+from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import queries
+from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
+from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import REL_SPECS
@@ -286,16 +290,21 @@ def _names_text(record: NodeRecord) -> str:
 class EmbeddedStore:
     """The GraphStore over one SQLite file (or ":memory:"), read through NetworkX.
 
-    `lock` guards the graph: readers and the post-commit graph update take it, so a
-    reader never sees half a write, and the fsync of a commit (under a separate write
-    lock) never blocks readers.
+    `lock` guards the graph: readers share it (`lock.reading()`, so they never wait for
+    each other), the post-commit graph update takes it alone, so a reader never sees
+    half a write; the fsync of a commit (under a separate write lock) never blocks
+    readers.
     """
 
     backend: str = "embedded"
 
-    def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL") -> None:
+    def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL",
+                 read_only: bool = False) -> None:
+        """`read_only`: no file lock (another process may be its writer) and every write
+        refused; the graph is the file as it was at open."""
         self.path = path
-        self.lock = threading.RLock()
+        self.read_only = read_only
+        self.lock = ReadWriteLock()
         self._write_lock = threading.Lock()
         self._closed = False
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
@@ -305,19 +314,27 @@ class EmbeddedStore:
         self._names: dict[str, str] | None = None
         """id -> lower-cased names of searchable nodes; built by the first search."""
         self._searchable = frozenset(label.value for label in SEARCHABLE_LABELS)
+        self.index = evidence_index.EvidenceIndex()
+        """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with _translated():
-            self._conn = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=False
-            )
-            try:
-                self._open(synchronous)
-                self._load()
-            except BaseException:
-                self._conn.close()
-                raise
+        self._file_lock = None if memory or read_only else StoreFileLock(path)
+        try:
+            with _translated():
+                self._conn = sqlite3.connect(
+                    str(path), isolation_level=None, check_same_thread=False
+                )
+                try:
+                    self._open(synchronous)
+                    self._load()
+                except BaseException:
+                    self._conn.close()
+                    raise
+        except BaseException:
+            if self._file_lock is not None:
+                self._file_lock.release()
+            raise
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -362,6 +379,7 @@ class EmbeddedStore:
             try:
                 self._load_nodes()
                 self._load_relationships()
+                self.index = evidence_index.build(self.graph)
             finally:
                 gc.freeze()
 
@@ -408,6 +426,8 @@ class EmbeddedStore:
             if not self._closed:
                 self._closed = True
                 self._conn.close()
+                if self._file_lock is not None:
+                    self._file_lock.release()
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -437,6 +457,9 @@ class EmbeddedStore:
         size = len(nodes) + len(relationships) + len(delete_relationships) + len(delete_nodes)
         if size == 0:
             return
+        if self.read_only:
+            msg = f"the store {self.path} is open read-only"
+            raise BackendUnavailable(msg)
         with _gc_paused(size >= _BULK):
             self._write(nodes, relationships, delete_relationships, delete_nodes, create_only)
 
@@ -511,6 +534,7 @@ class EmbeddedStore:
         """Mirror a committed write in the graph and indexes (plain dict work, cannot fail)."""
         graph = self.graph
         changed: dict[str, list[tuple[str, bool]]] = {}
+        touched = [node.id for node in nodes]
         for node in nodes:
             old = graph.nodes[node.id]["record"] if node.id in graph else None
             graph.add_node(node.id, record=node)
@@ -518,12 +542,16 @@ class EmbeddedStore:
         for rel, key in relationships:
             _link(graph, rel, key)
             self._by_type.setdefault(key[0], set()).add(key)
+            touched += (key[1], key[2])
         for key in drop_keys:
+            touched += (key[1], key[2])
             if graph.has_edge(key[1], key[2], key):
                 graph.remove_edge(key[1], key[2], key)
                 self._by_type[key[0]].discard(key)
         for node_id in drop_nodes:
+            touched.append(node_id)
             if node_id in graph:
+                touched += [*graph._succ[node_id], *graph._pred[node_id]]
                 for _, _, key in [*graph.out_edges(node_id, keys=True),
                                   *graph.in_edges(node_id, keys=True)]:
                     self._by_type[key[0]].discard(key)
@@ -531,6 +559,7 @@ class EmbeddedStore:
                 graph.remove_node(node_id)
         for label, changes in changed.items():
             self._patch_sorted(label, changes)
+        evidence_index.apply(self.index, graph, touched)
         cache = getattr(graph, "__networkx_cache__", None)
         if cache:  # networkx's cached conversions of this graph are stale now
             cache.clear()
@@ -576,13 +605,13 @@ class EmbeddedStore:
         return record
 
     def get_node(self, node_id: str) -> NodeRecord | None:
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             return self._record(node_id) if node_id in self.graph else None
 
     def get_nodes(self, node_ids: Sequence[str]) -> list[NodeRecord]:
         """The nodes that exist, in the order asked (an id asked twice comes twice)."""
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             return [self._record(node_id) for node_id in node_ids if node_id in self.graph]
 
@@ -604,7 +633,7 @@ class EmbeddedStore:
         if limit <= 0:
             return []
         wanted = [(name, _plain(value)) for name, value in (filters or {}).items()]
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             ids = self._sorted(str(label))
             start = bisect.bisect_right(ids, after) if after is not None else 0
@@ -628,7 +657,7 @@ class EmbeddedStore:
     ) -> list[RelRecord]:
         """Relationships of a type, optionally from or to a node, sorted by RelKey."""
         wanted = str(rel_type)
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             graph = self.graph
             if source is not None or target is not None:
@@ -647,6 +676,28 @@ class EmbeddedStore:
             keys.sort()
             return [graph._succ[key[1]][key[2]][key]["record"] for key in keys]
 
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
+        wanted = str(rel_type)
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            found: dict[RelKey, RelRecord] = {}
+            for node in set(node_ids):
+                if node not in graph:
+                    continue
+                sides = ([graph._succ[node]] if outgoing else []) + (
+                    [graph._pred[node]] if incoming else [])
+                for adjacency in sides:
+                    for keydict in adjacency.values():
+                        for key, attributes in keydict.items():
+                            if key[0] == wanted:
+                                found[key] = attributes["record"]
+            return [found[key] for key in sorted(found)]
+
     def neighbours(
         self,
         node_id: str,
@@ -657,7 +708,7 @@ class EmbeddedStore:
         """Relationships of the node both ways with the node at the other end, sorted by
         (type, other id, RelKey); NotFound for a missing node."""
         allowed = frozenset(str(rel_type) for rel_type in rel_types) or None
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             graph = self.graph
             if node_id not in graph:
@@ -689,7 +740,7 @@ class EmbeddedStore:
     ) -> list[GraphPath]:
         """Up to k shortest simple paths, direction ignored, by hops then node ids (see
         `simple_paths`, `graph_path`); NotFound for a missing end."""
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             for end, node_id in (("source", source), ("target", target)):
                 if node_id not in self.graph:
@@ -708,7 +759,7 @@ class EmbeddedStore:
         limit = min(limit, MAX_PAGE)
         if not needle or limit <= 0:
             return []
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             names = self._search_index()
             if labels:
@@ -739,7 +790,7 @@ class EmbeddedStore:
 
     def counts(self) -> GraphCounts:
         """Nodes per label and role label, relationships per type; zeros included."""
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             labels = {name: len(self.by_label.get(name, ()))
                       for name in (*(label.value for label in Label),
@@ -751,13 +802,14 @@ class EmbeddedStore:
     # ----------------------------------------------------------------- evidence
 
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
-            found: list[ParkEvidence] = queries.landing_candidates(self.graph, query)
+            found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
+                                                                   query)
             return found
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             found: list[CollaboratorEvidence] = queries.collaborator_candidates(
                 self.graph, query
