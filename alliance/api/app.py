@@ -142,7 +142,8 @@ API_MODULES = (landing, collaborators, paths, search, analytics, entities, refer
                webhooks)
 
 API_PROBLEMS = problem_responses(400, 401, 414, 429, 500, 503)
-"""What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
+"""What every /v1 route may answer: unparseable body, no key, long query, quota, bug,
+store down."""
 
 
 def add_routes(app: FastAPI, router: APIRouter, *, prefix: str = "",
