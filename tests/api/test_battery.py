@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,13 +104,13 @@ def graph_hash(store: GraphStore) -> str:
     return digest.hexdigest()
 
 
-def _embedded(seeded_db: Path, folder: Path) -> Iterator[Target]:
+def _embedded(seeded_db: Path, folder: Path) -> Generator[Target, None, None]:
     app = create_app(fresh_settings(seeded_db, folder))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Target(client, app.state.store, {"X-API-Key": make_keys(app)["admin"]})
 
 
-def _neo4j(seeded_db: Path, folder: Path, uri: str) -> Iterator[Target]:
+def _neo4j(seeded_db: Path, folder: Path, uri: str) -> Generator[Target, None, None]:
     from alliance.store.neo4j import Neo4jStore
     from tests.store.test_neo4j import empty_database
 
