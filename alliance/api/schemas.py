@@ -120,19 +120,6 @@ class RelationshipIn(BaseModel):
     properties: dict[str, Any] = Field(default_factory=dict)
 
 
-class ImportOut(BaseModel):
-    """What the import wrote, or (dry run) would write."""
-
-    dry_run: bool
-    created: list[str]
-    updated: list[str]
-    nodes: int
-    relationships: int
-    records: list[EntityOut] | None = Field(
-        default=None, description="Dry run only: the validated records as they would be "
-                                  "stored.")
-
-
 class ImportRecords(BaseModel):
     """The JSON import body: raw records as in the seed files, each with its label."""
 
