@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 import re
 import typing
-from types import NoneType
 from collections.abc import Iterator
+from types import NoneType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
