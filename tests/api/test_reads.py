@@ -308,3 +308,37 @@ def test_me_names_the_key_and_its_scopes(api: Api) -> None:
     staff = api.get("/v1/me", "staff:write").json()
     assert "staff:write" in staff["scopes"]
     assert staff["anonymous"] is False
+
+
+# --------------------------------------------------------------------------- search, analytics
+
+
+def test_search_pages_with_total_facets_and_cursor(api: Api) -> None:
+    first = api.get("/v1/search", params={"q": "苏州 生物", "limit": 5}).json()
+    assert first["total"] > 5
+    assert len(first["items"]) == 5
+    assert sum(first["facets"]["label"].values()) == first["total"]
+    assert all(item["why"] for item in first["items"])
+    second = api.get("/v1/search", params={"q": "苏州 生物", "limit": 5,
+                                           "cursor": first["next_cursor"]}).json()
+    ids = [i["entity"]["id"] for i in first["items"]] + [i["entity"]["id"]
+                                                        for i in second["items"]]
+    assert len(set(ids)) == len(ids)
+    assert_problem(api.get("/v1/search", params={"q": "x", "cursor": "garbage"}), 422,
+                   "query.cursor")
+
+
+@pytest.mark.parametrize("path", ["/v1/analytics/brokers", "/v1/analytics/gaps",
+                                  "/v1/analytics/communities", "/v1/analytics/funnel"])
+def test_analytics_answer_staff(api: Api, path: str) -> None:
+    response = api.get(path, "staff:read")
+    assert response.status_code == 200, response.text
+    assert response.json()
+    assert api.get(path, "public:read").status_code == 403
+
+
+def test_analytics_names_the_bad_field(api: Api) -> None:
+    assert_problem(api.get("/v1/analytics/funnel", "staff:read", params={"by": "planet"}),
+                   422, "query.by")
+    assert_problem(api.get("/v1/analytics/brokers", "staff:read", params={"top": 0}), 422,
+                   "query.top")

@@ -19,7 +19,7 @@ import pytest
 
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.synth import synthesize
-from alliance.services import collaborators, corridor, landing, paths
+from alliance.services import analytics, collaborators, corridor, landing, paths
 from alliance.services import search as search_service
 from alliance.services.ingest import load
 from alliance.store.base import CollaboratorFilter, GraphStore, LandingFilter
@@ -313,6 +313,16 @@ def test_collaborator_and_team_services(pair: Pair) -> None:
         answers = [collaborators.team(store, team_request).model_dump()
                    for store in pair.both()]
         assert_same(answers[0], answers[1], ("collaborators.team", team_request))
+
+
+def test_analytics(pair: Pair) -> None:
+    for question in (lambda store: analytics.brokers(store, top=15),
+                     analytics.coverage_gaps,
+                     lambda store: analytics.communities(store, min_size=2),
+                     *(lambda store, by=by: analytics.funnel(store, by=by)
+                       for by in analytics.FunnelBy)):
+        answers = [question(store) for store in pair.both()]
+        assert_same(answers[0], answers[1], "analytics")
 
 
 def test_paths_service(pair: Pair) -> None:
