@@ -606,8 +606,11 @@ def preview(store: GraphStore, stream: IO[bytes], filename: str, *,
         planner.plan.rows.append(RowOutcome(exc.sheet, exc.row or 0, None, None, "", "error",
                                             problems=[Problem(None, None, exc.message,
                                                               exc.zh)]))
-    for pending in planner.pending:
-        planner.finish(pending)
+    pending = planner.pending
+    planner.pending = []
+    pending.reverse()
+    while pending:  # each row's raw cells are dropped as soon as it is resolved
+        planner.finish(pending.pop())
     _check_invariants(store, planner.plan)
     if not planner.plan.rows:
         planner.plan.rows.append(RowOutcome(sheet, 0, label, None, "", "error", problems=[
