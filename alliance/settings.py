@@ -59,6 +59,8 @@ class Settings(BaseSettings):
                                    "X-Forwarded-For/-Proto (only behind a proxy you run).")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
+    webhook_poll_seconds: float = Field(
+        default=2.0, ge=0, description="Seconds between webhook delivery rounds; 0: none.")
     quota_storage_url: str = Field(
         default="memory://",
         description="Where quota counters live (`limits` storage URL): memory:// counts in "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from alliance.cli import (
+    analytics,
     db,
     graph,
     imports,
@@ -38,4 +39,5 @@ app.add_typer(db.app, name="db")
 app.command("import")(imports.import_command)
 app.command("export")(imports.export_command)
 app.command("template")(imports.template_command)
+app.add_typer(analytics.app, name="analytics")
 app.add_typer(verify.app, name="verify")

@@ -19,10 +19,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -305,7 +307,8 @@ def test_corridor_map_has_outlines_isochrone_and_no_overlapping_text(
     assert svg.locator(".park-mark.ranked").count() >= 3
     assert svg.locator(".park-mark.other").count() >= 1, "every park is placed"
     assert all("分钟" in text for text in svg.locator(".minutes").all_text_contents())
-    fills = set(svg.locator("path.outline").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))"))
+    fills = set(svg.locator("path.outline").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('fill'))"))
     assert len(fills) >= 3, "cities are shaded by rail minutes from the origin"
     origin = svg.locator("path.outline.origin")
     expect(origin).to_have_attribute("data-minutes", "0")
@@ -562,3 +565,269 @@ def test_staff_mode_shows_contact_data_and_write_actions(open_page: OpenPage,
     page.get_by_role("button", name="退出员工模式").click()
     expect(page.locator("#staff-status")).to_be_hidden()
     assert not CONTACT_TEXT.search(page.content())
+
+
+@pytest.fixture(scope="session")
+def reader_key(server: tuple[str, Path]) -> str:
+    """A staff:read key: contact data, but no write."""
+    _, db_path = server
+    ring = KeyRing(AccessDB(db_path.with_name("access.sqlite3")))
+    try:
+        _, key = ring.create(name="console reader", scopes=["staff:read"])
+    finally:
+        ring.db.close()
+    return key
+
+
+def visible_count(graph: Locator) -> int:
+    count: int = graph.evaluate("el => el.cy.nodes(':visible').length")
+    return count
+
+
+def test_graph_expands_hides_and_pins_from_the_keyboard(open_page: OpenPage) -> None:
+    page = open_page("#/entity/park:suzhou-sip-biobay")
+    graph = page.locator(".entity-grid .cy")
+    before = drawn(graph)
+    figure = page.locator(".entity-grid .graph-view")
+    figure.locator(".graph-list summary").click()
+    city = figure.locator('.graph-nodes li[data-node="city:suzhou"]')
+    expand = city.get_by_role("button", name="展开关联")
+    expand.focus()
+    expand.press("Enter")
+    page.wait_for_function("([el, n]) => el.cy.nodes().length > n",
+                           arg=[graph.element_handle(), len(before["nodes"])])
+    expect(figure.locator(".graph-info")).to_contain_text("新增")
+    after = drawn(graph)
+    assert len(after["nodes"]) > len(before["nodes"])
+    assert_no_overlap(after["boxes"], "graph after expanding")
+    screenshot(page, "graph-expanded-laptop")
+
+    shown = visible_count(graph)
+    row = figure.locator(".graph-nodes li", has_text="苏州").first
+    hide = row.get_by_role("button", name="隐藏")
+    hide.focus()
+    hide.press("Enter")
+    assert visible_count(graph) == shown - 1
+    expect(figure.get_by_role("button", name="显示隐藏的节点（1）")).to_be_visible()
+    figure.get_by_role("button", name="显示隐藏的节点（1）").click()
+    assert visible_count(graph) == shown
+
+    suzhou = figure.locator('.graph-nodes li[data-node="city:suzhou"]')
+    pin = suzhou.get_by_role("button", name="固定")
+    pin.focus()
+    pin.press("Enter")
+    assert graph.evaluate("el => el.cy.getElementById('city:suzhou').locked()")
+    zoom = drawn(graph)["zoom"]
+    figure.get_by_role("button", name="放大关系图").click()
+    assert drawn(graph)["zoom"] > zoom
+
+    figure.locator('.graph-nodes li[data-node="city:suzhou"]').get_by_role(
+        "link", name="两者之间的路径").click()
+    expect(page.locator("h1")).to_have_text("两者之间的关系路径")
+    expect(page.locator(".path-list li").first).to_be_visible()
+
+
+def test_path_between_any_two_entities(open_page: OpenPage) -> None:
+    page = open_page("#/path", viewport=PHONE)
+    form = page.locator("form.path-form")
+    for name, text in (("起点", "上海"), ("终点", "陈静")):
+        box = form.get_by_role("combobox", name=name)
+        box.fill(text)
+        form.locator(".suggestion", has_text=text).first.click()
+    form.get_by_role("button", name="查找路径").press("Enter")
+    expect(page.locator(".path-list li").first).to_be_visible()
+    assert "from=city%3Ashanghai" in page.url
+    assert "to=person%3Achen-jing" in page.url
+    graph = drawn(page.locator(".results .cy"))
+    assert {"上海", "陈静"} <= set(graph["nodes"])
+    assert_no_overlap(graph["boxes"], "path graph on a phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "path-phone")
+
+
+def landing_body(**extra: Any) -> dict[str, Any]:
+    return {"industry": "industry:medical-devices", "area_m2": 2000,
+            "facility_types": ["gmp_cleanroom"], "max_rail_minutes": 60,
+            "benefit_kinds": ["rent_subsidy", "equipment_subsidy"],
+            "profile": {"stage": "angel", "founded_year": 2021, "headcount": 25}, **extra}
+
+
+def test_weights_rerank_in_place_and_parks_compare_export_and_print(
+        open_page: OpenPage, server: tuple[str, Path], tmp_path: Path) -> None:
+    base, _ = server
+    page = open_page(LANDING)
+    cards = page.locator(".park-card")
+    expect(cards.first).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    weights = page.locator("details.weights")
+    weights.locator("summary").click()
+    weights.get_by_label("产业匹配").fill("0")
+    weights.get_by_label("通勤").fill("1")
+    expect(cards.first.locator(".score-row", has_text="通勤")).to_contain_text("权重 1")
+    assert "w.travel=1" in page.url
+    assert page.evaluate("window.__sameDocument") is True, "re-ranked without a reload"
+    expected = httpx.post(f"{base}/v1/landing/search", json=landing_body(
+        weights={"industry_fit": 0, "travel": 1})).json()
+    shown = cards.evaluate_all("cs => cs.map(c => c.dataset.park)")
+    assert shown == [p["summary"]["park"]["id"] for p in expected["parks"]]
+    scores = [float(s) for s in cards.locator(".score-num").all_inner_texts()]
+    assert scores == [round(p["score"], 3) for p in expected["parks"]]
+
+    cards.nth(0).get_by_role("button", name="加入对比").click()
+    cards.nth(1).get_by_role("button", name="加入对比").press("Enter")
+    table = page.locator("table.side-by-side")
+    expect(table.locator("thead th")).to_have_count(3)
+    for part in ("产业匹配", "政策价值", "成本", "通勤", "空间", "人脉", "落地记录"):
+        expect(table.locator("tbody th", has_text=part)).to_have_count(1)
+    assert table.locator("tr.policy").count() >= 1
+    assert "pin=" in page.url
+    screenshot(page, "compare-laptop")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="导出 Excel").click()
+    saved = tmp_path / "landing.xlsx"
+    download_info.value.save_as(saved)
+    book = openpyxl.load_workbook(saved)
+    assert book.sheetnames == ["推荐园区", "政策", "城市对比"]
+    rows = list(book["推荐园区"].iter_rows(values_only=True))
+    assert len(rows) == len(expected["parks"]) + 1
+    assert rows[1][1] == expected["parks"][0]["summary"]["park"]["name_zh"]
+    assert rows[1][3] == pytest.approx(expected["parks"][0]["score"])
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.locator(".report-head")).to_be_visible()
+    assert cards.first.evaluate("c => getComputedStyle(c).breakAfter") == "page"
+    pdf = page.pdf(format="A4")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "landing-report.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= len(expected["parks"]), "one page (at least) per park"
+
+
+def test_numbers_are_the_apis_own_and_formatted(open_page: OpenPage,
+                                                server: tuple[str, Path]) -> None:
+    base, _ = server
+    expected = httpx.post(f"{base}/v1/landing/search", json=landing_body()).json()
+    page = open_page(LANDING)
+    first = page.locator(".park-card").first
+    park = expected["parks"][0]
+    contacts = first.locator(".score-row", has_text="人脉")
+    expect(contacts).to_contain_text(f"{park['brokers_total']} 位产业经纪人")
+    expect(contacts).to_contain_text(f"{park['professionals_total']} 位附近专业人士")
+    expect(page.locator(".candidates")).to_contain_text(f"{expected['candidates']} 个园区")
+    expect(first.locator(".score-num")).to_have_text(f"{park['score']:.3f}")
+
+    company = httpx.get(f"{base}/v1/companies", params={"limit": 1}).json()["items"][0]
+    goto(page, f"#/entity/{company['id']}")
+    founded = page.locator(".props div", has=page.locator("dt", has_text="成立年份")).locator("dd")
+    expect(founded).to_have_text(str(company["founded_year"]))
+
+    page.get_by_role("button", name="切换到英文").click()
+    for route in (LANDING, "#/funnel", COLLABORATORS):
+        goto(page, route)
+        expect(page.locator(".park-card, .board, .person-card").first).to_be_visible()
+        text = page.locator("main").inner_text()
+        wrong = re.findall(r"\b1 (?:parks|policies|brokers|professionals|companies|referrals|"
+                           r"hops|results|candidates|collaborations|stops|days)\b", text)
+        assert not wrong, f"{route}: {wrong}"
+        assert not re.search(r"\b(?:19|20)\d\d,\d\d\d\b|\b\d,\d\d\d-\d\d", text), route
+
+
+def test_every_message_in_both_languages(open_page: OpenPage, browser: Browser,
+                                         server: tuple[str, Path]) -> None:
+    page = open_page("#/no-such-page")
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    page.get_by_role("button", name="切换到英文").click()
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.get_by_role("link", name="Back to the landing finder")).to_be_visible()
+
+    base, _ = server
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    try:
+        offline = context.new_page()
+        offline.route("**/v1/landing/**", lambda route: route.abort())
+        offline.goto(f"{base}/{LANDING}")
+        expect(offline.locator(".error-panel")).to_contain_text("无法连接服务器")
+        assert "Failed to fetch" not in offline.locator("main").inner_text()
+        screenshot(offline, "network-error-laptop")
+    finally:
+        context.close()
+
+    chinese = open_page("#/funnel")
+    expect(chinese.locator(".board .referral").first).to_be_visible()
+    intro = chinese.locator(".intro").inner_text()
+    assert "50" not in intro, "no fixed sentence about ratios"
+    assert "3–4" not in intro
+    sentence = chinese.locator(".funnel-sentence").inner_text()
+    overall = httpx.get(f"{base}/v1/funnel").json()["overall"]
+    share = 100 * overall["reached"]["first_meeting"] / overall["reached"]["proposed"]
+    assert f"{share:.1f}%" in sentence
+    english_reasons = chinese.locator('.column[data-stage="dropped"] .data[lang="en"]')
+    expect(english_reasons.first.locator(".lang-mark")).to_have_text("英")
+
+
+def test_board_drag_drop_notes_and_no_write_controls_without_the_scope(
+        open_page: OpenPage, staff_key: str, reader_key: str,
+        server: tuple[str, Path]) -> None:
+    base, _ = server
+    page = open_page("#/landing")
+    sign_in(page, staff_key)
+    goto(page, "#/funnel")
+    board = page.locator(".board")
+    proposed = board.locator('.column[data-stage="proposed"]')
+    card = proposed.locator(".referral").first
+    expect(card).to_be_visible()
+    referral_id = card.get_attribute("data-referral")
+    api = httpx.get(f"{base}/v1/referrals/{referral_id}").json()
+    expect(card.locator(".ends")).to_contain_text(api["ends"]["company"]["name_zh"])
+    expect(card.locator(".ends")).to_contain_text(api["ends"]["park"]["name_zh"])
+    expect(card.locator(".ends")).to_contain_text(api["ends"]["broker"]["name_zh"])
+    days = (date.today() - date.fromisoformat(api["stage_since"])).days
+    expect(card.locator(".in-stage")).to_contain_text(f"在此阶段 {days} 天")
+    assert board.locator(".referral.stale").count() >= 1
+
+    # a move the API refuses is refused on the board too
+    card.drag_to(board.locator('.column[data-stage="signed"]'))
+    expect(page.locator("#toast")).to_contain_text("只能推进到下一阶段或放弃")
+    expect(proposed.locator(f'.referral[data-referral="{referral_id}"]')).to_have_count(1)
+    card.drag_to(board.locator('.column[data-stage="first_meeting"]'))
+    expect(page.locator("#toast")).to_contain_text("已推进")
+    one = f'.referral[data-referral="{referral_id}"]'
+    moved = board.locator(f'.column[data-stage="first_meeting"] {one}')
+    expect(moved).to_have_count(1)
+    assert httpx.get(f"{base}/v1/referrals/{referral_id}").json()["stage"] == "first_meeting"
+
+    # dropping asks for the reason first
+    moved.drag_to(board.locator('.column[data-stage="dropped"]'))
+    reason = moved.get_by_label("放弃原因")
+    expect(reason).to_be_focused()
+    reason.fill("预算不足")
+    reason.press("Enter")
+    expect(board.locator(f'.column[data-stage="dropped"] {one}')).to_have_count(1)
+
+    # a note and a follow-up, from the keyboard, stored in the graph
+    other = board.locator('.column[data-stage="second_meeting"] .referral').first
+    other_id = other.get_attribute("data-referral")
+    other.locator(".notes-box summary").click()
+    other.get_by_label("新备注").fill("园区要求提供洁净室参数")
+    other.get_by_label("跟进日期").fill("2030-02-01")
+    save = other.get_by_role("button", name="保存")
+    save.focus()
+    save.press("Enter")
+    expect(page.locator("#toast")).to_contain_text("已保存")
+    stored = httpx.get(f"{base}/v1/referrals/{other_id}").json()
+    assert stored["follow_up_on"] == "2030-02-01"
+    assert stored["notes"][-1].endswith("园区要求提供洁净室参数")
+    card_now = board.locator(f'.referral[data-referral="{other_id}"]')
+    expect(card_now).to_contain_text("跟进：2030-02-01")
+    screenshot(page, "board-laptop")
+
+    reader = open_page("#/landing", viewport=PHONE)
+    sign_in(reader, reader_key)
+    goto(reader, "#/funnel")
+    expect(reader.locator(".board .referral").first).to_be_visible()
+    for control in (".referral-actions", ".referral[draggable=true]", ".note-form",
+                    ".create-form", ".drop-form"):
+        assert reader.locator(control).count() == 0, control
+    screenshot(reader, "board-reader-phone")

@@ -141,6 +141,17 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
       const id = edgeKey(edge);
       if (cy.getElementById(id).nonempty()) continue;
       if (cy.getElementById(edge.source).empty() || cy.getElementById(edge.target).empty()) continue;
+      // A second relationship between the same two nodes joins the first edge's label.
+      const twin = cy.getElementById(edge.source).edgesWith(cy.getElementById(edge.target));
+      if (twin.nonempty()) {
+        const first = twin[0];
+        const types = first.data("types") || [first.data("type")];
+        if (!types.includes(edge.type)) {
+          first.data({ types: [...types, edge.type],
+                       text: [...types, edge.type].map((type) => enumLabel("rel", type)).join(" · ") });
+        }
+        continue;
+      }
       // Lay out away from the root; draw the arrow the way the relationship points.
       const away = (hop.get(edge.source) ?? 99) <= (hop.get(edge.target) ?? 99);
       const note = edgeNote ? edgeNote(edge.source, edge.target, edge.type) : null;
@@ -167,7 +178,8 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
       name: "dagre", rankDir: "LR", nodeSep: 22, rankSep: rankGap(), edgeSep: 10,
       nodeDimensionsIncludeLabels: true, animate: false, fit: false,
     });
-    run.one("layoutstop", () => { declutter(); resolve(); });
+    // after the layout is drawn, when edge label positions are known
+    run.one("layoutstop", () => requestAnimationFrame(() => { declutter(); resolve(); }));
     run.run();
   });
 
@@ -183,13 +195,16 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
     });
     const labelOf = (edge) => box(edge, { includeNodes: false, includeEdges: false, includeLabels: true });
     cy.edges(":visible").forEach((edge) => {
-      for (const dy of [0, -16, 16, -30, 30, -44, 44]) {
+      edge.removeStyle("label");
+      const tries = [0, -16, 16, -30, 30, -44, 44, -58, 58];
+      const free = tries.find((dy) => {
         edge.style("text-margin-y", dy);
         const b = labelOf(edge);
-        if (!fixed.some((other) => hit(b, other))) break;
-        if (dy === 44) edge.style("text-margin-y", 0);
-      }
-      fixed.push(labelOf(edge));
+        return !fixed.some((other) => hit(b, other));
+      });
+      // No free place: the label is left out (the node list and tooltips still name it).
+      if (free === undefined) edge.style({ "text-margin-y": 0, label: "" });
+      else fixed.push(labelOf(edge));
     });
   };
 

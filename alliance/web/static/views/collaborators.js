@@ -18,7 +18,6 @@ import { entityPicker } from "./search.js";
 const ROLES = ["Lawyer", "Accountant", "PatentAgent", "Investor", "Broker", "Consultant", "ParkContact"];
 const CERTS = ["junior", "intermediate", "senior"];
 const SKILL_CATEGORIES = ["legal", "ip", "finance", "accounting", "tax", "transfer", "landing", "technology"];
-const PARTS = ["skill", "proximity", "vertical", "place", "experience"];
 const MAX_HOPS = 6;
 
 /** "1 hop" / "3 hops" (the plural is chosen by t()). */
@@ -216,7 +215,7 @@ function collaboratorCard(c, refs, wanted, seat = null) {
     h("div", { class: "card-body" },
       h("section", { class: "parts" },
         h("h4", {}, t("collab.parts")),
-        PARTS.map((part) => scoreBar(t(`collab.part.${part}`), c.parts[part]))),
+        Object.entries(c.parts).map(([part, value]) => scoreBar(t(`collab.part.${part}`), value))),
       c.trust_path ? h("figure", { class: "why" },
         h("figcaption", {}, t("collab.trustPath")),
         graphView(fromPaths([c.trust_path]), { root: c.trust_path.nodes[0].id, edgeNote: dealNotes(c),
