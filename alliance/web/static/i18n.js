@@ -649,6 +649,11 @@ export function setLang(next) {
   window.dispatchEvent(new CustomEvent("langchange", { detail: next }));
 }
 
+/** Add a view's own labels ({key: [zh, en]}), so a view keeps its strings beside it. */
+export function registerStrings(strings) {
+  Object.assign(STRINGS, strings);
+}
+
 export function hasKey(key) {
   return Object.prototype.hasOwnProperty.call(STRINGS, key);
 }
