@@ -36,7 +36,6 @@ def _targets(store: GraphStore, rel_type: RelType, source: str) -> set[str]:
 
 
 def _all(store: GraphStore, label: Label) -> list[Any]:
-    """Every node of the label, page by page (the seed holds more than one page of people)."""
     found: list[Any] = []
     while True:
         page = store.list_nodes(label, after=found[-1].id if found else None, limit=500)
