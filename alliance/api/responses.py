@@ -6,7 +6,9 @@ against the model again and serializes the result: for a landing answer (125 kB 
 nested explanation) that doubled the request time. Services already return validated
 models and views build entity dicts from validated records, so views answer with these
 responses and keep `response_model` on the route for the OpenAPI document only;
-schemathesis checks in the tests that answers still match it.
+schemathesis checks in the tests that answers still match it. Dicts are encoded by
+orjson (several times faster than `json`; non-finite numbers become null, as before),
+models by pydantic's own Rust encoder.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 from starlette.responses import Response
 
@@ -29,10 +32,8 @@ def json_response(content: BaseModel | dict[str, Any] | list[Any], *, status_cod
         body = content.model_dump_json().encode("utf-8")
     else:
         try:
-            text = json.dumps(content, ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=False)
-        except ValueError:  # a non-finite number an older version stored: shown as null
-            text = json.dumps(finite_or_none(content), ensure_ascii=False,
-                              separators=(",", ":"))
-        body = text.encode("utf-8")
+            body = orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # beyond orjson (an int over 64 bits): the standard encoder
+            body = json.dumps(finite_or_none(content), ensure_ascii=False,
+                              separators=(",", ":")).encode("utf-8")
     return Response(body, status_code=status_code, headers=headers, media_type=JSON)

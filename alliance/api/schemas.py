@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from alliance.api.privacy import CONTACT_FIELDS
 from alliance.services.listing import PROPERTY_ALIASES, includes, relation_filters, sortable
+from alliance.services.referrals import ReferralOut
 from alliance.store.base import MAX_PAGE
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.relationships import RelSpec, specs_from
@@ -117,19 +118,6 @@ class RelationshipIn(BaseModel):
     source: str = Field(min_length=3, max_length=200)
     target: str = Field(min_length=3, max_length=200)
     properties: dict[str, Any] = Field(default_factory=dict)
-
-
-class ImportOut(BaseModel):
-    """What the import wrote, or (dry run) would write."""
-
-    dry_run: bool
-    created: list[str]
-    updated: list[str]
-    nodes: int
-    relationships: int
-    records: list[EntityOut] | None = Field(
-        default=None, description="Dry run only: the validated records as they would be "
-                                  "stored.")
 
 
 class ImportRecords(BaseModel):
@@ -290,6 +278,34 @@ def _page_model(label: Label, item: type[BaseModel]) -> type[BaseModel]:
     )
 
 
+GET_SHAPES: dict[Label, type[BaseModel]] = {Label.REFERRAL: ReferralOut}
+"""Labels whose GET answers another shape than the entity's properties."""
+
+DERIVED_FIELDS: dict[Label, tuple[str, ...]] = {
+    label: tuple(name for name in shape.model_fields
+                 if name not in NODE_MODELS[label].model_fields
+                 and name not in {spec.seed_field for spec in specs_from(label)})
+    for label, shape in GET_SHAPES.items()}
+"""Fields such a GET derives (a referral's `stage_since`, `ends`)."""
+
+READ_ONLY_FIELDS = ("label", "labels", *sorted({name for names in DERIVED_FIELDS.values()
+                                                for name in names}))
+"""What a GET returns beside the properties: accepted by writes (so the body of a GET can
+be sent back), never stored."""
+
+
+def _read_only_fields(label: Label) -> dict[str, Any]:
+    derived = {name: (Any, Field(default=None, description="Read-only (derived); ignored."))
+               for name in DERIVED_FIELDS.get(label, ())}
+    return {**derived,
+        "label": (Literal[label.value] | None, Field(
+            default=None, description="Read-only: accepted when it is this label.")),
+        "labels": (list[str] | None, Field(
+            default=None, max_length=20,
+            description="Read-only (derived from the label and roles); ignored.")),
+    }
+
+
 def _create_model(label: Label) -> type[BaseModel]:
     model = NODE_MODELS[label]
     return create_model(
@@ -297,7 +313,7 @@ def _create_model(label: Label) -> type[BaseModel]:
         source=(str | None, Field(default=None, min_length=1,
                                   description="Provenance; defaults to the API key name.")),
         as_of=(date | None, Field(default=None, description="Defaults to today.")),
-        **_relationship_fields(label),
+        **_relationship_fields(label), **_read_only_fields(label),
     )
 
 
@@ -310,6 +326,7 @@ def _patch_model(label: Label) -> type[BaseModel]:
         fields[name] = (_constrained(info) | None,
                         Field(default=None, description=info.description))
     fields.update(_relationship_fields(label))
+    fields.update(_read_only_fields(label))
     return create_model(
         f"{label.value}Patch", __base__=StrictStorable,
         __doc__=f"Fields of a {label.value} to change; null removes an optional property "

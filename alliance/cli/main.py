@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from alliance.cli import db, graph, imports, keys, landing, people, schema, search, seed, serve
+from alliance.cli import (
+    analytics,
+    db,
+    graph,
+    imports,
+    keys,
+    landing,
+    people,
+    schema,
+    search,
+    seed,
+    serve,
+    verify,
+)
 
 app = typer.Typer(
     help="Resource directory of the Shanghai–Nanjing corridor technology-manager alliance.",
@@ -26,3 +39,5 @@ app.add_typer(db.app, name="db")
 app.command("import")(imports.import_command)
 app.command("export")(imports.export_command)
 app.command("template")(imports.template_command)
+app.add_typer(analytics.app, name="analytics")
+app.add_typer(verify.app, name="verify")

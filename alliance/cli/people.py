@@ -96,8 +96,13 @@ def team_command(
     console.print(result.note)
     for link in result.links:
         how = "worked together" if link.worked_together else (
-            "only through you" if link.via_asker else f"{link.hops or '-'} hops")
+            "only through you" if link.via_asker else
+            f"{link.hops} hops" if link.hops else "no link")
+        route = show_path(link.path) if link.path else "not linked within 2 hops"
         console.print(f"  {link.between[0]} ↔ {link.between[1]} ({how}, "
-                      f"{link.strength:.2f}): {show_path(link.path)}")
+                      f"{link.strength:.2f}): {route}")
+    weakest = result.cohesion.weakest_pair
+    if weakest:
+        console.print(f"weakest pair: {weakest.between[0]} ↔ {weakest.between[1]}")
     if result.missing_seats:
         console.print(f"[yellow]No candidate for:[/] {', '.join(result.missing_seats)}")

@@ -6,9 +6,11 @@ and validate it through `alliance.ingest.records`, so an entity written through 
 is exactly what an import would produce. Every write is one store transaction and is
 reported to an `AuditSink` with the entity before and after.
 
-Relationship fields on writes: `replace` (PUT) treats the record as the whole entity, so
-a relationship field left out means "no such edges"; `update` (PATCH) and imports change
-only the fields given. Only outgoing edges (the ones a seed record lists) are touched.
+Relationship fields on writes: PUT replaces the entity's properties, PATCH changes the
+properties given; both, and imports, replace the edges of the relationship fields given
+and leave the others alone (a GET's body, which lists no edges, PUT back changes
+nothing). Only outgoing edges (the ones a seed record lists) are touched. Updates and
+deletes honour an If-Match version (`version`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import hashlib
+import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +28,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from alliance.errors import Conflict, Invalid, NotFound
+from alliance.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from alliance.ingest.imports import RecordsInvalid
 from alliance.ingest.records import (
     Origin,
@@ -221,30 +226,66 @@ def create(store: GraphStore, *, label: Label, record: dict[str, Any], audit: Au
     return node
 
 
+def version(store: GraphStore, record: NodeRecord) -> str:
+    """The entity's version: a hash of its labels, properties and outgoing relationships
+    (the same on both stores), served as its ETag and checked against If-Match."""
+    text = json.dumps(snapshot(store, record), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _check_version(store: GraphStore, record: NodeRecord, if_match: str | None) -> None:
+    """PreconditionFailed (with the current version) when If-Match names another."""
+    if if_match is None:
+        return
+    current = version(store, record)
+    wanted = {tag.strip().removeprefix("W/").strip('"').removesuffix(".partial")
+              for tag in if_match.split(",")}
+    if "*" not in wanted and current not in wanted:
+        msg = (f"{record.id} changed since version {if_match.strip()}: it is now "
+               f'"{current}"; GET it again and reapply the edit')
+        raise PreconditionFailed(msg, field="header.if-match", current=current)
+
+
+_VERSIONED_WRITE = threading.Lock()
+"""Makes check-version-then-write one step for the writes of this process."""
+
+
 def update(store: GraphStore, *, label: Label, entity_id: str, record: dict[str, Any],
-           replace: bool, audit: AuditSink) -> NodeRecord:
-    """Replace the whole entity (`replace`) or change the given properties and
-    relationship fields; a property given as None is removed."""
+           replace: bool, audit: AuditSink, if_match: str | None = None) -> NodeRecord:
+    """Replace the entity's properties (`replace`) or change the given ones; either way
+    only the relationship fields given change their edges (so a GET's body PUT back
+    changes nothing). A property given as None is removed; `if_match` must name the
+    current version."""
+    with _VERSIONED_WRITE:
+        return _update(store, label=label, entity_id=entity_id, record=record,
+                       replace=replace, audit=audit, if_match=if_match)
+
+
+def _update(store: GraphStore, *, label: Label, entity_id: str, record: dict[str, Any],
+            replace: bool, audit: AuditSink, if_match: str | None) -> NodeRecord:
     old = get_or_raise(store, entity_id=entity_id, label=label)
+    _check_version(store, old, if_match)
     before = snapshot(store, old)
     given_id = record.get("id")
     if given_id is not None and given_id != entity_id:
         msg = f"the id cannot change: the path names {entity_id!r}, the body {given_id!r}"
         raise Invalid(msg, field="id")
     fields = {spec.seed_field: spec.type for spec in specs_from(label)}
+    renamed = record.get("name_zh", old.properties.get("name_zh")) != old.properties.get(
+        "name_zh") and record.get("name_pinyin") in (None, old.properties.get("name_pinyin"))
     if replace:
         raw = _with_provenance({**record, "id": entity_id}, audit)
-        touched = set(fields.values())
     else:
         raw = dict(old.properties)
-        if "name_zh" in record and "name_pinyin" not in record:
-            raw.pop("name_pinyin", None)  # derived from the old name: derive it again
         for key, value in record.items():
             if value is None:
                 raw.pop(key, None)
             else:
                 raw[key] = value
-        touched = {fields[name] for name in record if name in fields}
+    if renamed:
+        raw.pop("name_pinyin", None)  # derived from the old name: derive it again
+    touched = {fields[name] for name in record if name in fields}
     node, rels = _validate(store, label, raw)
     stale = _stale_edges(store, entity_id, touched, rels)
     check_write(store, nodes=[node], relationships=rels, delete_relationships=stale,
@@ -255,11 +296,14 @@ def update(store: GraphStore, *, label: Label, entity_id: str, record: dict[str,
     return node
 
 
-def delete(store: GraphStore, *, label: Label, entity_id: str, audit: AuditSink) -> None:
+def delete(store: GraphStore, *, label: Label, entity_id: str, audit: AuditSink,
+           if_match: str | None = None) -> None:
     """Delete the entity and every relationship it has (either direction)."""
-    old = get_or_raise(store, entity_id=entity_id, label=label)
-    before = snapshot(store, old)
-    store.write(delete_nodes=[entity_id])
+    with _VERSIONED_WRITE:
+        old = get_or_raise(store, entity_id=entity_id, label=label)
+        _check_version(store, old, if_match)
+        before = snapshot(store, old)
+        store.write(delete_nodes=[entity_id])
     audit.record([Change("delete", entity_id, before, None)])
 
 

@@ -5,17 +5,21 @@ say is checked here: every property value is storable (finite, within int64; thi
 catches records built in code rather than parsed), and the SUBFIELD_OF taxonomy stays a
 forest: a write that would make an industry its own ancestor is a Conflict naming the
 cycle. Directory writes, relationship writes, imports and seed/JSONL loads all call
-`check_write`, so no path stores what another would refuse.
+`check_write`, so no path stores what another would refuse; `check_store` (behind
+`alliance db check`) finds what older versions stored anyway.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from alliance.errors import Conflict, Invalid
 from alliance.store.base import GraphStore
+from graph_schema.nodes import label_of_id
 from graph_schema.records import NodeRecord, RelKey, RelRecord
-from graph_schema.values import number_problems
+from graph_schema.relationships import REL_SPECS
+from graph_schema.values import number_problems, text_problem
 from graph_schema.vocabulary import RelType
 
 ACYCLIC: tuple[RelType, ...] = (RelType.SUBFIELD_OF,)
@@ -110,3 +114,48 @@ def stored_cycles(store: GraphStore) -> list[list[str]]:
                 reported.update(cycle)
                 cycles.append(cycle)
     return cycles
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One stored fact that breaks an invariant (written by an older version)."""
+
+    where: str
+    """`park:x`, `HOSTS park:x->industry:y`, or `SUBFIELD_OF` for a cycle."""
+    field: str | None
+    problem: str
+
+
+def check_records(records: Iterable[NodeRecord | RelRecord]) -> Iterator[Finding]:
+    """Unstorable values and relationship ends of undeclared labels, record by record."""
+    for record in records:
+        if isinstance(record, NodeRecord):
+            where = record.id
+        else:
+            where = f"{record.type.value} {record.source}->{record.target}"
+            spec = REL_SPECS[record.type]
+            for end, node_id, allowed in (("source", record.source, spec.sources),
+                                          ("target", record.target, spec.targets)):
+                if label_of_id(node_id) not in allowed:
+                    yield Finding(where, end, f"{node_id!r} is not a "
+                                              f"{' or '.join(sorted(allowed))} id")
+        for path, problem in number_problems(record.properties):
+            yield Finding(where, path, problem)
+        for name, value in record.properties.items():
+            texts = value if isinstance(value, list) else [value]
+            for text in texts:
+                found = text_problem(text) if isinstance(text, str) else None
+                if found is not None:
+                    yield Finding(where, name, found)
+
+
+def check_store(store: GraphStore, records: Iterable[NodeRecord | RelRecord]
+                ) -> list[Finding]:
+    """Everything stored that a write today would refuse."""
+    findings = list(check_records(records))
+    findings += [Finding(RelType.SUBFIELD_OF.value, None, "cycle " + " -> ".join(cycle))
+                 for cycle in stored_cycles(store)]
+    return findings

@@ -29,8 +29,9 @@ from tests.api.support import (
     Api,
 )
 
-NOT_READS = {"audit-list", "keys-list", "health-live", "health-ready"}
-"""Operations outside the walk: the audit log and keys are admin-only; health says
+NOT_READS = {"audit-list", "keys-list", "webhooks-list", "webhooks-deliveries", "health-live",
+             "health-ready"}
+"""Operations outside the walk: the audit log, keys and webhooks are admin-only; health says
 nothing."""
 
 READ_POSTS = {"landing-search", "landing-compare", "collaborators-search",

@@ -78,12 +78,32 @@ def test_landing_table_and_json() -> None:
     assert parks[0]["parts"][0]["name"] == "industry_fit"
 
 
+def test_landing_horizon_capex_and_why_not() -> None:
+    result = runner.invoke(app, ["landing", "--industry", "medical-devices", "--area", "1000",
+                                 "--facility", "gmp_cleanroom", "--max-minutes", "45",
+                                 "--as-of", "2026-12-01", "--horizon", "2", "--capex",
+                                 "5000000", "--headcount", "25", "--why-not", "suzhou-sip",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["horizon_years"] == 2
+    assert body["why_not"]["failures"][0]["constraint"] == "facility_types"
+    assert all(park["net_cost"]["horizon_years"] == 2 for park in body["parks"])
+    table = runner.invoke(app, ["landing", "--industry", "medical-devices", "--area", "1000",
+                                "--as-of", "2026-12-01", "--why-not", "suzhou-sip"])
+    assert table.exit_code == 0, table.output
+    assert "Why not:" in table.output
+    assert "net cost:" in table.output
+
+
 @pytest.mark.parametrize("args", [
     ["landing", "--industry", "industry:unobtainium"],
     ["landing", "--industry", "biomedicine", "--from", "atlantis"],
     ["landing", "--industry", "biomedicine", "--area", "-5"],
     ["landing", "--industry", "biomedicine", "--as-of", "2025-13-45"],
     ["landing", "--industry", "biomedicine", "--founded", "2030", "--as-of", "2025-01-01"],
+    ["landing", "--industry", "biomedicine", "--why-not", "park:atlantis"],
+    ["landing", "--industry", "biomedicine", "--horizon", "0"],
     ["collaborators", "--skill", "juggling"],
     ["collaborators", "--asker", "person:nobody"],
     ["path", "city:shanghai", "park:nowhere"],

@@ -132,8 +132,8 @@ def assert_park_money_is_sound(store: GraphStore, request: LandingRequest,
         if wanted & skilled:
             assert gap.helpers, f"nobody listed for {gap.field} though people hold the skill"
     for match in park.near_miss_policies:
-        for gap, rule in zip(match.gaps, [r for r in match.rules if not r.met], strict=True):
-            assert gap.field is rule.field
+        failed = [rule.field for rule in match.rules if not rule.met]
+        assert [item.field for item in match.gaps] == failed
 
 
 def assert_why_not_is_sound(store: GraphStore, request: LandingRequest,

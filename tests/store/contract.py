@@ -13,10 +13,12 @@ computed by one backend and compared with the other.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from alliance.errors import Conflict, Invalid, NotFound
-from alliance.store.base import MAX_PAGE, GraphPath, GraphStore
+from alliance.store.base import MAX_PAGE, GraphPath, GraphStore, LandingFilter
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import FacilityType, Label, RelType, Role
 from tests import factories as f
@@ -382,6 +384,32 @@ class GraphStoreContract:
         assert store.search("北京") == []
 
     # ------------------------------------------------------------------ counts
+
+    def test_landing_policies_carry_their_no_stacking_partners(self, store: GraphStore
+                                                               ) -> None:
+        """NOT_STACKABLE_WITH is read both ways, and only for policies that apply."""
+        load_corridor(store)
+        store.write(nodes=[f.policy("park-reward"), f.policy("city-reward"),
+                           f.policy("other-city-reward")],
+                    relationships=[
+                        f.rel(RelType.OFFERED_IN, "policy:park-reward", "park:suzhou-sip"),
+                        f.rel(RelType.OFFERED_IN, "policy:city-reward", "city:suzhou"),
+                        f.rel(RelType.OFFERED_IN, "policy:other-city-reward", "city:wuxi"),
+                        f.rel(RelType.NOT_STACKABLE_WITH, "policy:park-reward",
+                              "policy:city-reward"),
+                        f.rel(RelType.NOT_STACKABLE_WITH, "policy:other-city-reward",
+                              "policy:park-reward"),
+                    ])
+        query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                              as_of=date(2025, 1, 1))
+        found = {c.park.id: {p.policy.id: p.not_stackable_with for p in c.policies}
+                 for c in store.landing_candidates(query)}
+        assert found["park:suzhou-sip"] == {
+            "policy:city-reward": ("policy:park-reward",),
+            "policy:park-reward": ("policy:city-reward", "policy:other-city-reward"),
+        }
+        assert found["park:wuxi-hitech"] == {
+            "policy:other-city-reward": ("policy:park-reward",)}
 
     def test_counts(self, store: GraphStore) -> None:
         load_corridor(store)

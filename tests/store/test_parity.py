@@ -19,7 +19,7 @@ import pytest
 
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.synth import synthesize
-from alliance.services import collaborators, corridor, landing, paths
+from alliance.services import analytics, collaborators, corridor, landing, paths
 from alliance.services import search as search_service
 from alliance.services.ingest import load
 from alliance.store.base import CollaboratorFilter, GraphStore, LandingFilter
@@ -276,13 +276,18 @@ def test_listing_neighbours_and_counts(pair: Pair) -> None:
 
 
 def test_landing_and_corridor_services(pair: Pair) -> None:
-    for query in landing_filters(pair, 16):
+    parks = [node.id for node in pair.embedded.list_nodes(Label.PARK, limit=40)]
+    brokers = [node.id for node in pair.embedded.list_nodes(Role.BROKER, limit=10)]
+    for index, query in enumerate(landing_filters(pair, 16)):
         request = landing.LandingRequest(
             origin_city=query.origin_city, industry=query.industry,
             area_m2=query.min_area_m2, facility_types=list(query.facility_types),
             max_rent_cny_m2_month=query.max_rent_cny_m2_month,
             max_rail_minutes=query.max_rail_minutes, as_of=query.as_of,
             benefit_kinds=[BenefitKind.RENT_SUBSIDY], top_k=5,
+            horizon_years=1 + index % 5, planned_capex_cny=(index % 3) * 2e6 or None,
+            headcount=index * 7 if index % 2 else None,
+            why_not=parks[index % len(parks)], asker=brokers[index % len(brokers)],
         )
         answers = [landing.search(store, request, reveal_contacts=True).model_dump()
                    for store in pair.both()]
@@ -308,6 +313,16 @@ def test_collaborator_and_team_services(pair: Pair) -> None:
         answers = [collaborators.team(store, team_request).model_dump()
                    for store in pair.both()]
         assert_same(answers[0], answers[1], ("collaborators.team", team_request))
+
+
+def test_analytics(pair: Pair) -> None:
+    for question in (lambda store: analytics.brokers(store, top=15),
+                     analytics.coverage_gaps,
+                     lambda store: analytics.communities(store, min_size=2),
+                     *(lambda store, by=by: analytics.funnel(store, by=by)
+                       for by in analytics.FunnelBy)):
+        answers = [question(store) for store in pair.both()]
+        assert_same(answers[0], answers[1], "analytics")
 
 
 def test_paths_service(pair: Pair) -> None:

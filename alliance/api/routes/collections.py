@@ -15,15 +15,22 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.openapi.models import Example
 
 from alliance.access.scopes import Principal
 from alliance.api.deps import AccessDep, AuditDep, ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
-from alliance.api.privacy import entity_out
+from alliance.api.etag import versioned
+from alliance.api.privacy import entity_out, holds_back
 from alliance.api.responses import json_response
-from alliance.api.schemas import COLLECTIONS, EXAMPLES, LIST_PARAMETERS, MODELS
+from alliance.api.schemas import (
+    COLLECTIONS,
+    EXAMPLES,
+    LIST_PARAMETERS,
+    MODELS,
+    READ_ONLY_FIELDS,
+)
 from alliance.errors import Invalid
 from alliance.services import directory, listing
 from alliance.services.listing import PROPERTY_ALIASES, relation_filters
@@ -46,6 +53,29 @@ def with_annotations(func: Callable[..., Any], **annotations: Any) -> Callable[.
         parameters=[param.replace(annotation=annotations.get(param.name, param.annotation))
                     for param in signature.parameters.values()])
     return func
+
+
+IfMatch = Annotated[str | None, Header(
+    alias="If-Match", max_length=500,
+    description="The entity's ETag from a GET: the write is refused (412, with the current "
+                "ETag) when the entity changed since.")]
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=500)]
+
+
+def _raw(record: Any) -> dict[str, Any]:
+    """A write body as a raw record: the fields sent, without the read-only ones."""
+    raw: dict[str, Any] = record.model_dump(mode="json", exclude_unset=True,
+                                            exclude=set(READ_ONLY_FIELDS))
+    return raw
+
+
+def _written(store: StoreDep, node: NodeRecord, audit: AuditDep, *, status_code: int = 200,
+             headers: dict[str, str] | None = None) -> Response:
+    """A write's answer: the entity as stored, tagged with its new version."""
+    body = entity_out(node, reveal_contacts=audit.principal.reveal_contacts)
+    return versioned(json_response(body, status_code=status_code, headers=headers),
+                     directory.version(store, node),
+                     partial=holds_back(node, reveal_contacts=audit.principal.reveal_contacts))
 
 
 FieldsParam = Annotated[str | None, Query(max_length=2000, description=(
@@ -129,11 +159,15 @@ def _read_routes(routes: APIRouter, collection: str, label: Label) -> None:
         responses=problem_responses(422))
 
     def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
-                   fields: Any = None, include: Any = None) -> Response:
+                   fields: Any = None, include: Any = None,
+                   if_none_match: IfNoneMatch = None) -> Response:
         record = directory.get_or_raise(store, entity_id=entity_id, label=label)
         names = listing.check_includes(label, include)
         selected = check_fields(label, fields)
-        return json_response(_with_included(store, record, names, caller, selected))
+        partial = bool(selected or names) or holds_back(
+            record, reveal_contacts=caller.reveal_contacts)
+        return versioned(json_response(_with_included(store, record, names, caller, selected)),
+                         directory.version(store, record), if_none_match, partial=partial)
 
     routes.add_api_route(
         f"/{collection}/{{id}}",
@@ -155,10 +189,9 @@ def _write_routes(routes: APIRouter, collection: str, label: Label) -> None:
     body = Body(openapi_examples=examples) if examples else Body()
 
     def create_entity(record: Any, store: StoreDep, audit: AuditDep) -> Response:
-        node = directory.create(store, label=label, audit=audit,
-                                record=record.model_dump(mode="json", exclude_unset=True))
-        return json_response(entity_out(node, reveal_contacts=audit.principal.reveal_contacts),
-                             status_code=201, headers={"Location": f"/v1/{collection}/{node.id}"})
+        node = directory.create(store, label=label, audit=audit, record=_raw(record))
+        return _written(store, node, audit, status_code=201,
+                        headers={"Location": f"/v1/{collection}/{node.id}"})
 
     if label is not Label.REFERRAL:
         routes.add_api_route(
@@ -173,12 +206,11 @@ def _write_routes(routes: APIRouter, collection: str, label: Label) -> None:
                         "including edges to entities that do not exist.",
             responses=problem_responses(403, 409, 413, 422))
 
-    def replace_entity(entity_id: EntityId, record: Any, store: StoreDep, audit: AuditDep
-                       ) -> Response:
+    def replace_entity(entity_id: EntityId, record: Any, store: StoreDep, audit: AuditDep,
+                       if_match: IfMatch = None) -> Response:
         node = directory.update(store, label=label, entity_id=entity_id, replace=True,
-                                audit=audit,
-                                record=record.model_dump(mode="json", exclude_unset=True))
-        return json_response(entity_out(node, reveal_contacts=audit.principal.reveal_contacts))
+                                audit=audit, record=_raw(record), if_match=if_match)
+        return _written(store, node, audit)
 
     routes.add_api_route(
         f"/{collection}/{{id}}",
@@ -186,15 +218,18 @@ def _write_routes(routes: APIRouter, collection: str, label: Label) -> None:
         methods=["PUT"], name="replace", tags=[collection], response_model=models.out,
 
         summary=f"Replace one of the {collection} (staff:write)",
-        description="The whole entity: a relationship field left out removes those edges.",
-        responses=problem_responses(403, 404, 413, 422))
+        description="The entity's properties, replaced (a property left out is removed); "
+                    "each relationship field given replaces those edges, and edges of "
+                    "fields left out stay. A GET's body (with its `label` and `labels`) "
+                    "PUT back changes nothing. Send the GET's ETag as If-Match: 412 when "
+                    "the entity changed since.",
+        responses=problem_responses(403, 404, 409, 412, 413, 422))
 
-    def update_entity(entity_id: EntityId, record: Any, store: StoreDep, audit: AuditDep
-                      ) -> Response:
+    def update_entity(entity_id: EntityId, record: Any, store: StoreDep, audit: AuditDep,
+                      if_match: IfMatch = None) -> Response:
         node = directory.update(store, label=label, entity_id=entity_id, replace=False,
-                                audit=audit,
-                                record=record.model_dump(mode="json", exclude_unset=True))
-        return json_response(entity_out(node, reveal_contacts=audit.principal.reveal_contacts))
+                                audit=audit, record=_raw(record), if_match=if_match)
+        return _written(store, node, audit)
 
     routes.add_api_route(
         f"/{collection}/{{id}}",
@@ -203,19 +238,21 @@ def _write_routes(routes: APIRouter, collection: str, label: Label) -> None:
 
         summary=f"Update one of the {collection} (staff:write)",
         description="Only the fields given change; null removes an optional property, or "
-                    "every edge of a relationship field.",
-        responses=problem_responses(403, 404, 413, 422))
+                    "every edge of a relationship field. If-Match as for PUT.",
+        responses=problem_responses(403, 404, 409, 412, 413, 422))
 
-    def delete_entity(entity_id: EntityId, store: StoreDep, audit: AuditDep) -> Response:
-        directory.delete(store, label=label, entity_id=entity_id, audit=audit)
+    def delete_entity(entity_id: EntityId, store: StoreDep, audit: AuditDep,
+                      if_match: IfMatch = None) -> Response:
+        directory.delete(store, label=label, entity_id=entity_id, audit=audit,
+                         if_match=if_match)
         return Response(status_code=204)
 
     routes.add_api_route(
         f"/{collection}/{{id}}", delete_entity, methods=["DELETE"], name="delete",
         tags=[collection], status_code=204,
         response_class=Response, summary=f"Delete one of the {collection} (staff:write)",
-        description="The entity and every relationship it has.",
-        responses=problem_responses(403, 404, 422))
+        description="The entity and every relationship it has. If-Match as for PUT.",
+        responses=problem_responses(403, 404, 412, 422))
 
 
 for _collection, _label in COLLECTIONS.items():

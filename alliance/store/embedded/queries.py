@@ -51,7 +51,9 @@ from graph_schema.vocabulary import CertificationLevel, Label, RelType
 
 
 def record(graph: nx.MultiDiGraph, node_id: str) -> NodeRecord:
-    rec: NodeRecord = graph.nodes[node_id]["record"]
+    """The node's record (networkx's node dict read directly: the `nodes` view costs more
+    than the rest of the lookup)."""
+    rec: NodeRecord = graph._node[node_id]["record"]
     return rec
 
 

@@ -14,7 +14,7 @@ Only after COMMIT is the same change applied to the in-memory graph, so a reader
 sees a write that is not durable, and a failed write leaves the graph untouched.
 
 In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone reading
-`store.graph`, always under `store.lock`):
+`store.graph`, always under `store.lock.reading()` or `store.lock`):
 
 - `graph`: `nx.MultiDiGraph`; node id -> attribute "record" (the NodeRecord); one edge per
   relationship from source to target, edge key = `RelRecord.key` (the RelKey tuple, whose
@@ -68,6 +68,7 @@ from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import queries
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
+from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import REL_SPECS
@@ -289,9 +290,10 @@ def _names_text(record: NodeRecord) -> str:
 class EmbeddedStore:
     """The GraphStore over one SQLite file (or ":memory:"), read through NetworkX.
 
-    `lock` guards the graph: readers and the post-commit graph update take it, so a
-    reader never sees half a write, and the fsync of a commit (under a separate write
-    lock) never blocks readers.
+    `lock` guards the graph: readers share it (`lock.reading()`, so they never wait for
+    each other), the post-commit graph update takes it alone, so a reader never sees
+    half a write; the fsync of a commit (under a separate write lock) never blocks
+    readers.
     """
 
     backend: str = "embedded"
@@ -302,7 +304,7 @@ class EmbeddedStore:
         refused; the graph is the file as it was at open."""
         self.path = path
         self.read_only = read_only
-        self.lock = threading.RLock()
+        self.lock = ReadWriteLock()
         self._write_lock = threading.Lock()
         self._closed = False
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
@@ -603,13 +605,13 @@ class EmbeddedStore:
         return record
 
     def get_node(self, node_id: str) -> NodeRecord | None:
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             return self._record(node_id) if node_id in self.graph else None
 
     def get_nodes(self, node_ids: Sequence[str]) -> list[NodeRecord]:
         """The nodes that exist, in the order asked (an id asked twice comes twice)."""
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             return [self._record(node_id) for node_id in node_ids if node_id in self.graph]
 
@@ -631,7 +633,7 @@ class EmbeddedStore:
         if limit <= 0:
             return []
         wanted = [(name, _plain(value)) for name, value in (filters or {}).items()]
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             ids = self._sorted(str(label))
             start = bisect.bisect_right(ids, after) if after is not None else 0
@@ -655,7 +657,7 @@ class EmbeddedStore:
     ) -> list[RelRecord]:
         """Relationships of a type, optionally from or to a node, sorted by RelKey."""
         wanted = str(rel_type)
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             graph = self.graph
             if source is not None or target is not None:
@@ -680,7 +682,7 @@ class EmbeddedStore:
     ) -> list[RelRecord]:
         """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
         wanted = str(rel_type)
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             graph = self.graph
             found: dict[RelKey, RelRecord] = {}
@@ -706,7 +708,7 @@ class EmbeddedStore:
         """Relationships of the node both ways with the node at the other end, sorted by
         (type, other id, RelKey); NotFound for a missing node."""
         allowed = frozenset(str(rel_type) for rel_type in rel_types) or None
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             graph = self.graph
             if node_id not in graph:
@@ -738,7 +740,7 @@ class EmbeddedStore:
     ) -> list[GraphPath]:
         """Up to k shortest simple paths, direction ignored, by hops then node ids (see
         `simple_paths`, `graph_path`); NotFound for a missing end."""
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             for end, node_id in (("source", source), ("target", target)):
                 if node_id not in self.graph:
@@ -757,7 +759,7 @@ class EmbeddedStore:
         limit = min(limit, MAX_PAGE)
         if not needle or limit <= 0:
             return []
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             names = self._search_index()
             if labels:
@@ -788,7 +790,7 @@ class EmbeddedStore:
 
     def counts(self) -> GraphCounts:
         """Nodes per label and role label, relationships per type; zeros included."""
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             labels = {name: len(self.by_label.get(name, ()))
                       for name in (*(label.value for label in Label),
@@ -800,14 +802,14 @@ class EmbeddedStore:
     # ----------------------------------------------------------------- evidence
 
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
                                                                    query)
             return found
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
-        with self.lock:
+        with self.lock.reading():
             self._check_open()
             found: list[CollaboratorEvidence] = queries.collaborator_candidates(
                 self.graph, query
