@@ -833,3 +833,20 @@ def test_board_drag_drop_notes_and_no_write_controls_without_the_scope(
                     ".create-form", ".drop-form"):
         assert reader.locator(control).count() == 0, control
     screenshot(reader, "board-reader-phone")
+
+
+def test_search_page_shows_the_apis_total_facets_and_more(open_page: OpenPage,
+                                                          server: tuple[str, Path]) -> None:
+    base, _ = server
+    expected = httpx.get(f"{base}/v1/search", params={"q": "suzhou", "limit": 50}).json()
+    page = open_page("#/search?q=suzhou")
+    results = page.locator(".search-results")
+    expect(results.locator(".muted").first).to_contain_text(f"{expected['total']} 个结果")
+    persons = expected["facets"]["label"]["Person"]
+    facet = results.get_by_role("link", name=f"人员 ({persons})")
+    expect(results.locator(".result-list li")).to_have_count(len(expected["items"]))
+    results.get_by_role("button", name="加载更多").click()
+    expect(results.locator(".result-list li")).to_have_count(min(expected["total"], 100))
+    facet.click()
+    expect(page.locator(".search-results .muted").first).to_contain_text(f"{persons} 个结果")
+    assert "label=Person" in page.url
