@@ -240,6 +240,8 @@ const STRINGS = {
   "team.links": ["成员之间的关系", "How the members connect"],
   "team.apart": ["相隔 {n} 跳", "{n} {n|hop|hops} apart"],
   "team.noLink": ["在最大跳数内不相连", "not connected within max hops"],
+  "team.cohesion": ["团队凝聚力：{n} 对成员中 {w} 对合作过，{l} 对彼此相连", "Cohesion: {w} of {n} member {n|pair has|pairs have} worked together; {l} {l|is|are} linked"],
+  "team.workedTogether": ["合作过", "worked together"],
   "team.seat.lawyer": ["法律", "Legal"],
   "team.seat.finance": ["财务", "Finance"],
   "team.seat.broker": ["产业经纪人", "Industry broker"],
