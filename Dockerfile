@@ -1,6 +1,7 @@
 # The alliance API for the Neo4j backend (see docker-compose.yml and docs/operations.md).
-# Stateless: run as many containers (each with several uvicorn workers) as the load needs,
-# all pointing at one Neo4j.
+# Stateless: run as many containers as the load needs, all pointing at one Neo4j; several
+# workers per container (--workers N) need ALLIANCE_QUOTA_STORAGE_URL=redis://... so that
+# quotas are counted once (docker-compose.yml does both).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -26,4 +27,4 @@ ENV ALLIANCE_BACKEND=neo4j \
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=4 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4).status != 200)"]
-CMD ["alliance", "serve", "--host", "0.0.0.0", "--workers", "4"]
+CMD ["alliance", "serve", "--host", "0.0.0.0", "--workers", "1"]

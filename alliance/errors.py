@@ -30,3 +30,11 @@ class Invalid(AllianceError):  # noqa: N818
 
 class BackendUnavailable(AllianceError):  # noqa: N818
     """The store cannot be reached (Neo4j down); the request may be retried."""
+
+
+class PreconditionFailed(AllianceError):  # noqa: N818
+    """If-Match names a version the entity no longer has; `current` is the one it has."""
+
+    def __init__(self, message: str, *, field: str | None = None, current: str) -> None:
+        super().__init__(message, field=field)
+        self.current = current

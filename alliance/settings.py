@@ -59,10 +59,17 @@ class Settings(BaseSettings):
                                    "X-Forwarded-For/-Proto (only behind a proxy you run).")
     forwarded_allow_ips: str = Field(
         default="127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted.")
+    webhook_poll_seconds: float = Field(
+        default=2.0, ge=0, description="Seconds between webhook delivery rounds; 0: none.")
     quota_storage_url: str = Field(
         default="memory://",
         description="Where quota counters live (`limits` storage URL): memory:// counts in "
                     "this process; redis://host:port is shared by every worker and host.")
+    freshness_days: dict[str, int] = Field(
+        default_factory=lambda: {"Policy": 90, "Park": 180, "Person": 365},
+        description="Days after last_verified (or as_of) a label's facts turn stale.")
+    freshness_default_days: int = Field(default=365, ge=1,
+                                        description="Horizon of labels not listed above.")
 
     @model_validator(mode="after")
     def _refuse_development_secrets(self) -> Settings:

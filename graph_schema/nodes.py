@@ -54,13 +54,15 @@ def pinyin_syllables(text: str) -> list[str]:
 
 
 def pinyin_tokens(syllables: list[str]) -> str:
-    """Searchable pinyin: the whole name joined, syllable pairs, then single syllables.
+    """Searchable pinyin: the whole name joined, syllable pairs, single syllables, then
+    the initials (the way staff type a name fast: "szgx" for 苏州高新区).
 
     Syllable pairs mirror the bigrams the CJK analyzer makes of Chinese text, so "suzhou",
     "gongye" and "su" all find 苏州工业园区 without a word segmenter.
     """
     pairs = [a + b for a, b in zip(syllables, syllables[1:], strict=False)]
-    tokens = ["".join(syllables), *pairs, *syllables]
+    initials = "".join(syllable[0] for syllable in syllables) if len(syllables) > 1 else ""
+    tokens = ["".join(syllables), *pairs, *syllables, initials]
     return " ".join(dict.fromkeys(token for token in tokens if token))
 
 
@@ -68,7 +70,7 @@ def pinyin_of(text: str) -> str:
     """The name_pinyin of a Chinese name.
 
     >>> pinyin_of("苏州园区")
-    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu'
+    'suzhouyuanqu suzhou zhouyuan yuanqu su zhou yuan qu szyq'
     """
     return pinyin_tokens(pinyin_syllables(text))
 

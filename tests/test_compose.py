@@ -55,25 +55,57 @@ def test_the_schema_catches_mistakes(compose: dict[str, Any],
                                      validator: Draft201909Validator) -> None:
     """The vendored schema is strict enough to be worth checking against."""
     broken = json.loads(json.dumps(compose))
-    broken["services"]["api"]["depends_on"]["neo4j"]["condition"] = "healthy"
+    broken["services"]["api-1"]["depends_on"]["neo4j"]["condition"] = "healthy"
     broken["services"]["neo4j"]["helthcheck"] = broken["services"]["neo4j"].pop("healthcheck")
     assert len(list(validator.iter_errors(broken))) == 2
 
 
-def test_api_waits_for_a_healthy_neo4j_with_a_data_volume(compose: dict[str, Any]) -> None:
-    neo4j, api = compose["services"]["neo4j"], compose["services"]["api"]
+REPLICAS = ("api-1", "api-2")
+
+
+def test_replicas_wait_for_neo4j_redis_and_the_seed(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    neo4j = services["neo4j"]
     assert neo4j["image"] == "neo4j:5.26-community"
     assert neo4j["environment"]["NEO4J_AUTH"].startswith("neo4j/${NEO4J_PASSWORD:?")
     assert any(volume.endswith(":/data") for volume in neo4j["volumes"])
     assert set(compose["volumes"]) >= {volume.split(":")[0] for volume in neo4j["volumes"]}
     assert "cypher-shell" in " ".join(neo4j["healthcheck"]["test"])
-    assert api["depends_on"] == {"neo4j": {"condition": "service_healthy"}}
-    assert api["build"]["dockerfile"] == "Dockerfile"
-    environment = api["environment"]
-    assert environment["ALLIANCE_BACKEND"] == "neo4j"
-    assert environment["ALLIANCE_ENVIRONMENT"] == "production"
-    assert environment["ALLIANCE_NEO4J_URI"] == "bolt://neo4j:7687"
-    assert environment["ALLIANCE_NEO4J_PASSWORD"].startswith("${NEO4J_PASSWORD:?")
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"]
+    assert services["seed"]["command"] == ["alliance", "seed", "load"]
+    ports = set()
+    for name in REPLICAS:
+        api = services[name]
+        assert api["depends_on"] == {"neo4j": {"condition": "service_healthy"},
+                                     "redis": {"condition": "service_healthy"},
+                                     "seed": {"condition": "service_completed_successfully"}}
+        assert api["build"]["dockerfile"] == "Dockerfile"
+        assert int(api["command"][api["command"].index("--workers") + 1]) > 1
+        ports.add(api["ports"][0])
+        environment = api["environment"]
+        assert environment["ALLIANCE_BACKEND"] == "neo4j"
+        assert environment["ALLIANCE_ENVIRONMENT"] == "production"
+        assert environment["ALLIANCE_NEO4J_URI"] == "bolt://neo4j:7687"
+        assert environment["ALLIANCE_NEO4J_PASSWORD"].startswith("${NEO4J_PASSWORD:?")
+        assert environment["ALLIANCE_QUOTA_STORAGE_URL"] == "redis://redis:6379/0"
+        assert environment["ALLIANCE_LOAD_SEED_IF_EMPTY"] == "false"
+    assert len(ports) == len(REPLICAS)
+
+
+def test_replica_settings_are_accepted_with_their_workers(compose: dict[str, Any],
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """What the settings refuse (several workers without a shared quota) a replica is not."""
+    api = compose["services"]["api-1"]
+    for name, value in api["environment"].items():
+        monkeypatch.setenv(name, "a-long-password" if "PASSWORD" in name
+                           else value.replace("${ALLIANCE_REQUIRE_API_KEY:-false}", "false"))
+    workers = api["command"][api["command"].index("--workers") + 1]
+    monkeypatch.setenv("ALLIANCE_WORKERS", workers)
+    assert Settings().workers == int(workers)
+    monkeypatch.setenv("ALLIANCE_QUOTA_STORAGE_URL", "memory://")
+    with pytest.raises(ValueError, match="shared quota storage"):
+        Settings()
 
 
 def _settings_names() -> set[str]:
@@ -81,7 +113,8 @@ def _settings_names() -> set[str]:
 
 
 def test_every_alliance_variable_is_a_setting(compose: dict[str, Any]) -> None:
-    used = set(compose["services"]["api"]["environment"])
+    used = {name for service in compose["services"].values()
+            for name in service.get("environment", {}) if name.startswith("ALLIANCE_")}
     used |= set(re.findall(r"\b(ALLIANCE_[A-Z_]+)=", DOCKERFILE.read_text(encoding="utf-8")))
     assert used - _settings_names() == set()
 
@@ -109,7 +142,9 @@ def alliance_commands(compose: dict[str, Any]) -> list[list[str]]:
 
 def test_every_alliance_command_exists_with_its_options(compose: dict[str, Any]) -> None:
     commands = alliance_commands(compose)
-    assert ["alliance", "serve", "--host", "0.0.0.0", "--workers", "4"] in commands
+    assert ["alliance", "serve", "--host", "0.0.0.0", "--workers", "1"] in commands
+    assert ["alliance", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"] \
+        in commands
     runner = CliRunner()
     for command in commands:
         # --help is eager: click still rejects an unknown command or option before it.

@@ -47,6 +47,26 @@ CREATE TABLE IF NOT EXISTS audit (
     state TEXT                        -- JSON snapshot of the subject after the write
 );
 CREATE INDEX IF NOT EXISTS audit_entity ON audit (entity_id, seq);
+CREATE TABLE IF NOT EXISTS webhooks (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,             -- the HMAC key; needed in clear to sign
+    cursor INTEGER NOT NULL,          -- the change-feed seq delivered up to
+    created_at TEXT NOT NULL,
+    lease_until TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    webhook_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    status INTEGER,                   -- the receiver's HTTP status, NULL when unreachable
+    error TEXT,
+    ok INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_hook ON webhook_deliveries (webhook_id, seq);
 """
 
 _MIGRATIONS = (

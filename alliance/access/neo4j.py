@@ -3,7 +3,8 @@ host and worker reads and writes the same ones, so a key made through one host w
 all at once, a revoked key stops everywhere, and there is one ordered change feed.
 
 The access data lives in the directory's database under labels of its own
-(`AccessKey`, `AuditEntry`, `AccessCounter`), which no directory query names: graph
+(`AccessKey`, `AuditEntry`, `AccessCounter`, `Webhook`, `WebhookDelivery`), which no
+directory query names: graph
 queries only ever match graph_schema labels, so a key hash can never come back from a
 graph read. The labels are constants of this module, never built from input.
 
@@ -43,6 +44,7 @@ from alliance.access.keys import (
     now_text as key_time,
 )
 from alliance.access.scopes import Principal, Scope
+from alliance.access.webhooks import Delivery, Webhook, missing, new_webhook
 from alliance.errors import BackendUnavailable, NotFound
 from alliance.services.directory import Change
 
@@ -53,6 +55,9 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX audit_entry_entity IF NOT EXISTS FOR (e:AuditEntry) ON (e.entity_id)",
     "CREATE CONSTRAINT access_counter_name IF NOT EXISTS FOR (c:AccessCounter) "
     "REQUIRE c.name IS UNIQUE",
+    "CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.webhook_id IS UNIQUE",
+    "CREATE INDEX webhook_delivery_hook IF NOT EXISTS FOR (d:WebhookDelivery) "
+    "ON (d.webhook_id)",
 )
 
 _KEY_FIELDS: LiteralString = (
@@ -211,3 +216,57 @@ class Neo4jAuditLog:
         rows = self.access.read("MATCH (e:AuditEntry) WHERE e.at >= $at "
                                 "RETURN DISTINCT e.subject AS subject", at=at)
         return {row["subject"] for row in rows}
+
+
+_HOOK_FIELDS: LiteralString = (
+    "w.webhook_id AS id, w.url AS url, w.secret AS secret, w.cursor AS cursor, "
+    "w.created_at AS created_at")
+
+
+class Neo4jWebhooks:
+    """Webhook subscriptions (`Webhook` nodes) and deliveries (`WebhookDelivery`)."""
+
+    def __init__(self, access: Neo4jAccess) -> None:
+        self.access = access
+
+    def create(self, *, url: str, cursor: int) -> Webhook:
+        hook = new_webhook(url, cursor)
+        self.access.write(
+            "CREATE (w:Webhook {webhook_id: $id, url: $url, secret: $secret, cursor: $cursor, "
+            "created_at: $created, lease_until: ''})", id=hook.id, url=hook.url,
+            secret=hook.secret, cursor=hook.cursor, created=hook.created_at)
+        return hook
+
+    def all(self) -> list[Webhook]:
+        rows = self.access.read("MATCH (w:Webhook) RETURN " + _HOOK_FIELDS
+                                + " ORDER BY created_at, id")
+        return [Webhook(**row) for row in rows]
+
+    def delete(self, webhook_id: str) -> None:
+        rows = self.access.write("MATCH (w:Webhook {webhook_id: $id}) DETACH DELETE w "
+                                 "RETURN count(*) AS n", id=webhook_id)
+        if not rows or rows[0]["n"] == 0:
+            raise missing(webhook_id)
+
+    def claim(self, webhook_id: str, *, now: str, until: str) -> Webhook | None:
+        # The SET takes the node's write lock, so two hosts cannot both pass the check.
+        rows = self.access.write(
+            "MATCH (w:Webhook {webhook_id: $id}) WHERE w.lease_until < $now "
+            "SET w.lease_until = $until RETURN " + _HOOK_FIELDS,
+            id=webhook_id, now=now, until=until)
+        return Webhook(**rows[0]) if rows else None
+
+    def finish(self, webhook_id: str, *, cursor: int) -> None:
+        self.access.write(
+            "MATCH (w:Webhook {webhook_id: $id}) "
+            "SET w.cursor = CASE WHEN w.cursor > $cursor THEN w.cursor ELSE $cursor END, "
+            "w.lease_until = ''", id=webhook_id, cursor=cursor)
+
+    def log(self, delivery: Delivery) -> None:
+        self.access.write("CREATE (d:WebhookDelivery) SET d = $row", row=vars(delivery))
+
+    def deliveries(self, webhook_id: str, *, limit: int = 100) -> list[Delivery]:
+        rows = self.access.read(
+            "MATCH (d:WebhookDelivery {webhook_id: $id}) RETURN d {.*} AS d "
+            "ORDER BY d.at DESC, d.attempt DESC LIMIT $limit", id=webhook_id, limit=limit)
+        return [Delivery(**{"status": None, "error": None, **row["d"]}) for row in rows]

@@ -30,6 +30,7 @@ from alliance.access.database import AccessDB, access_db_path
 from alliance.access.keys import KeyInfo, KeyRing, KeyStore
 from alliance.access.quota import Quota
 from alliance.access.scopes import ANONYMOUS, Principal
+from alliance.access.webhooks import WebhookLog, WebhookStore
 from alliance.api.errors import problem_response
 from alliance.errors import BackendUnavailable
 from alliance.settings import Settings
@@ -45,13 +46,15 @@ class Access:
 
     keys: KeyStore
     audit: AuditStore
+    webhooks: WebhookStore
     closer: Callable[[], None]
     _cache: dict[str, tuple[float, KeyInfo]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, db: AccessDB) -> Access:
         """Keys and audit in the access SQLite file."""
-        return cls(keys=KeyRing(db), audit=AuditLog(db), closer=db.close)
+        return cls(keys=KeyRing(db), audit=AuditLog(db), webhooks=WebhookLog(db),
+                   closer=db.close)
 
     def forget(self, key_id: str) -> None:
         """Drop a key from this process's cache (after revoking it here)."""
@@ -82,14 +85,19 @@ def open_access(settings: Settings) -> Access:
     """Keys and audit where every process of this deployment finds them: the shared
     Neo4j for the neo4j backend, else the access SQLite file."""
     if settings.backend == "neo4j":
-        from alliance.access.neo4j import Neo4jAccess, Neo4jAuditLog, Neo4jKeyRing
+        from alliance.access.neo4j import (
+            Neo4jAccess,
+            Neo4jAuditLog,
+            Neo4jKeyRing,
+            Neo4jWebhooks,
+        )
 
         shared = Neo4jAccess(settings.neo4j_uri,
                              auth=(settings.neo4j_user,
                                    settings.neo4j_password.get_secret_value()),
                              database=settings.neo4j_database)
         return Access(keys=Neo4jKeyRing(shared), audit=Neo4jAuditLog(shared),
-                      closer=shared.close)
+                      webhooks=Neo4jWebhooks(shared), closer=shared.close)
     return Access.open(AccessDB(access_db_path(settings)))
 
 

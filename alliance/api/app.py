@@ -14,6 +14,7 @@ body as strict JSON (`alliance.api.json_body`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +40,7 @@ from alliance.api.json_body import StrictJSONRoute
 from alliance.api.limits import BodySizeLimitMiddleware
 from alliance.api.request_target import RequestTargetMiddleware
 from alliance.api.routes import (
+    analytics,
     audit,
     collaborators,
     collections,
@@ -54,9 +56,12 @@ from alliance.api.routes import (
     search,
     stats,
     sync,
+    verification,
+    webhooks,
 )
 from alliance.api.schemas import ImportRecords
 from alliance.services.ingest import is_empty, load_seed
+from alliance.services.webhooks import Deliverer, deliver_forever
 from alliance.settings import Settings, get_settings
 from alliance.store.base import GraphStore
 from alliance.store.factory import open_store
@@ -70,26 +75,35 @@ GZIP_MINIMUM_BYTES = 1024
 DESCRIPTION = """\
 The resource directory of the Shanghai–Nanjing corridor technology-manager alliance
 (沿沪宁技术经理人联盟): parks, policies, industries, people, organizations, companies and
-referrals, as a graph.
+referrals, as a graph. 沿沪宁技术经理人联盟资源目录：园区、政策、产业、人员、机构、企业与转介。
 
-- **Keys**: send `X-API-Key`. Without one a request is anonymous with `public:read`
+- **Keys / 密钥**: send `X-API-Key`. Without one a request is anonymous with `public:read`
   (unless the server requires keys). Scopes: `public:read`, `staff:read`, `staff:write`,
   `admin`.
-- **Privacy**: a person's e-mail, phone and WeChat appear only for `staff:read` keys or
-  when the person opted in (`public_contact`).
-- **Errors**: RFC 9457 `application/problem+json`; 422 names each bad field.
-- **Quotas**: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` on every /v1
-  answer; 429 with `Retry-After`.
-- **Caching**: GET answers carry an `ETag`; send it as `If-None-Match` for a 304.
+- **Privacy / 隐私**: a person's e-mail, phone and WeChat appear only for `staff:read` keys
+  or when the person opted in (`public_contact`).
+- **Collections / 列表**: filter by properties and by relationships in partners' words
+  (`/v1/parks?city=suzhou&industry=biomedicine`), `sort=`, cursor pages with a `total`,
+  `include=` related entities, `fields=`, `updated_since=`.
+- **Sync / 同步**: `GET /v1/export` (JSON lines, with the `X-Changes-Cursor` header) for a
+  first full copy, then `GET /v1/changes?cursor=` for every create, update and delete in
+  commit order, the same on every host.
+- **Errors / 错误**: RFC 9457 `application/problem+json`; 422 names each bad field.
+- **Quotas / 配额**: `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` on every /v1
+  answer; 429 with `Retry-After`. Counted once across all workers and hosts.
+- **Caching / 缓存**: GET answers carry an `ETag`; send it as `If-None-Match` for a 304.
 
-See docs/api.md for examples.
+Docs offline at `/docs` (Swagger UI) and `/redoc` (ReDoc); examples in docs/api.md.
 """
 
 TAGS: list[dict[str, Any]] = [
     {"name": "landing", "description": "Where can a company land its production?"},
     {"name": "collaborators", "description": "Who can help: skills, trust paths, teams."},
     {"name": "paths", "description": "How two entities connect."},
-    {"name": "search", "description": "Full-text search over names (中文, English, pinyin)."},
+    {"name": "search", "description": "Search names, roles, places, fields (中文, English, "
+                                      "pinyin, initials)."},
+    {"name": "analytics", "description": "Bridging brokers, coverage gaps, communities, "
+                                         "funnel (staff)."},
     {"name": "entities", "description": "Any entity by id, and its neighbours."},
     *({"name": name, "description": f"The {name} collection."} for name in (
         "cities", "parks", "industries", "policies", "people", "skills", "organizations",
@@ -102,6 +116,7 @@ TAGS: list[dict[str, Any]] = [
                                     "feed. 同步：全量导出 + 变更流。"},
     {"name": "audit", "description": "The audit log of writes (admin)."},
     {"name": "keys", "description": "API keys (admin). API 密钥管理。"},
+    {"name": "webhooks", "description": "Signed pushes of the change feed (admin). 变更推送。"},
     {"name": "health", "description": "Liveness and readiness."},
 ]
 
@@ -122,8 +137,9 @@ ROUTE_OPTIONS = (
 )
 """What `add_api_route` needs to re-create a route declared on a module's router."""
 
-API_MODULES = (landing, collaborators, paths, search, entities, referrals, collections,
-               relationships, imports, audit, stats, me, sync, keys)
+API_MODULES = (landing, collaborators, paths, search, analytics, entities, referrals,
+               collections, relationships, imports, verification, audit, stats, me, sync, keys,
+               webhooks)
 
 API_PROBLEMS = problem_responses(400, 401, 429, 500, 503)
 """What every /v1 route may answer: unparseable body, no key, quota, bug, store down."""
@@ -155,6 +171,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     given: GraphStore | None = app.state.given_store
     store = given if given is not None else await run_in_threadpool(open_store, settings)
     access: Access | None = None
+    delivery: asyncio.Task[None] | None = None
+    deliverer: Deliverer | None = None
     try:
         if settings.load_seed_if_empty and await run_in_threadpool(is_empty, store):
             count = await run_in_threadpool(load_seed, store, settings.seed_dir)
@@ -162,8 +180,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         access = await run_in_threadpool(open_access, settings)
         app.state.store = store
         app.state.access = access
+        if settings.webhook_poll_seconds > 0:
+            deliverer = Deliverer(access.webhooks, access.audit)
+            delivery = asyncio.create_task(deliver_forever(
+                deliverer, every_seconds=settings.webhook_poll_seconds))
         yield
     finally:
+        if delivery is not None and deliverer is not None:
+            delivery.cancel()
+            deliverer.close()
         app.state.store = None
         app.state.access = None
         if access is not None:
@@ -233,7 +258,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match"],
+        allow_headers=[API_KEY_HEADER, "Content-Type", "If-None-Match", "If-Match"],
         expose_headers=["ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining",
                         "RateLimit-Reset", "Retry-After", "X-Changes-Cursor"],
         max_age=600,

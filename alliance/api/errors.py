@@ -24,7 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from alliance.errors import AllianceError, BackendUnavailable, Conflict, Invalid, NotFound
+from alliance.errors import (
+    AllianceError,
+    BackendUnavailable,
+    Conflict,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+)
 from alliance.ingest.imports import RecordsInvalid, row_number
 from graph_schema.records import SchemaError
 from graph_schema.values import finite_or_none
@@ -83,7 +90,8 @@ class Problem(BaseModel):
 
 def problem_response(status: int, detail: str | None, *, instance: str | None = None,
                      headers: dict[str, str] | None = None, field: str | None = None,
-                     errors: list[FieldError] | None = None) -> Response:
+                     errors: list[FieldError] | None = None,
+                     extensions: dict[str, Any] | None = None) -> Response:
     """A problem+json response (also used by middleware, outside the handlers)."""
     body: dict[str, Any] = {
         "type": problem_type(status),
@@ -95,6 +103,7 @@ def problem_response(status: int, detail: str | None, *, instance: str | None = 
         body["field"] = field
     if errors is not None:
         body["errors"] = [error.model_dump(exclude_none=True) for error in errors]
+    body.update(extensions or {})
     # ASCII escapes: a problem may quote input that UTF-8 cannot encode (a lone surrogate)
     text = json.dumps(finite_or_none(body), ensure_ascii=True, separators=(",", ":"))
     return Response(text.encode("ascii"), status_code=status, headers=headers,
@@ -156,7 +165,8 @@ def locate(request: Request, field: str | None) -> str | None:
 
 
 STATUS_OF: tuple[tuple[type[AllianceError], int], ...] = (
-    (NotFound, 404), (Conflict, 409), (Invalid, 422), (BackendUnavailable, 503),
+    (NotFound, 404), (Conflict, 409), (PreconditionFailed, 412), (Invalid, 422),
+    (BackendUnavailable, 503),
 )
 
 
@@ -189,6 +199,10 @@ async def _alliance_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AllianceError)
     status = next((code for kind, code in STATUS_OF if isinstance(exc, kind)), 500)
     headers = {"Retry-After": "5"} if status == 503 else None
+    extensions = None
+    if isinstance(exc, PreconditionFailed):
+        headers = {"ETag": f'"{exc.current}"'}
+        extensions = {"current_version": f'"{exc.current}"'}
     if status >= 500:
         logger.warning("%s on %s: %s", type(exc).__name__, request.url.path, exc.message)
     if isinstance(exc, RecordsInvalid):
@@ -196,9 +210,9 @@ async def _alliance_error(request: Request, exc: Exception) -> Response:
         return problem_response(422, _summary(errors), instance=request.url.path,
                                 field=errors[0].field if errors else None, errors=errors)
     field = locate(request, exc.field)
-    listed = [FieldError(field=field, message=exc.message)] if status == 422 else None
+    listed = [FieldError(field=field, message=exc.message)] if field is not None else None
     return problem_response(status, exc.message, instance=request.url.path, field=field,
-                            errors=listed, headers=headers)
+                            errors=listed, headers=headers, extensions=extensions)
 
 
 def _validation_errors(items: list[Any], prefix: str | None = None) -> list[FieldError]:

@@ -1,5 +1,6 @@
 """ETag and If-None-Match for GET responses: a client that already has the body gets
-304 and no body.
+304 and no body. An entity's own answers (get, create, replace, update) are tagged with
+its version instead (`versioned`), which writes check against If-Match.
 
 The tag is a hash of the body as sent before compression (a weak tag, `W/"..."`, since
 gzip may change the bytes but not the meaning). Bodies differ by caller (contact data),
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -80,3 +82,29 @@ class ETagMiddleware:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, buffered_send)
+
+
+PARTIAL_VIEW = ".partial"
+"""Suffix of the tag of an answer that holds fields back (contact data): the same
+version, but another body, so caches and If-None-Match keep the two apart."""
+
+
+def entity_tag(version: str, *, partial: bool = False) -> str:
+    """An entity's ETag: its version, strong (the same whichever store holds it).
+
+    >>> entity_tag("ab12"), entity_tag("ab12", partial=True)
+    ('"ab12"', '"ab12.partial"')
+    """
+    return f'"{version}{PARTIAL_VIEW if partial else ""}"'
+
+
+def versioned(response: Response, version: str, if_none_match: str | None = None, *,
+              partial: bool = False) -> Response:
+    """Tag an entity's answer with its version; 304 when If-None-Match names it. The
+    middleware leaves tagged answers alone."""
+    tag = entity_tag(version, partial=partial)
+    if if_none_match is not None and _matches(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": tag, "Vary": "X-API-Key"})
+    response.headers["ETag"] = tag
+    response.headers.append("Vary", "X-API-Key")
+    return response

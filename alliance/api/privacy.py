@@ -45,6 +45,13 @@ def shows_contacts(record: NodeRecord, *, reveal_contacts: bool) -> bool:
     return reveal_contacts or record.properties.get("public_contact") is True
 
 
+def holds_back(record: NodeRecord, *, reveal_contacts: bool) -> bool:
+    """Whether this caller's view of the entity lacks contact data it has."""
+    return (record.label is Label.PERSON
+            and not shows_contacts(record, reveal_contacts=reveal_contacts)
+            and any(name in record.properties for name in CONTACT_FIELDS))
+
+
 def entity_out(record: NodeRecord, *, reveal_contacts: bool,
                fields: Iterable[str] | None = None) -> dict[str, Any]:
     """An entity as JSON: id, label, labels and its properties (only `fields` when

@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from alliance.api.privacy import CONTACT_FIELDS
+from alliance.services.listing import PROPERTY_ALIASES, includes, relation_filters, sortable
+from alliance.services.referrals import ReferralOut
 from alliance.store.base import MAX_PAGE
 from graph_schema.nodes import NODE_MODELS
 from graph_schema.relationships import RelSpec, specs_from
@@ -38,7 +40,9 @@ COLLECTIONS: dict[str, Label] = {
 }
 """URL collection name of every label."""
 
-LIST_PARAMETERS = frozenset({"cursor", "limit", "fields"})
+LIST_PARAMETERS = frozenset({"cursor", "limit", "fields", "sort", "include", "valid_on",
+                             "updated_since"})
+"""Query parameters of a listing that are not property filters."""
 
 
 # --------------------------------------------------------------------------- generic
@@ -75,13 +79,22 @@ class NeighboursOut(BaseModel):
 
 
 class SearchHitOut(BaseModel):
-    score: float = Field(description="1.0 exact name, 0.9 prefix, 0.8 pinyin prefix, "
-                                     "0.7 contains.")
+    score: float = Field(description="Names: 1.0 exact, 0.9 prefix, 0.8 pinyin prefix, 0.7 "
+                                     "contains; 0.75 role word; 0.6 × the concept's score for "
+                                     "what a city, industry or skill contains; × 0.9 after a "
+                                     "typo fix; × 0.95 for a hit of every word.")
+    why: list[str] = Field(description="How the hit matched, best reason first.")
+    city: str | None = Field(description="City id the entity lies or is based in.")
     entity: EntityOut
 
 
 class SearchOut(BaseModel):
     query: str
+    total: int = Field(description="Hits over all pages.")
+    facets: dict[str, dict[str, int]] = Field(
+        description="Counts over all hits by `label`, `city` (city id) and `role`.")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null "
+                                                "on the last page.")
     items: list[SearchHitOut]
 
 
@@ -105,19 +118,6 @@ class RelationshipIn(BaseModel):
     source: str = Field(min_length=3, max_length=200)
     target: str = Field(min_length=3, max_length=200)
     properties: dict[str, Any] = Field(default_factory=dict)
-
-
-class ImportOut(BaseModel):
-    """What the import wrote, or (dry run) would write."""
-
-    dry_run: bool
-    created: list[str]
-    updated: list[str]
-    nodes: int
-    relationships: int
-    records: list[EntityOut] | None = Field(
-        default=None, description="Dry run only: the validated records as they would be "
-                                  "stored.")
 
 
 class ImportRecords(BaseModel):
@@ -273,7 +273,37 @@ def _page_model(label: Label, item: type[BaseModel]) -> type[BaseModel]:
         items=(list[item], ...),  # type: ignore[valid-type]
         next_cursor=(str | None, Field(description="Pass as `cursor` for the next page; "
                                                    "null on the last page.")),
+        total=(int, Field(description="How many entities match, on every page. "
+                                      "符合条件的总数。")),
     )
+
+
+GET_SHAPES: dict[Label, type[BaseModel]] = {Label.REFERRAL: ReferralOut}
+"""Labels whose GET answers another shape than the entity's properties."""
+
+DERIVED_FIELDS: dict[Label, tuple[str, ...]] = {
+    label: tuple(name for name in shape.model_fields
+                 if name not in NODE_MODELS[label].model_fields
+                 and name not in {spec.seed_field for spec in specs_from(label)})
+    for label, shape in GET_SHAPES.items()}
+"""Fields such a GET derives (a referral's `stage_since`, `ends`)."""
+
+READ_ONLY_FIELDS = ("label", "labels", *sorted({name for names in DERIVED_FIELDS.values()
+                                                for name in names}))
+"""What a GET returns beside the properties: accepted by writes (so the body of a GET can
+be sent back), never stored."""
+
+
+def _read_only_fields(label: Label) -> dict[str, Any]:
+    derived = {name: (Any, Field(default=None, description="Read-only (derived); ignored."))
+               for name in DERIVED_FIELDS.get(label, ())}
+    return {**derived,
+        "label": (Literal[label.value] | None, Field(
+            default=None, description="Read-only: accepted when it is this label.")),
+        "labels": (list[str] | None, Field(
+            default=None, max_length=20,
+            description="Read-only (derived from the label and roles); ignored.")),
+    }
 
 
 def _create_model(label: Label) -> type[BaseModel]:
@@ -283,7 +313,7 @@ def _create_model(label: Label) -> type[BaseModel]:
         source=(str | None, Field(default=None, min_length=1,
                                   description="Provenance; defaults to the API key name.")),
         as_of=(date | None, Field(default=None, description="Defaults to today.")),
-        **_relationship_fields(label),
+        **_relationship_fields(label), **_read_only_fields(label),
     )
 
 
@@ -296,6 +326,7 @@ def _patch_model(label: Label) -> type[BaseModel]:
         fields[name] = (_constrained(info) | None,
                         Field(default=None, description=info.description))
     fields.update(_relationship_fields(label))
+    fields.update(_read_only_fields(label))
     return create_model(
         f"{label.value}Patch", __base__=StrictStorable,
         __doc__=f"Fields of a {label.value} to change; null removes an optional property "
@@ -322,6 +353,35 @@ def _filters_model(label: Label) -> type[BaseModel]:
         fields[name] = (kind | None, Field(
             default=None, description=f"Only entities whose {name} equals (for a list: "
                                       "contains) this value."))
+    for alias, name in PROPERTY_ALIASES.get(label, {}).items():
+        fields[alias] = (fields[name][0], Field(default=None, description=f"Same as `{name}`."))
+    for name, relation in relation_filters(label).items():
+        fields[name] = (str | None, Field(
+            default=None, max_length=2000,
+            description=f"{relation.description} Ids, or slugs without the "
+                        f"`{NODE_MODELS[relation.target].ID_PREFIX}:` prefix; several "
+                        "comma-separated match any.",
+            examples=[f"{NODE_MODELS[relation.target].ID_PREFIX}:suzhou"]
+            if relation.target is Label.CITY else None))
+    order = sorted(sortable(label))
+    fields["sort"] = (str | None, Field(
+        default=None, max_length=500,
+        description=f"Comma-separated properties, `-` for descending (default: id). One of "
+                    f"{', '.join(order)}. 排序字段，前加 `-` 为降序。",
+        examples=["name_en"]))
+    fields["include"] = (str | None, Field(
+        default=None, max_length=500,
+        description="Relationships to embed in each item, comma-separated: "
+                    f"{', '.join(sorted(includes(label)))}. 嵌入关联实体。"))
+    fields["updated_since"] = (str | None, Field(
+        default=None, max_length=40,
+        description="Only entities written through the API at or after this ISO date or "
+                    "time, or whose `as_of` is that day or later (deletions: see "
+                    "/v1/changes). 增量同步。", examples=["2025-06-30T00:00:00Z"]))
+    if "valid_from" in model.model_fields:
+        fields["valid_on"] = (date | None, Field(
+            default=None, description="Only entities valid on this day (valid_from ≤ day ≤ "
+                                      "valid_to). 在该日有效。"))
 
     def check_fields(value: str | None) -> str | None:
         if value is None:

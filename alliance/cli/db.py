@@ -1,8 +1,9 @@
-"""`alliance db ...`: the Neo4j database itself: schema, bulk load, export.
+"""`alliance db ...`: the Neo4j database itself: schema, bulk load, export; and `check`.
 
 These commands always talk to Neo4j through the ALLIANCE_NEO4J_* settings, whatever
 ALLIANCE_BACKEND says: they prepare the server the API will use, and an operator runs
-them before switching the API over.
+them before switching the API over. `check` reads the configured backend (or the
+embedded file given) and reports stored data that today's validation would refuse.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ from alliance.ingest.jsonl import GraphRecord, read_jsonl, write_jsonl
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.seed import read_seed_dir
 from alliance.services.ingest import load
+from alliance.services.integrity import check_store
 from alliance.settings import get_settings
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.neo4j import Neo4jStore
 from graph_schema.ddl import ddl_statements
 from graph_schema.records import NodeRecord
 
-app = typer.Typer(help="Neo4j: apply the schema, bulk-load data, export the graph.",
+app = typer.Typer(help="Neo4j: apply the schema, bulk-load data, export the graph; "
+                       "check any store's data.",
                   no_args_is_help=True)
 
 MAX_ERRORS_SHOWN = 20
@@ -133,12 +136,54 @@ def load_command(
                       f"relationships in {elapsed:.1f} s ({rate:,.0f} records/s)")
 
 
+@app.command("check")
+def check_command(
+    embedded: Path | None = typer.Option(
+        None, "--embedded", help="Check this embedded store file (default: the configured "
+                                 "backend: ALLIANCE_DB_PATH, or Neo4j when "
+                                 "ALLIANCE_BACKEND=neo4j)."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable findings."),
+) -> None:
+    """Report stored data a write today would refuse: non-finite numbers, integers
+    outside int64, unstorable text, relationship ends of undeclared labels, SUBFIELD_OF
+    cycles (left by older versions). Read-only; exit 1 when anything is found."""
+    settings = get_settings()
+    if embedded is not None or settings.backend == "embedded":
+        path = embedded or settings.db_path
+        if not Path(path).is_file():
+            fail(f"no embedded store at {path}")
+        err_console.print(f"checking {path} (read-only)", highlight=False, soft_wrap=True)
+        with EmbeddedStore(path, read_only=True) as store:
+            with store.lock:
+                records: list[GraphRecord] = [
+                    *(record for _, record in store.graph.nodes(data="record")),
+                    *(record for _, _, record in store.graph.edges(data="record"))]
+            findings = check_store(store, records)
+    else:
+        with neo4j_store(apply_schema=False) as neo:
+            err_console.print(f"checking {neo.uri} (database {neo.database})",
+                              highlight=False, soft_wrap=True)
+            findings = check_store(neo, neo.export_records())
+    if as_json:
+        print_json({"findings": [{"where": f.where, "field": f.field, "problem": f.problem}
+                                 for f in findings]})
+    else:
+        for finding in findings:
+            field = f" {finding.field}:" if finding.field else ""
+            console.print(f"[red]✗[/] {finding.where}{field} {finding.problem}",
+                          highlight=False)
+        console.print(f"{len(findings)} problem(s) found" if findings
+                      else "no problems found")
+    if findings:
+        raise typer.Exit(1)
+
+
 def embedded_batch(path: Path) -> RecordBatch:
     """Every record of an embedded store file (validated when it was written there)."""
     if not path.is_file():
         fail(f"no embedded store at {path}")
     batch = RecordBatch()
-    with EmbeddedStore(path) as store, store.lock:
+    with EmbeddedStore(path, read_only=True) as store, store.lock:
         batch.nodes = [record for _, record in store.graph.nodes(data="record")]
         batch.relationships = [record for _, _, record in store.graph.edges(data="record")]
     return batch

@@ -21,7 +21,7 @@ def path_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """The k shortest paths between two entities."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = PathRequest.model_validate({"source": source, "target": target, "k": k,
                                               "max_hops": max_hops, "rel_types": rel_types})
         result = paths.connect(store, request)
@@ -40,7 +40,7 @@ def path_command(
 
 def stats_command(as_json: bool = typer.Option(False, "--json")) -> None:
     """Counts of nodes per label and relationships per type."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         counts = store.counts()
     if as_json:
         print_json({"labels": counts.labels, "relationships": counts.relationships})

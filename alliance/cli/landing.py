@@ -10,7 +10,8 @@ from rich.table import Table
 from alliance.cli.context import cli_store, with_prefix
 from alliance.cli.output import console, print_json
 from alliance.services import corridor, landing
-from alliance.services.landing import LandingRequest
+from alliance.services.elimination import Elimination
+from alliance.services.landing import LandingRequest, ParkResult
 from graph_schema.vocabulary import BenefitKind, CompanyStage, FacilityType
 
 
@@ -19,7 +20,8 @@ def build_request(
     max_rent: float | None, max_minutes: int | None, benefits: list[BenefitKind],
     high_tech: bool, stage: CompanyStage, founded: int | None, headcount: int | None,
     revenue: float | None, founder_equity: float | None, founder_cash: float | None,
-    as_of: datetime | None, top: int,
+    as_of: datetime | None, top: int, horizon: int = 3, capex: float | None = None,
+    why_not: str | None = None, asker: str | None = None,
 ) -> LandingRequest:
     """The CLI options as a validated request (pydantic reports bad values)."""
     return LandingRequest.model_validate({
@@ -28,8 +30,11 @@ def build_request(
         "area_m2": area, "facility_types": facilities, "max_rent_cny_m2_month": max_rent,
         "max_rail_minutes": max_minutes, "benefit_kinds": benefits,
         "profile": {"high_tech_certified": high_tech, "stage": stage, "founded_year": founded,
-                    "headcount": headcount, "annual_revenue_cny": revenue,
-                    "founder_equity_pct": founder_equity, "founder_cash_cny": founder_cash},
+                    "annual_revenue_cny": revenue, "founder_equity_pct": founder_equity,
+                    "founder_cash_cny": founder_cash},
+        "headcount": headcount, "horizon_years": horizon, "planned_capex_cny": capex,
+        "why_not": with_prefix(why_not, "park") if why_not else None,
+        "asker": with_prefix(asker, "person") if asker else None,
         "as_of": as_of.date() if as_of else date.today(), "top_k": top,
     })
 
@@ -44,7 +49,12 @@ Benefits = typer.Option([], "--benefit", "-b", help="Wanted benefit kind (repeat
 HighTech = typer.Option(False, "--high-tech/--no-high-tech", help="High-tech certified?")
 Stage = typer.Option(CompanyStage.SEED, "--stage")
 Founded = typer.Option(None, "--founded", help="Founding year.")
-Headcount = typer.Option(None, "--headcount")
+Headcount = typer.Option(None, "--headcount",
+                         help="People at the new site (per-person benefits, eligibility).")
+Horizon = typer.Option(3, "--horizon", help="Years the net cost is counted over.")
+Capex = typer.Option(None, "--capex", help="Planned equipment and fit-out spending, CNY.")
+WhyNot = typer.Option(None, "--why-not", help="Park id (or slug): why is it not listed?")
+Asker = typer.Option(None, "--asker", help="Your person id: helpers come with trust paths.")
 Revenue = typer.Option(None, "--revenue", help="Annual revenue, CNY.")
 Equity = typer.Option(None, "--founder-equity", help="Founder equity, %.")
 Cash = typer.Option(None, "--founder-cash", help="Founder cash invested, CNY.")
@@ -60,36 +70,70 @@ def landing_command(
     high_tech: bool = HighTech, stage: CompanyStage = Stage, founded: int | None = Founded,
     headcount: int | None = Headcount, revenue: float | None = Revenue,
     founder_equity: float | None = Equity, founder_cash: float | None = Cash,
-    as_of: datetime | None = AsOf, top: int = Top, as_json: bool = Json,
+    as_of: datetime | None = AsOf, top: int = Top, horizon: int = Horizon,
+    capex: float | None = Capex, why_not: str | None = WhyNot, asker: str | None = Asker,
+    as_json: bool = Json,
 ) -> None:
-    """Rank parks for a company's landing need, with the reasons."""
-    with cli_store() as store:
+    """Rank parks for a company's landing need, with its net cost and the reasons."""
+    with cli_store(read_only=True) as store:
         request = build_request(origin, industry, area, facilities, max_rent, max_minutes,
                                 benefits, high_tech, stage, founded, headcount, revenue,
-                                founder_equity, founder_cash, as_of, top)
+                                founder_equity, founder_cash, as_of, top, horizon, capex,
+                                why_not, asker)
         result = landing.search(store, request, reveal_contacts=True)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
+    _print_elimination(result.elimination)
+    if result.why_not:
+        console.print(f"[bold]Why not:[/] {result.why_not.text}")
     if not result.parks:
         console.print(f"[yellow]No park fits.[/] {result.empty_reason}")
         return
-    table = Table("#", "park", "city", "score", "rail min", "rent", "eligible", "near miss",
-                  "brokers", title=f"{result.candidates} parks meet every constraint")
+    table = Table("#", "park", "city", "fit", "score", "rail min", "rent", "company money",
+                  f"net cost {result.horizon_years}y", "gaps unlock", "brokers")
     for park in result.parks:
         brokers = [c.person.name_en for c in park.contacts if c.kind == "broker"]
         table.add_row(str(park.rank), f"{park.summary.park.name_zh} {park.summary.park.name_en}",
-                      park.summary.city.name_en, f"{park.score:.3f}", str(park.rail_minutes),
-                      f"{park.summary.rent_cny_m2_month:g}",
-                      f"{len(park.eligible_policies)} ({park.policy_total_cny:,.0f})",
-                      str(len(park.near_miss_policies)), ", ".join(brokers[:2]))
+                      park.summary.city.name_en, park.industry_fit, f"{park.score:.3f}",
+                      str(park.rail_minutes), f"{park.summary.rent_cny_m2_month:g}",
+                      f"{park.policy_total_cny:,.0f}", f"{park.net_cost.net_cost_cny:,.0f}",
+                      f"{park.gap_closer.unlock_cny:,.0f}", ", ".join(brokers[:2]))
     console.print(table)
-    best = result.parks[0]
+    _print_best(result.parks[0])
+
+
+def _print_elimination(elimination: Elimination) -> None:
+    counts = ", ".join(f"{c.constraint} −{c.eliminated}" for c in elimination.constraints
+                       if c.eliminated)
+    console.print(f"{elimination.parks_meeting_all} of {elimination.parks_total} parks meet "
+                  f"every constraint; eliminated by {counts or 'nothing'}")
+
+
+def _print_best(best: ParkResult) -> None:
     console.print(f"[bold]Why {best.summary.park.name_en}:[/]")
     for part in best.parts:
         console.print(f"  {part.name:<13} {part.value:.2f} × {part.weight:g}  {part.explanation}")
-    for policy in best.near_miss_policies[:3]:
-        console.print(f"  near miss: {policy.name_en}: {'; '.join(policy.missing)}")
+    console.print(f"  [bold]net cost:[/] {best.net_cost.arithmetic}")
+    for pending in best.net_cost.pending:
+        console.print(f"  depends: {pending.name_en}: {pending.arithmetic}")
+    for policy in best.eligible_policies:
+        if policy.status not in ("counted", "depends"):
+            console.print(f"  not counted: {policy.name_en}: {policy.status_reason}")
+    console.print(f"  [bold]gap-closer:[/] {best.gap_closer.text}")
+    for gap in best.gap_closer.gaps:
+        helpers = ", ".join(h.person.name_en for h in gap.helpers) or "—"
+        months = f", ~{gap.typical_months} months" if gap.typical_months else ""
+        unlock = f", unlocks {gap.unlock_cny:,.0f}" if gap.unlock_cny else ""
+        console.print(f"    {gap.field.value} ({gap.closability.value}{months}{unlock}): "
+                      f"{gap.action}; helpers: {helpers}")
+    team = [p for p in best.founding_team_policies if p.eligible]
+    if team:
+        console.print("  for the founding team: " + "; ".join(
+            f"{p.name_en} ({p.arithmetic})" for p in team))
+    if best.broker_side:
+        console.print("  broker's side: " + "; ".join(
+            f"{p.name_en} ({p.arithmetic})" for p in best.broker_side))
 
 
 def compare_command(
@@ -99,18 +143,21 @@ def compare_command(
     high_tech: bool = HighTech, stage: CompanyStage = Stage, founded: int | None = Founded,
     headcount: int | None = Headcount, revenue: float | None = Revenue,
     founder_equity: float | None = Equity, founder_cash: float | None = Cash,
-    as_of: datetime | None = AsOf, as_json: bool = Json,
+    as_of: datetime | None = AsOf, horizon: int = Horizon, capex: float | None = Capex,
+    as_json: bool = Json,
 ) -> None:
-    """Compare the corridor city by city: best park, policy total, rent, rail minutes."""
-    with cli_store() as store:
+    """Compare the corridor city by city: best park, net cost, company money, rent, rail."""
+    with cli_store(read_only=True) as store:
         request = build_request(origin, industry, area, facilities, max_rent, max_minutes,
                                 benefits, high_tech, stage, founded, headcount, revenue,
-                                founder_equity, founder_cash, as_of, 100)
+                                founder_equity, founder_cash, as_of, 100, horizon, capex)
         result = corridor.compare(store, request)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return
-    table = Table("city", "rail min", "parks", "best park", "score", "policy total", "rent")
+    _print_elimination(result.elimination)
+    table = Table("city", "rail min", "parks", "best park", "score", "company money",
+                  f"net cost {result.horizon_years}y", "gaps unlock", "rent")
     for row in result.cities:
         best = row.best_park
         table.add_row(f"{row.city.name_zh} {row.city.name_en}",
@@ -119,5 +166,7 @@ def compare_command(
                       best.summary.park.name_en if best else "—",
                       f"{best.score:.3f}" if best else "—",
                       f"{row.policy_total_cny:,.0f}",
+                      "—" if row.net_cost_cny is None else f"{row.net_cost_cny:,.0f}",
+                      f"{row.unlock_cny:,.0f}",
                       "—" if row.rent_cny_m2_month is None else f"{row.rent_cny_m2_month:g}")
     console.print(table)

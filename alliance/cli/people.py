@@ -33,7 +33,7 @@ def collaborators_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Find people with the skills you need, nearest in your network first."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = CollaboratorRequest.model_validate({
             "asker": with_prefix(asker, "person") if asker else None,
             "skills": [with_prefix(s, "skill") for s in skills],
@@ -77,7 +77,7 @@ def team_command(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Build a deal team who know each other: a lawyer, a finance expert, a broker."""
-    with cli_store() as store:
+    with cli_store(read_only=True) as store:
         request = TeamRequest.model_validate({
             "vertical": with_prefix(vertical, "industry"),
             "asker": with_prefix(asker, "person") if asker else None,
@@ -96,8 +96,13 @@ def team_command(
     console.print(result.note)
     for link in result.links:
         how = "worked together" if link.worked_together else (
-            "only through you" if link.via_asker else f"{link.hops or '-'} hops")
+            "only through you" if link.via_asker else
+            f"{link.hops} hops" if link.hops else "no link")
+        route = show_path(link.path) if link.path else "not linked within 2 hops"
         console.print(f"  {link.between[0]} ↔ {link.between[1]} ({how}, "
-                      f"{link.strength:.2f}): {show_path(link.path)}")
+                      f"{link.strength:.2f}): {route}")
+    weakest = result.cohesion.weakest_pair
+    if weakest:
+        console.print(f"weakest pair: {weakest.between[0]} ↔ {weakest.between[1]}")
     if result.missing_seats:
         console.print(f"[yellow]No candidate for:[/] {', '.join(result.missing_seats)}")

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from alliance.api.http_protocol import ProblemHttpToolsProtocol
 from alliance.cli.output import fail
 from alliance.settings import Settings, get_settings
+from alliance.store.file_lock import StoreInUse, check_free
 
 APP_FACTORY = "alliance.api.app:create_app"
 
@@ -46,6 +47,11 @@ def serve_command(
     worker_count = settings.workers
     if worker_count > 1 and reload:
         fail("--reload runs one process; drop --workers or --reload")
+    if settings.backend == "embedded" and str(settings.db_path) != ":memory:":
+        try:  # refuse now, not in the server's lifespan under a traceback
+            check_free(settings.db_path)
+        except StoreInUse as exc:
+            fail(exc.message)
     uvicorn.run(
         APP_FACTORY, factory=True, host=host or settings.host, port=port or settings.port,
         workers=worker_count, reload=reload, loop="uvloop", http=ProblemHttpToolsProtocol,

@@ -1,6 +1,7 @@
 """Spreadsheet cells as people type them, and back: numbers, dates, yes/no, lists, edges.
 
-Reading is lenient where people are ("8,000", "8000㎡", "1.2万", "2025年6月30日", an Excel
+Numbers go through graph_schema.values (finite, int64), the one rule every write path
+shares. Reading is lenient where people are ("8,000", "8000㎡", "1.2万", "2025年6月30日", an Excel
 date serial, "是"), and strict about meaning: a cell that is not a number stays text, so
 the schema's validation reports it with its place. Writing is the inverse, so an export
 reads back to the same values (`format_edge` quotes what `split_items` would split).
@@ -9,12 +10,12 @@ reads back to the same values (`format_edge` quotes what `split_items` would spl
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from alliance.errors import Invalid
+from graph_schema.values import number_problem, parse_number
 
 _UNITS = re.compile(
     r"(平方米|平米|㎡|m²|m2|平方公里|km²|km2|元/㎡/月|元/平方米/月|元/平米/月|元/月|元|人民币|"
@@ -43,8 +44,11 @@ def number(text: str) -> float | None:
         cleaned = cleaned[:-1].strip()
     if not _NUMBER.match(cleaned):
         return None
-    value = float(cleaned) * factor
-    return value if math.isfinite(value) else None
+    try:
+        value = float(parse_number(cleaned)) * factor
+    except ValueError:
+        return None
+    return None if number_problem(value) else value
 
 
 def excel_date(serial: float) -> date:

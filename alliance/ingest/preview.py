@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from functools import cache
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from pydantic import BaseModel
 
+from alliance.errors import Conflict, Invalid
 from alliance.ingest import cells
 from alliance.ingest.decisions import DecisionSet
 from alliance.ingest.export import iter_nodes
@@ -38,6 +39,7 @@ from alliance.ingest.reconcile import Candidate, NameIndex
 from alliance.ingest.records import Origin, RecordBatch, RecordError, add_record
 from alliance.ingest.sheets import FileUnreadable, Sheet, read_sheets
 from alliance.services.directory import AuditSink, Change
+from alliance.services.integrity import check_write
 from alliance.store.base import GraphStore
 from graph_schema.aliases import enum_of, enum_value, field_of_header
 from graph_schema.nodes import NODE_MODELS, pinyin_syllables
@@ -506,7 +508,9 @@ class _Planner:
                 outcome.problems.append(Problem(column, name, "expected one reference",
                                                 "只能填写一项"))
                 continue
-            edge_fields[name] = resolved[0] if spec.single and resolved else resolved
+            if spec.single and not resolved:
+                continue  # the reference's problem is recorded
+            edge_fields[name] = resolved[0] if spec.single else resolved
         if existing is not None:
             record = dict(existing.properties)
             if pending.raw.get("name_zh") not in (None, record.get("name_zh")) \
@@ -583,7 +587,7 @@ def _suggestion(column: str | None, text: str, candidate: Candidate) -> Suggesti
                       candidate.score)
 
 
-def preview(store: GraphStore, stream: BinaryIO, filename: str, *,
+def preview(store: GraphStore, stream: IO[bytes], filename: str, *,
             decisions: DecisionSet, actor: str, label: Label | None = None,
             sheet: str | None = None, today: date | None = None,
             progress: Progress | None = None) -> ImportPlan:
@@ -599,10 +603,30 @@ def preview(store: GraphStore, stream: BinaryIO, filename: str, *,
                                                               exc.zh)]))
     for pending in planner.pending:
         planner.finish(pending)
+    _check_invariants(store, planner.plan)
     if not planner.plan.rows:
         planner.plan.rows.append(RowOutcome(sheet, 0, label, None, "", "error", problems=[
             Problem(None, None, "no rows to import", "没有可导入的行")]))
     return planner.plan
+
+
+def _check_invariants(store: GraphStore, plan: ImportPlan) -> None:
+    """The graph-wide checks every write path shares (alliance.services.integrity): the
+    row they name becomes an error (a taxonomy cycle, an unstorable number)."""
+    if not plan.ok or not plan.nodes:
+        return
+    try:
+        check_write(store, nodes=plan.nodes, relationships=plan.relationships,
+                    delete_relationships=plan.stale)
+    except (Invalid, Conflict) as exc:
+        row = next((row for row in plan.rows if row.id and row.id in exc.message),
+                   None)
+        problem = Problem(None, exc.field, exc.message, f"违反图的约束：{exc.message}")
+        if row is None:
+            plan.rows.append(RowOutcome(None, 0, None, None, "", "error", problems=[problem]))
+        else:
+            row.problems.append(problem)
+            row.status = "error"
 
 
 def apply(store: GraphStore, plan: ImportPlan, *, audit: AuditSink) -> None:
@@ -612,6 +636,8 @@ def apply(store: GraphStore, plan: ImportPlan, *, audit: AuditSink) -> None:
         raise RecordsInvalid(plan.record_errors())
     if not plan.nodes:
         return
+    check_write(store, nodes=plan.nodes, relationships=plan.relationships,
+                delete_relationships=plan.stale)
     store.write(nodes=plan.nodes, relationships=plan.relationships,
                 delete_relationships=plan.stale)
     edges: dict[str, list[dict[str, Any]]] = {}
@@ -627,3 +653,32 @@ def apply(store: GraphStore, plan: ImportPlan, *, audit: AuditSink) -> None:
         for node in plan.nodes
     ])
 
+
+
+def _row_dict(row: RowOutcome) -> dict[str, Any]:
+    return {
+        "sheet": row.sheet, "row": row.row, "label": row.label.value if row.label else None,
+        "id": row.id, "name": row.name, "status": row.status,
+        "changes": {name: {"before": before, "after": after}
+                    for name, (before, after) in row.changes.items()},
+        "errors": [{"column": p.column, "field": p.field, "en": p.en, "zh": p.zh}
+                   for p in row.problems],
+        "suggestions": [{"column": s.column, "text": s.text, "candidate": s.candidate,
+                         "name": s.name, "label": s.label.value, "score": s.score}
+                        for s in row.suggestions],
+    }
+
+
+def plan_dict(plan: ImportPlan, *, limit: int = 1000, unchanged: bool = False
+              ) -> dict[str, Any]:
+    """The preview as JSON: counts, notes and up to `limit` rows (errors and questions
+    first; unchanged rows only when asked)."""
+    order = {"error": 0, "review": 1, "new": 2, "changed": 3, "unchanged": 4}
+    shown = [row for row in plan.rows if unchanged or row.status != "unchanged"]
+    shown.sort(key=lambda row: (order[row.status], row.sheet or "", row.row))
+    return {
+        "file": plan.file, "ok": plan.ok, "counts": plan.counts(),
+        "notes": [{"en": note.en, "zh": note.zh} for note in plan.notes],
+        "rows": [_row_dict(row) for row in shown[:limit]],
+        "rows_left_out": max(0, len(shown) - limit),
+    }

@@ -18,7 +18,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from charset_normalizer import from_bytes
 from openpyxl import load_workbook
@@ -106,7 +106,7 @@ def _is_example(cells: list[Any]) -> bool:
     return first.startswith(_EXAMPLE_MARKERS)
 
 
-def _csv_sheet(stream: BinaryIO, label: Label | None) -> Sheet:
+def _csv_sheet(stream: IO[bytes], label: Label | None) -> Sheet:
     sample = stream.read(SAMPLE_BYTES)
     encoding = encoding_of(sample)
     stream.seek(0)
@@ -154,7 +154,7 @@ def _csv_sheet(stream: BinaryIO, label: Label | None) -> Sheet:
     return Sheet(None, label, headers, rows())
 
 
-def _xlsx_sheets(stream: BinaryIO, label: Label | None, sheet: str | None
+def _xlsx_sheets(stream: IO[bytes], label: Label | None, sheet: str | None
                  ) -> Iterator[Sheet]:
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
@@ -213,7 +213,7 @@ def _json_records(document: Any) -> Iterator[tuple[Label | None, dict[str, Any]]
     raise FileUnreadable(msg, '应为 {"records": [{"label": ..., ...}]} 或 {"园区": [...]}')
 
 
-def _json_sheets(stream: BinaryIO, label: Label | None) -> Iterator[Sheet]:
+def _json_sheets(stream: IO[bytes], label: Label | None) -> Iterator[Sheet]:
     try:
         document = json.load(stream)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -230,7 +230,7 @@ def _json_sheets(stream: BinaryIO, label: Label | None) -> Iterator[Sheet]:
         yield Sheet(None, found, headers, iter(rows), 0)
 
 
-def _jsonl_sheets(stream: BinaryIO) -> Iterator[Sheet]:
+def _jsonl_sheets(stream: IO[bytes]) -> Iterator[Sheet]:
     """An export's JSON lines as rows: each node with its outgoing edges under the
     relationship's field, so they reconcile like any spreadsheet."""
     nodes: dict[str, tuple[Label | None, Row]] = {}
@@ -270,7 +270,7 @@ def _jsonl_sheets(stream: BinaryIO) -> Iterator[Sheet]:
         yield Sheet(None, found, headers, iter(rows), 0)
 
 
-def read_sheets(stream: BinaryIO, filename: str, *, label: Label | None = None,
+def read_sheets(stream: IO[bytes], filename: str, *, label: Label | None = None,
                 sheet: str | None = None) -> Iterator[Sheet]:
     """The file's sheets, each with its label (None: not known, reported by the caller);
     FileUnreadable when the file is not CSV, XLSX or JSON."""

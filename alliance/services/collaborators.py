@@ -473,9 +473,6 @@ SEATS: dict[str, list[Role]] = {
 }
 """The complementary seats of a landing deal team and the roles that can fill them."""
 
-SHORTLIST = 6
-"""Best candidates per seat kept, plus those with a direct tie to another seat's."""
-
 MEMBER_HOPS = 2
 """How far apart two members may be (not through the asker) and still count as linked:
 directly, or through one common contact."""
@@ -496,6 +493,9 @@ class TeamRequest(BaseModel):
     roles: list[Role] = Field(default_factory=list, max_length=6,
                               description="One seat per role; default lawyer, finance, broker.")
     max_hops: Annotated[int, Field(ge=1, le=MAX_HOPS)] = 3
+    shortlist: Annotated[int, Field(ge=1, le=8)] = Field(
+        default=6, description="Best candidates kept per seat, plus as many who have a "
+                               "direct tie to another seat's.")
     as_of: date | None = None
 
 
@@ -591,14 +591,14 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         if ranked:
             pools[seat] = ranked
     missing = [seat for seat in specs if seat not in pools]
-    best_ids = {c.person.id for pool in pools.values() for c in pool[:SHORTLIST]}
+    best_ids = {c.person.id for pool in pools.values() for c in pool[:request.shortlist]}
     grow(store, graph, best_ids)
     shortlists: dict[str, list[Collaborator]] = {}
     for seat, pool in pools.items():
         others = {p for s, other in pools.items() if s != seat
-                  for c in other[:SHORTLIST] for p in graph.neighbours(c.person.id)}
-        tied = [c for c in pool[SHORTLIST:] if c.person.id in others][:SHORTLIST]
-        shortlists[seat] = pool[:SHORTLIST] + tied
+                  for c in other[:request.shortlist] for p in graph.neighbours(c.person.id)}
+        tied = [c for c in pool[request.shortlist:] if c.person.id in others][:request.shortlist]
+        shortlists[seat] = pool[:request.shortlist] + tied
     grow(store, graph, {c.person.id for pool in shortlists.values() for c in pool})
     pair_cache: dict[tuple[str, str], _PairFacts] = {}
 

@@ -1,14 +1,17 @@
 """Corridor comparison: the same landing need evaluated city by city.
 
 Answers "where along the corridor?": for each city, the best park that meets the need,
-the eligible policy total there, its rent and the rail minutes from the origin. Cities
-with no qualifying park stay in the table, so the gap is visible too.
+the company's counted benefits and net cost of landing there (the same counting and
+gap-closer rules as the landing answer), its rent and the rail minutes from the origin.
+Cities with no qualifying park stay in the table, so the gap is visible too.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from alliance.services import landing
+from alliance.services.elimination import Checker, Elimination
 from alliance.services.explain import NodeRef, node_ref
 from alliance.services.landing import LandingRequest, ParkResult, Scored, explain, rank
 from alliance.store.base import GraphStore
@@ -23,7 +26,11 @@ class CityRow(BaseModel):
     rail_minutes: int | None = Field(description="Fastest rail minutes; null = unreachable.")
     parks_meeting_need: int
     best_park: ParkResult | None
-    policy_total_cny: float
+    policy_total_cny: float = Field(description="The best park's counted company grants "
+                                    "and tax relief over the horizon.")
+    net_cost_cny: float | None = Field(description="The best park's net cost of landing "
+                                       "over the horizon.")
+    unlock_cny: float = Field(description="What closing the best park's closable gaps adds.")
     rent_cny_m2_month: float | None
 
 
@@ -32,12 +39,15 @@ class CorridorComparison(BaseModel):
 
     origin_city: str
     industry: str
+    horizon_years: int
+    elimination: Elimination
     cities: list[CityRow]
 
 
 def compare(store: GraphStore, request: LandingRequest, *,
             reveal_contacts: bool = False) -> CorridorComparison:
     """Best park per city for the request (one evidence query, one rail lookup)."""
+    landing.validate(store, request)
     candidates = store.landing_candidates(request.to_filter())
     best: dict[str, tuple[int, Scored]] = {}
     parks_per_city: dict[str, int] = {}
@@ -46,7 +56,8 @@ def compare(store: GraphStore, request: LandingRequest, *,
         parks_per_city[city_id] = parks_per_city.get(city_id, 0) + 1
         best.setdefault(city_id, (position, scored))
     results = {r.summary.city.id: r
-               for r in explain(store, list(best.values()), reveal_contacts=reveal_contacts)}
+               for r in explain(store, list(best.values()), request,
+                               reveal_contacts=reveal_contacts)}
     links = [RailLink(rel.source, rel.target, int(rel.properties["minutes"]),
                       float(rel.properties["km"]))
              for rel in store.get_relationships(RelType.HSR_LINK)]
@@ -59,8 +70,12 @@ def compare(store: GraphStore, request: LandingRequest, *,
             city=node_ref(city), rail_minutes=route.minutes if route else None,
             parks_meeting_need=parks_per_city.get(city.id, 0), best_park=found,
             policy_total_cny=found.policy_total_cny if found else 0.0,
+            net_cost_cny=found.net_cost.net_cost_cny if found else None,
+            unlock_cny=found.gap_closer.unlock_cny if found else 0.0,
             rent_cny_m2_month=found.summary.rent_cny_m2_month if found else None,
         ))
     rows.sort(key=lambda row: (row.rail_minutes is None, row.rail_minutes or 0, row.city.id))
     return CorridorComparison(origin_city=request.origin_city, industry=request.industry,
+                              horizon_years=request.horizon_years,
+                              elimination=Checker(store, request.to_filter()).elimination(),
                               cities=rows)

@@ -6,9 +6,11 @@ and validate it through `alliance.ingest.records`, so an entity written through 
 is exactly what an import would produce. Every write is one store transaction and is
 reported to an `AuditSink` with the entity before and after.
 
-Relationship fields on writes: `replace` (PUT) treats the record as the whole entity, so
-a relationship field left out means "no such edges"; `update` (PATCH) and imports change
-only the fields given. Only outgoing edges (the ones a seed record lists) are touched.
+Relationship fields on writes: PUT replaces the entity's properties, PATCH changes the
+properties given; both, and imports, replace the edges of the relationship fields given
+and leave the others alone (a GET's body, which lists no edges, PUT back changes
+nothing). Only outgoing edges (the ones a seed record lists) are touched. Updates and
+deletes honour an If-Match version (`version`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
+import hashlib
+import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +28,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
-from alliance.errors import Conflict, Invalid, NotFound
+from alliance.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from alliance.ingest.imports import RecordsInvalid
 from alliance.ingest.records import (
     Origin,
@@ -32,7 +37,8 @@ from alliance.ingest.records import (
     add_record,
     check_references,
 )
-from alliance.store.base import MAX_PAGE, GraphCounts, GraphStore, Neighbour, SearchHit
+from alliance.services.integrity import FieldOf, check_write
+from alliance.store.base import MAX_PAGE, GraphCounts, GraphStore, Neighbour
 from graph_schema.records import (
     NodeRecord,
     RelKey,
@@ -149,12 +155,6 @@ def neighbours(store: GraphStore, *, entity_id: str, rel_types: Sequence[RelType
     return store.neighbours(entity_id, rel_types=rel_types, limit=min(limit, MAX_PAGE))
 
 
-def search(store: GraphStore, *, text: str, labels: Sequence[Label | Role] = (),
-           limit: int = 20) -> builtins.list[SearchHit]:
-    """Entities whose names match (Chinese, English, pinyin), best first."""
-    return store.search(text, labels=labels, limit=min(limit, MAX_PAGE))  # type: ignore[arg-type]
-
-
 def stats(store: GraphStore) -> GraphCounts:
     return store.counts()
 
@@ -190,6 +190,27 @@ def _stale_edges(store: GraphStore, node_id: str, types: set[RelType],
             for rel in store.get_relationships(rel_type, source=node_id) if rel.key not in kept]
 
 
+def _seed_field(rel: RelRecord) -> str:
+    """The record field that lists a relationship (`parent`, `hosts`)."""
+    return REL_SPECS[rel.type].seed_field
+
+
+def _import_field(batch: RecordBatch) -> FieldOf:
+    """An import's relationship named by where it was listed: `body.records.2.parent`
+    for a JSON record, `body.parent` for a CSV column (the message names the ids)."""
+    where: dict[int, str] = {}
+    for rel, (origin, _, field_name) in zip(batch.relationships, batch.rel_origins,
+                                            strict=True):
+        kind, _, number = origin.position.partition(" ")
+        inside = f"records.{int(number) - 1}." if kind == "record" and number.isdigit() else ""
+        where[id(rel)] = f"body.{inside}{_dotted(field_name)}"
+    return lambda rel: where.get(id(rel), _seed_field(rel))
+
+
+def _dotted(field_name: str) -> str:
+    return field_name.replace("[", ".").replace("]", "")
+
+
 def create(store: GraphStore, *, label: Label, record: dict[str, Any], audit: AuditSink
            ) -> NodeRecord:
     """A new entity with its relationship fields; Conflict when the id exists."""
@@ -199,48 +220,90 @@ def create(store: GraphStore, *, label: Label, record: dict[str, Any], audit: Au
         msg = f"an entity with id {entity_id!r} already exists"
         raise Conflict(msg, field="id")
     node, rels = _validate(store, label, raw)
+    check_write(store, nodes=[node], relationships=rels, field_of=_seed_field)
     store.write(nodes=[node], relationships=rels, create_only=True)
     audit.record([Change("create", node.id, None, snapshot(store, node))])
     return node
 
 
+def version(store: GraphStore, record: NodeRecord) -> str:
+    """The entity's version: a hash of its labels, properties and outgoing relationships
+    (the same on both stores), served as its ETag and checked against If-Match."""
+    text = json.dumps(snapshot(store, record), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _check_version(store: GraphStore, record: NodeRecord, if_match: str | None) -> None:
+    """PreconditionFailed (with the current version) when If-Match names another."""
+    if if_match is None:
+        return
+    current = version(store, record)
+    wanted = {tag.strip().removeprefix("W/").strip('"').removesuffix(".partial")
+              for tag in if_match.split(",")}
+    if "*" not in wanted and current not in wanted:
+        msg = (f"{record.id} changed since version {if_match.strip()}: it is now "
+               f'"{current}"; GET it again and reapply the edit')
+        raise PreconditionFailed(msg, field="header.if-match", current=current)
+
+
+_VERSIONED_WRITE = threading.Lock()
+"""Makes check-version-then-write one step for the writes of this process."""
+
+
 def update(store: GraphStore, *, label: Label, entity_id: str, record: dict[str, Any],
-           replace: bool, audit: AuditSink) -> NodeRecord:
-    """Replace the whole entity (`replace`) or change the given properties and
-    relationship fields; a property given as None is removed."""
+           replace: bool, audit: AuditSink, if_match: str | None = None) -> NodeRecord:
+    """Replace the entity's properties (`replace`) or change the given ones; either way
+    only the relationship fields given change their edges (so a GET's body PUT back
+    changes nothing). A property given as None is removed; `if_match` must name the
+    current version."""
+    with _VERSIONED_WRITE:
+        return _update(store, label=label, entity_id=entity_id, record=record,
+                       replace=replace, audit=audit, if_match=if_match)
+
+
+def _update(store: GraphStore, *, label: Label, entity_id: str, record: dict[str, Any],
+            replace: bool, audit: AuditSink, if_match: str | None) -> NodeRecord:
     old = get_or_raise(store, entity_id=entity_id, label=label)
+    _check_version(store, old, if_match)
     before = snapshot(store, old)
     given_id = record.get("id")
     if given_id is not None and given_id != entity_id:
         msg = f"the id cannot change: the path names {entity_id!r}, the body {given_id!r}"
         raise Invalid(msg, field="id")
     fields = {spec.seed_field: spec.type for spec in specs_from(label)}
+    renamed = record.get("name_zh", old.properties.get("name_zh")) != old.properties.get(
+        "name_zh") and record.get("name_pinyin") in (None, old.properties.get("name_pinyin"))
     if replace:
         raw = _with_provenance({**record, "id": entity_id}, audit)
-        touched = set(fields.values())
     else:
         raw = dict(old.properties)
-        if "name_zh" in record and "name_pinyin" not in record:
-            raw.pop("name_pinyin", None)  # derived from the old name: derive it again
         for key, value in record.items():
             if value is None:
                 raw.pop(key, None)
             else:
                 raw[key] = value
-        touched = {fields[name] for name in record if name in fields}
+    if renamed:
+        raw.pop("name_pinyin", None)  # derived from the old name: derive it again
+    touched = {fields[name] for name in record if name in fields}
     node, rels = _validate(store, label, raw)
     stale = _stale_edges(store, entity_id, touched, rels)
+    check_write(store, nodes=[node], relationships=rels, delete_relationships=stale,
+                field_of=_seed_field)
     store.write(nodes=[node], relationships=rels, delete_relationships=stale)
     after = snapshot(store, node)
     audit.record([Change("replace" if replace else "update", entity_id, before, after)])
     return node
 
 
-def delete(store: GraphStore, *, label: Label, entity_id: str, audit: AuditSink) -> None:
+def delete(store: GraphStore, *, label: Label, entity_id: str, audit: AuditSink,
+           if_match: str | None = None) -> None:
     """Delete the entity and every relationship it has (either direction)."""
-    old = get_or_raise(store, entity_id=entity_id, label=label)
-    before = snapshot(store, old)
-    store.write(delete_nodes=[entity_id])
+    with _VERSIONED_WRITE:
+        old = get_or_raise(store, entity_id=entity_id, label=label)
+        _check_version(store, old, if_match)
+        before = snapshot(store, old)
+        store.write(delete_nodes=[entity_id])
     audit.record([Change("delete", entity_id, before, None)])
 
 
@@ -292,6 +355,7 @@ def relate(store: GraphStore, *, rel_type: RelType, source: str, target: str,
     spec = REL_SPECS[rel_type]
     replaced = [old for old in existing if old.key == rel.key or spec.single]
     stale = [old.key for old in replaced if old.key != rel.key]
+    check_write(store, relationships=[rel], delete_relationships=stale)
     store.write(relationships=[rel], delete_relationships=stale)
     before = [_rel_out(old) for old in replaced]
     audit.record([Change("relate", _rel_audit_id(rel),
@@ -351,14 +415,16 @@ def import_records(store: GraphStore, *, batch: RecordBatch, dry_run: bool,
     updated = [node.id for node in batch.nodes if node.id in existing]
     summary = ImportSummary(dry_run, created, updated, len(batch.relationships),
                             builtins.list(batch.nodes))
-    if dry_run:
-        return summary
     edges: dict[str, builtins.list[RelRecord]] = {}
     for rel in batch.relationships:
         edges.setdefault(rel.source, []).append(rel)
     stale = [key for node_id in updated
              for key in _stale_edges(store, node_id, {r.type for r in edges.get(node_id, [])},
                                      edges.get(node_id, []))]
+    check_write(store, nodes=batch.nodes, relationships=batch.relationships,
+                delete_relationships=stale, field_of=_import_field(batch))
+    if dry_run:
+        return summary
     before = {node_id: {"labels": sorted(node.labels), "properties": dict(node.properties)}
               for node_id, node in existing.items()}
     store.write(nodes=batch.nodes, relationships=batch.relationships,

@@ -13,6 +13,7 @@ from pathlib import Path
 from alliance.errors import Invalid
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.seed import read_seed_dir
+from alliance.services.integrity import check_write
 from alliance.store.base import GraphStore
 
 Progress = Callable[[int], None]
@@ -23,11 +24,13 @@ def load(store: GraphStore, batch: RecordBatch, *, chunk_size: int | None = None
          progress: Progress | None = None) -> int:
     """Write every node, then every relationship; returns the number of records.
 
-    Raises Invalid (naming the first error) when the batch has errors: nothing is written.
+    Raises Invalid (naming the first error) when the batch has errors, and Conflict when
+    it would break a graph invariant (`services.integrity`): nothing is written.
     """
     if batch.errors:
         msg = f"{len(batch.errors)} invalid records; first: {batch.errors[0]}"
         raise Invalid(msg, field=batch.errors[0].field)
+    check_write(store, nodes=batch.nodes, relationships=batch.relationships)
     total = len(batch.nodes) + len(batch.relationships)
     if chunk_size is None:
         store.write(nodes=batch.nodes, relationships=batch.relationships)

@@ -2,28 +2,43 @@
 
 The store returns every park that meets the hard constraints (industry related in the
 taxonomy, space, facility types, rent, rail minutes) with its evidence; this module scores
-them with pure functions, so the ranking is the same whichever store answered. Every score
-part carries a sentence and the graph paths behind it.
+them with pure functions, so the ranking is the same whichever store answered. The money
+part counts only what the company can get (policy_counting), over the horizon, as a net
+cost of landing (net_cost); near misses say what is missing and who helps (gaps). Every
+score part carries a sentence and the graph paths behind it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from alliance.errors import Invalid
+from alliance.errors import Invalid, NotFound
+from alliance.services import collaborators
+from alliance.services.benefits import CostInputs, cny
+from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.eligibility import RuleOutcome, evaluate
-from alliance.services.explain import (
-    NameBook,
-    NodeRef,
-    PathOut,
-    PersonOut,
-    node_ref,
-    person_out,
+from alliance.services.elimination import Checker, why_not
+from alliance.services.explain import NameBook, node_ref, person_out
+from alliance.services.gaps import Closability, Gap, gap_of
+from alliance.services.landing_models import (
+    Contact,
+    GapCloser,
+    GapOut,
+    GapSummary,
+    IndustryFit,
+    LandingRequest,
+    LandingResult,
+    LandingWeights,
+    ParkResult,
+    ParkSummary,
+    PolicyMatch,
+    Relaxation,
+    RuleCheck,
+    ScorePart,
 )
+from alliance.services.net_cost import NetCost, net_cost
+from alliance.services.policy_counting import Candidate, Decision, Section, Tally, tally
 from alliance.store.base import (
     ContactEvidence,
     GraphPath,
@@ -33,186 +48,27 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
-from graph_schema.nodes import CompanyProfile, Policy
-from graph_schema.vocabulary import (
-    BenefitKind,
-    FacilityType,
-    ProfileField,
-    ReferralStage,
-    RuleOp,
-)
+from graph_schema.nodes import Policy
+from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
-NOMINAL_BENEFIT_CNY = 50_000.0
-"""Value counted for a benefit with no fixed sum (a tax rate, a loan subsidy)."""
-
-POLICY_VALUE_HALF = 500_000.0
-"""Eligible policy value (CNY) that scores 0.5 on the policy part."""
-
-UNWANTED_BENEFIT_SHARE = 0.3
-"""Share of value counted for a benefit kind the company did not ask for."""
+__all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Scored",
+           "explain", "rank", "search"]
 
 DEFAULT_REFERENCE_RENT = 100.0
+"""Rent (CNY/m²/month) a net cost is measured against when the request sets no max rent."""
 DEFAULT_REFERENCE_MINUTES = 180
+REFERENCE_AREA_M2 = 1000.0
+"""Area the net-cost part is scored on when the request gives none (the money shown then
+has no rent line: it is the request's own area, 0 m²)."""
+HELPERS_PER_GAP = 3
 
-
-class LandingWeights(BaseModel):
-    """Weights of the score parts (relative; they need not sum to 1)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    industry_fit: Annotated[float, Field(ge=0)] = 0.25
-    policy_value: Annotated[float, Field(ge=0)] = 0.20
-    cost: Annotated[float, Field(ge=0)] = 0.15
-    travel: Annotated[float, Field(ge=0)] = 0.15
-    space: Annotated[float, Field(ge=0)] = 0.10
-    contacts: Annotated[float, Field(ge=0)] = 0.10
-    track_record: Annotated[float, Field(ge=0)] = 0.05
-
-    @model_validator(mode="after")
-    def _some_weight(self) -> LandingWeights:
-        if sum(self.model_dump().values()) <= 0:
-            msg = "at least one weight must be positive"
-            raise ValueError(msg)
-        return self
-
-
-class LandingRequest(BaseModel):
-    """A company's landing need, its profile for eligibility, and how to rank."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "origin_city": "city:shanghai", "industry": "industry:medical-devices",
-        "area_m2": 2000, "facility_types": ["gmp_cleanroom"], "max_rail_minutes": 45,
-        "benefit_kinds": ["rent_subsidy", "equipment_subsidy"],
-        "profile": {"stage": "angel", "founded_year": 2021, "headcount": 25},
-    }]})
-
-    origin_city: str = Field(default="city:shanghai", description="City id the company is in.")
-    industry: str = Field(description="Industry id at any level of the taxonomy.")
-    area_m2: Annotated[float, Field(ge=0, le=10_000_000)] = 0.0
-    facility_types: list[FacilityType] = Field(default_factory=list)
-    max_rent_cny_m2_month: Annotated[float, Field(ge=0)] | None = None
-    max_rail_minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
-    benefit_kinds: list[BenefitKind] = Field(default_factory=list)
-    profile: CompanyProfile = Field(default_factory=CompanyProfile)
-    as_of: date = Field(default_factory=date.today, description="Policies valid on this day.")
-    top_k: Annotated[int, Field(ge=1, le=100)] = 10
-    weights: LandingWeights = Field(default_factory=LandingWeights)
-
-    def to_filter(self) -> LandingFilter:
-        return LandingFilter(
-            origin_city=self.origin_city, industry=self.industry, min_area_m2=self.area_m2,
-            facility_types=tuple(self.facility_types),
-            max_rent_cny_m2_month=self.max_rent_cny_m2_month,
-            max_rail_minutes=self.max_rail_minutes, as_of=self.as_of,
-        )
-
-
-class ScorePart(BaseModel):
-    """One part of a park's score: value in [0, 1], weight, and why."""
-
-    name: str
-    value: float
-    weight: float
-    explanation: str
-    paths: list[PathOut] = Field(default_factory=list)
-
-
-class IndustryFit(BaseModel):
-    industry: str
-    relation: IndustryRelation
-    strength: float
-    hops: int
-    path: PathOut
-
-
-class RuleCheck(BaseModel):
-    """One eligibility rule as data, with the company's value, so clients can phrase it in
-    their own language (`met` / `missing` hold the English sentences)."""
-
-    field: ProfileField
-    op: RuleOp
-    value: bool | int | float | str | list[str]
-    actual: bool | int | float | str | None
-    met: bool
-
-
-class PolicyMatch(BaseModel):
-    """A valid policy: eligible (with the rules met) or a near miss (with what is missing)."""
-
-    id: str
-    name_zh: str
-    name_en: str
-    issuer: str
-    benefit_kind: BenefitKind
-    amount_cny: float | None
-    amount_note: str
-    valid_to: date | None
-    offered_in: str
-    wanted: bool
-    eligible: bool
-    met: list[str]
-    missing: list[str]
-    rules: list[RuleCheck]
-    path: PathOut
-
-
-class Contact(BaseModel):
-    """Someone who can help: a broker of the industry, or a professional nearby."""
-
-    person: PersonOut
-    kind: str = Field(description="'broker' or 'professional'.")
-    via: str
-    expert_in: list[str]
-    skills: list[tuple[str, int]]
-    path: PathOut
-
-
-class ParkSummary(BaseModel):
-    park: NodeRef
-    city: NodeRef
-    rent_cny_m2_month: float
-    available_area_m2: float
-    facility_types: list[str]
-    estimated: list[str]
-
-
-class ParkResult(BaseModel):
-    """One ranked park with its score parts and all the evidence behind them."""
-
-    rank: int
-    score: float
-    summary: ParkSummary
-    parts: list[ScorePart]
-    rail_minutes: int
-    rail_km: float
-    rail_path: PathOut
-    industries: list[IndustryFit]
-    eligible_policies: list[PolicyMatch]
-    near_miss_policies: list[PolicyMatch]
-    policy_total_cny: float
-    contacts: list[Contact] = Field(
-        description="The best brokers, then the best professionals (5 of each at most).")
-    contacts_total: int
-    brokers_total: int = Field(description="Brokers of the industry covering the park.")
-    professionals_total: int = Field(description="Lawyers, accountants, ... nearby.")
-    related_landings: list[str]
-    referral_stages: dict[str, int]
-
-
-class Relaxation(BaseModel):
-    """What dropping one hard constraint would give, when nothing met them all."""
-
-    constraint: str
-    parks: int
-
-
-class LandingResult(BaseModel):
-    """Ranked parks; when none qualify, which constraint emptied the list."""
-
-    parks: list[ParkResult]
-    candidates: int = Field(description="Parks meeting every hard constraint.")
-    empty_reason: str | None = None
-    relaxations: list[Relaxation] = Field(default_factory=list)
+FIT_WORDS: dict[IndustryRelation, str] = {
+    IndustryRelation.EXACT: "direct", IndustryRelation.SUBFIELD: "subfield",
+    IndustryRelation.BROADER: "broader",
+}
+FIT_FACTORS: dict[IndustryRelation, float] = {
+    IndustryRelation.EXACT: 1.0, IndustryRelation.SUBFIELD: 0.9, IndustryRelation.BROADER: 0.6,
+}
 
 
 # --------------------------------------------------------------------------- scoring
@@ -224,16 +80,63 @@ def _saturate(value: float, half: float) -> float:
     return value / (value + half) if value > 0 else 0.0
 
 
-def _industry_part(evidence: ParkEvidence) -> tuple[float, str]:
-    factors = {IndustryRelation.EXACT: 1.0, IndustryRelation.SUBFIELD: 0.9,
-               IndustryRelation.BROADER: 0.6}
+@dataclass(frozen=True)
+class Part:
+    """One score part: its value in [0, 1], its weight and the sentence behind it."""
+
+    name: str
+    value: float
+    weight: float
+    explanation: str
+
+
+def industry_part(evidence: ParkEvidence, weight: float) -> Part:
+    """The best hosted match: strength × the relation's factor per taxonomy hop."""
     best = max(evidence.industries,
-               key=lambda m: m.strength * factors[m.relation] ** max(m.hops, 1))
-    value = best.strength * factors[best.relation] ** max(best.hops, 1)
-    words = {IndustryRelation.EXACT: "hosts the industry itself",
+               key=lambda m: m.strength * FIT_FACTORS[m.relation] ** max(m.hops, 1))
+    value = best.strength * FIT_FACTORS[best.relation] ** max(best.hops, 1)
+    words = {IndustryRelation.EXACT: "hosts the industry itself (direct)",
              IndustryRelation.SUBFIELD: f"hosts a subfield ({best.industry})",
-             IndustryRelation.BROADER: f"hosts the broader field {best.industry}"}
-    return value, f"{words[best.relation]}, strength {best.strength:g}"
+             IndustryRelation.BROADER: f"only the broader field {best.industry} (broader)"}
+    return Part("industry_fit", value, weight,
+                f"{words[best.relation]}, strength {best.strength:g}")
+
+
+def fit_of(evidence: ParkEvidence) -> IndustryRelation:
+    """The closest relation among the park's matches (direct before subfield, broader)."""
+    order = list(IndustryRelation)
+    return min((m.relation for m in evidence.industries), key=order.index)
+
+
+def net_cost_part(cost: NetCost, reference_rent: float, area_m2: float, weight: float
+                  ) -> Part:
+    """1 when landing costs nothing net, 0.5 at the reference rent, 0 at twice it."""
+    area = area_m2 if area_m2 > 0 else REFERENCE_AREA_M2
+    months = 12 * cost.horizon_years
+    net = area * cost.rent_cny_m2_month * months - cost.benefits_cny
+    per_m2_month = net / (area * months)
+    value = min(1.0, max(0.0, 1 - per_m2_month / (2 * max(reference_rent, 1e-9))))
+    text = (f"net cost {cny(cost.net_cost_cny)} CNY over {cost.horizon_years} years "
+            f"(rent {cny(cost.rent_cny)} − benefits {cny(cost.benefits_cny)}); "
+            f"{per_m2_month:,.1f} CNY/m²/month net")
+    if area_m2 <= 0:
+        text += f", scored per {REFERENCE_AREA_M2:,.0f} m²"
+    return Part("net_cost", value, weight, text)
+
+
+def _contacts_part(evidence: ParkEvidence, weight: float) -> Part:
+    brokers, others = evidence.broker_total, evidence.professional_total
+    value = 0.6 * _saturate(brokers, 2) + 0.4 * _saturate(others, 3)
+    return Part("contacts", value, weight,
+                f"{brokers} brokers of the industry, {others} professionals nearby")
+
+
+def _track_part(evidence: ParkEvidence, weight: float) -> Part:
+    stages = dict(evidence.track_record.referral_stages)
+    landed = stages.get(ReferralStage.LANDED.value, 0)
+    related = len(evidence.track_record.related_landings)
+    return Part("track_record", _saturate(related + landed, 2), weight,
+                f"{related} companies of the industry landed here; {landed} referrals landed")
 
 
 @dataclass(frozen=True)
@@ -249,20 +152,24 @@ class EvaluatedPolicy:
     def eligible(self) -> bool:
         return all(outcome.met for outcome in self.outcomes)
 
-    @property
-    def amount(self) -> float:
-        amount = self.policy.amount_cny
-        return amount if amount is not None else NOMINAL_BENEFIT_CNY
+    def candidate(self, *, eligible: bool | None = None) -> Candidate:
+        return Candidate(self.policy, self.eligible if eligible is None else eligible,
+                         self.evidence.not_stackable_with)
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A candidate's score, its parts (name, value, weight, explanation) and policies."""
+    """A candidate's score, its parts, its policies and their money."""
 
     evidence: ParkEvidence
     score: float
-    parts: tuple[tuple[str, float, float, str], ...]
+    parts: tuple[Part, ...]
     policies: tuple[EvaluatedPolicy, ...]
+    inputs: CostInputs
+    money: Tally
+    cost: NetCost
+    fit: IndustryRelation
+    as_of: date
 
 
 class Scorer:
@@ -271,6 +178,7 @@ class Scorer:
 
     def __init__(self, request: LandingRequest) -> None:
         self.request = request
+        self.profile = request.eligibility_profile()
         self._rules: dict[str, tuple[Policy, tuple[RuleOutcome, ...]]] = {}
 
     def _evaluate(self, evidence: PolicyEvidence) -> EvaluatedPolicy:
@@ -278,88 +186,193 @@ class Scorer:
         if found is None:
             policy = Policy.model_validate(evidence.policy.properties)
             found = self._rules[policy.id] = (
-                policy, tuple(evaluate(policy.eligibility, self.request.profile)))
+                policy, tuple(evaluate(policy.eligibility, self.profile)))
         policy, outcomes = found
         wanted = not self.request.benefit_kinds or policy.benefit_kind in \
             self.request.benefit_kinds
         return EvaluatedPolicy(evidence, policy, outcomes, wanted)
 
+    def inputs(self, evidence: ParkEvidence) -> CostInputs:
+        request = self.request
+        return CostInputs(horizon_years=request.horizon_years, area_m2=request.area_m2,
+                          rent_cny_m2_month=float(evidence.park.properties["rent_cny_m2_month"]),
+                          planned_capex_cny=request.planned_capex_cny,
+                          headcount=request.headcount)
+
     def score(self, evidence: ParkEvidence) -> Scored:
         request, weights = self.request, self.request.weights
         props = evidence.park.properties
-        policies = tuple(self._evaluate(p) for p in evidence.policies)
-        eligible = [p for p in policies if p.eligible]
-        rent = float(props["rent_cny_m2_month"])
+        seen: set[str] = set()
+        policies = []
+        for item in evidence.policies:  # a policy offered in park and city counts once
+            if item.policy.id not in seen:
+                seen.add(item.policy.id)
+                policies.append(self._evaluate(item))
+        inputs = self.inputs(evidence)
+        money = tally([p.candidate() for p in policies], inputs, request.as_of)
+        cost = net_cost(inputs, money)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
         reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
-        estimate = " (estimate)" if "rent_cny_m2_month" in props.get("estimated", []) else ""
-        parts = [
-            ("industry_fit", *_industry_part(evidence), weights.industry_fit),
-            ("policy_value", *_policy_part(eligible, bool(request.benefit_kinds)),
-             weights.policy_value),
-            ("cost", max(0.0, 1 - rent / max(reference_rent, 1e-9) / 2),
-             f"rent {rent:g} CNY/m²/month{estimate}", weights.cost),
-            ("travel", max(0.0, 1 - minutes / max(reference_minutes, 1)),
-             f"{minutes} rail minutes from the origin", weights.travel),
-            ("space", 1.0 if request.area_m2 == 0 else min(1.0, area / (request.area_m2 * 3)),
-             f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed", weights.space),
-            ("contacts", *_contacts_part(evidence), weights.contacts),
-            ("track_record", *_track_part(evidence), weights.track_record),
-        ]
-        rounded = tuple((name, round(value, 6), weight, text)
-                        for name, value, text, weight in parts)
-        total_weight = sum(weight for _, _, weight, _ in rounded)
-        score = round(sum(value * weight for _, value, weight, _ in rounded) / total_weight, 6)
-        return Scored(evidence, score, rounded, policies)
-
-
-def _policy_part(eligible: list[EvaluatedPolicy], wanted_kinds: bool) -> tuple[float, str]:
-    value = sum(p.amount * (1.0 if p.wanted else UNWANTED_BENEFIT_SHARE) for p in eligible)
-    total = sum(p.amount for p in eligible)
-    text = f"{len(eligible)} eligible policies worth up to {total:,.0f} CNY"
-    if wanted_kinds:
-        text += f" ({sum(1 for p in eligible if p.wanted)} of the wanted kinds)"
-    return _saturate(value, POLICY_VALUE_HALF), text
-
-
-def _contacts_part(evidence: ParkEvidence) -> tuple[float, str]:
-    brokers, others = evidence.broker_total, evidence.professional_total
-    value = 0.6 * _saturate(brokers, 2) + 0.4 * _saturate(others, 3)
-    return value, f"{brokers} brokers of the industry, {others} professionals nearby"
-
-
-def _track_part(evidence: ParkEvidence) -> tuple[float, str]:
-    stages = dict(evidence.track_record.referral_stages)
-    landed = stages.get(ReferralStage.LANDED.value, 0)
-    related = len(evidence.track_record.related_landings)
-    value = _saturate(related + landed, 2)
-    return value, f"{related} companies of the industry landed here; {landed} referrals landed"
+        parts = (
+            industry_part(evidence, weights.industry_fit),
+            net_cost_part(cost, reference_rent, request.area_m2, weights.net_cost),
+            Part("travel", max(0.0, 1 - minutes / max(reference_minutes, 1)), weights.travel,
+                 f"{minutes} rail minutes from the origin"),
+            Part("space", 1.0 if request.area_m2 == 0 else min(1.0, area / (request.area_m2 * 3)),
+                 weights.space,
+                 f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed"),
+            _contacts_part(evidence, weights.contacts),
+            _track_part(evidence, weights.track_record),
+        )
+        rounded = tuple(replace(part, value=round(part.value, 6)) for part in parts)
+        total_weight = sum(part.weight for part in rounded)
+        score = round(sum(part.value * part.weight for part in rounded) / total_weight, 6)
+        return Scored(evidence, score, rounded, tuple(policies), inputs, money, cost,
+                      fit_of(evidence), request.as_of)
 
 
 def rank(candidates: list[ParkEvidence], request: LandingRequest) -> list[Scored]:
-    """Best score first; ties go to the park id, so equal requests give equal answers."""
+    """Best score first (broader-only fits after the others when `broader_last`); ties go
+    to the park id, so equal requests give equal answers."""
     scorer = Scorer(request)
-    return sorted((scorer.score(c) for c in candidates),
-                  key=lambda s: (-s.score, s.evidence.park.id))
+
+    def order(scored: Scored) -> tuple[bool, float, str]:
+        broader = request.broader_last and scored.fit is IndustryRelation.BROADER
+        return (broader, -scored.score, scored.evidence.park.id)
+
+    return sorted((scorer.score(c) for c in candidates), key=order)
+
+
+# --------------------------------------------------------------------------- gap-closer
+
+
+GapKey = tuple[ProfileField, Closability, str]
+"""A gap kind: the fact, whether it can be closed, and the action that closes it."""
+
+
+def _gaps(item: EvaluatedPolicy) -> list[Gap]:
+    return [gap_of(outcome) for outcome in item.outcomes if not outcome.met]
+
+
+def _key(gap: Gap) -> GapKey:
+    return (gap.field, gap.closability, gap.action)
+
+
+def _unlock(scored: Scored, closed: set[GapKey]) -> float:
+    """Company money added if the gaps in `closed` were closed (recounted, so groups and
+    no-stacking still hold)."""
+    unlocked = {item.policy.id for item in scored.policies
+                if not item.eligible and all(_key(g) in closed for g in _gaps(item))}
+    if not unlocked:
+        return 0.0
+    recount = tally([p.candidate(eligible=p.eligible or p.policy.id in unlocked)
+                     for p in scored.policies], scored.inputs, scored.as_of)
+    return round(recount.total() - scored.money.total(), 2)
+
+
+class Helpers:
+    """People who help close a gap: one collaborator search per gap kind and request,
+    with trust paths from the asker when one is given."""
+
+    def __init__(self, store: GraphStore, request: LandingRequest, *,
+                 reveal_contacts: bool) -> None:
+        self.store = store
+        self.asker = request.asker
+        self.reveal_contacts = reveal_contacts
+        self._found: dict[tuple[str, ...], list[Collaborator]] = {}
+
+    def __call__(self, skills: tuple[str, ...]) -> list[Collaborator]:
+        if skills not in self._found:
+            known = [node.id for node in self.store.get_nodes(list(skills))
+                     if node.label is Label.SKILL]
+            found: list[Collaborator] = []
+            if known:
+                found = collaborators.search(
+                    self.store, CollaboratorRequest(asker=self.asker, skills=known,
+                                                    top_k=HELPERS_PER_GAP),
+                    reveal_contacts=self.reveal_contacts).collaborators
+            self._found[skills] = found
+        return self._found[skills]
+
+
+def gap_closer(scored: Scored, helpers: Helpers) -> GapCloser:
+    """The park's near misses grouped by gap kind, each with what closing it unlocks."""
+    kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
+    for item in scored.policies:
+        decision = _decision(scored, item.policy.id)
+        if item.eligible or decision.section is not Section.COMPANY:
+            continue
+        for gap in _gaps(item):
+            kinds.setdefault(_key(gap), (gap, []))[1].append(item.policy.id)
+    closable = {key for key in kinds if key[1] is Closability.CLOSABLE}
+    summaries = []
+    for key, (gap, policies) in sorted(kinds.items(), key=lambda kv: (
+            kv[0][1] is not Closability.CLOSABLE, kv[0][0].value, kv[0][2])):
+        summaries.append(GapSummary(
+            field=gap.field, closability=gap.closability, typical_months=gap.typical_months,
+            action=gap.action, policies=sorted(set(policies)),
+            unlock_cny=_unlock(scored, {key}) if key in closable else None,
+            helpers=helpers(gap.skills) if key in closable and gap.skills else []))
+    unlock = _unlock(scored, closable) if closable else 0.0
+    needed = sorted(key for key in closable if _unlock(scored, closable - {key}) < unlock)
+    if needed:
+        names = ", ".join(FIELD_WORDS[key[0]] for key in needed)
+        count = len(needed)
+        text = (f"closing {count} gap{'s' if count > 1 else ''} ({names}) unlocks "
+                f"{cny(unlock)} CNY here")
+    elif closable:
+        text = "no closable gap unlocks company money here"
+    else:
+        text = "no closable gap" if kinds else "no near misses"
+    return GapCloser(gaps=summaries, unlock_cny=unlock, text=text)
+
+
+FIELD_WORDS: dict[ProfileField, str] = {
+    ProfileField.HIGH_TECH_CERTIFIED: "high-tech certification",
+    ProfileField.STAGE: "financing stage",
+    ProfileField.FOUNDED_YEAR: "founding year",
+    ProfileField.HEADCOUNT: "headcount",
+    ProfileField.ANNUAL_REVENUE_CNY: "revenue",
+    ProfileField.FOUNDER_EQUITY_PCT: "founder equity",
+    ProfileField.FOUNDER_CASH_CNY: "founder cash",
+    ProfileField.RD_STAFF_PCT: "R&D staff share",
+}
+"""Short names of the facts for the gap-closer's sentence."""
+
+
+def _decision(scored: Scored, policy_id: str) -> Decision:
+    return next(d for d in scored.money.decisions if d.policy.id == policy_id)
 
 
 # --------------------------------------------------------------------------- assembly
 
 
-def _policy_match(item: EvaluatedPolicy, names: NameBook) -> PolicyMatch:
+def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook) -> PolicyMatch:
     policy = item.policy
+    gaps = [] if item.eligible else [
+        GapOut(field=g.field, closability=g.closability, typical_months=g.typical_months,
+               action=g.action, requirement=g.requirement) for g in _gaps(item)]
     return PolicyMatch(
         id=policy.id, name_zh=policy.name_zh, name_en=policy.name_en, issuer=policy.issuer,
-        benefit_kind=policy.benefit_kind, amount_cny=policy.amount_cny,
-        amount_note=policy.amount_note, valid_to=policy.valid_to,
+        beneficiary=policy.beneficiary, level=policy.level, benefit_kind=policy.benefit_kind,
+        money_kind=policy.money_kind, payment=policy.payment, amount_cny=policy.amount_cny,
+        rate_pct=policy.rate_pct, rate_base=policy.rate_base, years=policy.years,
+        cap_cny=policy.cap_cny, amount_note=policy.amount_note,
+        exclusive_group=policy.exclusive_group, tier=policy.tier,
+        not_stackable_with=list(item.evidence.not_stackable_with), valid_to=policy.valid_to,
+        apply_from=policy.apply_from, apply_until=policy.apply_until, source=policy.source,
+        source_url=policy.source_url, last_verified=policy.last_verified,
         offered_in=item.evidence.offered_in, wanted=item.wanted, eligible=item.eligible,
+        value_cny=decision.valuation.amount_cny, arithmetic=decision.valuation.arithmetic,
+        depends_on=list(decision.valuation.depends_on), status=decision.status,
+        status_reason=decision.reason,
         met=[o.reason for o in item.outcomes if o.met],
         missing=[o.reason for o in item.outcomes if not o.met],
         rules=[RuleCheck(field=o.rule.field, op=o.rule.op, value=o.rule.value,
                          actual=o.actual, met=o.met) for o in item.outcomes],
-        path=names.path(item.evidence.path),
+        gaps=gaps, path=names.path(item.evidence.path),
     )
 
 
@@ -375,23 +388,31 @@ def _evidence_paths(evidence: ParkEvidence) -> list[GraphPath]:
             *(p.path for p in evidence.policies), *(c.path for c in evidence.contacts)]
 
 
-def _park_result(position: int, scored: Scored, names: NameBook, *,
+def _wanted_first(matches: list[PolicyMatch]) -> list[PolicyMatch]:
+    return sorted(matches, key=lambda m: (not m.wanted, m.id))
+
+
+def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helpers, *,
                  reveal_contacts: bool) -> ParkResult:
     """The full, explained answer for one ranked park."""
-    evidence = scored.evidence
+    evidence, money = scored.evidence, scored.money
     props = evidence.park.properties
-    policies = [_policy_match(p, names) for p in scored.policies]
-    eligible = [p for p in policies if p.eligible]
+    decisions = {d.policy.id: d for d in money.decisions}
+    matches: dict[Section, list[PolicyMatch]] = {section: [] for section in Section}
+    for item in scored.policies:
+        decision = decisions[item.policy.id]
+        matches[decision.section].append(_policy_match(item, decision, names))
+    company = matches[Section.COMPANY]
     contacts = [_contact(c, names, reveal_contacts) for c in evidence.contacts]
     paths = {
         "industry_fit": [names.path(m.path) for m in evidence.industries],
-        "policy_value": [p.path for p in eligible],
+        "net_cost": [m.path for m in company if m.status == "counted"],
         "travel": [names.path(evidence.rail.path)],
         "contacts": [c.path for c in contacts],
     }
-    parts = [ScorePart(name=name, value=value, weight=weight, explanation=text,
-                       paths=paths.get(name, []))
-             for name, value, weight, text in scored.parts]
+    parts = [ScorePart(name=part.name, value=part.value, weight=part.weight,
+                       explanation=part.explanation, paths=paths.get(part.name, []))
+             for part in scored.parts]
     summary = ParkSummary(
         park=node_ref(evidence.park), city=node_ref(evidence.city),
         rent_cny_m2_month=float(props["rent_cny_m2_month"]),
@@ -401,13 +422,21 @@ def _park_result(position: int, scored: Scored, names: NameBook, *,
     return ParkResult(
         rank=position, score=scored.score, summary=summary, parts=parts,
         rail_minutes=evidence.rail.minutes, rail_km=evidence.rail.km,
-        rail_path=names.path(evidence.rail.path),
+        rail_path=names.path(evidence.rail.path), industry_fit=FIT_WORDS[scored.fit],
         industries=[IndustryFit(industry=m.industry, relation=m.relation, strength=m.strength,
                                 hops=m.hops, path=names.path(m.path))
                     for m in evidence.industries],
-        eligible_policies=eligible,
-        near_miss_policies=[p for p in policies if not p.eligible],
-        policy_total_cny=sum(p.amount for p in scored.policies if p.eligible),
+        eligible_policies=_wanted_first([m for m in company if m.eligible]),
+        near_miss_policies=_wanted_first([m for m in company if not m.eligible]),
+        founding_team_policies=matches[Section.FOUNDING_TEAM],
+        broker_side=matches[Section.BROKER_SIDE],
+        policies_for_others=len(matches[Section.OTHERS]),
+        policy_total_cny=money.total(),
+        grant_total_cny=money.total(kinds=[MoneyKind.GRANT]),
+        tax_relief_total_cny=money.total(kinds=[MoneyKind.TAX_RELIEF]),
+        financing_total_cny=money.financing_cny,
+        founding_team_total_cny=money.total(Section.FOUNDING_TEAM),
+        net_cost=scored.cost, gap_closer=gap_closer(scored, helpers),
         contacts=contacts,
         contacts_total=evidence.broker_total + evidence.professional_total,
         brokers_total=evidence.broker_total, professionals_total=evidence.professional_total,
@@ -416,12 +445,13 @@ def _park_result(position: int, scored: Scored, names: NameBook, *,
     )
 
 
-def explain(store: GraphStore, ranked: list[tuple[int, Scored]], *,
+def explain(store: GraphStore, ranked: list[tuple[int, Scored]], request: LandingRequest, *,
             reveal_contacts: bool) -> list[ParkResult]:
     """Full results for the chosen (rank, candidate) pairs; the names of all their paths
     come in one lookup, and only the parks shown are assembled."""
     names = NameBook(store, [path for _, s in ranked for path in _evidence_paths(s.evidence)])
-    return [_park_result(position, scored, names, reveal_contacts=reveal_contacts)
+    helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
+    return [_park_result(position, scored, names, helpers, reveal_contacts=reveal_contacts)
             for position, scored in ranked]
 
 
@@ -457,22 +487,35 @@ def _explain_empty(store: GraphStore, query: LandingFilter, request: LandingRequ
     return "no park hosts this industry or a related one within reach", relaxations
 
 
-def _validate(request: LandingRequest) -> None:
+def validate(store: GraphStore, request: LandingRequest) -> None:
+    """Checks the store's evidence query does not make: dates and the asker."""
     if request.profile.founded_year and request.profile.founded_year > request.as_of.year:
         msg = f"founded_year {request.profile.founded_year} is after as_of {request.as_of}"
         raise Invalid(msg, field="profile.founded_year")
+    if request.asker is not None:
+        asker = store.get_node(request.asker)
+        if asker is None or asker.label is not Label.PERSON:
+            msg = f"no Person with id {request.asker!r}"
+            raise NotFound(msg, field="asker")
 
 
 def search(store: GraphStore, request: LandingRequest, *,
            reveal_contacts: bool = False) -> LandingResult:
-    """Ranked parks for the request, best first, with explanations."""
-    _validate(request)
+    """Ranked parks for the request, best first, with explanations, the elimination view
+    and, when asked, why a named park is not among them."""
+    validate(store, request)
     query = request.to_filter()
     candidates = store.landing_candidates(query)
+    elimination = Checker(store, query).elimination()
+    ranked = rank(candidates, request)
+    reason: str | None = None
+    relaxations: list[Relaxation] = []
     if not candidates:
         reason, relaxations = _explain_empty(store, query, request)
-        return LandingResult(parks=[], candidates=0, empty_reason=reason,
-                             relaxations=relaxations)
-    ranked = rank(candidates, request)[: request.top_k]
-    parks = explain(store, list(enumerate(ranked, start=1)), reveal_contacts=reveal_contacts)
-    return LandingResult(parks=parks, candidates=len(candidates))
+    asked = (why_not(store, query, request.why_not, [s.evidence.park.id for s in ranked])
+             if request.why_not else None)
+    parks = explain(store, list(enumerate(ranked[: request.top_k], start=1)), request,
+                    reveal_contacts=reveal_contacts)
+    return LandingResult(parks=parks, candidates=len(candidates),
+                         horizon_years=request.horizon_years, elimination=elimination,
+                         why_not=asked, empty_reason=reason, relaxations=relaxations)

@@ -23,13 +23,9 @@ def relationships_of(store: GraphStore, node_ids: Iterable[str], rel_type: RelTy
     """Relationships of a type that start (outgoing) or end (incoming) at these nodes,
     each once, sorted by key."""
     ids: Sequence[str] = sorted(set(node_ids))
-    found: dict[object, RelRecord] = {}
-    for node in ids:  # TODO(people): one batched store call once the store has it
-        if outgoing:
-            found.update((rel.key, rel) for rel in store.get_relationships(rel_type, source=node))
-        if incoming:
-            found.update((rel.key, rel) for rel in store.get_relationships(rel_type, target=node))
-    return sorted(found.values(), key=lambda rel: rel.key)
+    if not ids:
+        return []
+    return store.relationships_of(ids, rel_type, outgoing=outgoing, incoming=incoming)
 
 
 def grow(store: GraphStore, graph: TieGraph, people: Iterable[str]) -> set[str]:

@@ -20,7 +20,7 @@ MAJOR_VERTICAL_DEPTH = 1
 """Major verticals: taxonomy roots (depth 0) and their direct subfields (depth 1)."""
 
 
-def all_nodes(store: GraphStore, label: Label) -> list[NodeRecord]:
+def all_nodes(store: GraphStore, label: Label | Role) -> list[NodeRecord]:
     """Every node of a (small, catalogue) label, paging through `list_nodes`."""
     found: list[NodeRecord] = []
     after: str | None = None

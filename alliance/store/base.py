@@ -301,6 +301,15 @@ class GraphStore(Protocol):
         """Relationships of a type, optionally from or to a node, sorted by key."""
         ...
 
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type starting (outgoing) or ending (incoming) at any of the
+        nodes, each once, sorted by key; unknown ids are skipped. One round trip: the
+        batched read that trust routes and proofs of expertise grow the network with."""
+        ...
+
     def search(
         self, text: str, *, labels: Sequence[Label] = (), limit: int = 20
     ) -> list[SearchHit]:

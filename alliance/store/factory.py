@@ -6,8 +6,9 @@ from alliance.settings import Settings
 from alliance.store.base import GraphStore
 
 
-def open_store(settings: Settings) -> GraphStore:
-    """One store per process; the caller closes it."""
+def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    """One store per process; the caller closes it. `read_only` opens an embedded file
+    without its writer's lock (for commands that only read)."""
     if settings.backend == "neo4j":
         from alliance.store.neo4j import Neo4jStore
 
@@ -18,4 +19,4 @@ def open_store(settings: Settings) -> GraphStore:
 
     if str(settings.db_path) != ":memory:":
         settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    return EmbeddedStore(settings.db_path)
+    return EmbeddedStore(settings.db_path, read_only=read_only)

@@ -14,27 +14,32 @@ import pytest
 from alliance.access.audit import AuditLog, AuditStore, SubjectState
 from alliance.access.database import AccessDB
 from alliance.access.keys import KeyRing, KeyStore
-from alliance.access.neo4j import Neo4jAccess, Neo4jAuditLog, Neo4jKeyRing
+from alliance.access.neo4j import Neo4jAccess, Neo4jAuditLog, Neo4jKeyRing, Neo4jWebhooks
 from alliance.access.quota import Quota
 from alliance.access.scopes import Principal, Scope, expand
+from alliance.access.webhooks import Delivery, WebhookLog, WebhookStore
+from alliance.errors import NotFound
 from alliance.services.directory import Change
 
 STAFF = Principal(key_id="0123456789abcdef", name="staff", scopes=expand([Scope.STAFF_WRITE]))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[KeyStore,
-                                                                              AuditStore]]:
+Stores = tuple[KeyStore, AuditStore, WebhookStore]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=[pytest.mark.neo4j,
+                                                             pytest.mark.xdist_group("neo4j")])])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
     if request.param == "sqlite":
         db = AccessDB(tmp_path / "access.sqlite3")
-        yield KeyRing(db), AuditLog(db)
+        yield KeyRing(db), AuditLog(db), WebhookLog(db)
         db.close()
         return
     uri: str = request.getfixturevalue("neo4j_uri")
     shared = Neo4jAccess(uri, auth=None, database="neo4j")
     shared.write("MATCH (n) WHERE n:AccessKey OR n:AuditEntry OR n:AccessCounter "
-                 "DETACH DELETE n")
-    yield Neo4jKeyRing(shared), Neo4jAuditLog(shared)
+                 "OR n:Webhook OR n:WebhookDelivery DETACH DELETE n")
+    yield Neo4jKeyRing(shared), Neo4jAuditLog(shared), Neo4jWebhooks(shared)
     shared.close()
 
 
@@ -45,8 +50,8 @@ def _changes(n: int, start: int = 0) -> tuple[list[Change], list[SubjectState]]:
     return changes, states
 
 
-def test_keys_authenticate_until_revoked(stores: tuple[KeyStore, AuditStore]) -> None:
-    keys, _ = stores
+def test_keys_authenticate_until_revoked(stores: Stores) -> None:
+    keys, _, _ = stores
     info, key = keys.create(name="partner", scopes=["public:read"], quota_per_minute=30)
     found = keys.authenticate(key)
     assert found is not None
@@ -61,8 +66,8 @@ def test_keys_authenticate_until_revoked(stores: tuple[KeyStore, AuditStore]) ->
     assert keys.authenticate(key) is None
 
 
-def test_audit_entries_and_feed(stores: tuple[KeyStore, AuditStore]) -> None:
-    _, audit = stores
+def test_audit_entries_and_feed(stores: Stores) -> None:
+    _, audit, _ = stores
     assert audit.last_seq() == 0
     assert audit.feed(after_seq=0, limit=10) == []
     audit.append(STAFF, *_changes(3))
@@ -84,8 +89,8 @@ def test_audit_entries_and_feed(stores: tuple[KeyStore, AuditStore]) -> None:
 
 
 def test_concurrent_appends_get_distinct_ordered_numbers(
-        stores: tuple[KeyStore, AuditStore]) -> None:
-    _, audit = stores
+        stores: Stores) -> None:
+    _, audit, _ = stores
 
     def writer(worker: int) -> None:
         for batch in range(5):
@@ -104,6 +109,30 @@ def test_concurrent_appends_get_distinct_ordered_numbers(
         number = int(entry.subject.removeprefix("city:c"))
         by_worker.setdefault(number // 100, []).append(number)
     assert all(numbers == sorted(numbers) for numbers in by_worker.values())
+
+
+def test_webhook_leases_cursors_and_log(stores: Stores) -> None:
+    _, _, hooks = stores
+    hook = hooks.create(url="https://partner.example/hook", cursor=7)
+    assert [h.id for h in hooks.all()] == [hook.id]
+    claimed = hooks.claim(hook.id, now="2025-01-01T00:00:00", until="2025-01-01T00:01:00")
+    assert claimed is not None
+    assert claimed.secret == hook.secret
+    assert claimed.cursor == 7
+    assert hooks.claim(hook.id, now="2025-01-01T00:00:30", until="2025-01-01T00:02:00") is None
+    hooks.finish(hook.id, cursor=9)
+    hooks.finish(hook.id, cursor=8)  # never backwards
+    again = hooks.claim(hook.id, now="2025-01-01T00:00:31", until="2025-01-01T00:02:00")
+    assert again is not None
+    assert again.cursor == 9
+    for attempt in (1, 2):
+        hooks.log(Delivery(hook.id, f"2025-01-01T00:00:3{attempt}", 8, 9, attempt,
+                           500 if attempt == 1 else 200, None, attempt == 2))
+    assert [(d.attempt, d.ok) for d in hooks.deliveries(hook.id)] == [(2, True), (1, False)]
+    hooks.delete(hook.id)
+    assert hooks.all() == []
+    with pytest.raises(NotFound):
+        hooks.delete(hook.id)
 
 
 @pytest.mark.redis

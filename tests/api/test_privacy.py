@@ -29,8 +29,9 @@ from tests.api.support import (
     Api,
 )
 
-NOT_READS = {"audit-list", "keys-list", "health-live", "health-ready"}
-"""Operations outside the walk: the audit log and keys are admin-only; health says
+NOT_READS = {"audit-list", "keys-list", "webhooks-list", "webhooks-deliveries", "health-live",
+             "health-ready"}
+"""Operations outside the walk: the audit log, keys and webhooks are admin-only; health says
 nothing."""
 
 READ_POSTS = {"landing-search", "landing-compare", "collaborators-search",
@@ -83,7 +84,8 @@ class Walker:
         self.visited.add(operation)
         self.calls += 1
         text = response.text
-        leaked = {value for value in self.secrets if value in text}
+        # Whole JSON strings: a public "yuchao.guo@…" must not count as a private "hao.guo@…".
+        leaked = {value for value in self.secrets if json.dumps(value) in text}
         assert not leaked, (operation, leaked)
         if response.headers["content-type"].startswith("application/x-ndjson"):
             body: Any = [json.loads(line) for line in text.splitlines() if line]
@@ -156,7 +158,7 @@ def walk(api: Api, walker: Walker, stride: int) -> None:
         walker.post("landing-search", "/v1/landing/search", request)
         walker.post("landing-compare", "/v1/landing/compare", request)
         walker.post("collaborators-team", "/v1/collaborators/team",
-                    {"vertical": industry, "asker": ASKER, "shortlist": 5})
+                    {"vertical": industry, "asker": ASKER})
     walker.post("collaborators-search", "/v1/collaborators/search", {"top_k": 100})
     for role in Role:
         walker.post("collaborators-search", "/v1/collaborators/search",

@@ -33,8 +33,33 @@ def test_landing_search_ranks_parks_with_explanations(api: Api) -> None:
     assert body["candidates"] >= 1
     best = body["parks"][0]
     assert best["rank"] == 1
-    assert {part["name"] for part in best["parts"]} >= {"industry_fit", "travel", "cost"}
+    assert {part["name"] for part in best["parts"]} >= {"industry_fit", "travel", "net_cost"}
     assert all(park["rail_minutes"] <= 60 for park in body["parks"])
+
+
+def test_landing_search_shows_net_cost_gaps_and_why_not(api: Api) -> None:
+    request = {**LANDING, "horizon_years": 2, "planned_capex_cny": 4000000, "headcount": 20,
+               "why_not": "park:suzhou-sip"}
+    response = api.post("/v1/landing/search", json=request)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["horizon_years"] == 2
+    assert body["elimination"]["parks_meeting_all"] == body["candidates"]
+    assert body["why_not"]["park"] == "park:suzhou-sip"
+    for park in body["parks"]:
+        cost = park["net_cost"]
+        assert cost["rent_cny"] == 1000 * park["summary"]["rent_cny_m2_month"] * 24
+        assert abs(cost["net_cost_cny"] - cost["rent_cny"]
+                   + sum(line["amount_cny"] for line in cost["benefits"])) < 0.01
+        assert "gaps" in park["gap_closer"]
+        assert all(p["beneficiary"] == "company"
+                   for p in park["eligible_policies"] + park["near_miss_policies"])
+
+
+def test_landing_search_why_not_an_unknown_park_is_404(api: Api) -> None:
+    body = assert_problem(api.post("/v1/landing/search",
+                                   json={**LANDING, "why_not": "park:atlantis"}), 404)
+    assert body["field"] == "body.why_not"
 
 
 def test_landing_search_names_the_bad_field(api: Api) -> None:
@@ -137,8 +162,9 @@ def test_every_collection_lists_and_gets(api: Api, collection: str) -> None:
     response = api.get(f"/v1/{collection}", params={"limit": 2})
     assert response.status_code == 200, response.text
     page = response.json()
-    assert set(page) == {"items", "next_cursor"}
+    assert {"items", "next_cursor"} <= set(page) <= {"items", "next_cursor", "total"}
     assert page["items"], f"no {collection} in the test data"
+    assert page.get("total", 2) >= len(page["items"])
     first = page["items"][0]["id"]
     got = api.get(f"/v1/{collection}/{first}")
     assert got.status_code == 200, got.text
@@ -282,3 +308,37 @@ def test_me_names_the_key_and_its_scopes(api: Api) -> None:
     staff = api.get("/v1/me", "staff:write").json()
     assert "staff:write" in staff["scopes"]
     assert staff["anonymous"] is False
+
+
+# --------------------------------------------------------------------------- search, analytics
+
+
+def test_search_pages_with_total_facets_and_cursor(api: Api) -> None:
+    first = api.get("/v1/search", params={"q": "苏州 生物", "limit": 5}).json()
+    assert first["total"] > 5
+    assert len(first["items"]) == 5
+    assert sum(first["facets"]["label"].values()) == first["total"]
+    assert all(item["why"] for item in first["items"])
+    second = api.get("/v1/search", params={"q": "苏州 生物", "limit": 5,
+                                           "cursor": first["next_cursor"]}).json()
+    ids = [i["entity"]["id"] for i in first["items"]] + [i["entity"]["id"]
+                                                        for i in second["items"]]
+    assert len(set(ids)) == len(ids)
+    assert_problem(api.get("/v1/search", params={"q": "x", "cursor": "garbage"}), 422,
+                   "query.cursor")
+
+
+@pytest.mark.parametrize("path", ["/v1/analytics/brokers", "/v1/analytics/gaps",
+                                  "/v1/analytics/communities", "/v1/analytics/funnel"])
+def test_analytics_answer_staff(api: Api, path: str) -> None:
+    response = api.get(path, "staff:read")
+    assert response.status_code == 200, response.text
+    assert response.json()
+    assert api.get(path, "public:read").status_code == 403
+
+
+def test_analytics_names_the_bad_field(api: Api) -> None:
+    assert_problem(api.get("/v1/analytics/funnel", "staff:read", params={"by": "planet"}),
+                   422, "query.by")
+    assert_problem(api.get("/v1/analytics/brokers", "staff:read", params={"top": 0}), 422,
+                   "query.top")

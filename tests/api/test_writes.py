@@ -121,15 +121,21 @@ def test_patch_bad_input(api: Api) -> None:
                    "path.id")
 
 
-def test_put_replaces_the_whole_record(module_api: Api) -> None:
+def test_put_replaces_properties_and_the_relationships_it_names(module_api: Api) -> None:
     park = new_park("api-put")
     url = f"/v1/parks/{park['id']}"
     module_api.post("/v1/parks", W, json=park)
-    replacement = {key: value for key, value in park.items() if key != "hosts"}
+    hosts = neighbour_ids(module_api, park["id"], "HOSTS")
+    assert hosts
+    replacement = {key: value for key, value in park.items()
+                   if key not in ("hosts", "area_km2")}
     response = module_api.request("PUT", url, W,
                                  json={**replacement, "rent_cny_m2_month": 20})
     assert response.status_code == 200, response.text
     assert response.json()["rent_cny_m2_month"] == 20
+    assert neighbour_ids(module_api, park["id"], "HOSTS") == hosts  # not named: kept
+    emptied = module_api.request("PUT", url, W, json={**replacement, "hosts": []})
+    assert emptied.status_code == 200, emptied.text
     assert neighbour_ids(module_api, park["id"], "HOSTS") == set()
     assert_problem(module_api.request("PUT", url, W,
                                      json={**replacement, "id": "park:other"}), 422)

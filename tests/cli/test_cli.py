@@ -34,7 +34,7 @@ def _settings(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_seed_check_passes_and_counts_meet_the_sizes() -> None:
     result = runner.invoke(app, ["seed", "check", "--json"])
     assert result.exit_code == 0, result.output
-    counts = json.loads(result.output)
+    counts = json.loads(result.stdout)
     labels, rels = counts["labels"], counts["relationships"]
     minimum = {"City": 12, "Park": 35, "Industry": 30, "Policy": 60, "Skill": 60,
                "Organization": 40, "Person": 250, "Company": 300, "Referral": 150}
@@ -55,7 +55,7 @@ def test_seed_check_names_file_record_and_field(seed_dir: Path, tmp_path: Path) 
     parks_file.write_text(yaml.safe_dump(parks, allow_unicode=True), encoding="utf-8")
     result = runner.invoke(app, ["seed", "check", "--dir", str(broken), "--json"])
     assert result.exit_code == 1
-    errors = json.loads(result.output)["errors"]
+    errors = json.loads(result.stdout)["errors"]
     assert any("parks.yaml" in e and parks["records"][0]["id"] in e and "'city'" in e
                and "city:atlantis" in e for e in errors), errors
     assert any("parks.yaml" in e and "'rent_cny_m2_month'" in e and "cheap" in e
@@ -73,9 +73,27 @@ def test_landing_table_and_json() -> None:
     as_json = runner.invoke(app, ["landing", "--industry", "medical-devices", "--json",
                                   "--as-of", "2025-09-01", "--top", "3"])
     assert as_json.exit_code == 0
-    parks = json.loads(as_json.output)["parks"]
+    parks = json.loads(as_json.stdout)["parks"]
     assert 0 < len(parks) <= 3
     assert parks[0]["parts"][0]["name"] == "industry_fit"
+
+
+def test_landing_horizon_capex_and_why_not() -> None:
+    result = runner.invoke(app, ["landing", "--industry", "medical-devices", "--area", "1000",
+                                 "--facility", "gmp_cleanroom", "--max-minutes", "45",
+                                 "--as-of", "2026-12-01", "--horizon", "2", "--capex",
+                                 "5000000", "--headcount", "25", "--why-not", "suzhou-sip",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["horizon_years"] == 2
+    assert body["why_not"]["failures"][0]["constraint"] == "facility_types"
+    assert all(park["net_cost"]["horizon_years"] == 2 for park in body["parks"])
+    table = runner.invoke(app, ["landing", "--industry", "medical-devices", "--area", "1000",
+                                "--as-of", "2026-12-01", "--why-not", "suzhou-sip"])
+    assert table.exit_code == 0, table.output
+    assert "Why not:" in table.output
+    assert "net cost:" in table.output
 
 
 @pytest.mark.parametrize("args", [
@@ -84,6 +102,8 @@ def test_landing_table_and_json() -> None:
     ["landing", "--industry", "biomedicine", "--area", "-5"],
     ["landing", "--industry", "biomedicine", "--as-of", "2025-13-45"],
     ["landing", "--industry", "biomedicine", "--founded", "2030", "--as-of", "2025-01-01"],
+    ["landing", "--industry", "biomedicine", "--why-not", "park:atlantis"],
+    ["landing", "--industry", "biomedicine", "--horizon", "0"],
     ["collaborators", "--skill", "juggling"],
     ["collaborators", "--asker", "person:nobody"],
     ["path", "city:shanghai", "park:nowhere"],
@@ -104,7 +124,7 @@ def test_compare_collaborators_team_path_stats() -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
     stats = runner.invoke(app, ["stats", "--json"])
-    assert json.loads(stats.output)["labels"]["Park"] >= 35
+    assert json.loads(stats.stdout)["labels"]["Park"] >= 35
 
 
 def test_seed_load_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,6 +29,7 @@ from graph_schema.vocabulary import (
     RelType,
     RuleOp,
 )
+from tests.services.money_checks import assert_money_is_sound, assert_why_not_is_sound
 
 FACILITIES = list(FacilityType)
 
@@ -84,8 +85,10 @@ def assert_result_is_sound(store: GraphStore, request: LandingRequest,
     minutes = rail_minutes(store, request.origin_city)
     related, policy_scope = related_industries(store, request.industry)
     assert [p.rank for p in result.parks] == list(range(1, len(result.parks) + 1))
-    scores = [(-p.score, p.summary.park.id) for p in result.parks]
+    scores = [(request.broader_last and p.industry_fit == "broader", -p.score,
+               p.summary.park.id) for p in result.parks]
     assert scores == sorted(scores)
+    assert result.elimination.parks_meeting_all == result.candidates
     assert len(result.parks) <= request.top_k
     if not result.parks:
         assert result.empty_reason
@@ -116,7 +119,7 @@ def assert_result_is_sound(store: GraphStore, request: LandingRequest,
             targets = {r.target for r in store.get_relationships(RelType.TARGETS,
                                                                  source=policy.id)}
             assert not targets or targets & policy_scope
-            holds = [rule_holds(r.field, r.op, r.value, request.profile)
+            holds = [rule_holds(r.field, r.op, r.value, request.eligibility_profile())
                      for r in policy.eligibility]
             assert match.eligible == all(holds)
             assert len(match.missing) == holds.count(False)
@@ -129,7 +132,7 @@ def assert_result_is_sound(store: GraphStore, request: LandingRequest,
 
 @pytest.fixture(scope="module")
 def seed_ids(seed_store: GraphStore) -> dict[Label, list[str]]:
-    return {label: ids(seed_store, label) for label in (Label.CITY, Label.INDUSTRY)}
+    return {label: ids(seed_store, label) for label in (Label.CITY, Label.INDUSTRY, Label.PARK)}
 
 
 profiles = st.builds(
@@ -144,7 +147,8 @@ profiles = st.builds(
 )
 
 
-def requests(cities: list[str], industries: list[str]) -> st.SearchStrategy[LandingRequest]:
+def requests(cities: list[str], industries: list[str], parks: list[str]
+             ) -> st.SearchStrategy[LandingRequest]:
     return st.builds(
         LandingRequest,
         origin_city=st.sampled_from(cities),
@@ -157,6 +161,11 @@ def requests(cities: list[str], industries: list[str]) -> st.SearchStrategy[Land
         profile=profiles,
         as_of=st.dates(date(2022, 1, 1), date(2027, 12, 31)),
         top_k=st.integers(1, 20),
+        horizon_years=st.integers(1, 6),
+        planned_capex_cny=st.one_of(st.none(), st.sampled_from([0.0, 2e6, 3e7])),
+        headcount=st.one_of(st.none(), st.integers(0, 400)),
+        why_not=st.one_of(st.none(), st.sampled_from(parks)),
+        broader_last=st.booleans(),
     )
 
 
@@ -168,7 +177,13 @@ def check_request(store: GraphStore, request: LandingRequest) -> None:
             landing.search(store, request)
         assert caught.value.field == "profile.founded_year"
         return
-    assert_result_is_sound(store, request, landing.search(store, request))
+    result = landing.search(store, request)
+    assert_result_is_sound(store, request, result)
+    assert_money_is_sound(store, request, result)
+    if request.why_not:
+        every = landing.search(store, request.model_copy(update={"top_k": 100, "why_not": None}))
+        candidates = {p.summary.park.id for p in every.parks}
+        assert_why_not_is_sound(store, request, result, candidates)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -176,7 +191,8 @@ def check_request(store: GraphStore, request: LandingRequest) -> None:
 def test_no_result_breaks_a_hard_constraint_on_seed(seed_store: GraphStore,
                                                     seed_ids: dict[Label, list[str]],
                                                     data: st.DataObject) -> None:
-    request = data.draw(requests(seed_ids[Label.CITY], seed_ids[Label.INDUSTRY]))
+    request = data.draw(requests(seed_ids[Label.CITY], seed_ids[Label.INDUSTRY],
+                                 seed_ids[Label.PARK]))
     check_request(seed_store, request)
 
 
@@ -186,7 +202,7 @@ def test_no_result_breaks_a_hard_constraint_on_synthetic(synth_store: GraphStore
                                                          data: st.DataObject) -> None:
     cities = ids(synth_store, Label.CITY)
     industries = ids(synth_store, Label.INDUSTRY)
-    request = data.draw(requests(cities, industries))
+    request = data.draw(requests(cities, industries, ids(synth_store, Label.PARK)))
     check_request(synth_store, request)
 
 
@@ -216,8 +232,8 @@ def test_shanghai_medical_device_startup_with_gmp_cleanroom(seed_store: GraphSto
         assert contact.expert_in
         assert contact.path.rel_types[0] == "COVERS"
     part_names = [part.name for part in best.parts]
-    assert part_names == ["industry_fit", "policy_value", "cost", "travel", "space",
-                          "contacts", "track_record"]
+    assert part_names == ["industry_fit", "net_cost", "travel", "space", "contacts",
+                          "track_record"]
 
 
 def test_near_misses_say_what_is_missing(seed_store: GraphStore) -> None:

@@ -239,6 +239,28 @@ class GraphStoreContract:
         assert one == [f.hsr_link("city:suzhou", "city:wuxi", minutes=15, km=42.0)]
         assert store.get_relationships(RelType.HSR_LINK, source="city:nowhere") == []
 
+    def test_relationships_of_many_nodes(self, store: GraphStore) -> None:
+        store.write(nodes=[f.person("ann"), f.person("bob"), f.person("cat"), f.person("dan"),
+                           f.organization("firm")])
+        store.write(relationships=[
+            f.collaborated_with("person:ann", "person:bob", deal="d1", year=2022,
+                                stage="signed", value_cny=1e6),
+            f.collaborated_with("person:cat", "person:ann", deal="d2"),
+            f.collaborated_with("person:cat", "person:dan", deal="d3"),
+            f.works_at("person:bob", "org:firm"), f.works_at("person:dan", "org:firm")])
+        both = store.relationships_of(["person:ann", "person:nobody", "person:ann"],
+                                      RelType.COLLABORATED_WITH)
+        assert [(r.source, r.target, r.properties["deal"]) for r in both] == [
+            ("person:ann", "person:bob", "d1"), ("person:cat", "person:ann", "d2")]
+        assert both[0].properties["stage"] == "signed"
+        assert both[0].properties["value_cny"] == 1e6
+        out = store.relationships_of(["person:ann", "person:cat"], RelType.COLLABORATED_WITH,
+                                     incoming=False)
+        assert [r.properties["deal"] for r in out] == ["d1", "d2", "d3"]
+        staff = store.relationships_of(["org:firm"], RelType.WORKS_AT, outgoing=False)
+        assert [r.source for r in staff] == ["person:bob", "person:dan"]
+        assert store.relationships_of([], RelType.WORKS_AT) == []
+
     def test_neighbours_both_ways_sorted(self, store: GraphStore) -> None:
         load_corridor(store)
         found = store.neighbours("city:suzhou")
@@ -369,6 +391,32 @@ class GraphStoreContract:
         assert store.search("北京") == []
 
     # ------------------------------------------------------------------ counts
+
+    def test_landing_policies_carry_their_no_stacking_partners(self, store: GraphStore
+                                                               ) -> None:
+        """NOT_STACKABLE_WITH is read both ways, and only for policies that apply."""
+        load_corridor(store)
+        store.write(nodes=[f.policy("park-reward"), f.policy("city-reward"),
+                           f.policy("other-city-reward")],
+                    relationships=[
+                        f.rel(RelType.OFFERED_IN, "policy:park-reward", "park:suzhou-sip"),
+                        f.rel(RelType.OFFERED_IN, "policy:city-reward", "city:suzhou"),
+                        f.rel(RelType.OFFERED_IN, "policy:other-city-reward", "city:wuxi"),
+                        f.rel(RelType.NOT_STACKABLE_WITH, "policy:park-reward",
+                              "policy:city-reward"),
+                        f.rel(RelType.NOT_STACKABLE_WITH, "policy:other-city-reward",
+                              "policy:park-reward"),
+                    ])
+        query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                              as_of=date(2025, 1, 1))
+        found = {c.park.id: {p.policy.id: p.not_stackable_with for p in c.policies}
+                 for c in store.landing_candidates(query)}
+        assert found["park:suzhou-sip"] == {
+            "policy:city-reward": ("policy:park-reward",),
+            "policy:park-reward": ("policy:city-reward", "policy:other-city-reward"),
+        }
+        assert found["park:wuxi-hitech"] == {
+            "policy:other-city-reward": ("policy:park-reward",)}
 
     def test_counts(self, store: GraphStore) -> None:
         load_corridor(store)

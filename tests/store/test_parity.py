@@ -19,7 +19,8 @@ import pytest
 
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.synth import synthesize
-from alliance.services import collaborators, corridor, landing, paths
+from alliance.services import analytics, collaborators, corridor, landing, paths
+from alliance.services import search as search_service
 from alliance.services.ingest import load
 from alliance.store.base import CollaboratorFilter, GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
@@ -216,6 +217,32 @@ def test_search(pair: Pair, text: str) -> None:
                         (text, labels, limit))
 
 
+@pytest.mark.parametrize("text", ["苏州", "苏州 生物", "szgx", "律师", "技术经理人", "suzou",
+                                  "ip litigation", "medical devices", "无锡 lawyer", "zz-none"])
+def test_search_service(pair: Pair, text: str) -> None:
+    for labels in ((), (Label.PARK,), (Role.LAWYER,)):
+        pages = [search_service.search(store, text=text, labels=labels, limit=7)
+                 for store in pair.both()]
+        assert_same(pages[0], pages[1], (text, labels))
+        if pages[0].next_cursor:
+            again = [search_service.search(store, text=text, labels=labels, limit=7,
+                                           cursor=pages[0].next_cursor)
+                     for store in pair.both()]
+            assert_same(again[0], again[1], (text, labels, "page 2"))
+
+
+def test_relationships_of(pair: Pair) -> None:
+    rng = random.Random(f"relationships-of-{pair.name}")
+    people = rng.sample(pair.ids["Person"], min(40, len(pair.ids["Person"])))
+    for rel_type in (RelType.COLLABORATED_WITH, RelType.WORKS_AT, RelType.REFERRED_BY):
+        for outgoing, incoming in ((True, True), (True, False), (False, True)):
+            assert_same(pair.embedded.relationships_of(people, rel_type, outgoing=outgoing,
+                                                       incoming=incoming),
+                        pair.neo4j.relationships_of(people, rel_type, outgoing=outgoing,
+                                                    incoming=incoming),
+                        (rel_type, outgoing, incoming))
+
+
 def test_listing_neighbours_and_counts(pair: Pair) -> None:
     assert_same(pair.embedded.counts(), pair.neo4j.counts(), "counts")
     for label in [*Label, *Role]:
@@ -249,13 +276,18 @@ def test_listing_neighbours_and_counts(pair: Pair) -> None:
 
 
 def test_landing_and_corridor_services(pair: Pair) -> None:
-    for query in landing_filters(pair, 16):
+    parks = [node.id for node in pair.embedded.list_nodes(Label.PARK, limit=40)]
+    brokers = [node.id for node in pair.embedded.list_nodes(Role.BROKER, limit=10)]
+    for index, query in enumerate(landing_filters(pair, 16)):
         request = landing.LandingRequest(
             origin_city=query.origin_city, industry=query.industry,
             area_m2=query.min_area_m2, facility_types=list(query.facility_types),
             max_rent_cny_m2_month=query.max_rent_cny_m2_month,
             max_rail_minutes=query.max_rail_minutes, as_of=query.as_of,
             benefit_kinds=[BenefitKind.RENT_SUBSIDY], top_k=5,
+            horizon_years=1 + index % 5, planned_capex_cny=(index % 3) * 2e6 or None,
+            headcount=index * 7 if index % 2 else None,
+            why_not=parks[index % len(parks)], asker=brokers[index % len(brokers)],
         )
         answers = [landing.search(store, request, reveal_contacts=True).model_dump()
                    for store in pair.both()]
@@ -283,6 +315,16 @@ def test_collaborator_and_team_services(pair: Pair) -> None:
         assert_same(answers[0], answers[1], ("collaborators.team", team_request))
 
 
+def test_analytics(pair: Pair) -> None:
+    for question in (lambda store: analytics.brokers(store, top=15),
+                     analytics.coverage_gaps,
+                     lambda store: analytics.communities(store, min_size=2),
+                     *(lambda store, by=by: analytics.funnel(store, by=by)
+                       for by in analytics.FunnelBy)):
+        answers = [question(store) for store in pair.both()]
+        assert_same(answers[0], answers[1], "analytics")
+
+
 def test_paths_service(pair: Pair) -> None:
     for source, target, options in path_questions(pair, 20):
         request = paths.PathRequest(source=source, target=target, k=options["k"],
@@ -290,3 +332,41 @@ def test_paths_service(pair: Pair) -> None:
                                     rel_types=list(options["rel_types"]))
         answers = [paths.connect(store, request).model_dump() for store in pair.both()]
         assert_same(answers[0], answers[1], ("paths.connect", request))
+
+
+def test_collection_queries(pair: Pair) -> None:
+    """Partners' listings (relationship filters, sort, cursor pages, totals, include)
+    are the same on both stores."""
+    from alliance.services import listing
+
+    rng = random.Random(f"listing-{pair.name}")
+    cities, industries = pair.ids["City"], pair.ids["Industry"]
+    requests = [
+        listing.ListQuery(Label.PARK, {}, {"city": [city]}) for city in cities[:4]
+    ] + [
+        listing.ListQuery(Label.PARK, {}, {"industry": [industry]},
+                          sort=listing.parse_sort(Label.PARK, "-rent_cny_m2_month"), limit=3)
+        for industry in rng.sample(industries, min(5, len(industries)))
+    ] + [
+        listing.ListQuery(Label.POLICY, {}, {"city": [rng.choice(cities)]}, valid_on=AS_OF),
+        listing.ListQuery(Label.POLICY, {}, {"industry": [rng.choice(industries)]}),
+        listing.ListQuery(Label.PERSON, {"roles": "Broker"}, {"city": cities[:2]},
+                          sort=listing.parse_sort(Label.PERSON, "name_en"), limit=7),
+        listing.ListQuery(Label.PERSON, {}, {"vertical": [rng.choice(industries)]}),
+        listing.ListQuery(Label.COMPANY, {}, {"industry": [rng.choice(industries)],
+                                              "city": [rng.choice(cities)]}),
+    ]
+    for request in requests:
+        pages = []
+        for store in pair.both():
+            page = listing.query(store, request)
+            walked, cursor = [node.id for node in page.items], page.next_cursor
+            while cursor is not None:
+                more = listing.query(store, dataclasses.replace(request, cursor=cursor))
+                walked += [node.id for node in more.items]
+                cursor = more.next_cursor
+            assert len(walked) == page.total == len(set(walked)), request
+            included = [listing.related(store, node, sorted(listing.includes(request.label)))
+                        for node in page.items]
+            pages.append((walked, page.total, included))
+        assert_same(pages[0], pages[1], request)

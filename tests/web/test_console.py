@@ -19,11 +19,22 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import httpx
+import openpyxl
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from alliance.access.database import AccessDB
 from alliance.access.keys import KeyRing
@@ -54,7 +65,7 @@ in public mode still shows none."""
 
 LABELS = ("header nav a, .tabs a, label, legend, button:not(#lang-toggle), h1, h2, h3, h4, "
           "th, summary, figcaption, caption, dt, .score-label, .chip, .muted:not(.data), .intro, "
-          ".node-kind, .edge-label, .edge-note, .map .minutes, .stage-name")
+          ".graph-legend .legend-item, .map-figure .legend, .map .minutes, .stage-name")
 """Elements whose text is a label (or made of labels and names in the page language);
 `.data` marks text that is data in one language only (deal names, English notes)."""
 
@@ -182,6 +193,52 @@ def sign_in(page: Page, key: str) -> None:
     expect(page.get_by_role("button", name="退出员工模式")).to_be_visible()
 
 
+GRAPH_JS = """el => { const cy = el.cy; const boxes = [];
+  const box = (ele, opts) => ele.renderedBoundingBox({includeOverlays: false, ...opts});
+  cy.nodes(':visible').forEach(n => {
+    boxes.push({id: n.id(), kind: 'node', ...box(n, {includeLabels: false})});
+    boxes.push({id: n.id(), kind: 'label', ...box(n, {includeNodes: false, includeEdges: false,
+                                                       includeLabels: true})}); });
+  cy.edges(':visible').forEach(e => {
+    const b = box(e, {includeNodes: false, includeEdges: false, includeLabels: true});
+    if (b.w > 0) boxes.push({id: e.id(), kind: 'edge label', ...b}); });
+  return {nodes: cy.nodes(':visible').map(n => n.data('name')),
+          kinds: cy.nodes(':visible').map(n => n.data('kind')),
+          edges: cy.edges(':visible').map(e => e.data('text')), boxes,
+          zoom: cy.zoom()}; }"""
+"""What a cytoscape graph shows: node names and kinds, edge labels, and the on-screen
+boxes of every node, node label and edge label (the drawing is a canvas: the boxes
+come from cytoscape itself)."""
+
+
+def drawn(graph: Locator) -> dict[str, Any]:
+    """Scroll the graph into view, wait for its layout, and read what it shows."""
+    graph.scroll_into_view_if_needed()
+    expect(graph).to_have_attribute("data-ready", "true")
+    result: dict[str, Any] = graph.evaluate(GRAPH_JS)
+    return result
+
+
+def assert_no_overlap(boxes: list[dict[str, Any]], where: str) -> None:
+    """No two boxes of different elements share more than a pixel each way."""
+    clashes = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a["id"] == b["id"]:
+                continue
+            wide = min(a["x2"], b["x2"]) - max(a["x1"], b["x1"])
+            high = min(a["y2"], b["y2"]) - max(a["y1"], b["y1"])
+            if wide > 1 and high > 1:
+                clashes.append(f"{a['kind']} {a['id']} × {b['kind']} {b['id']}")
+    assert not clashes, f"{where}: overlapping text: {clashes[:5]}"
+
+
+MAP_TEXT_JS = """svg => [...svg.querySelectorAll('text')].map(t => {
+  const r = t.getBoundingClientRect();
+  return {id: t.textContent, kind: t.getAttribute('class'), x1: r.left, y1: r.top,
+          x2: r.right, y2: r.bottom}; })"""
+
+
 # --------------------------------------------------------------------------- tests
 
 
@@ -204,22 +261,21 @@ def test_landing_search_shows_ranked_cards_with_drawn_paths(open_page: OpenPage)
     assert len(ranks) >= 3
     scores = [float(text) for text in cards.locator(".score-num").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
+    assert all(0 <= score <= 1 for score in scores), "scores on the API's 0-1 scale"
 
     first = cards.first
     expect(first.locator(".score-row")).to_have_count(7)
-    graph = first.locator("svg.graph")
-    expect(graph).to_be_visible()
-    assert graph.locator(".node").count() >= 4
-    assert graph.locator(".edge line").count() >= 3
-    edge_labels = graph.locator(".edge-label").all_text_contents()
-    assert "承载" in edge_labels
-    assert "位于" in edge_labels
-    all_labels = cards.locator("svg.graph .edge-label").all_text_contents()
-    assert "高铁" in all_labels
-    assert "适用于" in all_labels
+    graph = drawn(first.locator(".cy"))
+    kinds = graph["kinds"]
+    assert len(graph["nodes"]) >= 4
+    assert len(graph["edges"]) >= 3
+    assert {"City", "Park", "Industry"} <= set(kinds)
+    edge_labels = {label.split("\n")[0] for label in graph["edges"]}
+    assert {"承载", "位于", "高铁"} <= edge_labels
     park_name = first.locator("h3").inner_text()
-    assert f"园区: {park_name}" in graph.locator(".node").evaluate_all(
-        "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert park_name in graph["nodes"]
+    assert len(set(graph["nodes"])) == len(graph["nodes"]), "node labels are distinct"
+    assert_no_overlap(graph["boxes"], "landing card graph")
     expect(first.locator(".policies h4").first).to_contain_text("可申请的政策")
     screenshot(page, "landing-laptop")
 
@@ -235,8 +291,8 @@ def test_landing_search_shows_ranked_cards_with_drawn_paths(open_page: OpenPage)
     screenshot(phone, "landing-card-phone")
 
 
-def test_corridor_map_and_comparison_render(open_page: OpenPage,
-                                            server: tuple[str, Path]) -> None:
+def test_corridor_map_has_outlines_isochrone_and_no_overlapping_text(
+        open_page: OpenPage, server: tuple[str, Path]) -> None:
     base, _ = server
     stats = httpx.get(f"{base}/v1/stats").json()
     cities = stats["labels"]["City"]
@@ -245,16 +301,30 @@ def test_corridor_map_and_comparison_render(open_page: OpenPage,
     corridor.scroll_into_view_if_needed()
     svg = corridor.locator("svg.map")
     expect(svg).to_be_visible()
+    expect(svg.locator("path.outline")).to_have_count(cities)  # every city has its outline
     expect(svg.locator(".city")).to_have_count(cities)
     expect(svg.locator("line.hsr")).to_have_count(stats["relationships"]["HSR_LINK"])
-    assert svg.locator(".park-mark").count() >= 3
+    assert svg.locator(".park-mark.ranked").count() >= 3
+    assert svg.locator(".park-mark.other").count() >= 1, "every park is placed"
     assert all("分钟" in text for text in svg.locator(".minutes").all_text_contents())
-    radii = [float(r) for r in svg.locator(".park-mark circle").evaluate_all(
-        "nodes => nodes.map(n => n.getAttribute('r'))")]
-    assert max(radii) > min(radii), "parks are sized by score"
-    origin = svg.locator(".city.origin")
-    expect(origin).to_have_count(1)
-    expect(origin).to_contain_text("上海")
+    fills = set(svg.locator("path.outline").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('fill'))"))
+    assert len(fills) >= 3, "cities are shaded by rail minutes from the origin"
+    origin = svg.locator("path.outline.origin")
+    expect(origin).to_have_attribute("data-minutes", "0")
+    expect(corridor.locator(".legend").first).to_contain_text("≤ 20 分钟")
+    assert svg.locator(".park-name").count() >= 3, "ranked parks are labelled"
+    assert_no_overlap(svg.evaluate(MAP_TEXT_JS), "map at laptop width")
+
+    # zoom: the map is drawn again, labels keep their size and still do not collide
+    corridor.get_by_role("button", name="放大地图").click()
+    expect(corridor.locator(".map-box")).to_have_attribute("data-zoom", "1.5")
+    zoomed = corridor.locator("svg.map")
+    assert zoomed.locator(".park-name").count() >= 3
+    assert_no_overlap(zoomed.evaluate(MAP_TEXT_JS), "zoomed map")
+    zoomed.locator(".park-mark.ranked").first.hover()
+    expect(corridor.locator(".map-tip")).to_contain_text("得分")
+    screenshot(page, "corridor-laptop")
 
     table = corridor.locator("table.compare")
     expect(table.locator("tbody tr")).to_have_count(cities)
@@ -262,13 +332,20 @@ def test_corridor_map_and_comparison_render(open_page: OpenPage,
     expect(first_row.locator("th")).to_have_text("上海")
     expect(first_row.locator("td").first).to_have_text("0 分钟")
     assert table.locator("tbody tr:not(.no-park)").count() >= 3
-    svg.scroll_into_view_if_needed()
-    screenshot(page, "corridor-laptop")
+    # sortable: by rail time, descending on the second press
+    rail = table.get_by_role("button", name="高铁时间")
+    rail.click()
+    rail.click()
+    expect(table.locator("thead th").nth(1)).to_have_attribute("aria-sort", "descending")
+    expect(table.locator("tbody tr").last.locator("th")).to_have_text("上海")
 
     phone = open_page(LANDING, viewport=PHONE)
     phone_map = phone.locator(".corridor svg.map")
     phone_map.scroll_into_view_if_needed()
     expect(phone_map.locator(".city")).to_have_count(cities)
+    assert_no_overlap(phone_map.evaluate(MAP_TEXT_JS), "map at phone width")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
     screenshot(phone, "corridor-phone")
 
 
@@ -286,21 +363,20 @@ def test_collaborator_search_shows_trust_path_and_team(open_page: OpenPage) -> N
     cards = page.locator(".person-card")
     expect(cards.first).to_be_visible()
     assert "asker=person%3Achen-jing" in page.url
-    warm = cards.filter(has=page.locator("svg.graph")).first
-    graph = warm.locator("svg.graph")
-    names = graph.locator(".node-label").all_text_contents()
-    assert names[0] == "陈静"
-    assert len(names) >= 2
-    assert set(graph.locator(".edge-label").all_text_contents()) <= {"合作过", "任职于"}
-    hops = graph.locator(".edge").count()
-    expect(warm.locator(".trust-steps li")).to_have_count(hops)
+    warm = cards.filter(has=page.locator(".cy")).first
+    graph = drawn(warm.locator(".cy"))
+    assert "陈静" in graph["nodes"]
+    assert len(graph["nodes"]) >= 2
+    assert {label.split("\n")[0] for label in graph["edges"]} <= {"合作过", "任职于"}
+    expect(warm.locator(".trust-steps > li")).to_have_count(len(graph["edges"]))
+    assert_no_overlap(graph["boxes"], "trust path")
     screenshot(page, "collaborators-laptop")
 
     team = open_page(TEAM, viewport=PHONE)
     seats = team.locator(".person-card")
     expect(seats.first).to_be_visible()
     assert 1 <= seats.count() <= 3
-    expect(team.locator(".team-graph svg.graph")).to_be_visible()
+    assert_no_overlap(drawn(team.locator(".team-graph .cy"))["boxes"], "team graph")
     screenshot(team, "team-phone")
 
 
@@ -314,7 +390,7 @@ def test_entity_pages_open_from_results_and_search(open_page: OpenPage) -> None:
     assert "#/entity/park" in page.url
     neighbours = page.locator(".neighbours li a.entity-link")
     assert neighbours.count() >= 3
-    expect(page.locator(".entity-grid svg.graph")).to_be_visible()
+    assert_no_overlap(drawn(page.locator(".entity-grid .cy"))["boxes"], "entity graph")
     screenshot(page, "entity-park-laptop")
 
     city = page.locator(".neighbour-group", has=page.locator(".chip-city")).locator("a").first
@@ -489,3 +565,269 @@ def test_staff_mode_shows_contact_data_and_write_actions(open_page: OpenPage,
     page.get_by_role("button", name="退出员工模式").click()
     expect(page.locator("#staff-status")).to_be_hidden()
     assert not CONTACT_TEXT.search(page.content())
+
+
+@pytest.fixture(scope="session")
+def reader_key(server: tuple[str, Path]) -> str:
+    """A staff:read key: contact data, but no write."""
+    _, db_path = server
+    ring = KeyRing(AccessDB(db_path.with_name("access.sqlite3")))
+    try:
+        _, key = ring.create(name="console reader", scopes=["staff:read"])
+    finally:
+        ring.db.close()
+    return key
+
+
+def visible_count(graph: Locator) -> int:
+    count: int = graph.evaluate("el => el.cy.nodes(':visible').length")
+    return count
+
+
+def test_graph_expands_hides_and_pins_from_the_keyboard(open_page: OpenPage) -> None:
+    page = open_page("#/entity/park:suzhou-sip-biobay")
+    graph = page.locator(".entity-grid .cy")
+    before = drawn(graph)
+    figure = page.locator(".entity-grid .graph-view")
+    figure.locator(".graph-list summary").click()
+    city = figure.locator('.graph-nodes li[data-node="city:suzhou"]')
+    expand = city.get_by_role("button", name="展开关联")
+    expand.focus()
+    expand.press("Enter")
+    page.wait_for_function("([el, n]) => el.cy.nodes().length > n",
+                           arg=[graph.element_handle(), len(before["nodes"])])
+    expect(figure.locator(".graph-info")).to_contain_text("新增")
+    after = drawn(graph)
+    assert len(after["nodes"]) > len(before["nodes"])
+    assert_no_overlap(after["boxes"], "graph after expanding")
+    screenshot(page, "graph-expanded-laptop")
+
+    shown = visible_count(graph)
+    row = figure.locator(".graph-nodes li", has_text="苏州").first
+    hide = row.get_by_role("button", name="隐藏")
+    hide.focus()
+    hide.press("Enter")
+    assert visible_count(graph) == shown - 1
+    expect(figure.get_by_role("button", name="显示隐藏的节点（1）")).to_be_visible()
+    figure.get_by_role("button", name="显示隐藏的节点（1）").click()
+    assert visible_count(graph) == shown
+
+    suzhou = figure.locator('.graph-nodes li[data-node="city:suzhou"]')
+    pin = suzhou.get_by_role("button", name="固定")
+    pin.focus()
+    pin.press("Enter")
+    assert graph.evaluate("el => el.cy.getElementById('city:suzhou').locked()")
+    zoom = drawn(graph)["zoom"]
+    figure.get_by_role("button", name="放大关系图").click()
+    assert drawn(graph)["zoom"] > zoom
+
+    figure.locator('.graph-nodes li[data-node="city:suzhou"]').get_by_role(
+        "link", name="两者之间的路径").click()
+    expect(page.locator("h1")).to_have_text("两者之间的关系路径")
+    expect(page.locator(".path-list li").first).to_be_visible()
+
+
+def test_path_between_any_two_entities(open_page: OpenPage) -> None:
+    page = open_page("#/path", viewport=PHONE)
+    form = page.locator("form.path-form")
+    for name, text in (("起点", "上海"), ("终点", "陈静")):
+        box = form.get_by_role("combobox", name=name)
+        box.fill(text)
+        form.locator(".suggestion", has_text=text).first.click()
+    form.get_by_role("button", name="查找路径").press("Enter")
+    expect(page.locator(".path-list li").first).to_be_visible()
+    assert "from=city%3Ashanghai" in page.url
+    assert "to=person%3Achen-jing" in page.url
+    graph = drawn(page.locator(".results .cy"))
+    assert {"上海", "陈静"} <= set(graph["nodes"])
+    assert_no_overlap(graph["boxes"], "path graph on a phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "path-phone")
+
+
+def landing_body(**extra: Any) -> dict[str, Any]:
+    return {"industry": "industry:medical-devices", "area_m2": 2000,
+            "facility_types": ["gmp_cleanroom"], "max_rail_minutes": 60,
+            "benefit_kinds": ["rent_subsidy", "equipment_subsidy"],
+            "profile": {"stage": "angel", "founded_year": 2021, "headcount": 25}, **extra}
+
+
+def test_weights_rerank_in_place_and_parks_compare_export_and_print(
+        open_page: OpenPage, server: tuple[str, Path], tmp_path: Path) -> None:
+    base, _ = server
+    page = open_page(LANDING)
+    cards = page.locator(".park-card")
+    expect(cards.first).to_be_visible()
+    page.evaluate("window.__sameDocument = true")
+    weights = page.locator("details.weights")
+    weights.locator("summary").click()
+    weights.get_by_label("产业匹配").fill("0")
+    weights.get_by_label("通勤").fill("1")
+    expect(cards.first.locator(".score-row", has_text="通勤")).to_contain_text("权重 1")
+    assert "w.travel=1" in page.url
+    assert page.evaluate("window.__sameDocument") is True, "re-ranked without a reload"
+    expected = httpx.post(f"{base}/v1/landing/search", json=landing_body(
+        weights={"industry_fit": 0, "travel": 1})).json()
+    shown = cards.evaluate_all("cs => cs.map(c => c.dataset.park)")
+    assert shown == [p["summary"]["park"]["id"] for p in expected["parks"]]
+    scores = [float(s) for s in cards.locator(".score-num").all_inner_texts()]
+    assert scores == [round(p["score"], 3) for p in expected["parks"]]
+
+    cards.nth(0).get_by_role("button", name="加入对比").click()
+    cards.nth(1).get_by_role("button", name="加入对比").press("Enter")
+    table = page.locator("table.side-by-side")
+    expect(table.locator("thead th")).to_have_count(3)
+    for part in ("产业匹配", "政策价值", "成本", "通勤", "空间", "人脉", "落地记录"):
+        expect(table.locator("tbody th", has_text=part)).to_have_count(1)
+    assert table.locator("tr.policy").count() >= 1
+    assert "pin=" in page.url
+    screenshot(page, "compare-laptop")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="导出 Excel").click()
+    saved = tmp_path / "landing.xlsx"
+    download_info.value.save_as(saved)
+    book = openpyxl.load_workbook(saved)
+    assert book.sheetnames == ["推荐园区", "政策", "城市对比"]
+    rows = list(book["推荐园区"].iter_rows(values_only=True))
+    assert len(rows) == len(expected["parks"]) + 1
+    assert rows[1][1] == expected["parks"][0]["summary"]["park"]["name_zh"]
+    assert rows[1][3] == pytest.approx(expected["parks"][0]["score"])
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.top")).to_be_hidden()
+    expect(page.locator(".report-head")).to_be_visible()
+    assert cards.first.evaluate("c => getComputedStyle(c).breakAfter") == "page"
+    pdf = page.pdf(format="A4")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "landing-report.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= len(expected["parks"]), "one page (at least) per park"
+
+
+def test_numbers_are_the_apis_own_and_formatted(open_page: OpenPage,
+                                                server: tuple[str, Path]) -> None:
+    base, _ = server
+    expected = httpx.post(f"{base}/v1/landing/search", json=landing_body()).json()
+    page = open_page(LANDING)
+    first = page.locator(".park-card").first
+    park = expected["parks"][0]
+    contacts = first.locator(".score-row", has_text="人脉")
+    expect(contacts).to_contain_text(f"{park['brokers_total']} 位产业经纪人")
+    expect(contacts).to_contain_text(f"{park['professionals_total']} 位附近专业人士")
+    expect(page.locator(".candidates")).to_contain_text(f"{expected['candidates']} 个园区")
+    expect(first.locator(".score-num")).to_have_text(f"{park['score']:.3f}")
+
+    company = httpx.get(f"{base}/v1/companies", params={"limit": 1}).json()["items"][0]
+    goto(page, f"#/entity/{company['id']}")
+    founded = page.locator(".props div", has=page.locator("dt", has_text="成立年份")).locator("dd")
+    expect(founded).to_have_text(str(company["founded_year"]))
+
+    page.get_by_role("button", name="切换到英文").click()
+    for route in (LANDING, "#/funnel", COLLABORATORS):
+        goto(page, route)
+        expect(page.locator(".park-card, .board, .person-card").first).to_be_visible()
+        text = page.locator("main").inner_text()
+        wrong = re.findall(r"\b1 (?:parks|policies|brokers|professionals|companies|referrals|"
+                           r"hops|results|candidates|collaborations|stops|days)\b", text)
+        assert not wrong, f"{route}: {wrong}"
+        assert not re.search(r"\b(?:19|20)\d\d,\d\d\d\b|\b\d,\d\d\d-\d\d", text), route
+
+
+def test_every_message_in_both_languages(open_page: OpenPage, browser: Browser,
+                                         server: tuple[str, Path]) -> None:
+    page = open_page("#/no-such-page")
+    expect(page.locator("h1")).to_have_text("页面不存在")
+    page.get_by_role("button", name="切换到英文").click()
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.get_by_role("link", name="Back to the landing finder")).to_be_visible()
+
+    base, _ = server
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    try:
+        offline = context.new_page()
+        offline.route("**/v1/landing/**", lambda route: route.abort())
+        offline.goto(f"{base}/{LANDING}")
+        expect(offline.locator(".error-panel")).to_contain_text("无法连接服务器")
+        assert "Failed to fetch" not in offline.locator("main").inner_text()
+        screenshot(offline, "network-error-laptop")
+    finally:
+        context.close()
+
+    chinese = open_page("#/funnel")
+    expect(chinese.locator(".board .referral").first).to_be_visible()
+    intro = chinese.locator(".intro").inner_text()
+    assert "50" not in intro, "no fixed sentence about ratios"
+    assert "3–4" not in intro
+    sentence = chinese.locator(".funnel-sentence").inner_text()
+    overall = httpx.get(f"{base}/v1/funnel").json()["overall"]
+    share = 100 * overall["reached"]["first_meeting"] / overall["reached"]["proposed"]
+    assert f"{share:.1f}%" in sentence
+    english_reasons = chinese.locator('.column[data-stage="dropped"] .data[lang="en"]')
+    expect(english_reasons.first.locator(".lang-mark")).to_have_text("英")
+
+
+def test_board_drag_drop_notes_and_no_write_controls_without_the_scope(
+        open_page: OpenPage, staff_key: str, reader_key: str,
+        server: tuple[str, Path]) -> None:
+    base, _ = server
+    page = open_page("#/landing")
+    sign_in(page, staff_key)
+    goto(page, "#/funnel")
+    board = page.locator(".board")
+    proposed = board.locator('.column[data-stage="proposed"]')
+    card = proposed.locator(".referral").first
+    expect(card).to_be_visible()
+    referral_id = card.get_attribute("data-referral")
+    api = httpx.get(f"{base}/v1/referrals/{referral_id}").json()
+    expect(card.locator(".ends")).to_contain_text(api["ends"]["company"]["name_zh"])
+    expect(card.locator(".ends")).to_contain_text(api["ends"]["park"]["name_zh"])
+    expect(card.locator(".ends")).to_contain_text(api["ends"]["broker"]["name_zh"])
+    days = (date.today() - date.fromisoformat(api["stage_since"])).days
+    expect(card.locator(".in-stage")).to_contain_text(f"在此阶段 {days} 天")
+    assert board.locator(".referral.stale").count() >= 1
+
+    # a move the API refuses is refused on the board too
+    card.drag_to(board.locator('.column[data-stage="signed"]'))
+    expect(page.locator("#toast")).to_contain_text("只能推进到下一阶段或放弃")
+    expect(proposed.locator(f'.referral[data-referral="{referral_id}"]')).to_have_count(1)
+    card.drag_to(board.locator('.column[data-stage="first_meeting"]'))
+    expect(page.locator("#toast")).to_contain_text("已推进")
+    one = f'.referral[data-referral="{referral_id}"]'
+    moved = board.locator(f'.column[data-stage="first_meeting"] {one}')
+    expect(moved).to_have_count(1)
+    assert httpx.get(f"{base}/v1/referrals/{referral_id}").json()["stage"] == "first_meeting"
+
+    # dropping asks for the reason first
+    moved.drag_to(board.locator('.column[data-stage="dropped"]'))
+    reason = moved.get_by_label("放弃原因")
+    expect(reason).to_be_focused()
+    reason.fill("预算不足")
+    reason.press("Enter")
+    expect(board.locator(f'.column[data-stage="dropped"] {one}')).to_have_count(1)
+
+    # a note and a follow-up, from the keyboard, stored in the graph
+    other = board.locator('.column[data-stage="second_meeting"] .referral').first
+    other_id = other.get_attribute("data-referral")
+    other.locator(".notes-box summary").click()
+    other.get_by_label("新备注").fill("园区要求提供洁净室参数")
+    other.get_by_label("跟进日期").fill("2030-02-01")
+    save = other.get_by_role("button", name="保存")
+    save.focus()
+    save.press("Enter")
+    expect(page.locator("#toast")).to_contain_text("已保存")
+    stored = httpx.get(f"{base}/v1/referrals/{other_id}").json()
+    assert stored["follow_up_on"] == "2030-02-01"
+    assert stored["notes"][-1].endswith("园区要求提供洁净室参数")
+    card_now = board.locator(f'.referral[data-referral="{other_id}"]')
+    expect(card_now).to_contain_text("跟进：2030-02-01")
+    screenshot(page, "board-laptop")
+
+    reader = open_page("#/landing", viewport=PHONE)
+    sign_in(reader, reader_key)
+    goto(reader, "#/funnel")
+    expect(reader.locator(".board .referral").first).to_be_visible()
+    for control in (".referral-actions", ".referral[draggable=true]", ".note-form",
+                    ".create-form", ".drop-form"):
+        assert reader.locator(control).count() == 0, control
+    screenshot(reader, "board-reader-phone")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from alliance.api.deps import ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
-from alliance.api.privacy import entity_out
+from alliance.api.etag import versioned
+from alliance.api.privacy import entity_out, holds_back
 from alliance.api.responses import json_response
 from alliance.api.schemas import EntityOut, NeighboursOut
 from alliance.services import directory
@@ -24,10 +25,16 @@ EntityId = Annotated[str, Path(alias="id", min_length=3, max_length=200,
 
 @router.get("/{id}", name="get", response_model=EntityOut,
             responses=problem_responses(404, 422))
-def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep) -> Response:
-    """One entity of any label (paths and search results link here)."""
+def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
+               if_none_match: Annotated[str | None, Header(alias="If-None-Match",
+                                                           max_length=500)] = None
+               ) -> Response:
+    """One entity of any label (paths and search results link here), tagged with its
+    version (the ETag writes take as If-Match)."""
     record = directory.get_or_raise(store, entity_id=entity_id)
-    return json_response(entity_out(record, reveal_contacts=caller.reveal_contacts))
+    return versioned(json_response(entity_out(record, reveal_contacts=caller.reveal_contacts)),
+                     directory.version(store, record), if_none_match,
+                     partial=holds_back(record, reveal_contacts=caller.reveal_contacts))
 
 
 @router.get("/{id}/neighbours", name="neighbours", response_model=NeighboursOut,

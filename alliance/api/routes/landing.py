@@ -17,17 +17,22 @@ router = APIRouter(prefix="/landing", tags=["landing"])
 @router.post("/search", name="search", response_model=LandingResult,
              responses=problem_responses(404, 413, 422))
 def search(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Response:
-    """Ranked parks for a landing need, each with its score parts, the graph paths behind
-    them, matching policies (eligible or near misses with what is missing) and contacts.
-    When no park meets every hard constraint, `empty_reason` and `relaxations` say which
-    constraint emptied the list."""
+    """Ranked parks for a landing need, each with its score parts and the graph paths
+    behind them, the money the company itself can get (one tier per exclusive group, no
+    stacking where a policy forbids it, financing apart, rates as rates), the net cost of
+    landing over `horizon_years` with its arithmetic, the gap-closer (closable gaps, what
+    closing them unlocks, who helps), the founding team's and the broker's side, and
+    contacts. `elimination` counts the parks each hard constraint removed; `why_not`
+    answers for a named park. When no park fits, `empty_reason` and `relaxations` say
+    which constraint emptied the list."""
     return json_response(landing.search(store, request, reveal_contacts=caller.reveal_contacts))
 
 
 @router.post("/compare", name="compare", response_model=CorridorComparison,
              responses=problem_responses(404, 413, 422))
 def compare(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Response:
-    """The same need city by city along the corridor: best park, policy total, rent and
-    rail minutes, nearest city first (cities with no fitting park included)."""
+    """The same need city by city along the corridor: best park (with the whole landing
+    answer), the company's counted money, net cost and gap unlock, rent and rail minutes,
+    nearest city first (cities with no fitting park included)."""
     return json_response(corridor.compare(store, request,
                                           reveal_contacts=caller.reveal_contacts))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from alliance.api.deps import AuditDep, ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
+from alliance.api.etag import versioned
 from alliance.api.responses import json_response
-from alliance.services import referrals
+from alliance.services import directory, referrals
 from alliance.services.referrals import (
     Advance,
     Drop,
@@ -58,10 +59,16 @@ def create_referral(body: ReferralCreate, store: StoreDep, audit: AuditDep) -> R
 
 @router.get("/referrals/{id}", name="get", response_model=ReferralOut,
             responses=problem_responses(404, 422))
-def get_referral(referral_id: ReferralId, store: StoreDep, caller: ReaderDep) -> Response:
-    """One referral with its company, park and broker."""
+def get_referral(referral_id: ReferralId, store: StoreDep, caller: ReaderDep,
+                 if_none_match: Annotated[str | None, Header(alias="If-None-Match",
+                                                             max_length=500)] = None
+                 ) -> Response:
+    """One referral with its company, park and broker, tagged with its version (the
+    ETag its PUT/PATCH/DELETE take as If-Match)."""
     del caller
-    return json_response(referrals.get_or_raise(store, referral_id=referral_id))
+    found = referrals.get_or_raise(store, referral_id=referral_id)
+    record = directory.get_or_raise(store, entity_id=referral_id)
+    return versioned(json_response(found), directory.version(store, record), if_none_match)
 
 
 @router.post("/referrals/{id}/advance", name="advance", response_model=ReferralOut,

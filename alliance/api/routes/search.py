@@ -1,5 +1,5 @@
-"""Full-text search over entity names: Chinese (two characters are enough: 苏州),
-English, and pinyin with or without spaces (suzhou, su zhou)."""
+"""Search over names, roles, places and fields: Chinese (苏州), English, pinyin full or
+initials (suzhou, szgx), mixed (苏州 生物), role words (律师), with typo tolerance."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alliance.api.errors import problem_responses
 from alliance.api.privacy import entity_out
 from alliance.api.responses import json_response
 from alliance.api.schemas import SearchOut
-from alliance.services import directory
+from alliance.services import search as search_service
 from alliance.store.base import MAX_PAGE
 from graph_schema.vocabulary import Label, Role
 
@@ -29,11 +29,17 @@ def search_entities(
         description="Only entities with one of these labels (role labels too, e.g. "
                     "Lawyer); repeatable.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+    cursor: Annotated[str | None, Query(max_length=400,
+                                        description="`next_cursor` of the page before.")] = None,
 ) -> Response:
-    """Entities whose names match, best first: exact name, name prefix, pinyin prefix,
-    then names containing the text."""
-    hits = directory.search(store, text=q, labels=label or (), limit=limit)
-    return json_response({"query": q, "items": [
-        {"score": hit.score,
-         "entity": entity_out(hit.node, reveal_contacts=caller.reveal_contacts)}
-        for hit in hits]})
+    """Entities matching what staff typed, best first: exact name, name prefix, pinyin
+    prefix, role words, names containing the text, then what a named city, industry or
+    skill contains; with the total, facets and a cursor."""
+    page = search_service.search(store, text=q, labels=label or (), limit=limit,
+                                 cursor=cursor)
+    return json_response({
+        "query": q, "total": page.total, "facets": page.facets,
+        "next_cursor": page.next_cursor,
+        "items": [{"score": item.score, "why": list(item.reasons), "city": item.city,
+                   "entity": entity_out(item.node, reveal_contacts=caller.reveal_contacts)}
+                  for item in page.items]})

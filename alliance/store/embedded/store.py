@@ -23,8 +23,9 @@ In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone 
 
 Records handed out are the ones in the graph: treat them as read-only.
 
-One process owns a store file: a change another process makes to the file is seen only
-after reopening.
+One process owns a store file: it holds an OS lock on it (`alliance.store.file_lock`),
+and a second opener is refused naming the holder's pid. A `read_only` store takes no
+lock, refuses writes and sees the file as it was when opened.
 
 Speed. Opening reads one primary-key range per relationship type and decodes JSON a chunk
 at a time; the hot loops (loading, bulk writes, path search) use networkx's adjacency
@@ -65,6 +66,7 @@ from alliance.store.base import (
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import queries
+from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
@@ -296,8 +298,12 @@ class EmbeddedStore:
 
     backend: str = "embedded"
 
-    def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL") -> None:
+    def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL",
+                 read_only: bool = False) -> None:
+        """`read_only`: no file lock (another process may be its writer) and every write
+        refused; the graph is the file as it was at open."""
         self.path = path
+        self.read_only = read_only
         self.lock = ReadWriteLock()
         self._write_lock = threading.Lock()
         self._closed = False
@@ -313,16 +319,22 @@ class EmbeddedStore:
         memory = str(path) == ":memory:"
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with _translated():
-            self._conn = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=False
-            )
-            try:
-                self._open(synchronous)
-                self._load()
-            except BaseException:
-                self._conn.close()
-                raise
+        self._file_lock = None if memory or read_only else StoreFileLock(path)
+        try:
+            with _translated():
+                self._conn = sqlite3.connect(
+                    str(path), isolation_level=None, check_same_thread=False
+                )
+                try:
+                    self._open(synchronous)
+                    self._load()
+                except BaseException:
+                    self._conn.close()
+                    raise
+        except BaseException:
+            if self._file_lock is not None:
+                self._file_lock.release()
+            raise
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -414,6 +426,8 @@ class EmbeddedStore:
             if not self._closed:
                 self._closed = True
                 self._conn.close()
+                if self._file_lock is not None:
+                    self._file_lock.release()
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -443,6 +457,9 @@ class EmbeddedStore:
         size = len(nodes) + len(relationships) + len(delete_relationships) + len(delete_nodes)
         if size == 0:
             return
+        if self.read_only:
+            msg = f"the store {self.path} is open read-only"
+            raise BackendUnavailable(msg)
         with _gc_paused(size >= _BULK):
             self._write(nodes, relationships, delete_relationships, delete_nodes, create_only)
 
@@ -658,6 +675,28 @@ class EmbeddedStore:
                 keys = list(self._by_type.get(wanted, ()))
             keys.sort()
             return [graph._succ[key[1]][key[2]][key]["record"] for key in keys]
+
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
+        wanted = str(rel_type)
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            found: dict[RelKey, RelRecord] = {}
+            for node in set(node_ids):
+                if node not in graph:
+                    continue
+                sides = ([graph._succ[node]] if outgoing else []) + (
+                    [graph._pred[node]] if incoming else [])
+                for adjacency in sides:
+                    for keydict in adjacency.values():
+                        for key, attributes in keydict.items():
+                            if key[0] == wanted:
+                                found[key] = attributes["record"]
+            return [found[key] for key in sorted(found)]
 
     def neighbours(
         self,

@@ -38,6 +38,7 @@ __all__ = [
     "list_nodes",
     "merge_nodes",
     "merge_relationships",
+    "relationships_at",
     "relationships_of_type",
     "schema_query",
     "INTERNAL_PROPERTIES",
@@ -216,6 +217,18 @@ def relationships_of_type(rel_type: RelType, source: Label | None,
     template = _trusted(f"MATCH {left}-[r:{{rel_type}}]->{right} "
                         "RETURN a.id AS source, b.id AS target, properties(r) AS properties")
     return schema_query(template, **names)
+
+
+@cache
+def relationships_at(rel_type: RelType, label: Label, outgoing: bool) -> LiteralString:
+    """Relationships of one type starting (outgoing) or ending at nodes of one label whose
+    ids are in `$ids` (the id index finds each end)."""
+    pattern = ("(a:{label} {{id: id}})-[r:{rel_type}]->(b)" if outgoing
+               else "(a)-[r:{rel_type}]->(b:{label} {{id: id}})")
+    return schema_query(_trusted(
+        f"UNWIND $ids AS id MATCH {pattern} "
+        "RETURN a.id AS source, b.id AS target, properties(r) AS properties"),
+        rel_type=rel_type, label=label)
 
 
 @cache

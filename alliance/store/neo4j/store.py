@@ -506,6 +506,31 @@ class Neo4jStore:
                  for row in rows]
         return sorted(found, key=lambda rel: rel.key)
 
+    def relationships_of(
+        self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
+        incoming: bool = True,
+    ) -> list[RelRecord]:
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key:
+        one query per end label the type allows, each through the id index."""
+        self._check_open()
+        spec = REL_SPECS[RelType(rel_type)]
+        by_label: dict[Label, list[str]] = {}
+        for node in sorted(set(node_ids)):
+            label = _label_of(node)
+            if label is not None:
+                by_label.setdefault(label, []).append(node)
+        found: dict[RelKey, RelRecord] = {}
+        for is_out, ends in ((True, spec.sources), (False, spec.targets)):
+            if not (outgoing if is_out else incoming):
+                continue
+            for label in sorted(ends & by_label.keys()):
+                rows = self._read(cypher.relationships_at(spec.type, label, is_out),
+                                  ids=by_label[label])
+                for row in rows:
+                    rel = RelRecord(spec.type, row["source"], row["target"], row["properties"])
+                    found[rel.key] = rel
+        return [found[key] for key in sorted(found)]
+
     def neighbours(
         self,
         node_id: str,

@@ -150,6 +150,7 @@ function setup() {
     setLang(getLang() === "zh" ? "en" : "zh");
   });
   window.addEventListener("langchange", () => {
+    banner.hidden = true;
     renderShell();
     render();
   });
@@ -163,6 +164,8 @@ function setup() {
     window.scrollTo(0, 0);
   });
   window.addEventListener("error", (event) => {
+    // A browser notice, not a failure of the page.
+    if (String(event.message).startsWith("ResizeObserver loop")) return;
     console.error(event.error || event.message);
     showBanner(t("error.page"));
     if (!view.firstElementChild?.childElementCount) render();

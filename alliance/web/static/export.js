@@ -22,13 +22,12 @@ function sheetJs() {
   return loader;
 }
 
-const PARTS = ["industry_fit", "policy_value", "cost", "travel", "space", "contacts", "track_record"];
-
 /** The rows of the three sheets (arrays of arrays, header first). */
 export function workbookRows({ result, comparison }) {
+  const PARTS = (result.parks[0]?.parts || []).map((p) => p.name);
   const parks = [[t("common.rank"), t("rank.col.park"), t("rank.row.city"), t("common.score"),
     ...PARTS.map((p) => t(`part.${p}`)), t("rank.row.rail"), t("prop.rent_cny_m2_month"),
-    t("prop.available_area_m2"), t("landing.policyTotal"), t("landing.kind.broker"),
+    t("prop.available_area_m2"), t("landing.policyTotal"), t("money.netLine"), t("landing.kind.broker"),
     t("landing.kind.professional")]];
   const policies = [[t("rank.col.park"), t("rank.col.policy"), t("rank.col.kind"),
     t("rank.col.amount"), t("rank.col.eligible"), t("rank.col.missing")]];
@@ -36,7 +35,8 @@ export function workbookRows({ result, comparison }) {
     const part = (name) => park.parts.find((p) => p.name === name)?.value ?? null;
     parks.push([park.rank, nameOf(park.summary.park), nameOf(park.summary.city), park.score,
       ...PARTS.map(part), park.rail_minutes, park.summary.rent_cny_m2_month,
-      park.summary.available_area_m2, park.policy_total_cny, park.brokers_total ?? null,
+      park.summary.available_area_m2, park.policy_total_cny, park.net_cost?.net_cost_cny ?? null,
+      park.brokers_total ?? null,
       park.professionals_total ?? null]);
     for (const policy of [...park.eligible_policies, ...park.near_miss_policies]) {
       policies.push([nameOf(park.summary.park), nameOf(policy), enumLabel("benefit", policy.benefit_kind),

@@ -25,7 +25,16 @@ const KIND = {
 };
 const EXPAND_LIMIT = 16;
 const LABEL_CHARS = 34;
-const MIN_READABLE_ZOOM = 0.75;
+const MIN_READABLE_ZOOM = 0.8;
+const MAX_FIT_ZOOM = 1.2;
+
+const EDGE_FONT = 12;
+const measure = document.createElement("canvas").getContext("2d");
+
+function textWidth(text, size) {
+  measure.font = `${size}px system-ui, "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif`;
+  return measure.measureText(text).width;
+}
 
 function display(name, max = LABEL_CHARS) {
   const chars = [...name];
@@ -70,7 +79,7 @@ function style() {
     { selector: "node", style: {
       "background-color": "data(color)", shape: "data(shape)", width: 22, height: 22,
       label: "data(text)", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
-      "text-wrap": "wrap", "text-max-width": 112, "font-size": 12, color: "#1d2430",
+      "text-wrap": "wrap", "text-max-width": 120, "font-size": 14, color: "#1d2430",
       "text-background-color": "#ffffff", "text-background-opacity": 0.85,
       "text-background-padding": 1, "border-width": 2, "border-color": "#ffffff",
       "min-zoomed-font-size": 0,
@@ -83,7 +92,7 @@ function style() {
       width: 1.5, "line-color": "#8a94a6", "curve-style": "bezier",
       "target-arrow-shape": "data(targetArrow)", "source-arrow-shape": "data(sourceArrow)",
       "target-arrow-color": "#8a94a6", "source-arrow-color": "#8a94a6", "arrow-scale": 0.9,
-      label: "data(text)", "font-size": 10, color: "#3d4757", "text-wrap": "wrap",
+      label: "data(text)", "font-size": EDGE_FONT, color: "#3d4757", "text-wrap": "wrap",
       "text-background-color": "#f5f6f8", "text-background-opacity": 1,
       "text-background-padding": 2, "text-background-shape": "round-rectangle",
       "min-zoomed-font-size": 0,
@@ -108,7 +117,8 @@ function edgeKey(edge) {
  * node the layers start from, `edgeNote(source, target, type)` an extra line under an
  * edge label. The drawing starts when the figure first becomes visible.
  */
-export function graphView(graph, { root, title, edgeNote, height = 340, expandable = true } = {}) {
+export function graphView(graph, { root, title, edgeNote, height = 340, expandable = true,
+                                   caption = true } = {}) {
   const box = h("div", { class: "cy", style: `height:${height}px`, role: "img",
                          "aria-label": title || t("graph.title") });
   const info = h("div", { class: "graph-info", "aria-live": "polite" },
@@ -121,7 +131,7 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
     h("summary", {}, t("graph.nodeList")), list);
   const tools = h("div", { class: "graph-tools", role: "toolbar", "aria-label": t("graph.tools") });
   const figure = h("figure", { class: "graph-view" },
-    title ? h("figcaption", {}, title) : null, tools, box, info, legend, listBox);
+    title && caption ? h("figcaption", {}, title) : null, tools, box, info, legend, listBox);
   let cy = null;
   const start = root || graph.nodes[0]?.id;
 
@@ -131,6 +141,17 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
       const id = edgeKey(edge);
       if (cy.getElementById(id).nonempty()) continue;
       if (cy.getElementById(edge.source).empty() || cy.getElementById(edge.target).empty()) continue;
+      // A second relationship between the same two nodes joins the first edge's label.
+      const twin = cy.getElementById(edge.source).edgesWith(cy.getElementById(edge.target));
+      if (twin.nonempty()) {
+        const first = twin[0];
+        const types = first.data("types") || [first.data("type")];
+        if (!types.includes(edge.type)) {
+          first.data({ types: [...types, edge.type],
+                       text: [...types, edge.type].map((type) => enumLabel("rel", type)).join(" · ") });
+        }
+        continue;
+      }
       // Lay out away from the root; draw the arrow the way the relationship points.
       const away = (hop.get(edge.source) ?? 99) <= (hop.get(edge.target) ?? 99);
       const note = edgeNote ? edgeNote(edge.source, edge.target, edge.type) : null;
@@ -144,19 +165,56 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
     }
   };
 
+  /** The gap between layers must hold the widest edge label, whichever way the
+   * neighbouring columns' labels push the edge's midpoint (dagre knows only nodes). */
+  const rankGap = () => {
+    const widest = Math.max(0, ...cy.edges(":visible").map((edge) =>
+      Math.max(...String(edge.data("text")).split("\n").map((line) => textWidth(line, EDGE_FONT)))));
+    return Math.max(60, widest + 64);
+  };
+
   const layout = () => new Promise((resolve) => {
     const run = cy.elements(":visible").layout({
-      name: "dagre", rankDir: "LR", nodeSep: 18, rankSep: 80, edgeSep: 10,
+      name: "dagre", rankDir: "LR", nodeSep: 22, rankSep: rankGap(), edgeSep: 10,
       nodeDimensionsIncludeLabels: true, animate: false, fit: false,
     });
-    run.one("layoutstop", resolve);
+    // after the layout is drawn, when edge label positions are known
+    run.one("layoutstop", () => requestAnimationFrame(() => { declutter(); resolve(); }));
     run.run();
   });
+
+  /** Move an edge label that lands on a node or another label along the edge's normal
+   * (a few tries each side); node positions are never touched. */
+  const declutter = () => {
+    const box = (ele, opts) => ele.boundingBox({ includeOverlays: false, ...opts });
+    const hit = (a, b) => a.x1 < b.x2 - 1 && b.x1 < a.x2 - 1 && a.y1 < b.y2 - 1 && b.y1 < a.y2 - 1;
+    const fixed = [];
+    cy.nodes(":visible").forEach((node) => {
+      fixed.push(box(node, { includeLabels: false }));
+      fixed.push(box(node, { includeNodes: false, includeEdges: false, includeLabels: true }));
+    });
+    const labelOf = (edge) => box(edge, { includeNodes: false, includeEdges: false, includeLabels: true });
+    cy.edges(":visible").forEach((edge) => {
+      edge.removeStyle("label");
+      const tries = [0, -16, 16, -30, 30, -44, 44, -58, 58];
+      const free = tries.find((dy) => {
+        edge.style("text-margin-y", dy);
+        const b = labelOf(edge);
+        return !fixed.some((other) => hit(b, other));
+      });
+      // No free place: the label is left out (the node list and tooltips still name it).
+      if (free === undefined) edge.style({ "text-margin-y": 0, label: "" });
+      else fixed.push(labelOf(edge));
+    });
+  };
 
   /** Fit the drawing, but never below a readable zoom: then show the root's side. */
   const frame = () => {
     cy.fit(cy.elements(":visible"), 16);
-    if (cy.zoom() < MIN_READABLE_ZOOM) {
+    if (cy.zoom() > MAX_FIT_ZOOM) {
+      cy.zoom(MAX_FIT_ZOOM);
+      cy.center(cy.elements(":visible"));
+    } else if (cy.zoom() < MIN_READABLE_ZOOM) {
       cy.zoom(MIN_READABLE_ZOOM);
       const node = cy.getElementById(start);
       const p = node.renderedPosition();
@@ -276,7 +334,7 @@ export function graphView(graph, { root, title, edgeNote, height = 340, expandab
 
   const init = async () => {
     cy = cytoscape({
-      container: box, style: style(), wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 3,
+      container: box, style: style(), minZoom: 0.2, maxZoom: 3,
       boxSelectionEnabled: false, autoungrabify: false,
       elements: graph.nodes.map((node) => nodeData(node, start)),
     });

@@ -291,12 +291,13 @@ export function corridorMap({ cities, rail, minutes, parks, origin, geo }) {
   box.tabIndex = 0;
   box.setAttribute("aria-label", t("corridor.map"));
   let drawnWidth = 0;
-  const observer = new ResizeObserver(() => {
+  // Drawn in the next frame, not inside the observer (which would loop on the new height).
+  const observer = new ResizeObserver(() => requestAnimationFrame(() => {
     if (box.clientWidth && box.clientWidth !== drawnWidth) {
       drawnWidth = box.clientWidth;
       draw();
     }
-  });
+  }));
   observer.observe(box);
   figure.redraw = draw;
   return figure;

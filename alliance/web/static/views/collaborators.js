@@ -2,11 +2,11 @@
 // and team mode (#/collaborators?mode=team&vertical=...).
 
 import { api, reference } from "../api.js";
-import { h } from "../dom.js";
+import { fmtCny, h } from "../dom.js";
 import {
   checkGroup, checkbox, clearErrors, field, formValues, selectField, showErrors, summaryBox,
 } from "../forms.js";
-import { enumLabel, nameOf, t } from "../i18n.js";
+import { enumLabel, getLang, nameOf, t } from "../i18n.js";
 import { assign, bool, list, num, toParams } from "../params.js";
 import { fromPaths, graphView } from "../graph.js";
 import {
@@ -18,7 +18,6 @@ import { entityPicker } from "./search.js";
 const ROLES = ["Lawyer", "Accountant", "PatentAgent", "Investor", "Broker", "Consultant", "ParkContact"];
 const CERTS = ["junior", "intermediate", "senior"];
 const SKILL_CATEGORIES = ["legal", "ip", "finance", "accounting", "tax", "transfer", "landing", "technology"];
-const PARTS = ["skill", "proximity", "vertical", "place", "experience"];
 const MAX_HOPS = 6;
 
 /** "1 hop" / "3 hops" (the plural is chosen by t()). */
@@ -160,14 +159,43 @@ function dealNotes(collaborator) {
   return (a, b) => notes.get(`${a}|${b}`) || null;
 }
 
+/** One deal of a tie: its name (data, as entered), year, stage and value. */
+function dealText(detail) {
+  const bits = [String(detail.year)];
+  if (detail.stage) bits.push(enumLabel("referral", detail.stage));
+  if (detail.value_cny) bits.push(fmtCny(detail.value_cny, getLang()));
+  return [dataText(detail.deal, /[\u3400-\u9fff]/.test(detail.deal) ? "zh" : "en"), ` (${bits.join(" · ")})`];
+}
+
 function trustSteps(collaborator) {
   const path = collaborator.trust_path;
   if (!path) return null;
-  return h("ol", { class: "trust-steps" }, path.rel_types.map((type, i) => h("li", {},
-    entityLink(path.nodes[i]), ` — ${enumLabel("rel", type)} → `, entityLink(path.nodes[i + 1]),
-    collaborator.trust_steps[i]?.deals.length
-      ? [t("punct.colon"), dataText(collaborator.trust_steps[i].deals.map(([deal, year]) => `${deal} (${year})`).join("; "), "en", "span", { class: "muted" })]
-      : h("span", { class: "muted" }, `${t("punct.colon")}${t("collab.noDeals")}`))));
+  return h("ol", { class: "trust-steps" }, path.rel_types.map((type, i) => {
+    const step = collaborator.trust_steps[i];
+    const details = step?.details || [];
+    return h("li", {},
+      entityLink(path.nodes[i]), ` — ${enumLabel("rel", type)} → `, entityLink(path.nodes[i + 1]),
+      step && typeof step.strength === "number"
+        ? h("span", { class: "chip chip-tie" }, t("collab.tie", { s: fmtScore(step.strength) })) : null,
+      details.length
+        ? h("ul", { class: "deals small" }, details.map((d) => h("li", {}, dealText(d))))
+        : step?.deals?.length
+          ? [t("punct.colon"), dataText(step.deals.map(([deal, year]) => `${deal} (${year})`).join("; "), "en", "span", { class: "muted" })]
+          : h("span", { class: "muted" }, `${t("punct.colon")}${t("collab.noDeals")}`));
+  }));
+}
+
+/** Who to ask, and the results that prove the expertise, from the structured answer. */
+function introAndProof(c) {
+  const out = [];
+  if (c.introduction?.ask) {
+    out.push(h("p", { class: "small intro-ask" }, t("collab.askFirst"), t("punct.colon"), entityLink(c.introduction.ask)));
+  }
+  if (c.proof && (c.proof.landed || c.proof.signed || c.proof.closed_deals)) {
+    out.push(h("p", { class: "small proof" }, t("collab.proof", {
+      l: c.proof.landed, s: c.proof.signed, d: c.proof.closed_deals })));
+  }
+  return out;
 }
 
 function collaboratorCard(c, refs, wanted, seat = null) {
@@ -187,13 +215,13 @@ function collaboratorCard(c, refs, wanted, seat = null) {
     h("div", { class: "card-body" },
       h("section", { class: "parts" },
         h("h4", {}, t("collab.parts")),
-        PARTS.map((part) => scoreBar(t(`collab.part.${part}`), c.parts[part]))),
+        Object.entries(c.parts).map(([part, value]) => scoreBar(t(`collab.part.${part}`), value))),
       c.trust_path ? h("figure", { class: "why" },
         h("figcaption", {}, t("collab.trustPath")),
         graphView(fromPaths([c.trust_path]), { root: c.trust_path.nodes[0].id, edgeNote: dealNotes(c),
                                                title: `${t("collab.trustPath")}: ${nameOf(c.person)}`,
-                                               height: 260 }),
-        trustSteps(c)) : null),
+                                               height: 240, caption: false }),
+        trustSteps(c), introAndProof(c)) : introAndProof(c)),
     h("div", { class: "chips" },
       c.skills.map(([id, level]) => chip(t("collab.skillLevel", { s: skillName(id), l: level }),
         wanted.includes(id) ? "chip-skill wanted" : "chip-skill"))),
@@ -225,7 +253,8 @@ function teamResults(result, refs) {
         : null),
     paths.length ? h("figure", { class: "why team-graph" },
       h("figcaption", {}, t("team.links")),
-      graphView(fromPaths(paths), { root: result.seats[0].member.person.id, title: t("team.links") }),
+      graphView(fromPaths(paths), { root: result.seats[0].member.person.id, title: t("team.links"),
+                                    caption: false }),
       h("ul", { class: "team-links" }, result.links.map((link) => h("li", {},
         entityLink(members.get(link.between[0])?.person), " ↔ ", entityLink(members.get(link.between[1])?.person),
         t("punct.colon"), link.path ? hops("team.apart", link.path.rel_types.length) : t("team.noLink"))))) : null,

@@ -185,9 +185,10 @@ function enableDrag(boardNode, reload, toast) {
   });
   boardNode.addEventListener("dragover", (event) => {
     const column = event.target.closest?.(".column");
-    if (!dragged || !column?.classList.contains("can-drop")) return;
+    if (!dragged || !column) return;
+    // every column takes the drop, so a refused move can say why
     event.preventDefault();
-    column.classList.add("over");
+    column.classList.toggle("over", column.classList.contains("can-drop"));
   });
   boardNode.addEventListener("dragleave", (event) => {
     event.target.closest?.(".column")?.classList.remove("over");

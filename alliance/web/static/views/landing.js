@@ -14,6 +14,7 @@ import { enumLabel, getLang, nameOf, t } from "../i18n.js";
 import { assign, bool, list, num, toParams } from "../params.js";
 import { exportWorkbook } from "../export.js";
 import { fromPaths, graphView } from "../graph.js";
+import { entityPicker } from "./search.js";
 import { cityOutlines, corridorMap } from "../map.js";
 import {
   chip, contactDetails, dataText, entityLink, errorPanel, fmtScore, loading, roles, scoreBar,
@@ -30,14 +31,18 @@ export const STAGES = ["idea", "seed", "angel", "series_a", "series_b", "growth"
 const NUMBER_FIELDS = ["area_m2", "max_rent_cny_m2_month", "max_rail_minutes", "top_k",
   "profile.founded_year", "profile.headcount", "profile.annual_revenue_cny",
   "profile.rd_staff_pct", "profile.founder_equity_pct", "profile.founder_cash_cny"];
-const TEXT_FIELDS = ["industry", "origin_city", "profile.stage", "as_of"];
+const TEXT_FIELDS = ["industry", "origin_city", "profile.stage", "as_of", "why_not"];
 const LIST_FIELDS = ["facility_types", "benefit_kinds"];
-export const PARTS = ["industry_fit", "policy_value", "cost", "travel", "space", "contacts",
-  "track_record"];
+/** The score parts of a result, in the API's order (the API decides which there are). */
+export function partNames(result) {
+  return (result.parks[0]?.parts || []).map((part) => part.name);
+}
 const MAX_PINS = 4;
 /** Name of the request field for the net-cost horizon when the API has one (found in its
  * OpenAPI schema, so the control appears when the server offers it). */
 let horizonField = null;
+/** Years the shown result's money is counted over (from the answer). */
+let horizonYears = null;
 const RELAXABLE = {
   facility_types: "landing.facilities", max_rent_cny_m2_month: "landing.maxRent",
   area_m2: "landing.area", max_rail_minutes: "landing.maxRail",
@@ -57,7 +62,9 @@ export function requestBody(params) {
   if (bool(params.get("profile.high_tech_certified"))) {
     assign(body, "profile.high_tech_certified", true);
   }
-  for (const part of PARTS) assign(body, `weights.${part}`, num(params.get(`w.${part}`)));
+  for (const [key, value] of params) {
+    if (key.startsWith("w.")) assign(body, `weights.${key.slice(2)}`, num(value));
+  }
   const horizon = num(params.get("horizon"));
   if (horizon !== undefined && horizonField) assign(body, horizonField, horizon);
   return body;
@@ -135,6 +142,8 @@ function buildForm(params, { cities, industries, taxonomy }, navigate) {
                                          placeholder: "10",
                                          value: value("top_k") })),
       checkbox("profile.high_tech_certified", "landing.highTech", bool(value("profile.high_tech_certified")))),
+    entityPicker("why_not", "whyNot.field", { labels: ["Park"], value: value("why_not"),
+                                              placeholderKey: "funnel.filterPlaceholder" }),
     h("div", { class: "actions" },
       h("button", { type: "submit", class: "primary" }, t("landing.submit")),
       h("button", { type: "button", onclick: () => navigate("landing") }, t("common.reset"))));
@@ -169,10 +178,8 @@ function partNote(part, park, body, names) {
       return t(`explain.industry.${best.relation}`, { i: nameOf(names.get(best.industry)) || best.industry,
                                                       s: fmtNumber(best.strength, lang, 2) });
     }
-    case "policy_value":
-      return t("explain.policy", { n: park.eligible_policies.length, v: fmtCny(park.policy_total_cny, lang) });
-    case "cost":
-      return t("explain.cost", { r: rent });
+    case "net_cost":
+      return t("explain.netCost", { y: park.net_cost.horizon_years, v: fmtCny(park.net_cost.net_cost_cny, lang), r: rent });
     case "travel":
       return t("explain.travel", { m: park.rail_minutes });
     case "space":
@@ -229,6 +236,9 @@ function policyItem(policy, showMissing) {
     h("a", { href: `#/entity/${encodeURIComponent(policy.id)}`, class: "entity-link" }, nameOf(policy)),
     " ", chip(enumLabel("benefit", policy.benefit_kind), "chip-benefit"),
     policy.amount_cny !== null ? h("span", { class: "amount" }, fmtCny(policy.amount_cny, lang)) : null,
+    policy.value_cny !== null && policy.value_cny !== undefined && horizonYears
+      ? h("span", { class: "muted" }, t("money.valueOver", { y: horizonYears, v: fmtCny(policy.value_cny, lang) })) : null,
+    policy.status && policy.eligible ? chip(enumLabel("status", policy.status), `chip-status status-${policy.status}`) : null,
     policy.valid_to ? h("span", { class: "muted" }, t("landing.validTo", { d: policy.valid_to })) : null,
     missing.length
       ? h("div", { class: "missing" }, h("strong", {}, t("landing.missing")), " ",
@@ -259,7 +269,8 @@ function railEdge(park) {
 }
 
 function explanationPaths(park) {
-  const paths = [railEdge(park)];
+  const { park: node, city } = park.summary;
+  const paths = [railEdge(park), { nodes: [node, city], rel_types: ["IN_CITY"], forward: [true] }];
   const best = bestIndustry(park);
   if (best) paths.push(best.path);
   paths.push(...park.eligible_policies.slice(0, 3).map((p) => p.path));
@@ -330,8 +341,94 @@ function parkCard(park, body, names, pins) {
         : h("p", { class: "muted" }, t("landing.noPolicies")),
       near.length ? h("details", { class: "near-miss" },
         h("summary", {}, t("landing.nearMiss", { n: near.length })),
-        h("ul", {}, near.map((p) => policyItem(p, true)))) : null),
+        h("ul", {}, near.map((p) => policyItem(p, true)))) : null,
+      otherPolicies(park.founding_team_policies, "landing.founding"),
+      otherPolicies(park.broker_side, "landing.brokerSide")),
+    netCostSection(park),
+    gapSection(park),
     contactsSection(park));
+}
+
+function otherPolicies(items, key) {
+  if (!items?.length) return null;
+  return h("details", { class: "other-policies" }, h("summary", {}, t(key, { n: items.length })),
+    h("ul", {}, items.map((p) => policyItem(p, false))));
+}
+
+/** Rent over the horizon minus the company's counted benefits, line by line. */
+function netCostSection(park) {
+  const cost = park.net_cost;
+  if (!cost) return null;
+  const lang = getLang();
+  const names = new Map([...park.eligible_policies, ...park.near_miss_policies].map((p) => [p.id, p]));
+  return h("section", { class: "net-cost" },
+    h("h4", {}, t("money.title", { y: cost.horizon_years })),
+    h("table", { class: "arithmetic" }, h("tbody", {},
+      h("tr", {}, h("th", { scope: "row" }, t("money.rentLine", { a: fmtNumber(cost.area_m2, lang),
+        r: fmtNumber(cost.rent_cny_m2_month, lang, 1), m: 12 * cost.horizon_years })),
+      h("td", { class: "num" }, fmtCny(cost.rent_cny, lang))),
+      cost.benefits.map((line) => h("tr", {},
+        h("th", { scope: "row" }, "− ", names.get(line.policy) ? nameOf(names.get(line.policy)) : dataText(line.name_en, "en"),
+          h("div", { class: "muted small" }, dataText(line.arithmetic, "en"))),
+        h("td", { class: "num" }, `− ${fmtCny(line.amount_cny, lang)}`))),
+      cost.pending.map((line) => h("tr", { class: "pending" },
+        h("th", { scope: "row" }, names.get(line.policy) ? nameOf(names.get(line.policy)) : dataText(line.name_en, "en")),
+        h("td", {}, t("money.pending", { f: line.depends_on.map((f) => t(`rule.field.${f}`)).join(t("punct.list")) })))),
+      h("tr", { class: "total" }, h("th", { scope: "row" }, t("money.netLine")),
+        h("td", { class: "num" }, fmtCny(cost.net_cost_cny, lang))))),
+    park.financing_total_cny ? h("p", { class: "muted small" }, t("money.financing", { v: fmtCny(park.financing_total_cny, lang) })) : null);
+}
+
+/** What closing each near miss's gap unlocks, how long it takes, who can help. */
+function gapSection(park) {
+  const closer = park.gap_closer;
+  if (!closer?.gaps?.length) return null;
+  const lang = getLang();
+  return h("section", { class: "gap-closer" },
+    h("h4", {}, t("gap.title", { v: fmtCny(closer.unlock_cny, lang) })),
+    h("ul", {}, closer.gaps.map((gap) => h("li", {},
+      h("strong", {}, t(`rule.field.${gap.field}`)), " · ", enumLabel("closability", gap.closability),
+      gap.typical_months ? ` · ${t("gap.months", { n: gap.typical_months })}` : null,
+      gap.unlock_cny !== null ? ` · ${t("gap.unlock", { v: fmtCny(gap.unlock_cny, lang) })}` : null,
+      gap.helpers?.length ? h("span", { class: "helpers" }, ` · ${t("gap.helpers")}${t("punct.colon")}`,
+        gap.helpers.slice(0, 3).flatMap((helper, i) => (i ? [t("punct.list"), entityLink(helper.person)] : [entityLink(helper.person)])))
+        : null))));
+}
+
+/** How many parks each hard constraint eliminated, and why a named park is (not) here. */
+function eliminationSection(result) {
+  const elim = result.elimination;
+  const out = [];
+  if (elim) {
+    const given = elim.constraints.filter((c) => c.given);
+    out.push(h("details", { class: "elimination" },
+      h("summary", {}, t("elim.title", { n: fmtNumber(elim.parks_total, getLang()) })),
+      h("ul", {}, given.map((c) => h("li", {}, t("elim.item", {
+        c: c.constraint === "industry" ? t("elim.industry") : t(RELAXABLE[c.constraint] || c.constraint),
+        e: c.eliminated, o: c.only_this }))))));
+  }
+  const why = result.why_not;
+  if (why) {
+    const name = h("a", { href: `#/entity/${encodeURIComponent(why.park)}` }, why.park);
+    reference.parks().then((parks) => {
+      const park = parks.find((p) => p.id === why.park);
+      if (park) name.textContent = nameOf(park);
+    }).catch(() => {});
+    out.push(h("section", { class: "panel why-not" },
+      why.qualifies
+        ? h("p", {}, ...fill3(t("whyNot.qualifies", { p: "\u0000", r: why.rank }), name))
+        : [h("p", {}, ...fill3(t("whyNot.fails", { p: "\u0000" }), name)),
+          h("ul", {}, why.failures.map((f) => h("li", {},
+            f.constraint === "industry" ? t("elim.industry") : t(RELAXABLE[f.constraint] || f.constraint),
+            t("punct.colon"), dataText(`${f.required} · ${f.actual}`, "en"))))]));
+  }
+  return out;
+}
+
+/** Split a sentence at the \u0000 placeholder and put `node` there. */
+function fill3(text, node) {
+  const [before, after] = text.split("\u0000");
+  return [before, node, after];
 }
 
 function emptyState(result) {
@@ -349,7 +446,8 @@ function emptyState(result) {
 function weightsPanel(result, params, onChange) {
   const used = new Map((result.parks[0]?.parts || []).map((part) => [part.name, part.weight]));
   const lang = getLang();
-  const sliders = PARTS.map((part) => {
+  const parts = partNames(result);
+  const sliders = parts.map((part) => {
     const value = num(params.get(`w.${part}`)) ?? used.get(part) ?? 0;
     const id = `w-${part}`;
     const output = h("output", { for: id, class: "weight-value" }, fmtNumber(value, lang, 2));
@@ -362,7 +460,7 @@ function weightsPanel(result, params, onChange) {
     return h("div", { class: "weight" }, h("label", { for: id }, t(`part.${part}`)), input, output);
   });
   const horizon = horizonField ? (() => {
-    const value = num(params.get("horizon")) ?? 3;
+    const value = num(params.get("horizon")) ?? result.horizon_years ?? 3;
     const output = h("output", { for: "horizon", class: "weight-value" }, t("rank.horizonYears", { n: value }));
     const input = h("input", { type: "range", id: "horizon", name: "horizon", min: 1, max: 10, step: 1,
                                value: String(value) });
@@ -377,11 +475,15 @@ function weightsPanel(result, params, onChange) {
     h("p", { class: "muted small" }, t("rank.weightsHint")),
     h("div", { class: "weight-grid" }, sliders, horizon),
     h("button", { type: "button", class: "small ghost",
-                  onclick: () => onChange(Object.fromEntries(PARTS.map((p) => [`w.${p}`, null]))) },
+                  onclick: () => onChange(Object.fromEntries(parts.map((p) => [`w.${p}`, null]))) },
     t("rank.resetWeights")));
 }
 
 // ------------------------------------------------------------------ side by side
+
+function p0NetCost(parks) {
+  return parks.every((p) => p.net_cost);
+}
 
 function policyCell(park, policyId) {
   const lang = getLang();
@@ -413,7 +515,7 @@ function comparePanel(parks) {
       h("tbody", {},
         row(t("rank.row.rank"), parks.map((p) => `#${p.rank}`)),
         row(t("rank.row.score"), parks.map((p) => fmtScore(p.score, 3)), "score"),
-        PARTS.map((name) => row(t(`part.${name}`), parks.map((p) => {
+        parks[0].parts.map((part) => part.name).map((name) => row(t(`part.${name}`), parks.map((p) => {
           const value = partValue(p, name);
           return value === undefined ? "–" : fmtScore(value);
         }), "part")),
@@ -422,6 +524,7 @@ function comparePanel(parks) {
         row(t("rank.row.rent"), parks.map((p) => t("common.rentUnit", { n: fmtNumber(p.summary.rent_cny_m2_month, lang, 1) }))),
         row(t("rank.row.area"), parks.map((p) => t("common.area", { n: fmtNumber(p.summary.available_area_m2, lang) }))),
         row(t("rank.row.policyTotal"), parks.map((p) => fmtCny(p.policy_total_cny, lang))),
+        p0NetCost(parks) ? row(t("money.netLine"), parks.map((p) => fmtCny(p.net_cost.net_cost_cny, lang)), "score") : null,
         row(t("rank.row.contacts"), parks.map((p) => t("explain.contacts", { b: p.brokers_total, p: p.professionals_total }))),
         [...policies.values()].map((policy) => row(
           h("a", { href: `#/entity/${encodeURIComponent(policy.id)}` }, nameOf(policy)),
@@ -495,7 +598,7 @@ function replaceParams(params) {
 function reportHeader(body, refs) {
   const industry = refs.industries.find((i) => i.id === body.industry);
   return h("header", { class: "print-only report-head" },
-    h("h1", {}, t("rank.reportFor", { i: nameOf(industry) || body.industry })),
+    h("h2", { class: "report-title" }, t("rank.reportFor", { i: nameOf(industry) || body.industry })),
     h("p", {}, t("rank.generated", { d: today() })));
 }
 
@@ -523,8 +626,13 @@ async function showResults(results, form, params, refs, toast, rerun = false) {
     return;
   }
   const [parks, rail, geo] = await Promise.all([reference.parks(), reference.rail(), cityOutlines()]);
+  horizonYears = result.horizon_years ?? null;
   const names = new Map(refs.industries.map((i) => [i.id, i]));
-  const rerank = debounce((change) => {
+  // Slider moves gather until the user pauses; then one search with all of them.
+  const pending = {};
+  const search = debounce(() => {
+    const change = { ...pending };
+    for (const key of Object.keys(pending)) delete pending[key];
     for (const [key, value] of Object.entries(change)) {
       if (value === null) params.delete(key);
       else params.set(key, value);
@@ -536,6 +644,10 @@ async function showResults(results, form, params, refs, toast, rerun = false) {
       showResults(results, form, params, refs, toast, true);
     }
   }, 250);
+  const rerank = (change) => {
+    Object.assign(pending, change);
+    search();
+  };
   const pins = pinSet(params, (ids, message) => {
     if (message) {
       toast(message);
@@ -572,6 +684,7 @@ async function showResults(results, form, params, refs, toast, rerun = false) {
     result.parks.length
       ? h("p", { class: "muted candidates" }, t("landing.candidates", { n: fmtNumber(result.candidates, getLang()), k: result.parks.length }))
       : emptyState(result),
+    eliminationSection(result),
     pinLine,
     compareHolder,
     h("div", { class: "cards" }, result.parks.map((park) => parkCard(park, body, names, pins))),

@@ -1,0 +1,92 @@
+"""Search finds what staff type: a fixed list of queries and the ids a person expects
+among the first ten, plus the promises about ranking, facets and cursors."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance.errors import Invalid
+from alliance.services import search
+from alliance.store.base import GraphStore
+from graph_schema.vocabulary import Label, RelType, Role
+
+EXPECTED: list[tuple[str, tuple[Label | Role, ...], list[str]]] = [
+    ("苏州", (), ["city:suzhou"]),
+    ("suzhou", (), ["city:suzhou", "park:suzhou-sip"]),
+    ("su zhou", (), ["city:suzhou"]),
+    ("苏州", (Label.PARK,), ["park:suzhou-wuzhong", "park:suzhou-xiangcheng",
+                             "park:suzhou-sip-biobay"]),
+    ("szgx", (), ["park:suzhou-snd"]),
+    ("吴中", (), ["park:suzhou-wuzhong"]),
+    ("陈静", (), ["person:chen-jing"]),
+    ("chenjing", (), ["person:chen-jing"]),
+    ("Jing Chen", (), ["person:chen-jing"]),
+    ("苏州 生物", (), ["park:suzhou-sip-biobay"]),
+    ("Biobay", (), ["park:suzhou-sip-biobay"]),
+    ("zhangjiang", (), ["park:shanghai-zhangjiang"]),
+    ("医疗器械", (), ["industry:medical-devices"]),
+    ("medical devices", (), ["industry:medical-devices"]),
+    ("生物医药", (Label.PARK,), ["park:suzhou-sip-biobay", "park:shanghai-zhangjiang"]),
+    ("知识产权诉讼", (), ["skill:ip-litigation"]),
+    ("IP litigation", (), ["skill:ip-litigation"]),
+    ("suzou", (), ["city:suzhou"]),
+    ("shanghia", (), ["city:shanghai"]),
+    ("biomedicne", (), ["industry:biomedicine"]),
+]
+
+
+@pytest.mark.parametrize(("text", "labels", "expected"), EXPECTED)
+def test_recall_in_the_first_ten(seed_store: GraphStore, text: str,
+                                 labels: tuple[Label | Role, ...], expected: list[str]) -> None:
+    page = search.search(seed_store, text=text, labels=labels, limit=10)
+    found = [item.node.id for item in page.items]
+    assert set(expected) <= set(found), (text, found)
+
+
+@pytest.mark.parametrize(("word", "role"), [("律师", Role.LAWYER), ("会计师", Role.ACCOUNTANT),
+                                            ("技术经理人", Role.BROKER), ("lawyer", Role.LAWYER)])
+def test_role_words_find_the_people_of_the_role(seed_store: GraphStore, word: str,
+                                                role: Role) -> None:
+    page = search.search(seed_store, text=word, limit=10)
+    assert len(page.items) == 10
+    assert all(role.value in item.node.labels for item in page.items)
+    assert page.facets["role"][role.value] >= 30
+
+
+def test_a_city_and_a_role_mean_both(seed_store: GraphStore) -> None:
+    page = search.search(seed_store, text="无锡 律师", limit=500)
+    people = [item.node for item in page.items if item.node.label is Label.PERSON]
+    assert people
+    for person in people:
+        assert Role.LAWYER.value in person.labels
+        places = {rel.target for t in (RelType.BASED_IN, RelType.COVERS)
+                  for rel in seed_store.get_relationships(t, source=person.id)}
+        parks = [p for p in places if p.startswith("park:")]
+        places |= {rel.target for p in parks
+                   for rel in seed_store.get_relationships(RelType.IN_CITY, source=p)}
+        assert "city:wuxi" in places, person.id
+
+
+def test_exact_name_first_and_pages_cover_everything_once(seed_store: GraphStore) -> None:
+    first = search.search(seed_store, text="苏州", limit=7)
+    assert first.items[0].node.id == "city:suzhou"
+    assert first.items[0].score == 1.0
+    seen, cursor = [], None
+    while True:
+        page = search.search(seed_store, text="苏州", limit=7, cursor=cursor)
+        assert page.total == first.total
+        seen += [item.node.id for item in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == first.total
+    assert sum(first.facets["label"].values()) == first.total
+    assert first.facets["city"]["city:suzhou"] > first.total / 2
+    with pytest.raises(Invalid) as caught:
+        search.search(seed_store, text="苏州", cursor="not-a-cursor")
+    assert caught.value.field == "cursor"
+
+
+def test_nothing_found_is_empty(seed_store: GraphStore) -> None:
+    page = search.search(seed_store, text="zz-nothing-here", limit=5)
+    assert (page.total, page.items, page.next_cursor) == (0, [], None)
