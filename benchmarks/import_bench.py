@@ -109,7 +109,8 @@ def child(store_path: str, file_path: str, apply_: bool) -> None:
     done = time.perf_counter()
     store.close()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"cpu_s": round(usage.ru_utime + usage.ru_stime, 1),"counts": plan.counts(), "preview_s": round(previewed - start, 2),
+    print(json.dumps({"cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+                      "counts": plan.counts(), "preview_s": round(previewed - start, 2),
                       "apply_s": round(done - previewed, 2) if apply_ else None,
                       "total_s": round(done - start, 2),
                       "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}))
