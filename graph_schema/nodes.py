@@ -98,17 +98,27 @@ class NodeBase(Storable):
         default_factory=list, description="Names of properties whose values are estimates."
     )
 
-    @model_validator(mode="after")
-    def _check_id_and_fill_pinyin(self) -> NodeBase:
-        if not SLUG_PATTERN.match(self.id) or not self.id.startswith(f"{self.ID_PREFIX}:"):
-            msg = f"id must look like '{self.ID_PREFIX}:lowercase-slug', got {self.id!r}"
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        if not SLUG_PATTERN.match(value) or not value.startswith(f"{cls.ID_PREFIX}:"):
+            msg = f"id must look like '{cls.ID_PREFIX}:lowercase-slug', got {value!r}"
             raise ValueError(msg)
-        if not self.name_pinyin:
-            self.name_pinyin = pinyin_of(self.name_zh)
-        unknown = set(self.estimated) - set(type(self).model_fields)
+        return value
+
+    @field_validator("estimated")
+    @classmethod
+    def _check_estimated(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - set(cls.model_fields)
         if unknown:
             msg = f"estimated names unknown properties: {sorted(unknown)}"
             raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _fill_pinyin(self) -> NodeBase:
+        if not self.name_pinyin:
+            self.name_pinyin = pinyin_of(self.name_zh)
         return self
 
     def labels(self) -> frozenset[str]:
@@ -237,8 +247,6 @@ class Policy(NodeBase):
                                      "null = open while valid.")
     source_url: str | None = Field(default=None, pattern=URL_PATTERN,
                                    description="Where the policy text can be read.")
-    last_verified: date | None = Field(default=None,
-                                       description="When someone last checked the text.")
     eligibility: list[EligibilityRule] = Field(default_factory=list)
 
     @field_validator("eligibility", mode="before")

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import math
 import re
+import typing
 from collections.abc import Iterator
+from types import NoneType
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -111,12 +113,38 @@ def parse_number(text: str) -> int | float:
     return number
 
 
+_NUMERIC: dict[type, frozenset[str]] = {}
+
+
+def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Fields of a model that hold a number and nothing else (bounds and None aside)."""
+    if model not in _NUMERIC:
+        names = set()
+        for name, info in model.model_fields.items():
+            kinds = {typing.get_args(arg)[0] if typing.get_origin(arg) is typing.Annotated
+                     else arg for arg in typing.get_args(info.annotation) if arg is not NoneType}
+            kinds = kinds or {info.annotation}
+            if kinds and kinds <= {int, float}:
+                names.add(name)
+        _NUMERIC[model] = frozenset(names)
+    return _NUMERIC[model]
+
+
 class Storable(BaseModel):
     """Base of every graph_schema model: non-finite floats (also `1e309`, which parses
     to infinity), integers outside int64 and text with control characters are refused,
     naming the field."""
 
     model_config = ConfigDict(allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_as_number(cls, value: Any, info: ValidationInfo) -> Any:
+        """true/false is no number (pydantic would read it as 1/0)."""
+        if type(value) is bool and info.field_name in _numeric_fields(cls):
+            msg = f"expected a number, got {str(value).lower()}"
+            raise ValueError(msg)
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

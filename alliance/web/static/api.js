@@ -123,11 +123,25 @@ function queryString(query) {
   return text ? `?${text}` : "";
 }
 
+/** The version (ETag) of each entity path last read or written here: a write sends it
+ * as If-Match, so an edit made meanwhile by someone else is refused (412), not lost. */
+const versions = new Map();
+const VERSIONED_WRITES = new Set(["PUT", "PATCH", "DELETE"]);
+
+function remember(method, path, response) {
+  const tag = response.headers.get("ETag");
+  if (method === "DELETE") versions.delete(path);
+  else if (tag && !tag.startsWith("W/") && (method === "GET" || VERSIONED_WRITES.has(method))) {
+    versions.set(path, tag.replace(/\.partial"$/, '"'));
+  }
+}
+
 export async function request(method, path, { query, body, signal } = {}) {
   const key = getKey();
   const headers = { Accept: "application/json, application/problem+json" };
   if (key) headers["X-API-Key"] = key;
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (VERSIONED_WRITES.has(method) && versions.has(path)) headers["If-Match"] = versions.get(path);
   let response;
   try {
     response = await fetch(`/v1${path}${queryString(query)}`, {
@@ -137,6 +151,7 @@ export async function request(method, path, { query, body, signal } = {}) {
     if (error.name === "AbortError") throw error;
     throw new ApiError(0, { title: "network", detail: String(error.message || error) });
   }
+  remember(method, path, response);
   if (response.status === 204) return null;
   if (!response.ok) {
     const problem = await problemOf(response);
@@ -280,14 +295,19 @@ export const api = {
   compare: (body) => cachedPost("/landing/compare", body),
   collaborators: (body) => cachedPost("/collaborators/search", body),
   team: (body) => cachedPost("/collaborators/team", body),
-  search: (q, labels, limit = 20, signal) =>
-    request("GET", "/search", { query: { q, label: labels, limit }, signal }),
+  search: (q, labels, limit = 20, signal, cursor) =>
+    request("GET", "/search", { query: { q, label: labels, limit, cursor }, signal }),
   entity: (id) => request("GET", `/entities/${encodeURIComponent(id)}`),
   neighbours: (id) => request("GET", `/entities/${encodeURIComponent(id)}/neighbours`, {
     query: { limit: 500 },
   }),
   paths: (body) => cachedPost("/paths", body),
-  updateReferral: (id, body) => request("PATCH", `/referrals/${encodeURIComponent(id)}`, { body }),
+  referral: (id) => request("GET", `/referrals/${encodeURIComponent(id)}`),
+  updateReferral: async (id, body) => {
+    const path = `/referrals/${encodeURIComponent(id)}`;
+    if (!versions.has(path)) await request("GET", path);  // at least the version now
+    return request("PATCH", path, { body });
+  },
   referrals: (query) => request("GET", "/referrals", { query }),
   funnel: (by) => request("GET", "/funnel", { query: { by } }),
   advance: (id, on) => request("POST", `/referrals/${encodeURIComponent(id)}/advance`,

@@ -135,6 +135,9 @@ export function statusText(error) {
   if (!error || error.status === 0) return t("error.network");
   const key = `error.status.${error.status}`;
   const text = t(key);
+  if (text === key && error.status === 412) {  // If-Match: someone else saved first
+    return error.problem?.detail || "已被他人修改，请刷新后重试 / Changed meanwhile: reload";
+  }
   return text === key ? t("error.title") : text;
 }
 
