@@ -85,7 +85,7 @@ def test_landing_horizon_capex_and_why_not() -> None:
                                  "5000000", "--headcount", "25", "--why-not", "suzhou-sip",
                                  "--json"])
     assert result.exit_code == 0, result.output
-    body = json.loads(result.output)
+    body = json.loads(result.stdout)
     assert body["horizon_years"] == 2
     assert body["why_not"]["failures"][0]["constraint"] == "facility_types"
     assert all(park["net_cost"]["horizon_years"] == 2 for park in body["parks"])
