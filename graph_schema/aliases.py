@@ -309,9 +309,11 @@ def enum_value(kind: type[Enum], text: str) -> str | None:
     >>> enum_value(FacilityType, "标准厂房"), enum_value(FacilityType, "Standard factory")
     ('standard_factory', 'standard_factory')
     """
-    wanted = normalise(text)
-    for member in kind:
-        spellings = (str(member.value), member.name, enum_word(member))
-        if wanted in {normalise(spelling) for spelling in spellings}:
-            return str(member.value)
-    return None
+    return _enum_index(kind).get(normalise(text))
+
+
+@cache
+def _enum_index(kind: type[Enum]) -> dict[str, str]:
+    """Every spelling of an enumeration's values, normalised → value."""
+    return {normalise(spelling): str(member.value) for member in kind
+            for spelling in (str(member.value), member.name, enum_word(member))}

@@ -247,8 +247,6 @@ class Policy(NodeBase):
                                      "null = open while valid.")
     source_url: str | None = Field(default=None, pattern=URL_PATTERN,
                                    description="Where the policy text can be read.")
-    last_verified: date | None = Field(default=None,
-                                       description="When someone last checked the text.")
     eligibility: list[EligibilityRule] = Field(default_factory=list)
 
     @field_validator("eligibility", mode="before")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from typing import IO, Any
 
 from pydantic import BaseModel
@@ -42,7 +42,7 @@ from alliance.services.directory import AuditSink, Change
 from alliance.services.integrity import check_write
 from alliance.store.base import GraphStore
 from graph_schema.aliases import enum_of, enum_value, field_of_header
-from graph_schema.nodes import NODE_MODELS, pinyin_syllables
+from graph_schema.nodes import NODE_MODELS, pinyin_syllables, pinyin_tokens
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import RelSpec, specs_from
 from graph_schema.vocabulary import Label
@@ -264,8 +264,13 @@ class _Pending:
     existing: NodeRecord | None
 
 
+@lru_cache(maxsize=65536)
+def _syllables(text: str) -> tuple[str, ...]:
+    return tuple(pinyin_syllables(text))
+
+
 def _slug(text: str) -> str:
-    ascii_ = "-".join(pinyin_syllables(text)) or text
+    ascii_ = "-".join(_syllables(text)) or text
     return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:60].strip("-")
 
 
@@ -425,7 +430,7 @@ class _Planner:
             code = raw.get("credit_code")
             self.index.add(node_id, label, str(raw.get("name_zh") or ""),
                            str(raw.get("name_en") or ""),
-                           [code] if isinstance(code, str) else [])
+                           [code] if isinstance(code, str) else [], suggest=False)
         return existing
 
     def _remembered_or_suggest(self, label: Label, names: list[str],
@@ -518,11 +523,11 @@ class _Planner:
                 record.pop("name_pinyin", None)
             record.update(pending.raw)
         else:
-            english = " ".join(s.capitalize() for s in pinyin_syllables(
-                str(pending.raw.get("name_zh", ""))))
+            syllables = list(_syllables(str(pending.raw.get("name_zh", ""))))
+            derived = {"name_en": " ".join(s.capitalize() for s in syllables),
+                       "name_pinyin": pinyin_tokens(syllables)} if syllables else {}
             record = {"source": f"{self.plan.file} (imported by {self.actor})",
-                      "as_of": self.today.isoformat(), **({"name_en": english} if english else {}),
-                      **pending.raw}
+                      "as_of": self.today.isoformat(), **derived, **pending.raw}
         batch = RecordBatch()
         origin = Origin(self.plan.file, f"row {outcome.row}")
         add_record(batch, label, {**record, **edge_fields}, origin)
@@ -601,8 +606,11 @@ def preview(store: GraphStore, stream: IO[bytes], filename: str, *,
         planner.plan.rows.append(RowOutcome(exc.sheet, exc.row or 0, None, None, "", "error",
                                             problems=[Problem(None, None, exc.message,
                                                               exc.zh)]))
-    for pending in planner.pending:
-        planner.finish(pending)
+    pending = planner.pending
+    planner.pending = []
+    pending.reverse()
+    while pending:  # each row's raw cells are dropped as soon as it is resolved
+        planner.finish(pending.pop())
     _check_invariants(store, planner.plan)
     if not planner.plan.rows:
         planner.plan.rows.append(RowOutcome(sheet, 0, label, None, "", "error", problems=[

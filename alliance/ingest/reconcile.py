@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -47,6 +48,7 @@ def core(text: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def pinyin_key(text: str) -> str:
     """The pinyin of a name's core ('' for names without Chinese)."""
     base = core(text)
@@ -78,16 +80,23 @@ class NameIndex:
 
     entries: dict[str, _Entry] = field(default_factory=dict)
     exact: dict[tuple[Label, str], set[str]] = field(default_factory=dict)
+    _suggestible: set[str] = field(default_factory=set)
+    _starts: dict[Label, dict[str, list[int]]] = field(default_factory=dict)
     _views: dict[Label, tuple[list[str], list[str], list[str], list[str]]] = field(
         default_factory=dict)
 
     def add(self, node_id: str, label: Label, name_zh: str, name_en: str,
-            codes: Iterable[str] = ()) -> None:
+            codes: Iterable[str] = (), *, suggest: bool = True) -> None:
+        """Index an entity; `suggest=False` (the file's own new rows) keeps it out of
+        near matches, so a large file does not rebuild the fuzzy views row by row."""
         self.entries[node_id] = _Entry(node_id, label, name_zh, name_en)
         for name in (name_zh, name_en, *codes):
             if name:
                 self.exact.setdefault((label, normalise(name)), set()).add(node_id)
-        self._views.pop(label, None)
+        if suggest:
+            self._suggestible.add(node_id)
+            self._views.pop(label, None)
+            self._starts.pop(label, None)
 
     def add_node(self, node: NodeRecord) -> None:
         props = node.properties
@@ -110,11 +119,22 @@ class NameIndex:
 
     def _views_of(self, label: Label) -> tuple[list[str], list[str], list[str], list[str]]:
         if label not in self._views:
-            items = [entry for entry in self.entries.values() if entry.label is label]
+            items = [entry for entry in self.entries.values()
+                     if entry.label is label and entry.id in self._suggestible]
             self._views[label] = ([e.id for e in items], [core(e.name_zh) for e in items],
                                   [pinyin_key(e.name_zh) for e in items],
                                   [normalise(e.name_en) for e in items])
         return self._views[label]
+
+    def _by_start(self, label: Label) -> dict[str, list[int]]:
+        """First two characters of each core → positions in the label's views (short
+        and full forms share their start: 张江 / 张江科学城)."""
+        if label not in self._starts:
+            starts: dict[str, list[int]] = {}
+            for index, value in enumerate(self._views_of(label)[1]):
+                starts.setdefault(value[:2], []).append(index)
+            self._starts[label] = starts
+        return self._starts[label]
 
     def near(self, labels: Iterable[Label], text: str, *, limit: int = 5,
              exclude: set[str] | None = None) -> list[Candidate]:
@@ -138,9 +158,9 @@ class NameIndex:
                                 fuzz.ratio(wanted_en, normalise(entry.name_en)))
                     blended = 0.85 * float(score) + 0.15 * whole
                     scores[node_id] = max(scores.get(node_id, 0.0), blended)
-            if len(wanted_core) >= 2:
-                for index, choice in enumerate(cores):
-                    short, long_ = sorted((wanted_core, choice), key=len)
+            if len(wanted_core) >= 2 and _CJK.match(wanted_core):
+                for index in self._by_start(label).get(wanted_core[:2], ()):
+                    short, long_ = sorted((wanted_core, cores[index]), key=len)
                     if len(short) >= 2 and short != long_ and long_.startswith(short):
                         scores[ids[index]] = max(scores.get(ids[index], 0.0), 85.0)
         found = [Candidate(node_id, self.entries[node_id].label, self.name_of(node_id),

@@ -5,9 +5,10 @@ worksheet of a workbook (its label from the sheet name: `园区`, `Park`, `parks
 records of a JSON document. Rows are read one at a time (csv over an incremental decoder,
 openpyxl in read-only mode), so a 100,000-row file is never held whole as text or cells.
 
-CSV encodings: UTF-8 (with or without BOM), and otherwise what charset-normalizer finds in
-the first 64 KiB; GBK and GB2312 are read as GB18030, their superset, which is what Excel
-on Chinese Windows writes.
+CSV encodings: UTF-8 (with or without BOM), else GB18030 (the superset of the GBK Excel
+writes on Chinese Windows) when the first 64 KiB read as it, else what charset-normalizer
+finds (Big5, Shift-JIS, cp1252…; a Chinese code page it names is read as GB18030). Short
+GBK text is often mistaken for Big5 by detectors, hence GB18030 first.
 """
 
 from __future__ import annotations
@@ -87,12 +88,12 @@ def encoding_of(sample: bytes) -> str:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
+    for encoding in ("utf-8", "gb18030"):  # the alliance's files: UTF-8, or Excel's GBK
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
     best = from_bytes(sample).best()
     if best is None:
         return "gb18030"

@@ -36,7 +36,12 @@ def _targets(store: GraphStore, rel_type: RelType, source: str) -> set[str]:
 
 
 def _all(store: GraphStore, label: Label) -> list[Any]:
-    return store.list_nodes(label, limit=500)
+    found: list[Any] = []
+    while True:
+        page = store.list_nodes(label, after=found[-1].id if found else None, limit=500)
+        found += page
+        if len(page) < 500:
+            return found
 
 
 def test_parks_by_city_id_or_slug(api: Api) -> None:

@@ -30,9 +30,10 @@ from tests.api.support import (
 )
 
 NOT_READS = {"audit-list", "keys-list", "webhooks-list", "webhooks-deliveries", "health-live",
-             "health-ready"}
-"""Operations outside the walk: the audit log, keys and webhooks are admin-only; health says
-nothing."""
+             "health-ready", "analytics-brokers", "analytics-gaps", "analytics-communities",
+             "analytics-funnel"}
+"""Operations outside the walk: the audit log, keys and webhooks are admin-only; the
+office's analytics are staff-only (and carry no contact data); health says nothing."""
 
 READ_POSTS = {"landing-search", "landing-compare", "collaborators-search",
               "collaborators-team", "paths-connect"}

@@ -40,6 +40,7 @@ from alliance.access.database import AccessDB
 from alliance.access.keys import KeyRing
 
 pytestmark = pytest.mark.browser
+expect.set_options(timeout=15_000)  # a shared 2-core machine: a search may take seconds
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -264,7 +265,7 @@ def test_landing_search_shows_ranked_cards_with_drawn_paths(open_page: OpenPage)
     assert all(0 <= score <= 1 for score in scores), "scores on the API's 0-1 scale"
 
     first = cards.first
-    expect(first.locator(".score-row")).to_have_count(7)
+    expect(first.locator(".score-row")).to_have_count(6)  # the API's score parts
     graph = drawn(first.locator(".cy"))
     kinds = graph["kinds"]
     assert len(graph["nodes"]) >= 4
@@ -677,8 +678,8 @@ def test_weights_rerank_in_place_and_parks_compare_export_and_print(
     cards.nth(1).get_by_role("button", name="加入对比").press("Enter")
     table = page.locator("table.side-by-side")
     expect(table.locator("thead th")).to_have_count(3)
-    for part in ("产业匹配", "政策价值", "成本", "通勤", "空间", "人脉", "落地记录"):
-        expect(table.locator("tbody th", has_text=part)).to_have_count(1)
+    for part in ("产业匹配", "净成本", "通勤", "空间", "人脉", "落地记录"):
+        expect(table.get_by_role("rowheader", name=part, exact=True)).to_have_count(1)
     assert table.locator("tr.policy").count() >= 1
     assert "pin=" in page.url
     screenshot(page, "compare-laptop")
@@ -690,6 +691,7 @@ def test_weights_rerank_in_place_and_parks_compare_export_and_print(
     book = openpyxl.load_workbook(saved)
     assert book.sheetnames == ["推荐园区", "政策", "城市对比"]
     rows = list(book["推荐园区"].iter_rows(values_only=True))
+    assert "净成本" in rows[0]
     assert len(rows) == len(expected["parks"]) + 1
     assert rows[1][1] == expected["parks"][0]["summary"]["park"]["name_zh"]
     assert rows[1][3] == pytest.approx(expected["parks"][0]["score"])
@@ -831,3 +833,20 @@ def test_board_drag_drop_notes_and_no_write_controls_without_the_scope(
                     ".create-form", ".drop-form"):
         assert reader.locator(control).count() == 0, control
     screenshot(reader, "board-reader-phone")
+
+
+def test_search_page_shows_the_apis_total_facets_and_more(open_page: OpenPage,
+                                                          server: tuple[str, Path]) -> None:
+    base, _ = server
+    expected = httpx.get(f"{base}/v1/search", params={"q": "suzhou", "limit": 50}).json()
+    page = open_page("#/search?q=suzhou")
+    results = page.locator(".search-results")
+    expect(results.locator(".muted").first).to_contain_text(f"{expected['total']} 个结果")
+    persons = expected["facets"]["label"]["Person"]
+    facet = results.get_by_role("link", name=f"人员 ({persons})")
+    expect(results.locator(".result-list li")).to_have_count(len(expected["items"]))
+    results.get_by_role("button", name="加载更多").click()
+    expect(results.locator(".result-list li")).to_have_count(min(expected["total"], 100))
+    facet.click()
+    expect(page.locator(".search-results .muted").first).to_contain_text(f"{persons} 个结果")
+    assert "label=Person" in page.url

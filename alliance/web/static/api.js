@@ -295,8 +295,8 @@ export const api = {
   compare: (body) => cachedPost("/landing/compare", body),
   collaborators: (body) => cachedPost("/collaborators/search", body),
   team: (body) => cachedPost("/collaborators/team", body),
-  search: (q, labels, limit = 20, signal) =>
-    request("GET", "/search", { query: { q, label: labels, limit }, signal }),
+  search: (q, labels, limit = 20, signal, cursor) =>
+    request("GET", "/search", { query: { q, label: labels, limit, cursor }, signal }),
   entity: (id) => request("GET", `/entities/${encodeURIComponent(id)}`),
   neighbours: (id) => request("GET", `/entities/${encodeURIComponent(id)}/neighbours`, {
     query: { limit: 500 },

@@ -6,6 +6,7 @@ import { h } from "./dom.js";
 import { statusText } from "./forms.js";
 import { applyStatic, getLang, setLang, t } from "./i18n.js";
 import { errorPanel } from "./ui.js";
+import * as admin from "./views/admin.js";
 import * as collaborators from "./views/collaborators.js";
 import * as entity from "./views/entity.js";
 import * as funnel from "./views/funnel.js";
@@ -23,7 +24,7 @@ const notFound = {
   },
 };
 
-const ROUTES = { landing, collaborators, entity, funnel, search, path };
+const ROUTES = { landing, collaborators, entity, funnel, search, path, admin };
 const DEFAULT_ROUTE = "landing";
 
 const view = document.getElementById("view");

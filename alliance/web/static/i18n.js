@@ -22,6 +22,10 @@ const STRINGS = {
   "search.count": ["{n} 个结果：“{q}”", "{n} {n|result|results} for “{q}”"],
   "search.filter": ["类型", "Type"],
   "search.anyLabel": ["全部类型", "All types"],
+  "search.more": ["加载更多", "Load more"],
+  "search.facet.label": ["类型", "Type"],
+  "search.facet.role": ["角色", "Role"],
+  "search.facet.city": ["城市", "City"],
   "staff.button": ["员工登录", "Staff sign-in"],
   "staff.signedIn": ["员工模式：{name}", "Staff mode: {name}"],
   "staff.signOut": ["退出员工模式", "Leave staff mode"],
@@ -236,6 +240,8 @@ const STRINGS = {
   "team.links": ["成员之间的关系", "How the members connect"],
   "team.apart": ["相隔 {n} 跳", "{n} {n|hop|hops} apart"],
   "team.noLink": ["在最大跳数内不相连", "not connected within max hops"],
+  "team.cohesion": ["团队凝聚力：{n} 对成员中 {w} 对合作过，{l} 对彼此相连", "Cohesion: {w} of {n} member {n|pair has|pairs have} worked together; {l} {l|is|are} linked"],
+  "team.workedTogether": ["合作过", "worked together"],
   "team.seat.lawyer": ["法律", "Legal"],
   "team.seat.finance": ["财务", "Finance"],
   "team.seat.broker": ["产业经纪人", "Industry broker"],
@@ -647,6 +653,11 @@ export function setLang(next) {
   }
   document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
   window.dispatchEvent(new CustomEvent("langchange", { detail: next }));
+}
+
+/** Add a view's own labels ({key: [zh, en]}), so a view keeps its strings beside it. */
+export function registerStrings(strings) {
+  Object.assign(STRINGS, strings);
 }
 
 export function hasKey(key) {

@@ -251,13 +251,18 @@ function teamResults(result, refs) {
       result.missing_seats.length
         ? h("span", { class: "warn" }, ` · ${t("team.missing", { s: result.missing_seats.map((s) => t(`team.seat.${s}`)).join(t("punct.list")) })}`)
         : null),
+    result.cohesion ? h("p", { class: "cohesion" }, t("team.cohesion", {
+      w: result.cohesion.pairs_worked_together, l: result.cohesion.linked_pairs, n: result.cohesion.pairs })) : null,
     paths.length ? h("figure", { class: "why team-graph" },
       h("figcaption", {}, t("team.links")),
       graphView(fromPaths(paths), { root: result.seats[0].member.person.id, title: t("team.links"),
                                     caption: false }),
       h("ul", { class: "team-links" }, result.links.map((link) => h("li", {},
         entityLink(members.get(link.between[0])?.person), " ↔ ", entityLink(members.get(link.between[1])?.person),
-        t("punct.colon"), link.path ? hops("team.apart", link.path.rel_types.length) : t("team.noLink"))))) : null,
+        t("punct.colon"), link.worked_together ? t("team.workedTogether")
+          : link.path ? hops("team.apart", link.path.rel_types.length) : t("team.noLink"),
+        typeof link.strength === "number" && link.strength > 0
+          ? h("span", { class: "chip chip-tie" }, t("collab.tie", { s: fmtScore(link.strength) })) : null)))) : null,
     h("div", { class: "cards" }, result.seats.map((seat) => collaboratorCard(seat.member, refs, [], seat.seat))),
   ];
 }

@@ -524,7 +524,8 @@ function comparePanel(parks) {
         row(t("rank.row.rent"), parks.map((p) => t("common.rentUnit", { n: fmtNumber(p.summary.rent_cny_m2_month, lang, 1) }))),
         row(t("rank.row.area"), parks.map((p) => t("common.area", { n: fmtNumber(p.summary.available_area_m2, lang) }))),
         row(t("rank.row.policyTotal"), parks.map((p) => fmtCny(p.policy_total_cny, lang))),
-        p0NetCost(parks) ? row(t("money.netLine"), parks.map((p) => fmtCny(p.net_cost.net_cost_cny, lang)), "score") : null,
+        p0NetCost(parks) ? row(t("money.title", { y: parks[0].net_cost.horizon_years }),
+          parks.map((p) => fmtCny(p.net_cost.net_cost_cny, lang)), "score") : null,
         row(t("rank.row.contacts"), parks.map((p) => t("explain.contacts", { b: p.brokers_total, p: p.professionals_total }))),
         [...policies.values()].map((policy) => row(
           h("a", { href: `#/entity/${encodeURIComponent(policy.id)}` }, nameOf(policy)),

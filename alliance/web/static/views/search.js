@@ -1,10 +1,10 @@
 // Search: the instant-results box in the header, the full results page (#/search?q=),
 // and the entity picker (a typeahead filling a hidden id field) used by the forms.
 
-import { api } from "../api.js";
-import { debounce, entityHref, h } from "../dom.js";
+import { api, reference } from "../api.js";
+import { debounce, entityHref, fmtNumber, h } from "../dom.js";
 import { toParams } from "../params.js";
-import { enumLabel, nameOf, t } from "../i18n.js";
+import { enumLabel, getLang, nameOf, t } from "../i18n.js";
 import { fill, labelChip } from "../ui.js";
 
 const DEBOUNCE_MS = 180;
@@ -192,15 +192,58 @@ export async function render(root, { params, navigate }) {
     results.append(h("p", { class: "muted" }, t("search.hint")));
     return;
   }
+  const hitItem = (hit) => h("li", {},
+    labelChip(hit.entity.label),
+    h("a", { href: entityHref(hit.entity.id), class: "entity-link" }, nameOf(hit.entity)),
+    h("span", { class: "muted data" }, secondaryName(hit.entity)));
   await fill(results, async () => {
-    const found = await api.search(q, label ? [label] : undefined, 50);
+    const found = await api.search(q, label ? [label] : undefined, PAGE);
     if (!found.items.length) return h("p", { class: "muted" }, t("search.none"));
+    const list = h("ul", { class: "result-list" }, found.items.map(hitItem));
+    let cursor = found.next_cursor;
+    const more = h("button", { type: "button", class: "small", hidden: !cursor, onclick: async () => {
+      more.disabled = true;
+      try {
+        const page = await api.search(q, label ? [label] : undefined, PAGE, undefined, cursor);
+        list.append(...page.items.map(hitItem));
+        cursor = page.next_cursor;
+        more.hidden = !cursor;
+      } finally {
+        more.disabled = false;
+      }
+    } }, t("search.more"));
     return [
-      h("p", { class: "muted" }, t("search.count", { n: found.items.length, q })),
-      h("ul", { class: "result-list" }, found.items.map((hit) => h("li", {},
-        labelChip(hit.entity.label),
-        h("a", { href: entityHref(hit.entity.id), class: "entity-link" }, nameOf(hit.entity)),
-        h("span", { class: "muted data" }, secondaryName(hit.entity))))),
+      // the API's total over all pages, not the length of this page
+      h("p", { class: "muted" }, t("search.count", { n: fmtNumber(found.total ?? found.items.length, getLang()), q })),
+      facetChips(found.facets, q, label),
+      list, more,
     ];
   });
+}
+
+const PAGE = 50;
+
+/** The API's facet counts: label and role facets filter (label=…); cities inform. */
+function facetChips(facets, q, current) {
+  if (!facets) return null;
+  const lang = getLang();
+  const link = (value, text, count) => h("a", {
+    class: ["facet", value === current && "active"], href: `#/search?${toParams({ q, label: value === current ? "" : value })}`,
+    "aria-current": value === current ? "true" : null }, `${text} (${fmtNumber(count, lang)})`);
+  const group = (key, entries, label) => (entries.length
+    ? h("p", { class: "facets small" }, h("span", { class: "muted" }, `${t(key)}${t("punct.colon")}`), entries.map(label)) : null);
+  return h("div", { class: "facet-box" },
+    group("search.facet.label", Object.entries(facets.label || {}), ([v, n]) => link(v, enumLabel("label", v), n)),
+    group("search.facet.role", Object.entries(facets.role || {}), ([v, n]) => link(v, enumLabel("role", v), n)),
+    group("search.facet.city", Object.entries(facets.city || {}), ([v, n]) => h("span", { class: "facet-city" },
+      h("a", { href: entityHref(v) }, cityName(v)), ` (${fmtNumber(n, lang)})`)));
+}
+
+function cityName(id) {
+  const node = h("span", {}, id);
+  reference.cities().then((cities) => {
+    const city = cities.find((c) => c.id === id);
+    if (city) node.textContent = nameOf(city);
+  }).catch(() => {});
+  return node;
 }
