@@ -6,7 +6,9 @@ the ties around the asker come from `services.network` and are weighed by one fo
 fewest hops) with every hop's evidence and who to ask for the introduction, and a proof
 of expertise from results: referrals carried to signed or landed in the asked verticals'
 part of the taxonomy, and closed deals. People beyond reach follow as cold contacts. A
-thin answer says, per filter, how many candidates widening it would give.
+thin answer says, per filter, how many candidates widening it would give. A person
+whose facts are past the freshness horizon on as_of is marked `stale` and their score is
+multiplied by the freshness weight (services.freshness: horizon ÷ age, never below 0.5).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from alliance.errors import NotFound
-from alliance.services import professions
+from alliance.services import freshness, professions
 from alliance.services.explain import NodeRef, PathOut, PersonOut, node_ref, person_out
 from alliance.services.network import grow, neighbourhood, relationships_of
 from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes
@@ -146,6 +148,9 @@ class Collaborator(BaseModel):
     verticals: list[str]
     collaborations: int
     cold: bool = Field(description="True when no trust path within max_hops exists.")
+    stale: bool = Field(description="The person's facts are past their freshness horizon "
+                        "(365 days by default) on as_of; the score is then × horizon ÷ "
+                        "age, never below 0.5.")
     hops: int | None = Field(description="People-to-people steps of the trust route.")
     weakest_tie: float | None = Field(description="Strength of the route's weakest tie.")
     trust_path: PathOut | None
@@ -403,12 +408,14 @@ def rank_candidates(store: GraphStore, evidence: list[CollaboratorEvidence],
         route = chosen[item.person.id]
         proof = _proof(records[item.person.id], names)
         score, parts = _score(item, request, route, proof)
+        fresh = freshness.configured(item.person, request.as_of or date.today())
+        score = round(score * fresh.weight, 6)
         path, steps = explainer.steps(route) if route else (None, [])
         ranked.append(Collaborator(
             rank=0, score=score, person=person_out(item.person, reveal_contacts=reveal_contacts),
             parts=parts, skills=list(item.skills), cities=list(item.cities),
             verticals=list(item.verticals), collaborations=item.collaborations,
-            cold=route is None, hops=route.hops if route else None,
+            cold=route is None, stale=fresh.stale, hops=route.hops if route else None,
             weakest_tie=route.weakest if route else None, trust_path=path, trust_steps=steps,
             introduction=explainer.introduction(route) if route else None, proof=proof,
             explanation=_explain(item, route, proof),

@@ -24,6 +24,7 @@ from typing import Any
 from alliance.ingest.export import iter_nodes
 from alliance.services import directory
 from alliance.services.directory import AuditSink
+from alliance.settings import get_settings
 from alliance.store.base import GraphStore
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.relationships import REL_SPECS
@@ -106,6 +107,14 @@ def staleness(record: NodeRecord | RelRecord, today: date, *,
         return Staleness(None, None, horizon, isinstance(record, NodeRecord))
     age = (today - checked).days
     return Staleness(checked, age, horizon, age > horizon)
+
+
+def configured(record: NodeRecord | RelRecord, today: date) -> Staleness:
+    """`staleness` with the horizons set in settings (ALLIANCE_FRESHNESS_DAYS), so the
+    answers mark and down-weight exactly what the verification queue lists."""
+    settings = get_settings()
+    return staleness(record, today, horizons=settings.freshness_days,
+                     default=settings.freshness_default_days)
 
 
 # --------------------------------------------------------------------------- the queue

@@ -5,7 +5,10 @@ taxonomy, space, facility types, rent, rail minutes) with its evidence; this mod
 them with pure functions, so the ranking is the same whichever store answered. The money
 part counts only what the company can get (policy_counting), over the horizon, as a net
 cost of landing (net_cost); near misses say what is missing and who helps (gaps). Every
-score part carries a sentence and the graph paths behind it.
+score part carries a sentence and the graph paths behind it. Facts past their freshness
+horizon on the request's as_of are marked (the park's `freshness`, each policy's and
+contact's `stale`), and a stale park's score is multiplied by its freshness weight
+(horizon ÷ age, never below 0.5), so an unchecked park ranks below an equal fresh one.
 """
 
 from __future__ import annotations
@@ -14,15 +17,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from alliance.errors import Invalid, NotFound
-from alliance.services import collaborators
+from alliance.services import collaborators, freshness
 from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.eligibility import RuleOutcome, evaluate
 from alliance.services.elimination import Checker, why_not
 from alliance.services.explain import NameBook, node_ref, person_out
+from alliance.services.freshness import Staleness
 from alliance.services.gaps import Closability, Gap, gap_of
 from alliance.services.landing_models import (
     Contact,
+    Freshness,
     GapCloser,
     GapOut,
     GapSummary,
@@ -170,6 +175,7 @@ class Scored:
     cost: NetCost
     fit: IndustryRelation
     as_of: date
+    freshness: Staleness
 
 
 class Scorer:
@@ -228,9 +234,11 @@ class Scorer:
         )
         rounded = tuple(replace(part, value=round(part.value, 6)) for part in parts)
         total_weight = sum(part.weight for part in rounded)
-        score = round(sum(part.value * part.weight for part in rounded) / total_weight, 6)
+        fresh = freshness.configured(evidence.park, request.as_of)
+        score = round(sum(part.value * part.weight for part in rounded) / total_weight
+                      * fresh.weight, 6)
         return Scored(evidence, score, rounded, tuple(policies), inputs, money, cost,
-                      fit_of(evidence), request.as_of)
+                      fit_of(evidence), request.as_of, fresh)
 
 
 def rank(candidates: list[ParkEvidence], request: LandingRequest) -> list[Scored]:
@@ -349,7 +357,8 @@ def _decision(scored: Scored, policy_id: str) -> Decision:
 # --------------------------------------------------------------------------- assembly
 
 
-def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook) -> PolicyMatch:
+def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook, as_of: date
+                  ) -> PolicyMatch:
     policy = item.policy
     gaps = [] if item.eligible else [
         GapOut(field=g.field, closability=g.closability, typical_months=g.typical_months,
@@ -364,6 +373,7 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook) ->
         not_stackable_with=list(item.evidence.not_stackable_with), valid_to=policy.valid_to,
         apply_from=policy.apply_from, apply_until=policy.apply_until, source=policy.source,
         source_url=policy.source_url, last_verified=policy.last_verified,
+        stale=freshness.configured(item.evidence.policy, as_of).stale,
         offered_in=item.evidence.offered_in, wanted=item.wanted, eligible=item.eligible,
         value_cny=decision.valuation.amount_cny, arithmetic=decision.valuation.arithmetic,
         depends_on=list(decision.valuation.depends_on), status=decision.status,
@@ -376,10 +386,12 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook) ->
     )
 
 
-def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool) -> Contact:
+def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
+             ) -> Contact:
     return Contact(person=person_out(evidence.person, reveal_contacts=reveal_contacts),
                    kind=evidence.kind, via=evidence.via,
                    expert_in=list(evidence.expert_in), skills=list(evidence.skills),
+                   stale=freshness.configured(evidence.person, as_of).stale,
                    path=names.path(evidence.path))
 
 
@@ -401,9 +413,9 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
     matches: dict[Section, list[PolicyMatch]] = {section: [] for section in Section}
     for item in scored.policies:
         decision = decisions[item.policy.id]
-        matches[decision.section].append(_policy_match(item, decision, names))
+        matches[decision.section].append(_policy_match(item, decision, names, scored.as_of))
     company = matches[Section.COMPANY]
-    contacts = [_contact(c, names, reveal_contacts) for c in evidence.contacts]
+    contacts = [_contact(c, names, reveal_contacts, scored.as_of) for c in evidence.contacts]
     paths = {
         "industry_fit": [names.path(m.path) for m in evidence.industries],
         "net_cost": [m.path for m in company if m.status == "counted"],
@@ -419,8 +431,12 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
         available_area_m2=float(props["available_area_m2"]),
         facility_types=list(props["facility_types"]), estimated=list(props.get("estimated", [])),
     )
+    fresh = scored.freshness
     return ParkResult(
         rank=position, score=scored.score, summary=summary, parts=parts,
+        freshness=Freshness(stale=fresh.stale, age_days=fresh.age_days,
+                            checked_on=fresh.checked_on, horizon_days=fresh.horizon_days,
+                            weight=fresh.weight),
         rail_minutes=evidence.rail.minutes, rail_km=evidence.rail.km,
         rail_path=names.path(evidence.rail.path), industry_fit=FIT_WORDS[scored.fit],
         industries=[IndustryFit(industry=m.industry, relation=m.relation, strength=m.strength,

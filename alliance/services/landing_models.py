@@ -183,6 +183,7 @@ class PolicyMatch(BaseModel):
     source: str
     source_url: str | None
     last_verified: date | None
+    stale: bool = Field(description="Past the policy horizon (90 days by default) on as_of.")
     offered_in: str
     wanted: bool
     eligible: bool
@@ -207,6 +208,7 @@ class Contact(BaseModel):
     via: str
     expert_in: list[str]
     skills: list[tuple[str, int]]
+    stale: bool = Field(description="Past the person horizon (365 days by default) on as_of.")
     path: PathOut
 
 
@@ -234,6 +236,17 @@ class GapCloser(BaseModel):
     text: str
 
 
+class Freshness(BaseModel):
+    """How old the park's own facts are on the request's as_of."""
+
+    stale: bool = Field(description="Older than the park horizon (180 days by default).")
+    age_days: int | None
+    checked_on: date | None = Field(description="last_verified, else as_of.")
+    horizon_days: int
+    weight: float = Field(description="Factor on the score: 1 while fresh, horizon ÷ age "
+                          "past it, never below 0.5.")
+
+
 class ParkSummary(BaseModel):
     park: NodeRef
     city: NodeRef
@@ -247,8 +260,9 @@ class ParkResult(BaseModel):
     """One ranked park with its score parts, its money and the evidence behind them."""
 
     rank: int
-    score: float
+    score: float = Field(description="Weighted mean of the parts × freshness.weight.")
     summary: ParkSummary
+    freshness: Freshness
     parts: list[ScorePart]
     rail_minutes: int
     rail_km: float
