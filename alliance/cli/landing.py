@@ -15,6 +15,11 @@ from alliance.services.landing import LandingRequest, ParkResult
 from graph_schema.vocabulary import BenefitKind, CompanyStage, FacilityType
 
 
+def _score_cell(park: ParkResult) -> str:
+    """The score, marked when the park's facts are past their freshness horizon."""
+    return f"{park.score:.3f}" + (" stale" if park.freshness.stale else "")
+
+
 def build_request(
     origin: str, industry: str, area: float, facilities: list[FacilityType],
     max_rent: float | None, max_minutes: int | None, benefits: list[BenefitKind],
@@ -95,7 +100,7 @@ def landing_command(
     for park in result.parks:
         brokers = [c.person.name_en for c in park.contacts if c.kind == "broker"]
         table.add_row(str(park.rank), f"{park.summary.park.name_zh} {park.summary.park.name_en}",
-                      park.summary.city.name_en, park.industry_fit, f"{park.score:.3f}",
+                      park.summary.city.name_en, park.industry_fit, _score_cell(park),
                       str(park.rail_minutes), f"{park.summary.rent_cny_m2_month:g}",
                       f"{park.policy_total_cny:,.0f}", f"{park.net_cost.net_cost_cny:,.0f}",
                       f"{park.gap_closer.unlock_cny:,.0f}", ", ".join(brokers[:2]))
@@ -114,6 +119,10 @@ def _print_best(best: ParkResult) -> None:
     console.print(f"[bold]Why {best.summary.park.name_en}:[/]")
     for part in best.parts:
         console.print(f"  {part.name:<13} {part.value:.2f} × {part.weight:g}  {part.explanation}")
+    fresh = best.freshness
+    if fresh.stale:
+        console.print(f"  stale: checked {fresh.checked_on}, {fresh.age_days} days ago "
+                      f"(horizon {fresh.horizon_days}) → score × {fresh.weight:g}")
     console.print(f"  [bold]net cost:[/] {best.net_cost.arithmetic}")
     for pending in best.net_cost.pending:
         console.print(f"  depends: {pending.name_en}: {pending.arithmetic}")
@@ -164,7 +173,7 @@ def compare_command(
                       "—" if row.rail_minutes is None else str(row.rail_minutes),
                       str(row.parks_meeting_need),
                       best.summary.park.name_en if best else "—",
-                      f"{best.score:.3f}" if best else "—",
+                      _score_cell(best) if best else "—",
                       f"{row.policy_total_cny:,.0f}",
                       "—" if row.net_cost_cny is None else f"{row.net_cost_cny:,.0f}",
                       f"{row.unlock_cny:,.0f}",
