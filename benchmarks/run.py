@@ -70,17 +70,25 @@ def percentiles(samples: list[float]) -> dict[str, float]:
             "p99": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]}
 
 
+BUDGET_S = 120.0
+"""Rounds stop once one question kind has taken this long (after at least one round)."""
+
+
 def timed(actions: list[Callable[[], Any]], repeat: int) -> dict[str, float]:
-    """p50/p99 in ms over `repeat` rounds of every action (after one warm-up round)."""
+    """p50/p99 in ms over up to `repeat` rounds of every action (after one warm-up
+    round), fewer when the rounds exceed BUDGET_S; `samples` says how many."""
+    began = time.perf_counter()
     for action in actions:
         action()
-    samples = []
+    samples: list[float] = []
     for _ in range(repeat):
         for action in actions:
             start = time.perf_counter()
             action()
             samples.append((time.perf_counter() - start) * 1000)
-    return percentiles(samples)
+        if time.perf_counter() - began > BUDGET_S:
+            break
+    return {**percentiles(samples), "samples": len(samples)}
 
 
 # --------------------------------------------------------------------------- build
@@ -338,7 +346,8 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
             "floor": floors}
 
 
-def http_rows(path: Path, seconds: float, clients: int) -> dict[str, dict[str, float]]:
+def http_rows(path: Path, seconds: float, clients: int
+              ) -> dict[str, dict[str, float | None]]:
     """A real `alliance serve` on the file, beside a bare FastAPI endpoint."""
     from alliance.store.embedded import EmbeddedStore
     from benchmarks.api_load import Scenario, free_port, load, percentile, running
@@ -373,6 +382,9 @@ def http_rows(path: Path, seconds: float, clients: int) -> dict[str, dict[str, f
         for scenario in scenarios:
             latencies = asyncio.run(load(bases[scenario.server], scenario, clients, seconds,
                                          1.0, timeout=600.0))
+            if not latencies:  # nothing finished inside the window: 0/s, no latency
+                rows[scenario.name] = {"rps": 0.0, "p50": None, "p99": None}
+                continue
             rows[scenario.name] = {"rps": len(latencies) / seconds,
                                    "p50": statistics.median(latencies) * 1000,
                                    "p99": percentile(latencies, 0.99) * 1000}
@@ -461,6 +473,10 @@ def run_child(kind: str, nodes: int, path: Path, args: argparse.Namespace,
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def table_rows(size: int, result: dict[str, Any]) -> list[list[str]]:
     rows = []
     for name, value in result.get("questions", {}).items():
@@ -474,8 +490,8 @@ def table_rows(size: int, result: dict[str, Any]) -> list[list[str]]:
         if field in result:
             rows.append([f"{size:,}", label, form.format(result[field]), "", "", "", ""])
     for name, value in result.get("http", {}).items():
-        rows.append([f"{size:,}", f"{name} (req/s {value['rps']:,.0f})", f"{value['p50']:.1f}",
-                     f"{value['p99']:.1f}", "", "", ""])
+        rows.append([f"{size:,}", f"{name} (req/s {value['rps']:,.0f})", _ms(value["p50"]),
+                     _ms(value["p99"]), "", "", ""])
     neo4j = result.get("neo4j")
     if neo4j:
         for name, value in neo4j["questions"].items():
@@ -497,7 +513,7 @@ def before_figures(before: dict[str, Any], size: int, name: str) -> tuple[str, s
             return f"{old[group][key]['p50']:.1f}", f"{old[group][key]['p99']:.1f}"
     if key in old.get("http", {}):
         value = old["http"][key]
-        return f"{value['p50']:.1f} ({value['rps']:,.0f}/s)", f"{value['p99']:.1f}"
+        return f"{_ms(value['p50'])} ({value['rps']:,.0f}/s)", _ms(value["p99"])
     if key.startswith("neo4j") and old.get("neo4j"):
         if key in old["neo4j"]["questions"]:
             value = old["neo4j"]["questions"][key]

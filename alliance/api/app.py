@@ -141,9 +141,9 @@ API_MODULES = (landing, collaborators, paths, search, analytics, entities, refer
                collections, relationships, imports, verification, audit, stats, me, sync, keys,
                webhooks)
 
-API_PROBLEMS = problem_responses(400, 401, 414, 429, 500, 503)
-"""What every /v1 route may answer: unparseable body, no key, long query, quota, bug,
-store down."""
+API_PROBLEMS = problem_responses(400, 401, 414, 415, 429, 500, 503)
+"""What every /v1 route may answer: unparseable body, no key, long query, a body that is
+not JSON, quota, bug, store down."""
 
 
 def add_routes(app: FastAPI, router: APIRouter, *, prefix: str = "",

@@ -25,6 +25,7 @@ from charset_normalizer import from_bytes
 from openpyxl import load_workbook
 
 from alliance.errors import Invalid
+from alliance.ingest import json_text
 from graph_schema.aliases import label_of_name
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType
@@ -215,11 +216,12 @@ def _json_records(document: Any) -> Iterator[tuple[Label | None, dict[str, Any]]
 
 
 def _json_sheets(stream: IO[bytes], label: Label | None) -> Iterator[Sheet]:
-    try:
-        document = json.load(stream)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        msg = f"not JSON: {exc}"
-        raise FileUnreadable(msg, f"不是有效的 JSON：{exc}") from exc
+    try:  # strict: no NaN/Infinity/1e309, int64 integers, no duplicate keys, bounded depth
+        document = json_text.loads(stream.read())
+    except json_text.JSONTextError as exc:
+        where = f" at {exc.path}" if exc.path else ""
+        msg = f"not JSON{where}: {exc.message}"
+        raise FileUnreadable(msg, f"不是有效的 JSON{where}：{exc.message}") from exc
     by_label: dict[Label | None, list[Row]] = {}
     for number, (found, record) in enumerate(_json_records(document), start=1):
         by_label.setdefault(found or label, []).append((number, record))

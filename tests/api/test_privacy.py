@@ -31,9 +31,10 @@ from tests.api.support import (
 
 NOT_READS = {"audit-list", "keys-list", "webhooks-list", "webhooks-deliveries", "health-live",
              "health-ready", "analytics-brokers", "analytics-gaps", "analytics-communities",
-             "analytics-funnel"}
+             "analytics-funnel", "import-export", "import-template", "verification-queue"}
 """Operations outside the walk: the audit log, keys and webhooks are admin-only; the
-office's analytics are staff-only (and carry no contact data); health says nothing."""
+office's analytics, the admins' spreadsheets (export, templates) and the re-verification
+queue are staff-only; health says nothing."""
 
 READ_POSTS = {"landing-search", "landing-compare", "collaborators-search",
               "collaborators-team", "paths-connect"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from itertools import combinations
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -123,13 +124,13 @@ def tie_network(store: GraphStore, year: int) -> nx.Graph:
     """Every tie of the graph, weighed by the documented formula, built here directly."""
     deals: dict[tuple[str, str], list[Deal]] = {}
     for rel in store.get_relationships(RelType.COLLABORATED_WITH):
-        deals.setdefault(tuple(sorted((rel.source, rel.target))), []).append(  # type: ignore[arg-type]
-            Deal.from_rel(rel))
+        pair = (min(rel.source, rel.target), max(rel.source, rel.target))
+        deals.setdefault(pair, []).append(Deal.from_rel(rel))
     staff: dict[str, list[str]] = {}
     for rel in store.get_relationships(RelType.WORKS_AT):
         staff.setdefault(rel.target, []).append(rel.source)
-    shared = {tuple(sorted(pair)) for people in staff.values()
-              for pair in combinations(sorted(set(people)), 2)}
+    shared: set[tuple[str, str]] = {pair for people in staff.values()
+                                     for pair in combinations(sorted(set(people)), 2)}
     graph = nx.Graph()
     for pair in set(deals) | shared:
         graph.add_edge(*pair, strength=tie_strength(deals.get(pair, []), pair in shared, year))
@@ -155,6 +156,7 @@ def test_trust_route_is_the_strongest_weakest_link_then_shortest(seed_store: Gra
         routes = [(min(network.edges[a, b]["strength"] for a, b in zip(p, p[1:], strict=False)),
                    -(len(p) - 1)) for p in nx.all_simple_paths(network, asker, item.person.id,
                                                                cutoff=3)]
+        assert item.hops is not None
         assert max(routes) == (item.weakest_tie, -item.hops)
         assert item.introduction is not None
         if item.hops and item.hops > 1:
@@ -171,7 +173,7 @@ def test_thin_answer_says_what_widening_gives(seed_store: GraphStore) -> None:
     assert result.candidates < collaborators.THIN_ANSWER
     assert {r.filter for r in result.relaxations} == {"verticals", "cities", "skills", "roles",
                                                       "min_level"}
-    widened = {"verticals": {"verticals": []}, "cities": {"cities": []},
+    widened: dict[str, dict[str, Any]] = {"verticals": {"verticals": []}, "cities": {"cities": []},
                "roles": {"roles": []}, "min_level": {"min_level": 1}}
     for relaxation in result.relaxations:
         if relaxation.filter in widened:

@@ -18,9 +18,16 @@ from datetime import date
 import pytest
 
 from alliance.errors import Conflict, Invalid, NotFound
-from alliance.store.base import MAX_PAGE, GraphPath, GraphStore, LandingFilter
+from alliance.store.base import (
+    MAX_PAGE,
+    CollaboratorFilter,
+    GraphPath,
+    GraphStore,
+    IndustryRelation,
+    LandingFilter,
+)
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import FacilityType, Label, RelType, Role
+from graph_schema.vocabulary import CertificationLevel, FacilityType, Label, RelType, Role
 from tests import factories as f
 
 
@@ -419,3 +426,122 @@ class GraphStoreContract:
             "City": 7, "Park": 3, "Industry": 2, "Person": 1, "Broker": 1, "Investor": 1}
         assert {k: v for k, v in counts.relationships.items() if v} == {
             "HSR_LINK": 7, "IN_CITY": 3, "SUBFIELD_OF": 1, "HOSTS": 3}
+
+    # ------------------------------------------------------------------ evidence
+
+    def _evidence_corridor(self, store: GraphStore) -> None:
+        """The corridor plus policies, people and a landing whose evidence is known."""
+        load_corridor(store)
+        store.write(nodes=[
+            f.policy("suzhou-rent", valid_from=date(2024, 1, 1)),
+            f.policy("suzhou-old", valid_from=date(2020, 1, 1), valid_to=date(2024, 12, 31)),
+            f.policy("kunshan-devices", valid_from=date(2025, 1, 1)),
+            f.policy("kunshan-other", valid_from=date(2025, 1, 1)),
+            f.industry("semiconductors"),
+            f.person("ann", roles=[Role.BROKER],
+                     certification_level=CertificationLevel.SENIOR),
+            f.person("ben", roles=[Role.BROKER],
+                     certification_level=CertificationLevel.JUNIOR),
+            f.person("cai", roles=[Role.LAWYER]),
+            f.skill("ip-law"),
+            f.company("maker"),
+        ], relationships=[
+            f.offered_in("policy:suzhou-rent", "city:suzhou"),
+            f.targets("policy:suzhou-rent", "industry:biomedicine"),
+            f.offered_in("policy:suzhou-old", "city:suzhou"),
+            f.offered_in("policy:kunshan-devices", "park:kunshan-hitech"),
+            f.targets("policy:kunshan-devices", "industry:medical-devices"),
+            f.offered_in("policy:kunshan-other", "park:kunshan-hitech"),
+            f.targets("policy:kunshan-other", "industry:semiconductors"),
+            f.covers("person:ann", "city:suzhou"),
+            f.expert_in("person:ann", "industry:biomedicine"),
+            f.covers("person:ben", "park:suzhou-sip"),
+            f.expert_in("person:ben", "industry:medical-devices"),
+            f.based_in("person:cai", "city:suzhou"),
+            f.has_skill("person:cai", "skill:ip-law", level=4),
+            f.in_industry("company:maker", "industry:medical-devices"),
+            f.landed_in("company:maker", "park:suzhou-sip"),
+        ])
+
+    def test_landing_evidence_by_hand(self, store: GraphStore) -> None:
+        """Every piece of landing evidence, worked out by hand on a graph small enough to
+        know (so both stores are checked against the truth, not only each other)."""
+        self._evidence_corridor(store)
+        found = store.landing_candidates(LandingFilter(
+            origin_city="city:shanghai", industry="industry:medical-devices",
+            max_rail_minutes=40, as_of=date(2025, 6, 30)))
+        assert [c.park.id for c in found] == [
+            "park:kunshan-hitech", "park:suzhou-sip", "park:wuxi-hitech"]
+        kunshan, suzhou, wuxi = found
+        # Rail: Shanghai->Kunshan 18; Suzhou by the direct line stored suzhou->shanghai
+        # (25, not 18+10 via Kunshan... 28); Wuxi through Suzhou (25+15 = 40, the limit).
+        assert (kunshan.rail.minutes, kunshan.rail.path.nodes) == (
+            18, ("city:shanghai", "city:kunshan"))
+        assert (suzhou.rail.minutes, suzhou.rail.km, suzhou.rail.path.forward) == (
+            25, 85.0, (False,))
+        assert (wuxi.rail.minutes, wuxi.rail.path.nodes) == (
+            40, ("city:shanghai", "city:suzhou", "city:wuxi"))
+        # Industries: Kunshan hosts the industry itself; the others its parent.
+        assert [(m.industry, m.relation, m.hops) for m in kunshan.industries] == [
+            ("industry:medical-devices", IndustryRelation.EXACT, 0)]
+        broader = wuxi.industries[0]
+        assert (broader.relation, broader.hops, broader.strength) == (
+            IndustryRelation.BROADER, 1, 0.5)
+        assert broader.path == GraphPath(
+            ("park:wuxi-hitech", "industry:biomedicine", "industry:medical-devices"),
+            ("Park", "Industry", "Industry"), ("HOSTS", "SUBFIELD_OF"), (True, False))
+        # Policies: valid on the date and untargeted or aimed at the industry or broader.
+        assert [(p.policy.id, p.offered_in, p.targets) for p in kunshan.policies] == [
+            ("policy:kunshan-devices", "park:kunshan-hitech", ("industry:medical-devices",))]
+        assert [(p.policy.id, p.path.nodes) for p in suzhou.policies] == [
+            ("policy:suzhou-rent", ("policy:suzhou-rent", "city:suzhou", "park:suzhou-sip"))]
+        assert wuxi.policies == ()
+        # Contacts: Ann (senior) covers the city, Ben (junior) the park: both brokers,
+        # Ann first; Cai, a lawyer based in the city with a legal skill, a professional.
+        assert [(c.person.id, c.kind, c.via, c.path.rel_types) for c in suzhou.contacts] == [
+            ("person:ann", "broker", "city:suzhou", ("COVERS", "IN_CITY")),
+            ("person:ben", "broker", "park:suzhou-sip", ("COVERS",)),
+            ("person:cai", "professional", "city:suzhou", ("BASED_IN", "IN_CITY"))]
+        assert (suzhou.broker_total, suzhou.professional_total) == (2, 1)
+        assert suzhou.contacts[0].expert_in == ("industry:biomedicine",)
+        assert suzhou.contacts[2].skills == (("skill:ip-law", 4),)
+        assert (kunshan.contacts, kunshan.broker_total) == ((), 0)
+        assert suzhou.track_record.related_landings == ("company:maker",)
+        assert suzhou.track_record.all_landings == 1
+
+    def test_landing_evidence_limits_by_hand(self, store: GraphStore) -> None:
+        self._evidence_corridor(store)
+        tight = store.landing_candidates(LandingFilter(
+            origin_city="city:shanghai", industry="industry:medical-devices",
+            max_rail_minutes=39, max_rent_cny_m2_month=50.0, contacts_per_kind=1,
+            as_of=date(2025, 6, 30)))
+        assert [c.park.id for c in tight] == ["park:kunshan-hitech"]
+        suzhou = store.landing_candidates(LandingFilter(
+            origin_city="city:suzhou", industry="industry:biomedicine",
+            contacts_per_kind=1, as_of=date(2025, 6, 30)))
+        sip = next(c for c in suzhou if c.park.id == "park:suzhou-sip")
+        assert [c.person.id for c in sip.contacts] == ["person:ann", "person:cai"]
+        assert (sip.broker_total, sip.professional_total) == (2, 1)
+        assert sip.rail.path.nodes == ("city:suzhou",)
+
+    def test_collaborator_evidence_by_hand(self, store: GraphStore) -> None:
+        self._evidence_corridor(store)
+        store.write(nodes=[f.organization("firm")], relationships=[
+            f.collaborated_with("person:ann", "person:ben", deal="d1", year=2023),
+            f.works_at("person:ben", "org:firm"),
+            f.works_at("person:cai", "org:firm"),
+        ])
+        found = store.collaborator_candidates(CollaboratorFilter(
+            skills=("skill:ip-law",), asker="person:ann", max_hops=3))
+        assert [c.person.id for c in found] == ["person:cai"]
+        cai = found[0]
+        assert cai.skills == (("skill:ip-law", 4),)
+        assert cai.cities == ("city:suzhou",)
+        assert [p.path.nodes for p in cai.trust_paths] == [
+            ("person:ann", "person:ben", "org:firm", "person:cai")]
+        path = cai.trust_paths[0]
+        assert path.path.rel_types == ("COLLABORATED_WITH", "WORKS_AT", "WORKS_AT")
+        assert path.path.forward == (True, True, False)
+        assert path.hops[0].deals == (("d1", 2023),)
+        assert store.collaborator_candidates(CollaboratorFilter(
+            skills=("skill:ip-law",), min_level=5)) == []

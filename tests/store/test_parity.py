@@ -316,13 +316,14 @@ def test_collaborator_and_team_services(pair: Pair) -> None:
 
 
 def test_analytics(pair: Pair) -> None:
-    for question in (lambda store: analytics.brokers(store, top=15),
-                     analytics.coverage_gaps,
-                     lambda store: analytics.communities(store, min_size=2),
-                     *(lambda store, by=by: analytics.funnel(store, by=by)
-                       for by in analytics.FunnelBy)):
-        answers = [question(store) for store in pair.both()]
-        assert_same(answers[0], answers[1], "analytics")
+    questions: list[list[Any]] = [
+        [analytics.brokers(store, top=15) for store in pair.both()],
+        [analytics.coverage_gaps(store) for store in pair.both()],
+        [analytics.communities(store, min_size=2) for store in pair.both()],
+        *([analytics.funnel(store, by=by) for store in pair.both()]
+          for by in analytics.FunnelBy)]
+    for store_answers in questions:
+        assert_same(store_answers[0], store_answers[1], "analytics")
 
 
 def test_paths_service(pair: Pair) -> None:

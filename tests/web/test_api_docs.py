@@ -24,6 +24,8 @@ from alliance.settings import Settings
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
+RENDER_MS = 30_000
+"""How long a viewer may take to render a 2 MB bundle on a busy machine."""
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update"]
 
@@ -100,11 +102,12 @@ def test_swagger_ui_renders_every_tag_offline(browser: Browser, base_url: str) -
     refused: list[str] = []
     page = _offline_page(browser, base_url, refused)
     page.goto(f"{base_url}/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Corridor alliance")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Corridor alliance",
+                                                                      timeout=RENDER_MS)
     paths = httpx.get(f"{base_url}/openapi.json").json()["paths"]
     tags = {tag for item in paths.values() for op in item.values() for tag in op["tags"]}
-    expect(page.locator(".opblock-tag-section")).to_have_count(len(tags))
-    expect(page.locator("#operations-parks-parks-list")).to_be_visible()
+    expect(page.locator(".opblock-tag-section")).to_have_count(len(tags), timeout=RENDER_MS)
+    expect(page.locator("#operations-parks-parks-list")).to_be_visible(timeout=RENDER_MS)
     assert refused == [], f"the docs page asked the network for {refused}"
     page.context.close()
 
@@ -113,7 +116,7 @@ def test_redoc_renders_operations_offline(browser: Browser, base_url: str) -> No
     refused: list[str] = []
     page = _offline_page(browser, base_url, refused)
     page.goto(f"{base_url}/redoc")
-    expect(page.locator(".api-info h1")).to_contain_text("Corridor alliance")
+    expect(page.locator(".api-info h1")).to_contain_text("Corridor alliance", timeout=RENDER_MS)
     expect(page.locator("[data-section-id='tag/parks']")).to_be_attached()
     expect(page.get_by_text("沿沪宁技术经理人联盟").first).to_be_visible()
     assert refused == [], f"ReDoc asked the network for {refused}"

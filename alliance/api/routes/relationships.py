@@ -52,7 +52,7 @@ def list_relationships(
 @router.post("", name="create", response_model=RelationshipOut, status_code=201,
              responses={200: {"model": RelationshipOut,
                               "description": "An existing relationship was replaced."},
-                        **problem_responses(403, 404, 413, 422)})
+                        **problem_responses(403, 404, 409, 413, 422)})
 def create_relationship(body: RelationshipIn, store: StoreDep, audit: AuditDep) -> Response:
     """Create a relationship, or replace the one with the same identity (type, ends and
     key properties); for types a node has at most one of (a park's city), the previous
