@@ -9,18 +9,19 @@ from tests.api.support import REFERRAL, Api, assert_problem
 
 W = "staff:write"
 URL = f"/v1/referrals/{REFERRAL}"
+NOTES = f"{URL}/notes"
 
 
 def test_notes_append_with_date_and_author_and_are_audited(module_api: Api) -> None:
-    first = module_api.request("PATCH", URL, W, json={"note": "asked for the GMP spec",
+    first = module_api.request("POST", NOTES, W, json={"note": "asked for the GMP spec",
                                            "follow_up_on": "2030-01-15"})
     assert first.status_code == 200, first.text
-    second = module_api.request("PATCH", URL, W, json={"note": "  spec sent  "}).json()
+    second = module_api.request("POST", NOTES, W, json={"note": "  spec sent  "}).json()
     assert second["follow_up_on"] == "2030-01-15"
     today = date.today().isoformat()
     assert second["notes"] == [f"{today} api:staff:write: asked for the GMP spec",
                                f"{today} api:staff:write: spec sent"]
-    cleared = module_api.request("PATCH", URL, W, json={"follow_up_on": None}).json()
+    cleared = module_api.request("POST", NOTES, W, json={"follow_up_on": None}).json()
     assert cleared["follow_up_on"] is None
     assert len(cleared["notes"]) == 2
     assert module_api.get(URL).json()["notes"] == cleared["notes"]
@@ -43,14 +44,14 @@ def test_referral_names_its_ends_and_stage_date(module_api: Api) -> None:
 
 
 def test_update_bad_input_names_the_field(api: Api) -> None:
-    assert_problem(api.request("PATCH", URL, W, json={}), 422, "body.note")
-    assert_problem(api.request("PATCH", URL, W, json={"note": ""}), 422, "body.note")
-    assert_problem(api.request("PATCH", URL, W, json={"follow_up_on": "soon"}), 422,
+    assert_problem(api.request("POST", NOTES, W, json={}), 422, "body.note")
+    assert_problem(api.request("POST", NOTES, W, json={"note": ""}), 422, "body.note")
+    assert_problem(api.request("POST", NOTES, W, json={"follow_up_on": "soon"}), 422,
                    "body.follow_up_on")
-    assert_problem(api.request("PATCH", URL, W, json={"colour": "red"}), 422, "body.colour")
-    assert_problem(api.request("PATCH", "/v1/referrals/referral:nope", W,
+    assert_problem(api.request("POST", NOTES, W, json={"colour": "red"}), 422, "body.colour")
+    assert_problem(api.request("POST", "/v1/referrals/referral:nope/notes", W,
                                json={"note": "x"}), 404, "path.id")
-    assert api.request("PATCH", URL, json={"note": "x"}).status_code in (401, 403)
+    assert api.request("POST", NOTES, json={"note": "x"}).status_code in (401, 403)
     assert api.get(URL).json()["notes"] == []
 
 

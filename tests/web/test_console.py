@@ -81,7 +81,7 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`alliance serve` with an empty temporary database: the seed loads at start."""
     folder = tmp_path_factory.mktemp("console")
@@ -121,7 +121,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def staff_key(server: tuple[str, Path]) -> str:
     """A staff:write key in the running server's access database."""
     _, db_path = server
@@ -136,7 +136,7 @@ def staff_key(server: tuple[str, Path]) -> str:
 # --------------------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         message = "Debian's chromium is missing: `apt-get install chromium` (tools/test.sh does)"
@@ -568,7 +568,7 @@ def test_staff_mode_shows_contact_data_and_write_actions(open_page: OpenPage,
     assert not CONTACT_TEXT.search(page.content())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reader_key(server: tuple[str, Path]) -> str:
     """A staff:read key: contact data, but no write."""
     _, db_path = server

@@ -90,9 +90,9 @@ def drop_referral(referral_id: ReferralId, body: Drop, store: StoreDep, audit: A
                                         on=body.on, audit=audit))
 
 
-@router.patch("/referrals/{id}", name="update", response_model=ReferralOut,
-              responses=problem_responses(403, 404, 409, 413, 422))
-def update_referral(referral_id: ReferralId, body: ReferralUpdate, store: StoreDep,
+@router.post("/referrals/{id}/notes", name="note", response_model=ReferralOut,
+             responses=problem_responses(403, 404, 409, 413, 422))
+def note_referral(referral_id: ReferralId, body: ReferralUpdate, store: StoreDep,
                     audit: AuditDep) -> Response:
     """Add a staff note and/or set the follow-up date (null clears it) (staff:write);
     audited like every write."""

@@ -303,11 +303,8 @@ export const api = {
   }),
   paths: (body) => cachedPost("/paths", body),
   referral: (id) => request("GET", `/referrals/${encodeURIComponent(id)}`),
-  updateReferral: async (id, body) => {
-    const path = `/referrals/${encodeURIComponent(id)}`;
-    if (!versions.has(path)) await request("GET", path);  // at least the version now
-    return request("PATCH", path, { body });
-  },
+  // Notes append and a follow-up date is a plain set: no version to match (like advance).
+  updateReferral: (id, body) => request("POST", `/referrals/${encodeURIComponent(id)}/notes`, { body }),
   referrals: (query) => request("GET", "/referrals", { query }),
   funnel: (by) => request("GET", "/funnel", { query: { by } }),
   advance: (id, on) => request("POST", `/referrals/${encodeURIComponent(id)}/advance`,
