@@ -84,7 +84,7 @@ def deal_weight(deal: Deal, this_year: int) -> float:
     >>> round(deal_weight(Deal(2022, "x", stage=ReferralStage.LANDED), 2025), 3)
     0.5
     >>> round(deal_weight(Deal(2025, "x", stage=ReferralStage.SIGNED, value_cny=1e7), 2025), 3)
-    1.371
+    1.369
     """
     value = 1.0 + math.log10(1.0 + deal.value_cny / 1e6) / 2 if deal.value_cny else 1.0
     decay = 0.5 ** (max(0, this_year - deal.year) / HALF_LIFE_YEARS)
