@@ -9,7 +9,7 @@ from alliance.cli.context import cli_store, with_prefix
 from alliance.cli.output import console, print_json
 from alliance.services import collaborators
 from alliance.services.collaborators import CollaboratorRequest, TeamRequest
-from alliance.services.explain import PathOut
+from alliance.services.explain import PathOut, counted
 from graph_schema.vocabulary import CertificationLevel, Role
 
 
@@ -48,7 +48,8 @@ def collaborators_command(
         print_json(result.model_dump(mode="json"))
         return
     table = Table("#", "person", "roles", "score", "skills", "proof", "trust path (weakest tie)",
-                  title=f"{result.candidates} people match")
+                  title=f"{counted(result.candidates, 'person', 'people')} "
+                        f"match{'es' if result.candidates == 1 else ''}")
     for item in result.collaborators:
         weakest = f" ({item.weakest_tie:.2f})" if item.weakest_tie is not None else ""
         table.add_row(str(item.rank), f"{item.person.name_zh} {item.person.name_en}",
@@ -63,7 +64,8 @@ def collaborators_command(
             detail = next(s for s in item.trust_steps if tuple(s.between) == step)
             console.print(f"     {detail.strength:.2f}  {'; '.join(detail.evidence[:2])}")
     for relaxation in result.relaxations:
-        console.print(f"[yellow]{relaxation.candidates} candidates[/] if {relaxation.filter} "
+        console.print(f"[yellow]{counted(relaxation.candidates, 'candidate')}[/] if "
+                      f"{relaxation.filter} "
                       f"is widened to {relaxation.widened_to}")
 
 

@@ -90,3 +90,12 @@ class NameBook:
             for node, label in zip(path.nodes, path.labels, strict=True)
         ]
         return PathOut(nodes=nodes, rel_types=list(path.rel_types), forward=list(path.forward))
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """`count` and the noun in the right English number, for explanation texts.
+
+    >>> counted(1, "company", "companies"), counted(2, "referral"), counted(0, "referral")
+    ('1 company', '2 referrals', '0 referrals')
+    """
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

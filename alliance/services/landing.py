@@ -22,7 +22,7 @@ from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.eligibility import RuleOutcome, evaluate
 from alliance.services.elimination import Checker, why_not
-from alliance.services.explain import NameBook, node_ref, person_out
+from alliance.services.explain import NameBook, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
 from alliance.services.gaps import Closability, Gap, gap_of
 from alliance.services.landing_models import (
@@ -141,7 +141,8 @@ def _track_part(evidence: ParkEvidence, weight: float) -> Part:
     landed = stages.get(ReferralStage.LANDED.value, 0)
     related = len(evidence.track_record.related_landings)
     return Part("track_record", _saturate(related + landed, 2), weight,
-                f"{related} companies of the industry landed here; {landed} referrals landed")
+                f"{counted(related, 'company', 'companies')} of the industry landed here; "
+                f"{counted(landed, 'referral')} landed")
 
 
 @dataclass(frozen=True)
