@@ -10,6 +10,10 @@ Both sides are reentrant in their thread: a read inside a read, a read or a writ
 a write. A read cannot turn into a write (that would deadlock two such readers).
 `with lock:` is the exclusive side, so code that took the old store-wide lock to look at
 the graph undisturbed keeps working.
+
+Written here because the standard library has none and the maintained packages we found
+(readerwriterlock, fasteners) are neither reentrant for a writer nor nestable for readers,
+which EmbeddedStore's write path (a read inside a write) needs.
 """
 
 from __future__ import annotations

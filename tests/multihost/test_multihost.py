@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from alliance.access.neo4j import Neo4jAccess, Neo4jKeyRing
 from alliance.ingest.seed import DEFAULT_SEED_DIR
 from alliance.services.ingest import load_seed
 from alliance.store.neo4j import Neo4jStore
+from tests.api.test_serve import free_port
 from tests.store.test_neo4j import empty_database
 from tests.sync_replica import Replica
 
@@ -36,12 +36,6 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.redis, pytest.mark.slow,
 CLI = [sys.executable, "-c", "from alliance.cli import app; app()"]
 WORKERS = 2
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -85,7 +79,7 @@ def hosts(neo4j_uri: str, redis_url: str, tmp_path_factory: pytest.TempPathFacto
     bases: list[str] = []
     try:
         for index in range(2):
-            port = _free_port()
+            port = free_port()
             log_path = folder / f"host{index}.log"
             log = log_path.open("wb")
             process = subprocess.Popen(

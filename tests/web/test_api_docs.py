@@ -6,7 +6,6 @@ files shipped in the package."""
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from alliance.api.app import create_app
 from alliance.settings import Settings
+from tests.api.test_serve import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +30,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update"]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """The API in this process (embedded store in memory, seed loaded) on a free port."""
-    port = _free_port()
+    port = free_port()
     settings = Settings(db_path=Path(":memory:"), access_db_path=None)
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                                            log_level="warning"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -38,6 +37,7 @@ from playwright.sync_api import (
 
 from alliance.access.database import AccessDB
 from alliance.access.keys import KeyRing
+from tests.api.test_serve import free_port
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=15_000)  # a shared 2-core machine: a search may take seconds
@@ -73,12 +73,6 @@ LABELS = ("header nav a, .tabs a, label, legend, button:not(#lang-toggle), h1, h
 
 # --------------------------------------------------------------------------- server
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
