@@ -11,9 +11,9 @@ a write. A read cannot turn into a write (that would deadlock two such readers).
 `with lock:` is the exclusive side, so code that took the old store-wide lock to look at
 the graph undisturbed keeps working.
 
-Written here because the standard library has none and the maintained packages we found
-(readerwriterlock, fasteners) are neither reentrant for a writer nor nestable for readers,
-which EmbeddedStore's write path (a read inside a write) needs.
+Written here because the standard library has none. A maintained package (for example
+fasteners' ReaderWriterLock) has not yet been checked against what EmbeddedStore needs (a
+read inside a write, writer preference); if one fits, it should replace this module.
 """
 
 from __future__ import annotations
