@@ -8,13 +8,13 @@ NodeRecord and whose edge attribute "record" is the RelRecord, keyed by RelRecor
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
 
 from alliance.errors import NotFound
 from alliance.store.base import (
+    CONTACT_SKILL_CATEGORIES,
     MAX_HOPS,
     TRUST_RELS,
     CollaboratorEvidence,
@@ -28,10 +28,12 @@ from alliance.store.embedded.index import EvidenceIndex
 from alliance.store.evidence import (
     Assembly,
     Children,
+    CityContacts,
     OfferedPolicy,
     Parents,
     PersonFacts,
     RankedContacts,
+    Reached,
     Related,
     best_contacts,
     classify,
@@ -106,29 +108,12 @@ def skills_of(graph: nx.MultiDiGraph, person: str) -> list[tuple[str, int]]:
 # --------------------------------------------------------------------------- landing
 
 
-OfferedPolicies = list[OfferedPolicy]
-"""Policies (with their target industries and no-stacking partners) offered in one place."""
-
-
-def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
-             applicable_targets: set[str], cache: dict[str, OfferedPolicies]
-             ) -> OfferedPolicies:
-    """Policies offered in a park or city that apply (memoised: every park of a city
-    shares the city's policies)."""
-    if place not in cache:
-        found = []
-        for rel in in_rels(graph, place, RelType.OFFERED_IN):
-            policy = record(graph, rel.source)
-            targets = tuple(sorted(t.target for t in out_rels(graph, rel.source,
-                                                                 RelType.TARGETS)))
-            if policy_applies(policy, targets, applicable_targets, query.as_of):
-                unstackable = [r.target for r in out_rels(graph, rel.source,
-                                                          RelType.NOT_STACKABLE_WITH)]
-                unstackable += [r.source for r in in_rels(graph, rel.source,
-                                                          RelType.NOT_STACKABLE_WITH)]
-                found.append((policy, targets, tuple(unstackable)))
-        cache[place] = found
-    return cache[place]
+def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
+             applicable_targets: set[str]) -> list[OfferedPolicy]:
+    """Policies offered in a park or city (the index keeps them with their targets and
+    no-stacking partners) that apply on the query's date."""
+    return [entry for entry in index.offered.get(place, {}).values()
+            if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
 
 
 def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
@@ -145,16 +130,73 @@ def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
     return facts
 
 
-def _city_contacts(graph: nx.MultiDiGraph, index: EvidenceIndex, city: str,
-                   categories: set[str], related: set[str], people: dict[str, PersonFacts],
-                   cache: dict[str, RankedContacts]) -> RankedContacts:
-    """People who cover the city or are based there (covering wins), ranked, once per city
-    and query: every park of the city shares them."""
-    if city not in cache:
-        cache[city] = classify(
-            (_person_facts(graph, index, person, categories, related, people), rel_type)
-            for person, rel_type in index.reach.get(city, {}).items())
-    return cache[city]
+class _Reiterable(Iterable[Reached]):
+    """A ranked list read afresh, lazily, by every park of a city."""
+
+    def __init__(self, ranked: Callable[[], Iterator[Reached]]) -> None:
+        self.ranked = ranked
+
+    def __iter__(self) -> Iterator[Reached]:
+        return self.ranked()
+
+
+class _Contacts:
+    """Contacts of the cities for one query: from the index's lists ranked ahead of time
+    when the query asks for the default skill categories (only the first few people of
+    a list are looked at), else every person a city reaches, ranked here."""
+
+    def __init__(self, graph: nx.MultiDiGraph, index: EvidenceIndex, query: LandingFilter,
+                 related: set[str]) -> None:
+        self.graph, self.index, self.industry, self.related = graph, index, query.industry, related
+        self.categories = set(query.contact_skill_categories)
+        self.ranked_ahead = (self.categories == set(CONTACT_SKILL_CATEGORIES)
+                             and query.contacts_per_kind >= 0)
+        self.people: dict[str, PersonFacts] = {}
+        self._cities: dict[str, CityContacts] = {}
+
+    def facts(self, person: str) -> PersonFacts:
+        return _person_facts(self.graph, self.index, person, self.categories, self.related,
+                             self.people)
+
+    def at_park(self, covering: list[str]) -> RankedContacts:
+        return classify((self.facts(person), RelType.COVERS) for person in covering)
+
+    def in_city(self, city: str) -> CityContacts:
+        """People who cover the city or are based there (covering wins), ranked, once per
+        city and query: every park of the city shares them."""
+        found = self._cities.get(city)
+        if found is None:
+            reach = self.index.reach.get(city, {})
+            if self.ranked_ahead:
+                found = self._ranked_ahead(city, reach)
+            else:
+                found = classify((self.facts(person), rel_type)
+                                 for person, rel_type in reach.items()).in_city()
+            self._cities[city] = found
+        return found
+
+    def _ranked_ahead(self, city: str, reach: dict[str, RelType]) -> CityContacts:
+        index, facts = self.index, self.facts
+        brokers = index.brokers.get((city, self.industry), [])
+        professionals = index.professionals.get(city, [])
+
+        def is_broker(person: str) -> bool:
+            return reach.get(person) is RelType.COVERS and facts(person).broker
+
+        def is_professional(person: str) -> bool:
+            return person in reach and facts(person).professional and not is_broker(person)
+
+        def ranked_brokers() -> Iterator[Reached]:
+            return ((facts(person), RelType.COVERS) for person in brokers)
+
+        def ranked_professionals() -> Iterator[Reached]:
+            return ((facts(person), reach[person]) for person in professionals
+                    if not is_broker(person))
+
+        return CityContacts(
+            _Reiterable(ranked_brokers), _Reiterable(ranked_professionals),
+            len(brokers), len(professionals) - index.dual.get((city, self.industry), 0),
+            is_broker, is_professional)
 
 
 def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> TrackRecord:
@@ -171,61 +213,50 @@ def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> Track
 def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: LandingFilter
                        ) -> list[ParkEvidence]:
     """Parks meeting every hard constraint, with evidence; see GraphStore. Only parks
-    hosting a related industry are looked at (the index knows them)."""
+    hosting a related industry are looked at (the index knows them, with their numbers,
+    policies and the contacts of their cities)."""
     require(graph, query.origin_city, Label.CITY, "origin_city")
     require(graph, query.industry, Label.INDUSTRY, "industry")
     build = assembly(graph)
     relatives = Related.of(parents_in(graph), children_in(graph), query.industry)
     related = relatives.all
     policy_targets = relatives.policy_targets
-    categories = set(query.contact_skill_categories)
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
-    people: dict[str, PersonFacts] = {}
-    city_contacts: dict[str, RankedContacts] = {}
-    offered: dict[str, OfferedPolicies] = {}
+    contacts = _Contacts(graph, index, query, related)
     candidates = []
     for park_id in index.hosting(related):
-        park = record(graph, park_id)
-        if park.label is not Label.PARK:
+        row = index.parks.get(park_id)
+        if row is None:
             continue
-        props: dict[str, Any] = park.properties
-        if float(props["available_area_m2"]) < query.min_area_m2:
+        if row.area_m2 < query.min_area_m2:
             continue
-        if not wanted_facilities.issubset(props["facility_types"]):
+        if not wanted_facilities.issubset(row.facilities):
             continue
         if (query.max_rent_cny_m2_month is not None
-                and float(props["rent_cny_m2_month"]) > query.max_rent_cny_m2_month):
+                and row.rent > query.max_rent_cny_m2_month):
             continue
-        cities = sorted(rel.target for rel in out_rels(graph, park_id, RelType.IN_CITY))
-        if not cities or cities[0] not in routes:
+        city = row.city
+        if city is None or city not in routes:
             continue
-        route = routes[cities[0]]
+        route = routes[city]
         if not within_rail_limit(route, query):
             continue
-        hosts = ((rel.target, float(rel.properties.get("strength", 1.0)))
-                 for rel in out_rels(graph, park_id, RelType.HOSTS))
-        matches = build.industry_matches(park_id, hosts, relatives)
+        matches = build.industry_matches(park_id, row.hosts, relatives)
         if not matches:
             continue
-        city = cities[0]
         covering = [rel.source for rel in in_rels(graph, park_id, RelType.COVERS)]
-        at_park = classify(
-            (_person_facts(graph, index, person, categories, related, people),
-             RelType.COVERS)
-            for person in covering)
-        in_city = _city_contacts(graph, index, city, categories, related, people,
-                                 city_contacts)
         brokers, professionals, broker_total, professional_total = best_contacts(
-            park_id, city, at_park, in_city, set(covering), query.contacts_per_kind)
+            park_id, city, contacts.at_park(covering), contacts.in_city(city), set(covering),
+            query.contacts_per_kind)
         candidates.append(ParkEvidence(
-            park=park,
+            park=row.record,
             city=record(graph, city),
             rail=build.rail(route),
             industries=tuple(matches),
             policies=tuple(build.policies(
-                park_id, city, _offered(graph, park_id, query, policy_targets, offered),
-                _offered(graph, city, query, policy_targets, offered))),
+                park_id, city, _offered(index, park_id, query, policy_targets),
+                _offered(index, city, query, policy_targets))),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
