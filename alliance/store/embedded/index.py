@@ -20,8 +20,9 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `skills`, `expert_in`: person -> sorted (skill, level) pairs / sorted industry ids.
 - `reach`: city -> people who cover it or are based there (covering wins); `reach_of`
   the same per person.
-- `professional_rank`: professional -> (-best level, -count) of their skills in the
-  default contact categories (`CONTACT_SKILL_CATEGORIES`).
+- `contact_skills`: person -> their (skill, level) pairs in the default contact
+  categories (`CONTACT_SKILL_CATEGORIES`); `professional_rank`: professional ->
+  (-best level, -count) of those skills.
 - `brokers`: (city, industry asked) -> brokers covering the city with expertise related
   to the industry, best first (senior, then more related expertise, then id);
   `dual`: how many of them are professionals too (they count as brokers there).
@@ -47,6 +48,8 @@ from alliance.store.evidence import (
 from alliance.store.rail import RailLink, Route, fastest_routes
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.vocabulary import Label, RelType, Role
+
+_CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 Taxonomy = tuple[dict[str, int], dict[str, int]]
 Listed = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
@@ -81,6 +84,7 @@ class EvidenceIndex:
     expert_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reach: dict[str, dict[str, RelType]] = field(default_factory=dict)
     reach_of: dict[str, dict[str, RelType]] = field(default_factory=dict)
+    contact_skills: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     professional_rank: dict[str, tuple[int, int]] = field(default_factory=dict)
     brokers: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     dual: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -181,7 +185,8 @@ def _refresh_person(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> 
         del reached[node]
         if not reached:
             del index.reach[city]
-    for entry in (index.skills, index.expert_in, index.professional_rank):
+    for entry in (index.skills, index.expert_in, index.contact_skills,
+                  index.professional_rank):
         entry.pop(node, None)
     person = _record(graph, node)
     if person is None or person.label is not Label.PERSON:
@@ -193,9 +198,11 @@ def _refresh_person(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> 
         index.skills[node] = skills
     if expert:
         index.expert_in[node] = expert
-    categories = set(CONTACT_SKILL_CATEGORIES)
-    rank = professional_rank(person, [(skill, level) for skill, level in skills
-                                      if _category(graph, skill) in categories])
+    contact_skills = tuple((skill, level) for skill, level in skills
+                           if _category(graph, skill) in _CONTACT_CATEGORIES)
+    if contact_skills:
+        index.contact_skills[node] = contact_skills
+    rank = professional_rank(person, contact_skills)
     if rank is not None:
         index.professional_rank[node] = rank
     cities: dict[str, RelType] = {}

@@ -108,6 +108,9 @@ def skills_of(graph: nx.MultiDiGraph, person: str) -> list[tuple[str, int]]:
 # --------------------------------------------------------------------------- landing
 
 
+_CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
+
+
 def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
              applicable_targets: set[str]) -> list[OfferedPolicy]:
     """Policies offered in a park or city (the index keeps them with their targets and
@@ -124,8 +127,11 @@ def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
     facts = cache.get(person_id)
     if facts is None:
         expert = tuple(i for i in index.expert_in.get(person_id, ()) if i in related)
-        skills = tuple((skill, level) for skill, level in index.skills.get(person_id, ())
-                       if record(graph, skill).properties["category"] in categories)
+        if categories == _CONTACT_CATEGORIES:
+            skills = index.contact_skills.get(person_id, ())
+        else:
+            skills = tuple((skill, level) for skill, level in index.skills.get(person_id, ())
+                           if record(graph, skill).properties["category"] in categories)
         facts = cache[person_id] = person_facts(record(graph, person_id), expert, skills)
     return facts
 
@@ -149,7 +155,7 @@ class _Contacts:
                  related: set[str]) -> None:
         self.graph, self.index, self.industry, self.related = graph, index, query.industry, related
         self.categories = set(query.contact_skill_categories)
-        self.ranked_ahead = (self.categories == set(CONTACT_SKILL_CATEGORIES)
+        self.ranked_ahead = (self.categories == _CONTACT_CATEGORIES
                              and query.contacts_per_kind >= 0)
         self.people: dict[str, PersonFacts] = {}
         self._cities: dict[str, CityContacts] = {}
