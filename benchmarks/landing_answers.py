@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,11 @@ def dump(store: EmbeddedStore, count: int, out: Path) -> None:
         lines.append(corridor.compare(store, request, reveal_contacts=reveal)
                      .model_dump_json())
         lines.append(repr(store.landing_candidates(request.to_filter())))
+        if number % 4 == 1:  # the store's other contact rankings: categories, keep
+            query = request.to_filter()
+            for change in ({"contact_skill_categories": ("legal", "ip")},
+                           {"contacts_per_kind": (0, 1, 12, -1)[number % 16 // 4]}):
+                lines.append(repr(store.landing_candidates(replace(query, **change))))
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -199,7 +199,7 @@ class RankedContacts:
     professional_ids: frozenset[str]
 
     def in_city(self) -> CityContacts:
-        """These lists as the contacts of a city."""
+        """These lists as the contacts of a place."""
         return CityContacts(self.brokers, self.professionals, len(self.brokers),
                             len(self.professionals), self.broker_ids.__contains__,
                             self.professional_ids.__contains__)
@@ -248,28 +248,29 @@ def _first_others(ranked: Iterable[Reached], direct: set[str], keep: int) -> lis
     return list(islice((item for item in ranked if item[0].record.id not in direct), keep))
 
 
-def best_contacts(park: str, city: str, at_park: RankedContacts, in_city: CityContacts,
+def best_contacts(park: str, city: str, at_park: CityContacts, in_city: CityContacts,
                   covering_park: set[str], keep: int
                   ) -> tuple[list[Chosen], list[Chosen], int, int]:
     """The best `keep` brokers and professionals for a park, and how many of each there
-    are: people covering the park itself count through it (`covering_park`), everyone
-    else through the city, whose ranked lists all its parks share."""
-    direct = {facts.record.id for facts, _ in at_park.brokers + at_park.professionals}
-    direct |= covering_park
+    are: people covering the park itself (`covering_park`, whom `at_park` ranks) count
+    through it, everyone else through the city, whose ranked lists all its parks share."""
+    direct = covering_park
 
-    def merged(here: list[Reached], there: Iterable[Reached], there_total: int,
-               is_there: Callable[[str], bool], order: str) -> tuple[list[Chosen], int]:
+    def merged(here: Iterable[Reached], here_total: int, there: Iterable[Reached],
+               there_total: int, is_there: Callable[[str], bool], order: str
+               ) -> tuple[list[Chosen], int]:
+        mine = list(here) if keep < 0 else list(islice(here, keep))
         via_city = _first_others(there, direct, keep)
         overlap = sum(1 for person in direct if is_there(person))
-        both = [(f, t, park) for f, t in here] + [(f, t, city) for f, t in via_city]
+        both = [(f, t, park) for f, t in mine] + [(f, t, city) for f, t in via_city]
         both.sort(key=lambda item: getattr(item[0], order))
-        return both[:keep], len(here) + there_total - overlap
+        return both[:keep], here_total + there_total - overlap
 
-    brokers, broker_total = merged(at_park.brokers, in_city.brokers, in_city.broker_total,
-                                   in_city.is_broker, "broker_order")
-    others, other_total = merged(at_park.professionals, in_city.professionals,
-                                 in_city.professional_total, in_city.is_professional,
-                                 "professional_order")
+    brokers, broker_total = merged(at_park.brokers, at_park.broker_total, in_city.brokers,
+                                   in_city.broker_total, in_city.is_broker, "broker_order")
+    others, other_total = merged(at_park.professionals, at_park.professional_total,
+                                 in_city.professionals, in_city.professional_total,
+                                 in_city.is_professional, "professional_order")
     return brokers, others, broker_total, other_total
 
 

@@ -32,10 +32,10 @@ from alliance.store.evidence import (
     OfferedPolicy,
     Parents,
     PersonFacts,
-    RankedContacts,
     Reached,
     Related,
     best_contacts,
+    broker_rank,
     classify,
     matched_skills,
     person_cities,
@@ -47,7 +47,7 @@ from alliance.store.evidence import (
     within_rail_limit,
 )
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import CertificationLevel, Label, RelType
+from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
 
 # --------------------------------------------------------------------------- helpers
 
@@ -147,9 +147,11 @@ class _Reiterable(Iterable[Reached]):
 
 
 class _Contacts:
-    """Contacts of the cities for one query: from the index's lists ranked ahead of time
-    when the query asks for the default skill categories (only the first few people of
-    a list are looked at), else every person a city reaches, ranked here."""
+    """Contacts of the parks and cities for one query. When the query asks for the
+    default skill categories, the index's lists ranked ahead of time are read (a city's,
+    lazily: only its first few people), people are told apart by cheap tests, and facts
+    are built only for the people shown; otherwise everyone a place reaches is ranked
+    here."""
 
     def __init__(self, graph: nx.MultiDiGraph, index: EvidenceIndex, query: LandingFilter,
                  related: set[str]) -> None:
@@ -158,14 +160,45 @@ class _Contacts:
         self.ranked_ahead = (self.categories == _CONTACT_CATEGORIES
                              and query.contacts_per_kind >= 0)
         self.people: dict[str, PersonFacts] = {}
+        self._brokers: dict[str, bool] = {}
         self._cities: dict[str, CityContacts] = {}
 
     def facts(self, person: str) -> PersonFacts:
         return _person_facts(self.graph, self.index, person, self.categories, self.related,
                              self.people)
 
-    def at_park(self, covering: list[str]) -> RankedContacts:
-        return classify((self.facts(person), RelType.COVERS) for person in covering)
+    def is_broker(self, person: str) -> bool:
+        """A broker with related expertise (`PersonFacts.broker`, without the facts)."""
+        found = self._brokers.get(person)
+        if found is None:
+            found = self._brokers[person] = (
+                Role.BROKER.value in record(self.graph, person).labels
+                and any(i in self.related for i in self.index.expert_in.get(person, ())))
+        return found
+
+    def _broker_order(self, person: str) -> tuple[int, int, str]:
+        related = [i for i in self.index.expert_in.get(person, ()) if i in self.related]
+        return broker_rank(record(self.graph, person), len(related))
+
+    def _professional_order(self, person: str) -> tuple[int, int, str]:
+        best, count = self.index.professional_rank[person]
+        return best, count, person
+
+    def at_park(self, covering: list[str]) -> CityContacts:
+        """The people covering a park, ranked (they all reach it by COVERS)."""
+        if not self.ranked_ahead:
+            return classify((self.facts(person), RelType.COVERS)
+                            for person in covering).in_city()
+        brokers = sorted((p for p in covering if self.is_broker(p)), key=self._broker_order)
+        ranked = self.index.professional_rank
+        professionals = sorted((p for p in covering if p in ranked and not self.is_broker(p)),
+                               key=self._professional_order)
+        listed = set(brokers)
+        return CityContacts(
+            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in brokers)),
+            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in professionals)),
+            len(brokers), len(professionals), listed.__contains__,
+            set(professionals).__contains__)
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
@@ -187,10 +220,11 @@ class _Contacts:
         professionals = index.professionals.get(city, [])
 
         def is_broker(person: str) -> bool:
-            return reach.get(person) is RelType.COVERS and facts(person).broker
+            return reach.get(person) is RelType.COVERS and self.is_broker(person)
 
         def is_professional(person: str) -> bool:
-            return person in reach and facts(person).professional and not is_broker(person)
+            return (person in reach and person in index.professional_rank
+                    and not is_broker(person))
 
         def ranked_brokers() -> Iterator[Reached]:
             return ((facts(person), RelType.COVERS) for person in brokers)
