@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
@@ -154,9 +155,14 @@ class EvaluatedPolicy:
     outcomes: tuple[RuleOutcome, ...]
     wanted: bool
 
-    @property
+    @cached_property
     def eligible(self) -> bool:
         return all(outcome.met for outcome in self.outcomes)
+
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The gaps its failed rules leave (asked for again and again by the gap-closer)."""
+        return tuple(gap_of(outcome) for outcome in self.outcomes if not outcome.met)
 
     def candidate(self, *, eligible: bool | None = None) -> Candidate:
         return Candidate(self.policy, self.eligible if eligible is None else eligible,
@@ -261,10 +267,6 @@ GapKey = tuple[ProfileField, Closability, str]
 """A gap kind: the fact, whether it can be closed, and the action that closes it."""
 
 
-def _gaps(item: EvaluatedPolicy) -> list[Gap]:
-    return [gap_of(outcome) for outcome in item.outcomes if not outcome.met]
-
-
 def _key(gap: Gap) -> GapKey:
     return (gap.field, gap.closability, gap.action)
 
@@ -273,7 +275,7 @@ def _unlock(scored: Scored, closed: set[GapKey]) -> float:
     """Company money added if the gaps in `closed` were closed (recounted, so groups and
     no-stacking still hold)."""
     unlocked = {item.policy.id for item in scored.policies
-                if not item.eligible and all(_key(g) in closed for g in _gaps(item))}
+                if not item.eligible and all(_key(g) in closed for g in item.gaps)}
     if not unlocked:
         return 0.0
     recount = tally([p.candidate(eligible=p.eligible or p.policy.id in unlocked)
@@ -313,7 +315,7 @@ def gap_closer(scored: Scored, helpers: Helpers) -> GapCloser:
         decision = _decision(scored, item.policy.id)
         if item.eligible or decision.section is not Section.COMPANY:
             continue
-        for gap in _gaps(item):
+        for gap in item.gaps:
             kinds.setdefault(_key(gap), (gap, []))[1].append(item.policy.id)
     closable = {key for key in kinds if key[1] is Closability.CLOSABLE}
     summaries = []
@@ -363,7 +365,7 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook, as
     policy = item.policy
     gaps = [] if item.eligible else [
         GapOut(field=g.field, closability=g.closability, typical_months=g.typical_months,
-               action=g.action, requirement=g.requirement) for g in _gaps(item)]
+               action=g.action, requirement=g.requirement) for g in item.gaps]
     return PolicyMatch(
         id=policy.id, name_zh=policy.name_zh, name_en=policy.name_en, issuer=policy.issuer,
         beneficiary=policy.beneficiary, level=policy.level, benefit_kind=policy.benefit_kind,

@@ -119,11 +119,9 @@ class Related:
 
 def is_valid_on(policy: NodeRecord, when: date) -> bool:
     """A policy is valid from valid_from to valid_to, both days included."""
-    props = policy.properties
+    props, day = policy.properties, when.isoformat()
     valid_to = props.get("valid_to")
-    return str(props["valid_from"]) <= when.isoformat() and (
-        valid_to is None or when.isoformat() <= str(valid_to)
-    )
+    return str(props["valid_from"]) <= day and (valid_to is None or day <= str(valid_to))
 
 
 OfferedPolicy = tuple[NodeRecord, tuple[str, ...], tuple[str, ...]]

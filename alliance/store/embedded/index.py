@@ -19,7 +19,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   no-stacking partners; `offered_at`: policy -> places offering it.
 - `skills`, `expert_in`: person -> sorted (skill, level) pairs / sorted industry ids.
 - `reach`: city -> people who cover it or are based there (covering wins); `reach_of`
-  the same per person.
+  the same per person. `covering`: park -> people who cover it; `covers` the same per
+  person.
 - `contact_skills`: person -> their (skill, level) pairs in the default contact
   categories (`CONTACT_SKILL_CATEGORIES`); `professional_rank`: professional ->
   (-best level, -count) of those skills.
@@ -84,6 +85,8 @@ class EvidenceIndex:
     expert_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reach: dict[str, dict[str, RelType]] = field(default_factory=dict)
     reach_of: dict[str, dict[str, RelType]] = field(default_factory=dict)
+    covering: dict[str, set[str]] = field(default_factory=dict)
+    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     contact_skills: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     professional_rank: dict[str, tuple[int, int]] = field(default_factory=dict)
     brokers: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -179,12 +182,18 @@ def _refresh_policy(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> 
 
 
 def _refresh_person(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
-    """The person's own facts, and their place in each city's `reach`."""
+    """The person's own facts, and their place in each city's `reach` and each park's
+    `covering`."""
     for city in index.reach_of.pop(node, {}):
         reached = index.reach[city]
         del reached[node]
         if not reached:
             del index.reach[city]
+    for park in index.covers.pop(node, ()):
+        covering = index.covering[park]
+        covering.discard(node)
+        if not covering:
+            del index.covering[park]
     for entry in (index.skills, index.expert_in, index.contact_skills,
                   index.professional_rank):
         entry.pop(node, None)
@@ -206,9 +215,16 @@ def _refresh_person(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> 
     if rank is not None:
         index.professional_rank[node] = rank
     cities: dict[str, RelType] = {}
+    parks: set[str] = set()
     for rel in _rels(graph, node, RelType.COVERS, True):
         if _label(graph, rel.target) is Label.CITY:
             cities[rel.target] = RelType.COVERS
+        else:
+            parks.add(rel.target)
+    if parks:
+        index.covers[node] = tuple(sorted(parks))
+        for park in parks:
+            index.covering.setdefault(park, set()).add(node)
     for rel in _rels(graph, node, RelType.BASED_IN, True):
         cities.setdefault(rel.target, RelType.BASED_IN)
     if cities:
@@ -368,7 +384,8 @@ def apply(index: EvidenceIndex, graph: nx.MultiDiGraph, touched: Iterable[str]) 
     industries = {node for node in touched
                   if labels[node] is Label.INDUSTRY or node in index.taxonomy}
     people = {node for node in touched if labels[node] is Label.PERSON
-              or node in index.reach_of or node in index.skills or node in index.expert_in}
+              or node in index.reach_of or node in index.covers or node in index.skills
+              or node in index.expert_in}
     for node in touched:  # a skill's category ranks every holder
         if labels[node] is Label.SKILL:
             people.update(rel.source for rel in _rels(graph, node, RelType.HAS_SKILL, False))

@@ -112,11 +112,17 @@ _CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 
 def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
-             applicable_targets: set[str]) -> list[OfferedPolicy]:
+             applicable_targets: set[str], cache: dict[str, list[OfferedPolicy]]
+             ) -> list[OfferedPolicy]:
     """Policies offered in a park or city (the index keeps them with their targets and
-    no-stacking partners) that apply on the query's date."""
-    return [entry for entry in index.offered.get(place, {}).values()
+    no-stacking partners) that apply on the query's date (memoised: every park of a city
+    shares the city's policies)."""
+    found = cache.get(place)
+    if found is None:
+        found = cache[place] = [
+            entry for entry in index.offered.get(place, {}).values()
             if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
+    return found
 
 
 def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
@@ -184,7 +190,7 @@ class _Contacts:
         best, count = self.index.professional_rank[person]
         return best, count, person
 
-    def at_park(self, covering: list[str]) -> CityContacts:
+    def at_park(self, covering: set[str]) -> CityContacts:
         """The people covering a park, ranked (they all reach it by COVERS)."""
         if not self.ranked_ahead:
             return classify((self.facts(person), RelType.COVERS)
@@ -264,6 +270,7 @@ def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: Land
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
     contacts = _Contacts(graph, index, query, related)
+    offered: dict[str, list[OfferedPolicy]] = {}
     candidates = []
     for park_id in index.hosting(related):
         row = index.parks.get(park_id)
@@ -285,9 +292,9 @@ def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: Land
         matches = build.industry_matches(park_id, row.hosts, relatives)
         if not matches:
             continue
-        covering = [rel.source for rel in in_rels(graph, park_id, RelType.COVERS)]
+        covering = index.covering.get(park_id, set())
         brokers, professionals, broker_total, professional_total = best_contacts(
-            park_id, city, contacts.at_park(covering), contacts.in_city(city), set(covering),
+            park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
             query.contacts_per_kind)
         candidates.append(ParkEvidence(
             park=row.record,
@@ -295,8 +302,8 @@ def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: Land
             rail=build.rail(route),
             industries=tuple(matches),
             policies=tuple(build.policies(
-                park_id, city, _offered(index, park_id, query, policy_targets),
-                _offered(index, city, query, policy_targets))),
+                park_id, city, _offered(index, park_id, query, policy_targets, offered),
+                _offered(index, city, query, policy_targets, offered))),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
