@@ -25,7 +25,7 @@ from alliance.errors import NotFound
 from alliance.services import freshness, professions
 from alliance.services.explain import NodeRef, PathOut, PersonOut, node_ref, person_out
 from alliance.services.network import grow, neighbourhood, relationships_of
-from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes
+from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes, two_hop_route
 from alliance.store.base import MAX_HOPS, CollaboratorEvidence, CollaboratorFilter, GraphStore
 from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
@@ -482,7 +482,7 @@ SEATS: dict[str, list[Role]] = {
 
 MEMBER_HOPS = 2
 """How far apart two members may be (not through the asker) and still count as linked:
-directly, or through one common contact."""
+directly, or through one common contact (`ties.two_hop_route`)."""
 
 
 class TeamRequest(BaseModel):
@@ -553,10 +553,10 @@ def _pair_route(graph: TieGraph, a: str, b: str, asker: str | None) -> tuple[Tru
                                                                             bool]:
     """The members' best route not through the asker, else through them."""
     avoid = frozenset([asker]) if asker else frozenset()
-    route = best_routes(graph, a, MEMBER_HOPS, avoid).get(b)
+    route = two_hop_route(graph, a, b, avoid)
     if route is not None or asker is None:
         return route, False
-    via = best_routes(graph, a, MEMBER_HOPS).get(b)
+    via = two_hop_route(graph, a, b)
     return via, via is not None
 
 
