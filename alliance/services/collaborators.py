@@ -413,20 +413,67 @@ class Scored:
         return self.evidence.person.id
 
 
-@dataclass(frozen=True)
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
-    ones; each by score, then id."""
+    ones; each by score, then id. The cold ones are scored (their proofs fetched) only
+    when a question reaches past the warm ones."""
 
-    store: GraphStore
-    graph: TieGraph
-    request: CollaboratorRequest
-    reveal_contacts: bool
-    ranked: list[Scored]
+    def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
+                 evidence: Sequence[CollaboratorEvidence], routes: dict[str, TrustRoute], *,
+                 reveal_contacts: bool) -> None:
+        self.store, self.graph, self.request = store, graph, request
+        self.reveal_contacts = reveal_contacts
+        self.size = len(evidence)
+        self.warm = self._scored([item for item in evidence if item.person.id in routes],
+                                 routes)
+        self._cold_evidence = [item for item in evidence if item.person.id not in routes]
+        self._cold: list[Scored] | None = None
+
+    def _scored(self, evidence: Sequence[CollaboratorEvidence],
+                routes: dict[str, TrustRoute]) -> list[Scored]:
+        request = self.request
+        records = _records(self.store, [item.person.id for item in evidence],
+                           request.verticals)
+        weights = request.weights.model_dump()
+        today = request.as_of or date.today()
+        ranked = []
+        for item in evidence:
+            route = routes.get(item.person.id)
+            score, parts = _score(item, request, route, records[item.person.id], weights)
+            fresh = freshness.configured(item.person, today)
+            ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
+                                 records[item.person.id], parts, fresh.stale))
+        ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
+        return ranked
+
+    def cold(self) -> list[Scored]:
+        if self._cold is None:
+            self._cold = self._scored(self._cold_evidence, {})
+        return self._cold
+
+    def top(self, count: int) -> list[Scored]:
+        """The first `count` candidates."""
+        if count <= len(self.warm):
+            return self.warm[:count]
+        return self.warm + self.cold()[:count - len(self.warm)]
+
+    def at(self, position: int) -> Scored:
+        return self.top(position + 1)[position]
+
+    def positions_of(self, people: set[str], start: int, limit: int) -> list[int]:
+        """The first `limit` positions from `start` on held by these people."""
+        found = [position for position in range(start, len(self.warm))
+                 if self.warm[position].person in people][:limit]
+        if len(found) < limit and any(item.person.id in people
+                                      for item in self._cold_evidence):
+            found += [position for position, item in enumerate(self.cold(),
+                                                               start=len(self.warm))
+                      if position >= start and item.person in people]
+        return found[:limit]
 
     def shown(self, positions: Iterable[int]) -> list[Collaborator]:
         """The answers for these 0-based positions, with their ranks."""
-        chosen = [(position, self.ranked[position]) for position in positions]
+        chosen = [(position, self.at(position)) for position in positions]
         explainer = _Explainer(self.store, self.graph,
                                [item.route for _, item in chosen if item.route])
         names = _vertical_names(self.store, self.request.verticals)
@@ -447,24 +494,6 @@ class Ranking:
                 explanation=_explain(evidence, route, proof),
             ))
         return found
-
-
-def rank_candidates(store: GraphStore, evidence: list[CollaboratorEvidence],
-                    request: CollaboratorRequest, *, reveal_contacts: bool,
-                    graph: TieGraph, routes: dict[str, TrustRoute]) -> Ranking:
-    """Every candidate scored and ordered (see `Ranking`)."""
-    records = _records(store, [item.person.id for item in evidence], request.verticals)
-    weights = request.weights.model_dump()
-    today = request.as_of or date.today()
-    ranked = []
-    for item in evidence:
-        route = routes.get(item.person.id)
-        score, parts = _score(item, request, route, records[item.person.id], weights)
-        fresh = freshness.configured(item.person, today)
-        ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
-                             records[item.person.id], parts, fresh.stale))
-    ranked.sort(key=lambda c: (c.cold, -c.score, c.evidence.person.id))
-    return Ranking(store, graph, request, reveal_contacts, ranked)
 
 
 def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxation]:
@@ -504,10 +533,10 @@ def search(store: GraphStore, request: CollaboratorRequest, *,
     """Ranked collaborators for the request."""
     graph, routes = asker_routes(store, request.asker, request.max_hops, request.year())
     evidence = store.collaborator_candidates(request.to_filter())
-    ranking = rank_candidates(store, evidence, request, reveal_contacts=reveal_contacts,
-                              graph=graph, routes=routes)
+    ranking = Ranking(store, graph, request, evidence, routes,
+                      reveal_contacts=reveal_contacts)
     thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
-    shown = ranking.shown(range(min(request.top_k, len(ranking.ranked))))
+    shown = ranking.shown(range(min(request.top_k, ranking.size)))
     return CollaboratorResult(collaborators=shown, candidates=len(evidence), relaxations=thin)
 
 
@@ -634,21 +663,20 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         if not evidence:  # no one of the vertical: anyone of the role
             seat_request = seat_request.model_copy(update={"verticals": []})
             evidence = store.collaborator_candidates(seat_request.to_filter())
-        ranking = rank_candidates(store, evidence, seat_request,
-                                  reveal_contacts=reveal_contacts, graph=graph, routes=routes)
-        if ranking.ranked:
+        ranking = Ranking(store, graph, seat_request, evidence, routes,
+                          reveal_contacts=reveal_contacts)
+        if ranking.size:
             pools[seat] = ranking
     missing = [seat for seat in specs if seat not in pools]
-    best_ids = {c.person for pool in pools.values() for c in pool.ranked[:request.shortlist]}
+    best_ids = {c.person for pool in pools.values() for c in pool.top(request.shortlist)}
     grow(store, graph, best_ids)
     shortlists: dict[str, list[int]] = {}
     for seat, pool in pools.items():
         others = {p for s, other in pools.items() if s != seat
-                  for c in other.ranked[:request.shortlist] for p in graph.neighbours(c.person)}
-        tied = [position for position in range(request.shortlist, len(pool.ranked))
-                if pool.ranked[position].person in others][:request.shortlist]
-        shortlists[seat] = [*range(min(request.shortlist, len(pool.ranked))), *tied]
-    grow(store, graph, {pools[seat].ranked[position].person
+                  for c in other.top(request.shortlist) for p in graph.neighbours(c.person)}
+        tied = pool.positions_of(others, request.shortlist, request.shortlist)
+        shortlists[seat] = [*range(min(request.shortlist, pool.size)), *tied]
+    grow(store, graph, {pools[seat].at(position).person
                         for seat, positions in shortlists.items() for position in positions})
     pair_cache: dict[tuple[str, str], _PairFacts] = {}
 
@@ -658,7 +686,7 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
             pair_cache[key] = _PairFacts(*_pair_route(graph, key[0], key[1], request.asker))
         return pair_cache[key]
 
-    choices = [[pools[seat].ranked[position] for position in positions]
+    choices = [[pools[seat].at(position) for position in positions]
                for seat, positions in shortlists.items()]
     best: tuple[float, tuple[int, ...]] | None = None
     for combo in product(*(range(len(choice)) for choice in choices)):
