@@ -37,9 +37,8 @@ import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from alliance.store.base import CONTACT_SKILL_CATEGORIES
+from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
     broker_rank,
@@ -53,9 +52,10 @@ from graph_schema.vocabulary import Label, RelType, Role
 _CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 Taxonomy = tuple[dict[str, int], dict[str, int]]
+"""An industry's ancestors and descendants with their SUBFIELD_OF hops."""
+
 Listed = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
 """The broker lists (city, industry asked) and professional lists (city) a person is on."""
-"""An industry's ancestors and descendants with their SUBFIELD_OF hops."""
 
 
 @dataclass(frozen=True)
@@ -114,18 +114,12 @@ class EvidenceIndex:
         return {industry, *ancestors, *descendants}
 
 
-def _rels(graph: nx.MultiDiGraph, node: str, rel_type: RelType, outgoing: bool
-          ) -> list[RelRecord]:
-    adjacency = graph._succ[node] if outgoing else graph._pred[node]
-    return [attributes["record"] for edges in adjacency.values()
-            for attributes in edges.values() if attributes["record"].type is rel_type]
+def _rels(graph: Graph, node: str, rel_type: RelType, outgoing: bool) -> list[RelRecord]:
+    return graph.out_rels(node, rel_type) if outgoing else graph.in_rels(node, rel_type)
 
 
-def _record(graph: nx.MultiDiGraph, node: str) -> NodeRecord | None:
-    if node not in graph:
-        return None
-    found: NodeRecord = graph.nodes[node]["record"]
-    return found
+def _record(graph: Graph, node: str) -> NodeRecord | None:
+    return graph.record(node) if node in graph else None
 
 
 def _link(rel: RelRecord) -> RailLink:
@@ -136,7 +130,7 @@ def _link(rel: RelRecord) -> RailLink:
 # --------------------------------------------------------------------------- per node
 
 
-def _refresh_industry(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
+def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str) -> None:
     index.hosted_by.pop(node, None)
     if _label(graph, node) is Label.INDUSTRY:
         parks = frozenset(rel.source for rel in _rels(graph, node, RelType.HOSTS, False))
@@ -144,7 +138,7 @@ def _refresh_industry(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -
             index.hosted_by[node] = parks
 
 
-def _refresh_park(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
+def _refresh_park(index: EvidenceIndex, graph: Graph, node: str) -> None:
     index.parks.pop(node, None)
     park = _record(graph, node)
     if park is None or park.label is not Label.PARK:
@@ -159,7 +153,7 @@ def _refresh_park(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> No
                                 cities[0] if cities else None, tuple(hosts))
 
 
-def _refresh_policy(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
+def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str) -> None:
     """Move the policy out of the places it was offered in and into the current ones."""
     for place in index.offered_at.pop(node, ()):
         offered = index.offered[place]
@@ -181,7 +175,7 @@ def _refresh_policy(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> 
     index.offered_at[node] = places
 
 
-def _refresh_person(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
+def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
     """The person's own facts, and their place in each city's `reach` and each park's
     `covering`."""
     for city in index.reach_of.pop(node, {}):
@@ -233,11 +227,11 @@ def _refresh_person(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> 
             index.reach.setdefault(city, {})[node] = rel_type
 
 
-def _category(graph: nx.MultiDiGraph, skill: str) -> object:
-    return graph.nodes[skill]["record"].properties["category"]
+def _category(graph: Graph, skill: str) -> object:
+    return graph.record(skill).properties["category"]
 
 
-def _label(graph: nx.MultiDiGraph, node: str) -> Label | None:
+def _label(graph: Graph, node: str) -> Label | None:
     record = _record(graph, node)
     return record.label if record is not None else None
 
@@ -248,13 +242,13 @@ def _label(graph: nx.MultiDiGraph, node: str) -> Label | None:
 BrokerKey = Callable[[str], tuple[int, int, str]]
 
 
-def _broker_key(index: EvidenceIndex, graph: nx.MultiDiGraph, industry: str) -> BrokerKey:
+def _broker_key(index: EvidenceIndex, graph: Graph, industry: str) -> BrokerKey:
     """A broker's place on the lists for `industry` asked."""
     related = index.related(industry)
 
     def key(person: str) -> tuple[int, int, str]:
         expert = [i for i in index.expert_in.get(person, ()) if i in related]
-        return broker_rank(graph.nodes[person]["record"], len(expert))
+        return broker_rank(graph.record(person), len(expert))
 
     return key
 
@@ -266,7 +260,7 @@ def _professional_key(index: EvidenceIndex) -> BrokerKey:
     return key
 
 
-def _lists_of(index: EvidenceIndex, graph: nx.MultiDiGraph, person: str) -> Listed:
+def _lists_of(index: EvidenceIndex, graph: Graph, person: str) -> Listed:
     """The (city, industry asked) broker lists and the city professional lists the person
     belongs on, from the index's current facts."""
     record = _record(graph, person)
@@ -302,7 +296,7 @@ def _unlist(index: EvidenceIndex, person: str) -> None:
             del index.professionals[city]
 
 
-def _list(index: EvidenceIndex, graph: nx.MultiDiGraph, person: str) -> None:
+def _list(index: EvidenceIndex, graph: Graph, person: str) -> None:
     """Put the person on the contact lists their current facts earn, in rank order."""
     brokers, professionals = lists = _lists_of(index, graph, person)
     if not brokers and not professionals:
@@ -319,7 +313,7 @@ def _list(index: EvidenceIndex, graph: nx.MultiDiGraph, person: str) -> None:
         bisect.insort(index.professionals.setdefault(city, []), person, key=key)
 
 
-def _list_everyone(index: EvidenceIndex, graph: nx.MultiDiGraph) -> None:
+def _list_everyone(index: EvidenceIndex, graph: Graph) -> None:
     """Every contact list from scratch (at open, and when the taxonomy changed)."""
     index.listed.clear()
     index.brokers.clear()
@@ -347,7 +341,7 @@ def _list_everyone(index: EvidenceIndex, graph: nx.MultiDiGraph) -> None:
         listed.sort(key=key)
 
 
-def _refresh_taxonomy(index: EvidenceIndex, graph: nx.MultiDiGraph) -> None:
+def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
     def parents(node: str) -> list[str]:
         return [rel.target for rel in _rels(graph, node, RelType.SUBFIELD_OF, True)]
 
@@ -355,7 +349,7 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: nx.MultiDiGraph) -> None:
         return [rel.source for rel in _rels(graph, node, RelType.SUBFIELD_OF, False)]
 
     index.taxonomy = {node: taxonomy(parents, children, node)
-                      for node, record in graph.nodes(data="record")
+                      for node, record in graph.nodes.items()
                       if record.label is Label.INDUSTRY}
     relatives: dict[str, set[str]] = {}
     for industry in index.taxonomy:
@@ -367,14 +361,14 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: nx.MultiDiGraph) -> None:
 # --------------------------------------------------------------------------- build, apply
 
 
-def build(graph: nx.MultiDiGraph) -> EvidenceIndex:
+def build(graph: Graph) -> EvidenceIndex:
     """The index of a whole graph."""
     index = EvidenceIndex()
     apply(index, graph, list(graph.nodes))
     return index
 
 
-def apply(index: EvidenceIndex, graph: nx.MultiDiGraph, touched: Iterable[str]) -> None:
+def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     """Bring the index up to date with `graph` after a write that changed the records or
     relationships of the `touched` ids (both ends of every relationship written or
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
@@ -410,10 +404,10 @@ def apply(index: EvidenceIndex, graph: nx.MultiDiGraph, touched: Iterable[str]) 
         index.routes.clear()
 
 
-def build_rail(graph: nx.MultiDiGraph) -> dict[RelKey, RailLink]:
+def build_rail(graph: Graph) -> dict[RelKey, RailLink]:
     """Every HSR_LINK, by key, in key order."""
     found: dict[RelKey, RailLink] = {}
-    for node, record in graph.nodes(data="record"):
+    for node, record in graph.nodes.items():
         if record.label is Label.CITY:
             for rel in _rels(graph, node, RelType.HSR_LINK, True):
                 found[rel.key] = _link(rel)
