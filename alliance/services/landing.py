@@ -55,6 +55,7 @@ from alliance.store.base import (
     PolicyEvidence,
 )
 from graph_schema.nodes import Policy
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Scored",
@@ -185,6 +186,28 @@ class Scored:
     freshness: Staleness
 
 
+VALIDATED_KEPT = 8192
+"""Policy records whose validated model is kept between requests (then the memo starts
+over)."""
+
+_validated: dict[int, tuple[NodeRecord, Policy]] = {}
+"""id(record) -> (the record, its validated Policy). A store hands out the same record
+object until the node is rewritten (records are read-only), so a policy is validated once,
+not once per request; a rewritten node is a new record and validated afresh."""
+
+
+def validated_policy(record: NodeRecord) -> Policy:
+    """The policy a record holds, validated (memoised by record identity)."""
+    found = _validated.get(id(record))
+    if found is not None and found[0] is record:
+        return found[1]
+    policy = Policy.model_validate(record.properties)
+    if len(_validated) >= VALIDATED_KEPT:
+        _validated.clear()
+    _validated[id(record)] = (record, policy)
+    return policy
+
+
 class Scorer:
     """Scores candidates for one request; a policy shared by many parks (a city's) is
     validated and evaluated once."""
@@ -197,7 +220,7 @@ class Scorer:
     def _evaluate(self, evidence: PolicyEvidence) -> EvaluatedPolicy:
         found = self._rules.get(evidence.policy.id)
         if found is None:
-            policy = Policy.model_validate(evidence.policy.properties)
+            policy = validated_policy(evidence.policy)
             found = self._rules[policy.id] = (
                 policy, tuple(evaluate(policy.eligibility, self.profile)))
         policy, outcomes = found
