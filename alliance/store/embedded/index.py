@@ -130,17 +130,18 @@ def _link(rel: RelRecord) -> RailLink:
 # --------------------------------------------------------------------------- per node
 
 
-def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str) -> None:
+def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str,
+                      record: NodeRecord | None) -> None:
     index.hosted_by.pop(node, None)
-    if _label(graph, node) is Label.INDUSTRY:
+    if record is not None and record.label is Label.INDUSTRY:
         parks = frozenset(rel.source for rel in _rels(graph, node, RelType.HOSTS, False))
         if parks:
             index.hosted_by[node] = parks
 
 
-def _refresh_park(index: EvidenceIndex, graph: Graph, node: str) -> None:
+def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
+                  park: NodeRecord | None) -> None:
     index.parks.pop(node, None)
-    park = _record(graph, node)
     if park is None or park.label is not Label.PARK:
         return
     props = park.properties
@@ -153,14 +154,14 @@ def _refresh_park(index: EvidenceIndex, graph: Graph, node: str) -> None:
                                 cities[0] if cities else None, tuple(hosts))
 
 
-def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str) -> None:
+def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
+                    policy: NodeRecord | None) -> None:
     """Move the policy out of the places it was offered in and into the current ones."""
     for place in index.offered_at.pop(node, ()):
         offered = index.offered[place]
         del offered[node]
         if not offered:
             del index.offered[place]
-    policy = _record(graph, node)
     if policy is None or policy.label is not Label.POLICY:
         return
     places = tuple(sorted({rel.target for rel in _rels(graph, node, RelType.OFFERED_IN, True)}))
@@ -194,15 +195,25 @@ def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
     person = _record(graph, node)
     if person is None or person.label is not Label.PERSON:
         return
-    skills = tuple(sorted((rel.target, int(rel.properties["level"]))
-                          for rel in _rels(graph, node, RelType.HAS_SKILL, True)))
-    expert = tuple(sorted(rel.target for rel in _rels(graph, node, RelType.EXPERT_IN, True)))
+    skill_levels, expertise, covered, based = [], [], [], []
+    for rel in graph.out_all(node):  # one pass over the person's relationships
+        if rel.type is RelType.HAS_SKILL:
+            skill_levels.append((rel.target, int(rel.properties["level"])))
+        elif rel.type is RelType.EXPERT_IN:
+            expertise.append(rel.target)
+        elif rel.type is RelType.COVERS:
+            covered.append(rel.target)
+        elif rel.type is RelType.BASED_IN:
+            based.append(rel.target)
+    skills = tuple(sorted(skill_levels))
+    expert = tuple(sorted(expertise))
     if skills:
         index.skills[node] = skills
     if expert:
         index.expert_in[node] = expert
     contact_skills = tuple((skill, level) for skill, level in skills
-                           if _category(graph, skill) in _CONTACT_CATEGORIES)
+                           if graph.record(skill).properties["category"]
+                           in _CONTACT_CATEGORIES)
     if contact_skills:
         index.contact_skills[node] = contact_skills
     rank = professional_rank(person, contact_skills)
@@ -210,25 +221,21 @@ def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
         index.professional_rank[node] = rank
     cities: dict[str, RelType] = {}
     parks: set[str] = set()
-    for rel in _rels(graph, node, RelType.COVERS, True):
-        if _label(graph, rel.target) is Label.CITY:
-            cities[rel.target] = RelType.COVERS
+    for place in covered:
+        if graph.record(place).label is Label.CITY:
+            cities[place] = RelType.COVERS
         else:
-            parks.add(rel.target)
+            parks.add(place)
     if parks:
         index.covers[node] = tuple(sorted(parks))
         for park in parks:
             index.covering.setdefault(park, set()).add(node)
-    for rel in _rels(graph, node, RelType.BASED_IN, True):
-        cities.setdefault(rel.target, RelType.BASED_IN)
+    for city in based:
+        cities.setdefault(city, RelType.BASED_IN)
     if cities:
         index.reach_of[node] = cities
         for city, rel_type in cities.items():
             index.reach.setdefault(city, {})[node] = rel_type
-
-
-def _category(graph: Graph, skill: str) -> object:
-    return graph.record(skill).properties["category"]
 
 
 def _label(graph: Graph, node: str) -> Label | None:
@@ -387,10 +394,13 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
         for person in people:
             _unlist(index, person)
     for node in touched:
-        _refresh_industry(index, graph, node)
-        _refresh_park(index, graph, node)
-        if labels[node] is Label.POLICY or node in index.offered_at:
-            _refresh_policy(index, graph, node)
+        label = labels[node]
+        if label is Label.INDUSTRY or node in index.hosted_by:
+            _refresh_industry(index, graph, node, _record(graph, node))
+        if label is Label.PARK or node in index.parks:
+            _refresh_park(index, graph, node, _record(graph, node))
+        if label is Label.POLICY or node in index.offered_at:
+            _refresh_policy(index, graph, node, _record(graph, node))
     for person in people:
         _refresh_person(index, graph, person)
     if industries:
