@@ -378,7 +378,7 @@ def http_rows(path: Path, seconds: float, clients: int
             "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
             "--no-access-log"]
     bases = {"app": f"http://127.0.0.1:{app_port}", "bare": f"http://127.0.0.1:{bare_port}"}
-    rows = {}
+    rows: dict[str, dict[str, float | None]] = {}
     with running(serve, f"{bases['app']}/readyz", env), \
             running(bare, f"{bases['bare']}/bare", env):
         for scenario in scenarios:
