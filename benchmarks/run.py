@@ -176,11 +176,11 @@ class Floor:
         index: dict[str, int] = {}
         ids: list[str] = []
         nodes: dict[str, NodeRecord] = {}
-        for _, record in store.graph.nodes(data="record"):
+        for record in store.graph.nodes.values():
             index[record.id] = len(ids)
             ids.append(record.id)
             nodes[record.id] = record
-        rels = [rel for _, _, rel in store.graph.edges(data="record")]
+        rels = list(store.graph.relationships())
         self.ids = ids
         parks = [n for n in nodes.values() if n.label is Label.PARK]
         park_slot = {p.id: i for i, p in enumerate(parks)}

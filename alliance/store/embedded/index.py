@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import networkx as nx
-
+from alliance.store.embedded.adjacency import Graph
 from alliance.store.rail import RailLink, Route, fastest_routes
 from graph_schema.records import RelKey, RelRecord
 from graph_schema.vocabulary import Label, RelType
@@ -47,11 +46,8 @@ class EvidenceIndex:
         return found
 
 
-def _rels(graph: nx.MultiDiGraph, node: str, rel_type: RelType, outgoing: bool
-          ) -> list[RelRecord]:
-    adjacency = graph._succ[node] if outgoing else graph._pred[node]
-    return [attributes["record"] for edges in adjacency.values()
-            for attributes in edges.values() if attributes["record"].type is rel_type]
+def _rels(graph: Graph, node: str, rel_type: RelType, outgoing: bool) -> list[RelRecord]:
+    return graph.out_rels(node, rel_type) if outgoing else graph.in_rels(node, rel_type)
 
 
 def _link(rel: RelRecord) -> RailLink:
@@ -59,7 +55,7 @@ def _link(rel: RelRecord) -> RailLink:
                     float(rel.properties["km"]))
 
 
-def _refresh(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
+def _refresh(index: EvidenceIndex, graph: Graph, node: str) -> None:
     """Recompute every entry keyed by `node` from the graph (or drop it)."""
     index.hosted_by.pop(node, None)
     index.skills.pop(node, None)
@@ -67,7 +63,7 @@ def _refresh(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
     index.reach.pop(node, None)
     if node not in graph:
         return
-    label = graph.nodes[node]["record"].label
+    label = graph.record(node).label
     if label is Label.INDUSTRY:
         parks = frozenset(rel.source for rel in _rels(graph, node, RelType.HOSTS, False))
         if parks:
@@ -91,16 +87,16 @@ def _refresh(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
             index.reach[node] = seen
 
 
-def build(graph: nx.MultiDiGraph) -> EvidenceIndex:
+def build(graph: Graph) -> EvidenceIndex:
     """The index of a whole graph."""
     index = EvidenceIndex(rail=build_rail(graph))
-    for node, record in graph.nodes(data="record"):
+    for node, record in graph.nodes.items():
         if record.label in (Label.INDUSTRY, Label.PERSON, Label.CITY):
             _refresh(index, graph, node)
     return index
 
 
-def apply(index: EvidenceIndex, graph: nx.MultiDiGraph, touched: Iterable[str]) -> None:
+def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     """Bring the index up to date with `graph` after a write that changed the records or
     relationships of the `touched` ids (both ends of every relationship written or
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
@@ -108,16 +104,16 @@ def apply(index: EvidenceIndex, graph: nx.MultiDiGraph, touched: Iterable[str]) 
     cities = False
     for node in set(touched):
         _refresh(index, graph, node)
-        cities = cities or node not in graph or graph.nodes[node]["record"].label is Label.CITY
+        cities = cities or node not in graph or graph.record(node).label is Label.CITY
     if cities:
         index.rail = build_rail(graph)
         index.routes.clear()
 
 
-def build_rail(graph: nx.MultiDiGraph) -> dict[RelKey, RailLink]:
+def build_rail(graph: Graph) -> dict[RelKey, RailLink]:
     """Every HSR_LINK, by key, in key order."""
     found: dict[RelKey, RailLink] = {}
-    for node, record in graph.nodes(data="record"):
+    for node, record in graph.nodes.items():
         if record.label is Label.CITY:
             for rel in _rels(graph, node, RelType.HSR_LINK, True):
                 found[rel.key] = _link(rel)

@@ -1,17 +1,14 @@
-"""The evidence queries of EmbeddedStore: traversals of its NetworkX graph that feed
+"""The evidence queries of EmbeddedStore: traversals of its graph that feed
 `alliance.store.evidence`, where what the evidence means is decided for both stores.
 
-Graph layout (kept by EmbeddedStore): a MultiDiGraph whose node attribute "record" is the
-NodeRecord and whose edge attribute "record" is the RelRecord, keyed by RelRecord.key.
+Graph layout (kept by EmbeddedStore): `alliance.store.embedded.adjacency.Graph`, node id ->
+NodeRecord and each node's relationships by type, read through the helpers below.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
-
-import networkx as nx
 
 from alliance.errors import NotFound
 from alliance.store.base import (
@@ -24,6 +21,7 @@ from alliance.store.base import (
     TrackRecord,
     TrustPath,
 )
+from alliance.store.embedded.adjacency import Graph
 from alliance.store.embedded.index import EvidenceIndex
 from alliance.store.evidence import (
     Assembly,
@@ -50,14 +48,12 @@ from graph_schema.vocabulary import CertificationLevel, Label, RelType
 # --------------------------------------------------------------------------- helpers
 
 
-def record(graph: nx.MultiDiGraph, node_id: str) -> NodeRecord:
-    """The node's record (networkx's node dict read directly: the `nodes` view costs more
-    than the rest of the lookup)."""
-    rec: NodeRecord = graph._node[node_id]["record"]
-    return rec
+def record(graph: Graph, node_id: str) -> NodeRecord:
+    """The node's record."""
+    return graph.nodes[node_id]
 
 
-def require(graph: nx.MultiDiGraph, node_id: str, label: Label, field: str) -> NodeRecord:
+def require(graph: Graph, node_id: str, label: Label, field: str) -> NodeRecord:
     """The node, or NotFound naming the request field that referred to it."""
     if node_id not in graph or record(graph, node_id).label is not label:
         msg = f"no {label.value} with id {node_id!r}"
@@ -65,40 +61,31 @@ def require(graph: nx.MultiDiGraph, node_id: str, label: Label, field: str) -> N
     return record(graph, node_id)
 
 
-def out_rels(graph: nx.MultiDiGraph, node_id: str, rel_type: RelType) -> Iterator[RelRecord]:
-    """Outgoing relationships of a type (networkx's adjacency dicts read directly: the
-    edge views cost several times more in these hot loops)."""
-    for edges in graph._succ[node_id].values():
-        for attributes in edges.values():
-            rel: RelRecord = attributes["record"]
-            if rel.type is rel_type:
-                yield rel
+def out_rels(graph: Graph, node_id: str, rel_type: RelType) -> list[RelRecord]:
+    """Outgoing relationships of a type (a slice of the node's type-ordered list)."""
+    return graph.out_rels(node_id, rel_type)
 
 
-def in_rels(graph: nx.MultiDiGraph, node_id: str, rel_type: RelType) -> Iterator[RelRecord]:
+def in_rels(graph: Graph, node_id: str, rel_type: RelType) -> list[RelRecord]:
     """Incoming relationships of a type."""
-    for edges in graph._pred[node_id].values():
-        for attributes in edges.values():
-            rel: RelRecord = attributes["record"]
-            if rel.type is rel_type:
-                yield rel
+    return graph.in_rels(node_id, rel_type)
 
 
-def assembly(graph: nx.MultiDiGraph) -> Assembly:
+def assembly(graph: Graph) -> Assembly:
     return Assembly(lambda node_id: record(graph, node_id).label.value)
 
 
-def parents_in(graph: nx.MultiDiGraph) -> Parents:
+def parents_in(graph: Graph) -> Parents:
     """The SUBFIELD_OF parents of an industry, read from the graph."""
     return lambda node: (rel.target for rel in out_rels(graph, node, RelType.SUBFIELD_OF))
 
 
-def children_in(graph: nx.MultiDiGraph) -> Children:
+def children_in(graph: Graph) -> Children:
     """The industries SUBFIELD_OF one, read from the graph."""
     return lambda node: (rel.source for rel in in_rels(graph, node, RelType.SUBFIELD_OF))
 
 
-def skills_of(graph: nx.MultiDiGraph, person: str) -> list[tuple[str, int]]:
+def skills_of(graph: Graph, person: str) -> list[tuple[str, int]]:
     return sorted((rel.target, int(rel.properties["level"]))
                   for rel in out_rels(graph, person, RelType.HAS_SKILL))
 
@@ -110,7 +97,7 @@ OfferedPolicies = list[OfferedPolicy]
 """Policies (with their target industries and no-stacking partners) offered in one place."""
 
 
-def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
+def _offered(graph: Graph, place: str, query: LandingFilter,
              applicable_targets: set[str], cache: dict[str, OfferedPolicies]
              ) -> OfferedPolicies:
     """Policies offered in a park or city that apply (memoised: every park of a city
@@ -131,7 +118,7 @@ def _offered(graph: nx.MultiDiGraph, place: str, query: LandingFilter,
     return cache[place]
 
 
-def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
+def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
                   categories: set[str], related: set[str], cache: dict[str, PersonFacts]
                   ) -> PersonFacts:
     """A person's facts for this query (related expertise, skills of the wanted
@@ -145,7 +132,7 @@ def _person_facts(graph: nx.MultiDiGraph, index: EvidenceIndex, person_id: str,
     return facts
 
 
-def _city_contacts(graph: nx.MultiDiGraph, index: EvidenceIndex, city: str,
+def _city_contacts(graph: Graph, index: EvidenceIndex, city: str,
                    categories: set[str], related: set[str], people: dict[str, PersonFacts],
                    cache: dict[str, RankedContacts]) -> RankedContacts:
     """People who cover the city or are based there (covering wins), ranked, once per city
@@ -157,7 +144,7 @@ def _city_contacts(graph: nx.MultiDiGraph, index: EvidenceIndex, city: str,
     return cache[city]
 
 
-def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> TrackRecord:
+def _track_record(graph: Graph, park: str, related: set[str]) -> TrackRecord:
     landings = [rel.source for rel in in_rels(graph, park, RelType.LANDED_IN)]
     related_landings = [
         company for company in landings
@@ -168,7 +155,7 @@ def _track_record(graph: nx.MultiDiGraph, park: str, related: set[str]) -> Track
     return track_record(related_landings, len(set(landings)), stages.items())
 
 
-def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: LandingFilter
+def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
                        ) -> list[ParkEvidence]:
     """Parks meeting every hard constraint, with evidence; see GraphStore. Only parks
     hosting a related industry are looked at (the index knows them)."""
@@ -237,18 +224,18 @@ def landing_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex, query: Land
 # --------------------------------------------------------------------------- collaborators
 
 
-def _trust_neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+def _trust_neighbours(graph: Graph, node: str) -> set[str]:
     found = set()
-    for _, other, rel in graph.out_edges(node, data="record"):
+    for rel in graph.out_all(node):
         if rel.type in TRUST_RELS:
-            found.add(other)
-    for other, _, rel in graph.in_edges(node, data="record"):
+            found.add(rel.target)
+    for rel in graph.in_all(node):
         if rel.type in TRUST_RELS:
-            found.add(other)
+            found.add(rel.source)
     return found
 
 
-def trust_layers(graph: nx.MultiDiGraph, asker: str, max_hops: int
+def trust_layers(graph: Graph, asker: str, max_hops: int
                  ) -> tuple[dict[str, int], dict[str, set[str]]]:
     """Breadth-first search over trust relationships: distance and predecessors."""
     distance = {asker: 0}
@@ -268,14 +255,12 @@ def trust_layers(graph: nx.MultiDiGraph, asker: str, max_hops: int
     return distance, predecessors
 
 
-def _rels_between(graph: nx.MultiDiGraph, a: str, b: str) -> list[RelRecord]:
+def _rels_between(graph: Graph, a: str, b: str) -> list[RelRecord]:
     """Every relationship joining a and b, either way."""
-    rels = [rel for _, _, rel in graph.edges(a, data="record") if rel.target == b]
-    rels += [rel for _, _, rel in graph.edges(b, data="record") if rel.target == a]
-    return rels
+    return graph.between(a, b)
 
 
-def _check_references(graph: nx.MultiDiGraph, query: CollaboratorFilter) -> None:
+def _check_references(graph: Graph, query: CollaboratorFilter) -> None:
     if query.asker is not None:
         require(graph, query.asker, Label.PERSON, "asker")
     for skill in query.skills:
@@ -286,7 +271,7 @@ def _check_references(graph: nx.MultiDiGraph, query: CollaboratorFilter) -> None
         require(graph, city, Label.CITY, "cities")
 
 
-def _person_cities(graph: nx.MultiDiGraph, person: str) -> tuple[str, ...]:
+def _person_cities(graph: Graph, person: str) -> tuple[str, ...]:
     base = [rel.target for rel in out_rels(graph, person, RelType.BASED_IN)]
     covered: set[str] = set()
     for rel in out_rels(graph, person, RelType.COVERS):
@@ -297,7 +282,7 @@ def _person_cities(graph: nx.MultiDiGraph, person: str) -> tuple[str, ...]:
     return person_cities(base, covered)
 
 
-def _people_to_consider(graph: nx.MultiDiGraph, query: CollaboratorFilter,
+def _people_to_consider(graph: Graph, query: CollaboratorFilter,
                         wanted_verticals: set[str]) -> list[str]:
     """Start from the wanted skills' or verticals' holders rather than every person."""
     if query.skills:
@@ -306,10 +291,10 @@ def _people_to_consider(graph: nx.MultiDiGraph, query: CollaboratorFilter,
     if wanted_verticals:
         return sorted({rel.source for vertical in wanted_verticals
                        for rel in in_rels(graph, vertical, RelType.EXPERT_IN)})
-    return [node for node, data in graph.nodes(data="record") if data.label is Label.PERSON]
+    return [node for node, data in graph.nodes.items() if data.label is Label.PERSON]
 
 
-def collaborator_candidates(graph: nx.MultiDiGraph, query: CollaboratorFilter
+def collaborator_candidates(graph: Graph, query: CollaboratorFilter
                             ) -> list[CollaboratorEvidence]:
     """People meeting every hard constraint, with trust paths; see GraphStore."""
     _check_references(graph, query)

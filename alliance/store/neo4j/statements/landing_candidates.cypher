@@ -1,9 +1,16 @@
-// Parks meeting the hard constraints that do not depend on rail time, each with every
-// piece of evidence: hosted related industries, policies valid on the date (park or city)
-// with their targets, the best $keep brokers and professionals reaching it with how many
-// there are of each, landings and referral stages; plus the HSR links and the SUBFIELD_OF
-// edges the store needs to finish in Python (rail routing is shared with EmbeddedStore
-// through alliance.store.rail, the evidence records through alliance.store.evidence).
+// Parks meeting every hard constraint, each with every piece of evidence: hosted related
+// industries, policies valid on the date (park or city) with their targets, the best $keep
+// brokers and professionals reaching it with how many there are of each, landings and
+// referral stages; plus the HSR links and the SUBFIELD_OF edges the store needs to finish
+// in Python (the route shown is chosen by alliance.store.rail, shared with EmbeddedStore;
+// the evidence records by alliance.store.evidence).
+//
+// The work is in proportion to the answer: parks come from the related industries
+// (HOSTS, from each industry's index seek), the rail limit is applied in the query
+// through the origin's precomputed fastest minutes to every city (`_rail_cities`,
+// `_rail_minutes`, rewritten by the store in the transaction of every write that
+// touches a city or an HSR link), and contacts and policies are gathered only for the
+// parks and cities that passed.
 //
 // The related industries are exactly evidence.taxonomy's: the chain of smallest-id
 // parents upwards and every descendant. Parks come grouped by city, with the city's
@@ -30,17 +37,25 @@ CALL (industry) {
 WITH origin, industry, [industry.id] + above AS upward, [industry.id] + above + below AS related
 CALL (origin, industry, related, upward) {
   WITH * WHERE origin IS NOT NULL AND industry IS NOT NULL
-  MATCH (park:Park)
+  WITH related, upward, coalesce(origin._rail_cities, []) AS rail_cities,
+       coalesce(origin._rail_minutes, []) AS rail_minutes
+  WITH related, upward,
+       [i IN range(0, size(rail_cities) - 1)
+        WHERE $max_minutes IS NULL OR rail_minutes[i] <= $max_minutes | rail_cities[i]]
+         AS reachable
+  UNWIND related AS related_id
+  MATCH (:Industry {id: related_id})<-[:HOSTS]-(park:Park)
+  WITH DISTINCT park, related, upward, reachable
   WHERE park.available_area_m2 >= $min_area_m2
     AND all(f IN $facility_types WHERE f IN park.facility_types)
     AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
   CALL (park) {
     MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
   }
+  WITH park, city, related, upward, reachable WHERE city.id IN reachable
   WITH park, city, related, upward,
        COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
                  RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
-  WHERE size(hosts) > 0
   // What belongs to the city is gathered once per city, not once per park.
   WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
   CALL (city, related) {
