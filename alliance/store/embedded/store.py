@@ -248,6 +248,14 @@ def _rel_row(rel: RelRecord, maps: _PropertyMaps
     return (type_name, source, target, _key_text(key_of(record)), properties), record
 
 
+class _Canonical(dict[str, str]):
+    """id -> the node's own id string; an id not there (a dangling end, which foreign
+    keys prevent) is its own."""
+
+    def __missing__(self, key: str) -> str:
+        return key
+
+
 def _decode_many(texts: list[str]) -> list[Any]:
     """Many JSON texts in one parse: far cheaper than a json.loads call per row."""
     decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
@@ -390,20 +398,21 @@ class EmbeddedStore:
         """
         with _gc_paused():
             try:
-                self._load_nodes()
-                self._load_relationships()
+                self._load_relationships(self._load_nodes())
                 self.index = evidence_index.build(self.graph)
             finally:
                 gc.freeze()
 
-    def _load_nodes(self) -> None:
+    def _load_nodes(self) -> _Canonical:
+        """Every node; returns its one id string per id, for the relationships' ends."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
+        ids = _Canonical()
         cursor = self._conn.execute("SELECT id, label, labels, properties FROM nodes")
         while rows := cursor.fetchmany(_LOAD_CHUNK):
             decoded = _decode_many([row[3] for row in rows])
-            for (id_text, label, labels_text, _), properties in zip(rows, decoded, strict=True):
-                node_id = sys.intern(id_text)
+            for (node_id, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+                ids[node_id] = node_id
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
@@ -411,30 +420,25 @@ class EmbeddedStore:
                 nodes[node_id] = record
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
+        return ids
 
-    def _load_relationships(self) -> None:
+    def _load_relationships(self, ids: _Canonical) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
         type order, so every relationship is appended; empty property maps come back as
-        NULL, and only texts not yet shared are decoded; ids are interned, one string each.
-        """
-        append, intern = self.graph.append, sys.intern
+        NULL, and only texts not yet shared are decoded; ends are the nodes' own id
+        strings (one string per id, not one per mention)."""
         for rel_type in RelType:  # adjacency.TYPE_ORDER
             type_name = rel_type.value
             maps = self._maps.of(type_name)
             cursor = self._conn.execute(
-                "SELECT source, target, NULLIF(properties, '{}') FROM relationships "
+                "SELECT source, target, properties FROM relationships "
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
-                new = list({row[2] for row in rows if row[2] is not None and row[2] not in maps})
+                new = list({row[2] for row in rows} - maps.keys() - {"{}"})
                 decoded = dict(zip(new, _decode_many(new), strict=True)) if new else {}
-                for source_text, target_text, text in rows:
-                    if text is None:
-                        properties = _EMPTY
-                    else:
-                        properties = maps.get(text) or self._maps.keep(maps, text,
-                                                                       decoded[text])
-                    append(RelRecord(rel_type, intern(source_text), intern(target_text),
-                                     properties))
+                for text, properties in decoded.items():
+                    self._maps.keep(maps, text, properties)
+                self.graph.load(rel_type, rows, ids, {**maps, **decoded, "{}": _EMPTY})
 
     def close(self) -> None:
         """Close the file; later calls raise BackendUnavailable. Closing twice is fine."""
