@@ -38,6 +38,7 @@ _KEY_NAMES: dict[RelType, tuple[str, ...]] = {t: spec.key for t, spec in REL_SPE
 _SCAN = 8
 """Lists up to this long are filtered by a plain scan; longer ones are bisected."""
 _NONE: tuple[RelRecord, ...] = ()
+_TYPES: dict[str, RelType] = {rel_type.value: rel_type for rel_type in RelType}
 
 
 def _order(rel: RelRecord) -> int:
@@ -138,12 +139,18 @@ class Graph:
         return self._counts[rel_type]
 
     def find(self, key: RelKey) -> RelRecord | None:
-        """The relationship with this key, if any."""
-        rel_type = RelType(key[0])
+        """The relationship with this key, if any (a scan of the source's slice of the
+        type: sources are rarely hubs)."""
+        rel_type = _TYPES.get(key[0])
+        rels = self._out.get(key[1])
+        if rel_type is None or not rels:
+            return None
         names = _KEY_NAMES[rel_type]
         target, values = key[2], tuple(key[3])
-        for rel in self.out_rels(key[1], rel_type):
-            if rel.target == target and (
+        low, high = (0, len(rels)) if len(rels) <= _SCAN else _span(rels, rel_type)
+        for at in range(low, high):
+            rel = rels[at]
+            if rel.target == target and rel.type is rel_type and (
                     not names or tuple(rel.properties.get(name) for name in names) == values):
                 return rel
         return None
@@ -173,10 +180,10 @@ class Graph:
             added += 1
         self._counts[rel_type] += added
 
-    def put_rel(self, rel: RelRecord) -> None:
-        """Add a relationship, or replace the one with the same key in place. Both ends
-        must be nodes."""
-        old = self.find(key_of(rel))
+    def put_rel(self, rel: RelRecord, key: RelKey | None = None) -> None:
+        """Add a relationship, or replace the one with the same key (`key_of(rel)`, when
+        not given) in place. Both ends must be nodes."""
+        old = self.find(key if key is not None else key_of(rel))
         if old is not None:
             outgoing, incoming = self._out[rel.source], self._in[rel.target]
             outgoing[_index_of(outgoing, old)] = rel
