@@ -9,7 +9,7 @@ from EmbeddedStore and Neo4jStore.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -361,3 +361,20 @@ class GraphStore(Protocol):
     def counts(self) -> GraphCounts: ...
 
     def close(self) -> None: ...
+
+
+WriteBatch = tuple[Sequence[NodeRecord], Sequence[RelRecord]]
+"""Nodes and relationships to upsert, one part of a streamed load."""
+
+
+@runtime_checkable
+class StreamWriter(Protocol):
+    """A store that can upsert a stream of batches as ONE transaction, holding one batch
+    at a time: a bulk load of any size stays all or nothing. (EmbeddedStore; a store
+    without it is loaded batch by batch, a transaction each.)"""
+
+    def write_stream(self, batches: Iterable[WriteBatch]) -> int:
+        """Upsert every batch (nodes, then relationships, per batch) in one transaction;
+        the number of records. An error in any batch, or raised by the iterator, stores
+        nothing."""
+        ...

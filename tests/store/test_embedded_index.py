@@ -17,7 +17,8 @@ INDEXED = (RelType.HSR_LINK, RelType.HOSTS, RelType.HAS_SKILL, RelType.EXPERT_IN
            RelType.COVERS, RelType.BASED_IN, RelType.IN_CITY, RelType.SUBFIELD_OF,
            RelType.OFFERED_IN, RelType.TARGETS, RelType.NOT_STACKABLE_WITH)
 
-CHANGES: dict[str, tuple[str, list[object]]] = {  # property changes that move a node in the index: rank, category, numbers, dates
+# property changes that move a node in the index: rank, category, numbers, dates
+CHANGES: dict[str, tuple[str, list[object]]] = {
     "Person": ("certification_level", [None, "junior", "intermediate", "senior"]),
     "Skill": ("category", ["legal", "technology", "tax", "landing"]),
     "Park": ("available_area_m2", [0.0, 500.0, 20000.0]),
