@@ -98,11 +98,6 @@ def children_in(graph: nx.MultiDiGraph) -> Children:
     return lambda node: (rel.source for rel in in_rels(graph, node, RelType.SUBFIELD_OF))
 
 
-def skills_of(graph: nx.MultiDiGraph, person: str) -> list[tuple[str, int]]:
-    return sorted((rel.target, int(rel.properties["level"]))
-                  for rel in out_rels(graph, person, RelType.HAS_SKILL))
-
-
 # --------------------------------------------------------------------------- landing
 
 
@@ -309,9 +304,10 @@ def _people_to_consider(graph: nx.MultiDiGraph, query: CollaboratorFilter,
     return [node for node, data in graph.nodes(data="record") if data.label is Label.PERSON]
 
 
-def collaborator_candidates(graph: nx.MultiDiGraph, query: CollaboratorFilter
-                            ) -> list[CollaboratorEvidence]:
-    """People meeting every hard constraint, with trust paths; see GraphStore."""
+def collaborator_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex,
+                            query: CollaboratorFilter) -> list[CollaboratorEvidence]:
+    """People meeting every hard constraint, with trust paths; see GraphStore. Skills and
+    verticals are read from the index."""
     _check_references(graph, query)
     build = assembly(graph)
     wanted_verticals: set[str] = set(query.verticals)
@@ -335,12 +331,12 @@ def collaborator_candidates(graph: nx.MultiDiGraph, query: CollaboratorFilter
             level = person.properties.get("certification_level")
             if level is None or CertificationLevel(level).rank < min_rank:
                 continue
-        matched = matched_skills(skills_of(graph, person_id), wanted_skills, query.min_level)
+        matched = matched_skills(index.skills.get(person_id, ()), wanted_skills,
+                                 query.min_level)
         if wanted_skills and (not matched or (
                 query.require_all_skills and len(matched) < len(wanted_skills))):
             continue
-        verticals = tuple(sorted(r.target for r in out_rels(graph, person_id,
-                                                              RelType.EXPERT_IN)))
+        verticals = index.expert_in.get(person_id, ())
         if wanted_verticals and not wanted_verticals.intersection(verticals):
             continue
         cities = _person_cities(graph, person_id)

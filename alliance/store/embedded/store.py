@@ -812,6 +812,6 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             found: list[CollaboratorEvidence] = queries.collaborator_candidates(
-                self.graph, query
+                self.graph, self.index, query
             )
             return found
