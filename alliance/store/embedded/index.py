@@ -10,6 +10,7 @@ former neighbours). The tests check that after any sequence of writes the two ag
 - `hosted_by`: industry -> parks hosting it (so landing looks at related parks only).
 - `skills`, `expert_in`: person -> sorted (skill, level) pairs / sorted industry ids.
 - `reach`: city -> people who cover it or are based there (covering wins).
+- `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from alliance.store.evidence import person_cities
 from alliance.store.rail import RailLink, Route, fastest_routes
 from graph_schema.records import RelKey, RelRecord
 from graph_schema.vocabulary import Label, RelType
@@ -32,6 +34,7 @@ class EvidenceIndex:
     expert_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reach: dict[str, dict[str, RelType]] = field(default_factory=dict)
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
+    people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -45,6 +48,19 @@ class EvidenceIndex:
         for industry in industries:
             found.update(self.hosted_by.get(industry, ()))
         return found
+
+
+@dataclass
+class PeopleFacts:
+    """What collaborator search reads of a person besides skills and verticals.
+
+    - `cities`: person -> where they are based (by id), then the other cities they cover,
+      directly or through a covered park's IN_CITY (`evidence.person_cities`).
+    - `collaborations`: person -> COLLABORATED_WITH relationships either way.
+    """
+
+    cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    collaborations: dict[str, int] = field(default_factory=dict)
 
 
 def _rels(graph: nx.MultiDiGraph, node: str, rel_type: RelType, outgoing: bool
@@ -91,12 +107,46 @@ def _refresh(index: EvidenceIndex, graph: nx.MultiDiGraph, node: str) -> None:
             index.reach[node] = seen
 
 
+def _refresh_person_facts(facts: PeopleFacts, graph: nx.MultiDiGraph, person: str) -> None:
+    facts.cities.pop(person, None)
+    facts.collaborations.pop(person, None)
+    if person not in graph or graph.nodes[person]["record"].label is not Label.PERSON:
+        return
+    base = [rel.target for rel in _rels(graph, person, RelType.BASED_IN, True)]
+    covered: set[str] = set()
+    for rel in _rels(graph, person, RelType.COVERS, True):
+        if graph.nodes[rel.target]["record"].label is Label.CITY:
+            covered.add(rel.target)
+        else:
+            covered.update(r.target for r in _rels(graph, rel.target, RelType.IN_CITY, True))
+    cities = person_cities(base, covered)
+    if cities:
+        facts.cities[person] = cities
+    count = (len(_rels(graph, person, RelType.COLLABORATED_WITH, True))
+             + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
+    if count:
+        facts.collaborations[person] = count
+
+
+def _apply_people(facts: PeopleFacts, graph: nx.MultiDiGraph, touched: set[str]) -> None:
+    """The touched people, and the people covering a touched node (its label or IN_CITY
+    may have changed what they cover)."""
+    people = set(touched)
+    for node in touched:
+        if node in graph:
+            people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
+    for person in people:
+        _refresh_person_facts(facts, graph, person)
+
+
 def build(graph: nx.MultiDiGraph) -> EvidenceIndex:
     """The index of a whole graph."""
     index = EvidenceIndex(rail=build_rail(graph))
     for node, record in graph.nodes(data="record"):
         if record.label in (Label.INDUSTRY, Label.PERSON, Label.CITY):
             _refresh(index, graph, node)
+        if record.label is Label.PERSON:
+            _refresh_person_facts(index.people, graph, node)
     return index
 
 
@@ -106,9 +156,11 @@ def apply(index: EvidenceIndex, graph: nx.MultiDiGraph, touched: Iterable[str]) 
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
     """
     cities = False
-    for node in set(touched):
+    touched = set(touched)
+    for node in touched:
         _refresh(index, graph, node)
         cities = cities or node not in graph or graph.nodes[node]["record"].label is Label.CITY
+    _apply_people(index.people, graph, touched)
     if cities:
         index.rail = build_rail(graph)
         index.routes.clear()

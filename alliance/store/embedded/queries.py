@@ -36,7 +36,6 @@ from alliance.store.evidence import (
     best_contacts,
     classify,
     matched_skills,
-    person_cities,
     person_facts,
     policy_applies,
     shortest_sequences,
@@ -281,17 +280,6 @@ def _check_references(graph: nx.MultiDiGraph, query: CollaboratorFilter) -> None
         require(graph, city, Label.CITY, "cities")
 
 
-def _person_cities(graph: nx.MultiDiGraph, person: str) -> tuple[str, ...]:
-    base = [rel.target for rel in out_rels(graph, person, RelType.BASED_IN)]
-    covered: set[str] = set()
-    for rel in out_rels(graph, person, RelType.COVERS):
-        if record(graph, rel.target).label is Label.CITY:
-            covered.add(rel.target)
-        else:
-            covered.update(r.target for r in out_rels(graph, rel.target, RelType.IN_CITY))
-    return person_cities(base, covered)
-
-
 def _people_to_consider(graph: nx.MultiDiGraph, query: CollaboratorFilter,
                         wanted_verticals: set[str]) -> list[str]:
     """Start from the wanted skills' or verticals' holders rather than every person."""
@@ -306,8 +294,8 @@ def _people_to_consider(graph: nx.MultiDiGraph, query: CollaboratorFilter,
 
 def collaborator_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex,
                             query: CollaboratorFilter) -> list[CollaboratorEvidence]:
-    """People meeting every hard constraint, with trust paths; see GraphStore. Skills and
-    verticals are read from the index."""
+    """People meeting every hard constraint, with trust paths; see GraphStore. Skills,
+    verticals, cities and collaboration counts are read from the index."""
     _check_references(graph, query)
     build = assembly(graph)
     wanted_verticals: set[str] = set(query.verticals)
@@ -339,11 +327,10 @@ def collaborator_candidates(graph: nx.MultiDiGraph, index: EvidenceIndex,
         verticals = index.expert_in.get(person_id, ())
         if wanted_verticals and not wanted_verticals.intersection(verticals):
             continue
-        cities = _person_cities(graph, person_id)
+        cities = index.people.cities.get(person_id, ())
         if query.cities and not set(query.cities).intersection(cities):
             continue
-        collaborations = sum(1 for _ in out_rels(graph, person_id, RelType.COLLABORATED_WITH))
-        collaborations += sum(1 for _ in in_rels(graph, person_id, RelType.COLLABORATED_WITH))
+        collaborations = index.people.collaborations.get(person_id, 0)
         paths: tuple[TrustPath, ...] = ()
         if query.asker and person_id in distance:
             paths = tuple(
