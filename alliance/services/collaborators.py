@@ -13,7 +13,7 @@ multiplied by the freshness weight (services.freshness: horizon ÷ age, never be
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations, product
@@ -338,16 +338,23 @@ def trust_value(route: TrustRoute | None) -> float:
     return round(route.weakest * 0.85 ** (route.hops - 1), 6)
 
 
-def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year: int
-                 ) -> tuple[TieGraph, dict[str, TrustRoute]]:
-    """The ties around the asker and the best route to everyone within max_hops."""
+def check_asker(store: GraphStore, asker: str | None) -> None:
+    """NotFound naming `asker` unless it is a Person (or not given)."""
     if asker is None:
-        return TieGraph(this_year), {}
+        return
     record = store.get_node(asker)
     if record is None or record.label is not Label.PERSON:
         msg = f"no Person with id {asker!r}"
         raise NotFound(msg, field="asker")
-    graph = neighbourhood(store, [asker], max_hops, this_year)
+
+
+def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year: int,
+                 targets: Collection[str]) -> tuple[TieGraph, dict[str, TrustRoute]]:
+    """The ties around the asker and the best route to each of the targets within
+    max_hops (and to the people on the way)."""
+    if asker is None:
+        return TieGraph(this_year), {}
+    graph = neighbourhood(store, [asker], max_hops, this_year, targets=targets)
     return graph, best_routes(graph, asker, max_hops)
 
 
@@ -531,8 +538,10 @@ def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxat
 def search(store: GraphStore, request: CollaboratorRequest, *,
            reveal_contacts: bool = False) -> CollaboratorResult:
     """Ranked collaborators for the request."""
-    graph, routes = asker_routes(store, request.asker, request.max_hops, request.year())
+    check_asker(store, request.asker)
     evidence = store.collaborator_candidates(request.to_filter())
+    graph, routes = asker_routes(store, request.asker, request.max_hops, request.year(),
+                                 {item.person.id for item in evidence})
     ranking = Ranking(store, graph, request, evidence, routes,
                       reveal_contacts=reveal_contacts)
     thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
@@ -651,9 +660,9 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     those tied to another seat's, then the combination maximising 0.5 × internal
     cohesion + 0.3 × the members' mean score + 0.2 × their closeness to the asker."""
     year = (request.as_of or date.today()).year
-    graph, routes = asker_routes(store, request.asker, request.max_hops, year)
+    check_asker(store, request.asker)
     specs = _seat_specs(request)
-    pools: dict[str, Ranking] = {}
+    seat_candidates: dict[str, tuple[CollaboratorRequest, list[CollaboratorEvidence]]] = {}
     for seat, roles in specs.items():
         seat_request = CollaboratorRequest(
             asker=request.asker, roles=roles, cities=request.cities,
@@ -663,6 +672,12 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         if not evidence:  # no one of the vertical: anyone of the role
             seat_request = seat_request.model_copy(update={"verticals": []})
             evidence = store.collaborator_candidates(seat_request.to_filter())
+        seat_candidates[seat] = seat_request, evidence
+    graph, routes = asker_routes(
+        store, request.asker, request.max_hops, year,
+        {item.person.id for _, evidence in seat_candidates.values() for item in evidence})
+    pools: dict[str, Ranking] = {}
+    for seat, (seat_request, evidence) in seat_candidates.items():
         ranking = Ranking(store, graph, seat_request, evidence, routes,
                           reveal_contacts=reveal_contacts)
         if ranking.size:

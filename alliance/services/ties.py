@@ -136,17 +136,19 @@ class TieGraph:
         return self.ties.get(person, {})
 
     def add(self, collaborations: Iterable[RelRecord], employments: Iterable[RelRecord],
-            around: Collection[str]) -> None:
+            around: Collection[str], towards: Collection[str] | None = None) -> None:
         """Add the ties of the people `around` from their COLLABORATED_WITH edges and the
-        WORKS_AT edges of their employers (people sharing an employer). Pairs of two
-        colleagues not around are left out: their other deals and employers are not
-        fetched, so such a tie would be incomplete. A tie already known is complete (it
-        was added around one of its people) and is kept."""
+        WORKS_AT edges of their employers (people sharing an employer); with `towards`,
+        only their ties to those people. Pairs of two colleagues not around are left
+        out: their other deals and employers are not fetched, so such a tie would be
+        incomplete. A tie already known is complete (it was added around one of its
+        people) and is kept."""
         known = self.ties
         deals: dict[tuple[str, str], list[Deal]] = {}
         for rel in collaborations:
             if (rel.type is RelType.COLLABORATED_WITH and rel.source != rel.target
-                    and rel.target not in known.get(rel.source, ())):
+                    and rel.target not in known.get(rel.source, ())
+                    and (towards is None or rel.source in towards or rel.target in towards)):
                 pair = (min(rel.source, rel.target), max(rel.source, rel.target))
                 deals.setdefault(pair, []).append(Deal.from_rel(rel))
         staff: dict[str, set[str]] = {}
@@ -157,7 +159,9 @@ class TieGraph:
         for org, people in staff.items():
             for a in people.intersection(around):
                 theirs = known.get(a, {})
-                for b in people:
+                others = people if towards is None or a in towards else people.intersection(
+                    towards)
+                for b in others:
                     if a != b and b not in theirs:
                         orgs.setdefault((min(a, b), max(a, b)), set()).add(org)
         for pair in set(deals) | set(orgs):
