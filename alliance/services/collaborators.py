@@ -464,23 +464,33 @@ class Ranking:
             return self.warm[:count]
         return self.warm + self.cold()[:count - len(self.warm)]
 
-    def at(self, position: int) -> Scored:
-        return self.top(position + 1)[position]
+    def position(self, item: Scored) -> int:
+        """The 0-based rank of a candidate (every cold one is scored for a cold one)."""
+        if item.route is not None:
+            ranked, offset = self.warm, 0
+        else:
+            ranked, offset = self.cold(), len(self.warm)
+        return offset + next(index for index, other in enumerate(ranked)
+                             if other.person == item.person)
 
-    def positions_of(self, people: set[str], start: int, limit: int) -> list[int]:
-        """The first `limit` positions from `start` on held by these people."""
-        found = [position for position in range(start, len(self.warm))
-                 if self.warm[position].person in people][:limit]
-        if len(found) < limit and any(item.person.id in people
-                                      for item in self._cold_evidence):
-            found += [position for position, item in enumerate(self.cold(),
-                                                               start=len(self.warm))
-                      if position >= start and item.person in people]
+    def among(self, people: set[str], start: int, limit: int) -> list[Scored]:
+        """The first `limit` candidates from position `start` on who are among `people`
+        (the cold ones among them are scored alone when all are past the warm ones:
+        their order is the same)."""
+        if start > len(self.warm):
+            return [item for item in self.cold()[start - len(self.warm):]
+                    if item.person in people][:limit]
+        found = [item for item in self.warm[start:] if item.person in people][:limit]
+        if len(found) < limit:
+            cold = [item for item in self._cold_evidence if item.person.id in people]
+            if cold:
+                found += self._scored(cold, {}) if self._cold is None else [
+                    item for item in self._cold if item.person in people]
         return found[:limit]
 
-    def shown(self, positions: Iterable[int]) -> list[Collaborator]:
-        """The answers for these 0-based positions, with their ranks."""
-        chosen = [(position, self.at(position)) for position in positions]
+    def shown(self, chosen: Iterable[tuple[int, Scored]]) -> list[Collaborator]:
+        """The answers for these candidates at these 0-based positions."""
+        chosen = list(chosen)
         explainer = _Explainer(self.store, self.graph,
                                [item.route for _, item in chosen if item.route])
         names = _vertical_names(self.store, self.request.verticals)
@@ -545,7 +555,7 @@ def search(store: GraphStore, request: CollaboratorRequest, *,
     ranking = Ranking(store, graph, request, evidence, routes,
                       reveal_contacts=reveal_contacts)
     thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
-    shown = ranking.shown(range(min(request.top_k, ranking.size)))
+    shown = ranking.shown(enumerate(ranking.top(request.top_k)))
     return CollaboratorResult(collaborators=shown, candidates=len(evidence), relaxations=thin)
 
 
@@ -685,14 +695,13 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     missing = [seat for seat in specs if seat not in pools]
     best_ids = {c.person for pool in pools.values() for c in pool.top(request.shortlist)}
     grow(store, graph, best_ids)
-    shortlists: dict[str, list[int]] = {}
+    shortlists: dict[str, list[Scored]] = {}
     for seat, pool in pools.items():
         others = {p for s, other in pools.items() if s != seat
                   for c in other.top(request.shortlist) for p in graph.neighbours(c.person)}
-        tied = pool.positions_of(others, request.shortlist, request.shortlist)
-        shortlists[seat] = [*range(min(request.shortlist, pool.size)), *tied]
-    grow(store, graph, {pools[seat].at(position).person
-                        for seat, positions in shortlists.items() for position in positions})
+        tied = pool.among(others, request.shortlist, request.shortlist)
+        shortlists[seat] = [*pool.top(request.shortlist), *tied]
+    grow(store, graph, {item.person for items in shortlists.values() for item in items})
     pair_cache: dict[tuple[str, str], _PairFacts] = {}
 
     def pair(a: str, b: str) -> _PairFacts:
@@ -701,11 +710,8 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
             pair_cache[key] = _PairFacts(*_pair_route(graph, key[0], key[1], request.asker))
         return pair_cache[key]
 
-    choices = [[pools[seat].at(position) for position in positions]
-               for seat, positions in shortlists.items()]
-    best: tuple[float, tuple[int, ...]] | None = None
-    for combo in product(*(range(len(choice)) for choice in choices)):
-        chosen = [choices[seat][index] for seat, index in enumerate(combo)]
+    best: tuple[float, tuple[Scored, ...]] | None = None
+    for chosen in product(*shortlists.values()):
         ids = [member.person for member in chosen]
         if len(set(ids)) < len(ids):
             continue  # one person cannot fill two seats
@@ -715,14 +721,15 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         reach = sum(member.parts["trust"] for member in chosen) / len(chosen)
         value = round(0.5 * closeness + 0.3 * mean + 0.2 * reach, 6)
         if best is None or value > best[0]:
-            best = (value, combo)
+            best = (value, chosen)
     if best is None:
         return TeamResult(seats=[], links=[], cohesion=Cohesion(
             pairs=0, pairs_worked_together=0, linked_pairs=0, weakest_pair=None, star=False),
             score=0.0, missing_seats=list(specs), note="no candidate for any seat")
-    score, combo = best
-    members = [pools[seat].shown([shortlists[seat][index]])[0]
-               for seat, index in zip(shortlists, combo, strict=True)]
+    score, chosen_members = best
+    members = []
+    for seat, item in zip(shortlists, chosen_members, strict=True):
+        members += pools[seat].shown([(pools[seat].position(item), item)])
     ids = [member.person.id for member in members]
     facts = {(a, b): pair(a, b) for a, b in combinations(ids, 2)}
     explainer = _Explainer(store, graph, [f.route for f in facts.values() if f.route])
