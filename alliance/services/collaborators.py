@@ -203,11 +203,10 @@ def _subtree(store: GraphStore, verticals: Sequence[str]) -> set[str] | None:
     return found
 
 
-def _records(store: GraphStore, people: Sequence[str], verticals: Sequence[str]
+def _records(store: GraphStore, people: Sequence[str], subtree: set[str] | None
              ) -> dict[str, _Record]:
     """Referrals each person carried to signed or landed for a company of the verticals'
-    subtree, and their deals that closed."""
-    subtree = _subtree(store, verticals)
+    subtree (None: any), and their deals that closed."""
     by = relationships_of(store, people, RelType.REFERRED_BY, outgoing=False)
     referrals = {rel.source: rel.target for rel in by}
     nodes = {node.id: node for node in store.get_nodes(sorted(referrals))}
@@ -431,6 +430,7 @@ class Ranking:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
         self.size = len(evidence)
+        self._subtree = _subtree(store, request.verticals)
         self.warm = self._scored([item for item in evidence if item.person.id in routes],
                                  routes)
         self._cold_evidence = [item for item in evidence if item.person.id not in routes]
@@ -440,7 +440,7 @@ class Ranking:
                 routes: dict[str, TrustRoute]) -> list[Scored]:
         request = self.request
         records = _records(self.store, [item.person.id for item in evidence],
-                           request.verticals)
+                           self._subtree)
         weights = request.weights.model_dump()
         today = request.as_of or date.today()
         ranked = []
