@@ -8,7 +8,9 @@
 #   tools/neo4j.sh status   print whether it runs, its pid, URI and RSS
 #   tools/neo4j.sh uri      print the URI of the running server
 #
-# Env: NEO4J_PORT (default: a free port), NEO4J_JAVA_OPTS (default: -Xms256m -Xmx1g),
+# Env: NEO4J_PORT (default: a free port), NEO4J_JAVA_OPTS (default: -Xms512m -Xmx2g),
+#      NEO4J_PAGECACHE_MB (page cache, default 1024: a 10^5-node graph's store files fit,
+#      and heap + page cache stay near 3 GiB, beside the other test suites),
 #      NEO4J_PASSWORD (unset: auth disabled; set, >= 8 chars: user neo4j, that password),
 #      NEO4J_START_TIMEOUT (seconds, default 180), JAVA_HOME (default: a Java 17 JDK).
 # State lives in <repo>/.neo4j: data/ (wiped on start), neo4j.log, pid, uri.
@@ -104,7 +106,7 @@ cmd_start() {
   local cp
   cp="$LAUNCHER/target/classes:$(cat "$LAUNCHER/target/classpath.txt")"
   # shellcheck disable=SC2086  # NEO4J_JAVA_OPTS is a list of options
-  nohup "$JAVA" ${NEO4J_JAVA_OPTS:--Xms256m -Xmx1g} \
+  nohup "$JAVA" ${NEO4J_JAVA_OPTS:--Xms512m -Xmx2g} \
     -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow \
     -Dio.netty.tryReflectionSetAccessible=true -Djdk.nio.maxCachedBufferSize=1024 \
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \

@@ -85,6 +85,11 @@ class IndustryRelation(StrEnum):
     BROADER = "broader"  # the park hosts a broader field (an ancestor)
 
 
+CONTACT_SKILL_CATEGORIES = ("landing", "legal", "ip", "tax", "accounting", "finance")
+"""Skill categories of a useful contact unless a landing filter says otherwise (the
+embedded index ranks every city's professionals for these ahead of time)."""
+
+
 @dataclass(frozen=True)
 class LandingFilter:
     """Hard constraints a candidate park must meet (None = no constraint)."""
@@ -96,8 +101,7 @@ class LandingFilter:
     max_rent_cny_m2_month: float | None = None
     max_rail_minutes: int | None = None
     as_of: date = field(default_factory=date.today)
-    contact_skill_categories: tuple[str, ...] = ("landing", "legal", "ip", "tax", "accounting",
-                                                 "finance")
+    contact_skill_categories: tuple[str, ...] = CONTACT_SKILL_CATEGORIES
     """Skills that make a lawyer or accountant near the park a useful contact."""
     contacts_per_kind: int = 5
     """Brokers and professionals returned per park (the best; all are counted)."""

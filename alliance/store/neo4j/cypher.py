@@ -42,6 +42,11 @@ __all__ = [
     "relationships_of_type",
     "schema_query",
     "INTERNAL_PROPERTIES",
+    "RAIL_CITIES",
+    "RAIL_MINUTES",
+    "RAIL_MINUTES_MISSING",
+    "RAIL_NETWORK",
+    "SET_RAIL_MINUTES",
     "SEARCH_PARTS",
     "SEARCH_PROPERTY",
     "search_indexes",
@@ -295,7 +300,36 @@ SEARCH_PARTS: Final = "_search_parts"
 """Store-internal property beside it: the same three lower-cased names as a list, for
 scoring (a name may itself hold a line break, so the joined text is not split)."""
 
-INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS})
+RAIL_CITIES: Final = "_rail_cities"
+"""Store-internal property of every city: the ids of the cities its fastest rail routes
+reach (itself included), by id; `RAIL_MINUTES` beside it holds each one's minutes.
+Rewritten in the transaction of every write that touches a city or an HSR link (see
+`rail_minutes`), so the landing query applies the rail limit by reading one node."""
+
+RAIL_MINUTES: Final = "_rail_minutes"
+
+INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
+                                        RAIL_MINUTES})
+
+RAIL_NETWORK: Final = """
+        CALL () { MATCH (c:City) RETURN collect(c.id) AS cities }
+        CALL () { MATCH (a:City)-[h:HSR_LINK]->(b:City)
+                  RETURN collect([a.id, b.id, h.minutes, h.km]) AS links }
+        RETURN cities, links
+"""
+"""Every city and HSR link: what the precomputed rail minutes are computed from."""
+
+SET_RAIL_MINUTES: Final = """
+        UNWIND $rows AS row
+        MATCH (c:City {id: row.id})
+        SET c._rail_cities = row.cities, c._rail_minutes = row.minutes
+"""
+"""Each city's fastest minutes to the cities it reaches (rows from `rail_minutes`)."""
+
+RAIL_MINUTES_MISSING: Final = """
+        RETURN EXISTS { MATCH (c:City) WHERE c._rail_cities IS NULL } AS missing
+"""
+"""Whether some city lacks its rail minutes (a graph written by an older version)."""
 
 
 def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:

@@ -206,6 +206,22 @@ def _group(items: Iterable[tuple[T, dict[str, Any]]]) -> dict[T, list[dict[str, 
     return grouped
 
 
+def _refresh_rail_minutes(tx: ManagedTransaction) -> None:
+    """Rewrite every city's fastest minutes to the cities it reaches, from the HSR links
+    as this transaction sees them (with the shared `fastest_routes`, so the limit the
+    landing query applies is the one EmbeddedStore applies). Cities x links work, done
+    only by writes that touch a city or an HSR link."""
+    network = tx.run(cypher.RAIL_NETWORK).single(strict=True)
+    links = [RailLink(a, b, int(minutes), float(km)) for a, b, minutes, km in network["links"]]
+    rows = []
+    for city in network["cities"]:
+        routes = fastest_routes(links, city)
+        reached = sorted(routes)
+        rows.append({"id": city, "cities": reached,
+                     "minutes": [routes[other].minutes for other in reached]})
+    tx.run(cypher.SET_RAIL_MINUTES, rows=rows).consume()
+
+
 # --------------------------------------------------------------------------- store
 
 
@@ -249,6 +265,11 @@ class Neo4jStore:
                     if not any(code in (exc.code or "") for code in _ALREADY_EXISTS):
                         raise
             self._driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            missing, _, _ = self._driver.execute_query(cypher.RAIL_MINUTES_MISSING,
+                                                       database_=self.database)
+            if missing[0]["missing"]:  # written by an older version: rebuild once
+                with self._driver.session(database=self.database) as session:
+                    session.execute_write(_refresh_rail_minutes)
 
     def close(self) -> None:
         """Close the driver; later calls raise BackendUnavailable. Closing twice is fine."""
@@ -302,6 +323,9 @@ class Neo4jStore:
         drop_rels = [row for row in map(self._drop_row, delete_relationships) if row]
         drop_nodes = [(label, node_id) for node_id in delete_nodes
                       if (label := _label_of(node_id)) is not None]
+        touches_rail = (any(label is Label.CITY for label, _ in (*node_rows, *drop_nodes))
+                        or any(rel_type is RelType.HSR_LINK for rel_type, _ in rel_rows)
+                        or any(key[0] is RelType.HSR_LINK for key, _ in drop_rels))
 
         def work(tx: ManagedTransaction) -> None:
             self._write_nodes(tx, node_rows, create_only)
@@ -315,6 +339,8 @@ class Neo4jStore:
                 by_label.setdefault(label, []).append(node_id)
             for label, ids in by_label.items():
                 tx.run(cypher.delete_nodes(label), ids=ids).consume()
+            if touches_rail:
+                _refresh_rail_minutes(tx)
 
         with _translated(), self._driver.session(
                 database=self.database,
@@ -654,6 +680,7 @@ class Neo4jStore:
             min_area_m2=query.min_area_m2,
             facility_types=[f.value for f in query.facility_types],
             max_rent=query.max_rent_cny_m2_month,
+            max_minutes=query.max_rail_minutes,
             as_of=query.as_of.isoformat(),
             categories=list(query.contact_skill_categories),
             professional_roles=sorted(role.value for role in PROFESSIONAL_ROLES),

@@ -1,9 +1,16 @@
-// Parks meeting the hard constraints that do not depend on rail time, each with every
-// piece of evidence: hosted related industries, policies valid on the date (park or city)
-// with their targets, the best $keep brokers and professionals reaching it with how many
-// there are of each, landings and referral stages; plus the HSR links and the SUBFIELD_OF
-// edges the store needs to finish in Python (rail routing is shared with EmbeddedStore
-// through alliance.store.rail, the evidence records through alliance.store.evidence).
+// Parks meeting every hard constraint, each with every piece of evidence: hosted related
+// industries, policies valid on the date (park or city) with their targets, the best $keep
+// brokers and professionals reaching it with how many there are of each, landings and
+// referral stages; plus the HSR links and the SUBFIELD_OF edges the store needs to finish
+// in Python (the route shown is chosen by alliance.store.rail, shared with EmbeddedStore;
+// the evidence records by alliance.store.evidence).
+//
+// The work is in proportion to the answer: parks come from the related industries
+// (HOSTS, from each industry's index seek), the rail limit is applied in the query
+// through the origin's precomputed fastest minutes to every city (`_rail_cities`,
+// `_rail_minutes`, rewritten by the store in the transaction of every write that
+// touches a city or an HSR link), and contacts and policies are gathered only for the
+// parks and cities that passed.
 //
 // The related industries are exactly evidence.taxonomy's: the chain of smallest-id
 // parents upwards and every descendant. Parks come grouped by city, with the city's
@@ -30,20 +37,31 @@ CALL (industry) {
 WITH origin, industry, [industry.id] + above AS upward, [industry.id] + above + below AS related
 CALL (origin, industry, related, upward) {
   WITH * WHERE origin IS NOT NULL AND industry IS NOT NULL
-  MATCH (park:Park)
+  WITH related, upward, coalesce(origin._rail_cities, []) AS rail_cities,
+       coalesce(origin._rail_minutes, []) AS rail_minutes
+  WITH related, upward,
+       [i IN range(0, size(rail_cities) - 1)
+        WHERE $max_minutes IS NULL OR rail_minutes[i] <= $max_minutes | rail_cities[i]]
+         AS reachable
+  UNWIND related AS related_id
+  MATCH (:Industry {id: related_id})<-[:HOSTS]-(park:Park)
+  WITH DISTINCT park, related, upward, reachable
   WHERE park.available_area_m2 >= $min_area_m2
     AND all(f IN $facility_types WHERE f IN park.facility_types)
     AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
   CALL (park) {
     MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
   }
+  WITH park, city, related, upward, reachable WHERE city.id IN reachable
   WITH park, city, related, upward,
        COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
                  RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
-  WHERE size(hosts) > 0
   // What belongs to the city is gathered once per city, not once per park.
   WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
-  CALL (city, related) {
+  WITH city, related, upward, parks_here,
+       COLLECT { MATCH (i:Industry) WHERE i.id IN related RETURN i } AS related_nodes,
+       COLLECT { MATCH (s:Skill) WHERE s.category IN $categories RETURN s } AS skill_nodes
+  CALL (city, related_nodes, skill_nodes) {
     CALL (city) {
       MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
       UNION ALL
@@ -52,11 +70,11 @@ CALL (origin, industry, related, upward) {
     WITH p, min(reach) AS reach
 //#include person_facts
 
-    RETURN collect(CASE WHEN broker AND reach = 1 THEN contact END) AS city_brokers,
-           collect(CASE WHEN NOT (broker AND reach = 1) AND professional THEN contact END)
-             AS city_professionals
+    RETURN collect(CASE WHEN broker THEN contact END) AS city_brokers,
+           collect(CASE WHEN professional THEN contact END) AS city_professionals
   }
-  WITH city, related, upward, parks_here, city_brokers, city_professionals,
+  WITH city, related, upward, parks_here, related_nodes, skill_nodes, city_brokers,
+       city_professionals,
        COLLECT {
          MATCH (policy:Policy)-[:OFFERED_IN]->(city)
          WHERE policy.valid_from <= $as_of
@@ -69,30 +87,51 @@ CALL (origin, industry, related, upward) {
                                         RETURN DISTINCT o.id ORDER BY o.id }}
        } AS city_policies
   UNWIND parks_here AS here
-  WITH city, related, upward, city_brokers, city_professionals, city_policies,
-       here.park AS park, here.hosts AS hosts
-  CALL (park, related) {
+  WITH city, related, upward, related_nodes, skill_nodes, city_brokers, city_professionals,
+       city_policies, here.park AS park, here.hosts AS hosts
+  CALL (park, related_nodes, skill_nodes) {
     MATCH (p)-[:COVERS]->(park)
     WITH DISTINCT p, 0 AS reach
 //#include person_facts
 
     RETURN collect(CASE WHEN broker THEN contact END) AS park_brokers,
-           collect(CASE WHEN NOT broker THEN contact END) AS park_professionals
+           collect(CASE WHEN professional THEN contact END) AS park_professionals
   }
-  WITH city, city_policies, park, hosts, upward, related,
+  WITH city, city_policies, park, hosts, upward, related, related_nodes, skill_nodes,
        COLLECT { MATCH (p)-[:COVERS]->(park) RETURN p.id } AS covering,
        park_brokers, park_professionals, city_brokers, city_professionals
-  WITH city, city_policies, park, hosts, upward, related,
+  WITH city, city_policies, park, hosts, upward, related, related_nodes, skill_nodes,
        park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
        park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
          AS professionals
+  // Only the contacts shown have their expertise and skills listed.
   WITH city, city_policies, park, hosts,
        size(brokers) AS broker_total, size(professionals) AS professional_total,
        COLLECT { UNWIND brokers AS c
-                 RETURN c ORDER BY c.rank DESC, size(c.expert) DESC, c.id LIMIT $keep }
+                 WITH c ORDER BY c.rank DESC, c.experts DESC, c.id LIMIT $keep
+                 WITH c, c.node AS n
+                 RETURN c {.*, kind: 'broker',
+                           expert: COLLECT { MATCH (n)-[:EXPERT_IN]->(i)
+                                             WHERE i IN related_nodes
+                                             RETURN i.id ORDER BY i.id },
+                           skills: COLLECT { MATCH (n)-[h:HAS_SKILL]->(s)
+                                             WHERE s IN skill_nodes
+                                             RETURN [s.id, h.level] ORDER BY s.id, h.level }
+                          } AS shown
+                 ORDER BY shown.rank DESC, shown.experts DESC, shown.id }
          AS best_brokers,
        COLLECT { UNWIND professionals AS c
-                 RETURN c ORDER BY c.best DESC, size(c.skills) DESC, c.id LIMIT $keep }
+                 WITH c ORDER BY c.best DESC, c.skill_count DESC, c.id LIMIT $keep
+                 WITH c, c.node AS n
+                 RETURN c {.*, kind: 'professional',
+                           expert: COLLECT { MATCH (n)-[:EXPERT_IN]->(i)
+                                             WHERE i IN related_nodes
+                                             RETURN i.id ORDER BY i.id },
+                           skills: COLLECT { MATCH (n)-[h:HAS_SKILL]->(s)
+                                             WHERE s IN skill_nodes
+                                             RETURN [s.id, h.level] ORDER BY s.id, h.level }
+                          } AS shown
+                 ORDER BY shown.best DESC, shown.skill_count DESC, shown.id }
          AS best_professionals,
        COLLECT {
          MATCH (policy:Policy)-[:OFFERED_IN]->(park)
@@ -114,8 +153,7 @@ CALL (origin, industry, related, upward) {
                  RETURN [stage, n] ORDER BY stage } AS referrals
   WITH city, city_policies,
        collect({park: park, hosts: hosts, policies: park_policies,
-                contacts: [c IN best_brokers | c {.*, kind: 'broker'}]
-                          + [c IN best_professionals | c {.*, kind: 'professional'}],
+                contacts: best_brokers + best_professionals,
                 broker_total: broker_total,
                 professional_total: professional_total, landed: size(landed),
                 related_landings: related_landings, referrals: referrals}) AS parks_here

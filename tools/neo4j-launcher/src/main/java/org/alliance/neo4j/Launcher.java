@@ -20,7 +20,8 @@ import org.neo4j.io.ByteUnit;
  * <p>Usage: {@code Launcher <home-dir> <port>}. Databases live under {@code <home-dir>/data},
  * Neo4j's own logs under {@code <home-dir>/logs}. Auth is disabled unless the environment
  * variable {@code NEO4J_PASSWORD} is set (at least 8 characters); then user {@code neo4j}
- * gets that password. Prints {@code READY bolt://127.0.0.1:<port>} once started and runs
+ * gets that password. The page cache is {@code NEO4J_PAGECACHE_MB} MiB (default 1024).
+ * Prints {@code READY bolt://127.0.0.1:<port>} once started and runs
  * until SIGTERM.
  */
 public final class Launcher {
@@ -34,13 +35,14 @@ public final class Launcher {
         int port = Integer.parseInt(args[1]);
         String password = System.getenv("NEO4J_PASSWORD");
         boolean auth = password != null && !password.isEmpty();
+        long pageCacheMiB = Long.parseLong(System.getenv().getOrDefault("NEO4J_PAGECACHE_MB", "1024"));
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(256))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB))
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(16))
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
