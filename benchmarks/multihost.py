@@ -38,7 +38,7 @@ from alliance.ingest.seed import DEFAULT_SEED_DIR  # noqa: E402
 from alliance.services.ingest import load_seed  # noqa: E402
 from alliance.store.neo4j import Neo4jStore  # noqa: E402
 from benchmarks.api_load import (  # noqa: E402 - the repository is on the path now
-    LANDING,
+    SEED_LANDING,
     Scenario,
     free_port,
     load,
@@ -52,7 +52,7 @@ CLI = [sys.executable, "-c", "from alliance.cli import app; app()"]
 SCENARIOS = [
     Scenario("GET entity", "app", "GET", "/v1/parks/park:suzhou-sip-biobay"),
     Scenario("GET search 苏州", "app", "GET", "/v1/search?q=%E8%8B%8F%E5%B7%9E&limit=20"),
-    Scenario("POST landing search", "app", "POST", "/v1/landing/search", LANDING),
+    Scenario("POST landing search", "app", "POST", "/v1/landing/search", SEED_LANDING),
 ]
 BARE = Scenario("bare FastAPI GET", "bare", "GET", "/bare")
 

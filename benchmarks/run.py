@@ -13,9 +13,10 @@ adjacency), answering the same hard constraints with a top-k, and nothing else; 
 ratio project ÷ floor says how much more work than the question needs is done.
 
 With `--http`, a real `alliance serve` on that file answers GET entity, search and POST
-landing on loopback (httpx clients; see benchmarks/api_load.py), beside a bare FastAPI
-endpoint in the same run. With `--neo4j-uri`, the graph is imported into that (emptied)
-Neo4j and Neo4jStore answers landing, collaborators and search too.
+landing on loopback (wrk when installed, else httpx clients; see benchmarks/api_load.py),
+beside a bare FastAPI endpoint in the same run. With `--neo4j-uri`, the graph is
+imported into that (emptied) Neo4j and Neo4jStore answers landing, collaborators and
+search too.
 
     python benchmarks/run.py [--sizes 10000 100000] [--million] [--repeat 10]
         [--http] [--neo4j-uri bolt://127.0.0.1:7687] [--json out.json] [--before old.json]
@@ -175,11 +176,11 @@ class Floor:
         index: dict[str, int] = {}
         ids: list[str] = []
         nodes: dict[str, NodeRecord] = {}
-        for _, record in store.graph.nodes(data="record"):
+        for record in store.graph.nodes.values():
             index[record.id] = len(ids)
             ids.append(record.id)
             nodes[record.id] = record
-        rels = [rel for _, _, rel in store.graph.edges(data="record")]
+        rels = list(store.graph.relationships())
         self.ids = ids
         parks = [n for n in nodes.values() if n.label is Label.PARK]
         park_slot = {p.id: i for i, p in enumerate(parks)}
@@ -350,7 +351,7 @@ def http_rows(path: Path, seconds: float, clients: int
               ) -> dict[str, dict[str, float | None]]:
     """A real `alliance serve` on the file, beside a bare FastAPI endpoint."""
     from alliance.store.embedded import EmbeddedStore
-    from benchmarks.api_load import Scenario, free_port, load, percentile, running
+    from benchmarks.api_load import Scenario, free_port, load, percentile, run_wrk, running
     from graph_schema.vocabulary import Label
 
     with EmbeddedStore(path) as store:
@@ -374,12 +375,19 @@ def http_rows(path: Path, seconds: float, clients: int
              "--port", str(app_port), "--log-level", "warning"]
     bare = [sys.executable, "-m", "uvicorn", "api_load:bare_app", "--factory",
             "--app-dir", str(REPO / "benchmarks"), "--port", str(bare_port),
-            "--log-level", "warning", "--no-access-log"]
+            "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
+            "--no-access-log"]
     bases = {"app": f"http://127.0.0.1:{app_port}", "bare": f"http://127.0.0.1:{bare_port}"}
-    rows = {}
+    rows: dict[str, dict[str, float | None]] = {}
     with running(serve, f"{bases['app']}/readyz", env), \
             running(bare, f"{bases['bare']}/bare", env):
         for scenario in scenarios:
+            if shutil.which("wrk"):  # a C client: httpx clients saturate their own core
+                with tempfile.TemporaryDirectory() as folder:
+                    rps, p50, p99, _ = run_wrk(bases[scenario.server], scenario, clients,
+                                               seconds, 1.0, Path(folder))
+                rows[scenario.name] = {"rps": rps, "p50": p50, "p99": p99}
+                continue
             latencies = asyncio.run(load(bases[scenario.server], scenario, clients, seconds,
                                          1.0, timeout=600.0))
             if not latencies:  # nothing finished inside the window: 0/s, no latency

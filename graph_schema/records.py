@@ -24,7 +24,7 @@ class SchemaError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeRecord:
     """A node as stored: id, labels (primary first in `label`) and flat properties."""
 
@@ -45,7 +45,7 @@ class NodeRecord:
 RelKey = tuple[str, str, str, tuple[Any, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelRecord:
     """A relationship as stored: type, source id, target id and flat properties."""
 

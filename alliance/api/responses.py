@@ -29,7 +29,7 @@ def json_response(content: BaseModel | dict[str, Any] | list[Any], *, status_cod
                   headers: dict[str, str] | None = None) -> Response:
     """`content` as a JSON response (UTF-8, no ASCII escaping, compact)."""
     if isinstance(content, BaseModel):
-        body = content.model_dump_json().encode("utf-8")
+        body = content.__pydantic_serializer__.to_json(content)
     else:
         try:
             body = orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)

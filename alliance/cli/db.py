@@ -156,8 +156,7 @@ def check_command(
         with EmbeddedStore(path, read_only=True) as store:
             with store.lock:
                 records: list[GraphRecord] = [
-                    *(record for _, record in store.graph.nodes(data="record")),
-                    *(record for _, _, record in store.graph.edges(data="record"))]
+                    *store.graph.nodes.values(), *store.graph.relationships()]
             findings = check_store(store, records)
     else:
         with neo4j_store(apply_schema=False) as neo:
@@ -184,8 +183,8 @@ def embedded_batch(path: Path) -> RecordBatch:
         fail(f"no embedded store at {path}")
     batch = RecordBatch()
     with EmbeddedStore(path, read_only=True) as store, store.lock:
-        batch.nodes = [record for _, record in store.graph.nodes(data="record")]
-        batch.relationships = [record for _, _, record in store.graph.edges(data="record")]
+        batch.nodes = list(store.graph.nodes.values())
+        batch.relationships = list(store.graph.relationships())
     return batch
 
 

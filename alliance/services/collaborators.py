@@ -25,7 +25,7 @@ from alliance.errors import NotFound
 from alliance.services import freshness, professions
 from alliance.services.explain import NodeRef, PathOut, PersonOut, node_ref, person_out
 from alliance.services.network import grow, neighbourhood, relationships_of
-from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes
+from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes, two_hop_route
 from alliance.store.base import MAX_HOPS, CollaboratorEvidence, CollaboratorFilter, GraphStore
 from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
@@ -256,9 +256,10 @@ def _proof(record: _Record, vertical_names: str) -> Proof:
                  referrals=[r for r, *_ in record.referrals], text=text)
 
 
-def proven_value(proof: Proof) -> float:
+def proven_value(record: _Record) -> float:
     """Results as a score part in [0, 1): landed referrals count most."""
-    raw = proof.landed + 0.7 * proof.signed + 0.1 * proof.closed_deals
+    landed = sum(1 for _, stage, _ in record.referrals if stage is ReferralStage.LANDED)
+    raw = landed + 0.7 * (len(record.referrals) - landed) + 0.1 * record.closed_deals
     return round(raw / (raw + 2.0), 6)
 
 
@@ -271,11 +272,11 @@ class _Explainer:
     def __init__(self, store: GraphStore, graph: TieGraph, routes: Iterable[TrustRoute]) -> None:
         self.graph = graph
         ids = {person for route in routes for person in route.people}
-        for route in routes:
+        for route in routes:  # every shared employer a step names or passes through
             for a, b in zip(route.people, route.people[1:], strict=False):
                 tie = graph.tie(a, b)
-                if tie and not tie.deals:
-                    ids.add(tie.organizations[0])
+                if tie:
+                    ids.update(tie.organizations)
         self.refs = {record.id: node_ref(record) for record in store.get_nodes(sorted(ids))}
 
     def ref(self, node: str) -> NodeRef:
@@ -354,7 +355,8 @@ def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year:
 
 
 def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
-           route: TrustRoute | None, proof: Proof) -> tuple[float, dict[str, float]]:
+           route: TrustRoute | None, record: _Record, weights: dict[str, float]
+           ) -> tuple[float, dict[str, float]]:
     wanted = set(request.skills)
     levels = dict(evidence.skills)
     if wanted:
@@ -366,7 +368,7 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
     parts = {
         "skill": skill,
         "trust": trust_value(route),
-        "proven": proven_value(proof),
+        "proven": proven_value(record),
         "vertical": 1.0 if request.verticals and evidence.verticals else
         (0.5 if evidence.verticals else 0.0),
         "place": 1.0 if not request.cities or (evidence.cities and evidence.cities[0] in
@@ -374,7 +376,6 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
         "experience": evidence.collaborations / (evidence.collaborations + 5),
         "certification": certification,
     }
-    weights = request.weights.model_dump()
     total = sum(weights.values()) or 1.0
     parts = {name: round(value, 6) for name, value in parts.items()}
     return round(sum(parts[n] * weights[n] for n in parts) / total, 6), parts
@@ -394,36 +395,105 @@ def _vertical_names(store: GraphStore, verticals: Sequence[str]) -> str:
                      for node in store.get_nodes(list(verticals)))
 
 
-def rank_candidates(store: GraphStore, evidence: list[CollaboratorEvidence],
-                    request: CollaboratorRequest, *, reveal_contacts: bool,
-                    graph: TieGraph, routes: dict[str, TrustRoute]) -> list[Collaborator]:
-    """Warm contacts (with a trust route) first, then cold ones; each by score, then id."""
-    people = [item.person.id for item in evidence]
-    records = _records(store, people, request.verticals)
-    names = _vertical_names(store, request.verticals)
-    chosen = {person: routes.get(person) for person in people}
-    explainer = _Explainer(store, graph, [r for r in chosen.values() if r])
-    ranked = []
-    for item in evidence:
-        route = chosen[item.person.id]
-        proof = _proof(records[item.person.id], names)
-        score, parts = _score(item, request, route, proof)
-        fresh = freshness.configured(item.person, request.as_of or date.today())
-        score = round(score * fresh.weight, 6)
-        path, steps = explainer.steps(route) if route else (None, [])
-        ranked.append(Collaborator(
-            rank=0, score=score, person=person_out(item.person, reveal_contacts=reveal_contacts),
-            parts=parts, skills=list(item.skills), cities=list(item.cities),
-            verticals=list(item.verticals), collaborations=item.collaborations,
-            cold=route is None, stale=fresh.stale, hops=route.hops if route else None,
-            weakest_tie=route.weakest if route else None, trust_path=path, trust_steps=steps,
-            introduction=explainer.introduction(route) if route else None, proof=proof,
-            explanation=_explain(item, route, proof),
-        ))
-    ranked.sort(key=lambda c: (c.cold, -c.score, c.person.id))
-    for position, collaborator in enumerate(ranked, start=1):
-        collaborator.rank = position
-    return ranked
+@dataclass(frozen=True)
+class Scored:
+    """A candidate scored from plain values; the full `Collaborator` (paths, evidence,
+    proof in words) is built only for the ones shown."""
+
+    cold: bool
+    score: float
+    evidence: CollaboratorEvidence
+    route: TrustRoute | None
+    record: _Record
+    parts: dict[str, float]
+    stale: bool
+
+    @property
+    def person(self) -> str:
+        return self.evidence.person.id
+
+
+class Ranking:
+    """Every candidate in rank order: warm contacts (with a trust route) first, then cold
+    ones; each by score, then id. The cold ones are scored (their proofs fetched) only
+    when a question reaches past the warm ones."""
+
+    def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
+                 evidence: Sequence[CollaboratorEvidence], routes: dict[str, TrustRoute], *,
+                 reveal_contacts: bool) -> None:
+        self.store, self.graph, self.request = store, graph, request
+        self.reveal_contacts = reveal_contacts
+        self.size = len(evidence)
+        self.warm = self._scored([item for item in evidence if item.person.id in routes],
+                                 routes)
+        self._cold_evidence = [item for item in evidence if item.person.id not in routes]
+        self._cold: list[Scored] | None = None
+
+    def _scored(self, evidence: Sequence[CollaboratorEvidence],
+                routes: dict[str, TrustRoute]) -> list[Scored]:
+        request = self.request
+        records = _records(self.store, [item.person.id for item in evidence],
+                           request.verticals)
+        weights = request.weights.model_dump()
+        today = request.as_of or date.today()
+        ranked = []
+        for item in evidence:
+            route = routes.get(item.person.id)
+            score, parts = _score(item, request, route, records[item.person.id], weights)
+            fresh = freshness.configured(item.person, today)
+            ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
+                                 records[item.person.id], parts, fresh.stale))
+        ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
+        return ranked
+
+    def cold(self) -> list[Scored]:
+        if self._cold is None:
+            self._cold = self._scored(self._cold_evidence, {})
+        return self._cold
+
+    def top(self, count: int) -> list[Scored]:
+        """The first `count` candidates."""
+        if count <= len(self.warm):
+            return self.warm[:count]
+        return self.warm + self.cold()[:count - len(self.warm)]
+
+    def at(self, position: int) -> Scored:
+        return self.top(position + 1)[position]
+
+    def positions_of(self, people: set[str], start: int, limit: int) -> list[int]:
+        """The first `limit` positions from `start` on held by these people."""
+        found = [position for position in range(start, len(self.warm))
+                 if self.warm[position].person in people][:limit]
+        if len(found) < limit and any(item.person.id in people
+                                      for item in self._cold_evidence):
+            found += [position for position, item in enumerate(self.cold(),
+                                                               start=len(self.warm))
+                      if position >= start and item.person in people]
+        return found[:limit]
+
+    def shown(self, positions: Iterable[int]) -> list[Collaborator]:
+        """The answers for these 0-based positions, with their ranks."""
+        chosen = [(position, self.at(position)) for position in positions]
+        explainer = _Explainer(self.store, self.graph,
+                               [item.route for _, item in chosen if item.route])
+        names = _vertical_names(self.store, self.request.verticals)
+        found = []
+        for position, item in chosen:
+            route, evidence = item.route, item.evidence
+            proof = _proof(item.record, names)
+            path, steps = explainer.steps(route) if route else (None, [])
+            found.append(Collaborator(
+                rank=position + 1, score=item.score,
+                person=person_out(evidence.person, reveal_contacts=self.reveal_contacts),
+                parts=item.parts, skills=list(evidence.skills), cities=list(evidence.cities),
+                verticals=list(evidence.verticals), collaborations=evidence.collaborations,
+                cold=route is None, stale=item.stale, hops=route.hops if route else None,
+                weakest_tie=route.weakest if route else None, trust_path=path,
+                trust_steps=steps,
+                introduction=explainer.introduction(route) if route else None, proof=proof,
+                explanation=_explain(evidence, route, proof),
+            ))
+        return found
 
 
 def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxation]:
@@ -463,11 +533,11 @@ def search(store: GraphStore, request: CollaboratorRequest, *,
     """Ranked collaborators for the request."""
     graph, routes = asker_routes(store, request.asker, request.max_hops, request.year())
     evidence = store.collaborator_candidates(request.to_filter())
-    ranked = rank_candidates(store, evidence, request, reveal_contacts=reveal_contacts,
-                             graph=graph, routes=routes)
+    ranking = Ranking(store, graph, request, evidence, routes,
+                      reveal_contacts=reveal_contacts)
     thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
-    return CollaboratorResult(collaborators=ranked[: request.top_k], candidates=len(evidence),
-                              relaxations=thin)
+    shown = ranking.shown(range(min(request.top_k, ranking.size)))
+    return CollaboratorResult(collaborators=shown, candidates=len(evidence), relaxations=thin)
 
 
 # --------------------------------------------------------------------------- team mode
@@ -482,7 +552,7 @@ SEATS: dict[str, list[Role]] = {
 
 MEMBER_HOPS = 2
 """How far apart two members may be (not through the asker) and still count as linked:
-directly, or through one common contact."""
+directly, or through one common contact (`ties.two_hop_route`)."""
 
 
 class TeamRequest(BaseModel):
@@ -553,10 +623,10 @@ def _pair_route(graph: TieGraph, a: str, b: str, asker: str | None) -> tuple[Tru
                                                                             bool]:
     """The members' best route not through the asker, else through them."""
     avoid = frozenset([asker]) if asker else frozenset()
-    route = best_routes(graph, a, MEMBER_HOPS, avoid).get(b)
+    route = two_hop_route(graph, a, b, avoid)
     if route is not None or asker is None:
         return route, False
-    via = best_routes(graph, a, MEMBER_HOPS).get(b)
+    via = two_hop_route(graph, a, b)
     return via, via is not None
 
 
@@ -583,7 +653,7 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     year = (request.as_of or date.today()).year
     graph, routes = asker_routes(store, request.asker, request.max_hops, year)
     specs = _seat_specs(request)
-    pools: dict[str, list[Collaborator]] = {}
+    pools: dict[str, Ranking] = {}
     for seat, roles in specs.items():
         seat_request = CollaboratorRequest(
             asker=request.asker, roles=roles, cities=request.cities,
@@ -593,20 +663,21 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         if not evidence:  # no one of the vertical: anyone of the role
             seat_request = seat_request.model_copy(update={"verticals": []})
             evidence = store.collaborator_candidates(seat_request.to_filter())
-        ranked = rank_candidates(store, evidence, seat_request, reveal_contacts=reveal_contacts,
-                                 graph=graph, routes=routes)
-        if ranked:
-            pools[seat] = ranked
+        ranking = Ranking(store, graph, seat_request, evidence, routes,
+                          reveal_contacts=reveal_contacts)
+        if ranking.size:
+            pools[seat] = ranking
     missing = [seat for seat in specs if seat not in pools]
-    best_ids = {c.person.id for pool in pools.values() for c in pool[:request.shortlist]}
+    best_ids = {c.person for pool in pools.values() for c in pool.top(request.shortlist)}
     grow(store, graph, best_ids)
-    shortlists: dict[str, list[Collaborator]] = {}
+    shortlists: dict[str, list[int]] = {}
     for seat, pool in pools.items():
         others = {p for s, other in pools.items() if s != seat
-                  for c in other[:request.shortlist] for p in graph.neighbours(c.person.id)}
-        tied = [c for c in pool[request.shortlist:] if c.person.id in others][:request.shortlist]
-        shortlists[seat] = pool[:request.shortlist] + tied
-    grow(store, graph, {c.person.id for pool in shortlists.values() for c in pool})
+                  for c in other.top(request.shortlist) for p in graph.neighbours(c.person)}
+        tied = pool.positions_of(others, request.shortlist, request.shortlist)
+        shortlists[seat] = [*range(min(request.shortlist, pool.size)), *tied]
+    grow(store, graph, {pools[seat].at(position).person
+                        for seat, positions in shortlists.items() for position in positions})
     pair_cache: dict[tuple[str, str], _PairFacts] = {}
 
     def pair(a: str, b: str) -> _PairFacts:
@@ -615,15 +686,18 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
             pair_cache[key] = _PairFacts(*_pair_route(graph, key[0], key[1], request.asker))
         return pair_cache[key]
 
-    best: tuple[float, tuple[Collaborator, ...]] | None = None
-    for combo in product(*shortlists.values()):
-        ids = [member.person.id for member in combo]
+    choices = [[pools[seat].at(position) for position in positions]
+               for seat, positions in shortlists.items()]
+    best: tuple[float, tuple[int, ...]] | None = None
+    for combo in product(*(range(len(choice)) for choice in choices)):
+        chosen = [choices[seat][index] for seat, index in enumerate(combo)]
+        ids = [member.person for member in chosen]
         if len(set(ids)) < len(ids):
             continue  # one person cannot fill two seats
         pairs = list(combinations(ids, 2))
         closeness = sum(pair(a, b).value for a, b in pairs) / len(pairs) if pairs else 1.0
-        mean = sum(member.score for member in combo) / len(combo)
-        reach = sum(member.parts["trust"] for member in combo) / len(combo)
+        mean = sum(member.score for member in chosen) / len(chosen)
+        reach = sum(member.parts["trust"] for member in chosen) / len(chosen)
         value = round(0.5 * closeness + 0.3 * mean + 0.2 * reach, 6)
         if best is None or value > best[0]:
             best = (value, combo)
@@ -631,7 +705,9 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         return TeamResult(seats=[], links=[], cohesion=Cohesion(
             pairs=0, pairs_worked_together=0, linked_pairs=0, weakest_pair=None, star=False),
             score=0.0, missing_seats=list(specs), note="no candidate for any seat")
-    score, members = best
+    score, combo = best
+    members = [pools[seat].shown([shortlists[seat][index]])[0]
+               for seat, index in zip(shortlists, combo, strict=True)]
     ids = [member.person.id for member in members]
     facts = {(a, b): pair(a, b) for a, b in combinations(ids, 2)}
     explainer = _Explainer(store, graph, [f.route for f in facts.values() if f.route])

@@ -4,17 +4,25 @@ contact data.
 Every recommendation carries the graph paths behind it; a path is shown with both ids
 (for machines and links) and names (for people), fetched in one `get_nodes` call per
 answer rather than one per path.
+
+A path serialized with a `names` dictionary in its context (`NAMES_CONTEXT`) is written
+compactly, its nodes as ids, and adds their names to that dictionary: the HTTP API's
+default answer names each node once (`alliance.api.compact`) instead of in every path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, FieldSerializationInfo, field_serializer
 
 from alliance.store.base import GraphPath, GraphStore
 from graph_schema.nodes import Person
 from graph_schema.records import NodeRecord
+
+NAMES_CONTEXT = "names"
+"""Serialization context key of the dictionary (id → NodeRef) compact paths fill."""
 
 
 class NodeRef(BaseModel):
@@ -29,9 +37,21 @@ class NodeRef(BaseModel):
 class PathOut(BaseModel):
     """An explanation path: `rel_types[i]` joins `nodes[i]` and `nodes[i + 1]`."""
 
-    nodes: list[NodeRef]
+    nodes: list[NodeRef] = Field(description="The nodes in order: their ids (the default "
+                                 "HTTP answer; names in the answer's `names`), or NodeRefs "
+                                 "with `explain=full`.")
     rel_types: list[str]
     forward: list[bool] = Field(description="Whether each relationship points along the path.")
+
+    @field_serializer("nodes", return_type=list[str] | list[NodeRef])
+    def _nodes_out(self, nodes: list[NodeRef], info: FieldSerializationInfo) -> Any:
+        """Ids, with the names noted in the context's book, when one is given."""
+        book = info.context.get(NAMES_CONTEXT) if info.context else None
+        if book is None:
+            return nodes
+        for node in nodes:
+            book[node.id] = node
+        return [node.id for node in nodes]
 
     @property
     def node_ids(self) -> list[str]:

@@ -39,7 +39,7 @@ def grow(store: GraphStore, graph: TieGraph, people: Iterable[str]) -> set[str]:
     employers = relationships_of(store, fresh, RelType.WORKS_AT, incoming=False)
     colleagues = relationships_of(store, {rel.target for rel in employers}, RelType.WORKS_AT,
                                   outgoing=False)
-    graph.add(collaborations, colleagues)
+    graph.add(collaborations, colleagues, set(fresh))
     reached = {rel.source for rel in collaborations} | {rel.target for rel in collaborations}
     reached |= {rel.source for rel in colleagues}
     return reached - set(fresh)

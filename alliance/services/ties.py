@@ -20,14 +20,14 @@ tie first, then by its length (fewer hops), then by the people's ids.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import ReferralStage, RelType, TieKind
 
 __all__ = ["HALF_LIFE_YEARS", "SAME_ORGANIZATION", "Deal", "Tie", "TieGraph", "TrustRoute",
-           "best_routes", "deal_weight", "route_between", "tie_strength"]
+           "best_routes", "deal_weight", "tie_strength", "two_hop_route"]
 
 HALF_LIFE_YEARS = 3.0
 """Years after which a deal counts half."""
@@ -135,8 +135,12 @@ class TieGraph:
     def neighbours(self, person: str) -> dict[str, Tie]:
         return self.ties.get(person, {})
 
-    def add(self, collaborations: Iterable[RelRecord], employments: Iterable[RelRecord]) -> None:
-        """Add COLLABORATED_WITH edges and WORKS_AT edges (people sharing an employer)."""
+    def add(self, collaborations: Iterable[RelRecord], employments: Iterable[RelRecord],
+            around: Collection[str]) -> None:
+        """Add the ties of the people `around` from their COLLABORATED_WITH edges and the
+        WORKS_AT edges of their employers (people sharing an employer). Pairs of two
+        colleagues not around are left out: their other deals and employers are not
+        fetched, so such a tie would be incomplete."""
         deals: dict[tuple[str, str], list[Deal]] = {}
         for rel in collaborations:
             if rel.type is RelType.COLLABORATED_WITH and rel.source != rel.target:
@@ -148,10 +152,10 @@ class TieGraph:
                 staff.setdefault(rel.target, set()).add(rel.source)
         orgs: dict[tuple[str, str], set[str]] = {}
         for org, people in staff.items():
-            ordered = sorted(people)
-            for index, a in enumerate(ordered):
-                for b in ordered[index + 1:]:
-                    orgs.setdefault((a, b), set()).add(org)
+            for a in people.intersection(around):
+                for b in people:
+                    if a != b:
+                        orgs.setdefault((min(a, b), max(a, b)), set()).add(org)
         for pair in set(deals) | set(orgs):
             known = self.tie(*pair)
             merged_deals = set(deals.get(pair, ())) | set(known.deals if known else ())
@@ -217,7 +221,32 @@ def best_routes(graph: TieGraph, source: str, max_hops: int,
     return best
 
 
-def route_between(graph: TieGraph, a: str, b: str, max_hops: int,
-                  avoid: frozenset[str] = frozenset()) -> TrustRoute | None:
-    """The best route from a to b, or None beyond max_hops."""
-    return best_routes(graph, a, max_hops, avoid).get(b)
+def two_hop_route(graph: TieGraph, a: str, b: str, avoid: frozenset[str] = frozenset()
+                  ) -> TrustRoute | None:
+    """The best route from a to b of at most two hops, from the two people's own ties:
+    the direct tie or the best common contact (not in `avoid`). The same route as
+    `best_routes(graph, a, 2, avoid).get(b)` when a's and b's ties are all in the graph,
+    at the cost of their degrees instead of a's two-hop neighbourhood.
+
+    >>> g = TieGraph(2025)
+    >>> for x, y, s in [("a", "b", 0.2), ("a", "c", 0.9), ("c", "b", 0.5), ("a", "d", 0.5),
+    ...                 ("d", "b", 0.6)]:
+    ...     g.ties.setdefault(x, {})[y] = g.ties.setdefault(y, {})[x] = Tie((x, y), (), (), s)
+    >>> two_hop_route(g, "a", "b")
+    TrustRoute(people=('a', 'c', 'b'), weakest=0.5)
+    >>> two_hop_route(g, "a", "b", frozenset({"c", "d"}))
+    TrustRoute(people=('a', 'b'), weakest=0.2)
+    """
+    theirs = graph.neighbours(b)
+    best: TrustRoute | None = None
+    for other, tie in graph.neighbours(a).items():
+        if other == b:
+            candidate = TrustRoute((a, b), min(1.0, tie.strength))
+        elif other in avoid or other not in theirs:
+            continue
+        else:
+            candidate = TrustRoute((a, other, b),
+                                   min(1.0, tie.strength, theirs[other].strength))
+        if best is None or candidate.rank_key() < best.rank_key():
+            best = candidate
+    return best

@@ -7,66 +7,42 @@ lengths; this search grows paths from both ends up to the hop limit and joins th
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Collection, Iterable, Mapping, Sequence
-
-import networkx as nx
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from alliance.store.base import MAX_HOPS, GraphPath
-from graph_schema.records import RelKey
 from graph_schema.vocabulary import RelType
+
+if TYPE_CHECKING:  # at run time the graph is duck-typed: embedded/ imports this module
+    from alliance.store.embedded.adjacency import Graph
 
 
 class _Adjacency:
     """Undirected neighbours over the allowed relationship types, memoised for one search.
 
-    Filtering a node's edges by type costs its degree, which hurts at hubs (a city with
-    tens of thousands of edges) when few edges are allowed (HSR_LINK). So, given the
-    keys of each type, the first node with more neighbours than there are allowed edges
-    switches the search to an adjacency built from just those edges.
+    A node's lists are grouped by type, so the allowed types' relationships at a hub (a
+    city with tens of thousands of edges, when only HSR_LINK is allowed) are a few
+    bisected slices, not a scan of the node's degree.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, allowed: frozenset[str] | None,
-                 keys_by_type: Mapping[str, Collection[RelKey]] | None) -> None:
+    def __init__(self, graph: Graph, allowed: frozenset[RelType] | None) -> None:
         self._graph = graph
-        self._allowed = allowed
+        self._allowed = sorted(allowed) if allowed is not None else None
         self._memo: dict[str, tuple[str, ...]] = {}
-        self._typed: dict[str, dict[str, None]] | None = None
-        self._keys: list[Collection[RelKey]] = []
-        if allowed is not None and keys_by_type is not None:
-            self._keys = [keys_by_type.get(name, ()) for name in sorted(allowed)]
-        self._allowed_edges = sum(map(len, self._keys)) if self._keys else None
-
-    def _typed_adjacency(self) -> dict[str, dict[str, None]]:
-        typed: dict[str, dict[str, None]] = {}
-        for keys in self._keys:
-            for _, source, target, _ in keys:
-                typed.setdefault(source, {})[target] = None
-                typed.setdefault(target, {})[source] = None
-        return typed
 
     def __call__(self, node: str) -> tuple[str, ...]:
         found = self._memo.get(node)
         if found is None:
-            # The adjacency dicts themselves, not networkx's per-item views: hubs make this
-            # the hottest loop of a search.
-            succ, pred = self._graph._succ[node], self._graph._pred[node]
-            if (self._typed is None and self._allowed_edges is not None
-                    and len(succ) + len(pred) > self._allowed_edges):
-                self._typed = self._typed_adjacency()
-            allowed = self._allowed
-            if self._typed is not None:
-                found = tuple(self._typed.get(node, ()))
-            elif allowed is None:
-                found = tuple(dict.fromkeys(itertools.chain(succ, pred)))
+            graph = self._graph
+            if self._allowed is None:
+                ends = [rel.target for rel in graph.out_all(node)]
+                ends += [rel.source for rel in graph.in_all(node)]
             else:
-                found = tuple(dict.fromkeys(
-                    other
-                    for items in (succ.items(), pred.items())
-                    for other, keys in items
-                    if any(key[0] in allowed for key in keys)
-                ))
-            self._memo[node] = found
+                ends = [rel.target for rel_type in self._allowed
+                        for rel in graph.out_rels(node, rel_type)]
+                ends += [rel.source for rel_type in self._allowed
+                         for rel in graph.in_rels(node, rel_type)]
+            found = self._memo[node] = tuple(dict.fromkeys(ends))
         return found
 
 
@@ -108,29 +84,29 @@ def _join(forward: list[tuple[str, ...]], backward: list[tuple[str, ...]],
 
 
 def simple_paths(
-    graph: nx.MultiDiGraph,
+    graph: Graph,
     source: str,
     target: str,
     *,
     k: int,
     max_hops: int,
     rel_types: Iterable[RelType | str] = (),
-    keys_by_type: Mapping[str, Collection[RelKey]] | None = None,
 ) -> list[tuple[str, ...]]:
     """Up to k shortest simple paths between two nodes of `graph`, direction ignored,
     ordered by hop count and then by the tuple of node ids; at most `max_hops` hops
     (capped at MAX_HOPS). Both ends must be in the graph. `source == target` gives the
-    one path of zero hops. `keys_by_type` (type name -> its edge keys), when given, makes
-    searches over a few sparse types fast at hubs.
+    one path of zero hops.
 
     Meet in the middle: simple half-paths grow one hop at a time from whichever end has
     fewer, and each length joins the halves in lexicographic order, stopping after k.
     Only paths of length <= max_hops are ever built, so a hub costs its degree, not the
     whole graph.
 
-    >>> g = nx.MultiDiGraph()
-    >>> _ = g.add_edges_from([("a", "b", ("R", "a", "b", ())), ("b", "c", ("R", "b", "c", ())),
-    ...                       ("a", "d", ("R", "a", "d", ())), ("d", "c", ("R", "d", "c", ()))])
+    >>> from alliance.store.embedded.adjacency import Graph
+    >>> from graph_schema.records import RelRecord
+    >>> g = Graph()
+    >>> for a, b in [("a", "b"), ("b", "c"), ("a", "d"), ("d", "c")]:
+    ...     g.put_rel(RelRecord(RelType.WORKS_AT, a, b))
     >>> simple_paths(g, "a", "c", k=3, max_hops=4)
     [('a', 'b', 'c'), ('a', 'd', 'c')]
     """
@@ -138,8 +114,8 @@ def simple_paths(
         return []
     if source == target:
         return [(source,)]
-    allowed = frozenset(str(rel_type) for rel_type in rel_types) or None
-    adjacent = _Adjacency(graph, allowed, keys_by_type)
+    allowed = frozenset(RelType(rel_type) for rel_type in rel_types) or None
+    adjacent = _Adjacency(graph, allowed)
     forward: list[tuple[str, ...]] = [(source,)]
     backward: list[tuple[str, ...]] = [(target,)]
     found: list[tuple[str, ...]] = []
@@ -157,7 +133,7 @@ def simple_paths(
 
 
 def graph_path(
-    graph: nx.MultiDiGraph, nodes: Sequence[str], rel_types: Iterable[RelType | str] = ()
+    graph: Graph, nodes: Sequence[str], rel_types: Iterable[RelType | str] = ()
 ) -> GraphPath:
     """A node sequence as an explained GraphPath: for each hop, the relationship with the
     smallest RelKey (type first) among the allowed ones joining the two nodes either way,
@@ -166,15 +142,14 @@ def graph_path(
     types: list[str] = []
     forward: list[bool] = []
     for here, there in zip(nodes, nodes[1:], strict=False):
-        choices = [(key, True) for key in graph.succ[here].get(there, {})]
-        choices += [(key, False) for key in graph.succ[there].get(here, {})]
+        choices = [(rel.key, rel.source == here) for rel in graph.between(here, there)]
         key, points_forward = min(
             (choice for choice in choices if allowed is None or choice[0][0] in allowed),
             key=lambda choice: choice[0],
         )
         types.append(str(key[0]))
         forward.append(points_forward)
-    labels = tuple(graph.nodes[node]["record"].label.value for node in nodes)
+    labels = tuple(graph.nodes[node].label.value for node in nodes)
     return GraphPath(tuple(nodes), labels, tuple(types), tuple(forward))
 
 

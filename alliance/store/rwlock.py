@@ -56,6 +56,37 @@ class ReadWriteLock:
                     if self._readers == 0:
                         self._state.notify_all()
 
+    @contextmanager
+    def reading_if_free(self) -> Iterator[bool]:
+        """Shared if it can be had without waiting (no writer holds or waits for it):
+        yields True and holds it, else yields False at once and holds nothing. For a
+        caller that must never block (the API's event loop), and does the read
+        elsewhere when it is not free."""
+        if self._writer == threading.get_ident():
+            yield True
+            return
+        depth: int = getattr(self._local, "depth", 0)
+        if depth == 0:
+            with self._state:
+                if self._writer is not None or self._writers_waiting:
+                    taken = False
+                else:
+                    self._readers += 1
+                    taken = True
+            if not taken:
+                yield False
+                return
+        self._local.depth = depth + 1
+        try:
+            yield True
+        finally:
+            self._local.depth = depth
+            if depth == 0:
+                with self._state:
+                    self._readers -= 1
+                    if self._readers == 0:
+                        self._state.notify_all()
+
     def acquire(self) -> None:
         """Exclusive: waits for the running readers and any other writer."""
         me = threading.get_ident()

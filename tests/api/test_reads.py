@@ -114,8 +114,10 @@ def test_paths_connect_two_entities(api: Api) -> None:
     response = api.post("/v1/paths", json={"source": ASKER, "target": PRIVATE_BROKER,
                                            "max_hops": 3})
     assert response.status_code == 200, response.text
-    path = response.json()["paths"][0]
-    assert [node["id"] for node in path["nodes"]] == [ASKER, PRIVATE_LAWYER, PRIVATE_BROKER]
+    answer = response.json()
+    path = answer["paths"][0]
+    assert path["nodes"] == [ASKER, PRIVATE_LAWYER, PRIVATE_BROKER]
+    assert answer["names"][PRIVATE_LAWYER]["name_en"] == "Private Lawyer"
     assert_problem(api.post("/v1/paths", json={"source": ASKER, "target": PRIVATE_BROKER,
                                                "max_hops": 99}), 422, "body.max_hops")
     assert_problem(api.post("/v1/paths", json={"source": "person:nobody",

@@ -21,7 +21,9 @@ import pytest
 from alliance.errors import BackendUnavailable, NotFound
 from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
+from alliance.store.embedded.adjacency import TYPE_ORDER, Graph
 from alliance.store.graph_paths import simple_paths
+from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.vocabulary import Label, RelType, Role
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
@@ -36,20 +38,48 @@ class TestEmbeddedStore(GraphStoreContract):
             yield store
 
 
-Snapshot = tuple[dict[str, Any], dict[Any, Any], dict[Any, Any], dict[str, set[str]]]
+Snapshot = tuple[dict[str, Any], dict[Any, Any], dict[str, int], dict[str, set[str]]]
+
+
+def check_layout(graph: Graph) -> dict[RelKey, RelRecord]:
+    """The invariants of the adjacency layout; returns every relationship by key.
+
+    Each relationship is in its source's outgoing and its target's incoming list, once
+    each and as the same object; every list is grouped in type order; keys are unique;
+    ends are nodes; the per-type counts are right; no node keeps an empty list.
+    """
+    by_key: dict[RelKey, RelRecord] = {}
+    incoming: dict[int, int] = {}
+    for node in graph.nodes:
+        outgoing, arriving = graph.out_all(node), graph.in_all(node)
+        for rels in (outgoing, arriving):
+            orders = [TYPE_ORDER[rel.type] for rel in rels]
+            assert orders == sorted(orders)
+        assert all(rel.source == node for rel in outgoing)
+        assert all(rel.target == node for rel in arriving)
+        for rel in outgoing:
+            assert rel.target in graph
+            assert rel.key not in by_key
+            by_key[rel.key] = rel
+        for rel in arriving:
+            incoming[id(rel)] = incoming.get(id(rel), 0) + 1
+    assert incoming == {id(rel): 1 for rel in by_key.values()}
+    assert sorted(by_key) == sorted(rel.key for rel in graph.relationships())
+    for rel_type in RelType:
+        assert graph.count(rel_type) == sum(1 for rel in by_key.values() if rel.type is rel_type)
+    assert not [n for n in (*graph._out, *graph._in) if n not in graph or not (
+        graph._out.get(n) or graph._in.get(n))]
+    return by_key
 
 
 def snapshot(store: EmbeddedStore) -> Snapshot:
-    """Everything the in-memory side holds: node records, edge records seen from both ends,
-    label index; and checks that every edge key is its record's key."""
+    """Everything the in-memory side holds: node records, relationships by key (after
+    checking the layout's invariants), counts per type, label index."""
     graph = store.graph
-    nodes = dict(graph.nodes(data="record"))
-    edges = {(u, v, k): rec for u, v, k, rec in graph.edges(keys=True, data="record")}
-    incoming = {(u, v, k): rec for u, v, k, rec in graph.in_edges(keys=True, data="record")}
-    assert all(key == rec.key for (_, _, key), rec in edges.items())
-    assert all(graph._pred[v][u] is graph._succ[u][v] for u, v, _ in edges)  # one key dict
+    edges = check_layout(graph)
+    counts = {rel_type.value: graph.count(rel_type) for rel_type in RelType}
     labels = {label: ids for label, ids in store.by_label.items() if ids}
-    return nodes, edges, incoming, labels
+    return dict(graph.nodes), edges, counts, labels
 
 
 def assert_graph_matches_file(store: EmbeddedStore, path: Path) -> None:
@@ -225,38 +255,74 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
         assert store._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def _brute_force_paths(graph: nx.MultiDiGraph, source: str, target: str, k: int,
-                       max_hops: int, allowed: set[str]) -> list[tuple[str, ...]]:
+def _brute_force_paths(graph: Graph, source: str, target: str, k: int,
+                       max_hops: int, allowed: set[RelType]) -> list[tuple[str, ...]]:
     """Every simple path of the undirected view, sorted by (hops, ids), first k."""
     undirected = nx.Graph()
-    undirected.add_nodes_from(graph)
-    undirected.add_edges_from((u, v) for u, v, key in graph.edges(keys=True)
-                              if not allowed or key[0] in allowed)
+    undirected.add_nodes_from(graph.nodes)
+    undirected.add_edges_from((rel.source, rel.target) for rel in graph.relationships()
+                              if not allowed or rel.type in allowed)
     paths = [tuple(p) for p in nx.all_simple_paths(undirected, source, target, cutoff=max_hops)]
     return sorted(paths, key=lambda p: (len(p), p))[:k]
+
+
+def _industries(graph: Graph, count: int) -> list[str]:
+    """Put `count` industry nodes into the graph; their ids."""
+    records = [f.industry(f"n{i:02d}") for i in range(count)]
+    for record in records:
+        graph.put_node(record)
+    return [record.id for record in records]
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_simple_paths_match_brute_force(seed: int) -> None:
     rng = random.Random(seed)
-    graph = nx.MultiDiGraph()
-    nodes = [f"n{i:02d}" for i in range(rng.randint(4, 14))]
-    graph.add_nodes_from(nodes)
-    keys_by_type: dict[str, set[Any]] = {}
+    graph = Graph()
+    nodes = _industries(graph, rng.randint(4, 14))
+    types = [RelType.COLLABORATED_WITH, RelType.HOSTS, RelType.COVERS]
     for _ in range(rng.randint(3, 30)):
         u, v = rng.sample(nodes, 2)
-        rel_type = rng.choice(["A", "B", "C"])
-        key = (rel_type, u, v, (rng.randint(0, 1),))
-        graph.add_edge(u, v, key=key)
-        keys_by_type.setdefault(rel_type, set()).add(key)
+        graph.put_rel(RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 1)}"}))
+    check_layout(graph)
     for _ in range(5):
         source, target = rng.sample(nodes, 2)
         k, max_hops = rng.randint(1, 6), rng.randint(1, 6)
-        allowed = set(rng.sample(["A", "B", "C"], rng.randint(0, 2)))
+        allowed = set(rng.sample(types, rng.randint(0, 2)))
         expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
-        for index in (None, keys_by_type):
-            assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
-                                rel_types=sorted(allowed), keys_by_type=index) == expected
+        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
+                            rel_types=sorted(allowed)) == expected
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_graph_changes_keep_the_layout(seed: int) -> None:
+    """Random puts, replacements and drops of nodes and relationships keep every
+    invariant, and the graph holds what a plain model of the same changes holds."""
+    rng = random.Random(seed)
+    graph = Graph()
+    model: dict[RelKey, RelRecord] = {}
+    nodes = _industries(graph, rng.randint(2, 10))
+    for _ in range(rng.randint(5, 80)):
+        roll = rng.random()
+        u, v = rng.sample(nodes, 2)
+        if roll < 0.6:
+            rel = RelRecord(rng.choice(list(RelType)), u, v,
+                            {"deal": f"d{rng.randint(0, 2)}", "n": rng.randint(0, 9)})
+            graph.put_rel(rel)
+            model[rel.key] = rel
+        elif roll < 0.85 and model:
+            key = rng.choice(sorted(model))
+            assert graph.drop_rel(key) is model.pop(key)
+        else:
+            dropped = graph.drop_node(u)
+            assert dropped is not None
+            gone = {key for key in model if u in (key[1], key[2])}
+            assert dropped[1] == {end for key in gone for end in key[1:3]} - {u}
+            for key in gone:
+                del model[key]
+            graph.put_node(f.industry(u.removeprefix("industry:")))
+        assert check_layout(graph) == model
+        for key, rel in model.items():
+            assert graph.find(key) is rel
 
 
 def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None:
@@ -267,3 +333,36 @@ def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None
     with EmbeddedStore(path) as store:
         assert store.counts().labels["Industry"] == 1200
     assert gc.isenabled()
+
+
+def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> None:
+    """write_stream: every batch or none (a bad batch, or an iterator that fails, after
+    good ones stores nothing and leaves the graph as it was); after a good stream the
+    graph is the file, and the same as the one writes built."""
+    nodes, rels = f.corridor()
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store, EmbeddedStore(tmp_path / "w.sqlite3") as written:
+        store.write(nodes=nodes[:2])
+        before = snapshot(store)
+
+        def failing(error: Exception) -> Iterator[tuple[list[NodeRecord], list[RelRecord]]]:
+            yield nodes, []
+            yield [], rels
+            raise error
+
+        dangling = [f.rel(RelType.COVERS, f.person("ghost").id, nodes[0].id)]
+        with pytest.raises(NotFound):
+            store.write_stream([(nodes, []), ([], rels), ([], dangling)])
+        with pytest.raises(RuntimeError):
+            store.write_stream(failing(RuntimeError("stop")))
+        assert snapshot(store) == before
+        assert_graph_matches_file(store, path)
+
+        parts: list[tuple[list[NodeRecord], list[RelRecord]]] = [
+            (nodes[i:i + 3], []) for i in range(0, len(nodes), 3)]
+        parts += [([], rels[i:i + 4]) for i in range(0, len(rels), 4)]
+        assert store.write_stream(parts) == len(nodes) + len(rels)
+        assert_graph_matches_file(store, path)
+        written.write(nodes=nodes, relationships=rels)
+        assert snapshot(store) == snapshot(written)
+        assert store.index == written.index

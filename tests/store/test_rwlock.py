@@ -55,3 +55,58 @@ def test_reentrant_in_a_thread_and_no_upgrade() -> None:
         lock.acquire()
     with lock:  # free again
         pass
+
+
+def test_reading_if_free_never_waits() -> None:
+    """Free: taken (and shared with other readers); held or awaited by a writer: refused
+    at once, holding nothing; afterwards a writer gets in."""
+    lock = ReadWriteLock()
+    with lock.reading_if_free() as free, lock.reading_if_free() as nested:
+        assert free
+        assert nested
+    held, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with lock:
+            held.set()
+            release.wait(5)
+
+    write = threading.Thread(target=writer)
+    write.start()
+    assert held.wait(5)
+    with lock.reading_if_free() as free:
+        assert not free, "a writer holds the lock"
+    release.set()
+    write.join(5)
+    with lock.reading_if_free() as free:
+        assert free
+    with lock:  # nothing was left held
+        pass
+
+    reading, waiting, release = threading.Event(), threading.Event(), threading.Event()
+
+    def reader() -> None:
+        with lock.reading():
+            reading.set()
+            release.wait(5)
+
+    read = threading.Thread(target=reader)
+    read.start()
+    assert reading.wait(5)
+
+    def queued_writer() -> None:
+        waiting.set()
+        with lock:
+            pass
+
+    queued = threading.Thread(target=queued_writer)
+    queued.start()
+    assert waiting.wait(5)
+    while not lock._writers_waiting:  # noqa: SLF001 - until the writer queues
+        threading.Event().wait(0.001)
+    with lock.reading_if_free() as free:
+        assert not free, "a waiting writer keeps new readers out"
+    release.set()
+    read.join(5)
+    queued.join(5)
+    assert not queued.is_alive()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from alliance.api.compact import ExplainQuery, answer, with_names
 from alliance.api.deps import ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
-from alliance.api.responses import json_response
 from alliance.services import collaborators
 from alliance.services.collaborators import (
     CollaboratorRequest,
@@ -17,20 +17,25 @@ from alliance.services.collaborators import (
 
 router = APIRouter(prefix="/collaborators", tags=["collaborators"])
 
+CollaboratorAnswer = with_names(CollaboratorResult, "CollaboratorAnswer")
+TeamAnswer = with_names(TeamResult, "TeamAnswer")
 
-@router.post("/search", name="search", response_model=CollaboratorResult,
+
+@router.post("/search", name="search", response_model=CollaboratorAnswer,
              responses=problem_responses(404, 413, 422))
-def search(request: CollaboratorRequest, store: StoreDep, caller: ReaderDep) -> Response:
+def search(request: CollaboratorRequest, store: StoreDep, caller: ReaderDep,
+           explain: ExplainQuery = "compact") -> Response:
     """People with the wanted skills, ranked by skill, vertical, place and closeness to
     the asker, each with the trust path behind it (cold contacts last)."""
-    return json_response(collaborators.search(store, request,
-                                              reveal_contacts=caller.reveal_contacts))
+    return answer(collaborators.search(store, request, reveal_contacts=caller.reveal_contacts),
+                  explain)
 
 
-@router.post("/team", name="team", response_model=TeamResult,
+@router.post("/team", name="team", response_model=TeamAnswer,
              responses=problem_responses(404, 413, 422))
-def team(request: TeamRequest, store: StoreDep, caller: ReaderDep) -> Response:
+def team(request: TeamRequest, store: StoreDep, caller: ReaderDep,
+         explain: ExplainQuery = "compact") -> Response:
     """A complementary deal team (lawyer, finance, broker of the vertical) whose members
     score well and are close to each other in the trust network."""
-    return json_response(collaborators.team(store, request,
-                                            reveal_contacts=caller.reveal_contacts))
+    return answer(collaborators.team(store, request, reveal_contacts=caller.reveal_contacts),
+                  explain)

@@ -23,6 +23,7 @@ from alliance.api.deps import AccessDep, AuditDep, ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
 from alliance.api.etag import versioned
 from alliance.api.privacy import entity_out, holds_back
+from alliance.api.reads import quick_read
 from alliance.api.responses import json_response
 from alliance.api.schemas import (
     COLLECTIONS,
@@ -158,9 +159,14 @@ def _read_routes(routes: APIRouter, collection: str, label: Label) -> None:
                     "按属性和关联关系筛选（如 `city=suzhou`），可排序，游标分页并给出总数。",
         responses=problem_responses(422))
 
-    def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
-                   fields: Any = None, include: Any = None,
-                   if_none_match: IfNoneMatch = None) -> Response:
+    async def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
+                         fields: Any = None, include: Any = None,
+                         if_none_match: IfNoneMatch = None) -> Response:
+        return await quick_read(store, read_entity, store, entity_id, caller, fields,
+                                include, if_none_match)
+
+    def read_entity(store: GraphStore, entity_id: str, caller: Principal, fields: str | None,
+                    include: str | None, if_none_match: str | None) -> Response:
         record = directory.get_or_raise(store, entity_id=entity_id, label=label)
         names = listing.check_includes(label, include)
         selected = check_fields(label, fields)

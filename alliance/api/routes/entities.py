@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
+from alliance.access.scopes import Principal
 from alliance.api.deps import ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
 from alliance.api.etag import versioned
 from alliance.api.privacy import entity_out, holds_back
+from alliance.api.reads import quick_read
 from alliance.api.responses import json_response
 from alliance.api.schemas import EntityOut, NeighboursOut
 from alliance.services import directory
-from alliance.store.base import MAX_PAGE
+from alliance.store.base import MAX_PAGE, GraphStore
 from graph_schema.vocabulary import RelType
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -25,12 +27,17 @@ EntityId = Annotated[str, Path(alias="id", min_length=3, max_length=200,
 
 @router.get("/{id}", name="get", response_model=EntityOut,
             responses=problem_responses(404, 422))
-def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
-               if_none_match: Annotated[str | None, Header(alias="If-None-Match",
-                                                           max_length=500)] = None
-               ) -> Response:
+async def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
+                     if_none_match: Annotated[str | None, Header(alias="If-None-Match",
+                                                                 max_length=500)] = None
+                     ) -> Response:
     """One entity of any label (paths and search results link here), tagged with its
     version (the ETag writes take as If-Match)."""
+    return await quick_read(store, _entity, store, entity_id, caller, if_none_match)
+
+
+def _entity(store: GraphStore, entity_id: str, caller: Principal, if_none_match: str | None
+            ) -> Response:
     record = directory.get_or_raise(store, entity_id=entity_id)
     return versioned(json_response(entity_out(record, reveal_contacts=caller.reveal_contacts)),
                      directory.version(store, record), if_none_match,

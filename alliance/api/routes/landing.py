@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from alliance.api.compact import ExplainQuery, answer, with_names
 from alliance.api.deps import ReaderDep, StoreDep
 from alliance.api.errors import problem_responses
-from alliance.api.responses import json_response
 from alliance.services import corridor, landing
 from alliance.services.corridor import CorridorComparison
 from alliance.services.landing import LandingRequest, LandingResult
 
 router = APIRouter(prefix="/landing", tags=["landing"])
 
+LandingAnswer = with_names(LandingResult, "LandingAnswer")
+CorridorAnswer = with_names(CorridorComparison, "CorridorAnswer")
 
-@router.post("/search", name="search", response_model=LandingResult,
+
+@router.post("/search", name="search", response_model=LandingAnswer,
              responses=problem_responses(404, 413, 422))
-def search(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Response:
+def search(request: LandingRequest, store: StoreDep, caller: ReaderDep,
+           explain: ExplainQuery = "compact") -> Response:
     """Ranked parks for a landing need, each with its score parts and the graph paths
     behind them, the money the company itself can get (one tier per exclusive group, no
     stacking where a policy forbids it, financing apart, rates as rates), the net cost of
@@ -25,14 +29,16 @@ def search(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Respo
     contacts. `elimination` counts the parks each hard constraint removed; `why_not`
     answers for a named park. When no park fits, `empty_reason` and `relaxations` say
     which constraint emptied the list."""
-    return json_response(landing.search(store, request, reveal_contacts=caller.reveal_contacts))
+    return answer(landing.search(store, request, reveal_contacts=caller.reveal_contacts),
+                  explain)
 
 
-@router.post("/compare", name="compare", response_model=CorridorComparison,
+@router.post("/compare", name="compare", response_model=CorridorAnswer,
              responses=problem_responses(404, 413, 422))
-def compare(request: LandingRequest, store: StoreDep, caller: ReaderDep) -> Response:
+def compare(request: LandingRequest, store: StoreDep, caller: ReaderDep,
+            explain: ExplainQuery = "compact") -> Response:
     """The same need city by city along the corridor: best park (with the whole landing
     answer), the company's counted money, net cost and gap unlock, rent and rail minutes,
     nearest city first (cities with no fitting park included)."""
-    return json_response(corridor.compare(store, request,
-                                          reveal_contacts=caller.reveal_contacts))
+    return answer(corridor.compare(store, request, reveal_contacts=caller.reveal_contacts),
+                  explain)

@@ -1,4 +1,4 @@
-"""The embedded backend: SQLite for durability, a NetworkX graph as the read index."""
+"""The embedded backend: SQLite for durability, a compact graph (adjacency.py) as the read index."""
 
 from alliance.store.embedded.store import SCHEMA_VERSION, EmbeddedStore
 

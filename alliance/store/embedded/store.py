@@ -1,4 +1,4 @@
-"""EmbeddedStore: one SQLite file is the durable truth, a NetworkX graph the read index.
+"""EmbeddedStore: one SQLite file is the durable truth, a compact graph the read index.
 
 Durability. Every `write` call is one SQLite transaction (`BEGIN IMMEDIATE` ... `COMMIT`)
 in WAL mode with `synchronous=FULL`: the WAL is fsynced at every commit, so a write that
@@ -16,21 +16,19 @@ sees a write that is not durable, and a failed write leaves the graph untouched.
 In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone reading
 `store.graph`, always under `store.lock.reading()` or `store.lock`):
 
-- `graph`: `nx.MultiDiGraph`; node id -> attribute "record" (the NodeRecord); one edge per
-  relationship from source to target, edge key = `RelRecord.key` (the RelKey tuple, whose
-  first item is the type), edge attribute "record" (the RelRecord).
+- `graph`: an `adjacency.Graph`: node id -> NodeRecord, and per node its outgoing and
+  incoming RelRecords grouped by type (see that module for why, and what it costs).
 - `by_label`: label or role label ("Park", "Broker") -> ids of the nodes carrying it.
 
-Records handed out are the ones in the graph: treat them as read-only.
+Records handed out are the ones in the graph: treat them as read-only. Equal relationship
+property maps are one shared dict (most types have a handful of distinct ones).
 
 One process owns a store file: it holds an OS lock on it (`alliance.store.file_lock`),
 and a second opener is refused naming the holder's pid. A `read_only` store takes no
 lock, refuses writes and sees the file as it was when opened.
 
-Speed. Opening reads one primary-key range per relationship type and decodes JSON a chunk
-at a time; the hot loops (loading, bulk writes, path search) use networkx's adjacency
-dicts `_succ`/`_pred` directly rather than its per-item views, and the tests check the
-result is the layout networkx itself builds.
+Speed. Opening reads one primary-key range per relationship type, in the graph's type
+order (so every list is appended to, never sorted), and decodes JSON a chunk at a time.
 """
 
 from __future__ import annotations
@@ -50,8 +48,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 
-import networkx as nx
-
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.store.base import (
     MAX_PAGE,
@@ -63,9 +59,11 @@ from alliance.store.base import (
     Neighbour,
     ParkEvidence,
     SearchHit,
+    WriteBatch,
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import queries
+from alliance.store.embedded.adjacency import Graph, key_of
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
@@ -125,6 +123,9 @@ _CACHE_KIB = 64 * 1024
 
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
+
+_LOOKUP = 500
+"""Ids per `IN (...)` lookup (SQLite allows 32,766 parameters; shorter is as fast)."""
 
 _BULK = 1_000
 """Writes of at least this many records run with the garbage collector paused."""
@@ -198,30 +199,65 @@ def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
     return (node_id, label.value, json.dumps(labels), properties), record
 
 
-def _rel_key(type_name: str, source: str, target: str, properties: dict[str, Any]) -> RelKey:
-    """`RelRecord.key` without its enum and spec lookups (the same tuple; loading is hot)."""
-    names = _REL_TYPES[type_name][2]
-    return (type_name, source, target,
-            tuple(properties.get(name) for name in names) if names else ())
+_EMPTY: dict[str, Any] = {}
+"""The property map of every relationship without properties (shared: never changed)."""
+
+_SHARED_PER_TYPE = 1_024
+"""Distinct property maps shared per relationship type (see `_PropertyMaps`)."""
 
 
-def _rel_row(
-    rel: RelRecord,
-) -> tuple[tuple[str, str, str, str, str], tuple[RelRecord, RelKey]]:
-    """The table row of a relationship, and the record and edge key the graph will hold."""
+class _PropertyMaps:
+    """One dict per distinct property text and type, for up to _SHARED_PER_TYPE texts:
+    most types repeat a handful (HAS_SKILL's five levels, HOSTS' strengths), so their
+    edges share a map instead of holding one each (a 1-key dict is ~180 bytes); a type
+    whose maps all differ (a deal per COLLABORATED_WITH) just stops adding at the cap."""
+
+    def __init__(self) -> None:
+        self._maps: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def of(self, type_name: str) -> dict[str, dict[str, Any]]:
+        """The shared maps of a type, by JSON text."""
+        return self._maps.setdefault(type_name, {})
+
+    def keep(self, maps: dict[str, dict[str, Any]], text: str,
+             properties: dict[str, Any]) -> dict[str, Any]:
+        if len(maps) < _SHARED_PER_TYPE:
+            maps[text] = properties
+        return properties
+
+    def shared(self, type_name: str, text: str) -> dict[str, Any]:
+        """The map of this JSON text: the shared one, or a decoded (and kept) one."""
+        if text == "{}":
+            return _EMPTY
+        maps = self.of(type_name)
+        found = maps.get(text)
+        if found is None:
+            found = self.keep(maps, text, json.loads(text))
+        return found
+
+
+def _rel_row(rel: RelRecord, maps: _PropertyMaps
+             ) -> tuple[tuple[str, str, str, str, str], RelRecord]:
+    """The table row of a relationship, and the record the graph will hold (with the
+    shared property map of its text, so it holds exactly what a reopen would load)."""
     found = _REL_TYPES.get(str(rel.type))
     if found is None:
         msg = f"unknown relationship type {rel.type!r}"
         raise Invalid(msg, field="type")
     rel_type, type_name, _ = found
     source, target = sys.intern(rel.source), sys.intern(rel.target)
-    if rel.properties:
-        properties = _json(rel.properties, f"{type_name} {source}->{target}")
-        record = RelRecord(rel_type, source, target, json.loads(properties))
-    else:
-        properties, record = "{}", RelRecord(rel_type, source, target, {})
-    key = _rel_key(type_name, source, target, record.properties)
-    return (type_name, source, target, _key_text(key), properties), (record, key)
+    properties = (_json(rel.properties, f"{type_name} {source}->{target}")
+                  if rel.properties else "{}")
+    record = RelRecord(rel_type, source, target, maps.shared(type_name, properties))
+    return (type_name, source, target, _key_text(key_of(record)), properties), record
+
+
+class _Canonical(dict[str, str]):
+    """id -> the node's own id string; an id not there (a dangling end, which foreign
+    keys prevent) is its own."""
+
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 def _decode_many(texts: list[str]) -> list[Any]:
@@ -232,17 +268,6 @@ def _decode_many(texts: list[str]) -> list[Any]:
 
 def _key_text(key: RelKey) -> str:
     return _json(list(key[3]), "relationship key") if key[3] else "[]"
-
-
-def _link(graph: nx.MultiDiGraph, rel: RelRecord, key: RelKey) -> None:
-    """Add or replace one edge in networkx's documented dict-of-dicts layout directly:
-    `add_edge` costs twice as much (view lookups, cache clearing per edge). A
-    MultiDiGraph keeps ONE key dict per (u, v), shared by _succ[u][v] and _pred[v][u];
-    both ends must already be nodes."""
-    keydict = graph._succ[rel.source].get(rel.target)
-    if keydict is None:
-        keydict = graph._succ[rel.source][rel.target] = graph._pred[rel.target][rel.source] = {}
-    keydict[key] = {"record": rel}
 
 
 def _normal_key(key: RelKey) -> RelKey:
@@ -288,7 +313,7 @@ def _names_text(record: NodeRecord) -> str:
 
 
 class EmbeddedStore:
-    """The GraphStore over one SQLite file (or ":memory:"), read through NetworkX.
+    """The GraphStore over one SQLite file (or ":memory:"), read through a compact graph.
 
     `lock` guards the graph: readers share it (`lock.reading()`, so they never wait for
     each other), the post-commit graph update takes it alone, so a reader never sees
@@ -307,9 +332,9 @@ class EmbeddedStore:
         self.lock = ReadWriteLock()
         self._write_lock = threading.Lock()
         self._closed = False
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self.graph = Graph()
         self.by_label: dict[str, set[str]] = {}
-        self._by_type: dict[str, set[RelKey]] = {}
+        self._maps = _PropertyMaps()
         self._sorted_ids: dict[str, list[str]] = {}
         self._names: dict[str, str] | None = None
         """id -> lower-cased names of searchable nodes; built by the first search."""
@@ -377,48 +402,47 @@ class EmbeddedStore:
         """
         with _gc_paused():
             try:
-                self._load_nodes()
-                self._load_relationships()
+                self._load_relationships(self._load_nodes())
                 self.index = evidence_index.build(self.graph)
             finally:
                 gc.freeze()
 
-    def _load_nodes(self) -> None:
+    def _load_nodes(self) -> _Canonical:
+        """Every node; returns its one id string per id, for the relationships' ends."""
         label_sets: dict[str, frozenset[str]] = {}
-        add_node = self.graph.add_node
+        nodes = self.graph.nodes
+        ids = _Canonical()
         cursor = self._conn.execute("SELECT id, label, labels, properties FROM nodes")
         while rows := cursor.fetchmany(_LOAD_CHUNK):
             decoded = _decode_many([row[3] for row in rows])
-            for (id_text, label, labels_text, _), properties in zip(rows, decoded, strict=True):
-                node_id = sys.intern(id_text)
+            for (node_id, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+                ids[node_id] = node_id
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
                 record = NodeRecord(node_id, _LABELS[label], labels, properties)
-                add_node(node_id, record=record)
+                nodes[node_id] = record
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
+        return ids
 
-    def _load_relationships(self) -> None:
-        """One query per type (a primary-key range, no type text per row); empty property
-        maps come back as NULL and are not decoded; ids are interned, one string each."""
-        graph, intern = self.graph, sys.intern
-        for rel_type, type_name, key_names in _REL_TYPES.values():
-            keys = self._by_type.setdefault(type_name, set())
+    def _load_relationships(self, ids: _Canonical) -> None:
+        """One query per type (a primary-key range, no type text per row), in the graph's
+        type order, so every relationship is appended; empty property maps come back as
+        NULL, and only texts not yet shared are decoded; ends are the nodes' own id
+        strings (one string per id, not one per mention)."""
+        for rel_type in RelType:  # adjacency.TYPE_ORDER
+            type_name = rel_type.value
+            maps = self._maps.of(type_name)
             cursor = self._conn.execute(
-                "SELECT source, target, NULLIF(properties, '{}') FROM relationships "
+                "SELECT source, target, properties FROM relationships "
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
-                texts = [row[2] for row in rows if row[2] is not None]
-                decoded = iter(_decode_many(texts) if texts else ())
-                for source_text, target_text, text in rows:
-                    properties = {} if text is None else next(decoded)
-                    source, target = intern(source_text), intern(target_text)
-                    key = (type_name, source, target,
-                           tuple(properties.get(name) for name in key_names) if key_names
-                           else ())
-                    _link(graph, RelRecord(rel_type, source, target, properties), key)
-                    keys.add(key)
+                new = list({row[2] for row in rows} - maps.keys() - {"{}"})
+                decoded = dict(zip(new, _decode_many(new), strict=True)) if new else {}
+                for text, properties in decoded.items():
+                    self._maps.keep(maps, text, properties)
+                self.graph.load(rel_type, rows, ids, {**maps, **decoded, "{}": _EMPTY})
 
     def close(self) -> None:
         """Close the file; later calls raise BackendUnavailable. Closing twice is fine."""
@@ -467,12 +491,11 @@ class EmbeddedStore:
                delete_relationships: Sequence[RelKey], delete_nodes: Sequence[str],
                create_only: bool) -> None:
         prepared_nodes = [_node_row(node) for node in nodes]
-        prepared_rels = [_rel_row(rel) for rel in relationships]
+        prepared_rels = [_rel_row(rel, self._maps) for rel in relationships]
         node_rows = [row for row, _ in prepared_nodes]
         node_records = [record for _, record in prepared_nodes]
         rel_rows = [row for row, _ in prepared_rels]
-        rel_records = [record for _, (record, _) in prepared_rels]
-        rel_keys = [key for _, (_, key) in prepared_rels]
+        rel_records = [record for _, record in prepared_rels]
         drop_keys = [_normal_key(key) for key in delete_relationships]
         drop_rows = [(*key[:3], _key_text(key)) for key in drop_keys]
         with self._write_lock:
@@ -482,7 +505,7 @@ class EmbeddedStore:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     self._store_nodes(node_rows, create_only)
-                    self._check_ends(rel_records)
+                    self._check_ends(node_records, rel_records)
                     conn.executemany(_UPSERT_REL, rel_rows)
                     conn.executemany(_DELETE_REL, drop_rows)
                     conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
@@ -493,8 +516,51 @@ class EmbeddedStore:
                             conn.execute("ROLLBACK")
                     raise
             with self.lock:
-                self._apply(node_records, zip(rel_records, rel_keys, strict=True), drop_keys,
-                            delete_nodes)
+                self._apply(node_records, rel_records, drop_keys, delete_nodes)
+
+    def write_stream(self, batches: Iterable[WriteBatch]) -> int:
+        """Upsert batch after batch in ONE transaction (see StreamWriter): prepared
+        statements (executemany) per batch, nothing held but the batch at hand. After
+        COMMIT the graph and indexes are reloaded from the file, with the open's code:
+        a load of millions of records is then as fast as an open, not a write each.
+        Readers keep reading the old graph until then."""
+        if self.read_only:
+            msg = f"the store {self.path} is open read-only"
+            raise BackendUnavailable(msg)
+        count = 0
+        with _gc_paused(), self._write_lock:
+            self._check_open()
+            conn = self._conn
+            with _translated():
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for nodes, relationships in batches:
+                        prepared = [_node_row(node) for node in nodes]
+                        self._store_nodes([row for row, _ in prepared], False)
+                        rels = [_rel_row(rel, self._maps) for rel in relationships]
+                        self._check_ends([record for _, record in prepared],
+                                         [record for _, record in rels])
+                        conn.executemany(_UPSERT_REL, [row for row, _ in rels])
+                        count += len(prepared) + len(rels)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
+                    raise
+            with self.lock:
+                self._reload()
+        return count
+
+    def _reload(self) -> None:
+        """Drop the graph and indexes and load them again from the file."""
+        self.graph = Graph()
+        self.by_label = {}
+        self._sorted_ids = {}
+        self._names = None
+        self._maps = _PropertyMaps()
+        self.index = evidence_index.EvidenceIndex()
+        self._load()
 
     def _store_nodes(self, rows: Sequence[tuple[str, str, str, str]], create_only: bool) -> None:
         if not create_only:
@@ -507,19 +573,30 @@ class EmbeddedStore:
                 msg = f"node {row[0]!r} already exists"
                 raise Conflict(msg, field="id") from exc
 
-    def _check_ends(self, relationships: Sequence[RelRecord]) -> None:
-        """Each end exists (after this batch's nodes) and has a label the type may join."""
-        labels: dict[str, str | None] = {}
+    def _check_ends(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord]
+                    ) -> None:
+        """Each end exists (after this batch's nodes) and has a label the type may join.
+        The labels come from the batch and the graph, which holds every committed node
+        (only this writer, under the write lock, changes either), then from the open
+        transaction (earlier batches of a `write_stream`)."""
+        labels: dict[str, str | None] = {node.id: node.label.value for node in nodes}
+        graph = self.graph.nodes
+        unknown = sorted({node_id for rel in relationships for node_id in (rel.source, rel.target)
+                          if node_id not in labels and node_id not in graph})
+        for start in range(0, len(unknown), _LOOKUP):
+            part = unknown[start:start + _LOOKUP]
+            labels.update(dict.fromkeys(part))
+            labels.update(self._conn.execute(
+                f"SELECT id, label FROM nodes WHERE id IN ({','.join('?' * len(part))})",
+                part).fetchall())
         for rel in relationships:
             spec = REL_SPECS[rel.type]
             for end, node_id, allowed in (("source", rel.source, spec.sources),
                                           ("target", rel.target, spec.targets)):
-                if node_id not in labels:
-                    row = self._conn.execute(
-                        "SELECT label FROM nodes WHERE id = ?", (node_id,)
-                    ).fetchone()
-                    labels[node_id] = row[0] if row else None
-                label = labels[node_id]
+                label = labels.get(node_id)
+                if label is None:
+                    known = graph.get(node_id)
+                    label = known.label.value if known is not None else None
                 if label is None:
                     msg = f"{rel.type.value} {end} {node_id!r} does not exist"
                     raise NotFound(msg, field=end)
@@ -529,40 +606,30 @@ class EmbeddedStore:
                            f"{node_id!r} is a {label}")
                     raise Invalid(msg, field=end)
 
-    def _apply(self, nodes: Sequence[NodeRecord], relationships: Iterable[tuple[RelRecord, RelKey]],
+    def _apply(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord],
                drop_keys: Sequence[RelKey], drop_nodes: Sequence[str]) -> None:
         """Mirror a committed write in the graph and indexes (plain dict work, cannot fail)."""
         graph = self.graph
         changed: dict[str, list[tuple[str, bool]]] = {}
         touched = [node.id for node in nodes]
         for node in nodes:
-            old = graph.nodes[node.id]["record"] if node.id in graph else None
-            graph.add_node(node.id, record=node)
-            self._index_node(old, node, changed)
-        for rel, key in relationships:
-            _link(graph, rel, key)
-            self._by_type.setdefault(key[0], set()).add(key)
-            touched += (key[1], key[2])
+            self._index_node(graph.put_node(node), node, changed)
+        for rel in relationships:
+            graph.put_rel(rel)
+            touched += (rel.source, rel.target)
         for key in drop_keys:
             touched += (key[1], key[2])
-            if graph.has_edge(key[1], key[2], key):
-                graph.remove_edge(key[1], key[2], key)
-                self._by_type[key[0]].discard(key)
+            graph.drop_rel(key)
         for node_id in drop_nodes:
             touched.append(node_id)
-            if node_id in graph:
-                touched += [*graph._succ[node_id], *graph._pred[node_id]]
-                for _, _, key in [*graph.out_edges(node_id, keys=True),
-                                  *graph.in_edges(node_id, keys=True)]:
-                    self._by_type[key[0]].discard(key)
-                self._index_node(graph.nodes[node_id]["record"], None, changed)
-                graph.remove_node(node_id)
+            dropped = graph.drop_node(node_id)
+            if dropped is not None:
+                record, neighbours = dropped
+                touched += neighbours
+                self._index_node(record, None, changed)
         for label, changes in changed.items():
             self._patch_sorted(label, changes)
         evidence_index.apply(self.index, graph, touched)
-        cache = getattr(graph, "__networkx_cache__", None)
-        if cache:  # networkx's cached conversions of this graph are stale now
-            cache.clear()
 
     def _index_node(self, old: NodeRecord | None, new: NodeRecord | None,
                     changed: dict[str, list[tuple[str, bool]]]) -> None:
@@ -601,8 +668,7 @@ class EmbeddedStore:
     # ----------------------------------------------------------------- reads
 
     def _record(self, node_id: str) -> NodeRecord:
-        record: NodeRecord = self.graph.nodes[node_id]["record"]
-        return record
+        return self.graph.nodes[node_id]
 
     def get_node(self, node_id: str) -> NodeRecord | None:
         with self.lock.reading():
@@ -656,46 +722,37 @@ class EmbeddedStore:
         self, rel_type: RelType, *, source: str | None = None, target: str | None = None
     ) -> list[RelRecord]:
         """Relationships of a type, optionally from or to a node, sorted by RelKey."""
-        wanted = str(rel_type)
+        wanted = RelType(rel_type)
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            if source is not None or target is not None:
-                end = source if source is not None else target
-                if end not in graph:
-                    return []
-                adjacency = graph._succ[end] if source is not None else graph._pred[end]
-                keys = [
-                    key
-                    for other, keydict in adjacency.items()
-                    for key in keydict
-                    if key[0] == wanted and (source is None or target is None or other == target)
-                ]
-            else:
-                keys = list(self._by_type.get(wanted, ()))
-            keys.sort()
-            return [graph._succ[key[1]][key[2]][key]["record"] for key in keys]
+            if source is not None:
+                rels = [rel for rel in graph.out_rels(source, wanted)
+                        if target is None or rel.target == target]
+            elif target is not None:
+                rels = graph.in_rels(target, wanted)
+            else:  # only nodes of the type's source labels can start one (see _check_ends)
+                rels = [rel for label in sorted(REL_SPECS[wanted].sources)
+                        for node in self.by_label.get(label.value, ())
+                        for rel in graph.out_rels(node, wanted)]
+            rels.sort(key=key_of)
+            return rels
 
     def relationships_of(
         self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
         incoming: bool = True,
     ) -> list[RelRecord]:
         """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
-        wanted = str(rel_type)
+        wanted = RelType(rel_type)
         with self.lock.reading():
             self._check_open()
             graph = self.graph
             found: dict[RelKey, RelRecord] = {}
             for node in set(node_ids):
-                if node not in graph:
-                    continue
-                sides = ([graph._succ[node]] if outgoing else []) + (
-                    [graph._pred[node]] if incoming else [])
-                for adjacency in sides:
-                    for keydict in adjacency.values():
-                        for key, attributes in keydict.items():
-                            if key[0] == wanted:
-                                found[key] = attributes["record"]
+                sides = ((graph.out_rels(node, wanted) if outgoing else [])
+                         + (graph.in_rels(node, wanted) if incoming else []))
+                for rel in sides:
+                    found[key_of(rel)] = rel
             return [found[key] for key in sorted(found)]
 
     def neighbours(
@@ -714,19 +771,18 @@ class EmbeddedStore:
             if node_id not in graph:
                 msg = f"node {node_id!r} does not exist"
                 raise NotFound(msg, field="id")
-            found: list[tuple[tuple[str, str, RelKey], bool]] = [
-                ((key[0], other, key), outgoing)
-                for adjacency, outgoing in ((graph._succ[node_id], True),
-                                            (graph._pred[node_id], False))
-                for other, keydict in adjacency.items()
-                for key in keydict
-                if allowed is None or key[0] in allowed
+            found: list[tuple[tuple[str, str, RelKey], bool, RelRecord]] = [
+                ((key[0], rel.target if outgoing else rel.source, key), outgoing, rel)
+                for rels, outgoing in ((graph.out_all(node_id), True),
+                                       (graph.in_all(node_id), False))
+                for rel in rels
+                if allowed is None or rel.type.value in allowed
+                for key in (key_of(rel),)
             ]
-            found.sort()
+            found.sort(key=lambda item: (item[0], item[1]))
             return [
-                Neighbour(graph._succ[key[1]][key[2]][key]["record"], self._record(other),
-                          outgoing)
-                for (_, other, key), outgoing in found[: max(limit, 0)]
+                Neighbour(rel, self._record(other), outgoing)
+                for (_, other, _), outgoing, rel in found[: max(limit, 0)]
             ]
 
     def shortest_paths(
@@ -747,7 +803,7 @@ class EmbeddedStore:
                     msg = f"node {node_id!r} does not exist"
                     raise NotFound(msg, field=end)
             paths = simple_paths(self.graph, source, target, k=k, max_hops=max_hops,
-                                 rel_types=rel_types, keys_by_type=self._by_type)
+                                 rel_types=rel_types)
             return [graph_path(self.graph, path, rel_types) for path in paths]
 
     def search(
@@ -783,7 +839,7 @@ class EmbeddedStore:
         if self._names is None:
             self._names = {
                 node_id: _names_text(record)
-                for node_id, record in self.graph.nodes(data="record")
+                for node_id, record in self.graph.nodes.items()
                 if record.label.value in self._searchable
             }
         return self._names
@@ -795,8 +851,7 @@ class EmbeddedStore:
             labels = {name: len(self.by_label.get(name, ()))
                       for name in (*(label.value for label in Label),
                                    *(role.value for role in Role))}
-            rels = {rel_type.value: len(self._by_type.get(rel_type.value, ()))
-                    for rel_type in RelType}
+            rels = {rel_type.value: self.graph.count(rel_type) for rel_type in RelType}
             return GraphCounts(labels=labels, relationships=rels)
 
     # ----------------------------------------------------------------- evidence

@@ -7,6 +7,9 @@
 //   API sent (people who opted in included): the console shows no contact data at all.
 // - Reference data (cities, industries, skills, parks, taxonomy and rail links) is
 //   public and changes rarely: kept in localStorage for an hour.
+// - Recommendation answers come compact (each path's nodes as ids, named once in
+//   `names`); `withNames` puts the names back, so the views read the verbose form
+//   (`explain=full`) without the network carrying it.
 
 const KEY_STORAGE = "alliance.apiKey";
 const WHO_STORAGE = "alliance.staff";
@@ -113,6 +116,32 @@ export function redactContacts(value) {
   return value;
 }
 
+function isPath(value) {
+  return Array.isArray(value.nodes) && Array.isArray(value.rel_types) && Array.isArray(value.forward);
+}
+
+function named(value, names) {
+  if (Array.isArray(value)) return value.map((item) => named(item, names));
+  if (!value || typeof value !== "object") return value;
+  const out = {};
+  for (const [key, item] of Object.entries(value)) out[key] = named(item, names);
+  if (isPath(out)) {
+    out.nodes = out.nodes.map((node) => (typeof node === "string"
+      ? { id: node, ...(names[node] || { label: "", name_zh: node, name_en: node }) }
+      : node));
+  }
+  return out;
+}
+
+/** A compact answer in its verbose form: every path node with its label and names, and
+ * no `names` dictionary (what `explain=full` sends). Other answers are returned as they are. */
+export function withNames(data) {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return data;
+  if (!data.names || typeof data.names !== "object") return data;
+  const { names, ...rest } = data;
+  return named(rest, names);
+}
+
 function queryString(query) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query || {})) {
@@ -158,7 +187,7 @@ export async function request(method, path, { query, body, signal } = {}) {
     if (response.status === 401 && key) signOut();
     throw new ApiError(response.status, problem);
   }
-  const data = await response.json();
+  const data = withNames(await response.json());
   return isStaff() ? data : redactContacts(data);
 }
 
