@@ -59,15 +59,42 @@ def number_problem(value: Any) -> str | None:
     return None
 
 
+def _storable_numbers(value: Any) -> bool:
+    """Whether every number in a value is storable: the quick check of bulk writes,
+    which loops over plain values without a generator per value."""
+    items = value.values() if isinstance(value, dict) else value
+    if not isinstance(value, dict | list | tuple):
+        return number_problem(value) is None
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is int:
+            if not INT64_MIN <= item <= INT64_MAX:
+                return False
+        elif not _storable_numbers(item):
+            return False
+    return True
+
+
 def number_problems(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     """(path, problem) for every bad number in a value (nested lists and maps too);
     paths read `rent`, `hosts.0.strength`."""
+    if _storable_numbers(value):
+        return iter(())
+    return _number_problems(value, path)
+
+
+def _number_problems(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from number_problems(item, f"{path}.{key}" if path else str(key))
+            yield from _number_problems(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from number_problems(item, f"{path}.{index}" if path else str(index))
+            yield from _number_problems(item, f"{path}.{index}" if path else str(index))
     else:
         problem = number_problem(value)
         if problem is not None:

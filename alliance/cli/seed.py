@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -111,26 +112,36 @@ def load_command(
     seed_dir: Path = SeedDirOption,
     jsonl: Path | None = typer.Option(None, "--jsonl", help="Load a JSON-lines graph instead."),
     chunk_size: int = typer.Option(20_000, "--chunk-size", min=1,
-                                   help="Records per transaction for --jsonl."),
+                                   help="Lines read (and written) at a time for --jsonl."),
 ) -> None:
     """Validate and upsert the seed folder (or a JSON-lines graph) into the configured
-    store; running it twice changes nothing."""
+    store; running it twice changes nothing, and a file with any error stores nothing.
+    A JSON-lines file is read twice, a batch of lines at a time (check, then load), so
+    memory follows the batch size, not the file size."""
     from alliance.cli.context import cli_store
-    from alliance.ingest.jsonl import read_jsonl
-    from alliance.services.ingest import load
+    from alliance.ingest.jsonl import check_jsonl, jsonl_batches
+    from alliance.services.ingest import load, load_stream
 
-    batch = read_jsonl(jsonl) if jsonl else read_seed_dir(seed_dir)
-    if batch.errors:
-        for error in batch.errors[:20]:
+    if jsonl:
+        checked = check_jsonl(jsonl, batch_lines=chunk_size)
+        errors, total = checked.errors, checked.nodes + checked.relationships
+    else:
+        batch = read_seed_dir(seed_dir)
+        errors, total = batch.errors, len(batch.nodes) + len(batch.relationships)
+    if errors:
+        for error in errors[:20]:
             err_console.print(f"[red]✗[/] {error}", highlight=False)
-        fail(f"{len(batch.errors)} invalid records; nothing was loaded")
-    total = len(batch.nodes) + len(batch.relationships)
+        fail(f"{len(errors)} invalid records; nothing was loaded")
     with cli_store(seed_if_empty=False) as store, Progress(
             TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err_console) as progress:
         task = progress.add_task("load", total=total)
-        load(store, batch, chunk_size=chunk_size if jsonl else None,
-             progress=lambda n: progress.advance(task, n))
+        advance = partial(progress.advance, task)
+        if jsonl:
+            load_stream(store, jsonl_batches(jsonl, batch_lines=chunk_size),
+                        progress=advance)
+        else:
+            load(store, batch, progress=advance)
         counts = store.counts()
     console.print(f"loaded {total:,} records; the store now holds "
                   f"{sum(counts.relationships.values()):,} relationships")

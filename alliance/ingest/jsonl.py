@@ -6,6 +6,10 @@
 Node properties are `NodeRecord.properties` (flat, eligibility as a JSON string), so a line
 is exactly what a store keeps and a file streams into either store without reshaping.
 Relationships may appear anywhere in the file: references are checked after reading it all.
+
+A file of any size loads in two passes holding a batch of lines at a time
+(`check_jsonl`, then `jsonl_batches` feeding `services.ingest.load_stream`); `read_jsonl`
+reads a whole file into one batch. Both report the same errors.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -95,6 +100,10 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+BATCH_LINES = 20_000
+"""Lines per batch of a streamed load (and per transaction part of its write)."""
+
+
 def read_jsonl(path: Path | str) -> RecordBatch:
     """Validate every line into a batch; errors name the file, the line and the field.
 
@@ -102,21 +111,99 @@ def read_jsonl(path: Path | str) -> RecordBatch:
     ends are checked against the nodes of the file, and single-valued relationship types
     (IN_CITY, BASED_IN, ...) are checked for a second edge from the same node.
     """
-    source = Path(path)
-    display = str(path)
     batch = RecordBatch()
-    try:
-        handle = source.open("rb")
-    except OSError as exc:
-        batch.error(Origin(display, "line 0"), None, None, f"cannot read the file: {exc}")
-        return batch
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            _read_line(batch, raw, Origin(display, f"line {number}"))
-    _check_ends_and_singles(batch)
+    for part in _line_batches(path, None, batch.node_origins):
+        batch.nodes += part.nodes
+        batch.relationships += part.relationships
+        batch.rel_origins += part.rel_origins
+        batch.errors += part.errors
+    _check_ends_and_singles(batch, {})
     check_references(batch)
     batch.errors.sort(key=_line_number)  # stable: a line's errors keep their order
     return batch
+
+
+@dataclass
+class JsonlCheck:
+    """What the first pass of a streamed load found: every error, and the counts."""
+
+    errors: list[RecordError] = field(default_factory=list)
+    nodes: int = 0
+    relationships: int = 0
+
+
+def check_jsonl(path: Path | str, *, batch_lines: int = BATCH_LINES) -> JsonlCheck:
+    """Every error `read_jsonl` reports, reading `batch_lines` lines at a time and keeping
+    only each node's origin (for duplicates and references) and the relationships that
+    came before one of their ends; each batch's records are dropped once checked."""
+    found = JsonlCheck()
+    origins: dict[str, Origin] = {}
+    first_single: dict[tuple[RelType, str], Origin] = {}
+    before_source: list[tuple[RelRecord, tuple[Origin, str, str], RecordError | None]] = []
+    """Relationships read before their source node, with their single-type error."""
+    before_target = RecordBatch(node_origins=origins)
+    """Relationships read before their target node."""
+    for part in _line_batches(path, batch_lines, origins):
+        found.errors += part.errors
+        found.nodes += len(part.nodes)
+        found.relationships += len(part.relationships)
+        for rel, where in zip(part.relationships, part.rel_origins, strict=True):
+            second = _second_single(rel, where, first_single)  # in file order
+            if rel.source in origins:
+                found.errors += [second] if second else []
+            else:
+                before_source.append((rel, where, second))
+            if rel.target not in origins:
+                before_target.relationships.append(rel)
+                before_target.rel_origins.append(where)
+    for rel, where, second in before_source:
+        missing = _missing_source(rel, where, origins)
+        found.errors += [error for error in (missing, second) if error is not None]
+    check_references(before_target)
+    found.errors += before_target.errors
+    found.errors.sort(key=_line_number)  # stable: a line's errors keep their order
+    return found
+
+
+def jsonl_batches(path: Path | str, *, batch_lines: int = BATCH_LINES
+                  ) -> Iterator[RecordBatch]:
+    """The file's validated records, `batch_lines` lines at a time, for a file that
+    `check_jsonl` passed. A batch carries only its lines' own errors; a file changed since
+    (its size or modification time) stops the stream with an error, so a load that
+    consumes it stores nothing."""
+    source = Path(path)
+    before = _identity(source)
+    yield from _line_batches(path, batch_lines, {})
+    if _identity(source) != before:
+        stale = RecordBatch()
+        stale.error(Origin(str(path), "line 0"), None, None,
+                    "the file changed while it was loaded; nothing was stored")
+        yield stale
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    facts = path.stat()
+    return facts.st_ino, facts.st_size, facts.st_mtime_ns
+
+
+def _line_batches(path: Path | str, size: int | None, origins: dict[str, Origin]
+                  ) -> Iterator[RecordBatch]:
+    """Batches of `size` lines (None: the whole file), sharing one map of node origins."""
+    display = str(path)
+    batch = RecordBatch(node_origins=origins)
+    try:
+        handle = Path(path).open("rb")
+    except OSError as exc:
+        batch.error(Origin(display, "line 0"), None, None, f"cannot read the file: {exc}")
+        yield batch
+        return
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            _read_line(batch, raw, Origin(display, f"line {number}"))
+            if size is not None and number % size == 0:
+                yield batch
+                batch = RecordBatch(node_origins=origins)
+    yield batch
 
 
 def _line_number(error: RecordError) -> int:
@@ -208,16 +295,40 @@ def _read_relationship(batch: RecordBatch, item: dict[str, Any], origin: Origin)
     batch.rel_origins.append((origin, record_id or source, "target"))
 
 
-def _check_ends_and_singles(batch: RecordBatch) -> None:
+def _check_ends_and_singles(batch: RecordBatch,
+                            first_single: dict[tuple[RelType, str], Origin]) -> None:
     """Report missing sources and second edges of single types (targets: check_references)."""
-    first_single: dict[tuple[RelType, str], Origin] = {}
-    for rel, (origin, record_id, _) in zip(batch.relationships, batch.rel_origins, strict=True):
-        if rel.source not in batch.node_origins:
-            batch.error(origin, record_id, "source",
-                        f"starts at {rel.source!r}, which does not exist")
-        if REL_SPECS[rel.type].single:
-            first = first_single.setdefault((rel.type, rel.source), origin)
-            if first is not origin:
-                batch.error(origin, record_id, "source",
-                            f"{rel.source!r} may have one {rel.type.value} relationship; "
-                            f"another is on {first.position}")
+    for rel, where in zip(batch.relationships, batch.rel_origins, strict=True):
+        _check_one(batch, rel, where, first_single)
+
+
+def _check_one(batch: RecordBatch, rel: RelRecord, where: tuple[Origin, str, str],
+               first_single: dict[tuple[RelType, str], Origin]) -> None:
+    """A relationship's source exists, and it is the first of a single type from there."""
+    for error in (_missing_source(rel, where, batch.node_origins),
+                  _second_single(rel, where, first_single)):
+        if error is not None:
+            batch.errors.append(error)
+
+
+def _missing_source(rel: RelRecord, where: tuple[Origin, str, str],
+                    origins: dict[str, Origin]) -> RecordError | None:
+    origin, record_id, _ = where
+    if rel.source in origins:
+        return None
+    return RecordError(origin.file, origin.position, record_id, "source",
+                       f"starts at {rel.source!r}, which does not exist")
+
+
+def _second_single(rel: RelRecord, where: tuple[Origin, str, str],
+                   first_single: dict[tuple[RelType, str], Origin]) -> RecordError | None:
+    """The error of a second relationship of a single type from one node (file order)."""
+    origin, record_id, _ = where
+    if not REL_SPECS[rel.type].single:
+        return None
+    first = first_single.setdefault((rel.type, rel.source), origin)
+    if first is origin:
+        return None
+    return RecordError(origin.file, origin.position, record_id, "source",
+                       f"{rel.source!r} may have one {rel.type.value} relationship; "
+                       f"another is on {first.position}")

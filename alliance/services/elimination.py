@@ -136,8 +136,29 @@ class Checker:
         self.facts = [ParkFacts(park, cities.get(park.id), frozenset(hosts.get(park.id, ())))
                       for park in wanted]
 
+    def failed(self, facts: ParkFacts) -> set[str]:
+        """The names of the hard constraints the park fails (what `failures` reports,
+        without building its texts: the elimination view counts every park)."""
+        query, props = self.query, facts.park.properties
+        found = set()
+        if not facts.hosts & self.related:
+            found.add("industry")
+        if float(props["available_area_m2"]) < query.min_area_m2:
+            found.add("area_m2")
+        if any(f.value not in props["facility_types"] for f in query.facility_types):
+            found.add("facility_types")
+        limit = query.max_rent_cny_m2_month
+        if limit is not None and float(props["rent_cny_m2_month"]) > limit:
+            found.add("max_rent_cny_m2_month")
+        minutes = self.minutes.get(facts.city) if facts.city else None
+        if minutes is None or (query.max_rail_minutes is not None
+                               and minutes > query.max_rail_minutes):
+            found.add("max_rail_minutes")
+        return found
+
     def failures(self, facts: ParkFacts) -> list[Failure]:
-        """Every hard constraint the park fails, with by how much."""
+        """Every hard constraint the park fails, with by how much (`failed` names the
+        same ones; a test holds the two to agreeing)."""
         query, props = self.query, facts.park.properties
         found = []
         if not facts.hosts & self.related:
@@ -184,7 +205,7 @@ class Checker:
                  "facility_types": bool(self.query.facility_types),
                  "max_rent_cny_m2_month": self.query.max_rent_cny_m2_month is not None,
                  "max_rail_minutes": True}
-        failed = [{f.constraint for f in self.failures(facts)} for facts in self.facts]
+        failed = [self.failed(facts) for facts in self.facts]
         counts = [ConstraintCount(
             constraint=name, given=given[name],
             eliminated=sum(name in names for names in failed),

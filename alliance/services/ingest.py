@@ -1,20 +1,24 @@
 """Load validated records into a store: the seed set, synthetic graphs, bulk imports.
 
-A load either goes in one transaction (all or nothing: imports) or in chunks of one
-transaction each (large synthetic graphs, where one transaction would not fit a server's
-memory); either way nothing unvalidated reaches the store.
+A load is all or nothing. Large loads go in chunks: a store that can (`StreamWriter`,
+the embedded store) writes every chunk in one transaction, holding a chunk at a time;
+another (Neo4j) writes a transaction per chunk, since one transaction of millions of
+records would not fit its server's memory. Either way nothing unvalidated reaches the
+store: every chunk is checked (`services.integrity`) before it is written, and the
+acyclic types once more over all chunks before the last commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from alliance.errors import Invalid
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.seed import read_seed_dir
-from alliance.services.integrity import check_write
-from alliance.store.base import GraphStore
+from alliance.services.integrity import ACYCLIC, check_acyclic, check_storable, check_write
+from alliance.store.base import GraphStore, StreamWriter, WriteBatch
+from graph_schema.records import RelRecord
 
 Progress = Callable[[int], None]
 """Called with the number of records just written."""
@@ -37,6 +41,9 @@ def load(store: GraphStore, batch: RecordBatch, *, chunk_size: int | None = None
         if progress:
             progress(total)
         return total
+    if isinstance(store, StreamWriter):
+        store.write_stream(_chunks(batch, chunk_size, progress))
+        return total
     for start in range(0, len(batch.nodes), chunk_size):
         part = batch.nodes[start:start + chunk_size]
         store.write(nodes=part)
@@ -50,6 +57,18 @@ def load(store: GraphStore, batch: RecordBatch, *, chunk_size: int | None = None
     return total
 
 
+def _chunks(batch: RecordBatch, size: int, progress: Progress | None) -> Iterator[WriteBatch]:
+    """The batch's nodes, then its relationships, `size` records at a time."""
+    for start in range(0, len(batch.nodes), size):
+        yield batch.nodes[start:start + size], ()
+        if progress:
+            progress(len(batch.nodes[start:start + size]))
+    for start in range(0, len(batch.relationships), size):
+        yield (), batch.relationships[start:start + size]
+        if progress:
+            progress(len(batch.relationships[start:start + size]))
+
+
 def load_seed(store: GraphStore, seed_dir: Path, *, progress: Progress | None = None) -> int:
     """Validate the seed folder and upsert it (idempotent: running it twice changes
     nothing)."""
@@ -58,3 +77,36 @@ def load_seed(store: GraphStore, seed_dir: Path, *, progress: Progress | None = 
 
 def is_empty(store: GraphStore) -> bool:
     return not any(store.counts().labels.values())
+
+
+def load_stream(store: GraphStore, batches: Iterable[RecordBatch], *,
+                progress: Progress | None = None) -> int:
+    """Write a stream of validated batches (e.g. a JSON-lines file read a batch at a
+    time), all or nothing; returns the number of records.
+
+    Each batch is checked before it is written; a batch with errors raises Invalid and
+    nothing is stored. On a StreamWriter every batch goes into one transaction; on
+    another store each batch is its own transaction (see the module docstring).
+    """
+    acyclic: list[RelRecord] = []
+
+    def checked() -> Iterator[WriteBatch]:
+        for batch in batches:
+            if batch.errors:
+                msg = f"{len(batch.errors)} invalid records; first: {batch.errors[0]}"
+                raise Invalid(msg, field=batch.errors[0].field)
+            check_storable(batch.nodes, batch.relationships)
+            acyclic.extend(rel for rel in batch.relationships if rel.type in ACYCLIC)
+            yield batch.nodes, batch.relationships
+            if progress:
+                progress(len(batch.nodes) + len(batch.relationships))
+        check_acyclic(store, acyclic)  # the whole stream's taxonomy, before COMMIT
+
+    if isinstance(store, StreamWriter):
+        return store.write_stream(checked())
+    total = 0
+    for nodes, relationships in checked():
+        check_acyclic(store, [rel for rel in relationships if rel.type in ACYCLIC])
+        store.write(nodes=nodes, relationships=relationships)
+        total += len(nodes) + len(relationships)
+    return total

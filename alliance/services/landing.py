@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
@@ -54,6 +55,7 @@ from alliance.store.base import (
     PolicyEvidence,
 )
 from graph_schema.nodes import Policy
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Scored",
@@ -154,9 +156,14 @@ class EvaluatedPolicy:
     outcomes: tuple[RuleOutcome, ...]
     wanted: bool
 
-    @property
+    @cached_property
     def eligible(self) -> bool:
         return all(outcome.met for outcome in self.outcomes)
+
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The gaps its failed rules leave (asked for again and again by the gap-closer)."""
+        return tuple(gap_of(outcome) for outcome in self.outcomes if not outcome.met)
 
     def candidate(self, *, eligible: bool | None = None) -> Candidate:
         return Candidate(self.policy, self.eligible if eligible is None else eligible,
@@ -179,6 +186,28 @@ class Scored:
     freshness: Staleness
 
 
+VALIDATED_KEPT = 8192
+"""Policy records whose validated model is kept between requests (then the memo starts
+over)."""
+
+_validated: dict[int, tuple[NodeRecord, Policy]] = {}
+"""id(record) -> (the record, its validated Policy). A store hands out the same record
+object until the node is rewritten (records are read-only), so a policy is validated once,
+not once per request; a rewritten node is a new record and validated afresh."""
+
+
+def validated_policy(record: NodeRecord) -> Policy:
+    """The policy a record holds, validated (memoised by record identity)."""
+    found = _validated.get(id(record))
+    if found is not None and found[0] is record:
+        return found[1]
+    policy = Policy.model_validate(record.properties)
+    if len(_validated) >= VALIDATED_KEPT:
+        _validated.clear()
+    _validated[id(record)] = (record, policy)
+    return policy
+
+
 class Scorer:
     """Scores candidates for one request; a policy shared by many parks (a city's) is
     validated and evaluated once."""
@@ -191,7 +220,7 @@ class Scorer:
     def _evaluate(self, evidence: PolicyEvidence) -> EvaluatedPolicy:
         found = self._rules.get(evidence.policy.id)
         if found is None:
-            policy = Policy.model_validate(evidence.policy.properties)
+            policy = validated_policy(evidence.policy)
             found = self._rules[policy.id] = (
                 policy, tuple(evaluate(policy.eligibility, self.profile)))
         policy, outcomes = found
@@ -261,10 +290,6 @@ GapKey = tuple[ProfileField, Closability, str]
 """A gap kind: the fact, whether it can be closed, and the action that closes it."""
 
 
-def _gaps(item: EvaluatedPolicy) -> list[Gap]:
-    return [gap_of(outcome) for outcome in item.outcomes if not outcome.met]
-
-
 def _key(gap: Gap) -> GapKey:
     return (gap.field, gap.closability, gap.action)
 
@@ -273,7 +298,7 @@ def _unlock(scored: Scored, closed: set[GapKey]) -> float:
     """Company money added if the gaps in `closed` were closed (recounted, so groups and
     no-stacking still hold)."""
     unlocked = {item.policy.id for item in scored.policies
-                if not item.eligible and all(_key(g) in closed for g in _gaps(item))}
+                if not item.eligible and all(_key(g) in closed for g in item.gaps)}
     if not unlocked:
         return 0.0
     recount = tally([p.candidate(eligible=p.eligible or p.policy.id in unlocked)
@@ -313,7 +338,7 @@ def gap_closer(scored: Scored, helpers: Helpers) -> GapCloser:
         decision = _decision(scored, item.policy.id)
         if item.eligible or decision.section is not Section.COMPANY:
             continue
-        for gap in _gaps(item):
+        for gap in item.gaps:
             kinds.setdefault(_key(gap), (gap, []))[1].append(item.policy.id)
     closable = {key for key in kinds if key[1] is Closability.CLOSABLE}
     summaries = []
@@ -363,7 +388,7 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook, as
     policy = item.policy
     gaps = [] if item.eligible else [
         GapOut(field=g.field, closability=g.closability, typical_months=g.typical_months,
-               action=g.action, requirement=g.requirement) for g in _gaps(item)]
+               action=g.action, requirement=g.requirement) for g in item.gaps]
     return PolicyMatch(
         id=policy.id, name_zh=policy.name_zh, name_en=policy.name_en, issuer=policy.issuer,
         beneficiary=policy.beneficiary, level=policy.level, benefit_kind=policy.benefit_kind,

@@ -9,7 +9,7 @@ from EmbeddedStore and Neo4jStore.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -85,6 +85,11 @@ class IndustryRelation(StrEnum):
     BROADER = "broader"  # the park hosts a broader field (an ancestor)
 
 
+CONTACT_SKILL_CATEGORIES = ("landing", "legal", "ip", "tax", "accounting", "finance")
+"""Skill categories of a useful contact unless a landing filter says otherwise (the
+embedded index ranks every city's professionals for these ahead of time)."""
+
+
 @dataclass(frozen=True)
 class LandingFilter:
     """Hard constraints a candidate park must meet (None = no constraint)."""
@@ -96,8 +101,7 @@ class LandingFilter:
     max_rent_cny_m2_month: float | None = None
     max_rail_minutes: int | None = None
     as_of: date = field(default_factory=date.today)
-    contact_skill_categories: tuple[str, ...] = ("landing", "legal", "ip", "tax", "accounting",
-                                                 "finance")
+    contact_skill_categories: tuple[str, ...] = CONTACT_SKILL_CATEGORIES
     """Skills that make a lawyer or accountant near the park a useful contact."""
     contacts_per_kind: int = 5
     """Brokers and professionals returned per park (the best; all are counted)."""
@@ -357,3 +361,20 @@ class GraphStore(Protocol):
     def counts(self) -> GraphCounts: ...
 
     def close(self) -> None: ...
+
+
+WriteBatch = tuple[Sequence[NodeRecord], Sequence[RelRecord]]
+"""Nodes and relationships to upsert, one part of a streamed load."""
+
+
+@runtime_checkable
+class StreamWriter(Protocol):
+    """A store that can upsert a stream of batches as ONE transaction, holding one batch
+    at a time: a bulk load of any size stays all or nothing. (EmbeddedStore; a store
+    without it is loaded batch by batch, a transaction each.)"""
+
+    def write_stream(self, batches: Iterable[WriteBatch]) -> int:
+        """Upsert every batch (nodes, then relationships, per batch) in one transaction;
+        the number of records. An error in any batch, or raised by the iterator, stores
+        nothing."""
+        ...

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from alliance.store.base import (
     TRUST_RELS,
@@ -35,7 +36,7 @@ from alliance.store.base import (
 )
 from alliance.store.rail import Route
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import CertificationLevel, RelType, Role
+from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
 
 MAX_TRUST_PATHS = 16
 """Shortest trust paths kept per candidate (sorted by node ids), bounding the work."""
@@ -118,11 +119,9 @@ class Related:
 
 def is_valid_on(policy: NodeRecord, when: date) -> bool:
     """A policy is valid from valid_from to valid_to, both days included."""
-    props = policy.properties
+    props, day = policy.properties, when.isoformat()
     valid_to = props.get("valid_to")
-    return str(props["valid_from"]) <= when.isoformat() and (
-        valid_to is None or when.isoformat() <= str(valid_to)
-    )
+    return str(props["valid_from"]) <= day and (valid_to is None or day <= str(valid_to))
 
 
 OfferedPolicy = tuple[NodeRecord, tuple[str, ...], tuple[str, ...]]
@@ -157,16 +156,30 @@ class PersonFacts:
     professional_order: tuple[int, int, str]
 
 
+def broker_rank(person: NodeRecord, related_expertise: int) -> tuple[int, int, str]:
+    """A broker's order: senior first, then more related expertise, then by id."""
+    level = CERTIFICATION_RANK.get(str(person.properties.get("certification_level")), 0)
+    return -level, -related_expertise, person.id
+
+
+def professional_rank(person: NodeRecord, skills: Sequence[tuple[str, int]]
+                      ) -> tuple[int, int] | None:
+    """A professional's order (the highest level, then the most skills, negated) from
+    their skills of the wanted categories; None when the person is no professional."""
+    if not skills or not PROFESSIONAL_ROLES.intersection(person.labels):
+        return None
+    return -max(level for _, level in skills), -len(skills)
+
+
 def person_facts(person: NodeRecord, expert_in: tuple[str, ...],
                  skills: tuple[tuple[str, int], ...]) -> PersonFacts:
     """Facts from a person's related expertise (sorted) and skills of the wanted
     categories (sorted): a broker needs related expertise, a professional skills."""
-    level = CERTIFICATION_RANK.get(str(person.properties.get("certification_level")), 0)
     best = max((lvl for _, lvl in skills), default=0)
     return PersonFacts(
         person, expert_in, skills, Role.BROKER.value in person.labels and bool(expert_in),
         bool(PROFESSIONAL_ROLES.intersection(person.labels)) and bool(skills),
-        (-level, -len(expert_in), person.id), (-best, -len(skills), person.id))
+        broker_rank(person, len(expert_in)), (-best, -len(skills), person.id))
 
 
 Reached = tuple[PersonFacts, RelType]
@@ -182,6 +195,12 @@ class RankedContacts:
     professionals: list[Reached]
     broker_ids: frozenset[str]
     professional_ids: frozenset[str]
+
+    def in_city(self) -> CityContacts:
+        """These lists as the contacts of a place."""
+        return CityContacts(self.brokers, self.professionals, len(self.brokers),
+                            len(self.professionals), self.broker_ids.__contains__,
+                            self.professional_ids.__contains__)
 
 
 def classify(reached: Iterable[Reached]) -> RankedContacts:
@@ -200,33 +219,56 @@ def classify(reached: Iterable[Reached]) -> RankedContacts:
                           frozenset(facts.record.id for facts, _ in professionals))
 
 
+@dataclass(frozen=True)
+class CityContacts:
+    """A city's brokers and professionals in rank order (read lazily: only the first few
+    are looked at), how many there are, and whether an id is among them."""
+
+    brokers: Iterable[Reached]
+    professionals: Iterable[Reached]
+    broker_total: int
+    professional_total: int
+    is_broker: Callable[[str], bool]
+    is_professional: Callable[[str], bool]
+
+
 Chosen = tuple[PersonFacts, RelType, str]
 """A contact shown, the relationship that reaches them and the place it reaches (park or
 city)."""
 
 
-def best_contacts(park: str, city: str, at_park: RankedContacts, in_city: RankedContacts,
+def _first_others(ranked: Iterable[Reached], direct: set[str], keep: int) -> list[Reached]:
+    """The first `keep` of `ranked` not in `direct` (a negative `keep` slices a list)."""
+    if keep < 0:
+        items = list(ranked)
+        return [item for item in items[:keep + len(direct)]
+                if item[0].record.id not in direct][:keep]
+    return list(islice((item for item in ranked if item[0].record.id not in direct), keep))
+
+
+def best_contacts(park: str, city: str, at_park: CityContacts, in_city: CityContacts,
                   covering_park: set[str], keep: int
                   ) -> tuple[list[Chosen], list[Chosen], int, int]:
     """The best `keep` brokers and professionals for a park, and how many of each there
-    are: people covering the park itself count through it (`covering_park`), everyone
-    else through the city, whose ranked lists all its parks share."""
-    direct = {facts.record.id for facts, _ in at_park.brokers + at_park.professionals}
-    direct |= covering_park
+    are: people covering the park itself (`covering_park`, whom `at_park` ranks) count
+    through it, everyone else through the city, whose ranked lists all its parks share."""
+    direct = covering_park
 
-    def merged(here: list[Reached], there: list[Reached], there_ids: frozenset[str],
-               order: str) -> tuple[list[Chosen], int]:
-        via_city = [item for item in there[:keep + len(direct)]
-                    if item[0].record.id not in direct][:keep]
-        overlap = len(direct & there_ids)
-        both = [(f, t, park) for f, t in here] + [(f, t, city) for f, t in via_city]
+    def merged(here: Iterable[Reached], here_total: int, there: Iterable[Reached],
+               there_total: int, is_there: Callable[[str], bool], order: str
+               ) -> tuple[list[Chosen], int]:
+        mine = list(here) if keep < 0 else list(islice(here, keep))
+        via_city = _first_others(there, direct, keep)
+        overlap = sum(1 for person in direct if is_there(person))
+        both = [(f, t, park) for f, t in mine] + [(f, t, city) for f, t in via_city]
         both.sort(key=lambda item: getattr(item[0], order))
-        return both[:keep], len(here) + len(there) - overlap
+        return both[:keep], here_total + there_total - overlap
 
-    brokers, broker_total = merged(at_park.brokers, in_city.brokers, in_city.broker_ids,
-                                   "broker_order")
-    others, other_total = merged(at_park.professionals, in_city.professionals,
-                                 in_city.professional_ids, "professional_order")
+    brokers, broker_total = merged(at_park.brokers, at_park.broker_total, in_city.brokers,
+                                   in_city.broker_total, in_city.is_broker, "broker_order")
+    others, other_total = merged(at_park.professionals, at_park.professional_total,
+                                 in_city.professionals, in_city.professional_total,
+                                 in_city.is_professional, "professional_order")
     return brokers, others, broker_total, other_total
 
 
@@ -291,8 +333,19 @@ def trust_hop(here: str, rels: Sequence[RelRecord]) -> tuple[RelType, bool, Trus
 # --------------------------------------------------------------------------- assembly
 
 
+_CITY, _PARK, _INDUSTRY = Label.CITY.value, Label.PARK.value, Label.INDUSTRY.value
+_POLICY, _PERSON = Label.POLICY.value, Label.PERSON.value
+_HSR, _HOSTS, _SUBFIELD = RelType.HSR_LINK.value, RelType.HOSTS.value, RelType.SUBFIELD_OF.value
+_OFFERED, _IN_CITY, _COVERS = (RelType.OFFERED_IN.value, RelType.IN_CITY.value,
+                               RelType.COVERS.value)
+
+
 class Assembly:
-    """Evidence records and their explanation paths, given the primary label of an id."""
+    """Evidence records and their explanation paths, given the primary label of an id.
+
+    Landing paths have a fixed shape (Policy-OFFERED_IN->Park, Person-COVERS->City
+    <-IN_CITY-Park, ...), so their labels come from the shape, as the schema's
+    relationship ends dictate, and cost no lookup; trust paths ask `label_of`."""
 
     def __init__(self, label_of: Callable[[str], str]) -> None:
         self.label_of = label_of
@@ -304,9 +357,10 @@ class Assembly:
                          tuple(str(t) for t in rel_types), tuple(forward))
 
     def rail(self, route: Route) -> RailRoute:
+        hops = len(route.cities) - 1
         return RailRoute(route.minutes, route.km,
-                         self.path(route.cities, [RelType.HSR_LINK] * (len(route.cities) - 1),
-                                   route.forward))
+                         GraphPath(tuple(route.cities), (_CITY,) * len(route.cities),
+                                   (_HSR,) * hops, tuple(route.forward)))
 
     def industry_matches(self, park: str, hosts: Iterable[tuple[str, float]],
                          related: Related) -> list[IndustryMatch]:
@@ -326,10 +380,10 @@ class Assembly:
                 chain = list(reversed(chain_to(related.parents, industry, hosted)))
             else:
                 continue
-            forward = [True] + [relation is not IndustryRelation.BROADER] * (len(chain) - 1)
-            path = self.path([park, *chain],
-                             [RelType.HOSTS] + [RelType.SUBFIELD_OF] * (len(chain) - 1),
-                             forward)
+            hops_shown = len(chain) - 1
+            path = GraphPath((park, *chain), (_PARK,) + (_INDUSTRY,) * len(chain),
+                             (_HOSTS,) + (_SUBFIELD,) * hops_shown,
+                             (True,) + (relation is not IndustryRelation.BROADER,) * hops_shown)
             matches.append(IndustryMatch(hosted, float(strength), relation, hops, path))
         order = list(IndustryRelation)
         return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
@@ -339,13 +393,13 @@ class Assembly:
         """Policies (with their targets and no-stacking partners) offered in the park or
         its city, by id."""
         found = [PolicyEvidence(policy, park, targets,
-                                self.path([policy.id, park], [RelType.OFFERED_IN], [True]),
+                                GraphPath((policy.id, park), (_POLICY, _PARK), (_OFFERED,),
+                                          (True,)),
                                 tuple(sorted(set(unstackable))))
                  for policy, targets, unstackable in in_park]
         found += [PolicyEvidence(policy, city, targets,
-                                 self.path([policy.id, city, park],
-                                           [RelType.OFFERED_IN, RelType.IN_CITY],
-                                           [True, False]),
+                                 GraphPath((policy.id, city, park), (_POLICY, _CITY, _PARK),
+                                           (_OFFERED, _IN_CITY), (True, False)),
                                  tuple(sorted(set(unstackable))))
                   for policy, targets, unstackable in in_city]
         return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
@@ -356,10 +410,11 @@ class Assembly:
         """A contact reached through the park (`city_rel` None: they cover it) or through
         the city (`city_rel`: COVERS or BASED_IN)."""
         if city_rel is None:
-            via, path = park, self.path([person.id, park], [RelType.COVERS], [True])
+            via, path = park, GraphPath((person.id, park), (_PERSON, _PARK), (_COVERS,),
+                                        (True,))
         else:
-            via, path = city, self.path([person.id, city, park], [city_rel, RelType.IN_CITY],
-                                        [True, False])
+            via, path = city, GraphPath((person.id, city, park), (_PERSON, _CITY, _PARK),
+                                        (city_rel.value, _IN_CITY), (True, False))
         return ContactEvidence(person, kind, via, expert_in, skills, path)
 
     def chosen_contacts(self, park: str, city: str, brokers: list[Chosen],

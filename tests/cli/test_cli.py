@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from alliance.cli import app
 from alliance.settings import get_settings
+from graph_schema.vocabulary import Label
 
 runner = CliRunner()
 
@@ -136,3 +137,35 @@ def test_seed_load_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     second = runner.invoke(app, ["seed", "load"])
     assert second.exit_code == 0
     assert runner.invoke(app, ["stats", "--json"]).output == counts
+
+
+def test_seed_load_jsonl_streams_all_or_nothing(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON-lines graph loads in batches (here of 7 lines); one bad line anywhere, even
+    after many good batches, stores nothing."""
+    from alliance.ingest.jsonl import record_line
+    from alliance.ingest.synth import synthesize
+    from alliance.store.embedded import EmbeddedStore
+
+    path = tmp_path / "stream.sqlite3"
+    monkeypatch.setenv("ALLIANCE_DB_PATH", str(path))
+    get_settings.cache_clear()
+    lines = [record_line(record) for record in synthesize(1000, 5)]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*lines, lines[-1].replace('"source":"', '"source":"x')]),
+                      encoding="utf-8")
+    refused = runner.invoke(app, ["seed", "load", "--jsonl", str(broken), "--chunk-size", "7"])
+    assert refused.exit_code != 0
+    assert f"line {len(lines) + 1}" in refused.output
+    with EmbeddedStore(path) as store:
+        assert not any(store.counts().labels.values())
+    good = tmp_path / "good.jsonl"
+    good.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = runner.invoke(app, ["seed", "load", "--jsonl", str(good), "--chunk-size", "7"])
+    assert loaded.exit_code == 0, loaded.output
+    with EmbeddedStore(path) as store:
+        counts = store.counts()
+    assert sum(counts.relationships.values()) == sum(
+        1 for line in lines if '"kind":"relationship"' in line)
+    assert sum(counts.labels[label.value] for label in Label) == sum(
+        1 for line in lines if '"kind":"node"' in line)

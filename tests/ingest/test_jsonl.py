@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from alliance.ingest.jsonl import read_jsonl, write_jsonl
+from alliance.ingest.jsonl import check_jsonl, jsonl_batches, read_jsonl, record_line, write_jsonl
 from alliance.ingest.synth import synthesize
 from graph_schema.records import NodeRecord, RelRecord
 
@@ -105,6 +106,8 @@ def test_a_broken_line_is_reported_with_file_line_and_field(
     path = tmp_path / "broken.jsonl"
     _write_lines(path, [*VALID_LINES, line])
     errors = read_jsonl(path).errors
+    for batch_lines in (1, 2, 3, 100):
+        assert check_jsonl(path, batch_lines=batch_lines).errors == errors
     assert len(errors) == 1, [str(e) for e in errors]
     error = errors[0]
     assert (error.file, error.position, error.field) == (str(path), "line 5", field)
@@ -128,3 +131,43 @@ def test_a_missing_file_is_one_error(tmp_path: Path) -> None:
     errors = read_jsonl(tmp_path / "absent.jsonl").errors
     assert len(errors) == 1
     assert "cannot read" in errors[0].message
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_streamed_check_reports_what_the_whole_file_read_does(tmp_path: Path,
+                                                                   seed: int) -> None:
+    """Shuffled lines (relationships before their nodes), broken lines and duplicates,
+    checked a few lines at a time: the same errors, in the same order, as read_jsonl;
+    and the batches of the second pass hold the same records."""
+    rng = random.Random(seed)
+    records: list[dict[str, Any]] = [json.loads(record_line(r))
+                                     for r in synthesize(1000, seed)][:300]
+    rng.shuffle(records)
+    for _ in range(8):  # duplicates, some with a target that does not exist
+        spoiled = dict(rng.choice(records[:300]))
+        if spoiled["kind"] == "relationship":
+            spoiled["target"] = rng.choice(["city:atlantis", spoiled["target"]])
+        records.insert(rng.randrange(len(records)), spoiled)
+    lines: list[dict[str, Any] | str] = [*records]
+    lines.insert(rng.randrange(len(lines)), "{broken")
+    path = tmp_path / "graph.jsonl"
+    _write_lines(path, lines)
+    whole = read_jsonl(path)
+    assert whole.errors
+    for batch_lines in (1, 7, 64, 10_000):
+        checked = check_jsonl(path, batch_lines=batch_lines)
+        assert checked.errors == whole.errors
+        assert checked.nodes == len(whole.nodes)
+        assert checked.relationships == len(whole.relationships)
+        parts = list(jsonl_batches(path, batch_lines=batch_lines))
+        assert [n for part in parts for n in part.nodes] == whole.nodes
+        assert [r for part in parts for r in part.relationships] == whole.relationships
+
+
+def test_a_file_changed_between_the_passes_stops_the_stream(tmp_path: Path) -> None:
+    path = tmp_path / "graph.jsonl"
+    _write_lines(path, [*VALID_LINES, CITY])
+    stream = jsonl_batches(path, batch_lines=2)
+    assert not next(stream).errors
+    _write_lines(path, [*VALID_LINES, INDUSTRY, CITY])
+    assert "changed" in [error for part in stream for error in part.errors][-1].message

@@ -294,3 +294,28 @@ def test_corridor_comparison_lists_every_city_nearest_first(seed_store: GraphSto
         assert row.best_park is not None
         assert row.best_park.summary.city.id == row.city.id
         assert row.policy_total_cny == row.best_park.policy_total_cny
+
+
+@pytest.mark.parametrize("store_name", ["seed_store", "synth_store"])
+def test_elimination_counts_the_constraints_why_not_names(store_name: str,
+                                                          request: pytest.FixtureRequest
+                                                          ) -> None:
+    """The elimination view names failed constraints without their texts; they must be
+    the ones `failures` (the why-not answer) reports, for every park."""
+    from random import Random
+
+    from alliance.services.elimination import Checker
+
+    store = request.getfixturevalue(store_name)
+    rng = Random(4)
+    cities, industries = ids(store, Label.CITY), ids(store, Label.INDUSTRY)
+    for _ in range(6):
+        ask = LandingRequest(
+            origin_city=rng.choice(cities), industry=rng.choice(industries),
+            area_m2=rng.choice([0, 800, 3000]),
+            facility_types=rng.sample(FACILITIES, rng.choice([0, 1, 2])),
+            max_rent_cny_m2_month=rng.choice([None, 30.0, 60.0]),
+            max_rail_minutes=rng.choice([None, 0, 45, 120]))
+        checker = Checker(store, ask.to_filter())
+        for facts in checker.facts:
+            assert checker.failed(facts) == {f.constraint for f in checker.failures(facts)}

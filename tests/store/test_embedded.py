@@ -23,7 +23,7 @@ from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded.adjacency import TYPE_ORDER, Graph
 from alliance.store.graph_paths import simple_paths
-from graph_schema.records import RelKey, RelRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.vocabulary import Label, RelType, Role
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
@@ -333,3 +333,36 @@ def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None
     with EmbeddedStore(path) as store:
         assert store.counts().labels["Industry"] == 1200
     assert gc.isenabled()
+
+
+def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> None:
+    """write_stream: every batch or none (a bad batch, or an iterator that fails, after
+    good ones stores nothing and leaves the graph as it was); after a good stream the
+    graph is the file, and the same as the one writes built."""
+    nodes, rels = f.corridor()
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store, EmbeddedStore(tmp_path / "w.sqlite3") as written:
+        store.write(nodes=nodes[:2])
+        before = snapshot(store)
+
+        def failing(error: Exception) -> Iterator[tuple[list[NodeRecord], list[RelRecord]]]:
+            yield nodes, []
+            yield [], rels
+            raise error
+
+        dangling = [f.rel(RelType.COVERS, f.person("ghost").id, nodes[0].id)]
+        with pytest.raises(NotFound):
+            store.write_stream([(nodes, []), ([], rels), ([], dangling)])
+        with pytest.raises(RuntimeError):
+            store.write_stream(failing(RuntimeError("stop")))
+        assert snapshot(store) == before
+        assert_graph_matches_file(store, path)
+
+        parts: list[tuple[list[NodeRecord], list[RelRecord]]] = [
+            (nodes[i:i + 3], []) for i in range(0, len(nodes), 3)]
+        parts += [([], rels[i:i + 4]) for i in range(0, len(rels), 4)]
+        assert store.write_stream(parts) == len(nodes) + len(rels)
+        assert_graph_matches_file(store, path)
+        written.write(nodes=nodes, relationships=rels)
+        assert snapshot(store) == snapshot(written)
+        assert store.index == written.index

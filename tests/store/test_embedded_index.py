@@ -14,7 +14,25 @@ from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import RelType
 
 INDEXED = (RelType.HSR_LINK, RelType.HOSTS, RelType.HAS_SKILL, RelType.EXPERT_IN,
-           RelType.COVERS, RelType.BASED_IN)
+           RelType.COVERS, RelType.BASED_IN, RelType.IN_CITY, RelType.SUBFIELD_OF,
+           RelType.OFFERED_IN, RelType.TARGETS, RelType.NOT_STACKABLE_WITH)
+
+# property changes that move a node in the index: rank, category, numbers, dates
+CHANGES: dict[str, tuple[str, list[object]]] = {
+    "Person": ("certification_level", [None, "junior", "intermediate", "senior"]),
+    "Skill": ("category", ["legal", "technology", "tax", "landing"]),
+    "Park": ("available_area_m2", [0.0, 500.0, 20000.0]),
+    "Policy": ("valid_to", [None, "2024-12-31", "2030-01-01"]),
+}
+
+
+def changed(node: NodeRecord, rng: random.Random) -> NodeRecord:
+    """The node with an indexed property changed (as it comes)."""
+    name, values = CHANGES.get(node.label.value, ("", []))
+    if not values:
+        return node
+    properties = {**node.properties, name: rng.choice(values)}
+    return replace(node, properties={k: v for k, v in properties.items() if v is not None})
 
 
 def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
@@ -30,8 +48,11 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
         assert store.index.hosted_by
         assert store.index.reach
         assert store.index.rail
-        for _ in range(60):
-            move = rng.randrange(5)
+        for entry in ("parks", "taxonomy", "offered", "covering", "brokers", "dual",
+                      "professionals", "contact_skills"):
+            assert getattr(store.index, entry), entry
+        for _ in range(80):
+            move = rng.randrange(6)
             if move == 0:  # drop a few indexed relationships
                 store.write(delete_relationships=[r.key for r in rng.sample(indexed, 5)])
             elif move == 1:  # put some back, some with new numbers
@@ -44,8 +65,12 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                 victim = rng.choice(nodes)
                 store.write(delete_nodes=[victim.id])
                 nodes.remove(victim)
-            elif move == 3:  # rewrite nodes unchanged and changed
+            elif move == 3:  # rewrite nodes unchanged
                 store.write(nodes=rng.sample(nodes, 5))
+            elif move == 4:  # rewrite nodes with the properties the index ranks by
+                rewritten = [changed(node, rng) for node in rng.sample(nodes, 12)]
+                store.write(nodes=rewritten)
+                nodes = [n for n in nodes if n.id not in {r.id for r in rewritten}] + rewritten
             else:  # one write doing all of it
                 alive = [r for r in indexed if r.source in store.graph
                          and r.target in store.graph]

@@ -21,7 +21,9 @@ Records are shared, never copied: treat them (and their property maps) as read-o
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import REL_SPECS
@@ -36,6 +38,7 @@ _KEY_NAMES: dict[RelType, tuple[str, ...]] = {t: spec.key for t, spec in REL_SPE
 _SCAN = 8
 """Lists up to this long are filtered by a plain scan; longer ones are bisected."""
 _NONE: tuple[RelRecord, ...] = ()
+_TYPES: dict[str, RelType] = {rel_type.value: rel_type for rel_type in RelType}
 
 
 def _order(rel: RelRecord) -> int:
@@ -81,8 +84,10 @@ class Graph:
     def __init__(self) -> None:
         self.nodes: dict[str, NodeRecord] = {}
         """id -> record; iterate it for every node."""
-        self._out: dict[str, list[RelRecord]] = {}
-        self._in: dict[str, list[RelRecord]] = {}
+        # defaultdicts: `lists[node].append(rel)` is the cheapest way to load millions;
+        # readers use .get, so a missing node never gains an empty list.
+        self._out: defaultdict[str, list[RelRecord]] = defaultdict(list)
+        self._in: defaultdict[str, list[RelRecord]] = defaultdict(list)
         self._counts: dict[RelType, int] = dict.fromkeys(RelType, 0)
 
     # ----------------------------------------------------------------- reads
@@ -134,12 +139,18 @@ class Graph:
         return self._counts[rel_type]
 
     def find(self, key: RelKey) -> RelRecord | None:
-        """The relationship with this key, if any."""
-        rel_type = RelType(key[0])
+        """The relationship with this key, if any (a scan of the source's slice of the
+        type: sources are rarely hubs)."""
+        rel_type = _TYPES.get(key[0])
+        rels = self._out.get(key[1])
+        if rel_type is None or not rels:
+            return None
         names = _KEY_NAMES[rel_type]
         target, values = key[2], tuple(key[3])
-        for rel in self.out_rels(key[1], rel_type):
-            if rel.target == target and (
+        low, high = (0, len(rels)) if len(rels) <= _SCAN else _span(rels, rel_type)
+        for at in range(low, high):
+            rel = rels[at]
+            if rel.target == target and rel.type is rel_type and (
                     not names or tuple(rel.properties.get(name) for name in names) == values):
                 return rel
         return None
@@ -152,24 +163,33 @@ class Graph:
         self.nodes[record.id] = record
         return old
 
-    def append(self, rel: RelRecord) -> None:
-        """Add a relationship known to be new, at the end of both lists. Only in type
-        order (open loads type after type): anything else goes through `put_rel`."""
-        self._out.setdefault(rel.source, []).append(rel)
-        self._in.setdefault(rel.target, []).append(rel)
-        self._counts[rel.type] += 1
+    def load(self, rel_type: RelType, rows: Iterable[tuple[str, str, str]],
+             ids: Mapping[str, str], maps: Mapping[str, dict[str, Any]]) -> None:
+        """Add relationships of one type known to be new, from (source, target, property
+        text) rows, at the ends of the lists: only for types after every type already
+        loaded (open loads type after type); anything else goes through `put_rel`.
+        `ids` gives each end its node's own id string, `maps` each text its property map
+        (the hottest loop of an open: nothing else is done per row)."""
+        outgoing, incoming = self._out, self._in
+        added = 0
+        for source, target, text in rows:
+            start, end = ids[source], ids[target]
+            rel = RelRecord(rel_type, start, end, maps[text])
+            outgoing[start].append(rel)
+            incoming[end].append(rel)
+            added += 1
+        self._counts[rel_type] += added
 
-    def put_rel(self, rel: RelRecord) -> None:
-        """Add a relationship, or replace the one with the same key in place. Both ends
-        must be nodes."""
-        old = self.find(key_of(rel))
+    def put_rel(self, rel: RelRecord, key: RelKey | None = None) -> None:
+        """Add a relationship, or replace the one with the same key (`key_of(rel)`, when
+        not given) in place. Both ends must be nodes."""
+        old = self.find(key if key is not None else key_of(rel))
         if old is not None:
             outgoing, incoming = self._out[rel.source], self._in[rel.target]
             outgoing[_index_of(outgoing, old)] = rel
             incoming[_index_of(incoming, old)] = rel
             return
-        for rels in (self._out.setdefault(rel.source, []),
-                     self._in.setdefault(rel.target, [])):
+        for rels in (self._out[rel.source], self._in[rel.target]):
             if not rels or _order(rels[-1]) <= TYPE_ORDER[rel.type]:
                 rels.append(rel)
             else:
@@ -205,7 +225,8 @@ class Graph:
         return record, neighbours
 
     @staticmethod
-    def _unlink(lists: dict[str, list[RelRecord]], node_id: str, rel: RelRecord) -> None:
+    def _unlink(lists: defaultdict[str, list[RelRecord]], node_id: str, rel: RelRecord
+                ) -> None:
         rels = lists[node_id]
         del rels[_index_of(rels, rel)]
         if not rels:

@@ -4,32 +4,95 @@ kept up to date by every write (write-through, never stale) and rebuilt at open.
 `build` makes the index from a graph; `apply` brings it up to date after a write,
 given the ids whose own relationships or record changed (and, for deleted nodes, their
 former neighbours). The tests check that after any sequence of writes the two agree.
+Each entry is keyed so that a write recomputes only what the touched ids own: a person
+moves itself between the contact lists, a policy between the places offering it, a park
+refreshes its own row; only a change of the taxonomy (rare) re-lists every contact.
 
 - `rail`: every HSR_LINK as a RailLink, by relationship key; `routes`: fastest routes
   from an origin, computed on first use and dropped when a link or city changes.
 - `hosted_by`: industry -> parks hosting it (so landing looks at related parks only).
+- `parks`: park -> its numbers, facilities, city and hosted industries (`ParkRow`).
+- `taxonomy`: industry -> (ancestors, descendants) with hop counts (the closure landing
+  relates industries by); `relatives_of`: industry -> the industries asked for whose
+  related set holds it.
+- `offered`: place (park or city) -> policy id -> the policy, its targets and its
+  no-stacking partners; `offered_at`: policy -> places offering it.
 - `skills`, `expert_in`: person -> sorted (skill, level) pairs / sorted industry ids.
-- `reach`: city -> people who cover it or are based there (covering wins).
+- `reach`: city -> people who cover it or are based there (covering wins); `reach_of`
+  the same per person. `covering`: park -> people who cover it; `covers` the same per
+  person.
+- `contact_skills`: person -> their (skill, level) pairs in the default contact
+  categories (`CONTACT_SKILL_CATEGORIES`); `professional_rank`: professional ->
+  (-best level, -count) of those skills.
+- `brokers`: (city, industry asked) -> brokers covering the city with expertise related
+  to the industry, best first (senior, then more related expertise, then id);
+  `dual`: how many of them are professionals too (they count as brokers there).
+- `professionals`: city -> the professionals it reaches, best first; `listed`: person ->
+  the lists they are on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from alliance.store.base import CONTACT_SKILL_CATEGORIES
 from alliance.store.embedded.adjacency import Graph
+from alliance.store.evidence import (
+    OfferedPolicy,
+    broker_rank,
+    professional_rank,
+    taxonomy,
+)
 from alliance.store.rail import RailLink, Route, fastest_routes
-from graph_schema.records import RelKey, RelRecord
-from graph_schema.vocabulary import Label, RelType
+from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.vocabulary import Label, RelType, Role
+
+_CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
+
+Taxonomy = tuple[dict[str, int], dict[str, int]]
+"""An industry's ancestors and descendants with their SUBFIELD_OF hops."""
+
+Listed = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
+"""The broker lists (city, industry asked) and professional lists (city) a person is on."""
+
+
+@dataclass(frozen=True)
+class ParkRow:
+    """What the hard constraints and the evidence read of a park."""
+
+    record: NodeRecord
+    area_m2: float
+    rent: float
+    facilities: frozenset[str]
+    city: str | None
+    """The smallest id among the park's IN_CITY targets."""
+    hosts: tuple[tuple[str, float], ...]
+    """(industry, strength) per HOSTS, by industry id."""
 
 
 @dataclass
 class EvidenceIndex:
     rail: dict[RelKey, RailLink] = field(default_factory=dict)
     hosted_by: dict[str, frozenset[str]] = field(default_factory=dict)
+    parks: dict[str, ParkRow] = field(default_factory=dict)
+    taxonomy: dict[str, Taxonomy] = field(default_factory=dict)
+    relatives_of: dict[str, frozenset[str]] = field(default_factory=dict)
+    offered: dict[str, dict[str, OfferedPolicy]] = field(default_factory=dict)
+    offered_at: dict[str, tuple[str, ...]] = field(default_factory=dict)
     skills: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
     expert_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reach: dict[str, dict[str, RelType]] = field(default_factory=dict)
+    reach_of: dict[str, dict[str, RelType]] = field(default_factory=dict)
+    covering: dict[str, set[str]] = field(default_factory=dict)
+    covers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    contact_skills: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    professional_rank: dict[str, tuple[int, int]] = field(default_factory=dict)
+    brokers: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    dual: dict[tuple[str, str], int] = field(default_factory=dict)
+    professionals: dict[str, list[str]] = field(default_factory=dict)
+    listed: dict[str, Listed] = field(default_factory=dict)
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
 
     def routes_from(self, origin: str) -> dict[str, Route]:
@@ -45,9 +108,18 @@ class EvidenceIndex:
             found.update(self.hosted_by.get(industry, ()))
         return found
 
+    def related(self, industry: str) -> set[str]:
+        """The industry, its ancestors and descendants (what "related" means)."""
+        ancestors, descendants = self.taxonomy.get(industry, ({}, {}))
+        return {industry, *ancestors, *descendants}
+
 
 def _rels(graph: Graph, node: str, rel_type: RelType, outgoing: bool) -> list[RelRecord]:
     return graph.out_rels(node, rel_type) if outgoing else graph.in_rels(node, rel_type)
+
+
+def _record(graph: Graph, node: str) -> NodeRecord | None:
+    return graph.record(node) if node in graph else None
 
 
 def _link(rel: RelRecord) -> RailLink:
@@ -55,44 +127,244 @@ def _link(rel: RelRecord) -> RailLink:
                     float(rel.properties["km"]))
 
 
-def _refresh(index: EvidenceIndex, graph: Graph, node: str) -> None:
-    """Recompute every entry keyed by `node` from the graph (or drop it)."""
+# --------------------------------------------------------------------------- per node
+
+
+def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str) -> None:
     index.hosted_by.pop(node, None)
-    index.skills.pop(node, None)
-    index.expert_in.pop(node, None)
-    index.reach.pop(node, None)
-    if node not in graph:
-        return
-    label = graph.record(node).label
-    if label is Label.INDUSTRY:
+    if _label(graph, node) is Label.INDUSTRY:
         parks = frozenset(rel.source for rel in _rels(graph, node, RelType.HOSTS, False))
         if parks:
             index.hosted_by[node] = parks
-    elif label is Label.PERSON:
-        skills = tuple(sorted((rel.target, int(rel.properties["level"]))
-                              for rel in _rels(graph, node, RelType.HAS_SKILL, True)))
-        expert = tuple(sorted(rel.target for rel in _rels(graph, node, RelType.EXPERT_IN,
-                                                          True)))
-        if skills:
-            index.skills[node] = skills
-        if expert:
-            index.expert_in[node] = expert
-    elif label is Label.CITY:
-        seen: dict[str, RelType] = {}
-        for rel_type in (RelType.COVERS, RelType.BASED_IN):
-            for rel in _rels(graph, node, rel_type, False):
-                if rel.source not in seen and rel.source.startswith("person:"):
-                    seen[rel.source] = rel_type
-        if seen:
-            index.reach[node] = seen
+
+
+def _refresh_park(index: EvidenceIndex, graph: Graph, node: str) -> None:
+    index.parks.pop(node, None)
+    park = _record(graph, node)
+    if park is None or park.label is not Label.PARK:
+        return
+    props = park.properties
+    cities = sorted(rel.target for rel in _rels(graph, node, RelType.IN_CITY, True))
+    hosts = sorted((rel.target, float(rel.properties.get("strength", 1.0)))
+                   for rel in _rels(graph, node, RelType.HOSTS, True))
+    index.parks[node] = ParkRow(park, float(props["available_area_m2"]),
+                                float(props["rent_cny_m2_month"]),
+                                frozenset(props["facility_types"]),
+                                cities[0] if cities else None, tuple(hosts))
+
+
+def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str) -> None:
+    """Move the policy out of the places it was offered in and into the current ones."""
+    for place in index.offered_at.pop(node, ()):
+        offered = index.offered[place]
+        del offered[node]
+        if not offered:
+            del index.offered[place]
+    policy = _record(graph, node)
+    if policy is None or policy.label is not Label.POLICY:
+        return
+    places = tuple(sorted({rel.target for rel in _rels(graph, node, RelType.OFFERED_IN, True)}))
+    if not places:
+        return
+    targets = tuple(sorted(rel.target for rel in _rels(graph, node, RelType.TARGETS, True)))
+    partners = {rel.target for rel in _rels(graph, node, RelType.NOT_STACKABLE_WITH, True)}
+    partners |= {rel.source for rel in _rels(graph, node, RelType.NOT_STACKABLE_WITH, False)}
+    entry: OfferedPolicy = (policy, targets, tuple(sorted(partners)))
+    for place in places:
+        index.offered.setdefault(place, {})[node] = entry
+    index.offered_at[node] = places
+
+
+def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
+    """The person's own facts, and their place in each city's `reach` and each park's
+    `covering`."""
+    for city in index.reach_of.pop(node, {}):
+        reached = index.reach[city]
+        del reached[node]
+        if not reached:
+            del index.reach[city]
+    for park in index.covers.pop(node, ()):
+        covering = index.covering[park]
+        covering.discard(node)
+        if not covering:
+            del index.covering[park]
+    for entry in (index.skills, index.expert_in, index.contact_skills,
+                  index.professional_rank):
+        entry.pop(node, None)
+    person = _record(graph, node)
+    if person is None or person.label is not Label.PERSON:
+        return
+    skills = tuple(sorted((rel.target, int(rel.properties["level"]))
+                          for rel in _rels(graph, node, RelType.HAS_SKILL, True)))
+    expert = tuple(sorted(rel.target for rel in _rels(graph, node, RelType.EXPERT_IN, True)))
+    if skills:
+        index.skills[node] = skills
+    if expert:
+        index.expert_in[node] = expert
+    contact_skills = tuple((skill, level) for skill, level in skills
+                           if _category(graph, skill) in _CONTACT_CATEGORIES)
+    if contact_skills:
+        index.contact_skills[node] = contact_skills
+    rank = professional_rank(person, contact_skills)
+    if rank is not None:
+        index.professional_rank[node] = rank
+    cities: dict[str, RelType] = {}
+    parks: set[str] = set()
+    for rel in _rels(graph, node, RelType.COVERS, True):
+        if _label(graph, rel.target) is Label.CITY:
+            cities[rel.target] = RelType.COVERS
+        else:
+            parks.add(rel.target)
+    if parks:
+        index.covers[node] = tuple(sorted(parks))
+        for park in parks:
+            index.covering.setdefault(park, set()).add(node)
+    for rel in _rels(graph, node, RelType.BASED_IN, True):
+        cities.setdefault(rel.target, RelType.BASED_IN)
+    if cities:
+        index.reach_of[node] = cities
+        for city, rel_type in cities.items():
+            index.reach.setdefault(city, {})[node] = rel_type
+
+
+def _category(graph: Graph, skill: str) -> object:
+    return graph.record(skill).properties["category"]
+
+
+def _label(graph: Graph, node: str) -> Label | None:
+    record = _record(graph, node)
+    return record.label if record is not None else None
+
+
+# --------------------------------------------------------------------------- contacts
+
+
+BrokerKey = Callable[[str], tuple[int, int, str]]
+
+
+def _broker_key(index: EvidenceIndex, graph: Graph, industry: str) -> BrokerKey:
+    """A broker's place on the lists for `industry` asked."""
+    related = index.related(industry)
+
+    def key(person: str) -> tuple[int, int, str]:
+        expert = [i for i in index.expert_in.get(person, ()) if i in related]
+        return broker_rank(graph.record(person), len(expert))
+
+    return key
+
+
+def _professional_key(index: EvidenceIndex) -> BrokerKey:
+    def key(person: str) -> tuple[int, int, str]:
+        best, count = index.professional_rank[person]
+        return best, count, person
+    return key
+
+
+def _lists_of(index: EvidenceIndex, graph: Graph, person: str) -> Listed:
+    """The (city, industry asked) broker lists and the city professional lists the person
+    belongs on, from the index's current facts."""
+    record = _record(graph, person)
+    cities = index.reach_of.get(person, {})
+    brokers: tuple[tuple[str, str], ...] = ()
+    if record is not None and Role.BROKER.value in record.labels:
+        asked: set[str] = set()
+        for industry in index.expert_in.get(person, ()):
+            asked |= index.relatives_of.get(industry, frozenset())
+        brokers = tuple((city, industry) for city, rel_type in sorted(cities.items())
+                        if rel_type is RelType.COVERS for industry in sorted(asked))
+    professionals = tuple(sorted(cities)) if person in index.professional_rank else ()
+    return brokers, professionals
+
+
+def _unlist(index: EvidenceIndex, person: str) -> None:
+    """Take the person off every contact list they are on (before their facts change)."""
+    brokers, professionals = index.listed.pop(person, ((), ()))
+    dual = person in index.professional_rank
+    for place in brokers:
+        listed = index.brokers[place]
+        listed.remove(person)
+        if dual:
+            index.dual[place] -= 1
+            if not index.dual[place]:
+                del index.dual[place]
+        if not listed:
+            del index.brokers[place]
+    for city in professionals:
+        listed = index.professionals[city]
+        listed.remove(person)
+        if not listed:
+            del index.professionals[city]
+
+
+def _list(index: EvidenceIndex, graph: Graph, person: str) -> None:
+    """Put the person on the contact lists their current facts earn, in rank order."""
+    brokers, professionals = lists = _lists_of(index, graph, person)
+    if not brokers and not professionals:
+        return
+    index.listed[person] = lists
+    dual = person in index.professional_rank
+    for place in brokers:
+        bisect.insort(index.brokers.setdefault(place, []), person,
+                      key=_broker_key(index, graph, place[1]))
+        if dual:
+            index.dual[place] = index.dual.get(place, 0) + 1
+    key = _professional_key(index)
+    for city in professionals:
+        bisect.insort(index.professionals.setdefault(city, []), person, key=key)
+
+
+def _list_everyone(index: EvidenceIndex, graph: Graph) -> None:
+    """Every contact list from scratch (at open, and when the taxonomy changed)."""
+    index.listed.clear()
+    index.brokers.clear()
+    index.dual.clear()
+    index.professionals.clear()
+    for person in index.reach_of:
+        brokers, professionals = lists = _lists_of(index, graph, person)
+        if not brokers and not professionals:
+            continue
+        index.listed[person] = lists
+        dual = person in index.professional_rank
+        for place in brokers:
+            index.brokers.setdefault(place, []).append(person)
+            if dual:
+                index.dual[place] = index.dual.get(place, 0) + 1
+        for city in professionals:
+            index.professionals.setdefault(city, []).append(person)
+    keys: dict[str, BrokerKey] = {}
+    for (_, industry), listed in index.brokers.items():
+        if industry not in keys:
+            keys[industry] = _broker_key(index, graph, industry)
+        listed.sort(key=keys[industry])
+    key = _professional_key(index)
+    for listed in index.professionals.values():
+        listed.sort(key=key)
+
+
+def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
+    def parents(node: str) -> list[str]:
+        return [rel.target for rel in _rels(graph, node, RelType.SUBFIELD_OF, True)]
+
+    def children(node: str) -> list[str]:
+        return [rel.source for rel in _rels(graph, node, RelType.SUBFIELD_OF, False)]
+
+    index.taxonomy = {node: taxonomy(parents, children, node)
+                      for node, record in graph.nodes.items()
+                      if record.label is Label.INDUSTRY}
+    relatives: dict[str, set[str]] = {}
+    for industry in index.taxonomy:
+        for related in index.related(industry):
+            relatives.setdefault(related, set()).add(industry)
+    index.relatives_of = {node: frozenset(found) for node, found in relatives.items()}
+
+
+# --------------------------------------------------------------------------- build, apply
 
 
 def build(graph: Graph) -> EvidenceIndex:
     """The index of a whole graph."""
-    index = EvidenceIndex(rail=build_rail(graph))
-    for node, record in graph.nodes.items():
-        if record.label in (Label.INDUSTRY, Label.PERSON, Label.CITY):
-            _refresh(index, graph, node)
+    index = EvidenceIndex()
+    apply(index, graph, list(graph.nodes))
     return index
 
 
@@ -101,11 +373,33 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     relationships of the `touched` ids (both ends of every relationship written or
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
     """
-    cities = False
-    for node in set(touched):
-        _refresh(index, graph, node)
-        cities = cities or node not in graph or graph.record(node).label is Label.CITY
-    if cities:
+    touched = set(touched)
+    labels = {node: _label(graph, node) for node in touched}
+    industries = {node for node in touched
+                  if labels[node] is Label.INDUSTRY or node in index.taxonomy}
+    people = {node for node in touched if labels[node] is Label.PERSON
+              or node in index.reach_of or node in index.covers or node in index.skills
+              or node in index.expert_in}
+    for node in touched:  # a skill's category ranks every holder
+        if labels[node] is Label.SKILL:
+            people.update(rel.source for rel in _rels(graph, node, RelType.HAS_SKILL, False))
+    if not industries:
+        for person in people:
+            _unlist(index, person)
+    for node in touched:
+        _refresh_industry(index, graph, node)
+        _refresh_park(index, graph, node)
+        if labels[node] is Label.POLICY or node in index.offered_at:
+            _refresh_policy(index, graph, node)
+    for person in people:
+        _refresh_person(index, graph, person)
+    if industries:
+        _refresh_taxonomy(index, graph)
+        _list_everyone(index, graph)
+    else:
+        for person in people:
+            _list(index, graph, person)
+    if any(label is Label.CITY or label is None for label in labels.values()):
         index.rail = build_rail(graph)
         index.routes.clear()
 

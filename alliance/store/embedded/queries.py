@@ -8,10 +8,11 @@ NodeRecord and each node's relationships by type, read through the helpers below
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from alliance.errors import NotFound
 from alliance.store.base import (
+    CONTACT_SKILL_CATEGORIES,
     MAX_HOPS,
     TRUST_RELS,
     CollaboratorEvidence,
@@ -26,12 +27,14 @@ from alliance.store.embedded.index import EvidenceIndex
 from alliance.store.evidence import (
     Assembly,
     Children,
+    CityContacts,
     OfferedPolicy,
     Parents,
     PersonFacts,
-    RankedContacts,
+    Reached,
     Related,
     best_contacts,
+    broker_rank,
     classify,
     matched_skills,
     person_cities,
@@ -43,7 +46,7 @@ from alliance.store.evidence import (
     within_rail_limit,
 )
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import CertificationLevel, Label, RelType
+from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
 
 # --------------------------------------------------------------------------- helpers
 
@@ -93,29 +96,21 @@ def skills_of(graph: Graph, person: str) -> list[tuple[str, int]]:
 # --------------------------------------------------------------------------- landing
 
 
-OfferedPolicies = list[OfferedPolicy]
-"""Policies (with their target industries and no-stacking partners) offered in one place."""
+_CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 
-def _offered(graph: Graph, place: str, query: LandingFilter,
-             applicable_targets: set[str], cache: dict[str, OfferedPolicies]
-             ) -> OfferedPolicies:
-    """Policies offered in a park or city that apply (memoised: every park of a city
+def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
+             applicable_targets: set[str], cache: dict[str, list[OfferedPolicy]]
+             ) -> list[OfferedPolicy]:
+    """Policies offered in a park or city (the index keeps them with their targets and
+    no-stacking partners) that apply on the query's date (memoised: every park of a city
     shares the city's policies)."""
-    if place not in cache:
-        found = []
-        for rel in in_rels(graph, place, RelType.OFFERED_IN):
-            policy = record(graph, rel.source)
-            targets = tuple(sorted(t.target for t in out_rels(graph, rel.source,
-                                                                 RelType.TARGETS)))
-            if policy_applies(policy, targets, applicable_targets, query.as_of):
-                unstackable = [r.target for r in out_rels(graph, rel.source,
-                                                          RelType.NOT_STACKABLE_WITH)]
-                unstackable += [r.source for r in in_rels(graph, rel.source,
-                                                          RelType.NOT_STACKABLE_WITH)]
-                found.append((policy, targets, tuple(unstackable)))
-        cache[place] = found
-    return cache[place]
+    found = cache.get(place)
+    if found is None:
+        found = cache[place] = [
+            entry for entry in index.offered.get(place, {}).values()
+            if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
+    return found
 
 
 def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
@@ -126,22 +121,116 @@ def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
     facts = cache.get(person_id)
     if facts is None:
         expert = tuple(i for i in index.expert_in.get(person_id, ()) if i in related)
-        skills = tuple((skill, level) for skill, level in index.skills.get(person_id, ())
-                       if record(graph, skill).properties["category"] in categories)
+        if categories == _CONTACT_CATEGORIES:
+            skills = index.contact_skills.get(person_id, ())
+        else:
+            skills = tuple((skill, level) for skill, level in index.skills.get(person_id, ())
+                           if record(graph, skill).properties["category"] in categories)
         facts = cache[person_id] = person_facts(record(graph, person_id), expert, skills)
     return facts
 
 
-def _city_contacts(graph: Graph, index: EvidenceIndex, city: str,
-                   categories: set[str], related: set[str], people: dict[str, PersonFacts],
-                   cache: dict[str, RankedContacts]) -> RankedContacts:
-    """People who cover the city or are based there (covering wins), ranked, once per city
-    and query: every park of the city shares them."""
-    if city not in cache:
-        cache[city] = classify(
-            (_person_facts(graph, index, person, categories, related, people), rel_type)
-            for person, rel_type in index.reach.get(city, {}).items())
-    return cache[city]
+class _Reiterable(Iterable[Reached]):
+    """A ranked list read afresh, lazily, by every park of a city."""
+
+    def __init__(self, ranked: Callable[[], Iterator[Reached]]) -> None:
+        self.ranked = ranked
+
+    def __iter__(self) -> Iterator[Reached]:
+        return self.ranked()
+
+
+class _Contacts:
+    """Contacts of the parks and cities for one query. When the query asks for the
+    default skill categories, the index's lists ranked ahead of time are read (a city's,
+    lazily: only its first few people), people are told apart by cheap tests, and facts
+    are built only for the people shown; otherwise everyone a place reaches is ranked
+    here."""
+
+    def __init__(self, graph: Graph, index: EvidenceIndex, query: LandingFilter,
+                 related: set[str]) -> None:
+        self.graph, self.index, self.industry, self.related = graph, index, query.industry, related
+        self.categories = set(query.contact_skill_categories)
+        self.ranked_ahead = (self.categories == _CONTACT_CATEGORIES
+                             and query.contacts_per_kind >= 0)
+        self.people: dict[str, PersonFacts] = {}
+        self._brokers: dict[str, bool] = {}
+        self._cities: dict[str, CityContacts] = {}
+
+    def facts(self, person: str) -> PersonFacts:
+        return _person_facts(self.graph, self.index, person, self.categories, self.related,
+                             self.people)
+
+    def is_broker(self, person: str) -> bool:
+        """A broker with related expertise (`PersonFacts.broker`, without the facts)."""
+        found = self._brokers.get(person)
+        if found is None:
+            found = self._brokers[person] = (
+                Role.BROKER.value in record(self.graph, person).labels
+                and any(i in self.related for i in self.index.expert_in.get(person, ())))
+        return found
+
+    def _broker_order(self, person: str) -> tuple[int, int, str]:
+        related = [i for i in self.index.expert_in.get(person, ()) if i in self.related]
+        return broker_rank(record(self.graph, person), len(related))
+
+    def _professional_order(self, person: str) -> tuple[int, int, str]:
+        best, count = self.index.professional_rank[person]
+        return best, count, person
+
+    def at_park(self, covering: set[str]) -> CityContacts:
+        """The people covering a park, ranked (they all reach it by COVERS)."""
+        if not self.ranked_ahead:
+            return classify((self.facts(person), RelType.COVERS)
+                            for person in covering).in_city()
+        brokers = sorted((p for p in covering if self.is_broker(p)), key=self._broker_order)
+        ranked = self.index.professional_rank
+        professionals = sorted((p for p in covering if p in ranked and not self.is_broker(p)),
+                               key=self._professional_order)
+        listed = set(brokers)
+        return CityContacts(
+            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in brokers)),
+            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in professionals)),
+            len(brokers), len(professionals), listed.__contains__,
+            set(professionals).__contains__)
+
+    def in_city(self, city: str) -> CityContacts:
+        """People who cover the city or are based there (covering wins), ranked, once per
+        city and query: every park of the city shares them."""
+        found = self._cities.get(city)
+        if found is None:
+            reach = self.index.reach.get(city, {})
+            if self.ranked_ahead:
+                found = self._ranked_ahead(city, reach)
+            else:
+                found = classify((self.facts(person), rel_type)
+                                 for person, rel_type in reach.items()).in_city()
+            self._cities[city] = found
+        return found
+
+    def _ranked_ahead(self, city: str, reach: dict[str, RelType]) -> CityContacts:
+        index, facts = self.index, self.facts
+        brokers = index.brokers.get((city, self.industry), [])
+        professionals = index.professionals.get(city, [])
+
+        def is_broker(person: str) -> bool:
+            return reach.get(person) is RelType.COVERS and self.is_broker(person)
+
+        def is_professional(person: str) -> bool:
+            return (person in reach and person in index.professional_rank
+                    and not is_broker(person))
+
+        def ranked_brokers() -> Iterator[Reached]:
+            return ((facts(person), RelType.COVERS) for person in brokers)
+
+        def ranked_professionals() -> Iterator[Reached]:
+            return ((facts(person), reach[person]) for person in professionals
+                    if not is_broker(person))
+
+        return CityContacts(
+            _Reiterable(ranked_brokers), _Reiterable(ranked_professionals),
+            len(brokers), len(professionals) - index.dual.get((city, self.industry), 0),
+            is_broker, is_professional)
 
 
 def _track_record(graph: Graph, park: str, related: set[str]) -> TrackRecord:
@@ -158,61 +247,51 @@ def _track_record(graph: Graph, park: str, related: set[str]) -> TrackRecord:
 def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
                        ) -> list[ParkEvidence]:
     """Parks meeting every hard constraint, with evidence; see GraphStore. Only parks
-    hosting a related industry are looked at (the index knows them)."""
+    hosting a related industry are looked at (the index knows them, with their numbers,
+    policies and the contacts of their cities)."""
     require(graph, query.origin_city, Label.CITY, "origin_city")
     require(graph, query.industry, Label.INDUSTRY, "industry")
     build = assembly(graph)
     relatives = Related.of(parents_in(graph), children_in(graph), query.industry)
     related = relatives.all
     policy_targets = relatives.policy_targets
-    categories = set(query.contact_skill_categories)
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
-    people: dict[str, PersonFacts] = {}
-    city_contacts: dict[str, RankedContacts] = {}
-    offered: dict[str, OfferedPolicies] = {}
+    contacts = _Contacts(graph, index, query, related)
+    offered: dict[str, list[OfferedPolicy]] = {}
     candidates = []
     for park_id in index.hosting(related):
-        park = record(graph, park_id)
-        if park.label is not Label.PARK:
+        row = index.parks.get(park_id)
+        if row is None:
             continue
-        props: dict[str, Any] = park.properties
-        if float(props["available_area_m2"]) < query.min_area_m2:
+        if row.area_m2 < query.min_area_m2:
             continue
-        if not wanted_facilities.issubset(props["facility_types"]):
+        if not wanted_facilities.issubset(row.facilities):
             continue
         if (query.max_rent_cny_m2_month is not None
-                and float(props["rent_cny_m2_month"]) > query.max_rent_cny_m2_month):
+                and row.rent > query.max_rent_cny_m2_month):
             continue
-        cities = sorted(rel.target for rel in out_rels(graph, park_id, RelType.IN_CITY))
-        if not cities or cities[0] not in routes:
+        city = row.city
+        if city is None or city not in routes:
             continue
-        route = routes[cities[0]]
+        route = routes[city]
         if not within_rail_limit(route, query):
             continue
-        hosts = ((rel.target, float(rel.properties.get("strength", 1.0)))
-                 for rel in out_rels(graph, park_id, RelType.HOSTS))
-        matches = build.industry_matches(park_id, hosts, relatives)
+        matches = build.industry_matches(park_id, row.hosts, relatives)
         if not matches:
             continue
-        city = cities[0]
-        covering = [rel.source for rel in in_rels(graph, park_id, RelType.COVERS)]
-        at_park = classify(
-            (_person_facts(graph, index, person, categories, related, people),
-             RelType.COVERS)
-            for person in covering)
-        in_city = _city_contacts(graph, index, city, categories, related, people,
-                                 city_contacts)
+        covering = index.covering.get(park_id, set())
         brokers, professionals, broker_total, professional_total = best_contacts(
-            park_id, city, at_park, in_city, set(covering), query.contacts_per_kind)
+            park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
+            query.contacts_per_kind)
         candidates.append(ParkEvidence(
-            park=park,
+            park=row.record,
             city=record(graph, city),
             rail=build.rail(route),
             industries=tuple(matches),
             policies=tuple(build.policies(
-                park_id, city, _offered(graph, park_id, query, policy_targets, offered),
-                _offered(graph, city, query, policy_targets, offered))),
+                park_id, city, _offered(index, park_id, query, policy_targets, offered),
+                _offered(index, city, query, policy_targets, offered))),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,

@@ -58,7 +58,10 @@ CALL (origin, industry, related, upward) {
                  RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
   // What belongs to the city is gathered once per city, not once per park.
   WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
-  CALL (city, related) {
+  WITH city, related, upward, parks_here,
+       COLLECT { MATCH (i:Industry) WHERE i.id IN related RETURN i } AS related_nodes,
+       COLLECT { MATCH (s:Skill) WHERE s.category IN $categories RETURN s } AS skill_nodes
+  CALL (city, related_nodes, skill_nodes) {
     CALL (city) {
       MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
       UNION ALL
@@ -67,11 +70,11 @@ CALL (origin, industry, related, upward) {
     WITH p, min(reach) AS reach
 //#include person_facts
 
-    RETURN collect(CASE WHEN broker AND reach = 1 THEN contact END) AS city_brokers,
-           collect(CASE WHEN NOT (broker AND reach = 1) AND professional THEN contact END)
-             AS city_professionals
+    RETURN collect(CASE WHEN broker THEN contact END) AS city_brokers,
+           collect(CASE WHEN professional THEN contact END) AS city_professionals
   }
-  WITH city, related, upward, parks_here, city_brokers, city_professionals,
+  WITH city, related, upward, parks_here, related_nodes, skill_nodes, city_brokers,
+       city_professionals,
        COLLECT {
          MATCH (policy:Policy)-[:OFFERED_IN]->(city)
          WHERE policy.valid_from <= $as_of
@@ -84,30 +87,51 @@ CALL (origin, industry, related, upward) {
                                         RETURN DISTINCT o.id ORDER BY o.id }}
        } AS city_policies
   UNWIND parks_here AS here
-  WITH city, related, upward, city_brokers, city_professionals, city_policies,
-       here.park AS park, here.hosts AS hosts
-  CALL (park, related) {
+  WITH city, related, upward, related_nodes, skill_nodes, city_brokers, city_professionals,
+       city_policies, here.park AS park, here.hosts AS hosts
+  CALL (park, related_nodes, skill_nodes) {
     MATCH (p)-[:COVERS]->(park)
     WITH DISTINCT p, 0 AS reach
 //#include person_facts
 
     RETURN collect(CASE WHEN broker THEN contact END) AS park_brokers,
-           collect(CASE WHEN NOT broker THEN contact END) AS park_professionals
+           collect(CASE WHEN professional THEN contact END) AS park_professionals
   }
-  WITH city, city_policies, park, hosts, upward, related,
+  WITH city, city_policies, park, hosts, upward, related, related_nodes, skill_nodes,
        COLLECT { MATCH (p)-[:COVERS]->(park) RETURN p.id } AS covering,
        park_brokers, park_professionals, city_brokers, city_professionals
-  WITH city, city_policies, park, hosts, upward, related,
+  WITH city, city_policies, park, hosts, upward, related, related_nodes, skill_nodes,
        park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
        park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
          AS professionals
+  // Only the contacts shown have their expertise and skills listed.
   WITH city, city_policies, park, hosts,
        size(brokers) AS broker_total, size(professionals) AS professional_total,
        COLLECT { UNWIND brokers AS c
-                 RETURN c ORDER BY c.rank DESC, size(c.expert) DESC, c.id LIMIT $keep }
+                 WITH c ORDER BY c.rank DESC, c.experts DESC, c.id LIMIT $keep
+                 WITH c, c.node AS n
+                 RETURN c {.*, kind: 'broker',
+                           expert: COLLECT { MATCH (n)-[:EXPERT_IN]->(i)
+                                             WHERE i IN related_nodes
+                                             RETURN i.id ORDER BY i.id },
+                           skills: COLLECT { MATCH (n)-[h:HAS_SKILL]->(s)
+                                             WHERE s IN skill_nodes
+                                             RETURN [s.id, h.level] ORDER BY s.id, h.level }
+                          } AS shown
+                 ORDER BY shown.rank DESC, shown.experts DESC, shown.id }
          AS best_brokers,
        COLLECT { UNWIND professionals AS c
-                 RETURN c ORDER BY c.best DESC, size(c.skills) DESC, c.id LIMIT $keep }
+                 WITH c ORDER BY c.best DESC, c.skill_count DESC, c.id LIMIT $keep
+                 WITH c, c.node AS n
+                 RETURN c {.*, kind: 'professional',
+                           expert: COLLECT { MATCH (n)-[:EXPERT_IN]->(i)
+                                             WHERE i IN related_nodes
+                                             RETURN i.id ORDER BY i.id },
+                           skills: COLLECT { MATCH (n)-[h:HAS_SKILL]->(s)
+                                             WHERE s IN skill_nodes
+                                             RETURN [s.id, h.level] ORDER BY s.id, h.level }
+                          } AS shown
+                 ORDER BY shown.best DESC, shown.skill_count DESC, shown.id }
          AS best_professionals,
        COLLECT {
          MATCH (policy:Policy)-[:OFFERED_IN]->(park)
@@ -129,8 +153,7 @@ CALL (origin, industry, related, upward) {
                  RETURN [stage, n] ORDER BY stage } AS referrals
   WITH city, city_policies,
        collect({park: park, hosts: hosts, policies: park_policies,
-                contacts: [c IN best_brokers | c {.*, kind: 'broker'}]
-                          + [c IN best_professionals | c {.*, kind: 'professional'}],
+                contacts: best_brokers + best_professionals,
                 broker_total: broker_total,
                 professional_total: professional_total, landed: size(landed),
                 related_landings: related_landings, referrals: referrals}) AS parks_here

@@ -1,19 +1,29 @@
 // A possible contact `p` (at `reach`: 0 covers the park, 1 covers the city, 2 is based in
-// it) with what the contact rules need (evidence.person_facts): related expertise, skills
-// of the wanted categories, whether they could be a broker or a professional, and the
-// ranks they sort by.
-    WITH p, reach,
-         COLLECT { MATCH (p)-[:EXPERT_IN]->(i) WHERE i.id IN related
-                   RETURN i.id ORDER BY i.id } AS expert,
-         COLLECT { MATCH (p)-[h:HAS_SKILL]->(s:Skill) WHERE s.category IN $categories
-                   RETURN [s.id, h.level] ORDER BY s.id, h.level } AS skills
-    WITH p, reach, expert, skills,
-         'Broker' IN labels(p) AND size(expert) > 0 AS broker,
-         any(l IN labels(p) WHERE l IN $professional_roles) AND size(skills) > 0
-           AS professional
+// it) with what ranking needs (evidence.person_facts): whether they are a broker here (the
+// Broker role, covering the place, expert in a related industry: `related_nodes`) or else a
+// professional (a professional role and skills of the wanted categories: `skill_nodes`),
+// and the ranks they sort by. Only what the role labels allow is looked at, and only the
+// count of related expertise for brokers, the best level and count of wanted skills for
+// professionals: the lists themselves are read for the contacts shown (contact_lists).
+    WITH p, reach, labels(p) AS roles
+    WITH p, reach, 'Broker' IN roles AND reach < 2 AS may_broker,
+         any(l IN roles WHERE l IN $professional_roles) AS may_professional
+    WHERE may_broker OR may_professional
+    CALL (p, may_broker, related_nodes) {
+      WITH * WHERE may_broker
+      MATCH (p)-[:EXPERT_IN]->(i) WHERE i IN related_nodes
+      RETURN count(*) AS experts
+    }
+    WITH p, reach, may_professional, may_broker AND experts > 0 AS broker, experts
+    CALL (p, broker, may_professional, skill_nodes) {
+      WITH * WHERE may_professional AND NOT broker
+      MATCH (p)-[h:HAS_SKILL]->(s) WHERE s IN skill_nodes
+      RETURN count(*) AS skill_count, coalesce(max(h.level), 0) AS best
+    }
+    WITH p, reach, broker, NOT broker AND skill_count > 0 AS professional, experts,
+         skill_count, best
     WHERE broker OR professional
     WITH reach, broker, professional,
-         {id: p.id, node: p, reach: reach, expert: expert, skills: skills,
-          rank: coalesce($certification_ranks[toString(p.certification_level)], 0),
-          best: reduce(best = 0, s IN skills | CASE WHEN s[1] > best THEN s[1] ELSE best END)
-         } AS contact
+         {id: p.id, node: p, reach: reach, experts: experts, skill_count: skill_count,
+          best: best,
+          rank: coalesce($certification_ranks[toString(p.certification_level)], 0)} AS contact
