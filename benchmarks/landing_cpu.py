@@ -11,6 +11,7 @@ landing's parts: store evidence, elimination view, scoring, explanation of the t
 
 from __future__ import annotations
 
+import importlib
 import json
 import statistics
 import sys
@@ -29,8 +30,8 @@ def main() -> None:
     tree, path = sys.argv[1], Path(sys.argv[2])
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     sys.path[:0] = [tree, f"{tree}/benchmarks"]
-    import landing_answers
-    import run
+    landing_answers = importlib.import_module("landing_answers")  # TREE's benchmarks/
+    run = importlib.import_module("run")
 
     from alliance.services import landing
     from alliance.services.elimination import Checker

@@ -29,6 +29,7 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   `dual`: how many of them are professionals too (they count as brokers there).
 - `professionals`: city -> the professionals it reaches, best first; `listed`: person ->
   the lists they are on.
+- `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
     broker_rank,
+    person_cities,
     professional_rank,
     taxonomy,
 )
@@ -73,6 +75,19 @@ class ParkRow:
 
 
 @dataclass
+class PeopleFacts:
+    """What collaborator search reads of a person besides skills and verticals.
+
+    - `cities`: person -> where they are based (by id), then the other cities they cover,
+      directly or through a covered park's IN_CITY (`evidence.person_cities`).
+    - `collaborations`: person -> COLLABORATED_WITH relationships either way.
+    """
+
+    cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    collaborations: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class EvidenceIndex:
     rail: dict[RelKey, RailLink] = field(default_factory=dict)
     hosted_by: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -94,6 +109,7 @@ class EvidenceIndex:
     professionals: dict[str, list[str]] = field(default_factory=dict)
     listed: dict[str, Listed] = field(default_factory=dict)
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
+    people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -368,6 +384,41 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
 # --------------------------------------------------------------------------- build, apply
 
 
+# --------------------------------------------------------------------------- collaborators
+
+
+def _refresh_person_facts(facts: PeopleFacts, graph: Graph, person: str) -> None:
+    facts.cities.pop(person, None)
+    facts.collaborations.pop(person, None)
+    if _label(graph, person) is not Label.PERSON:
+        return
+    base = [rel.target for rel in _rels(graph, person, RelType.BASED_IN, True)]
+    covered: set[str] = set()
+    for rel in _rels(graph, person, RelType.COVERS, True):
+        if _label(graph, rel.target) is Label.CITY:
+            covered.add(rel.target)
+        else:
+            covered.update(r.target for r in _rels(graph, rel.target, RelType.IN_CITY, True))
+    cities = person_cities(base, covered)
+    if cities:
+        facts.cities[person] = cities
+    count = (len(_rels(graph, person, RelType.COLLABORATED_WITH, True))
+             + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
+    if count:
+        facts.collaborations[person] = count
+
+
+def _apply_people(facts: PeopleFacts, graph: Graph, touched: set[str]) -> None:
+    """The touched people, and the people covering a touched node (its label or IN_CITY
+    may have changed what they cover)."""
+    people = set(touched)
+    for node in touched:
+        if node in graph:
+            people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
+    for person in people:
+        _refresh_person_facts(facts, graph, person)
+
+
 def build(graph: Graph) -> EvidenceIndex:
     """The index of a whole graph."""
     index = EvidenceIndex()
@@ -412,6 +463,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     if any(label is Label.CITY or label is None for label in labels.values()):
         index.rail = build_rail(graph)
         index.routes.clear()
+    _apply_people(index.people, graph, touched)
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:
