@@ -752,18 +752,24 @@ class EmbeddedStore:
         self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
         incoming: bool = True,
     ) -> list[RelRecord]:
-        """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key:
+        one type, so by ends, then key properties (each relationship is one object,
+        so it is kept once by identity)."""
         wanted = RelType(rel_type)
+        names = REL_SPECS[wanted].key
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            found: dict[RelKey, RelRecord] = {}
+            found: dict[int, RelRecord] = {}
             for node in set(node_ids):
                 sides = ((graph.out_rels(node, wanted) if outgoing else [])
                          + (graph.in_rels(node, wanted) if incoming else []))
                 for rel in sides:
-                    found[key_of(rel)] = rel
-            return [found[key] for key in sorted(found)]
+                    found[id(rel)] = rel
+        if names:
+            return sorted(found.values(), key=lambda rel: (
+                rel.source, rel.target, tuple(rel.properties.get(name) for name in names)))
+        return sorted(found.values(), key=lambda rel: (rel.source, rel.target))
 
     def neighbours(
         self,
@@ -877,6 +883,6 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             found: list[CollaboratorEvidence] = queries.collaborator_candidates(
-                self.graph, query
+                self.graph, self.index, query
             )
             return found
