@@ -206,6 +206,22 @@ def _group(items: Iterable[tuple[T, dict[str, Any]]]) -> dict[T, list[dict[str, 
     return grouped
 
 
+UNWIND_ROWS = 10_000
+"""Rows per UNWIND statement of a write (a bigger write runs several in its one
+transaction): measured in docs/benchmarks.md, "Neo4jStore (session 3)"."""
+
+
+def _ends_allowed(rows: Iterable[tuple[RelType, dict[str, Any]]]) -> bool:
+    """Whether every end's id prefix names a label its relationship type may join (the
+    existence of the ends is checked by the writes themselves)."""
+    for rel_type, row in rows:
+        spec = REL_SPECS[rel_type]
+        if _label_of(row["source"]) not in spec.sources or \
+                _label_of(row["target"]) not in spec.targets:
+            return False
+    return True
+
+
 def _refresh_rail_minutes(tx: ManagedTransaction) -> None:
     """Rewrite every city's fastest minutes to the cities it reaches, from the HSR links
     as this transaction sees them (with the shared `fastest_routes`, so the limit the
@@ -329,8 +345,12 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> None:
             self._write_nodes(tx, node_rows, create_only)
-            self._check_ends(tx, rel_rows)
-            self._write_relationships(tx, rel_rows)
+            if not _ends_allowed(rel_rows):
+                self._check_ends(tx, rel_rows)  # raises the first refusal in input order
+            if not self._write_relationships(tx, rel_rows):
+                self._check_ends(tx, rel_rows)  # some end is missing: say which one first
+                msg = "a relationship end does not exist"  # pragma: no cover - vanished
+                raise NotFound(msg, field="target")  # pragma: no cover
             for (rel_type, source, target), rows in _group(drop_rels).items():
                 tx.run(cypher.delete_relationships(rel_type, source, target),
                        rows=rows, key=list(REL_SPECS[rel_type].key)).consume()
@@ -424,7 +444,8 @@ class Neo4jStore:
                 seen.add(row["id"])
         for label, label_rows in by_label.items():
             query = cypher.create_nodes(label) if create_only else cypher.merge_nodes(label)
-            tx.run(query, rows=label_rows).consume()
+            for start in range(0, len(label_rows), UNWIND_ROWS):
+                tx.run(query, rows=label_rows[start:start + UNWIND_ROWS]).consume()
 
     @staticmethod
     def _check_ends(tx: ManagedTransaction, rows: list[tuple[RelType, dict[str, Any]]]) -> None:
@@ -458,16 +479,20 @@ class Neo4jStore:
 
     @staticmethod
     def _write_relationships(tx: ManagedTransaction,
-                             rows: list[tuple[RelType, dict[str, Any]]]) -> None:
+                             rows: list[tuple[RelType, dict[str, Any]]]) -> bool:
+        """Upsert relationships of allowed end labels, one UNWIND per type and end labels
+        (at most UNWIND_ROWS rows each); False when some row found an end missing (the
+        caller then raises, which rolls the transaction back)."""
         grouped = _group(
             ((rel_type, _known_label(row["source"]), _known_label(row["target"])), row)
             for rel_type, row in rows)
         for (rel_type, source, target), group_rows in grouped.items():
-            written = tx.run(cypher.merge_relationships(rel_type, source, target),
-                             rows=group_rows).single(strict=True)["written"]
-            if written != len(group_rows):  # an end vanished under us: roll back
-                msg = f"{rel_type.value}: {len(group_rows) - written} ends do not exist"
-                raise NotFound(msg, field="target")
+            query = cypher.merge_relationships(rel_type, source, target)
+            for start in range(0, len(group_rows), UNWIND_ROWS):
+                part = group_rows[start:start + UNWIND_ROWS]
+                if tx.run(query, rows=part).single(strict=True)["written"] != len(part):
+                    return False
+        return True
 
     # ----------------------------------------------------------------- reads
 
