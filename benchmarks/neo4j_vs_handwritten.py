@@ -132,7 +132,8 @@ RETURN park.id AS park, city.id AS city, minutes, industries,
     RETURN DISTINCT policy.id
   } AS policies,
   COUNT { (c)-[:LANDED_IN]->(park) } AS landed,
-  COLLECT { MATCH (r)-[:REFERRED_TO]->(park) RETURN r.stage AS stage, count(*) AS n } AS referrals
+  COLLECT { MATCH (r)-[:REFERRED_TO]->(park) WITH r.stage AS stage, count(*) AS n
+            RETURN [stage, n] } AS referrals
 ORDER BY park
 """
 """The same landing question as the best hand-written Cypher we could write against this

@@ -524,6 +524,34 @@ class GraphStoreContract:
         assert (sip.broker_total, sip.professional_total) == (2, 1)
         assert sip.rail.path.nodes == ("city:suzhou",)
 
+    def test_rail_limit_follows_every_write_of_cities_and_links(self, store: GraphStore
+                                                                 ) -> None:
+        """The rail limit sees links added and deleted, cities rewritten and deleted."""
+        a, b, c = f.city("aa"), f.city("bb"), f.city("cc")
+        far = f.park("far")
+        ab, bc = f.hsr_link(a, b, minutes=30), f.hsr_link(b, c, minutes=30)
+        store.write(nodes=[a, b, c, far, f.industry("biomedicine")],
+                    relationships=[ab, bc, f.in_city(far, c),
+                                   f.hosts(far, "industry:biomedicine")])
+
+        def reached(minutes: int | None) -> list[tuple[str, int]]:
+            return [(x.park.id, x.rail.minutes) for x in store.landing_candidates(
+                LandingFilter(origin_city=a.id, industry="industry:biomedicine",
+                              max_rail_minutes=minutes, as_of=date(2025, 6, 30)))]
+
+        assert reached(60) == [("park:far", 60)]
+        assert reached(59) == []
+        store.write(delete_relationships=[bc.key])
+        assert reached(None) == []
+        store.write(relationships=[f.hsr_link(a, c, minutes=50)])
+        assert reached(50) == [("park:far", 50)]
+        store.write(nodes=[f.city("cc", name_en="Cee")])  # a city rewritten keeps its links
+        assert reached(50) == [("park:far", 50)]
+        store.write(relationships=[bc])
+        store.write(delete_nodes=[b.id])  # a-b and b-c go with it; a-c stays
+        assert reached(50) == [("park:far", 50)]
+        assert reached(49) == []
+
     def test_collaborator_evidence_by_hand(self, store: GraphStore) -> None:
         self._evidence_corridor(store)
         store.write(nodes=[f.organization("firm")], relationships=[

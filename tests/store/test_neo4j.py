@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import networkx as nx
@@ -20,7 +21,7 @@ from alliance.ingest.jsonl import read_jsonl
 from alliance.ingest.records import RecordBatch
 from alliance.services.ingest import load
 from alliance.settings import get_settings
-from alliance.store.base import GraphStore
+from alliance.store.base import GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.neo4j import Neo4jStore
 from alliance.store.neo4j.store import _translated as translated
@@ -215,6 +216,25 @@ def test_role_label_search_and_listing(neo: Neo4jStore) -> None:
                      f.person("bob", name_en="Bob Lee", roles=[Role.ACCOUNTANT])])
     assert [h.node.id for h in neo.search("lee", labels=[Role.LAWYER])] == ["person:ann"]
     assert [h.node.id for h in neo.search("lee")] == ["person:ann", "person:bob"]
+
+
+def test_rail_minutes_are_rebuilt_at_start_for_a_graph_without_them(neo: Neo4jStore) -> None:
+    """A graph written by an older version (no stored rail minutes) is ready after a
+    store opens it: the landing query's rail limit reads them."""
+    nodes, rels = f.corridor()
+    neo.write(nodes=nodes, relationships=rels)
+    query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                          max_rail_minutes=120, as_of=date(2025, 6, 30))
+    expected = neo.landing_candidates(query)
+    assert expected
+    neo._driver.execute_query("MATCH (c:City) REMOVE c._rail_cities, c._rail_minutes",
+                              database_=neo.database)
+    assert neo.landing_candidates(query) == []
+    with Neo4jStore(neo.uri) as reopened:
+        assert reopened.landing_candidates(query) == expected
+    city = neo.get_node("city:shanghai")
+    assert city is not None
+    assert "_rail_cities" not in city.properties
 
 
 # --------------------------------------------------------------------------- alliance db

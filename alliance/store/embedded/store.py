@@ -437,7 +437,7 @@ class EmbeddedStore:
         type order, so every relationship is appended; empty property maps come back as
         NULL, and only texts not yet shared are decoded; ends are the nodes' own id
         strings (one string per id, not one per mention)."""
-        for rel_type in RelType:  # adjacency.TYPE_ORDER
+        for rel_type in sorted(RelType):  # adjacency.TYPE_ORDER
             type_name = rel_type.value
             maps = self._maps.of(type_name)
             cursor = self._conn.execute(

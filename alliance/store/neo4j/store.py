@@ -206,7 +206,7 @@ def _group(items: Iterable[tuple[T, dict[str, Any]]]) -> dict[T, list[dict[str, 
     return grouped
 
 
-UNWIND_ROWS = 10_000
+UNWIND_ROWS = 5_000
 """Rows per UNWIND statement of a write (a bigger write runs several in its one
 transaction): measured in docs/benchmarks.md, "Neo4jStore (session 3)"."""
 

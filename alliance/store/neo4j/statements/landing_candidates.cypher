@@ -65,7 +65,10 @@ CALL (origin, industry, related, upward) {
     CALL (city) {
       MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
       UNION ALL
-      MATCH (p:Person)-[:BASED_IN]->(city) RETURN p, 2 AS reach
+      // Based in the city only: no broker there, so only professionals can count.
+      MATCH (p:Person)-[:BASED_IN]->(city)
+      WHERE any(l IN labels(p) WHERE l IN $professional_roles)
+      RETURN p, 2 AS reach
     }
     WITH p, min(reach) AS reach
 //#include person_facts
