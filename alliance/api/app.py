@@ -71,6 +71,10 @@ logger = logging.getLogger("alliance.api")
 API_VERSION = "1.0.0"
 STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
 GZIP_MINIMUM_BYTES = 1024
+GZIP_LEVEL = 1
+"""Fastest gzip: Starlette's default (9) took 12 ms for a 400 kB landing answer, level 1
+4.8 ms for a body 40 % larger (72 kB instead of 51 kB), which a 100 Mbit/s link carries
+in 1.7 ms more; most of what level 9 saves is spent compressing."""
 
 DESCRIPTION = """\
 The resource directory of the Shanghai–Nanjing corridor technology-manager alliance
@@ -252,7 +256,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     else:
         app.add_api_route("/", index, methods=["GET"], include_in_schema=False)
     app.add_middleware(ETagMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES,
+                       compresslevel=GZIP_LEVEL)
     app.add_middleware(AccessMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestTargetMiddleware, max_query_bytes=settings.max_query_bytes)

@@ -13,7 +13,7 @@ multiplied by the freshness weight (services.freshness: horizon ÷ age, never be
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations, product
@@ -203,11 +203,10 @@ def _subtree(store: GraphStore, verticals: Sequence[str]) -> set[str] | None:
     return found
 
 
-def _records(store: GraphStore, people: Sequence[str], verticals: Sequence[str]
+def _records(store: GraphStore, people: Sequence[str], subtree: set[str] | None
              ) -> dict[str, _Record]:
     """Referrals each person carried to signed or landed for a company of the verticals'
-    subtree, and their deals that closed."""
-    subtree = _subtree(store, verticals)
+    subtree (None: any), and their deals that closed."""
     by = relationships_of(store, people, RelType.REFERRED_BY, outgoing=False)
     referrals = {rel.source: rel.target for rel in by}
     nodes = {node.id: node for node in store.get_nodes(sorted(referrals))}
@@ -338,16 +337,23 @@ def trust_value(route: TrustRoute | None) -> float:
     return round(route.weakest * 0.85 ** (route.hops - 1), 6)
 
 
-def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year: int
-                 ) -> tuple[TieGraph, dict[str, TrustRoute]]:
-    """The ties around the asker and the best route to everyone within max_hops."""
+def check_asker(store: GraphStore, asker: str | None) -> None:
+    """NotFound naming `asker` unless it is a Person (or not given)."""
     if asker is None:
-        return TieGraph(this_year), {}
+        return
     record = store.get_node(asker)
     if record is None or record.label is not Label.PERSON:
         msg = f"no Person with id {asker!r}"
         raise NotFound(msg, field="asker")
-    graph = neighbourhood(store, [asker], max_hops, this_year)
+
+
+def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year: int,
+                 targets: Collection[str]) -> tuple[TieGraph, dict[str, TrustRoute]]:
+    """The ties around the asker and the best route to each of the targets within
+    max_hops (and to the people on the way)."""
+    if asker is None:
+        return TieGraph(this_year), {}
+    graph = neighbourhood(store, [asker], max_hops, this_year, targets=targets)
     return graph, best_routes(graph, asker, max_hops)
 
 
@@ -424,6 +430,7 @@ class Ranking:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
         self.size = len(evidence)
+        self._subtree = _subtree(store, request.verticals)
         self.warm = self._scored([item for item in evidence if item.person.id in routes],
                                  routes)
         self._cold_evidence = [item for item in evidence if item.person.id not in routes]
@@ -433,7 +440,7 @@ class Ranking:
                 routes: dict[str, TrustRoute]) -> list[Scored]:
         request = self.request
         records = _records(self.store, [item.person.id for item in evidence],
-                           request.verticals)
+                           self._subtree)
         weights = request.weights.model_dump()
         today = request.as_of or date.today()
         ranked = []
@@ -457,23 +464,33 @@ class Ranking:
             return self.warm[:count]
         return self.warm + self.cold()[:count - len(self.warm)]
 
-    def at(self, position: int) -> Scored:
-        return self.top(position + 1)[position]
+    def position(self, item: Scored) -> int:
+        """The 0-based rank of a candidate (every cold one is scored for a cold one)."""
+        if item.route is not None:
+            ranked, offset = self.warm, 0
+        else:
+            ranked, offset = self.cold(), len(self.warm)
+        return offset + next(index for index, other in enumerate(ranked)
+                             if other.person == item.person)
 
-    def positions_of(self, people: set[str], start: int, limit: int) -> list[int]:
-        """The first `limit` positions from `start` on held by these people."""
-        found = [position for position in range(start, len(self.warm))
-                 if self.warm[position].person in people][:limit]
-        if len(found) < limit and any(item.person.id in people
-                                      for item in self._cold_evidence):
-            found += [position for position, item in enumerate(self.cold(),
-                                                               start=len(self.warm))
-                      if position >= start and item.person in people]
+    def among(self, people: set[str], start: int, limit: int) -> list[Scored]:
+        """The first `limit` candidates from position `start` on who are among `people`
+        (the cold ones among them are scored alone when all are past the warm ones:
+        their order is the same)."""
+        if start > len(self.warm):
+            return [item for item in self.cold()[start - len(self.warm):]
+                    if item.person in people][:limit]
+        found = [item for item in self.warm[start:] if item.person in people][:limit]
+        if len(found) < limit:
+            cold = [item for item in self._cold_evidence if item.person.id in people]
+            if cold:
+                found += self._scored(cold, {}) if self._cold is None else [
+                    item for item in self._cold if item.person in people]
         return found[:limit]
 
-    def shown(self, positions: Iterable[int]) -> list[Collaborator]:
-        """The answers for these 0-based positions, with their ranks."""
-        chosen = [(position, self.at(position)) for position in positions]
+    def shown(self, chosen: Iterable[tuple[int, Scored]]) -> list[Collaborator]:
+        """The answers for these candidates at these 0-based positions."""
+        chosen = list(chosen)
         explainer = _Explainer(self.store, self.graph,
                                [item.route for _, item in chosen if item.route])
         names = _vertical_names(self.store, self.request.verticals)
@@ -531,12 +548,14 @@ def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxat
 def search(store: GraphStore, request: CollaboratorRequest, *,
            reveal_contacts: bool = False) -> CollaboratorResult:
     """Ranked collaborators for the request."""
-    graph, routes = asker_routes(store, request.asker, request.max_hops, request.year())
+    check_asker(store, request.asker)
     evidence = store.collaborator_candidates(request.to_filter())
+    graph, routes = asker_routes(store, request.asker, request.max_hops, request.year(),
+                                 {item.person.id for item in evidence})
     ranking = Ranking(store, graph, request, evidence, routes,
                       reveal_contacts=reveal_contacts)
     thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
-    shown = ranking.shown(range(min(request.top_k, ranking.size)))
+    shown = ranking.shown(enumerate(ranking.top(request.top_k)))
     return CollaboratorResult(collaborators=shown, candidates=len(evidence), relaxations=thin)
 
 
@@ -651,9 +670,9 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     those tied to another seat's, then the combination maximising 0.5 × internal
     cohesion + 0.3 × the members' mean score + 0.2 × their closeness to the asker."""
     year = (request.as_of or date.today()).year
-    graph, routes = asker_routes(store, request.asker, request.max_hops, year)
+    check_asker(store, request.asker)
     specs = _seat_specs(request)
-    pools: dict[str, Ranking] = {}
+    seat_candidates: dict[str, tuple[CollaboratorRequest, list[CollaboratorEvidence]]] = {}
     for seat, roles in specs.items():
         seat_request = CollaboratorRequest(
             asker=request.asker, roles=roles, cities=request.cities,
@@ -663,6 +682,12 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         if not evidence:  # no one of the vertical: anyone of the role
             seat_request = seat_request.model_copy(update={"verticals": []})
             evidence = store.collaborator_candidates(seat_request.to_filter())
+        seat_candidates[seat] = seat_request, evidence
+    graph, routes = asker_routes(
+        store, request.asker, request.max_hops, year,
+        {item.person.id for _, evidence in seat_candidates.values() for item in evidence})
+    pools: dict[str, Ranking] = {}
+    for seat, (seat_request, evidence) in seat_candidates.items():
         ranking = Ranking(store, graph, seat_request, evidence, routes,
                           reveal_contacts=reveal_contacts)
         if ranking.size:
@@ -670,14 +695,13 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     missing = [seat for seat in specs if seat not in pools]
     best_ids = {c.person for pool in pools.values() for c in pool.top(request.shortlist)}
     grow(store, graph, best_ids)
-    shortlists: dict[str, list[int]] = {}
+    shortlists: dict[str, list[Scored]] = {}
     for seat, pool in pools.items():
         others = {p for s, other in pools.items() if s != seat
                   for c in other.top(request.shortlist) for p in graph.neighbours(c.person)}
-        tied = pool.positions_of(others, request.shortlist, request.shortlist)
-        shortlists[seat] = [*range(min(request.shortlist, pool.size)), *tied]
-    grow(store, graph, {pools[seat].at(position).person
-                        for seat, positions in shortlists.items() for position in positions})
+        tied = pool.among(others, request.shortlist, request.shortlist)
+        shortlists[seat] = [*pool.top(request.shortlist), *tied]
+    grow(store, graph, {item.person for items in shortlists.values() for item in items})
     pair_cache: dict[tuple[str, str], _PairFacts] = {}
 
     def pair(a: str, b: str) -> _PairFacts:
@@ -686,11 +710,8 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
             pair_cache[key] = _PairFacts(*_pair_route(graph, key[0], key[1], request.asker))
         return pair_cache[key]
 
-    choices = [[pools[seat].at(position) for position in positions]
-               for seat, positions in shortlists.items()]
-    best: tuple[float, tuple[int, ...]] | None = None
-    for combo in product(*(range(len(choice)) for choice in choices)):
-        chosen = [choices[seat][index] for seat, index in enumerate(combo)]
+    best: tuple[float, tuple[Scored, ...]] | None = None
+    for chosen in product(*shortlists.values()):
         ids = [member.person for member in chosen]
         if len(set(ids)) < len(ids):
             continue  # one person cannot fill two seats
@@ -700,14 +721,15 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         reach = sum(member.parts["trust"] for member in chosen) / len(chosen)
         value = round(0.5 * closeness + 0.3 * mean + 0.2 * reach, 6)
         if best is None or value > best[0]:
-            best = (value, combo)
+            best = (value, chosen)
     if best is None:
         return TeamResult(seats=[], links=[], cohesion=Cohesion(
             pairs=0, pairs_worked_together=0, linked_pairs=0, weakest_pair=None, star=False),
             score=0.0, missing_seats=list(specs), note="no candidate for any seat")
-    score, combo = best
-    members = [pools[seat].shown([shortlists[seat][index]])[0]
-               for seat, index in zip(shortlists, combo, strict=True)]
+    score, chosen_members = best
+    members = []
+    for seat, item in zip(shortlists, chosen_members, strict=True):
+        members += pools[seat].shown([(pools[seat].position(item), item)])
     ids = [member.person.id for member in members]
     facts = {(a, b): pair(a, b) for a, b in combinations(ids, 2)}
     explainer = _Explainer(store, graph, [f.route for f in facts.values() if f.route])

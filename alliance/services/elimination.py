@@ -74,6 +74,7 @@ class ParkFacts:
     park: NodeRecord
     city: str | None
     hosts: frozenset[str]
+    """The industries related to the request that it hosts."""
 
 
 def _parks(store: GraphStore) -> Iterator[NodeRecord]:
@@ -117,6 +118,7 @@ class Checker:
                  for rel in store.get_relationships(RelType.HSR_LINK)]
         self.minutes = {city: route.minutes
                         for city, route in fastest_routes(links, query.origin_city).items()}
+        self.store = store
         wanted = parks if parks is not None else list(_parks(store))
         ids = {park.id for park in wanted}
         cities: dict[str, str] = {}
@@ -124,14 +126,15 @@ class Checker:
         if parks is not None and len(parks) == 1:
             rels_in = store.get_relationships(RelType.IN_CITY, source=parks[0].id)
             rels_hosts = store.get_relationships(RelType.HOSTS, source=parks[0].id)
-        else:
+        else:  # only the HOSTS of related industries: the rest cannot meet the industry
             rels_in = store.get_relationships(RelType.IN_CITY)
-            rels_hosts = store.get_relationships(RelType.HOSTS)
+            rels_hosts = store.relationships_of(sorted(self.related), RelType.HOSTS,
+                                                outgoing=False)
         for rel in sorted(rels_in, key=lambda r: r.target, reverse=True):
             if rel.source in ids:
                 cities[rel.source] = rel.target  # the smallest city id wins, as in evidence
         for rel in rels_hosts:
-            if rel.source in ids:
+            if rel.source in ids and rel.target in self.related:
                 hosts.setdefault(rel.source, set()).add(rel.target)
         self.facts = [ParkFacts(park, cities.get(park.id), frozenset(hosts.get(park.id, ())))
                       for park in wanted]
@@ -162,7 +165,8 @@ class Checker:
         query, props = self.query, facts.park.properties
         found = []
         if not facts.hosts & self.related:
-            hosted = ", ".join(sorted(facts.hosts)) or "nothing"
+            hosted = ", ".join(sorted(rel.target for rel in self.store.get_relationships(
+                RelType.HOSTS, source=facts.park.id))) or "nothing"
             found.append(Failure(constraint="industry", required=query.industry,
                                  actual=hosted, short_by=None,
                                  text=f"hosts no industry related to {query.industry} "

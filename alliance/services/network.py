@@ -8,7 +8,7 @@ store answers the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from alliance.services.ties import TieGraph
 from alliance.store.base import GraphStore
@@ -28,31 +28,36 @@ def relationships_of(store: GraphStore, node_ids: Iterable[str], rel_type: RelTy
     return store.relationships_of(ids, rel_type, outgoing=outgoing, incoming=incoming)
 
 
-def grow(store: GraphStore, graph: TieGraph, people: Iterable[str]) -> set[str]:
+def grow(store: GraphStore, graph: TieGraph, people: Iterable[str],
+         towards: Collection[str] | None = None) -> set[str]:
     """Add every tie of these people (deals, referrals, shared employers) to the graph;
-    returns the people they reach."""
+    returns the people they reach. With `towards`, only their ties to those people are
+    added, and they are not marked expanded (a later grow adds the rest)."""
     fresh = sorted(set(people) - graph.expanded)
     if not fresh:
         return set()
-    graph.expanded.update(fresh)
+    if towards is None:
+        graph.expanded.update(fresh)
     collaborations = relationships_of(store, fresh, RelType.COLLABORATED_WITH)
     employers = relationships_of(store, fresh, RelType.WORKS_AT, incoming=False)
     colleagues = relationships_of(store, {rel.target for rel in employers}, RelType.WORKS_AT,
                                   outgoing=False)
-    graph.add(collaborations, colleagues, set(fresh))
+    graph.add(collaborations, colleagues, set(fresh), towards)
     reached = {rel.source for rel in collaborations} | {rel.target for rel in collaborations}
     reached |= {rel.source for rel in colleagues}
     return reached - set(fresh)
 
 
 def neighbourhood(store: GraphStore, people: Iterable[str], max_hops: int, this_year: int,
-                  graph: TieGraph | None = None) -> TieGraph:
+                  graph: TieGraph | None = None, targets: Collection[str] | None = None
+                  ) -> TieGraph:
     """The ties of everyone within max_hops − 1 of these people (so routes of up to
-    max_hops are all visible)."""
+    max_hops are all visible). With `targets`, the last layer's ties are kept only to
+    them: routes to anyone else are not wanted (and that layer is not marked expanded)."""
     graph = graph or TieGraph(this_year)
     frontier = set(people)
-    for _ in range(max_hops):
-        frontier = grow(store, graph, frontier)
+    for depth in range(max_hops):
+        frontier = grow(store, graph, frontier, targets if depth == max_hops - 1 else None)
         if not frontier:
             break
     return graph

@@ -136,14 +136,19 @@ class TieGraph:
         return self.ties.get(person, {})
 
     def add(self, collaborations: Iterable[RelRecord], employments: Iterable[RelRecord],
-            around: Collection[str]) -> None:
+            around: Collection[str], towards: Collection[str] | None = None) -> None:
         """Add the ties of the people `around` from their COLLABORATED_WITH edges and the
-        WORKS_AT edges of their employers (people sharing an employer). Pairs of two
-        colleagues not around are left out: their other deals and employers are not
-        fetched, so such a tie would be incomplete."""
+        WORKS_AT edges of their employers (people sharing an employer); with `towards`,
+        only their ties to those people. Pairs of two colleagues not around are left
+        out: their other deals and employers are not fetched, so such a tie would be
+        incomplete. A tie already known is complete (it was added around one of its
+        people) and is kept."""
+        known = self.ties
         deals: dict[tuple[str, str], list[Deal]] = {}
         for rel in collaborations:
-            if rel.type is RelType.COLLABORATED_WITH and rel.source != rel.target:
+            if (rel.type is RelType.COLLABORATED_WITH and rel.source != rel.target
+                    and rel.target not in known.get(rel.source, ())
+                    and (towards is None or rel.source in towards or rel.target in towards)):
                 pair = (min(rel.source, rel.target), max(rel.source, rel.target))
                 deals.setdefault(pair, []).append(Deal.from_rel(rel))
         staff: dict[str, set[str]] = {}
@@ -153,16 +158,18 @@ class TieGraph:
         orgs: dict[tuple[str, str], set[str]] = {}
         for org, people in staff.items():
             for a in people.intersection(around):
-                for b in people:
-                    if a != b:
+                theirs = known.get(a, {})
+                others = people if towards is None or a in towards else people.intersection(
+                    towards)
+                for b in others:
+                    if a != b and b not in theirs:
                         orgs.setdefault((min(a, b), max(a, b)), set()).add(org)
         for pair in set(deals) | set(orgs):
-            known = self.tie(*pair)
-            merged_deals = set(deals.get(pair, ())) | set(known.deals if known else ())
-            merged_orgs = orgs.get(pair, set()) | set(known.organizations if known else ())
-            ordered_deals = tuple(sorted(merged_deals, key=lambda d: (-d.year, d.deal)))
-            tie = Tie(pair, ordered_deals, tuple(sorted(merged_orgs)),
-                      tie_strength(ordered_deals, bool(merged_orgs), self.this_year))
+            ordered_deals = tuple(sorted(set(deals.get(pair, ())),
+                                         key=lambda d: (-d.year, d.deal)))
+            shared = orgs.get(pair, set())
+            tie = Tie(pair, ordered_deals, tuple(sorted(shared)),
+                      tie_strength(ordered_deals, bool(shared), self.this_year))
             self.ties.setdefault(pair[0], {})[pair[1]] = tie
             self.ties.setdefault(pair[1], {})[pair[0]] = tie
 

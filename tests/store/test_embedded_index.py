@@ -15,7 +15,8 @@ from graph_schema.vocabulary import RelType
 
 INDEXED = (RelType.HSR_LINK, RelType.HOSTS, RelType.HAS_SKILL, RelType.EXPERT_IN,
            RelType.COVERS, RelType.BASED_IN, RelType.IN_CITY, RelType.SUBFIELD_OF,
-           RelType.OFFERED_IN, RelType.TARGETS, RelType.NOT_STACKABLE_WITH)
+           RelType.OFFERED_IN, RelType.TARGETS, RelType.NOT_STACKABLE_WITH,
+           RelType.COLLABORATED_WITH)
 
 # property changes that move a node in the index: rank, category, numbers, dates
 CHANGES: dict[str, tuple[str, list[object]]] = {
@@ -51,6 +52,8 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
         for entry in ("parks", "taxonomy", "offered", "covering", "brokers", "dual",
                       "professionals", "contact_skills"):
             assert getattr(store.index, entry), entry
+        assert store.index.people.cities
+        assert store.index.people.collaborations
         for _ in range(80):
             move = rng.randrange(6)
             if move == 0:  # drop a few indexed relationships
@@ -84,3 +87,34 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
         final = store.index
     with EmbeddedStore(path) as reopened:
         assert reopened.index == final
+
+
+def test_people_facts_are_what_the_graph_says() -> None:
+    """Cities: base first, then covered cities directly or through a covered park;
+    collaborations: COLLABORATED_WITH either way. Checked after moving a park."""
+    records = list(synthesize(nodes=1000, seed=4))
+    with EmbeddedStore(":memory:") as store:
+        store.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
+                    relationships=[r for r in records if isinstance(r, RelRecord)])
+        covered = store.get_relationships(RelType.COVERS)
+        park_cover = next(rel for rel in covered if rel.target.startswith("park:"))
+        [in_city] = store.get_relationships(RelType.IN_CITY, source=park_cover.target)
+        other = next(c for c in sorted(store.by_label["City"]) if c != in_city.target)
+        store.write(delete_relationships=[in_city.key],
+                    relationships=[replace(in_city, target=other)])
+        for person in sorted(store.by_label["Person"]):
+            base = sorted(r.target for r in store.get_relationships(RelType.BASED_IN,
+                                                                    source=person))
+            cities: set[str] = set()
+            for rel in store.get_relationships(RelType.COVERS, source=person):
+                if rel.target.startswith("city:"):
+                    cities.add(rel.target)
+                else:
+                    cities.update(r.target for r in store.get_relationships(
+                        RelType.IN_CITY, source=rel.target))
+            expected = (*base, *sorted(cities - set(base)))
+            assert store.index.people.cities.get(person, ()) == expected
+            deals = (len(store.get_relationships(RelType.COLLABORATED_WITH, source=person))
+                     + len(store.get_relationships(RelType.COLLABORATED_WITH, target=person)))
+            assert store.index.people.collaborations.get(person, 0) == deals
+        assert other in store.index.people.cities[park_cover.source]

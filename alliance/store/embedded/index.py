@@ -29,6 +29,7 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   `dual`: how many of them are professionals too (they count as brokers there).
 - `professionals`: city -> the professionals it reaches, best first; `listed`: person ->
   the lists they are on.
+- `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
     broker_rank,
+    person_cities,
     professional_rank,
     taxonomy,
 )
@@ -73,6 +75,19 @@ class ParkRow:
 
 
 @dataclass
+class PeopleFacts:
+    """What collaborator search reads of a person besides skills and verticals.
+
+    - `cities`: person -> where they are based (by id), then the other cities they cover,
+      directly or through a covered park's IN_CITY (`evidence.person_cities`).
+    - `collaborations`: person -> COLLABORATED_WITH relationships either way.
+    """
+
+    cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    collaborations: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class EvidenceIndex:
     rail: dict[RelKey, RailLink] = field(default_factory=dict)
     hosted_by: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -94,6 +109,7 @@ class EvidenceIndex:
     professionals: dict[str, list[str]] = field(default_factory=dict)
     listed: dict[str, Listed] = field(default_factory=dict)
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
+    people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -130,17 +146,18 @@ def _link(rel: RelRecord) -> RailLink:
 # --------------------------------------------------------------------------- per node
 
 
-def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str) -> None:
+def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str,
+                      record: NodeRecord | None) -> None:
     index.hosted_by.pop(node, None)
-    if _label(graph, node) is Label.INDUSTRY:
+    if record is not None and record.label is Label.INDUSTRY:
         parks = frozenset(rel.source for rel in _rels(graph, node, RelType.HOSTS, False))
         if parks:
             index.hosted_by[node] = parks
 
 
-def _refresh_park(index: EvidenceIndex, graph: Graph, node: str) -> None:
+def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
+                  park: NodeRecord | None) -> None:
     index.parks.pop(node, None)
-    park = _record(graph, node)
     if park is None or park.label is not Label.PARK:
         return
     props = park.properties
@@ -153,14 +170,14 @@ def _refresh_park(index: EvidenceIndex, graph: Graph, node: str) -> None:
                                 cities[0] if cities else None, tuple(hosts))
 
 
-def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str) -> None:
+def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
+                    policy: NodeRecord | None) -> None:
     """Move the policy out of the places it was offered in and into the current ones."""
     for place in index.offered_at.pop(node, ()):
         offered = index.offered[place]
         del offered[node]
         if not offered:
             del index.offered[place]
-    policy = _record(graph, node)
     if policy is None or policy.label is not Label.POLICY:
         return
     places = tuple(sorted({rel.target for rel in _rels(graph, node, RelType.OFFERED_IN, True)}))
@@ -194,15 +211,25 @@ def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
     person = _record(graph, node)
     if person is None or person.label is not Label.PERSON:
         return
-    skills = tuple(sorted((rel.target, int(rel.properties["level"]))
-                          for rel in _rels(graph, node, RelType.HAS_SKILL, True)))
-    expert = tuple(sorted(rel.target for rel in _rels(graph, node, RelType.EXPERT_IN, True)))
+    skill_levels, expertise, covered, based = [], [], [], []
+    for rel in graph.out_all(node):  # one pass over the person's relationships
+        if rel.type is RelType.HAS_SKILL:
+            skill_levels.append((rel.target, int(rel.properties["level"])))
+        elif rel.type is RelType.EXPERT_IN:
+            expertise.append(rel.target)
+        elif rel.type is RelType.COVERS:
+            covered.append(rel.target)
+        elif rel.type is RelType.BASED_IN:
+            based.append(rel.target)
+    skills = tuple(sorted(skill_levels))
+    expert = tuple(sorted(expertise))
     if skills:
         index.skills[node] = skills
     if expert:
         index.expert_in[node] = expert
     contact_skills = tuple((skill, level) for skill, level in skills
-                           if _category(graph, skill) in _CONTACT_CATEGORIES)
+                           if graph.record(skill).properties["category"]
+                           in _CONTACT_CATEGORIES)
     if contact_skills:
         index.contact_skills[node] = contact_skills
     rank = professional_rank(person, contact_skills)
@@ -210,25 +237,21 @@ def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
         index.professional_rank[node] = rank
     cities: dict[str, RelType] = {}
     parks: set[str] = set()
-    for rel in _rels(graph, node, RelType.COVERS, True):
-        if _label(graph, rel.target) is Label.CITY:
-            cities[rel.target] = RelType.COVERS
+    for place in covered:
+        if graph.record(place).label is Label.CITY:
+            cities[place] = RelType.COVERS
         else:
-            parks.add(rel.target)
+            parks.add(place)
     if parks:
         index.covers[node] = tuple(sorted(parks))
         for park in parks:
             index.covering.setdefault(park, set()).add(node)
-    for rel in _rels(graph, node, RelType.BASED_IN, True):
-        cities.setdefault(rel.target, RelType.BASED_IN)
+    for city in based:
+        cities.setdefault(city, RelType.BASED_IN)
     if cities:
         index.reach_of[node] = cities
         for city, rel_type in cities.items():
             index.reach.setdefault(city, {})[node] = rel_type
-
-
-def _category(graph: Graph, skill: str) -> object:
-    return graph.record(skill).properties["category"]
 
 
 def _label(graph: Graph, node: str) -> Label | None:
@@ -361,6 +384,41 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
 # --------------------------------------------------------------------------- build, apply
 
 
+# --------------------------------------------------------------------------- collaborators
+
+
+def _refresh_person_facts(facts: PeopleFacts, graph: Graph, person: str) -> None:
+    facts.cities.pop(person, None)
+    facts.collaborations.pop(person, None)
+    if _label(graph, person) is not Label.PERSON:
+        return
+    base = [rel.target for rel in _rels(graph, person, RelType.BASED_IN, True)]
+    covered: set[str] = set()
+    for rel in _rels(graph, person, RelType.COVERS, True):
+        if _label(graph, rel.target) is Label.CITY:
+            covered.add(rel.target)
+        else:
+            covered.update(r.target for r in _rels(graph, rel.target, RelType.IN_CITY, True))
+    cities = person_cities(base, covered)
+    if cities:
+        facts.cities[person] = cities
+    count = (len(_rels(graph, person, RelType.COLLABORATED_WITH, True))
+             + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
+    if count:
+        facts.collaborations[person] = count
+
+
+def _apply_people(facts: PeopleFacts, graph: Graph, touched: set[str]) -> None:
+    """The touched people, and the people covering a touched node (its label or IN_CITY
+    may have changed what they cover)."""
+    people = set(touched)
+    for node in touched:
+        if node in graph:
+            people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
+    for person in people:
+        _refresh_person_facts(facts, graph, person)
+
+
 def build(graph: Graph) -> EvidenceIndex:
     """The index of a whole graph."""
     index = EvidenceIndex()
@@ -387,10 +445,13 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
         for person in people:
             _unlist(index, person)
     for node in touched:
-        _refresh_industry(index, graph, node)
-        _refresh_park(index, graph, node)
-        if labels[node] is Label.POLICY or node in index.offered_at:
-            _refresh_policy(index, graph, node)
+        label = labels[node]
+        if label is Label.INDUSTRY or node in index.hosted_by:
+            _refresh_industry(index, graph, node, _record(graph, node))
+        if label is Label.PARK or node in index.parks:
+            _refresh_park(index, graph, node, _record(graph, node))
+        if label is Label.POLICY or node in index.offered_at:
+            _refresh_policy(index, graph, node, _record(graph, node))
     for person in people:
         _refresh_person(index, graph, person)
     if industries:
@@ -402,6 +463,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     if any(label is Label.CITY or label is None for label in labels.values()):
         index.rail = build_rail(graph)
         index.routes.clear()
+    _apply_people(index.people, graph, touched)
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

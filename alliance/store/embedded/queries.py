@@ -37,7 +37,6 @@ from alliance.store.evidence import (
     broker_rank,
     classify,
     matched_skills,
-    person_cities,
     person_facts,
     policy_applies,
     shortest_sequences,
@@ -86,11 +85,6 @@ def parents_in(graph: Graph) -> Parents:
 def children_in(graph: Graph) -> Children:
     """The industries SUBFIELD_OF one, read from the graph."""
     return lambda node: (rel.source for rel in in_rels(graph, node, RelType.SUBFIELD_OF))
-
-
-def skills_of(graph: Graph, person: str) -> list[tuple[str, int]]:
-    return sorted((rel.target, int(rel.properties["level"]))
-                  for rel in out_rels(graph, person, RelType.HAS_SKILL))
 
 
 # --------------------------------------------------------------------------- landing
@@ -350,17 +344,6 @@ def _check_references(graph: Graph, query: CollaboratorFilter) -> None:
         require(graph, city, Label.CITY, "cities")
 
 
-def _person_cities(graph: Graph, person: str) -> tuple[str, ...]:
-    base = [rel.target for rel in out_rels(graph, person, RelType.BASED_IN)]
-    covered: set[str] = set()
-    for rel in out_rels(graph, person, RelType.COVERS):
-        if record(graph, rel.target).label is Label.CITY:
-            covered.add(rel.target)
-        else:
-            covered.update(r.target for r in out_rels(graph, rel.target, RelType.IN_CITY))
-    return person_cities(base, covered)
-
-
 def _people_to_consider(graph: Graph, query: CollaboratorFilter,
                         wanted_verticals: set[str]) -> list[str]:
     """Start from the wanted skills' or verticals' holders rather than every person."""
@@ -373,9 +356,10 @@ def _people_to_consider(graph: Graph, query: CollaboratorFilter,
     return [node for node, data in graph.nodes.items() if data.label is Label.PERSON]
 
 
-def collaborator_candidates(graph: Graph, query: CollaboratorFilter
+def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: CollaboratorFilter
                             ) -> list[CollaboratorEvidence]:
-    """People meeting every hard constraint, with trust paths; see GraphStore."""
+    """People meeting every hard constraint, with trust paths; see GraphStore. Skills,
+    verticals, cities and collaboration counts are read from the index."""
     _check_references(graph, query)
     build = assembly(graph)
     wanted_verticals: set[str] = set(query.verticals)
@@ -399,19 +383,18 @@ def collaborator_candidates(graph: Graph, query: CollaboratorFilter
             level = person.properties.get("certification_level")
             if level is None or CertificationLevel(level).rank < min_rank:
                 continue
-        matched = matched_skills(skills_of(graph, person_id), wanted_skills, query.min_level)
+        matched = matched_skills(index.skills.get(person_id, ()), wanted_skills,
+                                 query.min_level)
         if wanted_skills and (not matched or (
                 query.require_all_skills and len(matched) < len(wanted_skills))):
             continue
-        verticals = tuple(sorted(r.target for r in out_rels(graph, person_id,
-                                                              RelType.EXPERT_IN)))
+        verticals = index.expert_in.get(person_id, ())
         if wanted_verticals and not wanted_verticals.intersection(verticals):
             continue
-        cities = _person_cities(graph, person_id)
+        cities = index.people.cities.get(person_id, ())
         if query.cities and not set(query.cities).intersection(cities):
             continue
-        collaborations = sum(1 for _ in out_rels(graph, person_id, RelType.COLLABORATED_WITH))
-        collaborations += sum(1 for _ in in_rels(graph, person_id, RelType.COLLABORATED_WITH))
+        collaborations = index.people.collaborations.get(person_id, 0)
         paths: tuple[TrustPath, ...] = ()
         if query.asker and person_id in distance:
             paths = tuple(

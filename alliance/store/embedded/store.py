@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
+from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -184,9 +185,11 @@ def _json(value: Any, what: str) -> str:
         raise Invalid(msg, field="properties") from exc
 
 
-def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
+def _node_row(node: NodeRecord, decode: bool = True
+              ) -> tuple[tuple[str, str, str, str], NodeRecord]:
     """The table row of a node and the record the graph will hold (decoded from that row,
-    so the graph holds exactly what a reopen would load)."""
+    so the graph holds exactly what a reopen would load; with `decode` off, for a load
+    that reloads the graph after, the caller's properties)."""
     try:
         label = Label(node.label)
     except ValueError as exc:
@@ -195,7 +198,8 @@ def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
     node_id = sys.intern(node.id)
-    record = NodeRecord(node_id, label, frozenset(labels), json.loads(properties))
+    record = NodeRecord(node_id, label, frozenset(labels),
+                        json.loads(properties) if decode else node.properties)
     return (node_id, label.value, json.dumps(labels), properties), record
 
 
@@ -236,10 +240,11 @@ class _PropertyMaps:
         return found
 
 
-def _rel_row(rel: RelRecord, maps: _PropertyMaps
+def _rel_row(rel: RelRecord, maps: _PropertyMaps | None
              ) -> tuple[tuple[str, str, str, str, str], RelRecord]:
     """The table row of a relationship, and the record the graph will hold (with the
-    shared property map of its text, so it holds exactly what a reopen would load)."""
+    shared property map of its text, so it holds exactly what a reopen would load;
+    without `maps`, for a load that reloads the graph after, the caller's properties)."""
     found = _REL_TYPES.get(str(rel.type))
     if found is None:
         msg = f"unknown relationship type {rel.type!r}"
@@ -248,7 +253,8 @@ def _rel_row(rel: RelRecord, maps: _PropertyMaps
     source, target = sys.intern(rel.source), sys.intern(rel.target)
     properties = (_json(rel.properties, f"{type_name} {source}->{target}")
                   if rel.properties else "{}")
-    record = RelRecord(rel_type, source, target, maps.shared(type_name, properties))
+    record = RelRecord(rel_type, source, target,
+                       maps.shared(type_name, properties) if maps else rel.properties)
     return (type_name, source, target, _key_text(key_of(record)), properties), record
 
 
@@ -431,7 +437,7 @@ class EmbeddedStore:
         type order, so every relationship is appended; empty property maps come back as
         NULL, and only texts not yet shared are decoded; ends are the nodes' own id
         strings (one string per id, not one per mention)."""
-        for rel_type in RelType:  # adjacency.TYPE_ORDER
+        for rel_type in sorted(RelType):  # adjacency.TYPE_ORDER
             type_name = rel_type.value
             maps = self._maps.of(type_name)
             cursor = self._conn.execute(
@@ -535,12 +541,16 @@ class EmbeddedStore:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     for nodes, relationships in batches:
-                        prepared = [_node_row(node) for node in nodes]
-                        self._store_nodes([row for row, _ in prepared], False)
-                        rels = [_rel_row(rel, self._maps) for rel in relationships]
+                        # Rows in key order (stable: of two with one key the later
+                        # still wins): B-tree pages are then touched in sequence.
+                        prepared = [_node_row(node, decode=False) for node in nodes]
+                        self._store_nodes(sorted((row for row, _ in prepared),
+                                                 key=itemgetter(0)), False)
+                        rels = [_rel_row(rel, None) for rel in relationships]
                         self._check_ends([record for _, record in prepared],
                                          [record for _, record in rels])
-                        conn.executemany(_UPSERT_REL, [row for row, _ in rels])
+                        conn.executemany(_UPSERT_REL, sorted((row for row, _ in rels),
+                                                             key=itemgetter(0, 1, 2, 3)))
                         count += len(prepared) + len(rels)
                     conn.execute("COMMIT")
                 except BaseException:
@@ -742,18 +752,24 @@ class EmbeddedStore:
         self, node_ids: Sequence[str], rel_type: RelType, *, outgoing: bool = True,
         incoming: bool = True,
     ) -> list[RelRecord]:
-        """Relationships of a type at any of the nodes (see GraphStore), sorted by key."""
+        """Relationships of a type at any of the nodes (see GraphStore), sorted by key:
+        one type, so by ends, then key properties (each relationship is one object,
+        so it is kept once by identity)."""
         wanted = RelType(rel_type)
+        names = REL_SPECS[wanted].key
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            found: dict[RelKey, RelRecord] = {}
+            found: dict[int, RelRecord] = {}
             for node in set(node_ids):
                 sides = ((graph.out_rels(node, wanted) if outgoing else [])
                          + (graph.in_rels(node, wanted) if incoming else []))
                 for rel in sides:
-                    found[key_of(rel)] = rel
-            return [found[key] for key in sorted(found)]
+                    found[id(rel)] = rel
+        if names:
+            return sorted(found.values(), key=lambda rel: (
+                rel.source, rel.target, tuple(rel.properties.get(name) for name in names)))
+        return sorted(found.values(), key=lambda rel: (rel.source, rel.target))
 
     def neighbours(
         self,
@@ -867,6 +883,6 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             found: list[CollaboratorEvidence] = queries.collaborator_candidates(
-                self.graph, query
+                self.graph, self.index, query
             )
             return found

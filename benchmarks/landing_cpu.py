@@ -1,0 +1,82 @@
+"""CPU time of landing and compare questions on one store file, for one checkout.
+
+    python benchmarks/landing_cpu.py TREE FILE [ROUNDS]
+
+TREE is the checkout whose code is measured (so two trees can be measured on the same
+file one after the other, side by side); FILE an EmbeddedStore file (opened read-only).
+Prints one JSON line: per question kind wall and process-CPU p50/max in ms (CPU time
+stays comparable when other work shares the machine), and the CPU p50 of a benchmark
+landing's parts: store evidence, elimination view, scoring, explanation of the top k.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+
+def _spread(samples: list[float]) -> dict[str, float]:
+    return {"p50": round(statistics.median(samples), 1), "max": round(max(samples), 1)}
+
+
+def main() -> None:
+    tree, path = sys.argv[1], Path(sys.argv[2])
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    sys.path[:0] = [tree, f"{tree}/benchmarks"]
+    landing_answers = importlib.import_module("landing_answers")  # TREE's benchmarks/
+    run = importlib.import_module("run")
+
+    from alliance.services import landing
+    from alliance.services.elimination import Checker
+    from alliance.services.landing import LandingRequest
+    from alliance.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(path, read_only=True)
+    questions = run.questions(store)
+    varied = [LandingRequest.model_validate(ask)
+              for ask in landing_answers.requests(store, 12)]
+    kinds: dict[str, list[Callable[[], Any]]] = {
+        "landing": questions["landing"], "compare": questions["compare"],
+        "landing_varied": [partial(landing.search, store, r) for r in varied]}
+    out: dict[str, Any] = {"tree": tree, "file": str(path)}
+    for kind, actions in kinds.items():
+        wall, cpu = [], []
+        for _ in range(rounds):
+            for action in actions:
+                started, used = time.perf_counter(), time.process_time()
+                action()
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - used) * 1000)
+        out[kind] = {"wall": _spread(wall), "cpu": _spread(cpu)}
+    parts: dict[str, list[float]] = {"store": [], "elimination": [], "scoring": [],
+                                     "explain": []}
+    for _ in range(rounds):
+        for request in questions["_params"][0]()[0]:
+            query = request.to_filter()
+            used = time.process_time()
+            candidates = store.landing_candidates(query)
+            parts["store"].append(time.process_time() - used)
+            used = time.process_time()
+            Checker(store, query).elimination()
+            parts["elimination"].append(time.process_time() - used)
+            used = time.process_time()
+            ranked = landing.rank(candidates, request)
+            parts["scoring"].append(time.process_time() - used)
+            used = time.process_time()
+            landing.explain(store, list(enumerate(ranked[: request.top_k], start=1)),
+                            request, reveal_contacts=False)
+            parts["explain"].append(time.process_time() - used)
+    out["parts_cpu_p50"] = {name: round(statistics.median(v) * 1000, 1)
+                            for name, v in parts.items()}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
