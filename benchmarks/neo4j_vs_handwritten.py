@@ -78,41 +78,56 @@ WHERE minutes IS NOT NULL
 WITH city, related, upward, wanted_skills,
      collect({park: park, minutes: minutes, industries: industries}) AS parks
 CALL (city, related, wanted_skills) {
-  MATCH (p:Person)-[x:COVERS|BASED_IN]->(city)
-  WITH p, min(CASE type(x) WHEN 'COVERS' THEN 1 ELSE 2 END) AS reach
-  WITH p, p:Broker AND reach = 1
-          AND EXISTS { (p)-[:EXPERT_IN]->(i) WHERE i IN related } AS broker
-  WITH p, broker,
-       CASE WHEN broker THEN COUNT { (p)-[:EXPERT_IN]->(i) WHERE i IN related } END AS known,
-       CASE WHEN NOT broker AND any(l IN labels(p) WHERE l IN $professional_roles)
-            THEN COLLECT { MATCH (p)-[s:HAS_SKILL]->(k) WHERE k IN wanted_skills
-                           RETURN s.level } END AS levels
-  WHERE broker OR size(levels) > 0
-  RETURN collect(CASE WHEN broker THEN {id: p.id, rank: coalesce($ranks[p.certification_level], 0),
-                                         known: known} END) AS city_brokers,
-         collect(CASE WHEN NOT broker THEN {id: p.id, n: size(levels),
-                                             best: reduce(b = 0, l IN levels |
-                                                          CASE WHEN l > b THEN l ELSE b END)}
-                 END) AS city_professionals
+  CALL (city) {
+    MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
+    UNION ALL
+    MATCH (p:Person)-[:BASED_IN]->(city)
+    WHERE any(l IN labels(p) WHERE l IN $professional_roles) RETURN p, 2 AS reach
+  }
+  WITH p, min(reach) AS reach
+  WITH p, p:Broker AND reach = 1 AS may_broker,
+       any(l IN labels(p) WHERE l IN $professional_roles) AS may_professional
+  WHERE may_broker OR may_professional
+  CALL (p, may_broker, related) {
+    WITH * WHERE may_broker
+    MATCH (p)-[:EXPERT_IN]->(i) WHERE i IN related RETURN count(*) AS known
+  }
+  CALL (p, may_broker, known, may_professional, wanted_skills) {
+    WITH * WHERE may_professional AND NOT (may_broker AND known > 0)
+    MATCH (p)-[s:HAS_SKILL]->(k) WHERE k IN wanted_skills
+    RETURN count(*) AS n, max(s.level) AS best
+  }
+  WITH p, may_broker AND known > 0 AS broker, known, n, best
+  WHERE broker OR n > 0
+  RETURN collect(CASE WHEN broker THEN {id: p.id, known: known,
+                                         rank: coalesce($ranks[p.certification_level], 0)}
+                 END) AS city_brokers,
+         collect(CASE WHEN NOT broker THEN {id: p.id, n: n, best: best} END)
+           AS city_professionals
 }
 UNWIND parks AS here
 WITH city, related, upward, wanted_skills, city_brokers, city_professionals,
      here.park AS park, here.minutes AS minutes, here.industries AS industries
 CALL (park, related, wanted_skills) {
   MATCH (p:Person)-[:COVERS]->(park)
-  WITH p, p:Broker AND EXISTS { (p)-[:EXPERT_IN]->(i) WHERE i IN related } AS broker
-  WITH p, broker,
-       CASE WHEN broker THEN COUNT { (p)-[:EXPERT_IN]->(i) WHERE i IN related } END AS known,
-       CASE WHEN NOT broker AND any(l IN labels(p) WHERE l IN $professional_roles)
-            THEN COLLECT { MATCH (p)-[s:HAS_SKILL]->(k) WHERE k IN wanted_skills
-                           RETURN s.level } END AS levels
+  WITH p, p:Broker AS may_broker,
+       any(l IN labels(p) WHERE l IN $professional_roles) AS may_professional
+  CALL (p, may_broker, related) {
+    WITH * WHERE may_broker
+    MATCH (p)-[:EXPERT_IN]->(i) WHERE i IN related RETURN count(*) AS known
+  }
+  CALL (p, may_broker, known, may_professional, wanted_skills) {
+    WITH * WHERE may_professional AND NOT (may_broker AND known > 0)
+    MATCH (p)-[s:HAS_SKILL]->(k) WHERE k IN wanted_skills
+    RETURN count(*) AS n, max(s.level) AS best
+  }
+  WITH p, may_broker AND known > 0 AS broker, known, n, best
   RETURN collect(p.id) AS covering,
-         collect(CASE WHEN broker THEN {id: p.id, rank: coalesce($ranks[p.certification_level], 0),
-                                         known: known} END) AS park_brokers,
-         collect(CASE WHEN NOT broker AND size(levels) > 0
-                      THEN {id: p.id, n: size(levels),
-                            best: reduce(b = 0, l IN levels | CASE WHEN l > b THEN l ELSE b END)}
-                 END) AS park_professionals
+         collect(CASE WHEN broker THEN {id: p.id, known: known,
+                                         rank: coalesce($ranks[p.certification_level], 0)}
+                 END) AS park_brokers,
+         collect(CASE WHEN NOT broker AND n > 0 THEN {id: p.id, n: n, best: best} END)
+           AS park_professionals
 }
 WITH park, city, minutes, industries, upward,
      park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
@@ -124,7 +139,8 @@ RETURN park.id AS park, city.id AS city, minutes, industries,
   COLLECT { UNWIND professionals AS c RETURN c.id ORDER BY c.best DESC, c.n DESC, c.id LIMIT 5 }
     AS professionals,
   COLLECT {
-    MATCH (policy:Policy)-[:OFFERED_IN]->(place) WHERE place = park OR place = city
+    UNWIND [(x:Policy)-[:OFFERED_IN]->(park) | x] + [(x:Policy)-[:OFFERED_IN]->(city) | x]
+      AS policy
     WITH policy WHERE policy.valid_from <= $as_of
       AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
       AND (NOT EXISTS { (policy)-[:TARGETS]->() }
