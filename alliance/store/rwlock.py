@@ -41,20 +41,9 @@ class ReadWriteLock:
             return
         depth: int = getattr(self._local, "depth", 0)
         if depth == 0:
-            with self._state:
-                while self._writer is not None or self._writers_waiting:
-                    self._state.wait()
-                self._readers += 1
-        self._local.depth = depth + 1
-        try:
+            self._take(wait=True)
+        with self._held(depth):
             yield
-        finally:
-            self._local.depth = depth
-            if depth == 0:
-                with self._state:
-                    self._readers -= 1
-                    if self._readers == 0:
-                        self._state.notify_all()
 
     @contextmanager
     def reading_if_free(self) -> Iterator[bool]:
@@ -66,19 +55,29 @@ class ReadWriteLock:
             yield True
             return
         depth: int = getattr(self._local, "depth", 0)
-        if depth == 0:
-            with self._state:
-                if self._writer is not None or self._writers_waiting:
-                    taken = False
-                else:
-                    self._readers += 1
-                    taken = True
-            if not taken:
-                yield False
-                return
+        if depth == 0 and not self._take(wait=False):
+            yield False
+            return
+        with self._held(depth):
+            yield True
+
+    def _take(self, *, wait: bool) -> bool:
+        """Count one more reader once no writer holds or waits for the lock; without
+        `wait`, refuse (False) instead of waiting."""
+        with self._state:
+            while self._writer is not None or self._writers_waiting:
+                if not wait:
+                    return False
+                self._state.wait()
+            self._readers += 1
+        return True
+
+    @contextmanager
+    def _held(self, depth: int) -> Iterator[None]:
+        """A read at nesting `depth` of this thread; the outermost gives the lock back."""
         self._local.depth = depth + 1
         try:
-            yield True
+            yield
         finally:
             self._local.depth = depth
             if depth == 0:

@@ -506,23 +506,30 @@ class EmbeddedStore:
         drop_rows = [(*key[:3], _key_text(key)) for key in drop_keys]
         with self._write_lock:
             self._check_open()
-            conn = self._conn
-            with _translated():
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    self._store_nodes(node_rows, create_only)
-                    self._check_ends(node_records, rel_records)
-                    conn.executemany(_UPSERT_REL, rel_rows)
-                    conn.executemany(_DELETE_REL, drop_rows)
-                    conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        with contextlib.suppress(sqlite3.Error):
-                            conn.execute("ROLLBACK")
-                    raise
+            with self._transaction() as conn:
+                self._store_nodes(node_rows, create_only)
+                self._check_ends(node_records, rel_records)
+                conn.executemany(_UPSERT_REL, rel_rows)
+                conn.executemany(_DELETE_REL, drop_rows)
+                conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
             with self.lock:
                 self._apply(node_records, rel_records, drop_keys, delete_nodes)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT on the store's connection, rolled back on any
+        error, sqlite3 errors translated; the caller holds the write lock."""
+        conn = self._conn
+        with _translated():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                raise
 
     def write_stream(self, batches: Iterable[WriteBatch]) -> int:
         """Upsert batch after batch in ONE transaction (see StreamWriter): prepared
@@ -536,28 +543,19 @@ class EmbeddedStore:
         count = 0
         with _gc_paused(), self._write_lock:
             self._check_open()
-            conn = self._conn
-            with _translated():
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    for nodes, relationships in batches:
-                        # Rows in key order (stable: of two with one key the later
-                        # still wins): B-tree pages are then touched in sequence.
-                        prepared = [_node_row(node, decode=False) for node in nodes]
-                        self._store_nodes(sorted((row for row, _ in prepared),
-                                                 key=itemgetter(0)), False)
-                        rels = [_rel_row(rel, None) for rel in relationships]
-                        self._check_ends([record for _, record in prepared],
-                                         [record for _, record in rels])
-                        conn.executemany(_UPSERT_REL, sorted((row for row, _ in rels),
-                                                             key=itemgetter(0, 1, 2, 3)))
-                        count += len(prepared) + len(rels)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        with contextlib.suppress(sqlite3.Error):
-                            conn.execute("ROLLBACK")
-                    raise
+            with self._transaction() as conn:
+                for nodes, relationships in batches:
+                    # Rows in key order (stable: of two with one key the later still
+                    # wins): B-tree pages are then touched in sequence.
+                    prepared = [_node_row(node, decode=False) for node in nodes]
+                    self._store_nodes(sorted((row for row, _ in prepared),
+                                             key=itemgetter(0)), False)
+                    rels = [_rel_row(rel, None) for rel in relationships]
+                    self._check_ends([record for _, record in prepared],
+                                     [record for _, record in rels])
+                    conn.executemany(_UPSERT_REL, sorted((row for row, _ in rels),
+                                                         key=itemgetter(0, 1, 2, 3)))
+                    count += len(prepared) + len(rels)
             with self.lock:
                 self._reload()
         return count
