@@ -176,11 +176,15 @@ class Floor:
         index: dict[str, int] = {}
         ids: list[str] = []
         nodes: dict[str, NodeRecord] = {}
-        for record in store.graph.nodes.values():
-            index[record.id] = len(ids)
-            ids.append(record.id)
-            nodes[record.id] = record
-        rels = list(store.graph.relationships())
+        for label in Label:  # through the GraphStore API: --before-tree's store too
+            after: str | None = None
+            while page := store.list_nodes(label, after=after, limit=500):
+                for record in page:
+                    index[record.id] = len(ids)
+                    ids.append(record.id)
+                    nodes[record.id] = record
+                after = page[-1].id
+        rels = [rel for rel_type in RelType for rel in store.get_relationships(rel_type)]
         self.ids = ids
         parks = [n for n in nodes.values() if n.label is Label.PARK]
         park_slot = {p.id: i for i, p in enumerate(parks)}
