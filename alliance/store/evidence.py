@@ -1,7 +1,8 @@
 """What the evidence questions mean, once for both stores.
 
-EmbeddedStore (NetworkX traversals, `alliance.store.embedded.queries`) and Neo4jStore
-(one Cypher query per question, `alliance.store.neo4j`) each fetch plain rows -- ids,
+EmbeddedStore (its compact adjacency graph and write-maintained index,
+`alliance.store.embedded.queries`) and Neo4jStore (one Cypher query per question,
+`alliance.store.neo4j`) each fetch plain rows -- ids,
 records, (hosted industry, strength) pairs, parent lists, relationships of a hop -- and
 hand them to the functions here, which decide what the evidence is: how an industry
 relates to the one asked for and the chain shown for it, which policies apply on a date,

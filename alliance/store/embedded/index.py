@@ -381,9 +381,6 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
     index.relatives_of = {node: frozenset(found) for node, found in relatives.items()}
 
 
-# --------------------------------------------------------------------------- build, apply
-
-
 # --------------------------------------------------------------------------- collaborators
 
 
@@ -417,6 +414,9 @@ def _apply_people(facts: PeopleFacts, graph: Graph, touched: set[str]) -> None:
             people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
     for person in people:
         _refresh_person_facts(facts, graph, person)
+
+
+# --------------------------------------------------------------------------- build, apply
 
 
 def build(graph: Graph) -> EvidenceIndex:
