@@ -1,7 +1,7 @@
 """`make bench`: every measure of the engine in one table, beside a floor per question.
 
 For each size (default 10^4 and 10^5 nodes; `--million` adds 10^6, which takes about
-45 minutes and ~10 GiB on the 2-core development machine) a synthetic corridor from
+20 minutes and ~8 GiB on the 2-core development machine) a synthetic corridor from
 `alliance.ingest.synth` (seed 7) is imported into an EmbeddedStore file (import rate),
 then a fresh child process opens the file (start-up, resident memory) and times the
 questions through the services, the way the API calls them: landing, compare,
@@ -55,7 +55,7 @@ if str(REPO) not in sys.path:  # after PYTHONPATH, so --before-tree's code wins 
     sys.path.append(str(REPO))
 
 AS_OF = date(2025, 6, 30)
-MILLION_MINUTES = 45
+MILLION_MINUTES = 20
 QUESTIONS_PER_KIND = 4
 
 
@@ -562,7 +562,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--million", action="store_true",
-                        help=f"add 10^6 nodes (about {MILLION_MINUTES} minutes, ~10 GiB)")
+                        help=f"add 10^6 nodes (about {MILLION_MINUTES} minutes, ~8 GiB)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of each question set")
     parser.add_argument("--http", action="store_true", help="add the HTTP rows")
     parser.add_argument("--seconds", type=float, default=4.0, help="HTTP: measured seconds")
