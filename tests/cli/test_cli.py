@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,6 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cli") / "alliance.sqlite3"
-
-
-@pytest.fixture(autouse=True)
-def _settings(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ALLIANCE_DB_PATH", str(db_path))
-    monkeypatch.setenv("ALLIANCE_BACKEND", "embedded")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_seed_check_passes_and_counts_meet_the_sizes() -> None:

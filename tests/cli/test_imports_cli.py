@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from alliance.cli.main import app
-from alliance.settings import get_settings
 
 runner = CliRunner()
 
@@ -23,15 +21,6 @@ PARKS = ("园区名称,所在城市,租金(元/㎡/月),可用面积,载体类�
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One store file for the module (the seed loads once); the tests touch other rows."""
     return tmp_path_factory.mktemp("cli-import") / "alliance.sqlite3"
-
-
-@pytest.fixture(autouse=True)
-def _settings(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ALLIANCE_DB_PATH", str(db_path))
-    monkeypatch.setenv("ALLIANCE_BACKEND", "embedded")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_import_asks_once_then_applies_and_export_round_trips(tmp_path: Path) -> None:
