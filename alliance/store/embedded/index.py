@@ -319,21 +319,30 @@ def _unlist(index: EvidenceIndex, person: str) -> None:
             del index.professionals[city]
 
 
-def _list(index: EvidenceIndex, graph: Graph, person: str) -> None:
-    """Put the person on the contact lists their current facts earn, in rank order."""
+def _list(index: EvidenceIndex, graph: Graph, person: str, *, in_order: bool = True
+          ) -> None:
+    """Put the person on the contact lists their current facts earn, in rank order
+    (`in_order` False: at the end, for a caller that sorts every list afterwards)."""
     brokers, professionals = lists = _lists_of(index, graph, person)
     if not brokers and not professionals:
         return
     index.listed[person] = lists
     dual = person in index.professional_rank
     for place in brokers:
-        bisect.insort(index.brokers.setdefault(place, []), person,
-                      key=_broker_key(index, graph, place[1]))
+        listed = index.brokers.setdefault(place, [])
+        if in_order:
+            bisect.insort(listed, person, key=_broker_key(index, graph, place[1]))
+        else:
+            listed.append(person)
         if dual:
             index.dual[place] = index.dual.get(place, 0) + 1
     key = _professional_key(index)
     for city in professionals:
-        bisect.insort(index.professionals.setdefault(city, []), person, key=key)
+        listed = index.professionals.setdefault(city, [])
+        if in_order:
+            bisect.insort(listed, person, key=key)
+        else:
+            listed.append(person)
 
 
 def _list_everyone(index: EvidenceIndex, graph: Graph) -> None:
@@ -343,17 +352,7 @@ def _list_everyone(index: EvidenceIndex, graph: Graph) -> None:
     index.dual.clear()
     index.professionals.clear()
     for person in index.reach_of:
-        brokers, professionals = lists = _lists_of(index, graph, person)
-        if not brokers and not professionals:
-            continue
-        index.listed[person] = lists
-        dual = person in index.professional_rank
-        for place in brokers:
-            index.brokers.setdefault(place, []).append(person)
-            if dual:
-                index.dual[place] = index.dual.get(place, 0) + 1
-        for city in professionals:
-            index.professionals.setdefault(city, []).append(person)
+        _list(index, graph, person, in_order=False)
     keys: dict[str, BrokerKey] = {}
     for (_, industry), listed in index.brokers.items():
         if industry not in keys:
