@@ -71,7 +71,7 @@ from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
-from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 
@@ -130,6 +130,13 @@ _END_INDEXES = tuple(
                              f"ON relationships ({end})") for end in ("source", "target"))
 """The relationships' end indexes (created with `_TABLES`), which a load into an empty
 table drops and builds again after its rows."""
+
+_COLD_LABELS = frozenset({Label.COMPANY, Label.ORGANIZATION})
+"""Labels whose nodes the graph holds with their properties as stored text, decoded on
+each read (`StoredNodeRecord`): no evidence question or index reads their properties
+(the index reads people, parks, policies, skills, industries, cities; landing reads
+referrals' stages), and they are half the nodes; a decoded map is 3-4x its text."""
+_COLD_NAMES = frozenset(label.value for label in _COLD_LABELS)
 
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
@@ -228,7 +235,9 @@ def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
     node_id = sys.intern(node.id)
-    record = NodeRecord(node_id, label, frozenset(labels), json.loads(properties))
+    record = (StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
+              if label in _COLD_LABELS
+              else NodeRecord(node_id, label, frozenset(labels), json.loads(properties)))
     return (node_id, label.value, json.dumps(labels), properties), record
 
 
@@ -350,10 +359,16 @@ class _Canonical(dict[str, str]):
         return key
 
 
-def _decode_many(texts: list[str]) -> list[Any]:
-    """Many JSON texts in one parse: far cheaper than a json.loads call per row (the
-    json module, not orjson: orjson reads integers beyond 64 bits, which old versions
-    may have stored, as floats)."""
+def _decode_many(texts: list[bytes]) -> list[Any]:
+    """Many UTF-8 JSON texts in one parse: far cheaper than a json.loads call per row
+    (the json module, not orjson: orjson reads integers beyond 64 bits, which old
+    versions may have stored, as floats)."""
+    decoded: list[Any] = json.loads(b"[" + b",".join(texts) + b"]")
+    return decoded
+
+
+def _decode_texts(texts: list[str]) -> list[Any]:
+    """`_decode_many` of str texts."""
     decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
     return decoded
 
@@ -498,20 +513,25 @@ class EmbeddedStore:
                 gc.freeze()
 
     def _load_nodes(self) -> _Canonical:
-        """Every node; returns its one id string per id, for the relationships' ends."""
+        """Every node (in table order); returns its one id string per id, for the
+        relationships' ends. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
         ids = _Canonical()
-        cursor = self._conn.execute("SELECT id, label, labels, properties FROM nodes")
+        cursor = self._conn.execute(
+            "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
+        cold = _COLD_NAMES
         while rows := cursor.fetchmany(_LOAD_CHUNK):
-            decoded = _decode_many([row[3] for row in rows])
-            for (node_id, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+            decoded = iter(_decode_many([row[3] for row in rows if row[1] not in cold]))
+            for node_id, label_name, labels_text, text in rows:
                 ids[node_id] = node_id
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
-                record = NodeRecord(node_id, _LABELS[label], labels, properties)
-                nodes[node_id] = record
+                label = _LABELS[label_name]
+                nodes[node_id] = (StoredNodeRecord(node_id, label, labels, text)
+                                  if label_name in cold
+                                  else NodeRecord(node_id, label, labels, next(decoded)))
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
         return ids
@@ -529,7 +549,7 @@ class EmbeddedStore:
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
                 new = list({row[2] for row in rows} - maps.keys() - {"{}"})
-                decoded = dict(zip(new, _decode_many(new), strict=True)) if new else {}
+                decoded = dict(zip(new, _decode_texts(new), strict=True)) if new else {}
                 for text, properties in decoded.items():
                     self._maps.keep(maps, text, properties)
                 self.graph.load(rel_type, rows, ids, {**maps, **decoded, "{}": _EMPTY})
