@@ -366,3 +366,28 @@ def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> N
         written.write(nodes=nodes, relationships=rels)
         assert snapshot(store) == snapshot(written)
         assert store.index == written.index
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_simple_paths_through_hubs_match_brute_force(seed: int) -> None:
+    """Hubs (more neighbours than a short list holds) on the paths, self-loops and
+    parallel relationships: the paths built around the ends are still the first k."""
+    rng = random.Random(seed)
+    graph = Graph()
+    nodes = _industries(graph, rng.randint(70, 90))
+    hubs = rng.sample(nodes, 2)
+    types = [RelType.COLLABORATED_WITH, RelType.HOSTS, RelType.COVERS]
+    for hub in hubs:
+        for other in rng.sample(nodes, 68):
+            graph.put_rel(RelRecord(rng.choice(types), other, hub, {"deal": "h"}))
+    for _ in range(rng.randint(20, 60)):
+        u, v = rng.choice(nodes), rng.choice(nodes)
+        graph.put_rel(RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 1)}"}))
+    check_layout(graph)
+    for _ in range(4):
+        source, target = rng.sample(nodes, 2)
+        k, max_hops = rng.randint(1, 10), rng.randint(1, 4)
+        allowed = set(rng.sample(types, rng.randint(0, 2)))
+        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
+        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
+                            rel_types=sorted(allowed)) == expected
