@@ -209,6 +209,7 @@ def _paths_of_length(adjacent: _Adjacency, source: str, target: str, length: int
     for first in sorted(adjacent(near)) if from_source else adjacent(near):
         if first == source or first == target:
             continue
+        halves: list[tuple[str, ...]]
         if length == 3:
             halves = [(first, last) for last in adjacent.common(first, far)
                       if last != source and last != target and last != first]
