@@ -14,7 +14,8 @@ multiplied by the freshness weight (services.freshness: horizon ÷ age, never be
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations, product
 from typing import Annotated
@@ -421,20 +422,29 @@ class Scored:
 
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
-    ones; each by score, then id. The cold ones are scored (their proofs fetched) only
-    when a question reaches past the warm ones."""
+    ones; each by score, then id. The candidates are counted by id (`candidates`); the
+    store's evidence is fetched for the warm ones, and for the cold ones (their proofs
+    too) only when a question reaches past the warm ones."""
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
-                 evidence: Sequence[CollaboratorEvidence], routes: dict[str, TrustRoute], *,
-                 reveal_contacts: bool) -> None:
+                 query: CollaboratorFilter, candidates: AbstractSet[str],
+                 routes: dict[str, TrustRoute], *, reveal_contacts: bool) -> None:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
-        self.size = len(evidence)
+        self.size = len(candidates)
+        self._query, self._candidates = query, candidates
         self._subtree = _subtree(store, request.verticals)
-        self.warm = self._scored([item for item in evidence if item.person.id in routes],
-                                 routes)
-        self._cold_evidence = [item for item in evidence if item.person.id not in routes]
+        warm = frozenset(person for person in routes if person in candidates)
+        self._warm_ids = warm
+        self.warm = self._scored(self._evidence(warm), routes) if warm else []
         self._cold: list[Scored] | None = None
+
+    def _evidence(self, people: AbstractSet[str]) -> list[CollaboratorEvidence]:
+        return self.store.collaborator_candidates(replace(self._query,
+                                                          among=frozenset(people)))
+
+    def _cold_ids(self) -> AbstractSet[str]:
+        return self._candidates - self._warm_ids
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
@@ -455,7 +465,8 @@ class Ranking:
 
     def cold(self) -> list[Scored]:
         if self._cold is None:
-            self._cold = self._scored(self._cold_evidence, {})
+            cold = self._cold_ids()
+            self._cold = self._scored(self._evidence(cold), {}) if cold else []
         return self._cold
 
     def top(self, count: int) -> list[Scored]:
@@ -482,9 +493,9 @@ class Ranking:
                     if item.person in people][:limit]
         found = [item for item in self.warm[start:] if item.person in people][:limit]
         if len(found) < limit:
-            cold = [item for item in self._cold_evidence if item.person.id in people]
+            cold = self._cold_ids() & people
             if cold:
-                found += self._scored(cold, {}) if self._cold is None else [
+                found += self._scored(self._evidence(cold), {}) if self._cold is None else [
                     item for item in self._cold if item.person in people]
         return found[:limit]
 
@@ -540,7 +551,7 @@ def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxat
     found = []
     for name, wider, update in changes:
         widened = request.model_copy(update=update)
-        count = len(store.collaborator_candidates(widened.to_filter()))
+        count = len(store.collaborator_ids(widened.to_filter()))
         found.append(Relaxation(filter=name, widened_to=wider, candidates=count))
     return found
 
@@ -549,14 +560,16 @@ def search(store: GraphStore, request: CollaboratorRequest, *,
            reveal_contacts: bool = False) -> CollaboratorResult:
     """Ranked collaborators for the request."""
     check_asker(store, request.asker)
-    evidence = store.collaborator_candidates(request.to_filter())
+    query = request.to_filter()
+    candidates = store.collaborator_ids(query)
     graph, routes = asker_routes(store, request.asker, request.max_hops, request.year(),
-                                 {item.person.id for item in evidence})
-    ranking = Ranking(store, graph, request, evidence, routes,
+                                 candidates)
+    ranking = Ranking(store, graph, request, query, candidates, routes,
                       reveal_contacts=reveal_contacts)
-    thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
+    thin = relaxations(store, request) if len(candidates) < THIN_ANSWER else []
     shown = ranking.shown(enumerate(ranking.top(request.top_k)))
-    return CollaboratorResult(collaborators=shown, candidates=len(evidence), relaxations=thin)
+    return CollaboratorResult(collaborators=shown, candidates=len(candidates),
+                              relaxations=thin)
 
 
 # --------------------------------------------------------------------------- team mode
@@ -672,23 +685,26 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     year = (request.as_of or date.today()).year
     check_asker(store, request.asker)
     specs = _seat_specs(request)
-    seat_candidates: dict[str, tuple[CollaboratorRequest, list[CollaboratorEvidence]]] = {}
+    seat_candidates: dict[str, tuple[CollaboratorRequest, CollaboratorFilter,
+                                     AbstractSet[str]]] = {}
     for seat, roles in specs.items():
         seat_request = CollaboratorRequest(
             asker=request.asker, roles=roles, cities=request.cities,
             verticals=[request.vertical], max_hops=request.max_hops, top_k=100,
             as_of=request.as_of)
-        evidence = store.collaborator_candidates(seat_request.to_filter())
-        if not evidence:  # no one of the vertical: anyone of the role
+        query = seat_request.to_filter()
+        candidates = store.collaborator_ids(query)
+        if not candidates:  # no one of the vertical: anyone of the role
             seat_request = seat_request.model_copy(update={"verticals": []})
-            evidence = store.collaborator_candidates(seat_request.to_filter())
-        seat_candidates[seat] = seat_request, evidence
+            query = seat_request.to_filter()
+            candidates = store.collaborator_ids(query)
+        seat_candidates[seat] = seat_request, query, candidates
     graph, routes = asker_routes(
         store, request.asker, request.max_hops, year,
-        {item.person.id for _, evidence in seat_candidates.values() for item in evidence})
+        set().union(*(candidates for _, _, candidates in seat_candidates.values())))
     pools: dict[str, Ranking] = {}
-    for seat, (seat_request, evidence) in seat_candidates.items():
-        ranking = Ranking(store, graph, seat_request, evidence, routes,
+    for seat, (seat_request, query, candidates) in seat_candidates.items():
+        ranking = Ranking(store, graph, seat_request, query, candidates, routes,
                           reveal_contacts=reveal_contacts)
         if ranking.size:
             pools[seat] = ranking

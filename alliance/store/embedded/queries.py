@@ -8,7 +8,8 @@ NodeRecord and each node's relationships by type, read through the helpers below
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 
 from alliance.errors import NotFound
 from alliance.store.base import (
@@ -346,7 +347,10 @@ def _check_references(graph: Graph, query: CollaboratorFilter) -> None:
 
 def _people_to_consider(graph: Graph, query: CollaboratorFilter,
                         wanted_verticals: set[str]) -> list[str]:
-    """Start from the wanted skills' or verticals' holders rather than every person."""
+    """Start from the people asked for, or the wanted skills' or verticals' holders,
+    rather than every person."""
+    if query.among is not None:
+        return sorted(query.among)
     if query.skills:
         return sorted({rel.source for skill in set(query.skills)
                        for rel in in_rels(graph, skill, RelType.HAS_SKILL)})
@@ -362,9 +366,7 @@ def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: Collabora
     verticals, cities and collaboration counts are read from the index."""
     _check_references(graph, query)
     build = assembly(graph)
-    wanted_verticals: set[str] = set(query.verticals)
-    for vertical in query.verticals:
-        wanted_verticals.update(taxonomy(parents_in(graph), children_in(graph), vertical)[1])
+    wanted_verticals = _wanted_verticals(graph, query)
     min_rank = query.min_certification.rank if query.min_certification else None
     excluded = {*query.exclude, *([query.asker] if query.asker else [])}
     roles = {role.value for role in query.roles}
@@ -379,10 +381,8 @@ def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: Collabora
             continue
         if roles and not roles.intersection(person.labels):
             continue
-        if min_rank is not None:
-            level = person.properties.get("certification_level")
-            if level is None or CertificationLevel(level).rank < min_rank:
-                continue
+        if min_rank is not None and not _certified(person, min_rank):
+            continue
         matched = matched_skills(index.skills.get(person_id, ()), wanted_skills,
                                  query.min_level)
         if wanted_skills and (not matched or (
@@ -404,3 +404,56 @@ def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: Collabora
         found.append(CollaboratorEvidence(person, matched, cities, verticals, collaborations,
                                           paths))
     return sorted(found, key=lambda c: c.person.id)
+
+
+def _wanted_verticals(graph: Graph, query: CollaboratorFilter) -> set[str]:
+    """The verticals asked for and every subfield of them."""
+    wanted: set[str] = set(query.verticals)
+    for vertical in query.verticals:
+        wanted.update(taxonomy(parents_in(graph), children_in(graph), vertical)[1])
+    return wanted
+
+
+def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, set[str]],
+                     query: CollaboratorFilter) -> AbstractSet[str]:
+    """The people `collaborator_candidates` returns, by set operations on the index's
+    skill holders, experts, city and role sets (`by_label`: the store's label sets);
+    only a certification asked for is checked person by person."""
+    _check_references(graph, query)
+    facts = index.people
+    found: set[str] | None = None
+    if query.skills:
+        held = [facts.holders.get(skill, {}) for skill in sorted(set(query.skills))]
+        levels = [holders.keys() if query.min_level <= 1 else
+                  {person for person, level in holders.items() if level >= query.min_level}
+                  for holders in held]
+        found = (set(levels[0]).intersection(*levels[1:]) if query.require_all_skills
+                 else set().union(*levels))
+    narrowing: list[AbstractSet[str]] = []
+    if query.verticals:
+        narrowing.append(set().union(*(facts.experts.get(industry, ())
+                                       for industry in _wanted_verticals(graph, query))))
+    if query.cities:
+        narrowing.append(set().union(*(facts.in_city.get(city, ())
+                                       for city in query.cities)))
+    if query.roles:
+        narrowing.append(set().union(*(by_label.get(role.value, ())
+                                       for role in query.roles)))
+    if query.among is not None:
+        narrowing.append(query.among)
+    for members in sorted(narrowing, key=len):
+        found = set(members) if found is None else found.intersection(members)
+    people = by_label.get(Label.PERSON.value, set())
+    found = people.copy() if found is None else found.intersection(people)
+    if query.min_certification is not None:
+        min_rank = query.min_certification.rank
+        found = {person for person in found if _certified(record(graph, person), min_rank)}
+    found.difference_update(query.exclude)
+    if query.asker is not None:
+        found.discard(query.asker)
+    return found
+
+
+def _certified(person: NodeRecord, min_rank: int) -> bool:
+    level = person.properties.get("certification_level")
+    return level is not None and CertificationLevel(level).rank >= min_rank

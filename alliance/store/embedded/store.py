@@ -41,6 +41,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -884,3 +885,8 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        with self.lock.reading():
+            self._check_open()
+            return queries.collaborator_ids(self.graph, self.index, self.by_label, query)
