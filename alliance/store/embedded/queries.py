@@ -429,20 +429,25 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
                   for holders in held]
         found = (set(levels[0]).intersection(*levels[1:]) if query.require_all_skills
                  else set().union(*levels))
-    narrowing: list[AbstractSet[str]] = []
+    # each further constraint: a person must be in one of its sets (none is copied:
+    # the smallest constraint starts the candidates when no skill was asked)
+    unions: list[list[AbstractSet[str]]] = []
     if query.verticals:
-        narrowing.append(set().union(*(facts.experts.get(industry, ())
-                                       for industry in _wanted_verticals(graph, query))))
+        unions.append([facts.experts[industry] for industry in _wanted_verticals(graph, query)
+                       if industry in facts.experts])
     if query.cities:
-        narrowing.append(set().union(*(facts.in_city.get(city, ())
-                                       for city in query.cities)))
+        unions.append([facts.in_city[city] for city in query.cities if city in facts.in_city])
     if query.roles:
-        narrowing.append(set().union(*(by_label.get(role.value, ())
-                                       for role in query.roles)))
+        unions.append([by_label[role.value] for role in query.roles if role.value in by_label])
     if query.among is not None:
-        narrowing.append(query.among)
-    for members in sorted(narrowing, key=len):
-        found = set(members) if found is None else found.intersection(members)
+        unions.append([query.among])
+    unions.sort(key=lambda sets: sum(len(members) for members in sets))
+    if found is None and unions:
+        found = set().union(*unions.pop(0))
+    for sets in unions:
+        assert found is not None  # set by the skills or the first constraint
+        found = (found.intersection(sets[0]) if len(sets) == 1 else
+                 {person for person in found if any(person in s for s in sets)})
     people = by_label.get(Label.PERSON.value, set())
     found = people.copy() if found is None else found.intersection(people)
     if query.min_certification is not None:
