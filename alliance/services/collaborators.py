@@ -362,8 +362,10 @@ def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year:
 
 
 def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
-           route: TrustRoute | None, record: _Record, weights: dict[str, float]
+           route: TrustRoute | None, proven: float, weights: dict[str, float]
            ) -> tuple[float, dict[str, float]]:
+    """The score and its parts; `proven` is `proven_value` of the person's record (0 and
+    1 bound the score from below and above: every weight is non-negative)."""
     wanted = set(request.skills)
     levels = dict(evidence.skills)
     if wanted:
@@ -375,7 +377,7 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
     parts = {
         "skill": skill,
         "trust": trust_value(route),
-        "proven": proven_value(record),
+        "proven": proven,
         "vertical": 1.0 if request.verticals and evidence.verticals else
         (0.5 if evidence.verticals else 0.0),
         "place": 1.0 if not request.cities or (evidence.cities and evidence.cities[0] in
@@ -420,11 +422,26 @@ class Scored:
         return self.evidence.person.id
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """A warm candidate's score without its proof: the lowest and highest it can be."""
+
+    evidence: CollaboratorEvidence
+    low: float
+    high: float
+
+    @property
+    def person(self) -> str:
+        return self.evidence.person.id
+
+
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
     ones; each by score, then id. The candidates are counted by id (`candidates`); the
     store's evidence is fetched for the warm ones, and for the cold ones (their proofs
-    too) only when a question reaches past the warm ones."""
+    too) only when a question reaches past the warm ones. A warm candidate's proof is
+    fetched only when its bounds (the score with no proof and with the best one) do not
+    settle where it ranks against the ones asked for."""
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
                  query: CollaboratorFilter, candidates: AbstractSet[str],
@@ -432,11 +449,14 @@ class Ranking:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
         self.size = len(candidates)
-        self._query, self._candidates = query, candidates
+        self._query, self._candidates, self._routes = query, candidates, routes
         self._subtree = _subtree(store, request.verticals)
+        self._weights = request.weights.model_dump()
+        self._today = request.as_of or date.today()
         warm = frozenset(person for person in routes if person in candidates)
         self._warm_ids = warm
-        self.warm = self._scored(self._evidence(warm), routes) if warm else []
+        self._bounds = [self._bound(item) for item in self._evidence(warm)] if warm else []
+        self._exact: dict[str, Scored] = {}
         self._cold: list[Scored] | None = None
 
     def _evidence(self, people: AbstractSet[str]) -> list[CollaboratorEvidence]:
@@ -446,22 +466,47 @@ class Ranking:
     def _cold_ids(self) -> AbstractSet[str]:
         return self._candidates - self._warm_ids
 
+    def _bound(self, item: CollaboratorEvidence) -> _Bounds:
+        route = self._routes.get(item.person.id)
+        fresh = freshness.configured(item.person, self._today)
+        low, high = (round(_score(item, self.request, route, proven, self._weights)[0]
+                           * fresh.weight, 6) for proven in (0.0, 1.0))
+        return _Bounds(item, low, high)
+
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
         request = self.request
         records = _records(self.store, [item.person.id for item in evidence],
                            self._subtree)
-        weights = request.weights.model_dump()
-        today = request.as_of or date.today()
         ranked = []
         for item in evidence:
             route = routes.get(item.person.id)
-            score, parts = _score(item, request, route, records[item.person.id], weights)
-            fresh = freshness.configured(item.person, today)
+            record = records[item.person.id]
+            score, parts = _score(item, request, route, proven_value(record), self._weights)
+            fresh = freshness.configured(item.person, self._today)
             ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
-                                 records[item.person.id], parts, fresh.stale))
+                                 record, parts, fresh.stale))
         ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
         return ranked
+
+    def _warm(self, bounds: Iterable[_Bounds]) -> list[Scored]:
+        """These warm candidates scored in full (proofs fetched once each), in rank order."""
+        wanted = [b.evidence for b in bounds if b.person not in self._exact]
+        for item in self._scored(wanted, self._routes) if wanted else []:
+            self._exact[item.person] = item
+        found = [self._exact[b.person] for b in bounds]
+        found.sort(key=lambda c: (-c.score, c.person))
+        return found
+
+    def _best_warm(self, count: int, bounds: list[_Bounds]) -> list[Scored]:
+        """The first `count` of these warm candidates: only those whose highest score
+        reaches the count-th best lowest one can be among them."""
+        if count <= 0:
+            return []
+        if count < len(bounds):
+            threshold = sorted((b.low for b in bounds), reverse=True)[count - 1]
+            bounds = [b for b in bounds if b.high >= threshold]
+        return self._warm(bounds)[:count]
 
     def cold(self) -> list[Scored]:
         if self._cold is None:
@@ -471,27 +516,39 @@ class Ranking:
 
     def top(self, count: int) -> list[Scored]:
         """The first `count` candidates."""
-        if count <= len(self.warm):
-            return self.warm[:count]
-        return self.warm + self.cold()[:count - len(self.warm)]
+        if count <= len(self._bounds):
+            return self._best_warm(count, self._bounds)
+        return self._warm(self._bounds) + self.cold()[:count - len(self._bounds)]
 
     def position(self, item: Scored) -> int:
-        """The 0-based rank of a candidate (every cold one is scored for a cold one)."""
-        if item.route is not None:
-            ranked, offset = self.warm, 0
-        else:
-            ranked, offset = self.cold(), len(self.warm)
-        return offset + next(index for index, other in enumerate(ranked)
-                             if other.person == item.person)
+        """The 0-based rank of a candidate (every cold one is scored for a cold one; of
+        the warm ones, those whose bounds leave it open)."""
+        if item.route is None:
+            return len(self._bounds) + next(index for index, other in enumerate(self.cold())
+                                            if other.person == item.person)
+        key = (-item.score, item.person)
+        before, unsettled = 0, []
+        for other in self._bounds:
+            if other.person == item.person or (-other.high, other.person) > key:
+                continue
+            if (-other.low, other.person) < key:
+                before += 1
+            else:
+                unsettled.append(other)
+        return before + sum(1 for other in self._warm(unsettled)
+                            if (-other.score, other.person) < key)
 
     def among(self, people: set[str], start: int, limit: int) -> list[Scored]:
         """The first `limit` candidates from position `start` on who are among `people`
         (the cold ones among them are scored alone when all are past the warm ones:
         their order is the same)."""
-        if start > len(self.warm):
-            return [item for item in self.cold()[start - len(self.warm):]
+        warm = len(self._bounds)
+        if start > warm:
+            return [item for item in self.cold()[start - warm:]
                     if item.person in people][:limit]
-        found = [item for item in self.warm[start:] if item.person in people][:limit]
+        ahead = {item.person for item in self.top(start)}
+        found = self._warm([b for b in self._bounds
+                            if b.person in people and b.person not in ahead])[:limit]
         if len(found) < limit:
             cold = self._cold_ids() & people
             if cold:
