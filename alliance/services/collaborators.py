@@ -13,6 +13,7 @@ multiplied by the freshness weight (services.freshness: horizon ÷ age, never be
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -361,11 +362,9 @@ def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year:
 # --------------------------------------------------------------------------- ranking
 
 
-def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
-           route: TrustRoute | None, proven: float, weights: dict[str, float]
-           ) -> tuple[float, dict[str, float]]:
-    """The score and its parts; `proven` is `proven_value` of the person's record (0 and
-    1 bound the score from below and above: every weight is non-negative)."""
+def _parts(evidence: CollaboratorEvidence, request: CollaboratorRequest,
+           route: TrustRoute | None, proven: float) -> dict[str, float]:
+    """The score parts (rounded); `proven` is `proven_value` of the person's record."""
     wanted = set(request.skills)
     levels = dict(evidence.skills)
     if wanted:
@@ -385,9 +384,21 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
         "experience": evidence.collaborations / (evidence.collaborations + 5),
         "certification": certification,
     }
+    return {name: round(value, 6) for name, value in parts.items()}
+
+
+def _weighted(parts: dict[str, float], weights: dict[str, float]) -> float:
+    """The score of these parts. Every weight is non-negative, so a larger part never
+    lowers it: with `proven` at its bounds it bounds the score."""
     total = sum(weights.values()) or 1.0
-    parts = {name: round(value, 6) for name, value in parts.items()}
-    return round(sum(parts[n] * weights[n] for n in parts) / total, 6), parts
+    return round(sum(parts[n] * weights[n] for n in parts) / total, 6)
+
+
+def _proven_at_most(referrals: int, collaborations: int) -> float:
+    """`proven_value` of anyone with this many referrals and collaborations, at most
+    (every referral landed in the verticals, every deal closed)."""
+    raw = referrals + 0.1 * collaborations
+    return round(raw / (raw + 2.0), 6)
 
 
 def _explain(evidence: CollaboratorEvidence, route: TrustRoute | None, proof: Proof) -> str:
@@ -455,7 +466,10 @@ class Ranking:
         self._today = request.as_of or date.today()
         warm = frozenset(person for person in routes if person in candidates)
         self._warm_ids = warm
-        self._bounds = [self._bound(item) for item in self._evidence(warm)] if warm else []
+        referred = Counter(rel.target for rel in relationships_of(
+            store, warm, RelType.REFERRED_BY, outgoing=False))
+        self._bounds = [self._bound(item, referred[item.person.id])
+                        for item in (self._evidence(warm) if warm else [])]
         self._exact: dict[str, Scored] = {}
         self._cold: list[Scored] | None = None
 
@@ -466,12 +480,13 @@ class Ranking:
     def _cold_ids(self) -> AbstractSet[str]:
         return self._candidates - self._warm_ids
 
-    def _bound(self, item: CollaboratorEvidence) -> _Bounds:
+    def _bound(self, item: CollaboratorEvidence, referrals: int) -> _Bounds:
         route = self._routes.get(item.person.id)
-        fresh = freshness.configured(item.person, self._today)
-        low, high = (round(_score(item, self.request, route, proven, self._weights)[0]
-                           * fresh.weight, 6) for proven in (0.0, 1.0))
-        return _Bounds(item, low, high)
+        weight = freshness.configured(item.person, self._today).weight
+        parts = _parts(item, self.request, route, 0.0)
+        low = round(_weighted(parts, self._weights) * weight, 6)
+        parts["proven"] = _proven_at_most(referrals, item.collaborations)
+        return _Bounds(item, low, round(_weighted(parts, self._weights) * weight, 6))
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
@@ -482,7 +497,8 @@ class Ranking:
         for item in evidence:
             route = routes.get(item.person.id)
             record = records[item.person.id]
-            score, parts = _score(item, request, route, proven_value(record), self._weights)
+            parts = _parts(item, request, route, proven_value(record))
+            score = _weighted(parts, self._weights)
             fresh = freshness.configured(item.person, self._today)
             ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
                                  record, parts, fresh.stale))
