@@ -45,7 +45,7 @@ from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -271,6 +271,10 @@ def _decode_many(texts: list[str]) -> list[Any]:
     """Many JSON texts in one parse: far cheaper than a json.loads call per row."""
     decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
     return decoded
+
+
+_ends = attrgetter("source", "target")
+"""A relationship's (source, target), read by C code (the sort key of `relationships_of`)."""
 
 
 def _key_text(key: RelKey) -> str:
@@ -765,10 +769,16 @@ class EmbeddedStore:
                          + (graph.in_rels(node, wanted) if incoming else []))
                 for rel in sides:
                     found[id(rel)] = rel
-        if names:
-            return sorted(found.values(), key=lambda rel: (
-                rel.source, rel.target, tuple(rel.properties.get(name) for name in names)))
-        return sorted(found.values(), key=lambda rel: (rel.source, rel.target))
+        ordered = sorted(found.values(), key=_ends)
+        if names:  # runs of the same ends (short: parallel relationships) by key values
+            start = 0
+            for end in range(1, len(ordered) + 1):
+                if end == len(ordered) or _ends(ordered[end]) != _ends(ordered[start]):
+                    if end - start > 1:
+                        ordered[start:end] = sorted(ordered[start:end], key=lambda rel: tuple(
+                            rel.properties.get(name) for name in names))
+                    start = end
+        return ordered
 
     def neighbours(
         self,
