@@ -41,10 +41,11 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -371,6 +372,10 @@ def _decode_texts(texts: list[str]) -> list[Any]:
     """`_decode_many` of str texts."""
     decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
     return decoded
+
+
+_ends = attrgetter("source", "target")
+"""A relationship's (source, target), read by C code (the sort key of `relationships_of`)."""
 
 
 def _normal_key(key: RelKey) -> RelKey:
@@ -893,10 +898,16 @@ class EmbeddedStore:
                          + (graph.in_rels(node, wanted) if incoming else []))
                 for rel in sides:
                     found[id(rel)] = rel
-        if names:
-            return sorted(found.values(), key=lambda rel: (
-                rel.source, rel.target, tuple(rel.properties.get(name) for name in names)))
-        return sorted(found.values(), key=lambda rel: (rel.source, rel.target))
+        ordered = sorted(found.values(), key=_ends)
+        if names:  # runs of the same ends (short: parallel relationships) by key values
+            start = 0
+            for end in range(1, len(ordered) + 1):
+                if end == len(ordered) or _ends(ordered[end]) != _ends(ordered[start]):
+                    if end - start > 1:
+                        ordered[start:end] = sorted(ordered[start:end], key=lambda rel: tuple(
+                            rel.properties.get(name) for name in names))
+                    start = end
+        return ordered
 
     def neighbours(
         self,
@@ -1013,3 +1024,8 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        with self.lock.reading():
+            self._check_open()
+            return queries.collaborator_ids(self.graph, self.index, self.by_label, query)
