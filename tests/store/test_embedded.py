@@ -399,3 +399,66 @@ def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> N
         written.write(nodes=nodes, relationships=rels)
         assert snapshot(store) == snapshot(written)
         assert store.index == written.index
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_simple_paths_through_hubs_match_brute_force(seed: int) -> None:
+    """Hubs (more neighbours than a short list holds) on the paths, self-loops and
+    parallel relationships: the paths built around the ends are still the first k."""
+    rng = random.Random(seed)
+    graph = Graph()
+    nodes = _industries(graph, rng.randint(70, 90))
+    hubs = rng.sample(nodes, 2)
+    types = [RelType.COLLABORATED_WITH, RelType.HOSTS, RelType.COVERS]
+    for hub in hubs:
+        for other in rng.sample(nodes, 68):
+            graph.put_rel(RelRecord(rng.choice(types), other, hub, {"deal": "h"}))
+    for _ in range(rng.randint(20, 60)):
+        u, v = rng.choice(nodes), rng.choice(nodes)
+        graph.put_rel(RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 1)}"}))
+    check_layout(graph)
+    for _ in range(4):
+        source, target = rng.sample(nodes, 2)
+        k, max_hops = rng.randint(1, 10), rng.randint(1, 4)
+        allowed = set(rng.sample(types, rng.randint(0, 2)))
+        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
+        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
+                            rel_types=sorted(allowed)) == expected
+
+
+def test_collaborator_ids_are_the_candidates_ids() -> None:
+    """The index's set operations count exactly the people the evidence query returns,
+    over random filters on a synthetic corridor (the parity suite does it on Neo4j too)."""
+    from dataclasses import replace
+
+    from alliance.ingest.synth import synthesize
+    from alliance.store.base import CollaboratorFilter
+    from graph_schema.vocabulary import CertificationLevel
+
+    records = list(synthesize(nodes=1500, seed=11))
+    rng = random.Random(2)
+    with EmbeddedStore(":memory:") as store:
+        store.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
+                    relationships=[r for r in records if isinstance(r, RelRecord)])
+        people = sorted(store.by_label["Person"])
+        skills, cities = sorted(store.by_label["Skill"]), sorted(store.by_label["City"])
+        industries = sorted(store.by_label["Industry"])
+        counted = 0
+        for _ in range(60):
+            query = CollaboratorFilter(
+                skills=tuple(rng.sample(skills, rng.choice([0, 1, 2, 3]))),
+                require_all_skills=rng.random() < 0.3, min_level=rng.choice([1, 2, 4]),
+                verticals=tuple(rng.sample(industries, rng.choice([0, 0, 1, 2]))),
+                cities=tuple(rng.sample(cities, rng.choice([0, 0, 1, 2]))),
+                roles=tuple(rng.sample(list(Role), rng.choice([0, 0, 1, 2]))),
+                min_certification=rng.choice([None, None, *CertificationLevel]),
+                asker=rng.choice([None, *rng.sample(people, 2)]),
+                exclude=tuple(rng.sample(people, rng.choice([0, 3]))))
+            expected = store.collaborator_candidates(query)
+            ids = {c.person.id for c in expected}
+            assert store.collaborator_ids(query) == ids, query
+            among = frozenset(rng.sample(people, 200))
+            assert store.collaborator_candidates(replace(query, among=among)) == [
+                c for c in expected if c.person.id in among]
+            counted += len(ids) > 0
+        assert counted >= 20

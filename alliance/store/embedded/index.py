@@ -81,10 +81,17 @@ class PeopleFacts:
     - `cities`: person -> where they are based (by id), then the other cities they cover,
       directly or through a covered park's IN_CITY (`evidence.person_cities`).
     - `collaborations`: person -> COLLABORATED_WITH relationships either way.
+    - `holders`: skill -> person -> their (best) level of it; `experts`: industry ->
+      people EXPERT_IN it; `in_city`: city -> people whose `cities` hold it. So who
+      meets a question's hard constraints is a few set operations
+      (`queries.collaborator_ids`), not a pass over every candidate.
     """
 
     cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     collaborations: dict[str, int] = field(default_factory=dict)
+    holders: dict[str, dict[str, int]] = field(default_factory=dict)
+    experts: dict[str, set[str]] = field(default_factory=dict)
+    in_city: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -383,11 +390,41 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
 # --------------------------------------------------------------------------- collaborators
 
 
-def _refresh_person_facts(facts: PeopleFacts, graph: Graph, person: str) -> None:
+def _drop(entries: dict[str, set[str]], key: str, person: str) -> None:
+    members = entries.get(key)
+    if members is not None:
+        members.discard(person)
+        if not members:
+            del entries[key]
+
+
+def _forget_people(index: EvidenceIndex, people: Iterable[str]) -> None:
+    """Take the people out of the skill, expertise and city sets, by the facts the index
+    holds for them now (before a write's refresh replaces those facts)."""
+    facts = index.people
+    for person in people:
+        for skill, _ in index.skills.get(person, ()):
+            held = facts.holders.get(skill, {})
+            if held.pop(person, None) is not None and not held:
+                del facts.holders[skill]
+        for industry in index.expert_in.get(person, ()):
+            _drop(facts.experts, industry, person)
+        for city in facts.cities.get(person, ()):
+            _drop(facts.in_city, city, person)
+
+
+def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> None:
+    """The person's cities and collaboration count, and their place in the skill,
+    expertise and city sets (after `_forget_people` and the person's own refresh)."""
+    facts = index.people
     facts.cities.pop(person, None)
     facts.collaborations.pop(person, None)
     if _label(graph, person) is not Label.PERSON:
         return
+    for skill, level in index.skills.get(person, ()):  # sorted: the best level last
+        facts.holders.setdefault(skill, {})[person] = level
+    for industry in index.expert_in.get(person, ()):
+        facts.experts.setdefault(industry, set()).add(person)
     base = [rel.target for rel in _rels(graph, person, RelType.BASED_IN, True)]
     covered: set[str] = set()
     for rel in _rels(graph, person, RelType.COVERS, True):
@@ -398,21 +435,22 @@ def _refresh_person_facts(facts: PeopleFacts, graph: Graph, person: str) -> None
     cities = person_cities(base, covered)
     if cities:
         facts.cities[person] = cities
+        for city in cities:
+            facts.in_city.setdefault(city, set()).add(person)
     count = (len(_rels(graph, person, RelType.COLLABORATED_WITH, True))
              + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
     if count:
         facts.collaborations[person] = count
 
 
-def _apply_people(facts: PeopleFacts, graph: Graph, touched: set[str]) -> None:
-    """The touched people, and the people covering a touched node (its label or IN_CITY
-    may have changed what they cover)."""
+def _people_of(graph: Graph, touched: set[str]) -> set[str]:
+    """The people whose facts a write may change: the touched ones, and those covering
+    a touched node (its label or IN_CITY may have changed what they cover)."""
     people = set(touched)
     for node in touched:
         if node in graph:
             people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
-    for person in people:
-        _refresh_person_facts(facts, graph, person)
+    return people
 
 
 # --------------------------------------------------------------------------- build, apply
@@ -534,6 +572,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
     """
     touched = set(touched)
+    facts_of = _people_of(graph, touched)
+    _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}
     industries = {node for node in touched
                   if labels[node] is Label.INDUSTRY or node in index.taxonomy}
@@ -565,7 +605,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     if any(label is Label.CITY or label is None for label in labels.values()):
         index.rail = build_rail(graph)
         index.routes.clear()
-    _apply_people(index.people, graph, touched)
+    for person in facts_of:
+        _refresh_person_facts(index, graph, person)
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

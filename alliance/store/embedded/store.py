@@ -41,10 +41,11 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -65,12 +66,12 @@ from alliance.store.base import (
     WriteBatch,
 )
 from alliance.store.embedded import index as evidence_index
-from alliance.store.embedded import queries
+from alliance.store.embedded import names, queries
 from alliance.store.embedded.adjacency import Graph, key_of
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
-from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
+from alliance.store.search import normalise_query
 from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
@@ -117,6 +118,10 @@ _DELETE_NODE = "DELETE FROM nodes WHERE id = ?"  # its relationships go by ON DE
 _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
 in place; more, and the list is dropped and rebuilt by the next list_nodes."""
+
+_NAMES_PATCHED = 256
+"""Up to this many nodes per write, the name index is patched in place; more, and it is
+dropped and built again by the next search (patching costs a list insert per name)."""
 
 _BUSY_TIMEOUT_MS = 5000
 _CACHE_KIB = 64 * 1024
@@ -373,6 +378,10 @@ def _decode_texts(texts: list[str]) -> list[Any]:
     return decoded
 
 
+_ends = attrgetter("source", "target")
+"""A relationship's (source, target), read by C code (the sort key of `relationships_of`)."""
+
+
 def _normal_key(key: RelKey) -> RelKey:
     """A RelKey with a plain-str type, equal and hash-equal to the graph's edge key."""
     return (str(key[0]), key[1], key[2], tuple(key[3]))
@@ -407,14 +416,6 @@ def _matches(properties: dict[str, Any], filters: list[tuple[str, Any]]) -> bool
     return True
 
 
-def _names_text(record: NodeRecord) -> str:
-    """The three names, lower-cased, one per line: a cheap prefilter for search."""
-    props = record.properties
-    return "\n".join(
-        str(props.get(name) or "").lower() for name in ("name_zh", "name_en", "name_pinyin")
-    )
-
-
 class EmbeddedStore:
     """The GraphStore over one SQLite file (or ":memory:"), read through a compact graph.
 
@@ -439,9 +440,9 @@ class EmbeddedStore:
         self.by_label: dict[str, set[str]] = {}
         self._maps = _PropertyMaps()
         self._sorted_ids: dict[str, list[str]] = {}
-        self._names: dict[str, str] | None = None
-        """id -> lower-cased names of searchable nodes; built by the first search."""
-        self._searchable = frozenset(label.value for label in SEARCHABLE_LABELS)
+        self._names: names.NameIndex | None = None
+        """What `search` reads; built by the first search, kept by every write (dropped
+        by a large one, to be built again by the next search)."""
         self.index = evidence_index.EvidenceIndex()
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
@@ -749,6 +750,8 @@ class EmbeddedStore:
         graph = self.graph
         changed: dict[str, list[tuple[str, bool]]] = {}
         touched = [node.id for node in nodes]
+        if len(nodes) + len(drop_nodes) > _NAMES_PATCHED:
+            self._names = None
         for node in nodes:
             self._index_node(graph.put_node(node), node, changed)
         for rel in relationships:
@@ -780,12 +783,8 @@ class EmbeddedStore:
         for label in new_labels - old_labels:
             self.by_label.setdefault(label, set()).add(node_id)
             changed.setdefault(label, []).append((node_id, True))
-        if self._names is None:
-            return
-        if new is not None and new.label.value in self._searchable:
-            self._names[node_id] = _names_text(new)
-        else:
-            self._names.pop(node_id, None)
+        if self._names is not None:
+            self._names.put(old, new)
 
     def _patch_sorted(self, label: str, changes: list[tuple[str, bool]]) -> None:
         ids = self._sorted_ids.get(label)
@@ -893,10 +892,16 @@ class EmbeddedStore:
                          + (graph.in_rels(node, wanted) if incoming else []))
                 for rel in sides:
                     found[id(rel)] = rel
-        if names:
-            return sorted(found.values(), key=lambda rel: (
-                rel.source, rel.target, tuple(rel.properties.get(name) for name in names)))
-        return sorted(found.values(), key=lambda rel: (rel.source, rel.target))
+        ordered = sorted(found.values(), key=_ends)
+        if names:  # runs of the same ends (short: parallel relationships) by key values
+            start = 0
+            for end in range(1, len(ordered) + 1):
+                if end == len(ordered) or _ends(ordered[end]) != _ends(ordered[start]):
+                    if end - start > 1:
+                        ordered[start:end] = sorted(ordered[start:end], key=lambda rel: tuple(
+                            rel.properties.get(name) for name in names))
+                    start = end
+        return ordered
 
     def neighbours(
         self,
@@ -953,39 +958,26 @@ class EmbeddedStore:
         self, text: str, *, labels: Sequence[Label | Role] = (), limit: int = 20
     ) -> list[SearchHit]:
         """Names containing the text (see `alliance.store.search`), best first; `labels`
-        keeps nodes carrying any of them (role labels too). At most MAX_PAGE hits."""
+        keeps nodes carrying any of them (role labels too). At most MAX_PAGE hits.
+        Read from the name index (`names`), in proportion to the page."""
         needle = normalise_query(text)
         limit = min(limit, MAX_PAGE)
         if not needle or limit <= 0:
             return []
+        wanted = frozenset(str(label) for label in labels)
+        primary = frozenset(label.value for label in Label)
         with self.lock.reading():
             self._check_open()
-            names = self._search_index()
-            if labels:
-                ids = set().union(*(self.by_label.get(str(label), ()) for label in labels))
-                candidates: Iterable[tuple[str, str]] = (
-                    (node_id, names[node_id]) for node_id in ids if node_id in names
-                )
-            else:
-                candidates = names.items()
-            hits: list[SearchHit] = []
-            for node_id, text in candidates:
-                if needle in text:
-                    record = self._record(node_id)
-                    score = search_score(needle, record.properties)
-                    if score is not None:
-                        hits.append(SearchHit(record, score))
-        hits.sort(key=lambda hit: hit_order(hit.score, hit.node.label.value, hit.node.id))
-        return hits[:limit]
-
-    def _search_index(self) -> dict[str, str]:
-        if self._names is None:
-            self._names = {
-                node_id: _names_text(record)
-                for node_id, record in self.graph.nodes.items()
-                if record.label.value in self._searchable
-            }
-        return self._names
+            if self._names is None:
+                self._names = names.build(self.graph.nodes.values())
+            nodes = self.graph.nodes
+            found = self._names.hits(
+                needle, limit, label_of=lambda node_id: nodes[node_id].label.value,
+                wanted=(lambda node_id: bool(wanted & nodes[node_id].labels)) if wanted
+                else None,
+                labels=wanted if wanted and wanted <= primary else None,
+                record=self._record)
+            return [SearchHit(nodes[node_id], score) for node_id, score in found]
 
     def counts(self) -> GraphCounts:
         """Nodes per label and role label, relationships per type; zeros included."""
@@ -1013,3 +1005,8 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        with self.lock.reading():
+            self._check_open()
+            return queries.collaborator_ids(self.graph, self.index, self.by_label, query)
