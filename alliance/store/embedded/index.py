@@ -480,17 +480,17 @@ def build(graph: Graph) -> EvidenceIndex:
     if any(record.label is Label.CITY for record in records.values()):
         index.rail = build_rail(graph)
     facts = index.people
-    for node in set(touched):  # `_refresh_person_facts`'s order
+    for node in set(touched):  # `_people_of`'s order, filed as `_refresh_person_facts` does
         if node in cities:
-            for skill, level in index.skills.get(node, ()):  # sorted: the best level last
+            for skill, level in index.skills.get(node, ()):
                 facts.holders.setdefault(skill, {})[node] = level
             for industry in index.expert_in.get(node, ()):
                 facts.experts.setdefault(industry, set()).add(node)
             found, collaborations = cities[node]
             if found:
                 facts.cities[node] = found
-                for place in found:
-                    facts.in_city.setdefault(place, set()).add(node)
+                for city in found:
+                    facts.in_city.setdefault(city, set()).add(node)
             if collaborations:
                 facts.collaborations[node] = collaborations
     return index
