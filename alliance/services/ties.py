@@ -168,11 +168,13 @@ class TieGraph:
                 for b in others:
                     if a != b and b not in theirs:
                         orgs.setdefault((min(a, b), max(a, b)), set()).add(org)
-        for pair in set(deals) | set(orgs):
-            ordered_deals = tuple(sorted(set(deals.get(pair, ())),
-                                         key=lambda d: (-d.year, d.deal)))
-            shared = orgs.get(pair, set())
-            tie = Tie(pair, ordered_deals, tuple(sorted(shared)),
+        for pair in deals.keys() | orgs.keys():
+            found = deals.get(pair, ())
+            ordered_deals = tuple(found) if len(found) <= 1 else tuple(
+                sorted(set(found), key=lambda d: (-d.year, d.deal)))
+            shared = orgs.get(pair, ())
+            tie = Tie(pair, ordered_deals, tuple(shared) if len(shared) <= 1 else
+                      tuple(sorted(shared)),
                       tie_strength(ordered_deals, bool(shared), self.this_year))
             self.ties.setdefault(pair[0], {})[pair[1]] = tie
             self.ties.setdefault(pair[1], {})[pair[0]] = tie
