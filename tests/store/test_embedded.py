@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from alliance.errors import BackendUnavailable, NotFound
+from alliance.errors import BackendUnavailable, Invalid, NotFound
 from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded.adjacency import TYPE_ORDER, Graph
@@ -333,6 +333,39 @@ def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None
     with EmbeddedStore(path) as store:
         assert store.counts().labels["Industry"] == 1200
     assert gc.isenabled()
+
+
+def _indexes(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        found = sorted(row[1] for row in conn.execute("PRAGMA index_list(relationships)")
+                       if row[1].startswith("relationships_"))
+    conn.close()
+    return found
+
+
+def test_a_stream_into_an_empty_store_keeps_its_indexes_and_checks(tmp_path: Path) -> None:
+    """The bulk settings of write_stream (end indexes built after the rows, foreign keys
+    off) change nothing a reader or a later write sees: the indexes are there after a
+    good and a failed stream, ends from earlier batches are found, a missing end or a
+    wrong label stores nothing, and foreign keys hold again for later writes."""
+    nodes, rels = f.corridor()
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        ghost = [f.rel(RelType.COVERS, f.person("ghost").id, nodes[0].id)]
+        with pytest.raises(NotFound):
+            store.write_stream([(nodes, []), ([], rels), ([], ghost)])
+        assert _indexes(path) == ["relationships_source", "relationships_target"]
+        wrong = [RelRecord(RelType.COVERS, rels[0].target, rels[0].target)]
+        with pytest.raises(Invalid, match="COVERS source must be a Person"):
+            store.write_stream([(nodes, []), ([], wrong)])
+        assert not any(store.counts().relationships.values())
+        store.write_stream([(nodes[:len(nodes) // 2], []), (nodes[len(nodes) // 2:], rels)])
+        assert _indexes(path) == ["relationships_source", "relationships_target"]
+        assert sum(store.counts().relationships.values()) == len(rels)
+        (foreign_keys,) = store._conn.execute("PRAGMA foreign_keys").fetchone()
+        assert foreign_keys == 1
+    with EmbeddedStore(path, read_only=True) as reopened:
+        assert_graph_matches_file(reopened, path)
 
 
 def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> None:

@@ -457,10 +457,113 @@ def _people_of(graph: Graph, touched: set[str]) -> set[str]:
 
 
 def build(graph: Graph) -> EvidenceIndex:
-    """The index of a whole graph."""
+    """The index of a whole graph: what `apply` makes of every node touched, in bulk
+    passes (one over the nodes, one over each person's relationships) instead of a
+    refresh per node. The sets iterated are the ones `apply` iterates, so every entry
+    is filled in the same order (the index tests hold the two equal)."""
     index = EvidenceIndex()
-    apply(index, graph, list(graph.nodes))
+    records = graph.nodes
+    touched = set(iter(records))  # grown as `apply` grows it (a set of a dict is presized)
+    for node in touched:
+        record = records[node]
+        label = record.label
+        if label is Label.INDUSTRY:
+            _refresh_industry(index, graph, node, record)
+        elif label is Label.PARK:
+            _refresh_park(index, graph, node, record)
+        elif label is Label.POLICY:
+            _refresh_policy(index, graph, node, record)
+    people = {node for node in touched if records[node].label is Label.PERSON}
+    cities = _build_people(index, graph, people)
+    _refresh_taxonomy(index, graph)
+    _list_everyone(index, graph)
+    if any(record.label is Label.CITY for record in records.values()):
+        index.rail = build_rail(graph)
+    facts = index.people
+    for node in set(touched):  # `_apply_people`'s order
+        if node in cities:
+            found, collaborations = cities[node]
+            if found:
+                facts.cities[node] = found
+            if collaborations:
+                facts.collaborations[node] = collaborations
     return index
+
+
+def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
+                  ) -> dict[str, tuple[tuple[str, ...], int]]:
+    """`_refresh_person` of every person, from one pass over each one's relationships;
+    returns their `PeopleFacts` (cities, collaborations) for the caller to file."""
+    records = graph.nodes
+    categories: dict[str, bool] = {}
+    park_cities: dict[str, list[str]] = {}
+    facts: dict[str, tuple[tuple[str, ...], int]] = {}
+    has_skill, expert_in, covers, based_in, collaborated, city = (
+        RelType.HAS_SKILL, RelType.EXPERT_IN, RelType.COVERS, RelType.BASED_IN,
+        RelType.COLLABORATED_WITH, Label.CITY)
+    out_all, in_rels = graph.out_all, graph.in_rels
+    for node in people:
+        person = records[node]
+        skill_levels, expertise, covered, based = [], [], [], []
+        collaborations = 0
+        for rel in out_all(node):
+            rel_type = rel.type
+            if rel_type is has_skill:
+                skill_levels.append((rel.target, int(rel.properties["level"])))
+            elif rel_type is expert_in:
+                expertise.append(rel.target)
+            elif rel_type is covers:
+                covered.append(rel.target)
+            elif rel_type is based_in:
+                based.append(rel.target)
+            elif rel_type is collaborated:
+                collaborations += 1
+        collaborations += len(in_rels(node, collaborated))
+        skills = tuple(sorted(skill_levels))
+        if skills:
+            index.skills[node] = skills
+        if expertise:
+            index.expert_in[node] = tuple(sorted(expertise))
+        contact: list[tuple[str, int]] = []
+        for skill, level in skills:
+            wanted = categories.get(skill)
+            if wanted is None:
+                wanted = categories[skill] = (records[skill].properties["category"]
+                                              in _CONTACT_CATEGORIES)
+            if wanted:
+                contact.append((skill, level))
+        contact_skills = tuple(contact)
+        if contact_skills:
+            index.contact_skills[node] = contact_skills
+        rank = professional_rank(person, contact_skills)
+        if rank is not None:
+            index.professional_rank[node] = rank
+        reached: dict[str, RelType] = {}
+        parks: set[str] = set()
+        covered_cities: set[str] = set()
+        for place in covered:
+            if records[place].label is city:
+                reached[place] = covers
+                covered_cities.add(place)
+            else:
+                parks.add(place)
+                in_city = park_cities.get(place)
+                if in_city is None:
+                    in_city = park_cities[place] = [
+                        rel.target for rel in graph.out_rels(place, RelType.IN_CITY)]
+                covered_cities.update(in_city)
+        if parks:
+            index.covers[node] = tuple(sorted(parks))
+            for park in parks:
+                index.covering.setdefault(park, set()).add(node)
+        for home in based:
+            reached.setdefault(home, based_in)
+        if reached:
+            index.reach_of[node] = reached
+            for place, rel_type in reached.items():
+                index.reach.setdefault(place, {})[node] = rel_type
+        facts[node] = (person_cities(based, covered_cities), collaborations)
+    return facts
 
 
 def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
