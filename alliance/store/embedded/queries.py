@@ -429,8 +429,8 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
                   for holders in held]
         found = (set(levels[0]).intersection(*levels[1:]) if query.require_all_skills
                  else set().union(*levels))
-    # each further constraint: a person must be in one of its sets (none is copied:
-    # the smallest constraint starts the candidates when no skill was asked)
+    # each further constraint: a person must be in one of its sets (none is copied
+    # whole: the smallest constraint starts the candidates when no skill was asked)
     unions: list[list[AbstractSet[str]]] = []
     if query.verticals:
         unions.append([facts.experts[industry] for industry in _wanted_verticals(graph, query)
@@ -446,8 +446,10 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
         found = set().union(*unions.pop(0))
     for sets in unions:
         assert found is not None  # set by the skills or the first constraint
-        found = (found.intersection(sets[0]) if len(sets) == 1 else
-                 {person for person in found if any(person in s for s in sets)})
+        narrowed: set[str] = set()
+        for members in sets:  # each intersection iterates the smaller set
+            narrowed |= found.intersection(members)
+        found = narrowed
     people = by_label.get(Label.PERSON.value, set())
     found = people.copy() if found is None else found.intersection(people)
     if query.min_certification is not None:
