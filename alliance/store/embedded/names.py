@@ -80,21 +80,26 @@ class _Joined:
 
 @dataclass
 class Block:
-    """Consecutive ids of one label, in order, and their names joined (made on demand,
-    dropped when the block changes): Chinese names in one string, the others in another
-    (mostly ASCII, so stored and searched a byte a letter)."""
+    """Consecutive ids of one label, in order, and their names joined (made by the
+    build, dropped when the block changes, made again by the next scan): Chinese names
+    in one string, the others in another (mostly ASCII, so stored and searched a byte a
+    letter)."""
 
     ids: list[str]
     joined: tuple[_Joined, _Joined] | None = None
 
-    def containing(self, texts: dict[str, str], needle: str) -> list[str]:
-        """The block's ids whose names contain the needle, in order."""
+    def join(self, texts: dict[str, str]) -> tuple[_Joined, _Joined]:
         if self.joined is None:
             names = [texts[node_id].split(SEPARATOR, 1) for node_id in self.ids]
             self.joined = (_Joined.of([parts[0] for parts in names]),
                            _Joined.of([parts[-1] for parts in names]))
-        found = set(self.joined[0].holding(needle))
-        found.update(self.joined[1].holding(needle))
+        return self.joined
+
+    def containing(self, texts: dict[str, str], needle: str) -> list[str]:
+        """The block's ids whose names contain the needle, in order."""
+        chinese, others = self.join(texts)
+        found = set(chinese.holding(needle))
+        found.update(others.holding(needle))
         return [self.ids[at] for at in sorted(found)]
 
 
@@ -317,5 +322,7 @@ def build(records: Iterable[NodeRecord]) -> NameIndex:
         index.by_field[label] = fields
         ids = sorted(node_id for _, node_id in rows)
         index.order[label] = [Block(ids[at:at + BLOCK]) for at in range(0, len(ids), BLOCK)]
+        for block in index.order[label]:  # joined now, not by the first scan of each
+            block.join(texts)
         index.firsts[label] = ["", *(block.ids[0] for block in index.order[label][1:])]
     return index
