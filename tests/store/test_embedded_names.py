@@ -61,7 +61,8 @@ def renamed(node: NodeRecord, rng: random.Random, pool: list[str]) -> NodeRecord
     properties = {**node.properties, name: value}
     if name == "name_zh" and value is None:
         properties[name] = "无名"
-    return replace(node, properties={k: v for k, v in properties.items() if v is not None})
+    return NodeRecord(node.id, node.label, node.labels,
+                      {k: v for k, v in properties.items() if v is not None})
 
 
 def same_as_rebuilt(store: EmbeddedStore) -> None:
@@ -107,7 +108,7 @@ def test_name_index_after_random_writes(block: int, monkeypatch: pytest.MonkeyPa
                 nodes.remove(victim)
             elif move == 2:  # new nodes with copied names
                 new = [replace(renamed(n, rng, pool), id=f"{n.id}-copy{step}")
-                       for n in rng.sample(nodes, 5)]
+                       for n in rng.sample(nodes, 5)]  # renamed() gives plain NodeRecords
                 store.write(nodes=new)
                 nodes += new
             else:  # rewrite unchanged
