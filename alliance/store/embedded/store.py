@@ -969,7 +969,9 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             if self._names is None:
-                self._names = names.build(self.graph.nodes.values())
+                with _gc_paused():
+                    self._names = names.build(self.graph.nodes.values())
+                    gc.freeze()  # lives as long as the graph, holds no cycles (see _load)
             nodes = self.graph.nodes
             found = self._names.hits(
                 needle, limit, label_of=lambda node_id: nodes[node_id].label.value,
