@@ -186,6 +186,17 @@ class ParkEvidence:
     track_record: TrackRecord
 
 
+@dataclass(frozen=True)
+class ParkFacts:
+    """What the hard constraints test about a park, for the elimination view that counts
+    every park: its record, the smallest id among its IN_CITY targets and the industries
+    it HOSTS."""
+
+    park: NodeRecord
+    city: str | None
+    hosts: frozenset[str]
+
+
 # --------------------------------------------------------------------------- collaborators
 
 
@@ -349,6 +360,10 @@ class GraphStore(Protocol):
 
         NotFound when the origin city or the industry does not exist.
         """
+        ...
+
+    def park_facts(self) -> Sequence[ParkFacts]:
+        """Every park's facts the hard constraints test, by park id (read-only)."""
         ...
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:

@@ -509,6 +509,28 @@ class GraphStoreContract:
         assert suzhou.track_record.related_landings == ("company:maker",)
         assert suzhou.track_record.all_landings == 1
 
+    def test_park_facts_by_hand(self, store: GraphStore) -> None:
+        """Every park with its smallest city id and hosted industries, after writes that
+        move a park, drop a HOSTS and add a park without a city."""
+        self._evidence_corridor(store)
+        assert [(p.park.id, p.city, p.hosts) for p in store.park_facts()] == [
+            ("park:kunshan-hitech", "city:kunshan", frozenset({"industry:medical-devices"})),
+            ("park:suzhou-sip", "city:suzhou", frozenset({"industry:biomedicine"})),
+            ("park:wuxi-hitech", "city:wuxi", frozenset({"industry:biomedicine"}))]
+        store.write(nodes=[f.park("nowhere")], relationships=[
+            f.in_city("park:wuxi-hitech", "city:taicang"),
+            f.hosts("park:wuxi-hitech", "industry:semiconductors")],
+            delete_relationships=[f.hosts("park:kunshan-hitech",
+                                          "industry:medical-devices").key])
+        facts = {p.park.id: (p.city, p.hosts) for p in store.park_facts()}
+        assert facts == {
+            "park:kunshan-hitech": ("city:kunshan", frozenset()),
+            "park:nowhere": (None, frozenset()),
+            "park:suzhou-sip": ("city:suzhou", frozenset({"industry:biomedicine"})),
+            "park:wuxi-hitech": ("city:taicang", frozenset({"industry:biomedicine",
+                                                              "industry:semiconductors"}))}
+        assert store.park_facts()[1].park == store.get_node("park:nowhere")
+
     def test_landing_evidence_limits_by_hand(self, store: GraphStore) -> None:
         self._evidence_corridor(store)
         tight = store.landing_candidates(LandingFilter(

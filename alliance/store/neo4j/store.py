@@ -56,6 +56,7 @@ from alliance.store.base import (
     LandingFilter,
     Neighbour,
     ParkEvidence,
+    ParkFacts,
     RailRoute,
     SearchHit,
 )
@@ -719,6 +720,11 @@ class Neo4jStore:
             msg = f"no {Label.INDUSTRY.value} with id {query.industry!r}"
             raise NotFound(msg, field="industry")
         return _LandingAssembly(query, row).parks()
+
+    def park_facts(self) -> Sequence[ParkFacts]:
+        """Every park with its city and hosted industries, by id (one query)."""
+        return [ParkFacts(_node_record(row["park"]), row["city"], frozenset(row["hosts"]))
+                for row in self._read(cypher.PARK_FACTS)]
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         """People meeting every hard constraint, with trust paths, sorted by person id
