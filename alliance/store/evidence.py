@@ -16,6 +16,7 @@ knows its own way.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -341,6 +342,21 @@ _OFFERED, _IN_CITY, _COVERS = (RelType.OFFERED_IN.value, RelType.IN_CITY.value,
                                RelType.COVERS.value)
 
 
+_VIA_CITY_LABELS, _VIA_CITY_RELS, _VIA_CITY_FORWARD = ((_POLICY, _CITY, _PARK),
+                                                      (_OFFERED, _IN_CITY), (True, False))
+_IN_PARK_LABELS, _IN_PARK_RELS, _IN_PARK_FORWARD = (_POLICY, _PARK), (_OFFERED,), (True,)
+
+
+@dataclass(frozen=True)
+class CityOffer:
+    """A city's policies as every park of the city lists them: by id, each with its
+    targets and sorted no-stacking partners, and their (id, city) sort keys."""
+
+    city: str
+    items: tuple[OfferedPolicy, ...]
+    keys: tuple[tuple[str, str], ...]
+
+
 class Assembly:
     """Evidence records and their explanation paths, given the primary label of an id.
 
@@ -389,21 +405,33 @@ class Assembly:
         order = list(IndustryRelation)
         return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
 
+    @staticmethod
+    def city_offer(city: str, in_city: Iterable[OfferedPolicy]) -> CityOffer:
+        """The city's policies as each of its parks lists them (made once per city)."""
+        items = sorted(((policy, targets, tuple(sorted(set(unstackable))))
+                        for policy, targets, unstackable in in_city),
+                       key=lambda item: item[0].id)
+        return CityOffer(city, tuple(items), tuple((item[0].id, city) for item in items))
+
     def policies(self, park: str, city: str, in_park: Iterable[OfferedPolicy],
-                 in_city: Iterable[OfferedPolicy]) -> list[PolicyEvidence]:
+                 in_city: CityOffer | Iterable[OfferedPolicy]) -> list[PolicyEvidence]:
         """Policies (with their targets and no-stacking partners) offered in the park or
-        its city, by id."""
-        found = [PolicyEvidence(policy, park, targets,
-                                GraphPath((policy.id, park), (_POLICY, _PARK), (_OFFERED,),
-                                          (True,)),
-                                tuple(sorted(set(unstackable))))
-                 for policy, targets, unstackable in in_park]
-        found += [PolicyEvidence(policy, city, targets,
-                                 GraphPath((policy.id, city, park), (_POLICY, _CITY, _PARK),
-                                           (_OFFERED, _IN_CITY), (True, False)),
-                                 tuple(sorted(set(unstackable))))
-                  for policy, targets, unstackable in in_city]
-        return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
+        its city (`city_offer`, or the city's rows), by id, then place."""
+        offer = (in_city if isinstance(in_city, CityOffer)
+                 else self.city_offer(city, in_city))
+        found = [PolicyEvidence(policy, city, targets,
+                                GraphPath((policy.id, city, park), _VIA_CITY_LABELS,
+                                          _VIA_CITY_RELS, _VIA_CITY_FORWARD), unstackable)
+                 for policy, targets, unstackable in offer.items]
+        own = sorted((PolicyEvidence(policy, park, targets,
+                                     GraphPath((policy.id, park), _IN_PARK_LABELS,
+                                               _IN_PARK_RELS, _IN_PARK_FORWARD),
+                                     tuple(sorted(set(unstackable))))
+                      for policy, targets, unstackable in in_park),
+                     key=lambda p: p.policy.id)
+        for item in reversed(own):  # each at its place among the city's (by id, place)
+            found.insert(bisect.bisect_left(offer.keys, (item.policy.id, park)), item)
+        return found
 
     def contact(self, kind: str, person: NodeRecord, expert_in: tuple[str, ...],
                 skills: tuple[tuple[str, int], ...], park: str, city: str,

@@ -28,6 +28,7 @@ from alliance.store.evidence import (
     Assembly,
     Children,
     CityContacts,
+    CityOffer,
     OfferedPolicy,
     Parents,
     PersonFacts,
@@ -94,17 +95,11 @@ _CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 
 def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
-             applicable_targets: set[str], cache: dict[str, list[OfferedPolicy]]
-             ) -> list[OfferedPolicy]:
+             applicable_targets: set[str]) -> list[OfferedPolicy]:
     """Policies offered in a park or city (the index keeps them with their targets and
-    no-stacking partners) that apply on the query's date (memoised: every park of a city
-    shares the city's policies)."""
-    found = cache.get(place)
-    if found is None:
-        found = cache[place] = [
-            entry for entry in index.offered.get(place, {}).values()
+    no-stacking partners) that apply on the query's date."""
+    return [entry for entry in index.offered.get(place, {}).values()
             if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
-    return found
 
 
 def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
@@ -252,7 +247,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
     contacts = _Contacts(graph, index, query, related)
-    offered: dict[str, list[OfferedPolicy]] = {}
+    offered: dict[str, CityOffer] = {}  # every park of a city lists the city's policies
     candidates = []
     for park_id in index.hosting(related):
         row = index.parks.get(park_id)
@@ -275,6 +270,8 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
         if not matches:
             continue
         covering = index.covering.get(park_id, set())
+        if city not in offered:
+            offered[city] = build.city_offer(city, _offered(index, city, query, policy_targets))
         brokers, professionals, broker_total, professional_total = best_contacts(
             park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
             query.contacts_per_kind)
@@ -284,8 +281,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
             rail=build.rail(route),
             industries=tuple(matches),
             policies=tuple(build.policies(
-                park_id, city, _offered(index, park_id, query, policy_targets, offered),
-                _offered(index, city, query, policy_targets, offered))),
+                park_id, city, _offered(index, park_id, query, policy_targets), offered[city])),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
