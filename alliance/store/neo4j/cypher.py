@@ -225,15 +225,19 @@ def relationships_of_type(rel_type: RelType, source: Label | None,
 
 
 @cache
-def relationships_at(rel_type: RelType, label: Label, outgoing: bool) -> LiteralString:
-    """Relationships of one type starting (outgoing) or ending at nodes of one label whose
-    ids are in `$ids` (the id index finds each end)."""
-    pattern = ("(a:{label} {{id: id}})-[r:{rel_type}]->(b)" if outgoing
-               else "(a)-[r:{rel_type}]->(b:{label} {{id: id}})")
-    return schema_query(_trusted(
-        f"UNWIND $ids AS id MATCH {pattern} "
-        "RETURN a.id AS source, b.id AS target, properties(r) AS properties"),
-        rel_type=rel_type, label=label)
+def relationships_at(rel_type: RelType, ends: tuple[tuple[Label, bool], ...]) -> LiteralString:
+    """Relationships of one type starting (outgoing) or ending at nodes of the given
+    labels, in one statement: the i-th end (label, outgoing) reads the ids in `$ids<i>`,
+    each found through its label's id index (a UNION ALL branch per end)."""
+    branches: list[LiteralString] = []
+    for index, (label, outgoing) in enumerate(ends):
+        pattern = ("(a:{label} {{id: id}})-[r:{rel_type}]->(b)" if outgoing
+                   else "(a)-[r:{rel_type}]->(b:{label} {{id: id}})")
+        branches.append(schema_query(_trusted(
+            f"UNWIND $ids{{index}} AS id MATCH {pattern} "
+            "RETURN a.id AS source, b.id AS target, properties(r) AS properties"),
+            rel_type=rel_type, label=label, index=index))
+    return _trusted("\nUNION ALL\n".join(branches))
 
 
 @cache

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -563,7 +564,8 @@ class Neo4jStore:
         incoming: bool = True,
     ) -> list[RelRecord]:
         """Relationships of a type at any of the nodes (see GraphStore), sorted by key:
-        one query per end label the type allows, each through the id index."""
+        one query, a branch per end label and direction the type allows, each through
+        the id index."""
         self._check_open()
         spec = REL_SPECS[RelType(rel_type)]
         by_label: dict[Label, list[str]] = {}
@@ -571,16 +573,19 @@ class Neo4jStore:
             label = _label_of(node)
             if label is not None:
                 by_label.setdefault(label, []).append(node)
+        ends = [(label, is_out)
+                for is_out, allowed in ((True, spec.sources), (False, spec.targets))
+                if (outgoing if is_out else incoming)
+                for label in sorted(allowed & by_label.keys())]
+        if not ends:
+            return []
+        rows = self._read(cypher.relationships_at(spec.type, tuple(ends)),
+                          **{f"ids{index}": by_label[label]
+                             for index, (label, _) in enumerate(ends)})
         found: dict[RelKey, RelRecord] = {}
-        for is_out, ends in ((True, spec.sources), (False, spec.targets)):
-            if not (outgoing if is_out else incoming):
-                continue
-            for label in sorted(ends & by_label.keys()):
-                rows = self._read(cypher.relationships_at(spec.type, label, is_out),
-                                  ids=by_label[label])
-                for row in rows:
-                    rel = RelRecord(spec.type, row["source"], row["target"], row["properties"])
-                    found[rel.key] = rel
+        for row in rows:
+            rel = RelRecord(spec.type, row["source"], row["target"], row["properties"])
+            found[rel.key] = rel
         return [found[key] for key in sorted(found)]
 
     def neighbours(
@@ -756,7 +761,13 @@ class Neo4jStore:
                     msg = f"no {label.value} with id {node_id!r}"
                     raise NotFound(msg, field=field)
         found = [_collaborator(item, query, skills) for item in row["people"]]
+        if query.among is not None:  # filtered here: the query reads every candidate
+            found = [item for item in found if item.person.id in query.among]
         return sorted(found, key=lambda c: c.person.id)
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        """The candidates' ids (from the same query as their evidence)."""
+        return {item.person.id for item in self.collaborator_candidates(query)}
 
 
 # --------------------------------------------------------------------------- assembly
