@@ -63,6 +63,7 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
+from alliance.store.evidence import park_policies
 from graph_schema.nodes import Policy
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
@@ -294,7 +295,7 @@ class Scorer:
         props = evidence.park.properties
         seen: set[str] = set()
         policies = []
-        for item in evidence.policies:  # a policy offered in park and city counts once
+        for item in park_policies(evidence):  # offered in park and city: counts once
             if item.policy.id not in seen:
                 seen.add(item.policy.id)
                 policies.append(EvaluatedPolicy(item, self.book.judge(item)))
@@ -517,9 +518,10 @@ def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, 
                    path=names.path(evidence.path))
 
 
-def _evidence_paths(evidence: ParkEvidence) -> list[GraphPath]:
+def _evidence_paths(scored: Scored) -> list[GraphPath]:
+    evidence = scored.evidence
     return [evidence.rail.path, *(m.path for m in evidence.industries),
-            *(p.path for p in evidence.policies), *(c.path for c in evidence.contacts)]
+            *(p.evidence.path for p in scored.policies), *(c.path for c in evidence.contacts)]
 
 
 def _wanted_first(matches: list[PolicyMatch]) -> list[PolicyMatch]:
@@ -589,12 +591,13 @@ def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: Landin
     ranking's `scorer`, when given); the names of all their paths come in one lookup, and
     only the parks shown are assembled."""
     scorer = scorer or Scorer(request)
-    names = NameBook(store, [path for _, s in ranked for path in _evidence_paths(s.evidence)])
+    shown = [(position, scorer.score(entry.evidence)) for position, entry in ranked]
+    names = NameBook(store, [path for _, scored in shown for path in _evidence_paths(scored)])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
     policy_match = PolicyMatches(names, request.as_of)
-    return [_park_result(position, scorer.score(entry.evidence), names, helpers, policy_match,
+    return [_park_result(position, scored, names, helpers, policy_match,
                          reveal_contacts=reveal_contacts)
-            for position, entry in ranked]
+            for position, scored in shown]
 
 
 RELAXABLE: dict[str, dict[str, object]] = {

@@ -180,11 +180,16 @@ class ParkEvidence:
     rail: RailRoute
     industries: tuple[IndustryMatch, ...]
     policies: tuple[PolicyEvidence, ...]
+    """Policies offered in the park itself (each path Policy-OFFERED_IN->Park), by id."""
     contacts: tuple[ContactEvidence, ...]
     """The best `contacts_per_kind` brokers, then the best professionals."""
     broker_total: int
     professional_total: int
     track_record: TrackRecord
+    city_policies: tuple[PolicyEvidence, ...] = ()
+    """Policies offered in its city (each path Policy-OFFERED_IN->City), by id: the same
+    tuple for every park of the city, so a question lists a city's policies once
+    (`store.evidence.park_policies` gives a park's and its city's as one list)."""
 
 
 @dataclass(frozen=True)

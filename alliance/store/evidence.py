@@ -16,7 +16,6 @@ knows its own way.
 
 from __future__ import annotations
 
-import bisect
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from alliance.store.base import (
     IndustryMatch,
     IndustryRelation,
     LandingFilter,
+    ParkEvidence,
     PolicyEvidence,
     RailRoute,
     TrackRecord,
@@ -342,19 +342,23 @@ _OFFERED, _IN_CITY, _COVERS = (RelType.OFFERED_IN.value, RelType.IN_CITY.value,
                                RelType.COVERS.value)
 
 
+_OFFERED_RELS, _FORWARD = (_OFFERED,), (True,)
 _VIA_CITY_LABELS, _VIA_CITY_RELS, _VIA_CITY_FORWARD = ((_POLICY, _CITY, _PARK),
                                                       (_OFFERED, _IN_CITY), (True, False))
-_IN_PARK_LABELS, _IN_PARK_RELS, _IN_PARK_FORWARD = (_POLICY, _PARK), (_OFFERED,), (True,)
 
 
-@dataclass(frozen=True)
-class CityOffer:
-    """A city's policies as every park of the city lists them: by id, each with its
-    targets and sorted no-stacking partners, and their (id, city) sort keys."""
-
-    city: str
-    items: tuple[OfferedPolicy, ...]
-    keys: tuple[tuple[str, str], ...]
+def park_policies(evidence: ParkEvidence) -> list[PolicyEvidence]:
+    """The policies offered in the park or its city as one list, by id then place, each
+    city policy's path led on to the park (Policy-OFFERED_IN->City<-IN_CITY-Park): what
+    the park's answer shows (built for the parks shown only)."""
+    park = evidence.park.id
+    via_city = [PolicyEvidence(item.policy, item.offered_in, item.targets,
+                               GraphPath((*item.path.nodes, park), _VIA_CITY_LABELS,
+                                         _VIA_CITY_RELS, _VIA_CITY_FORWARD),
+                               item.not_stackable_with)
+                for item in evidence.city_policies]
+    return sorted([*evidence.policies, *via_city],
+                  key=lambda item: (item.policy.id, item.offered_in))
 
 
 class Assembly:
@@ -405,33 +409,17 @@ class Assembly:
         order = list(IndustryRelation)
         return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
 
-    @staticmethod
-    def city_offer(city: str, in_city: Iterable[OfferedPolicy]) -> CityOffer:
-        """The city's policies as each of its parks lists them (made once per city)."""
-        items = sorted(((policy, targets, tuple(sorted(set(unstackable))))
-                        for policy, targets, unstackable in in_city),
-                       key=lambda item: item[0].id)
-        return CityOffer(city, tuple(items), tuple((item[0].id, city) for item in items))
-
-    def policies(self, park: str, city: str, in_park: Iterable[OfferedPolicy],
-                 in_city: CityOffer | Iterable[OfferedPolicy]) -> list[PolicyEvidence]:
-        """Policies (with their targets and no-stacking partners) offered in the park or
-        its city (`city_offer`, or the city's rows), by id, then place."""
-        offer = (in_city if isinstance(in_city, CityOffer)
-                 else self.city_offer(city, in_city))
-        found = [PolicyEvidence(policy, city, targets,
-                                GraphPath((policy.id, city, park), _VIA_CITY_LABELS,
-                                          _VIA_CITY_RELS, _VIA_CITY_FORWARD), unstackable)
-                 for policy, targets, unstackable in offer.items]
-        own = sorted((PolicyEvidence(policy, park, targets,
-                                     GraphPath((policy.id, park), _IN_PARK_LABELS,
-                                               _IN_PARK_RELS, _IN_PARK_FORWARD),
-                                     tuple(sorted(set(unstackable))))
-                      for policy, targets, unstackable in in_park),
-                     key=lambda p: p.policy.id)
-        for item in reversed(own):  # each at its place among the city's (by id, place)
-            found.insert(bisect.bisect_left(offer.keys, (item.policy.id, park)), item)
-        return found
+    def policies(self, place: str, label: Label, offered: Iterable[OfferedPolicy]
+                 ) -> tuple[PolicyEvidence, ...]:
+        """Policies (with their targets and sorted no-stacking partners) offered in a
+        park, or in a city (`label`; then shared by all its parks), by id."""
+        labels = (_POLICY, label.value)
+        return tuple(sorted((PolicyEvidence(policy, place, targets,
+                                            GraphPath((policy.id, place), labels,
+                                                      _OFFERED_RELS, _FORWARD),
+                                            tuple(sorted(set(unstackable))))
+                             for policy, targets, unstackable in offered),
+                            key=lambda item: item.policy.id))
 
     def contact(self, kind: str, person: NodeRecord, expert_in: tuple[str, ...],
                 skills: tuple[tuple[str, int], ...], park: str, city: str,

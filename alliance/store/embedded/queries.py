@@ -20,6 +20,7 @@ from alliance.store.base import (
     CollaboratorFilter,
     LandingFilter,
     ParkEvidence,
+    PolicyEvidence,
     TrackRecord,
     TrustPath,
 )
@@ -29,7 +30,6 @@ from alliance.store.evidence import (
     Assembly,
     Children,
     CityContacts,
-    CityOffer,
     OfferedPolicy,
     Parents,
     PersonFacts,
@@ -248,7 +248,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
     contacts = _Contacts(graph, index, query, related)
-    offered: dict[str, CityOffer] = {}  # every park of a city lists the city's policies
+    offered: dict[str, tuple[PolicyEvidence, ...]] = {}  # shared by the city's parks
     candidates = []
     for park_id in index.hosting(related):
         row = index.parks.get(park_id)
@@ -272,7 +272,8 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
             continue
         covering = index.covering.get(park_id, set())
         if city not in offered:
-            offered[city] = build.city_offer(city, _offered(index, city, query, policy_targets))
+            offered[city] = build.policies(city, Label.CITY,
+                                           _offered(index, city, query, policy_targets))
         brokers, professionals, broker_total, professional_total = best_contacts(
             park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
             query.contacts_per_kind)
@@ -281,12 +282,13 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
             city=record(graph, city),
             rail=build.rail(route),
             industries=tuple(matches),
-            policies=tuple(build.policies(
-                park_id, city, _offered(index, park_id, query, policy_targets), offered[city])),
+            policies=build.policies(park_id, Label.PARK,
+                                    _offered(index, park_id, query, policy_targets)),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
             track_record=_track_record(graph, park_id, related),
+            city_policies=offered[city],
         ))
     return sorted(candidates, key=lambda c: c.park.id)
 
