@@ -125,9 +125,22 @@ def _translated() -> Iterator[None]:
         raise BackendUnavailable(msg) from exc
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+"""Value types a JSON round trip gives back unchanged (exact types: not subclasses such
+as enums, which it turns into their values)."""
+
+
+def _is_plain(value: Any) -> bool:
+    return type(value) in _PLAIN_TYPES or value is None or (
+        type(value) is list and all(type(item) in _PLAIN_TYPES for item in value))
+
+
 def _json_properties(properties: dict[str, Any], what: str) -> dict[str, Any]:
     """Properties as EmbeddedStore keeps them (a JSON round trip), minus nulls, which Neo4j
-    cannot hold (records from the schema never carry any)."""
+    cannot hold (records from the schema never carry any). Flat maps of plain values (what
+    validated records hold) skip the round trip, which would give them back unchanged."""
+    if all(type(key) is str and _is_plain(value) for key, value in properties.items()):
+        return {key: value for key, value in properties.items() if value is not None}
     try:
         plain: dict[str, Any] = json.loads(
             json.dumps(properties, ensure_ascii=False, sort_keys=True))
