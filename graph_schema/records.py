@@ -6,6 +6,7 @@ validated and encoded (`NodeBase.to_properties`), so both stores hold the same v
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,45 @@ class NodeRecord:
     def to_model(self) -> NodeBase:
         """The typed model back (properties were validated on the way in)."""
         return NODE_MODELS[self.label].model_validate(self.properties)
+
+
+class StoredNodeRecord(NodeRecord):
+    """A NodeRecord that keeps its properties as the UTF-8 JSON text they were stored
+    as, decoding them on each read: a store holds nodes no question indexes this way
+    (a decoded map is three to four times its text; docs/benchmarks.md). It equals,
+    hashes, prints and pickles as the NodeRecord it stands for; `properties` is a new
+    map on each read (read-only by contract, like every record's)."""
+
+    __slots__ = ("text",)
+    text: bytes
+
+    def __init__(self, id: str, label: Label, labels: frozenset[str], text: bytes
+                 ) -> None:  # noqa: A002 - the field's name
+        setattr_ = object.__setattr__
+        setattr_(self, "id", id)
+        setattr_(self, "label", label)
+        setattr_(self, "labels", labels)
+        setattr_(self, "text", text)
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        decoded: dict[str, Any] = json.loads(self.text)
+        return decoded
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeRecord):
+            return NotImplemented
+        return (self.id, self.label, self.labels, self.properties) == (
+            other.id, other.label, other.labels, other.properties)
+
+    __hash__ = NodeRecord.__hash__
+
+    def __repr__(self) -> str:
+        return (f"NodeRecord(id={self.id!r}, label={self.label!r}, labels={self.labels!r}, "
+                f"properties={self.properties!r})")
+
+    def __reduce__(self) -> tuple[type[NodeRecord], tuple[Any, ...]]:
+        return NodeRecord, (self.id, self.label, self.labels, self.properties)
 
 
 RelKey = tuple[str, str, str, tuple[Any, ...]]
@@ -97,6 +137,7 @@ __all__ = [
     "RelKey",
     "RelRecord",
     "SchemaError",
+    "StoredNodeRecord",
     "ValidationError",
     "validate_node",
     "validate_relationship",

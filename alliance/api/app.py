@@ -33,6 +33,7 @@ from starlette.types import Scope as StarletteScope
 
 from alliance.access.quota import Quota
 from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware, open_access
+from alliance.api.compact import compact_schemas
 from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
 from alliance.api.etag import ETagMiddleware
@@ -209,6 +210,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                              tags=app.openapi_tags)
         schema.setdefault("components", {}).setdefault("schemas", {})["ImportRecords"] = \
             ImportRecords.model_json_schema(ref_template="#/components/schemas/{model}")
+        compact_schemas(schema["components"]["schemas"])
         app.openapi_schema = problem_media_types(schema)
     return app.openapi_schema
 

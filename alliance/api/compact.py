@@ -10,14 +10,23 @@ paths write each path's `nodes` as ids and add one dictionary,
 `{id, label, name_zh, name_en}`, no `names`), which the CLI prints and older clients
 read. Everything else in the answer is the same in both forms.
 
-The compact body is written in one pass of pydantic's encoder: paths note their nodes in
-the serialization context's book (`alliance.services.explain.NAMES_CONTEXT`) as they are
-written, and the book is appended as the answer's last member.
+Policy matches repeat too: at 10^5 nodes a landing answer for 10 parks lists 329
+matches of 87 policies, and everything but the path to the park is the same at every
+park. So the compact form also writes each policy once, in `policies: {id: {...}}` (its
+first match in the answer, without the id), and each match as its `id` plus the fields
+in which it differs from that first match (usually `path`): `{**policies[id], **match}`
+is the verbose match. Which fields differ is checked per match, not assumed.
+
+The compact body is written in one pass of pydantic's encoder: paths note their nodes
+in the serialization context's book (`alliance.services.explain.NAMES_CONTEXT`) and
+policy matches their policy (`alliance.services.landing_models.POLICIES_CONTEXT`) as
+they are written; the policies, then the names, are appended as the answer's last
+members.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import Query
@@ -26,6 +35,7 @@ from starlette.responses import Response
 
 from alliance.api.responses import JSON, json_response
 from alliance.services.explain import NAMES_CONTEXT, NodeRef
+from alliance.services.landing_models import POLICIES_CONTEXT, PolicyMatch
 
 Explain = Literal["compact", "full"]
 
@@ -43,16 +53,37 @@ class NodeName(BaseModel):
     name_en: str
 
 
+POLICY_MATCH = "PolicyMatch"
+"""Its schema in the OpenAPI document, where only `id` is required (see `compact_schemas`)."""
+
+
 def with_names(model: type[BaseModel], name: str) -> type[BaseModel]:
-    """`model` plus the `names` dictionary of the compact form (for the OpenAPI document;
-    views answer through `answer`)."""
+    """`model` plus the `names` (and `policies`) dictionaries of the compact form (for the
+    OpenAPI document; views answer through `answer`)."""
     described = Field(default=None, description=(
         "Compact form (the default): label and names of every node the answer's paths "
         "list by id. Absent with `explain=full`."))
+    policies = Field(default=None, description=(
+        "Compact form, answers with policy matches: per policy id, its first match in the "
+        "answer without the id; every match is written as its `id` and the fields in "
+        "which it differs from that one. Absent with `explain=full`."))
     built: type[BaseModel] = create_model(
         name, __base__=model, __doc__=model.__doc__,
-        names=(dict[str, NodeName] | None, described))
+        names=(dict[str, NodeName] | None, described),
+        policies=(dict[str, dict[str, Any]] | None, policies))
     return built
+
+
+def compact_schemas(schemas: dict[str, Any]) -> None:
+    """The OpenAPI components as the compact form writes them: a policy match needs only
+    its `id` (the rest may be in the answer's `policies`)."""
+    match = schemas.get(POLICY_MATCH)
+    if match is not None:
+        match["required"] = ["id"]
+        match["description"] = (f"{match.get('description', '').strip()}\n\nIn the compact "
+                                "form (the default) a match is its `id` and the fields in "
+                                "which it differs from the policy's entry in the answer's "
+                                "`policies`.")
 
 
 def answer(result: BaseModel, explain: Explain) -> Response:
@@ -60,9 +91,16 @@ def answer(result: BaseModel, explain: Explain) -> Response:
     if explain == "full":
         return json_response(result)
     book: dict[str, NodeRef] = {}
-    body = result.__pydantic_serializer__.to_json(result, context={NAMES_CONTEXT: book})
+    firsts: dict[str, PolicyMatch] = {}
+    body = result.__pydantic_serializer__.to_json(
+        result, context={NAMES_CONTEXT: book, POLICIES_CONTEXT: firsts})
+    policies = b",".join(
+        orjson.dumps(policy_id) + b":" + match.__pydantic_serializer__.to_json(
+            match, exclude={"id"}, context={NAMES_CONTEXT: book})
+        for policy_id, match in sorted(firsts.items()))
     names = orjson.dumps({node_id: {"label": ref.label, "name_zh": ref.name_zh,
                                     "name_en": ref.name_en}
                           for node_id, ref in sorted(book.items())})
+    tail = b'"names":' + names + (b',"policies":{' + policies + b"}" if firsts else b"")
     comma = b"," if body != b"{}" else b""
-    return Response(body[:-1] + comma + b'"names":' + names + b"}", media_type=JSON)
+    return Response(body[:-1] + comma + tail + b"}", media_type=JSON)

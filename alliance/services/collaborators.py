@@ -13,8 +13,10 @@ multiplied by the freshness weight (services.freshness: horizon ÷ age, never be
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import combinations, product
 from typing import Annotated
@@ -360,9 +362,9 @@ def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year:
 # --------------------------------------------------------------------------- ranking
 
 
-def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
-           route: TrustRoute | None, record: _Record, weights: dict[str, float]
-           ) -> tuple[float, dict[str, float]]:
+def _parts(evidence: CollaboratorEvidence, request: CollaboratorRequest,
+           route: TrustRoute | None, proven: float) -> dict[str, float]:
+    """The score parts (rounded); `proven` is `proven_value` of the person's record."""
     wanted = set(request.skills)
     levels = dict(evidence.skills)
     if wanted:
@@ -374,7 +376,7 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
     parts = {
         "skill": skill,
         "trust": trust_value(route),
-        "proven": proven_value(record),
+        "proven": proven,
         "vertical": 1.0 if request.verticals and evidence.verticals else
         (0.5 if evidence.verticals else 0.0),
         "place": 1.0 if not request.cities or (evidence.cities and evidence.cities[0] in
@@ -382,9 +384,21 @@ def _score(evidence: CollaboratorEvidence, request: CollaboratorRequest,
         "experience": evidence.collaborations / (evidence.collaborations + 5),
         "certification": certification,
     }
+    return {name: round(value, 6) for name, value in parts.items()}
+
+
+def _weighted(parts: dict[str, float], weights: dict[str, float]) -> float:
+    """The score of these parts. Every weight is non-negative, so a larger part never
+    lowers it: with `proven` at its bounds it bounds the score."""
     total = sum(weights.values()) or 1.0
-    parts = {name: round(value, 6) for name, value in parts.items()}
-    return round(sum(parts[n] * weights[n] for n in parts) / total, 6), parts
+    return round(sum(parts[n] * weights[n] for n in parts) / total, 6)
+
+
+def _proven_at_most(referrals: int, collaborations: int) -> float:
+    """`proven_value` of anyone with this many referrals and collaborations, at most
+    (every referral landed in the verticals, every deal closed)."""
+    raw = referrals + 0.1 * collaborations
+    return round(raw / (raw + 2.0), 6)
 
 
 def _explain(evidence: CollaboratorEvidence, route: TrustRoute | None, proof: Proof) -> str:
@@ -419,72 +433,142 @@ class Scored:
         return self.evidence.person.id
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """A warm candidate's score without its proof: the lowest and highest it can be."""
+
+    evidence: CollaboratorEvidence
+    low: float
+    high: float
+
+    @property
+    def person(self) -> str:
+        return self.evidence.person.id
+
+
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
-    ones; each by score, then id. The cold ones are scored (their proofs fetched) only
-    when a question reaches past the warm ones."""
+    ones; each by score, then id. The candidates are counted by id (`candidates`); the
+    store's evidence is fetched for the warm ones, and for the cold ones (their proofs
+    too) only when a question reaches past the warm ones. A warm candidate's proof is
+    fetched only when its bounds (the score with no proof and with the best one) do not
+    settle where it ranks against the ones asked for."""
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
-                 evidence: Sequence[CollaboratorEvidence], routes: dict[str, TrustRoute], *,
-                 reveal_contacts: bool) -> None:
+                 query: CollaboratorFilter, candidates: AbstractSet[str],
+                 routes: dict[str, TrustRoute], *, reveal_contacts: bool) -> None:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
-        self.size = len(evidence)
+        self.size = len(candidates)
+        self._query, self._candidates, self._routes = query, candidates, routes
         self._subtree = _subtree(store, request.verticals)
-        self.warm = self._scored([item for item in evidence if item.person.id in routes],
-                                 routes)
-        self._cold_evidence = [item for item in evidence if item.person.id not in routes]
+        self._weights = request.weights.model_dump()
+        self._today = request.as_of or date.today()
+        warm = frozenset(person for person in routes if person in candidates)
+        self._warm_ids = warm
+        referred = Counter(rel.target for rel in relationships_of(
+            store, warm, RelType.REFERRED_BY, outgoing=False))
+        self._bounds = [self._bound(item, referred[item.person.id])
+                        for item in (self._evidence(warm) if warm else [])]
+        self._exact: dict[str, Scored] = {}
         self._cold: list[Scored] | None = None
+
+    def _evidence(self, people: AbstractSet[str]) -> list[CollaboratorEvidence]:
+        return self.store.collaborator_candidates(replace(self._query,
+                                                          among=frozenset(people)))
+
+    def _cold_ids(self) -> AbstractSet[str]:
+        return self._candidates - self._warm_ids
+
+    def _bound(self, item: CollaboratorEvidence, referrals: int) -> _Bounds:
+        route = self._routes.get(item.person.id)
+        weight = freshness.configured(item.person, self._today).weight
+        parts = _parts(item, self.request, route, 0.0)
+        low = round(_weighted(parts, self._weights) * weight, 6)
+        parts["proven"] = _proven_at_most(referrals, item.collaborations)
+        return _Bounds(item, low, round(_weighted(parts, self._weights) * weight, 6))
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
         request = self.request
         records = _records(self.store, [item.person.id for item in evidence],
                            self._subtree)
-        weights = request.weights.model_dump()
-        today = request.as_of or date.today()
         ranked = []
         for item in evidence:
             route = routes.get(item.person.id)
-            score, parts = _score(item, request, route, records[item.person.id], weights)
-            fresh = freshness.configured(item.person, today)
+            record = records[item.person.id]
+            parts = _parts(item, request, route, proven_value(record))
+            score = _weighted(parts, self._weights)
+            fresh = freshness.configured(item.person, self._today)
             ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
-                                 records[item.person.id], parts, fresh.stale))
+                                 record, parts, fresh.stale))
         ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
         return ranked
 
+    def _warm(self, bounds: Iterable[_Bounds]) -> list[Scored]:
+        """These warm candidates scored in full (proofs fetched once each), in rank order."""
+        wanted = [b.evidence for b in bounds if b.person not in self._exact]
+        for item in self._scored(wanted, self._routes) if wanted else []:
+            self._exact[item.person] = item
+        found = [self._exact[b.person] for b in bounds]
+        found.sort(key=lambda c: (-c.score, c.person))
+        return found
+
+    def _best_warm(self, count: int, bounds: list[_Bounds]) -> list[Scored]:
+        """The first `count` of these warm candidates: only those whose highest score
+        reaches the count-th best lowest one can be among them."""
+        if count <= 0:
+            return []
+        if count < len(bounds):
+            threshold = sorted((b.low for b in bounds), reverse=True)[count - 1]
+            bounds = [b for b in bounds if b.high >= threshold]
+        return self._warm(bounds)[:count]
+
     def cold(self) -> list[Scored]:
         if self._cold is None:
-            self._cold = self._scored(self._cold_evidence, {})
+            cold = self._cold_ids()
+            self._cold = self._scored(self._evidence(cold), {}) if cold else []
         return self._cold
 
     def top(self, count: int) -> list[Scored]:
         """The first `count` candidates."""
-        if count <= len(self.warm):
-            return self.warm[:count]
-        return self.warm + self.cold()[:count - len(self.warm)]
+        if count <= len(self._bounds):
+            return self._best_warm(count, self._bounds)
+        return self._warm(self._bounds) + self.cold()[:count - len(self._bounds)]
 
     def position(self, item: Scored) -> int:
-        """The 0-based rank of a candidate (every cold one is scored for a cold one)."""
-        if item.route is not None:
-            ranked, offset = self.warm, 0
-        else:
-            ranked, offset = self.cold(), len(self.warm)
-        return offset + next(index for index, other in enumerate(ranked)
-                             if other.person == item.person)
+        """The 0-based rank of a candidate (every cold one is scored for a cold one; of
+        the warm ones, those whose bounds leave it open)."""
+        if item.route is None:
+            return len(self._bounds) + next(index for index, other in enumerate(self.cold())
+                                            if other.person == item.person)
+        key = (-item.score, item.person)
+        before, unsettled = 0, []
+        for other in self._bounds:
+            if other.person == item.person or (-other.high, other.person) > key:
+                continue
+            if (-other.low, other.person) < key:
+                before += 1
+            else:
+                unsettled.append(other)
+        return before + sum(1 for other in self._warm(unsettled)
+                            if (-other.score, other.person) < key)
 
     def among(self, people: set[str], start: int, limit: int) -> list[Scored]:
         """The first `limit` candidates from position `start` on who are among `people`
         (the cold ones among them are scored alone when all are past the warm ones:
         their order is the same)."""
-        if start > len(self.warm):
-            return [item for item in self.cold()[start - len(self.warm):]
+        warm = len(self._bounds)
+        if start > warm:
+            return [item for item in self.cold()[start - warm:]
                     if item.person in people][:limit]
-        found = [item for item in self.warm[start:] if item.person in people][:limit]
+        ahead = {item.person for item in self.top(start)}
+        found = self._warm([b for b in self._bounds
+                            if b.person in people and b.person not in ahead])[:limit]
         if len(found) < limit:
-            cold = [item for item in self._cold_evidence if item.person.id in people]
+            cold = self._cold_ids() & people
             if cold:
-                found += self._scored(cold, {}) if self._cold is None else [
+                found += self._scored(self._evidence(cold), {}) if self._cold is None else [
                     item for item in self._cold if item.person in people]
         return found[:limit]
 
@@ -540,7 +624,7 @@ def relaxations(store: GraphStore, request: CollaboratorRequest) -> list[Relaxat
     found = []
     for name, wider, update in changes:
         widened = request.model_copy(update=update)
-        count = len(store.collaborator_candidates(widened.to_filter()))
+        count = len(store.collaborator_ids(widened.to_filter()))
         found.append(Relaxation(filter=name, widened_to=wider, candidates=count))
     return found
 
@@ -549,14 +633,16 @@ def search(store: GraphStore, request: CollaboratorRequest, *,
            reveal_contacts: bool = False) -> CollaboratorResult:
     """Ranked collaborators for the request."""
     check_asker(store, request.asker)
-    evidence = store.collaborator_candidates(request.to_filter())
+    query = request.to_filter()
+    candidates = store.collaborator_ids(query)
     graph, routes = asker_routes(store, request.asker, request.max_hops, request.year(),
-                                 {item.person.id for item in evidence})
-    ranking = Ranking(store, graph, request, evidence, routes,
+                                 candidates)
+    ranking = Ranking(store, graph, request, query, candidates, routes,
                       reveal_contacts=reveal_contacts)
-    thin = relaxations(store, request) if len(evidence) < THIN_ANSWER else []
+    thin = relaxations(store, request) if len(candidates) < THIN_ANSWER else []
     shown = ranking.shown(enumerate(ranking.top(request.top_k)))
-    return CollaboratorResult(collaborators=shown, candidates=len(evidence), relaxations=thin)
+    return CollaboratorResult(collaborators=shown, candidates=len(candidates),
+                              relaxations=thin)
 
 
 # --------------------------------------------------------------------------- team mode
@@ -672,23 +758,26 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
     year = (request.as_of or date.today()).year
     check_asker(store, request.asker)
     specs = _seat_specs(request)
-    seat_candidates: dict[str, tuple[CollaboratorRequest, list[CollaboratorEvidence]]] = {}
+    seat_candidates: dict[str, tuple[CollaboratorRequest, CollaboratorFilter,
+                                     AbstractSet[str]]] = {}
     for seat, roles in specs.items():
         seat_request = CollaboratorRequest(
             asker=request.asker, roles=roles, cities=request.cities,
             verticals=[request.vertical], max_hops=request.max_hops, top_k=100,
             as_of=request.as_of)
-        evidence = store.collaborator_candidates(seat_request.to_filter())
-        if not evidence:  # no one of the vertical: anyone of the role
+        query = seat_request.to_filter()
+        candidates = store.collaborator_ids(query)
+        if not candidates:  # no one of the vertical: anyone of the role
             seat_request = seat_request.model_copy(update={"verticals": []})
-            evidence = store.collaborator_candidates(seat_request.to_filter())
-        seat_candidates[seat] = seat_request, evidence
+            query = seat_request.to_filter()
+            candidates = store.collaborator_ids(query)
+        seat_candidates[seat] = seat_request, query, candidates
     graph, routes = asker_routes(
         store, request.asker, request.max_hops, year,
-        {item.person.id for _, evidence in seat_candidates.values() for item in evidence})
+        set().union(*(candidates for _, _, candidates in seat_candidates.values())))
     pools: dict[str, Ranking] = {}
-    for seat, (seat_request, evidence) in seat_candidates.items():
-        ranking = Ranking(store, graph, seat_request, evidence, routes,
+    for seat, (seat_request, query, candidates) in seat_candidates.items():
+        ranking = Ranking(store, graph, seat_request, query, candidates, routes,
                           reveal_contacts=reveal_contacts)
         if ranking.size:
             pools[seat] = ranking

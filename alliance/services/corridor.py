@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from alliance.services import landing
 from alliance.services.elimination import Checker, Elimination
 from alliance.services.explain import NodeRef, node_ref
-from alliance.services.landing import LandingRequest, ParkResult, Scored, explain, rank
+from alliance.services.landing import LandingRequest, ParkResult, Ranked, Scorer, explain, rank
 from alliance.store.base import GraphStore
 from alliance.store.rail import RailLink, fastest_routes
 from graph_schema.vocabulary import Label, RelType
@@ -49,15 +49,16 @@ def compare(store: GraphStore, request: LandingRequest, *,
     """Best park per city for the request (one evidence query, one rail lookup)."""
     landing.validate(store, request)
     candidates = store.landing_candidates(request.to_filter())
-    best: dict[str, tuple[int, Scored]] = {}
+    best: dict[str, tuple[int, Ranked]] = {}
     parks_per_city: dict[str, int] = {}
-    for position, scored in enumerate(rank(candidates, request), start=1):
+    scorer = Scorer(request)
+    for position, scored in enumerate(rank(candidates, request, scorer), start=1):
         city_id = scored.evidence.city.id
         parks_per_city[city_id] = parks_per_city.get(city_id, 0) + 1
         best.setdefault(city_id, (position, scored))
     results = {r.summary.city.id: r
                for r in explain(store, list(best.values()), request,
-                               reveal_contacts=reveal_contacts)}
+                               reveal_contacts=reveal_contacts, scorer=scorer)}
     links = [RailLink(rel.source, rel.target, int(rel.properties["minutes"]),
                       float(rel.properties["km"]))
              for rel in store.get_relationships(RelType.HSR_LINK)]

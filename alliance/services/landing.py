@@ -21,11 +21,11 @@ from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
 from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
-from alliance.services.eligibility import RuleOutcome, evaluate
+from alliance.services.eligibility import RuleOutcome
 from alliance.services.elimination import Checker, why_not
 from alliance.services.explain import NameBook, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
-from alliance.services.gaps import Closability, Gap, gap_of
+from alliance.services.gaps import Closability, Gap
 from alliance.services.landing_models import (
     Contact,
     Freshness,
@@ -44,22 +44,30 @@ from alliance.services.landing_models import (
     ScorePart,
 )
 from alliance.services.net_cost import NetCost, net_cost
-from alliance.services.policy_counting import Candidate, Decision, Section, Tally, tally
+from alliance.services.policy_book import Judged, PolicyBook
+from alliance.services.policy_counting import (
+    Candidate,
+    Decision,
+    Section,
+    Tally,
+    counted_amounts,
+    tally,
+)
 from alliance.store.base import (
     ContactEvidence,
     GraphPath,
     GraphStore,
+    IndustryMatch,
     IndustryRelation,
     LandingFilter,
     ParkEvidence,
     PolicyEvidence,
 )
 from graph_schema.nodes import Policy
-from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
-__all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Scored",
-           "explain", "rank", "search"]
+__all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
+           "Scored", "Scorer", "explain", "rank", "search"]
 
 DEFAULT_REFERENCE_RENT = 100.0
 """Rent (CNY/m²/month) a net cost is measured against when the request sets no max rent."""
@@ -97,15 +105,22 @@ class Part:
     explanation: str
 
 
+def _best_industry(evidence: ParkEvidence) -> IndustryMatch:
+    return max(evidence.industries,
+               key=lambda m: m.strength * FIT_FACTORS[m.relation] ** max(m.hops, 1))
+
+
+def _industry_value(best: IndustryMatch) -> float:
+    return best.strength * FIT_FACTORS[best.relation] ** max(best.hops, 1)
+
+
 def industry_part(evidence: ParkEvidence, weight: float) -> Part:
     """The best hosted match: strength × the relation's factor per taxonomy hop."""
-    best = max(evidence.industries,
-               key=lambda m: m.strength * FIT_FACTORS[m.relation] ** max(m.hops, 1))
-    value = best.strength * FIT_FACTORS[best.relation] ** max(best.hops, 1)
+    best = _best_industry(evidence)
     words = {IndustryRelation.EXACT: "hosts the industry itself (direct)",
              IndustryRelation.SUBFIELD: f"hosts a subfield ({best.industry})",
              IndustryRelation.BROADER: f"only the broader field {best.industry} (broader)"}
-    return Part("industry_fit", value, weight,
+    return Part("industry_fit", _industry_value(best), weight,
                 f"{words[best.relation]}, strength {best.strength:g}")
 
 
@@ -115,64 +130,114 @@ def fit_of(evidence: ParkEvidence) -> IndustryRelation:
     return min((m.relation for m in evidence.industries), key=order.index)
 
 
+def _net_per_m2_month(benefits_cny: float, rent: float, horizon_years: int, area_m2: float
+                      ) -> float:
+    area = area_m2 if area_m2 > 0 else REFERENCE_AREA_M2
+    months = 12 * horizon_years
+    return (area * rent * months - benefits_cny) / (area * months)
+
+
+def _net_cost_value(per_m2_month: float, reference_rent: float) -> float:
+    return min(1.0, max(0.0, 1 - per_m2_month / (2 * max(reference_rent, 1e-9))))
+
+
 def net_cost_part(cost: NetCost, reference_rent: float, area_m2: float, weight: float
                   ) -> Part:
     """1 when landing costs nothing net, 0.5 at the reference rent, 0 at twice it."""
-    area = area_m2 if area_m2 > 0 else REFERENCE_AREA_M2
-    months = 12 * cost.horizon_years
-    net = area * cost.rent_cny_m2_month * months - cost.benefits_cny
-    per_m2_month = net / (area * months)
-    value = min(1.0, max(0.0, 1 - per_m2_month / (2 * max(reference_rent, 1e-9))))
+    per_m2_month = _net_per_m2_month(cost.benefits_cny, cost.rent_cny_m2_month,
+                                     cost.horizon_years, area_m2)
     text = (f"net cost {cny(cost.net_cost_cny)} CNY over {cost.horizon_years} years "
             f"(rent {cny(cost.rent_cny)} − benefits {cny(cost.benefits_cny)}); "
             f"{per_m2_month:,.1f} CNY/m²/month net")
     if area_m2 <= 0:
         text += f", scored per {REFERENCE_AREA_M2:,.0f} m²"
-    return Part("net_cost", value, weight, text)
+    return Part("net_cost", _net_cost_value(per_m2_month, reference_rent), weight, text)
+
+
+def _contacts_value(evidence: ParkEvidence) -> float:
+    return (0.6 * _saturate(evidence.broker_total, 2)
+            + 0.4 * _saturate(evidence.professional_total, 3))
 
 
 def _contacts_part(evidence: ParkEvidence, weight: float) -> Part:
-    brokers, others = evidence.broker_total, evidence.professional_total
-    value = 0.6 * _saturate(brokers, 2) + 0.4 * _saturate(others, 3)
-    return Part("contacts", value, weight,
-                f"{brokers} brokers of the industry, {others} professionals nearby")
+    return Part("contacts", _contacts_value(evidence), weight,
+                f"{evidence.broker_total} brokers of the industry, "
+                f"{evidence.professional_total} professionals nearby")
+
+
+def _landed(evidence: ParkEvidence) -> tuple[int, int]:
+    """Related companies that landed here, and referrals that landed."""
+    stages = dict(evidence.track_record.referral_stages)
+    return len(evidence.track_record.related_landings), stages.get(
+        ReferralStage.LANDED.value, 0)
 
 
 def _track_part(evidence: ParkEvidence, weight: float) -> Part:
-    stages = dict(evidence.track_record.referral_stages)
-    landed = stages.get(ReferralStage.LANDED.value, 0)
-    related = len(evidence.track_record.related_landings)
+    related, landed = _landed(evidence)
     return Part("track_record", _saturate(related + landed, 2), weight,
                 f"{counted(related, 'company', 'companies')} of the industry landed here; "
                 f"{counted(landed, 'referral')} landed")
 
 
+def _travel_value(minutes: int, reference_minutes: int) -> float:
+    return max(0.0, 1 - minutes / max(reference_minutes, 1))
+
+
+def _space_value(area: float, area_m2: float) -> float:
+    return 1.0 if area_m2 == 0 else min(1.0, area / (area_m2 * 3))
+
+
+def _total(values: tuple[float, ...], weights: tuple[float, ...], fresh: float) -> float:
+    """The score: the weighted mean of the part values (each rounded to 6 places), times
+    the park's freshness weight."""
+    rounded = [round(v, 6) for v in values]
+    return round(sum(v * w for v, w in zip(rounded, weights, strict=True)) / sum(weights)
+                 * fresh, 6)
+
+
 @dataclass(frozen=True)
 class EvaluatedPolicy:
-    """A candidate park's policy with its eligibility worked out."""
+    """A shown park's policy with its eligibility worked out (once per request)."""
 
     evidence: PolicyEvidence
-    policy: Policy
-    outcomes: tuple[RuleOutcome, ...]
-    wanted: bool
+    judged: Judged
 
-    @cached_property
+    @property
+    def policy(self) -> Policy:
+        return self.judged.policy
+
+    @property
+    def outcomes(self) -> tuple[RuleOutcome, ...]:
+        return self.judged.outcomes
+
+    @property
+    def wanted(self) -> bool:
+        return self.judged.wanted
+
+    @property
     def eligible(self) -> bool:
-        return all(outcome.met for outcome in self.outcomes)
+        return self.judged.eligible
 
-    @cached_property
+    @property
     def gaps(self) -> tuple[Gap, ...]:
-        """The gaps its failed rules leave (asked for again and again by the gap-closer)."""
-        return tuple(gap_of(outcome) for outcome in self.outcomes if not outcome.met)
+        return self.judged.gaps
 
-    def candidate(self, *, eligible: bool | None = None) -> Candidate:
-        return Candidate(self.policy, self.eligible if eligible is None else eligible,
-                         self.evidence.not_stackable_with)
+    def candidate(self) -> Candidate:
+        return Candidate(self.policy, self.eligible, self.evidence.not_stackable_with)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A candidate's score, and what ranking needs besides (its closest fit)."""
+
+    evidence: ParkEvidence
+    score: float
+    fit: IndustryRelation
 
 
 @dataclass(frozen=True)
 class Scored:
-    """A candidate's score, its parts, its policies and their money."""
+    """A shown candidate's score, its parts, its policies and their money."""
 
     evidence: ParkEvidence
     score: float
@@ -185,55 +250,40 @@ class Scored:
     as_of: date
     freshness: Staleness
 
-
-VALIDATED_KEPT = 8192
-"""Policy records whose validated model is kept between requests (then the memo starts
-over)."""
-
-_validated: dict[int, tuple[NodeRecord, Policy]] = {}
-"""id(record) -> (the record, its validated Policy). A store hands out the same record
-object until the node is rewritten (records are read-only), so a policy is validated once,
-not once per request; a rewritten node is a new record and validated afresh."""
-
-
-def validated_policy(record: NodeRecord) -> Policy:
-    """The policy a record holds, validated (memoised by record identity)."""
-    found = _validated.get(id(record))
-    if found is not None and found[0] is record:
-        return found[1]
-    policy = Policy.model_validate(record.properties)
-    if len(_validated) >= VALIDATED_KEPT:
-        _validated.clear()
-    _validated[id(record)] = (record, policy)
-    return policy
+    @cached_property
+    def company_total(self) -> float:
+        return self.money.total()
 
 
 class Scorer:
-    """Scores candidates for one request; a policy shared by many parks (a city's) is
-    validated and evaluated once."""
+    """Scores candidates for one request: every candidate's score from its city's money
+    counted once (`PolicyBook`), the full parts and decisions only for the parks shown."""
 
     def __init__(self, request: LandingRequest) -> None:
         self.request = request
-        self.profile = request.eligibility_profile()
-        self._rules: dict[str, tuple[Policy, tuple[RuleOutcome, ...]]] = {}
+        self.book = PolicyBook(request)
+        weights = request.weights
+        self.weights = (weights.industry_fit, weights.net_cost, weights.travel,
+                        weights.space, weights.contacts, weights.track_record)
+        self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
+        self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
 
-    def _evaluate(self, evidence: PolicyEvidence) -> EvaluatedPolicy:
-        found = self._rules.get(evidence.policy.id)
-        if found is None:
-            policy = validated_policy(evidence.policy)
-            found = self._rules[policy.id] = (
-                policy, tuple(evaluate(policy.eligibility, self.profile)))
-        policy, outcomes = found
-        wanted = not self.request.benefit_kinds or policy.benefit_kind in \
-            self.request.benefit_kinds
-        return EvaluatedPolicy(evidence, policy, outcomes, wanted)
+    def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
+        request, props = self.request, evidence.park.properties
+        per_m2_month = _net_per_m2_month(benefits_cny, float(props["rent_cny_m2_month"]),
+                                         request.horizon_years, request.area_m2)
+        related, landed = _landed(evidence)
+        return (_industry_value(_best_industry(evidence)),
+                _net_cost_value(per_m2_month, self.reference_rent),
+                _travel_value(evidence.rail.minutes, self.reference_minutes),
+                _space_value(float(props["available_area_m2"]), request.area_m2),
+                _contacts_value(evidence), _saturate(related + landed, 2))
 
-    def inputs(self, evidence: ParkEvidence) -> CostInputs:
-        request = self.request
-        return CostInputs(horizon_years=request.horizon_years, area_m2=request.area_m2,
-                          rent_cny_m2_month=float(evidence.park.properties["rent_cny_m2_month"]),
-                          planned_capex_cny=request.planned_capex_cny,
-                          headcount=request.headcount)
+    def rank_entry(self, evidence: ParkEvidence) -> Ranked:
+        """The candidate's score (the same as `score` gives), without its explanation."""
+        fresh = freshness.configured(evidence.park, self.request.as_of)
+        values = self._values(evidence, self.book.benefits(evidence))
+        return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
 
     def score(self, evidence: ParkEvidence) -> Scored:
         request, weights = self.request, self.request.weights
@@ -243,44 +293,41 @@ class Scorer:
         for item in evidence.policies:  # a policy offered in park and city counts once
             if item.policy.id not in seen:
                 seen.add(item.policy.id)
-                policies.append(self._evaluate(item))
-        inputs = self.inputs(evidence)
-        money = tally([p.candidate() for p in policies], inputs, request.as_of)
+                policies.append(EvaluatedPolicy(item, self.book.judge(item)))
+        inputs = self.book.inputs(float(props["rent_cny_m2_month"]))
+        money = tally([p.candidate() for p in policies], inputs, request.as_of,
+                      self.book.value)
         cost = net_cost(inputs, money)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
-        reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
-        reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
-        parts = (
-            industry_part(evidence, weights.industry_fit),
-            net_cost_part(cost, reference_rent, request.area_m2, weights.net_cost),
-            Part("travel", max(0.0, 1 - minutes / max(reference_minutes, 1)), weights.travel,
-                 f"{minutes} rail minutes from the origin"),
-            Part("space", 1.0 if request.area_m2 == 0 else min(1.0, area / (request.area_m2 * 3)),
-                 weights.space,
-                 f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed"),
-            _contacts_part(evidence, weights.contacts),
-            _track_part(evidence, weights.track_record),
-        )
-        rounded = tuple(replace(part, value=round(part.value, 6)) for part in parts)
-        total_weight = sum(part.weight for part in rounded)
+        values = self._values(evidence, cost.benefits_cny)
+        texts = (industry_part(evidence, weights.industry_fit),
+                 net_cost_part(cost, self.reference_rent, request.area_m2, weights.net_cost),
+                 Part("travel", values[2], weights.travel,
+                      f"{minutes} rail minutes from the origin"),
+                 Part("space", values[3], weights.space,
+                      f"{area:,.0f} m² available for {request.area_m2:,.0f} m² needed"),
+                 _contacts_part(evidence, weights.contacts),
+                 _track_part(evidence, weights.track_record))
+        parts = tuple(replace(part, value=round(value, 6))
+                      for part, value in zip(texts, values, strict=True))
         fresh = freshness.configured(evidence.park, request.as_of)
-        score = round(sum(part.value * part.weight for part in rounded) / total_weight
-                      * fresh.weight, 6)
-        return Scored(evidence, score, rounded, tuple(policies), inputs, money, cost,
-                      fit_of(evidence), request.as_of, fresh)
+        return Scored(evidence, _total(values, self.weights, fresh.weight), parts,
+                      tuple(policies), inputs, money, cost, fit_of(evidence), request.as_of,
+                      fresh)
 
 
-def rank(candidates: list[ParkEvidence], request: LandingRequest) -> list[Scored]:
+def rank(candidates: list[ParkEvidence], request: LandingRequest,
+         scorer: Scorer | None = None) -> list[Ranked]:
     """Best score first (broader-only fits after the others when `broader_last`); ties go
     to the park id, so equal requests give equal answers."""
-    scorer = Scorer(request)
+    scorer = scorer or Scorer(request)
 
-    def order(scored: Scored) -> tuple[bool, float, str]:
-        broader = request.broader_last and scored.fit is IndustryRelation.BROADER
-        return (broader, -scored.score, scored.evidence.park.id)
+    def order(ranked: Ranked) -> tuple[bool, float, str]:
+        broader = request.broader_last and ranked.fit is IndustryRelation.BROADER
+        return (broader, -ranked.score, ranked.evidence.park.id)
 
-    return sorted((scorer.score(c) for c in candidates), key=order)
+    return sorted((scorer.rank_entry(c) for c in candidates), key=order)
 
 
 # --------------------------------------------------------------------------- gap-closer
@@ -296,14 +343,19 @@ def _key(gap: Gap) -> GapKey:
 
 def _unlock(scored: Scored, closed: set[GapKey]) -> float:
     """Company money added if the gaps in `closed` were closed (recounted, so groups and
-    no-stacking still hold)."""
+    no-stacking still hold: the company items that would count, settled again)."""
     unlocked = {item.policy.id for item in scored.policies
                 if not item.eligible and all(_key(g) in closed for g in item.gaps)}
     if not unlocked:
         return 0.0
-    recount = tally([p.candidate(eligible=p.eligible or p.policy.id in unlocked)
-                     for p in scored.policies], scored.inputs, scored.as_of)
-    return round(recount.total() - scored.money.total(), 2)
+    opened = [(item.policy, Section.COMPANY, decision.valuation)
+              for item, decision in zip(scored.policies, scored.money.decisions, strict=True)
+              if item.judged.section is Section.COMPANY and item.judged.openable
+              and (item.eligible or item.policy.id in unlocked)]
+    partners = {item.policy.id: item.evidence.not_stackable_with for item in scored.policies}
+    recount = round(sum(amount for _, amount in counted_amounts(opened, partners.__getitem__)),
+                    2)
+    return round(recount - scored.company_total, 2)
 
 
 class Helpers:
@@ -335,8 +387,7 @@ def gap_closer(scored: Scored, helpers: Helpers) -> GapCloser:
     """The park's near misses grouped by gap kind, each with what closing it unlocks."""
     kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
     for item in scored.policies:
-        decision = _decision(scored, item.policy.id)
-        if item.eligible or decision.section is not Section.COMPANY:
+        if item.eligible or item.judged.section is not Section.COMPANY:
             continue
         for gap in item.gaps:
             kinds.setdefault(_key(gap), (gap, []))[1].append(item.policy.id)
@@ -374,10 +425,6 @@ FIELD_WORDS: dict[ProfileField, str] = {
     ProfileField.RD_STAFF_PCT: "R&D staff share",
 }
 """Short names of the facts for the gap-closer's sentence."""
-
-
-def _decision(scored: Scored, policy_id: str) -> Decision:
-    return next(d for d in scored.money.decisions if d.policy.id == policy_id)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -487,14 +534,17 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
     )
 
 
-def explain(store: GraphStore, ranked: list[tuple[int, Scored]], request: LandingRequest, *,
-            reveal_contacts: bool) -> list[ParkResult]:
-    """Full results for the chosen (rank, candidate) pairs; the names of all their paths
-    come in one lookup, and only the parks shown are assembled."""
+def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: LandingRequest, *,
+            reveal_contacts: bool, scorer: Scorer | None = None) -> list[ParkResult]:
+    """Full results for the chosen (rank, candidate) pairs, scored in full (by the
+    ranking's `scorer`, when given); the names of all their paths come in one lookup, and
+    only the parks shown are assembled."""
+    scorer = scorer or Scorer(request)
     names = NameBook(store, [path for _, s in ranked for path in _evidence_paths(s.evidence)])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
-    return [_park_result(position, scored, names, helpers, reveal_contacts=reveal_contacts)
-            for position, scored in ranked]
+    return [_park_result(position, scorer.score(entry.evidence), names, helpers,
+                         reveal_contacts=reveal_contacts)
+            for position, entry in ranked]
 
 
 RELAXABLE: dict[str, dict[str, object]] = {
@@ -549,7 +599,8 @@ def search(store: GraphStore, request: LandingRequest, *,
     query = request.to_filter()
     candidates = store.landing_candidates(query)
     elimination = Checker(store, query).elimination()
-    ranked = rank(candidates, request)
+    scorer = Scorer(request)
+    ranked = rank(candidates, request, scorer)
     reason: str | None = None
     relaxations: list[Relaxation] = []
     if not candidates:
@@ -557,7 +608,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     asked = (why_not(store, query, request.why_not, [s.evidence.park.id for s in ranked])
              if request.why_not else None)
     parks = explain(store, list(enumerate(ranked[: request.top_k], start=1)), request,
-                    reveal_contacts=reveal_contacts)
+                    reveal_contacts=reveal_contacts, scorer=scorer)
     return LandingResult(parks=parks, candidates=len(candidates),
                          horizon_years=request.horizon_years, elimination=elimination,
                          why_not=asked, empty_reason=reason, relaxations=relaxations)

@@ -7,9 +7,17 @@ company unless the field says otherwise, and each comes with its arithmetic.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from alliance.services.collaborators import Collaborator
 from alliance.services.elimination import Elimination, WhyNot
@@ -198,6 +206,25 @@ class PolicyMatch(BaseModel):
     rules: list[RuleCheck]
     gaps: list[GapOut]
     path: PathOut
+
+    @model_serializer(mode="wrap")
+    def _once(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        """With a book (dict) in the context under POLICIES_CONTEXT, the compact form:
+        the policy's first match goes in the book and is written as its id; a later
+        one as its id and the fields that differ from the first (usually the path)."""
+        book = info.context.get(POLICIES_CONTEXT) if info.context else None
+        if book is None:
+            return handler(self)
+        first = book.setdefault(self.id, self)
+        if first is self:
+            return {"id": self.id}
+        return {"id": self.id, **{name: getattr(self, name) for name in type(self).model_fields
+                                  if getattr(self, name) != getattr(first, name)}}
+
+
+POLICIES_CONTEXT = "policies"
+"""Serialization context key of the book (policy id → its first PolicyMatch) compact
+answers fill (`alliance.api.compact`)."""
 
 
 class Contact(BaseModel):

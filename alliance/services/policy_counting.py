@@ -20,7 +20,7 @@ never part of a company's answer. Totals add grants and tax relief only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -130,13 +130,67 @@ def _best_first(decision: Decision) -> tuple[float, int, str]:
             decision.policy.id)
 
 
-def _choose_within_groups(open_items: list[Decision]) -> dict[str, str]:
+def _choose_within_groups(open_items: Sequence[Decision]) -> dict[str, str]:
     """For every exclusive group, the id of the item that stands for it."""
     groups: dict[str, list[Decision]] = {}
     for decision in open_items:
         if decision.policy.exclusive_group:
             groups.setdefault(decision.policy.exclusive_group, []).append(decision)
     return {group: min(items, key=_best_first).policy.id for group, items in groups.items()}
+
+
+def open_decision(policy: Policy, section: Section, valuation: Valuation) -> Decision:
+    """An eligible item, open in the horizon and not financing: it counts unless rules 3–5
+    (an amount, groups, stacking) say otherwise (`settle`)."""
+    return Decision(policy, section, valuation, Status.COUNTED, "")
+
+
+@dataclass(frozen=True)
+class Settled:
+    """How rules 3–5 settle the open items of one section: the item standing for each
+    exclusive group, the items counted, and for each item not stacked the counted items
+    it clashes with (sorted)."""
+
+    chosen: dict[str, str]
+    counted: set[str]
+    clashes: dict[str, list[str]]
+
+
+def settle(open_items: Sequence[Decision], unstackable: Callable[[str], Iterable[str]]
+           ) -> Settled:
+    """Rules 3–5 over the open items of one section (`unstackable(id)`: the ids it may
+    not be stacked with)."""
+    chosen = _choose_within_groups(open_items)
+    kept = [decision for decision in open_items
+            if not (decision.policy.exclusive_group
+                    and chosen[decision.policy.exclusive_group] != decision.policy.id)
+            and decision.valuation.amount_cny is not None]
+    counted: set[str] = set()
+    clashes: dict[str, list[str]] = {}
+    for decision in sorted(kept, key=_best_first):
+        pid = decision.policy.id
+        clash = sorted(counted.intersection(unstackable(pid)))
+        if clash:
+            clashes[pid] = clash
+        else:
+            counted.add(pid)
+    return Settled(chosen, counted, clashes)
+
+
+def counted_amounts(items: Sequence[tuple[Policy, Section, Valuation]],
+                    unstackable: Callable[[str], Iterable[str]]) -> list[tuple[str, float]]:
+    """(id, amount) of the items rules 3–5 count, in the items' order, given the open
+    items of one section (eligible, window open, no financing) with their values: what
+    `tally` counts of them, without deciding every other item."""
+    decisions = [open_decision(policy, section, valuation)
+                 for policy, section, valuation in items]
+    counted = settle(decisions, unstackable).counted
+    found = []
+    for decision in decisions:
+        amount = decision.valuation.amount_cny
+        if decision.policy.id in counted and amount is not None:
+            found.append((decision.policy.id, amount))
+    return found
 
 
 def _decide_section(section: Section, items: Sequence[tuple[Candidate, Valuation]],
@@ -157,44 +211,41 @@ def _decide_section(section: Section, items: Sequence[tuple[Candidate, Valuation
                 policy, section, valuation, Status.FINANCING,
                 "investment or financing, not a grant: never added to grant money")
         else:
-            open_items.append(Decision(policy, section, valuation, Status.COUNTED, ""))
-    chosen = _choose_within_groups(open_items)
-    kept: list[Decision] = []
+            open_items.append(open_decision(policy, section, valuation))
+    unstackable = {c.policy.id: c.not_stackable_with for c, _ in items}
+    settled = settle(open_items, unstackable.__getitem__)
+    opened = {decision.policy.id: decision for decision in open_items}
     for decision in open_items:
-        group = decision.policy.exclusive_group
-        if group and chosen[group] != decision.policy.id:
-            decided[decision.policy.id] = Decision(
+        pid, group = decision.policy.id, decision.policy.exclusive_group
+        if group and settled.chosen[group] != pid:
+            decided[pid] = Decision(
                 decision.policy, section, decision.valuation, Status.ALTERNATIVE,
-                f"alternative to {names[chosen[group]]} (group {group}): only one tier "
-                "is paid")
+                f"alternative to {names[settled.chosen[group]]} (group {group}): only one "
+                "tier is paid")
         elif decision.valuation.amount_cny is None:
-            decided[decision.policy.id] = Decision(
+            decided[pid] = Decision(
                 decision.policy, section, decision.valuation, Status.DEPENDS,
                 "depends on " + ", ".join(decision.valuation.depends_on))
-        else:
-            kept.append(decision)
-    unstackable = {c.policy.id: set(c.not_stackable_with) for c, _ in items}
-    counted: set[str] = set()
-    for decision in sorted(kept, key=_best_first):
-        pid = decision.policy.id
-        clash = sorted(unstackable[pid] & counted)
-        if clash:
+        elif pid in settled.clashes:
+            clash = settled.clashes[pid]
             decided[pid] = Decision(
                 decision.policy, section, decision.valuation, Status.NOT_STACKED,
                 f"does not stack with {names.get(clash[0], clash[0])}, which pays more "
-                f"({cny(decided[clash[0]].counted_cny)})")
+                f"({cny(opened[clash[0]].counted_cny)})")
         else:
-            counted.add(pid)
             decided[pid] = decision
     return [decided[candidate.policy.id] for candidate, _ in items]
 
 
-def tally(candidates: Sequence[Candidate], inputs: CostInputs, as_of: date) -> Tally:
-    """Decide every candidate's money; the order of `candidates` is kept."""
+def tally(candidates: Sequence[Candidate], inputs: CostInputs, as_of: date,
+          valued: Callable[[Policy, CostInputs], Valuation] = value) -> Tally:
+    """Decide every candidate's money; the order of `candidates` is kept (`valued`:
+    `benefits.value`, or a memo of it)."""
     by_section: dict[Section, list[tuple[Candidate, Valuation]]] = {}
     for candidate in candidates:
         section = SECTION_OF[candidate.policy.beneficiary]
-        by_section.setdefault(section, []).append((candidate, value(candidate.policy, inputs)))
+        by_section.setdefault(section, []).append((candidate,
+                                                   valued(candidate.policy, inputs)))
     decided: dict[str, Decision] = {}
     for section, items in by_section.items():
         for decision in _decide_section(section, items, as_of, inputs.horizon_years):

@@ -44,6 +44,10 @@ STAGE_FACTOR: dict[ReferralStage | None, float] = {
 }
 
 
+_KINDS: dict[str, TieKind] = {kind.value: kind for kind in TieKind}
+_STAGES: dict[str, ReferralStage] = {stage.value: stage for stage in ReferralStage}
+
+
 @dataclass(frozen=True, order=True)
 class Deal:
     """One COLLABORATED_WITH edge: a deal worked together or a referral passed."""
@@ -61,8 +65,8 @@ class Deal:
         props = rel.properties
         stage = props.get("stage")
         value = props.get("value_cny")
-        return cls(int(props["year"]), str(props["deal"]), TieKind(props.get("kind", "deal")),
-                   ReferralStage(stage) if stage else None,
+        return cls(int(props["year"]), str(props["deal"]), _KINDS[props.get("kind", "deal")],
+                   _STAGES[stage] if stage else None,
                    float(value) if value is not None else None, rel.source)
 
     def describe(self) -> str:
@@ -205,27 +209,31 @@ def best_routes(graph: TieGraph, source: str, max_hops: int,
     >>> best_routes(g, "a", 1)["c"].people
     ('a', 'c')
     """
-    best: dict[str, TrustRoute] = {}
-    layer = {source: TrustRoute((source,), 1.0)}
+    # routes as their rank keys (-weakest, hops, people): a total order, so the best
+    # does not depend on the order the ties are read in
+    best: dict[str, tuple[float, int, tuple[str, ...]]] = {}
+    layer: dict[str, tuple[float, int, tuple[str, ...]]] = {source: (-1.0, 0, (source,))}
     for _ in range(max_hops):
-        following: dict[str, TrustRoute] = {}
-        for node, route in sorted(layer.items()):
+        following: dict[str, tuple[float, int, tuple[str, ...]]] = {}
+        for node, (weakest, hops, people) in layer.items():
             if node != source and node in avoid:
                 continue
+            hops += 1
             for other, tie in graph.neighbours(node).items():
-                if other in route.people:
+                if other in people:
                     continue
-                candidate = TrustRoute((*route.people, other), min(route.weakest, tie.strength))
+                strength = tie.strength
+                key = (weakest if -weakest <= strength else -strength, hops, (*people, other))
                 known = following.get(other)
-                if known is None or candidate.rank_key() < known.rank_key():
-                    following[other] = candidate
-        for node, route in following.items():
+                if known is None or key < known:
+                    following[other] = key
+        for node, key in following.items():
             known = best.get(node)
-            if known is None or route.rank_key() < known.rank_key():
-                best[node] = route
+            if known is None or key < known:
+                best[node] = key
         layer = following
     best.pop(source, None)
-    return best
+    return {node: TrustRoute(people, -weakest) for node, (weakest, _, people) in best.items()}
 
 
 def two_hop_route(graph: TieGraph, a: str, b: str, avoid: frozenset[str] = frozenset()

@@ -10,6 +10,7 @@ from EmbeddedStore and Neo4jStore.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -205,6 +206,9 @@ class CollaboratorFilter:
     asker: str | None = None
     max_hops: int = 3
     exclude: tuple[str, ...] = ()
+    among: frozenset[str] | None = None
+    """Only these people may be candidates (None: anyone): the evidence of the few a
+    question shows, once `collaborator_ids` has counted them all."""
 
 
 @dataclass(frozen=True)
@@ -356,6 +360,12 @@ class GraphStore(Protocol):
 
         NotFound when the asker or a named skill, vertical or city does not exist.
         """
+        ...
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        """The ids of the people `collaborator_candidates(query)` returns, without their
+        evidence or trust paths (what a question counts; it fetches evidence only for
+        the candidates it scores, through `among`). Same NotFound cases."""
         ...
 
     def counts(self) -> GraphCounts: ...

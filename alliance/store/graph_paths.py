@@ -1,4 +1,4 @@
-"""Simple-path search over the embedded graph: bounded, bidirectional, in id order.
+"""Simple-path search over the embedded graph: bounded, from both ends, in id order.
 
 Both stores must return the same k shortest simple paths (fewest hops, then the tuple of
 node ids), which networkx's `shortest_simple_paths` does not order that way among equal
@@ -15,6 +15,11 @@ from graph_schema.vocabulary import RelType
 
 if TYPE_CHECKING:  # at run time the graph is duck-typed: embedded/ imports this module
     from alliance.store.embedded.adjacency import Graph
+
+
+_SHORT = 64
+"""A neighbour list this short is searched for membership rather than a relationship
+list."""
 
 
 class _Adjacency:
@@ -44,6 +49,30 @@ class _Adjacency:
                          for rel in graph.in_rels(node, rel_type)]
             found = self._memo[node] = tuple(dict.fromkeys(ends))
         return found
+
+    def degree(self, node: str) -> int:
+        """Relationships at the node, any type: what reading its neighbours costs."""
+        return len(self._graph.out_all(node)) + len(self._graph.in_all(node))
+
+    def linked(self, a: str, b: str) -> bool:
+        """Whether an allowed relationship joins a and b, either way: from a neighbour
+        list already read, else from the shorter of the lists that hold one (so a hub
+        costs its few outgoing relationships, not its degree)."""
+        known = self._memo.get(a)
+        if known is not None and len(known) <= _SHORT:
+            return b in known
+        known = self._memo.get(b)
+        if known is not None and len(known) <= _SHORT:
+            return a in known
+        allowed = self._allowed
+        return any(allowed is None or rel.type in allowed
+                   for rel in self._graph.between(a, b))
+
+    def common(self, a: str, b: str) -> list[str]:
+        """The neighbours a and b share, read from the one with fewer relationships."""
+        if self.degree(a) > self.degree(b):
+            a, b = b, a
+        return [node for node in self(a) if self.linked(node, b)]
 
 
 def _extend(layer: list[tuple[str, ...]], adjacent: _Adjacency,
@@ -97,10 +126,10 @@ def simple_paths(
     (capped at MAX_HOPS). Both ends must be in the graph. `source == target` gives the
     one path of zero hops.
 
-    Meet in the middle: simple half-paths grow one hop at a time from whichever end has
-    fewer, and each length joins the halves in lexicographic order, stopping after k.
-    Only paths of length <= max_hops are ever built, so a hub costs its degree, not the
-    whole graph.
+    Paths of up to four hops are built around the two ends (`_few_hop_paths`: work in
+    proportion to the ends' neighbours, not to a hub's degree); only when fewer than k
+    are found and longer ones are allowed do simple half-paths grow from both ends and
+    meet in the middle.
 
     >>> from alliance.store.embedded.adjacency import Graph
     >>> from graph_schema.records import RelRecord
@@ -116,6 +145,16 @@ def simple_paths(
         return [(source,)]
     allowed = frozenset(RelType(rel_type) for rel_type in rel_types) or None
     adjacent = _Adjacency(graph, allowed)
+    found = _few_hop_paths(adjacent, source, target, k, min(max_hops, _FEW_HOPS))
+    if len(found) >= k or max_hops <= _FEW_HOPS:
+        return found
+    return _meet_in_the_middle(adjacent, source, target, k, max_hops)
+
+
+def _meet_in_the_middle(adjacent: _Adjacency, source: str, target: str, k: int,
+                        max_hops: int) -> list[tuple[str, ...]]:
+    """Every simple path up to max_hops, shortest first, halves grown from both ends
+    (what answers questions longer than `_few_hop_paths` does)."""
     forward: list[tuple[str, ...]] = [(source,)]
     backward: list[tuple[str, ...]] = [(target,)]
     found: list[tuple[str, ...]] = []
@@ -130,6 +169,61 @@ def simple_paths(
         if len(found) >= k:
             break
     return found
+
+
+_FEW_HOPS = 4
+"""Paths up to this long are found from the ends' own neighbours (`_few_hop_paths`)."""
+
+
+def _few_hop_paths(adjacent: _Adjacency, source: str, target: str, k: int,
+                   max_len: int) -> list[tuple[str, ...]]:
+    """The first k simple paths of 1 to max_len (at most 4) hops, by hops then ids,
+    built around the two ends: a path s-a-m-b-t is a neighbour a of s, a neighbour b of
+    t and a node m both share. Only the ends' neighbour lists and the shared neighbours
+    of pairs are read, each from its side with fewer relationships, so a hub on a path
+    (a city) costs its few outgoing relationships, not its degree; lengths stop as soon
+    as k paths are found, and the outer loop runs over the source's side in id order
+    (when it is the smaller end) so it stops early too."""
+    ends = {source, target}
+    found: list[tuple[str, ...]] = []
+    if max_len >= 1 and adjacent.linked(source, target):
+        found.append((source, target))
+    if len(found) >= k or max_len < 2:
+        return found
+    found += [(source, middle, target)
+              for middle in sorted(set(adjacent.common(source, target)) - ends)]
+    for length in range(3, max_len + 1):
+        if len(found) >= k:
+            break
+        found += _paths_of_length(adjacent, source, target, length, k - len(found))
+    return found[:k]
+
+
+def _paths_of_length(adjacent: _Adjacency, source: str, target: str, length: int,
+                     need: int) -> list[tuple[str, ...]]:
+    """The first `need` simple paths of exactly 3 or 4 hops, in id order."""
+    from_source = adjacent.degree(source) <= adjacent.degree(target)
+    near, far = (source, target) if from_source else (target, source)
+    far_side = set(adjacent(far))
+    found: list[tuple[str, ...]] = []
+    for first in sorted(adjacent(near)) if from_source else adjacent(near):
+        if first == source or first == target:
+            continue
+        halves: list[tuple[str, ...]]
+        if length == 3:
+            halves = [(first, last) for last in adjacent.common(first, far)
+                      if last != source and last != target and last != first]
+        else:
+            halves = [(first, middle, last)
+                      for last in far_side if last != source and last != target
+                      and last != first
+                      for middle in adjacent.common(first, last)
+                      if middle not in (source, target, first, last)]
+        found += [(near, *half, far) for half in halves]
+        if from_source and len(found) >= need:
+            break  # the next first neighbours come later in id order
+    paths = found if from_source else [path[::-1] for path in found]
+    return sorted(paths)[:need]
 
 
 def graph_path(

@@ -1,6 +1,7 @@
 """Compact answers (the default) say exactly what `explain=full` says: putting the names
-back into every path gives the verbose answer, byte for byte once parsed; and the
-compact form names each node once."""
+back into every path and the shared fields back into every policy match gives the
+verbose answer, byte for byte once parsed; and the compact form names each node and
+writes each policy once."""
 
 from __future__ import annotations
 
@@ -29,15 +30,33 @@ QUESTIONS = [
 ]
 
 
-def expanded(value: Any, names: dict[str, dict[str, str]]) -> Any:
-    """The compact answer with every path's node ids replaced by their NodeRefs."""
+POLICY_LISTS = ("eligible_policies", "near_miss_policies", "founding_team_policies",
+                "broker_side")
+
+
+def expanded(value: Any, names: dict[str, dict[str, str]],
+             policies: dict[str, dict[str, Any]]) -> Any:
+    """The compact answer with every path's node ids replaced by their NodeRefs and
+    every policy match completed from `policies`."""
     if isinstance(value, list):
-        return [expanded(item, names) for item in value]
+        return [expanded(item, names, policies) for item in value]
     if not isinstance(value, dict):
         return value
     if set(value) == {"nodes", "rel_types", "forward"}:
         return {**value, "nodes": [{"id": node, **names[node]} for node in value["nodes"]]}
-    return {key: expanded(item, names) for key, item in value.items()}
+    return {key: [expanded({**policies[match["id"]], **match}, names, policies)
+                  for match in item] if key in POLICY_LISTS
+            else expanded(item, names, policies) for key, item in value.items()}
+
+
+def policy_matches(value: Any) -> list[dict[str, Any]]:
+    """Every policy match in an answer."""
+    if isinstance(value, list):
+        return [match for item in value for match in policy_matches(item)]
+    if not isinstance(value, dict):
+        return []
+    return [match for key, item in value.items()
+            for match in (item if key in POLICY_LISTS else policy_matches(item))]
 
 
 def path_nodes(value: Any) -> list[Any]:
@@ -59,13 +78,22 @@ def test_compact_answer_expands_to_the_full_one(api: Api, url: str, body: dict[s
     assert compact.status_code == full.status_code == 200, compact.text
     short, verbose = compact.json(), full.json()
     assert "names" not in verbose
+    assert "policies" not in verbose
     names = short.pop("names")
-    nodes = path_nodes(short)
+    policies = short.pop("policies", {})
+    nodes = path_nodes(short) + path_nodes(policies)
     assert nodes, "every question here has explanation paths"
     assert all(isinstance(node, str) for node in nodes)
     assert set(names) == set(nodes), "names hold exactly the nodes the paths mention"
     assert list(names) == sorted(names)
-    assert expanded(short, names) == verbose
+    matches = policy_matches(short)
+    assert set(policies) == {match["id"] for match in matches}
+    assert list(policies) == sorted(policies)
+    for match in matches:  # a match keeps only what differs from its policy's entry
+        entry = policies[match["id"]]
+        assert all(match[key] != entry[key] for key in match if key != "id"), match["id"]
+    assert bool(policies) == url.startswith("/v1/landing"), "landing answers have policies"
+    assert expanded(short, names, policies) == verbose
     assert len(compact.content) < len(full.content)
 
 

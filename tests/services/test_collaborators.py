@@ -276,3 +276,45 @@ def test_paths_between_entities(seed_store: GraphStore) -> None:
         source="city:shanghai", target="city:nanjing", k=2, max_hops=6,
         rel_types=[RelType.HSR_LINK]))
     assert all(set(p.rel_types) == {"HSR_LINK"} for p in only_rail.paths)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bounded_ranking_is_the_full_ranking(synth_store: GraphStore, seed: int) -> None:
+    """Proofs fetched only where the score bounds leave a rank open: the top, the
+    positions and the tied candidates past a start are those of every candidate scored
+    in full."""
+    import random
+
+    from alliance.services.collaborators import Ranking, asker_routes
+
+    rng = random.Random(seed)
+    skills = [n.id for n in synth_store.list_nodes(Label.SKILL, limit=500)]
+    industries = [n.id for n in synth_store.list_nodes(Label.INDUSTRY, limit=500)]
+    degree = Counter(rel.source for rel in synth_store.get_relationships(
+        RelType.COLLABORATED_WITH))
+    checked = 0
+    for _ in range(6):
+        request = CollaboratorRequest(
+            asker=rng.choice([p for p, _ in degree.most_common(30)]),
+            skills=rng.sample(skills, rng.choice([0, 1, 2])),
+            verticals=rng.sample(industries, rng.choice([0, 0, 1])),
+            max_hops=rng.choice([2, 3]), as_of=date(2026, 12, 1))
+        query = request.to_filter()
+        candidates = synth_store.collaborator_ids(query)
+        graph, routes = asker_routes(synth_store, request.asker, request.max_hops, 2026,
+                                     candidates)
+
+        asked = (synth_store, graph, request, query, candidates, routes)
+        full = Ranking(*asked, reveal_contacts=False).top(len(candidates))  # all, in full
+        warm = [item for item in full if item.route is not None]
+        for count in (1, 3, 10, len(warm)):
+            assert Ranking(*asked, reveal_contacts=False).top(count) == full[:count]
+        bounded = Ranking(*asked, reveal_contacts=False)
+        for item in rng.sample(full, min(8, len(full))):
+            assert bounded.position(item) == full.index(item)
+        chosen = set(rng.sample([item.person for item in full], min(40, len(full))))
+        for start in (0, 2, 6):
+            expected = [item for item in full[start:] if item.person in chosen][:6]
+            assert Ranking(*asked, reveal_contacts=False).among(chosen, start, 6) == expected
+        checked += len(warm) > 10
+    assert checked >= 2, "too few questions had enough warm candidates"

@@ -319,3 +319,33 @@ def test_elimination_counts_the_constraints_why_not_names(store_name: str,
         checker = Checker(store, ask.to_filter())
         for facts in checker.facts:
             assert checker.failed(facts) == {f.constraint for f in checker.failures(facts)}
+
+
+def check_city_money(store: GraphStore, request: LandingRequest) -> None:
+    """Every candidate's score from its city's money counted once equals its full score
+    (every policy decided): the ranking and the parks shown agree."""
+    candidates = store.landing_candidates(request.to_filter())
+    ranking = landing.Scorer(request)
+    quick = [ranking.rank_entry(candidate) for candidate in candidates]
+    full = landing.Scorer(request)
+    for entry, candidate in zip(quick, candidates, strict=True):
+        scored = full.score(candidate)
+        assert ranking.book.benefits(candidate) == scored.cost.benefits_cny
+        assert (entry.score, entry.fit) == (scored.score, scored.fit)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_city_money_counted_once_scores_as_in_full(seed_store: GraphStore,
+                                                   synth_store: GraphStore,
+                                                   seed_ids: dict[Label, list[str]],
+                                                   data: st.DataObject) -> None:
+    store = data.draw(st.sampled_from([seed_store, synth_store]))
+    if store is seed_store:
+        cities, industries, parks = (seed_ids[Label.CITY], seed_ids[Label.INDUSTRY],
+                                     seed_ids[Label.PARK])
+    else:
+        cities, industries, parks = (ids(store, label)
+                                     for label in (Label.CITY, Label.INDUSTRY, Label.PARK))
+    request = data.draw(requests(cities, industries, parks))
+    check_city_money(store, request.model_copy(update={"max_rail_minutes": None}))

@@ -10,14 +10,25 @@ from hypothesis import strategies as st
 from alliance.services import landing
 from alliance.services.benefits import CostInputs
 from alliance.services.landing import LandingRequest
+from alliance.services.net_cost import net_cost
+from alliance.services.policy_book import PolicyBook
 from alliance.services.policy_counting import Candidate, Section, Status, tally
-from alliance.store.base import GraphStore
+from alliance.store.base import (
+    GraphPath,
+    GraphStore,
+    ParkEvidence,
+    PolicyEvidence,
+    RailRoute,
+    TrackRecord,
+)
 from graph_schema.nodes import CompanyProfile, Policy
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import (
     Beneficiary,
     BenefitKind,
     CompanyStage,
     FacilityType,
+    Label,
     PaymentShape,
     RateBase,
 )
@@ -140,3 +151,126 @@ def test_a_combined_reward_does_not_stack_with_the_city_reward(seed_store: Graph
     status = {m.id: m.status for m in sip.eligible_policies}
     assert status["policy:sip-hte-combined-reward"] == "counted"
     assert status["policy:suzhou-hte-first-certification"] in ("not_stacked", "alternative")
+
+
+@st.composite
+def city_parks(draw: st.DrawFn) -> tuple[list[ParkEvidence], CostInputs]:
+    """Parks of one city: the city's policies and each park's own, some in the city's
+    exclusive groups or not stackable with its items, rents apart."""
+    count = draw(st.integers(2, 10))
+    found = []
+    for index in range(count):  # mostly the company's, some a share of the rent
+        fields = draw(policies(index)).model_dump()
+        if draw(st.integers(0, 3)):
+            fields |= {"beneficiary": Beneficiary.COMPANY, "apply_until": None}
+        if fields["exclusive_group"] and fields["amount_cny"] is None and draw(st.booleans()):
+            fields |= {"payment": PaymentShape.ONE_OFF, "amount_cny": 2e5, "years": None,
+                       "rate_pct": None, "rate_base": None, "cap_area_m2": None}
+        if not draw(st.integers(0, 3)):
+            fields |= {"payment": PaymentShape.RATE, "rate_pct": 30.0,
+                       "rate_base": RateBase.RENT, "amount_cny": None, "years": None,
+                       "cap_area_m2": None}
+        found.append(Policy.model_validate(fields))
+    links: dict[str, set[str]] = {p.id: set() for p in found}
+    for a, b in draw(st.lists(st.tuples(st.integers(0, count - 1),
+                                        st.integers(0, count - 1)), max_size=8)):
+        if a != b:
+            links[found[a].id].add(found[b].id)
+            links[found[b].id].add(found[a].id)
+    figures = draw(inputs)
+    places = [draw(st.sampled_from(["city", "park:0", "park:1", "park:2", "both"]))
+              for _ in found]
+    eligibility = [draw(st.booleans()) for _ in found]
+    city = NodeRecord("city:c", Label.CITY, frozenset({"City"}), {})
+    rail = RailRoute(0, 0.0, GraphPath(("city:c",), ("City",), (), ()))
+    parks = []
+    for number in range(3):
+        park_id = f"park:{number}"
+        rent = draw(st.sampled_from([20.0, 55.0, 80.0]))
+        park = NodeRecord(park_id, Label.PARK, frozenset({"Park"}),
+                          {"rent_cny_m2_month": rent})
+        items = []
+        for policy, place, eligible in zip(found, places, eligibility, strict=True):
+            record = NodeRecord(policy.id, Label.POLICY, frozenset({"Policy"}), {
+                **policy.to_properties(),
+                "eligibility": [] if eligible else [
+                    {"field": "headcount", "op": "gte", "value": 10**6}]})
+            for where in ((park_id, "city:c") if place == "both" else (place,)):
+                if where in (park_id, "city:c"):
+                    path = GraphPath((policy.id, where), ("Policy", "Park"), ("OFFERED_IN",),
+                                     (True,))
+                    items.append(PolicyEvidence(record, where, (), path,
+                                                tuple(sorted(links[policy.id]))))
+        parks.append(ParkEvidence(park, city, rail, (),
+                                  tuple(sorted(items, key=lambda p: (p.policy.id,
+                                                                     p.offered_in))),
+                                  (), 0, 0, TrackRecord((), 0, ())))
+    return parks, figures
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=city_parks())
+def test_a_parks_money_from_its_citys_equals_the_full_tally(
+        case: tuple[list[ParkEvidence], CostInputs]) -> None:
+    """`PolicyBook.benefits` (the city counted once per question) is the net cost's
+    benefits of the full decisions, park by park."""
+    parks, figures = case
+    request = LandingRequest(industry="industry:x", area_m2=figures.area_m2,
+                             horizon_years=figures.horizon_years, as_of=AS_OF,
+                             planned_capex_cny=figures.planned_capex_cny,
+                             headcount=figures.headcount)
+    book = PolicyBook(request)
+    for park in parks:
+        seen: set[str] = set()
+        candidates = []
+        for item in park.policies:
+            if item.policy.id not in seen:
+                seen.add(item.policy.id)
+                judged = book.judge(item)
+                candidates.append(Candidate(judged.policy, judged.eligible,
+                                            item.not_stackable_with))
+        rent = float(park.park.properties["rent_cny_m2_month"])
+        inputs = CostInputs(figures.horizon_years, figures.area_m2, rent,
+                            figures.planned_capex_cny, figures.headcount)
+        expected = net_cost(inputs, tally(candidates, inputs, AS_OF)).benefits_cny
+        assert book.benefits(park) == expected
+
+
+def _offered(number: int, place: str, *partners: str, **fields: object) -> PolicyEvidence:
+    props = {"id": f"policy:p{number}", "name_zh": "政策", "name_en": f"Policy {number}",
+             "source": "test", "as_of": "2026-01-01", "issuer": "test",
+             "valid_from": "2024-01-01", "beneficiary": "company", "level": "city",
+             "benefit_kind": "rd_subsidy", "amount_cny": 1e5, **fields}
+    record = NodeRecord(str(props["id"]), Label.POLICY, frozenset({"Policy"}), props)
+    path = GraphPath((record.id, place), ("Policy", "Park"), ("OFFERED_IN",), (True,))
+    return PolicyEvidence(record, place, (), path, partners)
+
+
+def _park(number: int, rent: float, *items: PolicyEvidence) -> ParkEvidence:
+    park = NodeRecord(f"park:{number}", Label.PARK, frozenset({"Park"}),
+                      {"rent_cny_m2_month": rent})
+    city = NodeRecord("city:c", Label.CITY, frozenset({"City"}), {})
+    rail = RailRoute(0, 0.0, GraphPath(("city:c",), ("City",), (), ()))
+    return ParkEvidence(park, city, rail, (), tuple(sorted(
+        items, key=lambda p: (p.policy.id, p.offered_in))), (), 0, 0, TrackRecord((), 0, ()))
+
+
+def test_a_parks_own_item_competing_with_its_citys_is_counted_with_them() -> None:
+    """An own item in the city's exclusive group or not stackable with a city item, and
+    a city item paying a share of each park's rent."""
+    group: dict[str, object] = {"exclusive_group": "tiers", "tier": 1}
+    rent_share: dict[str, object] = {"payment": "rate", "rate_pct": 10.0,
+                                     "rate_base": "rent", "amount_cny": None}
+    city = [_offered(1, "city:c", **group), _offered(2, "city:c", "policy:p4"),
+            _offered(3, "city:c", amount_cny=5e4)]
+    parks = [_park(0, 20.0, *city),
+             _park(1, 20.0, *city, _offered(5, "park:1", exclusive_group="tiers", tier=2)),
+             _park(2, 20.0, *city, _offered(4, "park:2", "policy:p2", amount_cny=3e5)),
+             _park(3, 20.0, *city, _offered(6, "park:3", amount_cny=7e4))]
+    book = PolicyBook(LandingRequest(industry="industry:x", as_of=AS_OF))
+    assert [book.benefits(park) for park in parks] == [2.5e5, 2.5e5, 4.5e5, 3.2e5]
+    rented = [_park(0, 20.0, _offered(7, "city:c", **rent_share)),
+              _park(1, 50.0, _offered(7, "city:c", **rent_share))]
+    book = PolicyBook(LandingRequest(industry="industry:x", as_of=AS_OF, area_m2=100,
+                                     horizon_years=1))
+    assert [book.benefits(park) for park in rented] == [2400.0, 6000.0]

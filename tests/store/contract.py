@@ -573,3 +573,28 @@ class GraphStoreContract:
         assert path.hops[0].deals == (("d1", 2023),)
         assert store.collaborator_candidates(CollaboratorFilter(
             skills=("skill:ip-law",), min_level=5)) == []
+
+    def test_collaborator_ids_and_among_by_hand(self, store: GraphStore) -> None:
+        """The ids counted without evidence, and evidence only for the people asked."""
+        self._evidence_corridor(store)
+        suzhou = ("city:suzhou",)  # ann covers it, ben a park in it, cai is based there
+        assert store.collaborator_ids(CollaboratorFilter()) == {
+            "person:ann", "person:ben", "person:cai"}
+        assert store.collaborator_ids(CollaboratorFilter(
+            verticals=("industry:biomedicine",), cities=suzhou)) == {"person:ann", "person:ben"}
+        assert store.collaborator_ids(CollaboratorFilter(
+            roles=(Role.BROKER,), min_certification=CertificationLevel.INTERMEDIATE)
+        ) == {"person:ann"}
+        assert store.collaborator_ids(CollaboratorFilter(
+            cities=suzhou, exclude=("person:ben",), asker="person:ann")) == {"person:cai"}
+        assert store.collaborator_ids(CollaboratorFilter(
+            skills=("skill:ip-law",), min_level=5)) == set()
+        among = CollaboratorFilter(cities=suzhou,
+                                   among=frozenset({"person:ben", "person:cai", "city:suzhou"}))
+        assert store.collaborator_ids(among) == {"person:ben", "person:cai"}
+        assert [c.person.id for c in store.collaborator_candidates(among)] == [
+            "person:ben", "person:cai"]
+        assert store.collaborator_candidates(CollaboratorFilter(among=frozenset())) == []
+        with pytest.raises(NotFound) as missing:
+            store.collaborator_ids(CollaboratorFilter(skills=("skill:none",)))
+        assert missing.value.field == "skills"

@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from alliance.errors import BackendUnavailable, NotFound
+from alliance.errors import BackendUnavailable, Invalid, NotFound
 from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded.adjacency import TYPE_ORDER, Graph
@@ -335,6 +335,39 @@ def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None
     assert gc.isenabled()
 
 
+def _indexes(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        found = sorted(row[1] for row in conn.execute("PRAGMA index_list(relationships)")
+                       if row[1].startswith("relationships_"))
+    conn.close()
+    return found
+
+
+def test_a_stream_into_an_empty_store_keeps_its_indexes_and_checks(tmp_path: Path) -> None:
+    """The bulk settings of write_stream (end indexes built after the rows, foreign keys
+    off) change nothing a reader or a later write sees: the indexes are there after a
+    good and a failed stream, ends from earlier batches are found, a missing end or a
+    wrong label stores nothing, and foreign keys hold again for later writes."""
+    nodes, rels = f.corridor()
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        ghost = [f.rel(RelType.COVERS, f.person("ghost").id, nodes[0].id)]
+        with pytest.raises(NotFound):
+            store.write_stream([(nodes, []), ([], rels), ([], ghost)])
+        assert _indexes(path) == ["relationships_source", "relationships_target"]
+        wrong = [RelRecord(RelType.COVERS, rels[0].target, rels[0].target)]
+        with pytest.raises(Invalid, match="COVERS source must be a Person"):
+            store.write_stream([(nodes, []), ([], wrong)])
+        assert not any(store.counts().relationships.values())
+        store.write_stream([(nodes[:len(nodes) // 2], []), (nodes[len(nodes) // 2:], rels)])
+        assert _indexes(path) == ["relationships_source", "relationships_target"]
+        assert sum(store.counts().relationships.values()) == len(rels)
+        (foreign_keys,) = store._conn.execute("PRAGMA foreign_keys").fetchone()
+        assert foreign_keys == 1
+    with EmbeddedStore(path, read_only=True) as reopened:
+        assert_graph_matches_file(reopened, path)
+
+
 def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> None:
     """write_stream: every batch or none (a bad batch, or an iterator that fails, after
     good ones stores nothing and leaves the graph as it was); after a good stream the
@@ -366,3 +399,66 @@ def test_a_stream_is_one_transaction_and_the_graph_its_file(tmp_path: Path) -> N
         written.write(nodes=nodes, relationships=rels)
         assert snapshot(store) == snapshot(written)
         assert store.index == written.index
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_simple_paths_through_hubs_match_brute_force(seed: int) -> None:
+    """Hubs (more neighbours than a short list holds) on the paths, self-loops and
+    parallel relationships: the paths built around the ends are still the first k."""
+    rng = random.Random(seed)
+    graph = Graph()
+    nodes = _industries(graph, rng.randint(70, 90))
+    hubs = rng.sample(nodes, 2)
+    types = [RelType.COLLABORATED_WITH, RelType.HOSTS, RelType.COVERS]
+    for hub in hubs:
+        for other in rng.sample(nodes, 68):
+            graph.put_rel(RelRecord(rng.choice(types), other, hub, {"deal": "h"}))
+    for _ in range(rng.randint(20, 60)):
+        u, v = rng.choice(nodes), rng.choice(nodes)
+        graph.put_rel(RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 1)}"}))
+    check_layout(graph)
+    for _ in range(4):
+        source, target = rng.sample(nodes, 2)
+        k, max_hops = rng.randint(1, 10), rng.randint(1, 4)
+        allowed = set(rng.sample(types, rng.randint(0, 2)))
+        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
+        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
+                            rel_types=sorted(allowed)) == expected
+
+
+def test_collaborator_ids_are_the_candidates_ids() -> None:
+    """The index's set operations count exactly the people the evidence query returns,
+    over random filters on a synthetic corridor (the parity suite does it on Neo4j too)."""
+    from dataclasses import replace
+
+    from alliance.ingest.synth import synthesize
+    from alliance.store.base import CollaboratorFilter
+    from graph_schema.vocabulary import CertificationLevel
+
+    records = list(synthesize(nodes=1500, seed=11))
+    rng = random.Random(2)
+    with EmbeddedStore(":memory:") as store:
+        store.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
+                    relationships=[r for r in records if isinstance(r, RelRecord)])
+        people = sorted(store.by_label["Person"])
+        skills, cities = sorted(store.by_label["Skill"]), sorted(store.by_label["City"])
+        industries = sorted(store.by_label["Industry"])
+        counted = 0
+        for _ in range(60):
+            query = CollaboratorFilter(
+                skills=tuple(rng.sample(skills, rng.choice([0, 1, 2, 3]))),
+                require_all_skills=rng.random() < 0.3, min_level=rng.choice([1, 2, 4]),
+                verticals=tuple(rng.sample(industries, rng.choice([0, 0, 1, 2]))),
+                cities=tuple(rng.sample(cities, rng.choice([0, 0, 1, 2]))),
+                roles=tuple(rng.sample(list(Role), rng.choice([0, 0, 1, 2]))),
+                min_certification=rng.choice([None, None, *CertificationLevel]),
+                asker=rng.choice([None, *rng.sample(people, 2)]),
+                exclude=tuple(rng.sample(people, rng.choice([0, 3]))))
+            expected = store.collaborator_candidates(query)
+            ids = {c.person.id for c in expected}
+            assert store.collaborator_ids(query) == ids, query
+            among = frozenset(rng.sample(people, 200))
+            assert store.collaborator_candidates(replace(query, among=among)) == [
+                c for c in expected if c.person.id in among]
+            counted += len(ids) > 0
+        assert counted >= 20

@@ -52,8 +52,8 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
         for entry in ("parks", "taxonomy", "offered", "covering", "brokers", "dual",
                       "professionals", "contact_skills"):
             assert getattr(store.index, entry), entry
-        assert store.index.people.cities
-        assert store.index.people.collaborations
+        for entry in ("cities", "collaborations", "holders", "experts", "in_city"):
+            assert getattr(store.index.people, entry), entry
         for _ in range(80):
             move = rng.randrange(6)
             if move == 0:  # drop a few indexed relationships
@@ -91,7 +91,8 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
 
 def test_people_facts_are_what_the_graph_says() -> None:
     """Cities: base first, then covered cities directly or through a covered park;
-    collaborations: COLLABORATED_WITH either way. Checked after moving a park."""
+    collaborations: COLLABORATED_WITH either way; skill holders (best level), experts
+    and the people of each city. Checked after moving a park."""
     records = list(synthesize(nodes=1000, seed=4))
     with EmbeddedStore(":memory:") as store:
         store.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
@@ -118,3 +119,16 @@ def test_people_facts_are_what_the_graph_says() -> None:
                      + len(store.get_relationships(RelType.COLLABORATED_WITH, target=person)))
             assert store.index.people.collaborations.get(person, 0) == deals
         assert other in store.index.people.cities[park_cover.source]
+        facts = store.index.people
+        for skill in sorted(store.by_label["Skill"]):
+            held: dict[str, int] = {}
+            for rel in store.get_relationships(RelType.HAS_SKILL, target=skill):
+                held[rel.source] = max(int(rel.properties["level"]), held.get(rel.source, 0))
+            assert facts.holders.get(skill, {}) == held
+        for industry in sorted(store.by_label["Industry"]):
+            assert facts.experts.get(industry, set()) == {
+                rel.source for rel in store.get_relationships(RelType.EXPERT_IN,
+                                                               target=industry)}
+        for city in sorted(store.by_label["City"]):
+            assert facts.in_city.get(city, set()) == {
+                person for person, cities in facts.cities.items() if city in cities}

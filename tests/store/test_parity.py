@@ -191,6 +191,14 @@ def test_collaborator_candidates(pair: Pair) -> None:
         expected = pair.embedded.collaborator_candidates(query)
         assert_same(expected, pair.neo4j.collaborator_candidates(query), query)
         with_paths += any(c.trust_paths for c in expected)
+        counted = {c.person.id for c in expected}
+        assert pair.embedded.collaborator_ids(query) == counted, query
+        assert pair.neo4j.collaborator_ids(query) == counted, query
+        among = frozenset(sorted(counted)[::3])
+        shown = [c for c in expected if c.person.id in among]
+        for store in (pair.embedded, pair.neo4j):
+            assert_same(shown, store.collaborator_candidates(
+                dataclasses.replace(query, among=among)), query)
     assert with_paths >= 3, "too few questions had trust paths"
 
 

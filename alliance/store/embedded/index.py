@@ -81,10 +81,17 @@ class PeopleFacts:
     - `cities`: person -> where they are based (by id), then the other cities they cover,
       directly or through a covered park's IN_CITY (`evidence.person_cities`).
     - `collaborations`: person -> COLLABORATED_WITH relationships either way.
+    - `holders`: skill -> person -> their (best) level of it; `experts`: industry ->
+      people EXPERT_IN it; `in_city`: city -> people whose `cities` hold it. So who
+      meets a question's hard constraints is a few set operations
+      (`queries.collaborator_ids`), not a pass over every candidate.
     """
 
     cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
     collaborations: dict[str, int] = field(default_factory=dict)
+    holders: dict[str, dict[str, int]] = field(default_factory=dict)
+    experts: dict[str, set[str]] = field(default_factory=dict)
+    in_city: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -383,11 +390,41 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
 # --------------------------------------------------------------------------- collaborators
 
 
-def _refresh_person_facts(facts: PeopleFacts, graph: Graph, person: str) -> None:
+def _drop(entries: dict[str, set[str]], key: str, person: str) -> None:
+    members = entries.get(key)
+    if members is not None:
+        members.discard(person)
+        if not members:
+            del entries[key]
+
+
+def _forget_people(index: EvidenceIndex, people: Iterable[str]) -> None:
+    """Take the people out of the skill, expertise and city sets, by the facts the index
+    holds for them now (before a write's refresh replaces those facts)."""
+    facts = index.people
+    for person in people:
+        for skill, _ in index.skills.get(person, ()):
+            held = facts.holders.get(skill, {})
+            if held.pop(person, None) is not None and not held:
+                del facts.holders[skill]
+        for industry in index.expert_in.get(person, ()):
+            _drop(facts.experts, industry, person)
+        for city in facts.cities.get(person, ()):
+            _drop(facts.in_city, city, person)
+
+
+def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> None:
+    """The person's cities and collaboration count, and their place in the skill,
+    expertise and city sets (after `_forget_people` and the person's own refresh)."""
+    facts = index.people
     facts.cities.pop(person, None)
     facts.collaborations.pop(person, None)
     if _label(graph, person) is not Label.PERSON:
         return
+    for skill, level in index.skills.get(person, ()):  # sorted: the best level last
+        facts.holders.setdefault(skill, {})[person] = level
+    for industry in index.expert_in.get(person, ()):
+        facts.experts.setdefault(industry, set()).add(person)
     base = [rel.target for rel in _rels(graph, person, RelType.BASED_IN, True)]
     covered: set[str] = set()
     for rel in _rels(graph, person, RelType.COVERS, True):
@@ -398,31 +435,135 @@ def _refresh_person_facts(facts: PeopleFacts, graph: Graph, person: str) -> None
     cities = person_cities(base, covered)
     if cities:
         facts.cities[person] = cities
+        for city in cities:
+            facts.in_city.setdefault(city, set()).add(person)
     count = (len(_rels(graph, person, RelType.COLLABORATED_WITH, True))
              + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
     if count:
         facts.collaborations[person] = count
 
 
-def _apply_people(facts: PeopleFacts, graph: Graph, touched: set[str]) -> None:
-    """The touched people, and the people covering a touched node (its label or IN_CITY
-    may have changed what they cover)."""
+def _people_of(graph: Graph, touched: set[str]) -> set[str]:
+    """The people whose facts a write may change: the touched ones, and those covering
+    a touched node (its label or IN_CITY may have changed what they cover)."""
     people = set(touched)
     for node in touched:
         if node in graph:
             people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
-    for person in people:
-        _refresh_person_facts(facts, graph, person)
+    return people
 
 
 # --------------------------------------------------------------------------- build, apply
 
 
 def build(graph: Graph) -> EvidenceIndex:
-    """The index of a whole graph."""
+    """The index of a whole graph: what `apply` makes of every node touched, in bulk
+    passes (one over the nodes, one over each person's relationships) instead of a
+    refresh per node. The sets iterated are the ones `apply` iterates, so every entry
+    is filled in the same order (the index tests hold the two equal)."""
     index = EvidenceIndex()
-    apply(index, graph, list(graph.nodes))
+    records = graph.nodes
+    touched = set(iter(records))  # grown as `apply` grows it (a set of a dict is presized)
+    for node in touched:
+        record = records[node]
+        label = record.label
+        if label is Label.INDUSTRY:
+            _refresh_industry(index, graph, node, record)
+        elif label is Label.PARK:
+            _refresh_park(index, graph, node, record)
+        elif label is Label.POLICY:
+            _refresh_policy(index, graph, node, record)
+    people = {node for node in touched if records[node].label is Label.PERSON}
+    cities = _build_people(index, graph, people)
+    _refresh_taxonomy(index, graph)
+    _list_everyone(index, graph)
+    if any(record.label is Label.CITY for record in records.values()):
+        index.rail = build_rail(graph)
+    facts = index.people
+    for node in set(touched):  # `_apply_people`'s order
+        if node in cities:
+            found, collaborations = cities[node]
+            if found:
+                facts.cities[node] = found
+            if collaborations:
+                facts.collaborations[node] = collaborations
     return index
+
+
+def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
+                  ) -> dict[str, tuple[tuple[str, ...], int]]:
+    """`_refresh_person` of every person, from one pass over each one's relationships;
+    returns their `PeopleFacts` (cities, collaborations) for the caller to file."""
+    records = graph.nodes
+    categories: dict[str, bool] = {}
+    park_cities: dict[str, list[str]] = {}
+    facts: dict[str, tuple[tuple[str, ...], int]] = {}
+    has_skill, expert_in, covers, based_in, collaborated, city = (
+        RelType.HAS_SKILL, RelType.EXPERT_IN, RelType.COVERS, RelType.BASED_IN,
+        RelType.COLLABORATED_WITH, Label.CITY)
+    out_all, in_rels = graph.out_all, graph.in_rels
+    for node in people:
+        person = records[node]
+        skill_levels, expertise, covered, based = [], [], [], []
+        collaborations = 0
+        for rel in out_all(node):
+            rel_type = rel.type
+            if rel_type is has_skill:
+                skill_levels.append((rel.target, int(rel.properties["level"])))
+            elif rel_type is expert_in:
+                expertise.append(rel.target)
+            elif rel_type is covers:
+                covered.append(rel.target)
+            elif rel_type is based_in:
+                based.append(rel.target)
+            elif rel_type is collaborated:
+                collaborations += 1
+        collaborations += len(in_rels(node, collaborated))
+        skills = tuple(sorted(skill_levels))
+        if skills:
+            index.skills[node] = skills
+        if expertise:
+            index.expert_in[node] = tuple(sorted(expertise))
+        contact: list[tuple[str, int]] = []
+        for skill, level in skills:
+            wanted = categories.get(skill)
+            if wanted is None:
+                wanted = categories[skill] = (records[skill].properties["category"]
+                                              in _CONTACT_CATEGORIES)
+            if wanted:
+                contact.append((skill, level))
+        contact_skills = tuple(contact)
+        if contact_skills:
+            index.contact_skills[node] = contact_skills
+        rank = professional_rank(person, contact_skills)
+        if rank is not None:
+            index.professional_rank[node] = rank
+        reached: dict[str, RelType] = {}
+        parks: set[str] = set()
+        covered_cities: set[str] = set()
+        for place in covered:
+            if records[place].label is city:
+                reached[place] = covers
+                covered_cities.add(place)
+            else:
+                parks.add(place)
+                in_city = park_cities.get(place)
+                if in_city is None:
+                    in_city = park_cities[place] = [
+                        rel.target for rel in graph.out_rels(place, RelType.IN_CITY)]
+                covered_cities.update(in_city)
+        if parks:
+            index.covers[node] = tuple(sorted(parks))
+            for park in parks:
+                index.covering.setdefault(park, set()).add(node)
+        for home in based:
+            reached.setdefault(home, based_in)
+        if reached:
+            index.reach_of[node] = reached
+            for place, rel_type in reached.items():
+                index.reach.setdefault(place, {})[node] = rel_type
+        facts[node] = (person_cities(based, covered_cities), collaborations)
+    return facts
 
 
 def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
@@ -431,6 +572,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
     """
     touched = set(touched)
+    facts_of = _people_of(graph, touched)
+    _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}
     industries = {node for node in touched
                   if labels[node] is Label.INDUSTRY or node in index.taxonomy}
@@ -462,7 +605,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     if any(label is Label.CITY or label is None for label in labels.values()):
         index.rail = build_rail(graph)
         index.routes.clear()
-    _apply_people(index.people, graph, touched)
+    for person in facts_of:
+        _refresh_person_facts(index, graph, person)
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

@@ -8,7 +8,8 @@ NodeRecord and each node's relationships by type, read through the helpers below
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 
 from alliance.errors import NotFound
 from alliance.store.base import (
@@ -346,7 +347,10 @@ def _check_references(graph: Graph, query: CollaboratorFilter) -> None:
 
 def _people_to_consider(graph: Graph, query: CollaboratorFilter,
                         wanted_verticals: set[str]) -> list[str]:
-    """Start from the wanted skills' or verticals' holders rather than every person."""
+    """Start from the people asked for, or the wanted skills' or verticals' holders,
+    rather than every person."""
+    if query.among is not None:
+        return sorted(query.among)
     if query.skills:
         return sorted({rel.source for skill in set(query.skills)
                        for rel in in_rels(graph, skill, RelType.HAS_SKILL)})
@@ -362,9 +366,7 @@ def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: Collabora
     verticals, cities and collaboration counts are read from the index."""
     _check_references(graph, query)
     build = assembly(graph)
-    wanted_verticals: set[str] = set(query.verticals)
-    for vertical in query.verticals:
-        wanted_verticals.update(taxonomy(parents_in(graph), children_in(graph), vertical)[1])
+    wanted_verticals = _wanted_verticals(graph, query)
     min_rank = query.min_certification.rank if query.min_certification else None
     excluded = {*query.exclude, *([query.asker] if query.asker else [])}
     roles = {role.value for role in query.roles}
@@ -379,10 +381,8 @@ def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: Collabora
             continue
         if roles and not roles.intersection(person.labels):
             continue
-        if min_rank is not None:
-            level = person.properties.get("certification_level")
-            if level is None or CertificationLevel(level).rank < min_rank:
-                continue
+        if min_rank is not None and not _certified(person, min_rank):
+            continue
         matched = matched_skills(index.skills.get(person_id, ()), wanted_skills,
                                  query.min_level)
         if wanted_skills and (not matched or (
@@ -404,3 +404,61 @@ def collaborator_candidates(graph: Graph, index: EvidenceIndex, query: Collabora
         found.append(CollaboratorEvidence(person, matched, cities, verticals, collaborations,
                                           paths))
     return sorted(found, key=lambda c: c.person.id)
+
+
+def _wanted_verticals(graph: Graph, query: CollaboratorFilter) -> set[str]:
+    """The verticals asked for and every subfield of them."""
+    wanted: set[str] = set(query.verticals)
+    for vertical in query.verticals:
+        wanted.update(taxonomy(parents_in(graph), children_in(graph), vertical)[1])
+    return wanted
+
+
+def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, set[str]],
+                     query: CollaboratorFilter) -> AbstractSet[str]:
+    """The people `collaborator_candidates` returns, by set operations on the index's
+    skill holders, experts, city and role sets (`by_label`: the store's label sets);
+    only a certification asked for is checked person by person."""
+    _check_references(graph, query)
+    facts = index.people
+    found: set[str] | None = None
+    if query.skills:
+        held = [facts.holders.get(skill, {}) for skill in sorted(set(query.skills))]
+        levels = [holders.keys() if query.min_level <= 1 else
+                  {person for person, level in holders.items() if level >= query.min_level}
+                  for holders in held]
+        found = (set(levels[0]).intersection(*levels[1:]) if query.require_all_skills
+                 else set().union(*levels))
+    # each further constraint: a person must be in one of its sets (none is copied:
+    # the smallest constraint starts the candidates when no skill was asked)
+    unions: list[list[AbstractSet[str]]] = []
+    if query.verticals:
+        unions.append([facts.experts[industry] for industry in _wanted_verticals(graph, query)
+                       if industry in facts.experts])
+    if query.cities:
+        unions.append([facts.in_city[city] for city in query.cities if city in facts.in_city])
+    if query.roles:
+        unions.append([by_label[role.value] for role in query.roles if role.value in by_label])
+    if query.among is not None:
+        unions.append([query.among])
+    unions.sort(key=lambda sets: sum(len(members) for members in sets))
+    if found is None and unions:
+        found = set().union(*unions.pop(0))
+    for sets in unions:
+        assert found is not None  # set by the skills or the first constraint
+        found = (found.intersection(sets[0]) if len(sets) == 1 else
+                 {person for person in found if any(person in s for s in sets)})
+    people = by_label.get(Label.PERSON.value, set())
+    found = people.copy() if found is None else found.intersection(people)
+    if query.min_certification is not None:
+        min_rank = query.min_certification.rank
+        found = {person for person in found if _certified(record(graph, person), min_rank)}
+    found.difference_update(query.exclude)
+    if query.asker is not None:
+        found.discard(query.asker)
+    return found
+
+
+def _certified(person: NodeRecord, min_rank: int) -> bool:
+    level = person.properties.get("certification_level")
+    return level is not None and CertificationLevel(level).rank >= min_rank

@@ -41,13 +41,16 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
+
+import orjson
 
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.store.base import (
@@ -63,13 +66,13 @@ from alliance.store.base import (
     WriteBatch,
 )
 from alliance.store.embedded import index as evidence_index
-from alliance.store.embedded import queries
+from alliance.store.embedded import names, queries
 from alliance.store.embedded.adjacency import Graph, key_of
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
-from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
-from graph_schema.records import NodeRecord, RelKey, RelRecord
+from alliance.store.search import normalise_query
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 
@@ -97,8 +100,6 @@ CREATE TABLE IF NOT EXISTS relationships (
     properties TEXT NOT NULL,    -- JSON object
     PRIMARY KEY (type, source, target, key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS relationships_source ON relationships (source);
-CREATE INDEX IF NOT EXISTS relationships_target ON relationships (target);
 """
 
 _UPSERT_NODE = """
@@ -118,9 +119,29 @@ _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
 in place; more, and the list is dropped and rebuilt by the next list_nodes."""
 
+_NAMES_PATCHED = 256
+"""Up to this many nodes per write, the name index is patched in place; more, and it is
+dropped and built again by the next search (patching costs a list insert per name)."""
+
 _BUSY_TIMEOUT_MS = 5000
 _CACHE_KIB = 64 * 1024
 """SQLite page cache per connection: big batches and index inserts stay in memory."""
+
+_BULK_CACHE_KIB = 256 * 1024
+"""The page cache of a streamed load (`write_stream`): its B-tree pages stay in memory."""
+
+_END_INDEXES = tuple(
+    (f"relationships_{end}", f"CREATE INDEX IF NOT EXISTS relationships_{end} "
+                             f"ON relationships ({end})") for end in ("source", "target"))
+"""The relationships' end indexes (created with `_TABLES`), which a load into an empty
+table drops and builds again after its rows."""
+
+_COLD_LABELS = frozenset({Label.COMPANY, Label.ORGANIZATION})
+"""Labels whose nodes the graph holds with their properties as stored text, decoded on
+each read (`StoredNodeRecord`): no evidence question or index reads their properties
+(the index reads people, parks, policies, skills, industries, cities; landing reads
+referrals' stages), and they are half the nodes; a decoded map is 3-4x its text."""
+_COLD_NAMES = frozenset(label.value for label in _COLD_LABELS)
 
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
@@ -176,8 +197,24 @@ def _gc_paused(pause: bool = True) -> Iterator[None]:
             gc.enable()
 
 
+_FAST_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                 | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+
 def _json(value: Any, what: str) -> str:
-    """Stable JSON text of a value; Invalid when it is not plain JSON data."""
+    """Stable JSON text of a value (keys sorted); Invalid when it is not plain JSON data.
+
+    orjson first (a third of the json module's time, compact separators); whatever it
+    refuses or might have written differently goes to the json module, which decides
+    as before: orjson writes NaN and infinities as `null` (so a text holding `null`
+    is redone), and refuses integers beyond 64 bits, non-string keys and lone
+    surrogates."""
+    try:
+        fast = orjson.dumps(value, option=_FAST_OPTIONS)
+    except TypeError:
+        fast = b"null"
+    if b"null" not in fast:
+        return fast.decode()
     try:
         return _ENCODE(value)
     except (TypeError, ValueError) as exc:
@@ -185,22 +222,36 @@ def _json(value: Any, what: str) -> str:
         raise Invalid(msg, field="properties") from exc
 
 
-def _node_row(node: NodeRecord, decode: bool = True
-              ) -> tuple[tuple[str, str, str, str], NodeRecord]:
-    """The table row of a node and the record the graph will hold (decoded from that row,
-    so the graph holds exactly what a reopen would load; with `decode` off, for a load
-    that reloads the graph after, the caller's properties)."""
+def _key_text(key: RelKey) -> str:
+    """The key column: always the json module's text (the primary key matches texts)."""
+    if not key[3]:
+        return "[]"
     try:
-        label = Label(node.label)
-    except ValueError as exc:
-        msg = f"node {node.id!r} has an unknown label {node.label!r}"
-        raise Invalid(msg, field="label") from exc
+        return _ENCODE(list(key[3]))
+    except (TypeError, ValueError) as exc:
+        msg = f"relationship key cannot be stored: {exc}"
+        raise Invalid(msg, field="properties") from exc
+
+
+def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
+    """The table row of a node and the record the graph will hold (decoded from that row,
+    so the graph holds exactly what a reopen would load)."""
+    label = _label_of(node)
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
     node_id = sys.intern(node.id)
-    record = NodeRecord(node_id, label, frozenset(labels),
-                        json.loads(properties) if decode else node.properties)
+    record = (StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
+              if label in _COLD_LABELS
+              else NodeRecord(node_id, label, frozenset(labels), json.loads(properties)))
     return (node_id, label.value, json.dumps(labels), properties), record
+
+
+def _label_of(node: NodeRecord) -> Label:
+    label = _LABELS.get(node.label)
+    if label is None:
+        msg = f"node {node.id!r} has an unknown label {node.label!r}"
+        raise Invalid(msg, field="label")
+    return label
 
 
 _EMPTY: dict[str, Any] = {}
@@ -240,22 +291,69 @@ class _PropertyMaps:
         return found
 
 
-def _rel_row(rel: RelRecord, maps: _PropertyMaps | None
+def _rel_row(rel: RelRecord, maps: _PropertyMaps
              ) -> tuple[tuple[str, str, str, str, str], RelRecord]:
     """The table row of a relationship, and the record the graph will hold (with the
-    shared property map of its text, so it holds exactly what a reopen would load;
-    without `maps`, for a load that reloads the graph after, the caller's properties)."""
+    shared property map of its text, so it holds exactly what a reopen would load)."""
+    rel_type, type_name, _ = _rel_type_of(rel)
+    source, target = sys.intern(rel.source), sys.intern(rel.target)
+    properties = (_json(rel.properties, f"{type_name} {source}->{target}")
+                  if rel.properties else "{}")
+    record = RelRecord(rel_type, source, target, maps.shared(type_name, properties))
+    return (type_name, source, target, _key_text(key_of(record)), properties), record
+
+
+def _rel_type_of(rel: RelRecord) -> tuple[RelType, str, tuple[str, ...]]:
     found = _REL_TYPES.get(str(rel.type))
     if found is None:
         msg = f"unknown relationship type {rel.type!r}"
         raise Invalid(msg, field="type")
-    rel_type, type_name, _ = found
-    source, target = sys.intern(rel.source), sys.intern(rel.target)
-    properties = (_json(rel.properties, f"{type_name} {source}->{target}")
-                  if rel.properties else "{}")
-    record = RelRecord(rel_type, source, target,
-                       maps.shared(type_name, properties) if maps else rel.properties)
-    return (type_name, source, target, _key_text(key_of(record)), properties), record
+    return found
+
+
+class _StreamRows:
+    """Table rows of a streamed load's batches, and what the end checks need: the label
+    of every node this stream wrote (so an end written by an earlier batch is found
+    without a query), and per relationship (type, source, target). No records are
+    built (the graph is reloaded from the file after COMMIT)."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, str] = {}
+        self._label_texts: dict[tuple[Label, frozenset[str]], str] = {}
+
+    def nodes(self, nodes: Sequence[NodeRecord]) -> list[tuple[str, str, str, str]]:
+        """The rows by id (stable: of two with one id the later still wins)."""
+        rows = []
+        texts, labels = self._label_texts, self.labels
+        for node in nodes:
+            label = _label_of(node)
+            key = (label, frozenset(node.labels))
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = json.dumps(sorted({*node.labels, label.value}))
+            rows.append((node.id, label.value, text,
+                         _json(node.properties, f"node {node.id!r}")))
+            labels[node.id] = label.value
+        rows.sort(key=itemgetter(0))
+        return rows
+
+    @staticmethod
+    def relationships(relationships: Sequence[RelRecord]
+                      ) -> tuple[list[tuple[str, str, str, str, str]],
+                                 list[tuple[RelType, str, str]]]:
+        """The rows in key order (B-tree pages then fill in sequence), and the ends."""
+        rows, ends = [], []
+        for rel in relationships:
+            rel_type, type_name, names = _rel_type_of(rel)
+            source, target, props = rel.source, rel.target, rel.properties
+            key = (_key_text((type_name, source, target,
+                              tuple(props.get(name) for name in names)))
+                   if names else "[]")
+            rows.append((type_name, source, target, key,
+                         _json(props, f"{type_name} {source}->{target}") if props else "{}"))
+            ends.append((rel_type, source, target))
+        rows.sort(key=itemgetter(0, 1, 2, 3))
+        return rows, ends
 
 
 class _Canonical(dict[str, str]):
@@ -266,14 +364,22 @@ class _Canonical(dict[str, str]):
         return key
 
 
-def _decode_many(texts: list[str]) -> list[Any]:
-    """Many JSON texts in one parse: far cheaper than a json.loads call per row."""
+def _decode_many(texts: list[bytes]) -> list[Any]:
+    """Many UTF-8 JSON texts in one parse: far cheaper than a json.loads call per row
+    (the json module, not orjson: orjson reads integers beyond 64 bits, which old
+    versions may have stored, as floats)."""
+    decoded: list[Any] = json.loads(b"[" + b",".join(texts) + b"]")
+    return decoded
+
+
+def _decode_texts(texts: list[str]) -> list[Any]:
+    """`_decode_many` of str texts."""
     decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
     return decoded
 
 
-def _key_text(key: RelKey) -> str:
-    return _json(list(key[3]), "relationship key") if key[3] else "[]"
+_ends = attrgetter("source", "target")
+"""A relationship's (source, target), read by C code (the sort key of `relationships_of`)."""
 
 
 def _normal_key(key: RelKey) -> RelKey:
@@ -310,14 +416,6 @@ def _matches(properties: dict[str, Any], filters: list[tuple[str, Any]]) -> bool
     return True
 
 
-def _names_text(record: NodeRecord) -> str:
-    """The three names, lower-cased, one per line: a cheap prefilter for search."""
-    props = record.properties
-    return "\n".join(
-        str(props.get(name) or "").lower() for name in ("name_zh", "name_en", "name_pinyin")
-    )
-
-
 class EmbeddedStore:
     """The GraphStore over one SQLite file (or ":memory:"), read through a compact graph.
 
@@ -342,9 +440,9 @@ class EmbeddedStore:
         self.by_label: dict[str, set[str]] = {}
         self._maps = _PropertyMaps()
         self._sorted_ids: dict[str, list[str]] = {}
-        self._names: dict[str, str] | None = None
-        """id -> lower-cased names of searchable nodes; built by the first search."""
-        self._searchable = frozenset(label.value for label in SEARCHABLE_LABELS)
+        self._names: names.NameIndex | None = None
+        """What `search` reads; built by the first search, kept by every write (dropped
+        by a large one, to be built again by the next search)."""
         self.index = evidence_index.EvidenceIndex()
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
@@ -381,6 +479,8 @@ class EmbeddedStore:
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            for _, statement in _END_INDEXES:
+                conn.execute(statement)
             conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
@@ -414,20 +514,25 @@ class EmbeddedStore:
                 gc.freeze()
 
     def _load_nodes(self) -> _Canonical:
-        """Every node; returns its one id string per id, for the relationships' ends."""
+        """Every node (in table order); returns its one id string per id, for the
+        relationships' ends. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
         ids = _Canonical()
-        cursor = self._conn.execute("SELECT id, label, labels, properties FROM nodes")
+        cursor = self._conn.execute(
+            "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
+        cold = _COLD_NAMES
         while rows := cursor.fetchmany(_LOAD_CHUNK):
-            decoded = _decode_many([row[3] for row in rows])
-            for (node_id, label, labels_text, _), properties in zip(rows, decoded, strict=True):
+            decoded = iter(_decode_many([row[3] for row in rows if row[1] not in cold]))
+            for node_id, label_name, labels_text, text in rows:
                 ids[node_id] = node_id
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
-                record = NodeRecord(node_id, _LABELS[label], labels, properties)
-                nodes[node_id] = record
+                label = _LABELS[label_name]
+                nodes[node_id] = (StoredNodeRecord(node_id, label, labels, text)
+                                  if label_name in cold
+                                  else NodeRecord(node_id, label, labels, next(decoded)))
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
         return ids
@@ -445,7 +550,7 @@ class EmbeddedStore:
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
                 new = list({row[2] for row in rows} - maps.keys() - {"{}"})
-                decoded = dict(zip(new, _decode_many(new), strict=True)) if new else {}
+                decoded = dict(zip(new, _decode_texts(new), strict=True)) if new else {}
                 for text, properties in decoded.items():
                     self._maps.keep(maps, text, properties)
                 self.graph.load(rel_type, rows, ids, {**maps, **decoded, "{}": _EMPTY})
@@ -508,7 +613,8 @@ class EmbeddedStore:
             self._check_open()
             with self._transaction() as conn:
                 self._store_nodes(node_rows, create_only)
-                self._check_ends(node_records, rel_records)
+                self._check_ends({node.id: node.label.value for node in node_records},
+                                 [(rel.type, rel.source, rel.target) for rel in rel_records])
                 conn.executemany(_UPSERT_REL, rel_rows)
                 conn.executemany(_DELETE_REL, drop_rows)
                 conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
@@ -533,32 +639,57 @@ class EmbeddedStore:
 
     def write_stream(self, batches: Iterable[WriteBatch]) -> int:
         """Upsert batch after batch in ONE transaction (see StreamWriter): prepared
-        statements (executemany) per batch, nothing held but the batch at hand. After
-        COMMIT the graph and indexes are reloaded from the file, with the open's code:
-        a load of millions of records is then as fast as an open, not a write each.
-        Readers keep reading the old graph until then."""
+        statements (executemany) per batch, nothing held but the batch at hand and each
+        written node's label. After COMMIT the graph and indexes are reloaded from the
+        file, with the open's code: a load of millions of records is then as fast as an
+        open, not a write each. Readers keep reading the old graph until then.
+
+        Bulk-load settings for the transaction (measured, docs/benchmarks.md): foreign
+        keys are not enforced (every end is checked here, against this stream's nodes
+        and the graph, before its row is written); into an empty relationships table
+        the two end indexes are built once, after the rows, instead of row by row; a
+        larger page cache."""
         if self.read_only:
             msg = f"the store {self.path} is open read-only"
             raise BackendUnavailable(msg)
         count = 0
         with _gc_paused(), self._write_lock:
             self._check_open()
-            with self._transaction() as conn:
+            stream = _StreamRows()
+            with self._bulk_settings(), self._transaction() as conn:
+                (fresh,) = conn.execute(
+                    "SELECT NOT EXISTS (SELECT 1 FROM relationships)").fetchone()
+                if fresh:
+                    for name, _ in _END_INDEXES:
+                        conn.execute(f"DROP INDEX {name}")
                 for nodes, relationships in batches:
-                    # Rows in key order (stable: of two with one key the later still
-                    # wins): B-tree pages are then touched in sequence.
-                    prepared = [_node_row(node, decode=False) for node in nodes]
-                    self._store_nodes(sorted((row for row, _ in prepared),
-                                             key=itemgetter(0)), False)
-                    rels = [_rel_row(rel, None) for rel in relationships]
-                    self._check_ends([record for _, record in prepared],
-                                     [record for _, record in rels])
-                    conn.executemany(_UPSERT_REL, sorted((row for row, _ in rels),
-                                                         key=itemgetter(0, 1, 2, 3)))
-                    count += len(prepared) + len(rels)
+                    node_rows = stream.nodes(nodes)
+                    self._store_nodes(node_rows, False)
+                    rel_rows, ends = stream.relationships(relationships)
+                    self._check_ends(stream.labels, ends)
+                    conn.executemany(_UPSERT_REL, rel_rows)
+                    count += len(node_rows) + len(rel_rows)
+                if fresh:
+                    for _, statement in _END_INDEXES:
+                        conn.execute(statement)
             with self.lock:
                 self._reload()
         return count
+
+    @contextmanager
+    def _bulk_settings(self) -> Iterator[None]:
+        """Foreign keys off and a bigger page cache meanwhile (PRAGMA foreign_keys
+        cannot change inside a transaction: set before BEGIN, restored after)."""
+        conn = self._conn
+        with _translated():
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with _translated():
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
 
     def _reload(self) -> None:
         """Drop the graph and indexes and load them again from the file."""
@@ -581,36 +712,35 @@ class EmbeddedStore:
                 msg = f"node {row[0]!r} already exists"
                 raise Conflict(msg, field="id") from exc
 
-    def _check_ends(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord]
+    def _check_ends(self, labels: dict[str, str], ends: Sequence[tuple[RelType, str, str]]
                     ) -> None:
-        """Each end exists (after this batch's nodes) and has a label the type may join.
-        The labels come from the batch and the graph, which holds every committed node
-        (only this writer, under the write lock, changes either), then from the open
-        transaction (earlier batches of a `write_stream`)."""
-        labels: dict[str, str | None] = {node.id: node.label.value for node in nodes}
+        """Each end exists and has a label the type may join. `labels` holds the nodes
+        this write (or stream) wrote, by id; the graph holds every committed node (only
+        this writer, under the write lock, changes either); an id in neither is looked
+        up in the open transaction before it is reported missing."""
         graph = self.graph.nodes
-        unknown = sorted({node_id for rel in relationships for node_id in (rel.source, rel.target)
+        unknown = sorted({node_id for _, source, target in ends for node_id in (source, target)
                           if node_id not in labels and node_id not in graph})
+        found: dict[str, str] = {}
         for start in range(0, len(unknown), _LOOKUP):
             part = unknown[start:start + _LOOKUP]
-            labels.update(dict.fromkeys(part))
-            labels.update(self._conn.execute(
+            found.update(self._conn.execute(
                 f"SELECT id, label FROM nodes WHERE id IN ({','.join('?' * len(part))})",
                 part).fetchall())
-        for rel in relationships:
-            spec = REL_SPECS[rel.type]
-            for end, node_id, allowed in (("source", rel.source, spec.sources),
-                                          ("target", rel.target, spec.targets)):
+        for rel_type, source, target in ends:
+            spec = REL_SPECS[rel_type]
+            for end, node_id, allowed in (("source", source, spec.sources),
+                                          ("target", target, spec.targets)):
                 label = labels.get(node_id)
                 if label is None:
                     known = graph.get(node_id)
-                    label = known.label.value if known is not None else None
+                    label = known.label.value if known is not None else found.get(node_id)
                 if label is None:
-                    msg = f"{rel.type.value} {end} {node_id!r} does not exist"
+                    msg = f"{rel_type.value} {end} {node_id!r} does not exist"
                     raise NotFound(msg, field=end)
                 if label not in allowed:
                     expected = " or ".join(sorted(allowed))
-                    msg = (f"{rel.type.value} {end} must be a {expected}; "
+                    msg = (f"{rel_type.value} {end} must be a {expected}; "
                            f"{node_id!r} is a {label}")
                     raise Invalid(msg, field=end)
 
@@ -620,6 +750,8 @@ class EmbeddedStore:
         graph = self.graph
         changed: dict[str, list[tuple[str, bool]]] = {}
         touched = [node.id for node in nodes]
+        if len(nodes) + len(drop_nodes) > _NAMES_PATCHED:
+            self._names = None
         for node in nodes:
             self._index_node(graph.put_node(node), node, changed)
         for rel in relationships:
@@ -651,12 +783,8 @@ class EmbeddedStore:
         for label in new_labels - old_labels:
             self.by_label.setdefault(label, set()).add(node_id)
             changed.setdefault(label, []).append((node_id, True))
-        if self._names is None:
-            return
-        if new is not None and new.label.value in self._searchable:
-            self._names[node_id] = _names_text(new)
-        else:
-            self._names.pop(node_id, None)
+        if self._names is not None:
+            self._names.put(old, new)
 
     def _patch_sorted(self, label: str, changes: list[tuple[str, bool]]) -> None:
         ids = self._sorted_ids.get(label)
@@ -764,10 +892,16 @@ class EmbeddedStore:
                          + (graph.in_rels(node, wanted) if incoming else []))
                 for rel in sides:
                     found[id(rel)] = rel
-        if names:
-            return sorted(found.values(), key=lambda rel: (
-                rel.source, rel.target, tuple(rel.properties.get(name) for name in names)))
-        return sorted(found.values(), key=lambda rel: (rel.source, rel.target))
+        ordered = sorted(found.values(), key=_ends)
+        if names:  # runs of the same ends (short: parallel relationships) by key values
+            start = 0
+            for end in range(1, len(ordered) + 1):
+                if end == len(ordered) or _ends(ordered[end]) != _ends(ordered[start]):
+                    if end - start > 1:
+                        ordered[start:end] = sorted(ordered[start:end], key=lambda rel: tuple(
+                            rel.properties.get(name) for name in names))
+                    start = end
+        return ordered
 
     def neighbours(
         self,
@@ -824,39 +958,26 @@ class EmbeddedStore:
         self, text: str, *, labels: Sequence[Label | Role] = (), limit: int = 20
     ) -> list[SearchHit]:
         """Names containing the text (see `alliance.store.search`), best first; `labels`
-        keeps nodes carrying any of them (role labels too). At most MAX_PAGE hits."""
+        keeps nodes carrying any of them (role labels too). At most MAX_PAGE hits.
+        Read from the name index (`names`), in proportion to the page."""
         needle = normalise_query(text)
         limit = min(limit, MAX_PAGE)
         if not needle or limit <= 0:
             return []
+        wanted = frozenset(str(label) for label in labels)
+        primary = frozenset(label.value for label in Label)
         with self.lock.reading():
             self._check_open()
-            names = self._search_index()
-            if labels:
-                ids = set().union(*(self.by_label.get(str(label), ()) for label in labels))
-                candidates: Iterable[tuple[str, str]] = (
-                    (node_id, names[node_id]) for node_id in ids if node_id in names
-                )
-            else:
-                candidates = names.items()
-            hits: list[SearchHit] = []
-            for node_id, text in candidates:
-                if needle in text:
-                    record = self._record(node_id)
-                    score = search_score(needle, record.properties)
-                    if score is not None:
-                        hits.append(SearchHit(record, score))
-        hits.sort(key=lambda hit: hit_order(hit.score, hit.node.label.value, hit.node.id))
-        return hits[:limit]
-
-    def _search_index(self) -> dict[str, str]:
-        if self._names is None:
-            self._names = {
-                node_id: _names_text(record)
-                for node_id, record in self.graph.nodes.items()
-                if record.label.value in self._searchable
-            }
-        return self._names
+            if self._names is None:
+                self._names = names.build(self.graph.nodes.values())
+            nodes = self.graph.nodes
+            found = self._names.hits(
+                needle, limit, label_of=lambda node_id: nodes[node_id].label.value,
+                wanted=(lambda node_id: bool(wanted & nodes[node_id].labels)) if wanted
+                else None,
+                labels=wanted if wanted and wanted <= primary else None,
+                record=self._record)
+            return [SearchHit(nodes[node_id], score) for node_id, score in found]
 
     def counts(self) -> GraphCounts:
         """Nodes per label and role label, relationships per type; zeros included."""
@@ -884,3 +1005,8 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        with self.lock.reading():
+            self._check_open()
+            return queries.collaborator_ids(self.graph, self.index, self.by_label, query)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -767,7 +768,13 @@ class Neo4jStore:
                     msg = f"no {label.value} with id {node_id!r}"
                     raise NotFound(msg, field=field)
         found = [_collaborator(item, query, skills) for item in row["people"]]
+        if query.among is not None:  # filtered here: the query reads every candidate
+            found = [item for item in found if item.person.id in query.among]
         return sorted(found, key=lambda c: c.person.id)
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        """The candidates' ids (from the same query as their evidence)."""
+        return {item.person.id for item in self.collaborator_candidates(query)}
 
 
 # --------------------------------------------------------------------------- assembly

@@ -8,8 +8,9 @@
 // - Reference data (cities, industries, skills, parks, taxonomy and rail links) is
 //   public and changes rarely: kept in localStorage for an hour.
 // - Recommendation answers come compact (each path's nodes as ids, named once in
-//   `names`); `withNames` puts the names back, so the views read the verbose form
-//   (`explain=full`) without the network carrying it.
+//   `names`; what a policy's matches share written once in `policies`); `withNames`
+//   puts both back, so the views read the verbose form (`explain=full`) without the
+//   network carrying it.
 
 const KEY_STORAGE = "alliance.apiKey";
 const WHO_STORAGE = "alliance.staff";
@@ -120,11 +121,18 @@ function isPath(value) {
   return Array.isArray(value.nodes) && Array.isArray(value.rel_types) && Array.isArray(value.forward);
 }
 
-function named(value, names) {
-  if (Array.isArray(value)) return value.map((item) => named(item, names));
+const POLICY_LISTS = new Set(["eligible_policies", "near_miss_policies", "founding_team_policies",
+  "broker_side"]);
+
+function named(value, names, policies) {
+  if (Array.isArray(value)) return value.map((item) => named(item, names, policies));
   if (!value || typeof value !== "object") return value;
   const out = {};
-  for (const [key, item] of Object.entries(value)) out[key] = named(item, names);
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = POLICY_LISTS.has(key) && Array.isArray(item)
+      ? item.map((match) => named({ ...(policies[match?.id] || {}), ...match }, names, policies))
+      : named(item, names, policies);
+  }
   if (isPath(out)) {
     out.nodes = out.nodes.map((node) => (typeof node === "string"
       ? { id: node, ...(names[node] || { label: "", name_zh: node, name_en: node }) }
@@ -133,13 +141,15 @@ function named(value, names) {
   return out;
 }
 
-/** A compact answer in its verbose form: every path node with its label and names, and
- * no `names` dictionary (what `explain=full` sends). Other answers are returned as they are. */
+/** A compact answer in its verbose form: every path node with its label and names,
+ * every policy match with the fields its policy shares (from `policies`), and no `names`
+ * or `policies` dictionary (what `explain=full` sends). Other answers are returned as
+ * they are. */
 export function withNames(data) {
   if (!data || typeof data !== "object" || Array.isArray(data)) return data;
   if (!data.names || typeof data.names !== "object") return data;
-  const { names, ...rest } = data;
-  return named(rest, names);
+  const { names, policies, ...rest } = data;
+  return named(rest, names, policies && typeof policies === "object" ? policies : {});
 }
 
 function queryString(query) {

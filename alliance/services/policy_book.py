@@ -1,0 +1,201 @@
+"""The policies of one landing question, judged once, and each park's money counted from
+its city's.
+
+Whether the company may apply for a policy, whose money it is, whether its application
+window opens within the horizon and (unless it is a share of the park's rent) what it is
+worth depend on the request and the policy, not on the park; and every park of a city
+carries all of the city's policies. So a question judges each policy once (`Judged`) and
+counts each city's money once (`CityMoney`); a park's money is its city's plus that of
+its own policies, counted apart unless one of them competes with a city item (the same
+exclusive group, or a NOT_STACKABLE_WITH link) or an item's value depends on the rent,
+when the park's items are counted together. Either way the sum is taken over the same
+items in the same order as the full decisions (`policy_counting.tally`), which are made
+only for the parks shown; a test holds the two to agreeing.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from alliance.services.benefits import CostInputs, Valuation, value
+from alliance.services.eligibility import RuleOutcome, evaluate
+from alliance.services.gaps import Gap, gap_of
+from alliance.services.landing_models import LandingRequest
+from alliance.services.policy_counting import (
+    SECTION_OF,
+    Section,
+    counted_amounts,
+    window_open,
+)
+from alliance.store.base import ParkEvidence, PolicyEvidence
+from graph_schema.nodes import Policy
+from graph_schema.records import NodeRecord
+from graph_schema.vocabulary import MoneyKind, PaymentShape, RateBase
+
+VALIDATED_KEPT = 8192
+"""Policy records whose validated model is kept between requests (then the memo starts
+over)."""
+
+_validated: dict[int, tuple[NodeRecord, Policy]] = {}
+"""id(record) -> (the record, its validated Policy). A store hands out the same record
+object until the node is rewritten (records are read-only), so a policy is validated once,
+not once per request; a rewritten node is a new record and validated afresh."""
+
+
+def validated_policy(record: NodeRecord) -> Policy:
+    """The policy a record holds, validated (memoised by record identity)."""
+    found = _validated.get(id(record))
+    if found is not None and found[0] is record:
+        return found[1]
+    policy = Policy.model_validate(record.properties)
+    if len(_validated) >= VALIDATED_KEPT:
+        _validated.clear()
+    _validated[id(record)] = (record, policy)
+    return policy
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A policy as one request judges it, the same in every park offering it."""
+
+    policy: Policy
+    outcomes: tuple[RuleOutcome, ...]
+    wanted: bool
+    section: Section
+    openable: bool
+    """Its window opens within the horizon and it is no financing: it counts if the
+    company is eligible (and rules 3–5 let it)."""
+    rent_based: bool
+    """Its value is a share of the park's rent (for the area asked)."""
+    not_stackable_with: tuple[str, ...]
+
+    @cached_property
+    def eligible(self) -> bool:
+        return all(outcome.met for outcome in self.outcomes)
+
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The gaps its failed rules leave (asked for again and again by the gap-closer)."""
+        return tuple(gap_of(outcome) for outcome in self.outcomes if not outcome.met)
+
+    @cached_property
+    def counts(self) -> bool:
+        """A company item that counts unless rules 3–5 say otherwise."""
+        return self.section is Section.COMPANY and self.openable and self.eligible
+
+
+@dataclass(frozen=True)
+class CityMoney:
+    """A city's policies as every park of the city carries them, counted once."""
+
+    ids: frozenset[str]
+    counting: tuple[Judged, ...]
+    """The company items that count unless rules 3–5 say otherwise, by id."""
+    groups: frozenset[str]
+    partners: frozenset[str]
+    """The exclusive groups of `counting`, and the ids they may not be stacked with."""
+    rent_based: bool
+    counted: tuple[tuple[str, float], ...]
+    """(id, amount) of the items counted, by id (empty when `rent_based`: then each park
+    counts its own)."""
+    total: float
+    """The sum of `counted`, in order."""
+    integral: bool
+    """Every counted amount is a whole number (so sums do not depend on their order)."""
+
+
+def _integral(amounts: Sequence[float]) -> bool:
+    return all(float(amount).is_integer() for amount in amounts)
+
+
+class PolicyBook:
+    """The policies of one request: each judged once, each city's money counted once."""
+
+    def __init__(self, request: LandingRequest) -> None:
+        self.request = request
+        self.profile = request.eligibility_profile()
+        self._judged: dict[str, Judged] = {}
+        self._values: dict[tuple[str, float], Valuation] = {}
+        self._cities: dict[str, CityMoney] = {}
+
+    def inputs(self, rent: float) -> CostInputs:
+        request = self.request
+        return CostInputs(horizon_years=request.horizon_years, area_m2=request.area_m2,
+                          rent_cny_m2_month=rent, planned_capex_cny=request.planned_capex_cny,
+                          headcount=request.headcount)
+
+    def judge(self, evidence: PolicyEvidence) -> Judged:
+        found = self._judged.get(evidence.policy.id)
+        if found is None:
+            request = self.request
+            policy = validated_policy(evidence.policy)
+            wanted = not request.benefit_kinds or policy.benefit_kind in request.benefit_kinds
+            found = self._judged[policy.id] = Judged(
+                policy, tuple(evaluate(policy.eligibility, self.profile)), wanted,
+                SECTION_OF[policy.beneficiary],
+                window_open(policy, request.as_of, request.horizon_years)
+                and policy.money_kind is not MoneyKind.FINANCING,
+                policy.payment is PaymentShape.RATE and policy.rate_base is RateBase.RENT
+                and request.area_m2 > 0,
+                evidence.not_stackable_with)
+        return found
+
+    def value(self, policy: Policy, inputs: CostInputs) -> Valuation:
+        """`benefits.value`, once per policy (and rent, for a share of the rent)."""
+        judged = self._judged.get(policy.id)
+        if judged is None or judged.policy is not policy:
+            return value(policy, inputs)
+        key = (policy.id, inputs.rent_cny_m2_month if judged.rent_based else 0.0)
+        found = self._values.get(key)
+        if found is None:
+            found = self._values[key] = value(policy, inputs)
+        return found
+
+    def _counted(self, items: Sequence[Judged], rent: float) -> list[tuple[str, float]]:
+        """(id, amount) of the counting items rules 3–5 count, in the items' order."""
+        inputs = self.inputs(rent)
+        partners = {judged.policy.id: judged.not_stackable_with for judged in items}
+        return counted_amounts([(judged.policy, judged.section, self.value(judged.policy, inputs))
+                                for judged in items], partners.__getitem__)
+
+    def _city(self, items: Sequence[PolicyEvidence], rent: float) -> CityMoney:
+        judged = [self.judge(item) for item in items]
+        counting = tuple(j for j in judged if j.counts)
+        rent_based = any(j.rent_based for j in counting)
+        counted = () if rent_based else tuple(self._counted(counting, rent))
+        amounts = [amount for _, amount in counted]
+        return CityMoney(frozenset(j.policy.id for j in judged), counting,
+                         frozenset(j.policy.exclusive_group for j in counting
+                                   if j.policy.exclusive_group),
+                         frozenset(p for j in counting for p in j.not_stackable_with),
+                         rent_based, counted, sum(amounts), _integral(amounts))
+
+    def benefits(self, evidence: ParkEvidence) -> float:
+        """The company's counted grants and tax relief in the park: the net cost's
+        `benefits_cny` (the same sum as the full tally's, without deciding every item)."""
+        park, city_id = evidence.park.id, evidence.city.id
+        rent = float(evidence.park.properties["rent_cny_m2_month"])
+        city = self._cities.get(city_id)
+        if city is None:
+            city = self._cities[city_id] = self._city(
+                [item for item in evidence.policies if item.offered_in != park], rent)
+        own = [self.judge(item) for item in evidence.policies
+               if item.offered_in == park and item.policy.id not in city.ids]
+        counting = [judged for judged in own if judged.counts]
+        if not counting and not city.rent_based:
+            return round(city.total, 2)
+        ids = {judged.policy.id for judged in counting}
+        if (city.rent_based or any(judged.rent_based for judged in counting)
+                or any(judged.policy.exclusive_group in city.groups for judged in counting)
+                or not city.partners.isdisjoint(ids)):  # partners go both ways
+            together = sorted([*city.counting, *counting], key=lambda j: j.policy.id)
+            return round(sum(amount for _, amount in self._counted(together, rent)), 2)
+        mine = self._counted(counting, rent)
+        amounts = [amount for _, amount in mine]
+        if city.integral and _integral(amounts):
+            return round(city.total + sum(amounts), 2)
+        merged = heapq.merge(city.counted, mine)
+        return round(sum(amount for _, amount in merged), 2)
