@@ -52,7 +52,7 @@ def test_landing_search_shows_net_cost_gaps_and_why_not(api: Api) -> None:
         assert abs(cost["net_cost_cny"] - cost["rent_cny"]
                    + sum(line["amount_cny"] for line in cost["benefits"])) < 0.01
         assert "gaps" in park["gap_closer"]
-        assert all(p["beneficiary"] == "company"
+        assert all({**body["policies"][p["id"]], **p}["beneficiary"] == "company"
                    for p in park["eligible_policies"] + park["near_miss_policies"])
 
 

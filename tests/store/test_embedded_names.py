@@ -61,7 +61,8 @@ def renamed(node: NodeRecord, rng: random.Random, pool: list[str]) -> NodeRecord
     properties = {**node.properties, name: value}
     if name == "name_zh" and value is None:
         properties[name] = "无名"
-    return replace(node, properties={k: v for k, v in properties.items() if v is not None})
+    kept = {k: v for k, v in properties.items() if v is not None}
+    return NodeRecord(id=node.id, label=node.label, labels=node.labels, properties=kept)
 
 
 def same_as_rebuilt(store: EmbeddedStore) -> None:

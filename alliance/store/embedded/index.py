@@ -480,11 +480,17 @@ def build(graph: Graph) -> EvidenceIndex:
     if any(record.label is Label.CITY for record in records.values()):
         index.rail = build_rail(graph)
     facts = index.people
-    for node in set(touched):  # `_apply_people`'s order
+    for node in set(touched):  # `_refresh_person_facts`'s order
         if node in cities:
+            for skill, level in index.skills.get(node, ()):  # sorted: the best level last
+                facts.holders.setdefault(skill, {})[node] = level
+            for industry in index.expert_in.get(node, ()):
+                facts.experts.setdefault(industry, set()).add(node)
             found, collaborations = cities[node]
             if found:
                 facts.cities[node] = found
+                for place in found:
+                    facts.in_city.setdefault(place, set()).add(node)
             if collaborations:
                 facts.collaborations[node] = collaborations
     return index
