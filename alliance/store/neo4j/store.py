@@ -128,9 +128,22 @@ def _translated() -> Iterator[None]:
         raise BackendUnavailable(msg) from exc
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+"""Value types a JSON round trip gives back unchanged (exact types: not subclasses such
+as enums, which it turns into their values)."""
+
+
+def _is_plain(value: Any) -> bool:
+    return type(value) in _PLAIN_TYPES or value is None or (
+        type(value) is list and all(type(item) in _PLAIN_TYPES for item in value))
+
+
 def _json_properties(properties: dict[str, Any], what: str) -> dict[str, Any]:
     """Properties as EmbeddedStore keeps them (a JSON round trip), minus nulls, which Neo4j
-    cannot hold (records from the schema never carry any)."""
+    cannot hold (records from the schema never carry any). Flat maps of plain values (what
+    validated records hold) skip the round trip, which would give them back unchanged."""
+    if all(type(key) is str and _is_plain(value) for key, value in properties.items()):
+        return {key: value for key, value in properties.items() if value is not None}
     try:
         plain: dict[str, Any] = json.loads(
             json.dumps(properties, ensure_ascii=False, sort_keys=True))
@@ -733,19 +746,36 @@ class Neo4jStore:
                 for row in self._read(cypher.PARK_FACTS)]
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
-        """People meeting every hard constraint, with trust paths, sorted by person id
-        (one Cypher query)."""
-        max_hops = min(query.max_hops, MAX_HOPS)
+        """People meeting every hard constraint (among `query.among` when given), with
+        trust paths, sorted by person id (one Cypher query; evidence and trust paths only
+        for the people `among` keeps)."""
         skills = sorted(set(query.skills))
+        row = self._collaborators(query, skills, ids_only=False)
+        found = [_collaborator(item, query, skills) for item in row["people"]]
+        return sorted(found, key=lambda c: c.person.id)
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        """The candidates' ids: the same query's filters, without evidence or trust
+        paths."""
+        return set(self._collaborators(query, sorted(set(query.skills)),
+                                       ids_only=True)["people"])
+
+    def _collaborators(self, query: CollaboratorFilter, skills: list[str], *,
+                       ids_only: bool) -> dict[str, Any]:
+        """The collaborator query's row (per candidate its evidence, or its id only);
+        NotFound for an asker, skill, vertical or city that does not exist."""
+        max_hops = min(query.max_hops, MAX_HOPS)
         excluded = sorted({*query.exclude, *([query.asker] if query.asker else [])})
         min_rank = query.min_certification.rank if query.min_certification else None
         row = self._read_one(
             cypher.collaborator_candidates(
                 max(max_hops, 1),
-                "skills" if skills else "verticals" if query.verticals else "everyone"),
+                "skills" if skills else "verticals" if query.verticals else "everyone",
+                ids_only=ids_only),
             asker=query.asker, skills=skills, verticals=list(query.verticals),
             cities=list(query.cities), min_level=query.min_level,
             require_all=query.require_all_skills, excluded=excluded,
+            among=sorted(query.among) if query.among is not None else None,
             roles=sorted(role.value for role in query.roles),
             min_rank=min_rank, ranks=_CERT_RANKS, trust=max_hops >= 1,
             max_trust_paths=MAX_TRUST_PATHS,
@@ -761,14 +791,7 @@ class Neo4jStore:
                 if node_id in missing:
                     msg = f"no {label.value} with id {node_id!r}"
                     raise NotFound(msg, field=field)
-        found = [_collaborator(item, query, skills) for item in row["people"]]
-        if query.among is not None:  # filtered here: the query reads every candidate
-            found = [item for item in found if item.person.id in query.among]
-        return sorted(found, key=lambda c: c.person.id)
-
-    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
-        """The candidates' ids (from the same query as their evidence)."""
-        return {item.person.id for item in self.collaborator_candidates(query)}
+        return row
 
 
 # --------------------------------------------------------------------------- assembly
