@@ -15,8 +15,8 @@ ratio project ÷ floor says how much more work than the question needs is done.
 With `--http`, a real `alliance serve` on that file answers GET entity, search and POST
 landing on loopback (wrk when installed, else httpx clients; see benchmarks/api_load.py),
 beside a bare FastAPI endpoint in the same run. With `--neo4j-uri`, the graph is
-imported into that (emptied) Neo4j and Neo4jStore answers landing, collaborators and
-search too.
+imported into that (emptied) Neo4j and Neo4jStore answers the same questions (landing,
+compare, collaborators, team, search, path).
 
     python benchmarks/run.py [--sizes 10000 100000] [--million] [--repeat 10]
         [--http] [--neo4j-uri bolt://127.0.0.1:7687] [--json out.json] [--before old.json]
@@ -404,16 +404,14 @@ def http_rows(path: Path, seconds: float, clients: int
 
 
 def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
-    """Import the same graph into an emptied Neo4j and time Neo4jStore's questions."""
+    """Import the same graph into an emptied Neo4j (records/s), then time Neo4jStore's
+    answers to the same questions the embedded rows ask (`questions`: landing, compare,
+    collaborators, team, search, path)."""
     from alliance.ingest.records import RecordBatch
     from alliance.ingest.synth import synthesize
-    from alliance.services import collaborators, landing
-    from alliance.services.collaborators import CollaboratorRequest
     from alliance.services.ingest import load as load_batch
-    from alliance.services.landing import LandingRequest
     from alliance.store.neo4j import Neo4jStore
     from graph_schema.records import NodeRecord
-    from graph_schema.vocabulary import Label, RelType
 
     batch = RecordBatch()
     for record in synthesize(nodes=nodes, seed=7):
@@ -428,26 +426,9 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
         start = time.perf_counter()
         load_batch(store, batch, chunk_size=5000)
         rate = (len(batch.nodes) + len(batch.relationships)) / (time.perf_counter() - start)
-        rng = random.Random(3)
-        cities = [n.id for n in batch.nodes if n.label is Label.CITY]
-        industries = [n.id for n in batch.nodes if n.label is Label.INDUSTRY]
-        skills = [n.id for n in batch.nodes if n.label is Label.SKILL]
-        askers = sorted({r.source for r in batch.relationships
-                         if r.type is RelType.COLLABORATED_WITH})[:50]
-        landings = [LandingRequest(origin_city=rng.choice(cities),
-                                   industry=rng.choice(industries), area_m2=500,
-                                   max_rail_minutes=90, as_of=AS_OF)
-                    for _ in range(QUESTIONS_PER_KIND)]
-        people = [CollaboratorRequest(asker=rng.choice(askers), skills=rng.sample(skills, 2))
-                  for _ in range(QUESTIONS_PER_KIND)]
-        rows = {
-            "neo4j landing": timed([partial(landing.search, store, r) for r in landings],
-                                   repeat),
-            "neo4j collaborators": timed(
-                [partial(collaborators.search, store, r) for r in people], repeat),
-            "neo4j search": timed([partial(store.search, t, limit=20)
-                                   for t in ("苏", "园区", "su", "park")], repeat),
-        }
+        asked = questions(store)
+        asked.pop("_params")
+        rows = {f"neo4j {name}": timed(actions, repeat) for name, actions in asked.items()}
     return {"import_records_per_s": rate, "questions": rows}
 
 

@@ -31,10 +31,10 @@ from rich.progress import (
 
 from alliance.cli.output import console, err_console, fail, print_json
 from alliance.errors import AllianceError
-from alliance.ingest.jsonl import GraphRecord, read_jsonl, write_jsonl
+from alliance.ingest.jsonl import GraphRecord, check_jsonl, jsonl_batches, write_jsonl
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.seed import read_seed_dir
-from alliance.services.ingest import load
+from alliance.services.ingest import load, load_stream
 from alliance.services.integrity import check_store
 from alliance.settings import get_settings
 from alliance.store.embedded import EmbeddedStore
@@ -97,42 +97,50 @@ def load_command(
     embedded store's SQLite file (to move from the embedded backend to Neo4j).
 
     Nothing is written unless every record is valid. Loading is idempotent, so a load
-    cut short (server down mid-way) is finished by running it again.
+    cut short (server down mid-way) is finished by running it again. A JSON-lines file
+    is streamed: read twice, a batch of lines at a time (check, then load), so memory
+    follows the batch size (and the file's node ids), not the file size.
     """
     given = [option for option in (seed, jsonl, embedded) if option is not None]
     if len(given) > 1:
         fail("give one of --seed, --jsonl and --embedded")
     source = given[0] if given else get_settings().seed_dir
-    if jsonl is not None:
-        batch = read_jsonl(jsonl)
-    elif embedded is not None:
-        batch = embedded_batch(embedded)
+    batch = RecordBatch()
+    if jsonl is not None:  # streamed: checked, then loaded, a batch of lines at a time
+        checked = check_jsonl(jsonl, batch_lines=batch_size)
+        errors, nodes, relationships = checked.errors, checked.nodes, checked.relationships
     else:
-        batch = read_seed_dir(source)
-    if batch.errors:
-        for error in batch.errors[:MAX_ERRORS_SHOWN]:
+        batch = embedded_batch(embedded) if embedded is not None else read_seed_dir(source)
+        errors, nodes, relationships = batch.errors, len(batch.nodes), len(batch.relationships)
+    if errors:
+        for error in errors[:MAX_ERRORS_SHOWN]:
             err_console.print(f"[red]✗[/] {error}", highlight=False)
-        more = len(batch.errors) - MAX_ERRORS_SHOWN
+        more = len(errors) - MAX_ERRORS_SHOWN
         if more > 0:
             err_console.print(f"... and {more} more", highlight=False)
-        fail(f"{len(batch.errors)} invalid record(s) in {source}; nothing was loaded")
-    total = len(batch.nodes) + len(batch.relationships)
+        fail(f"{len(errors)} invalid record(s) in {source}; nothing was loaded")
     columns = (TextColumn("loading {task.fields[source]}"), BarColumn(), MofNCompleteColumn(),
                TaskProgressColumn(), TimeElapsedColumn())
     with neo4j_store() as store:
         started = time.perf_counter()
         with Progress(*columns, console=err_console, disable=as_json) as progress:
-            task = progress.add_task("load", total=total, source=source.name)
-            written = load(store, batch, chunk_size=batch_size,
-                           progress=lambda n: progress.advance(task, n))
+            task = progress.add_task("load", total=nodes + relationships, source=source.name)
+
+            def advance(count: int) -> None:
+                progress.advance(task, count)
+
+            if jsonl is not None:
+                written = load_stream(store, jsonl_batches(jsonl, batch_lines=batch_size),
+                                      progress=advance)
+            else:
+                written = load(store, batch, chunk_size=batch_size, progress=advance)
         elapsed = time.perf_counter() - started
     rate = written / elapsed if elapsed > 0 else 0.0
     if as_json:
-        print_json({"source": str(source), "nodes": len(batch.nodes),
-                    "relationships": len(batch.relationships), "seconds": round(elapsed, 2),
-                    "records_per_second": round(rate)})
+        print_json({"source": str(source), "nodes": nodes, "relationships": relationships,
+                    "seconds": round(elapsed, 2), "records_per_second": round(rate)})
     else:
-        console.print(f"loaded {len(batch.nodes):,} nodes and {len(batch.relationships):,} "
+        console.print(f"loaded {nodes:,} nodes and {relationships:,} "
                       f"relationships in {elapsed:.1f} s ({rate:,.0f} records/s)")
 
 

@@ -104,9 +104,33 @@ def load_stream(store: GraphStore, batches: Iterable[RecordBatch], *,
 
     if isinstance(store, StreamWriter):
         return store.write_stream(checked())
+    return _write_batches(store, checked())
+
+
+def _write_batches(store: GraphStore, batches: Iterable[WriteBatch]) -> int:
+    """Each batch in its own transaction (a store that is not a StreamWriter). A
+    relationship read before one of its end nodes (a file may list it first) waits until
+    the stream's last node is written, so no batch refers to a node not yet stored; the
+    node ids seen are kept for that (ids only, as the file check keeps them)."""
+    seen: set[str] = set()
+    waiting: list[RelRecord] = []
     total = 0
-    for nodes, relationships in checked():
-        check_acyclic(store, [rel for rel in relationships if rel.type in ACYCLIC])
-        store.write(nodes=nodes, relationships=relationships)
-        total += len(nodes) + len(relationships)
+    for nodes, relationships in batches:
+        seen.update(node.id for node in nodes)
+        ready = [rel for rel in relationships if rel.source in seen and rel.target in seen]
+        if len(ready) < len(relationships):
+            waiting += [rel for rel in relationships
+                        if not (rel.source in seen and rel.target in seen)]
+        check_acyclic(store, [rel for rel in ready if rel.type in ACYCLIC])
+        store.write(nodes=nodes, relationships=ready)
+        total += len(nodes) + len(ready)
+    for start in range(0, len(waiting), WAITING_CHUNK):
+        part = waiting[start:start + WAITING_CHUNK]
+        check_acyclic(store, [rel for rel in part if rel.type in ACYCLIC])
+        store.write(relationships=part)
+        total += len(part)
     return total
+
+
+WAITING_CHUNK = 5_000
+"""Relationships per transaction when those that waited for their ends are written."""

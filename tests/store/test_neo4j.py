@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from alliance.cli import db
 from alliance.cli.main import app
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
-from alliance.ingest.jsonl import read_jsonl
+from alliance.ingest.jsonl import GraphRecord, read_jsonl, record_line
 from alliance.ingest.records import RecordBatch
 from alliance.services.ingest import load
 from alliance.settings import get_settings
@@ -284,6 +284,24 @@ def test_db_init_load_and_export_round_trip(db_cli: typer.Typer, neo: Neo4jStore
     result = runner.invoke(db_cli, ["db", "load", "--jsonl", str(exported)])
     assert result.exit_code == 0, result.output
     assert neo.get_nodes([n.id for n in seed_batch.nodes]) == seed_batch.nodes
+
+
+def test_db_load_streams_a_file_that_lists_relationships_before_their_nodes(
+        db_cli: typer.Typer, neo: Neo4jStore, seed_batch: RecordBatch, tmp_path: Path) -> None:
+    """A streamed JSON-lines load writes a transaction per batch; relationships read
+    before one of their end nodes wait until the nodes are stored, so the order of the
+    file does not matter."""
+    records: list[GraphRecord] = [*seed_batch.relationships, *seed_batch.nodes]
+    lines = [record_line(record) for record in records]
+    reversed_file = tmp_path / "relationships-first.jsonl"
+    reversed_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(db_cli, ["db", "load", "--jsonl", str(reversed_file),
+                                         "--batch-size", "97", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["relationships"] == len(seed_batch.relationships)
+    assert neo.get_nodes([n.id for n in seed_batch.nodes]) == seed_batch.nodes
+    stored = sorted(rel.key for rel_type in RelType for rel in neo.get_relationships(rel_type))
+    assert stored == sorted(rel.key for rel in seed_batch.relationships)
 
 
 def test_db_load_copies_an_embedded_store(db_cli: typer.Typer, neo: Neo4jStore,

@@ -62,6 +62,7 @@ from alliance.store.base import (
     LandingFilter,
     Neighbour,
     ParkEvidence,
+    ParkFacts,
     SearchHit,
     WriteBatch,
 )
@@ -999,6 +1000,11 @@ class EmbeddedStore:
             found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
                                                                    query)
             return found
+
+    def park_facts(self) -> Sequence[ParkFacts]:
+        with self.lock.reading():
+            self._check_open()
+            return self.index.park_facts()
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         with self.lock.reading():

@@ -464,18 +464,24 @@ LANDING_CANDIDATES: Final[LiteralString] = _trusted(_statement("landing_candidat
 """Parks meeting the hard constraints that do not depend on rail time, with their
 evidence (see statements/landing_candidates.cypher)."""
 
+PARK_FACTS: Final[LiteralString] = _trusted(_statement("park_facts"))
+"""Every park with its city and hosted industries (see statements/park_facts.cypher)."""
+
 _CANDIDATE_SOURCES: Final = {"skills": "people_with_skills",
                              "verticals": "people_in_verticals",
                              "everyone": "every_person"}
 
 
 @cache
-def collaborator_candidates(max_hops: int, start: str) -> LiteralString:
-    """People meeting the hard constraints with skills, verticals, cities, collaboration
-    count and up to `$max_trust_paths` shortest trust paths (first by node ids) within
-    `max_hops` (an int the store clamps to 1..MAX_HOPS: path bounds cannot be
-    parameters). `start` says where candidates come from: "skills" (holders of a wanted
-    skill), "verticals" (experts of a wanted vertical) or "everyone".
+def collaborator_candidates(max_hops: int, start: str, *, ids_only: bool) -> LiteralString:
+    """People meeting the hard constraints (and in `$among` unless it is null). `start`
+    says where candidates come from: "skills" (holders of a wanted skill), "verticals"
+    (experts of a wanted vertical) or "everyone". Each comes with its evidence (skills,
+    verticals, cities, collaboration count and up to `$max_trust_paths` shortest trust
+    paths, first by node ids, within `max_hops`: an int the store clamps to 1..MAX_HOPS,
+    since path bounds cannot be parameters), or with its id only.
     """
-    text = _statement("collaborator_candidates", candidates=_CANDIDATE_SOURCES[start])
+    people = "collaborator_ids" if ids_only else "collaborator_evidence"
+    text = _statement("collaborator_candidates", candidates=_CANDIDATE_SOURCES[start],
+                      people=people)
     return schema_query(_template(text), max_hops=max_hops)

@@ -57,6 +57,8 @@ from alliance.store.base import (
     LandingFilter,
     Neighbour,
     ParkEvidence,
+    ParkFacts,
+    PolicyEvidence,
     RailRoute,
     SearchHit,
 )
@@ -126,9 +128,22 @@ def _translated() -> Iterator[None]:
         raise BackendUnavailable(msg) from exc
 
 
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+"""Value types a JSON round trip gives back unchanged (exact types: not subclasses such
+as enums, which it turns into their values)."""
+
+
+def _is_plain(value: Any) -> bool:
+    return type(value) in _PLAIN_TYPES or value is None or (
+        type(value) is list and all(type(item) in _PLAIN_TYPES for item in value))
+
+
 def _json_properties(properties: dict[str, Any], what: str) -> dict[str, Any]:
     """Properties as EmbeddedStore keeps them (a JSON round trip), minus nulls, which Neo4j
-    cannot hold (records from the schema never carry any)."""
+    cannot hold (records from the schema never carry any). Flat maps of plain values (what
+    validated records hold) skip the round trip, which would give them back unchanged."""
+    if all(type(key) is str and _is_plain(value) for key, value in properties.items()):
+        return {key: value for key, value in properties.items() if value is not None}
     try:
         plain: dict[str, Any] = json.loads(
             json.dumps(properties, ensure_ascii=False, sort_keys=True))
@@ -725,20 +740,42 @@ class Neo4jStore:
             raise NotFound(msg, field="industry")
         return _LandingAssembly(query, row).parks()
 
+    def park_facts(self) -> Sequence[ParkFacts]:
+        """Every park with its city and hosted industries, by id (one query)."""
+        return [ParkFacts(_node_record(row["park"]), row["city"], frozenset(row["hosts"]))
+                for row in self._read(cypher.PARK_FACTS)]
+
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
-        """People meeting every hard constraint, with trust paths, sorted by person id
-        (one Cypher query)."""
-        max_hops = min(query.max_hops, MAX_HOPS)
+        """People meeting every hard constraint (among `query.among` when given), with
+        trust paths, sorted by person id (one Cypher query; evidence and trust paths only
+        for the people `among` keeps)."""
         skills = sorted(set(query.skills))
+        row = self._collaborators(query, skills, ids_only=False)
+        found = [_collaborator(item, query, skills) for item in row["people"]]
+        return sorted(found, key=lambda c: c.person.id)
+
+    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
+        """The candidates' ids: the same query's filters, without evidence or trust
+        paths."""
+        return set(self._collaborators(query, sorted(set(query.skills)),
+                                       ids_only=True)["people"])
+
+    def _collaborators(self, query: CollaboratorFilter, skills: list[str], *,
+                       ids_only: bool) -> dict[str, Any]:
+        """The collaborator query's row (per candidate its evidence, or its id only);
+        NotFound for an asker, skill, vertical or city that does not exist."""
+        max_hops = min(query.max_hops, MAX_HOPS)
         excluded = sorted({*query.exclude, *([query.asker] if query.asker else [])})
         min_rank = query.min_certification.rank if query.min_certification else None
         row = self._read_one(
             cypher.collaborator_candidates(
                 max(max_hops, 1),
-                "skills" if skills else "verticals" if query.verticals else "everyone"),
+                "skills" if skills else "verticals" if query.verticals else "everyone",
+                ids_only=ids_only),
             asker=query.asker, skills=skills, verticals=list(query.verticals),
             cities=list(query.cities), min_level=query.min_level,
             require_all=query.require_all_skills, excluded=excluded,
+            among=sorted(query.among) if query.among is not None else None,
             roles=sorted(role.value for role in query.roles),
             min_rank=min_rank, ranks=_CERT_RANKS, trust=max_hops >= 1,
             max_trust_paths=MAX_TRUST_PATHS,
@@ -754,14 +791,7 @@ class Neo4jStore:
                 if node_id in missing:
                     msg = f"no {label.value} with id {node_id!r}"
                     raise NotFound(msg, field=field)
-        found = [_collaborator(item, query, skills) for item in row["people"]]
-        if query.among is not None:  # filtered here: the query reads every candidate
-            found = [item for item in found if item.person.id in query.among]
-        return sorted(found, key=lambda c: c.person.id)
-
-    def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
-        """The candidates' ids (from the same query as their evidence)."""
-        return {item.person.id for item in self.collaborator_candidates(query)}
+        return row
 
 
 # --------------------------------------------------------------------------- assembly
@@ -798,12 +828,13 @@ class _LandingAssembly:
             if route is None or not within_rail_limit(route, self.query):
                 continue
             rail = _ASSEMBLY.rail(route)
+            offered = _ASSEMBLY.policies(city.id, Label.CITY, self._offered(place["policies"]))
             for item in place["parks"]:
-                found.append(self._park(item, city, rail, place["policies"]))
+                found.append(self._park(item, city, rail, offered))
         return sorted(found, key=lambda c: c.park.id)
 
     def _park(self, item: dict[str, Any], city: NodeRecord, rail: RailRoute,
-              city_policies: list[dict[str, Any]]) -> ParkEvidence:
+              city_policies: tuple[PolicyEvidence, ...]) -> ParkEvidence:
         park = _node_record(item["park"])
         hosts = [(str(hosted), float(strength)) for hosted, strength in item["hosts"]]
         return ParkEvidence(
@@ -811,14 +842,13 @@ class _LandingAssembly:
             city=city,
             rail=rail,
             industries=tuple(_ASSEMBLY.industry_matches(park.id, hosts, self.related)),
-            policies=tuple(_ASSEMBLY.policies(park.id, city.id,
-                                              self._offered(item["policies"]),
-                                              self._offered(city_policies))),
+            policies=_ASSEMBLY.policies(park.id, Label.PARK, self._offered(item["policies"])),
             contacts=tuple(self._contacts(park.id, city.id, item["contacts"])),
             broker_total=int(item["broker_total"]),
             professional_total=int(item["professional_total"]),
             track_record=track_record(item["related_landings"], int(item["landed"]),
                                       item["referrals"]),
+            city_policies=city_policies,
         )
 
     def _offered(self, items: list[dict[str, Any]]) -> list[OfferedPolicy]:

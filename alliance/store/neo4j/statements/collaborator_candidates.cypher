@@ -1,7 +1,7 @@
-// People meeting the hard constraints with skills, verticals, cities, collaboration count
-// and up to $max_trust_paths shortest trust paths (first by node ids) within %max_hops%
-// hops (an int the store clamps: path bounds cannot be parameters). The candidates line
-// is one of people_with_skills, people_in_verticals, every_person.
+// People meeting the hard constraints (and in $among unless it is null). The candidates
+// line is one of people_with_skills, people_in_verticals, every_person; the people line
+// is collaborator_evidence (their skills, verticals, cities, collaboration count and
+// trust paths) or collaborator_ids (their ids only).
 OPTIONAL MATCH (asker:Person {id: $asker})
 WITH asker,
      [s IN $skills WHERE NOT EXISTS { MATCH (x:Skill {id: s}) }] AS missing_skills,
@@ -14,7 +14,7 @@ CALL (asker, missing_skills, missing_verticals, missing_cities) {
                         WHERE v.id IN $verticals RETURN DISTINCT x.id } AS wanted_verticals
   //#include candidates
   WITH asker, wanted_verticals, p
-  WHERE NOT p.id IN $excluded
+  WHERE NOT p.id IN $excluded AND ($among IS NULL OR p.id IN $among)
     AND (size($roles) = 0 OR any(l IN labels(p) WHERE l IN $roles))
     AND ($min_rank IS NULL OR $ranks[toString(p.certification_level)] >= $min_rank)
   WITH asker, wanted_verticals, p,
@@ -33,26 +33,7 @@ CALL (asker, missing_skills, missing_verticals, missing_cities) {
                  MATCH (p)-[:COVERS]->(x)-[:IN_CITY]->(c) WHERE NOT x:City RETURN c.id AS id }
          AS covered
   WHERE size($cities) = 0 OR any(c IN base + covered WHERE c IN $cities)
-  CALL (asker, p) {
-    WITH * WHERE asker IS NOT NULL AND $trust
-    MATCH path = ALL SHORTEST (asker)-[:COLLABORATED_WITH|WORKS_AT]-{1,%max_hops%}(p)
-    WITH DISTINCT nodes(path) AS ns
-    ORDER BY [x IN ns | x.id]
-    LIMIT $max_trust_paths
-    RETURN collect({
-      ids: [x IN ns | x.id],
-      hops: [i IN range(0, size(ns) - 2) |
-              COLLECT {
-                WITH ns[i] AS x, ns[i + 1] AS y
-                MATCH (x)-[r:COLLABORATED_WITH|WORKS_AT]-(y)
-                RETURN [type(r), startNode(r).id, endNode(r).id, properties(r)]
-              }]
-    }) AS trust
-  }
-  RETURN collect({
-    person: p, skills: all_skills, verticals: verticals, base: base, covered: covered,
-    collaborations: COUNT { (p)-[:COLLABORATED_WITH]-() }, trust: trust
-  }) AS people
+//#include people
 }
 RETURN asker IS NOT NULL AS asker_found, missing_skills, missing_verticals, missing_cities,
        people
