@@ -303,8 +303,9 @@ def main() -> None:
                     "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
                     "--no-access-log"]
             stack.enter_context(running(bare, f"{bases['bare']}/bare", dict(os.environ)))
-            for _ in range(args.rounds):
-                for scenario in planned:
+            for round_no in range(args.rounds):  # odd rounds backwards: a scenario run
+                # right after another measured lower in every run (see docs/benchmarks.md)
+                for scenario in planned if round_no % 2 == 0 else planned[::-1]:
                     base = bases[scenario.server]
                     clients = (args.question_clients if scenario.body is not None
                                or "search" in scenario.path else args.clients)

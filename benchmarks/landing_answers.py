@@ -22,7 +22,9 @@ from alliance.ingest.synth import synthesize
 from alliance.services import corridor, landing
 from alliance.services.ingest import load
 from alliance.services.landing import LandingRequest
+from alliance.store.base import ParkEvidence
 from alliance.store.embedded import EmbeddedStore
+from alliance.store.evidence import park_policies
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import BenefitKind, FacilityType, Label, RelType, Role
 
@@ -91,6 +93,14 @@ def requests(store: EmbeddedStore, count: int) -> list[dict[str, Any]]:
     return found
 
 
+def listed(candidates: list[ParkEvidence]) -> str:
+    """The store's evidence as it was listed before a city's policies were shared by its
+    parks (each park's policies and its city's as one list, `park_policies`), so dumps
+    made on either side of that change compare."""
+    return repr([replace(c, policies=tuple(park_policies(c)), city_policies=())
+                 for c in candidates]).replace(", city_policies=()", "")
+
+
 def dump(store: EmbeddedStore, count: int, out: Path) -> None:
     lines = []
     for number, ask in enumerate(requests(store, count)):
@@ -104,12 +114,12 @@ def dump(store: EmbeddedStore, count: int, out: Path) -> None:
         lines.append(landing.search(store, request, reveal_contacts=reveal).model_dump_json())
         lines.append(corridor.compare(store, request, reveal_contacts=reveal)
                      .model_dump_json())
-        lines.append(repr(store.landing_candidates(request.to_filter())))
+        lines.append(listed(store.landing_candidates(request.to_filter())))
         if number % 4 == 1:  # the store's other contact rankings: categories, keep
             query = request.to_filter()
             for change in ({"contact_skill_categories": ("legal", "ip")},
                            {"contacts_per_kind": (0, 1, 12, -1)[number % 16 // 4]}):
-                lines.append(repr(store.landing_candidates(replace(query, **change))))
+                lines.append(listed(store.landing_candidates(replace(query, **change))))
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

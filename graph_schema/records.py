@@ -53,8 +53,17 @@ class StoredNodeRecord(NodeRecord):
     __slots__ = ("text",)
     text: bytes
 
-    def __init__(self, id: str, label: Label, labels: frozenset[str], text: bytes
-                 ) -> None:  # noqa: A002 - the field's name
+    def __new__(cls, id: str, label: Label, labels: frozenset[str],  # type: ignore[misc]  # noqa: A002
+                text: bytes = b"", properties: dict[str, Any] | None = None) -> NodeRecord:
+        """With `properties` (as `dataclasses.replace` calls it), a plain NodeRecord."""
+        del text  # only __init__ reads it
+        if properties is not None:
+            return NodeRecord(id, label, labels, properties)
+        return object.__new__(cls)
+
+    def __init__(self, id: str, label: Label, labels: frozenset[str],  # noqa: A002
+                 text: bytes = b"", properties: dict[str, Any] | None = None) -> None:
+        del properties  # only __new__ reads it
         setattr_ = object.__setattr__
         setattr_(self, "id", id)
         setattr_(self, "label", label)

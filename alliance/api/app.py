@@ -27,6 +27,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Mount
 from starlette.types import Scope as StarletteScope
@@ -231,6 +232,12 @@ class ConsoleMount(Mount):
         return super().matches(scope)
 
 
+NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False,
+                                 "operation_spans": False}
+"""FastAPI's native OpenTelemetry off: the project configures no provider, and asking
+for one on every request (`NativeTelemetry.enabled`) cost a sixth of a GET entity."""
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The application. `settings` default to the environment's; a given `store` is used
     as is and left open (tests), otherwise the lifespan opens one from the settings."""
@@ -238,7 +245,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app = FastAPI(title="Corridor alliance resource directory", version=API_VERSION,
                   description=DESCRIPTION, openapi_tags=TAGS, lifespan=lifespan,
                   generate_unique_id_function=operation_id, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, telemetry=NO_TELEMETRY)
     app.state.settings = settings
     app.state.given_store = store
     app.state.store = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -13,9 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from alliance.cli.output import console, err_console, fail, print_json
+from alliance.errors import Invalid
 from alliance.ingest.jsonl import GraphRecord, write_jsonl
+from alliance.ingest.records import RecordError
 from alliance.ingest.seed import DEFAULT_SEED_DIR, read_seed_dir
 from alliance.ingest.synth import MIN_NODES, plan, synthesize
+from alliance.store.base import GraphStore, StreamWriter
 from graph_schema.records import NodeRecord
 
 app = typer.Typer(help="Work with the seed data set.", no_args_is_help=True)
@@ -116,32 +119,58 @@ def load_command(
 ) -> None:
     """Validate and upsert the seed folder (or a JSON-lines graph) into the configured
     store; running it twice changes nothing, and a file with any error stores nothing.
-    A JSON-lines file is read twice, a batch of lines at a time (check, then load), so
-    memory follows the batch size, not the file size."""
+    A JSON-lines file is read a batch of lines at a time, so memory follows the batch
+    size, not the file size: once, validated as it is written, into a store that loads
+    a stream as one transaction (the embedded store; an error rolls it back), else
+    twice (check, then load)."""
     from alliance.cli.context import cli_store
-    from alliance.ingest.jsonl import check_jsonl, jsonl_batches
-    from alliance.services.ingest import load, load_stream
+    from alliance.services.ingest import load
 
-    if jsonl:
-        checked = check_jsonl(jsonl, batch_lines=chunk_size)
-        errors, total = checked.errors, checked.nodes + checked.relationships
-    else:
-        batch = read_seed_dir(seed_dir)
-        errors, total = batch.errors, len(batch.nodes) + len(batch.relationships)
+    batch = None if jsonl else read_seed_dir(seed_dir)
+    if batch is not None:
+        _refuse(batch.errors)
+    with cli_store(seed_if_empty=False) as store, Progress(
+            TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err_console) as progress:
+        if batch is not None:
+            total = len(batch.nodes) + len(batch.relationships)
+            task = progress.add_task("load", total=total)
+            load(store, batch, progress=partial(progress.advance, task))
+        elif jsonl is not None:
+            total = _load_jsonl(store, jsonl, chunk_size, progress)
+        counts = store.counts()
+    console.print(f"loaded {total:,} records; the store now holds "
+                  f"{sum(counts.relationships.values()):,} relationships")
+
+
+def _refuse(errors: Sequence[RecordError]) -> None:
+    """Print the first errors and stop (nothing was stored)."""
     if errors:
         for error in errors[:20]:
             err_console.print(f"[red]✗[/] {error}", highlight=False)
         fail(f"{len(errors)} invalid records; nothing was loaded")
-    with cli_store(seed_if_empty=False) as store, Progress(
-            TextColumn("loading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=err_console) as progress:
-        task = progress.add_task("load", total=total)
-        advance = partial(progress.advance, task)
-        if jsonl:
-            load_stream(store, jsonl_batches(jsonl, batch_lines=chunk_size),
-                        progress=advance)
-        else:
-            load(store, batch, progress=advance)
-        counts = store.counts()
-    console.print(f"loaded {total:,} records; the store now holds "
-                  f"{sum(counts.relationships.values()):,} relationships")
+
+
+def _load_jsonl(store: GraphStore, path: Path, chunk_size: int, progress: Progress) -> int:
+    """Load a JSON-lines graph (see `load_command`); the number of records."""
+    from alliance.ingest.jsonl import CheckedStream, check_jsonl, jsonl_batches
+    from alliance.services.ingest import load_stream
+
+    if isinstance(store, StreamWriter):
+        stream = CheckedStream(path, batch_lines=chunk_size)
+        task = progress.add_task("load", total=None)
+        try:
+            return load_stream(store, stream, progress=partial(progress.advance, task))
+        except Invalid:
+            if not stream.check.errors:
+                raise
+            progress.stop()
+            _refuse(stream.check.errors)
+            raise
+    checked = check_jsonl(path, batch_lines=chunk_size)
+    progress.stop()
+    _refuse(checked.errors)
+    progress.start()
+    task = progress.add_task("load", total=checked.nodes + checked.relationships)
+    return load_stream(store, jsonl_batches(path, batch_lines=chunk_size),
+                       progress=partial(progress.advance, task))

@@ -7,9 +7,11 @@ Node properties are `NodeRecord.properties` (flat, eligibility as a JSON string)
 is exactly what a store keeps and a file streams into either store without reshaping.
 Relationships may appear anywhere in the file: references are checked after reading it all.
 
-A file of any size loads in two passes holding a batch of lines at a time
-(`check_jsonl`, then `jsonl_batches` feeding `services.ingest.load_stream`); `read_jsonl`
-reads a whole file into one batch. Both report the same errors.
+A file of any size loads holding a batch of lines at a time: into a store that writes a
+stream as one transaction in one pass (`CheckedStream` feeding
+`services.ingest.load_stream`: each line validated once, an error anywhere rolls the
+whole load back), into another in two (`check_jsonl`, then `jsonl_batches`);
+`read_jsonl` reads a whole file into one batch. All report the same errors.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from alliance.ingest.records import (
 )
 from graph_schema.records import (
     NodeRecord,
+    RelKey,
     RelRecord,
     SchemaError,
     validate_relationship,
@@ -136,33 +139,70 @@ def check_jsonl(path: Path | str, *, batch_lines: int = BATCH_LINES) -> JsonlChe
     """Every error `read_jsonl` reports, reading `batch_lines` lines at a time and keeping
     only each node's origin (for duplicates and references) and the relationships that
     came before one of their ends; each batch's records are dropped once checked."""
-    found = JsonlCheck()
-    origins: dict[str, Origin] = {}
-    first_single: dict[tuple[RelType, str], Origin] = {}
-    before_source: list[tuple[RelRecord, tuple[Origin, str, str], RecordError | None]] = []
-    """Relationships read before their source node, with their single-type error."""
-    before_target = RecordBatch(node_origins=origins)
-    """Relationships read before their target node."""
-    for part in _line_batches(path, batch_lines, origins):
-        found.errors += part.errors
-        found.nodes += len(part.nodes)
-        found.relationships += len(part.relationships)
-        for rel, where in zip(part.relationships, part.rel_origins, strict=True):
-            second = _second_single(rel, where, first_single)  # in file order
-            if rel.source in origins:
-                found.errors += [second] if second else []
-            else:
-                before_source.append((rel, where, second))
-            if rel.target not in origins:
-                before_target.relationships.append(rel)
-                before_target.rel_origins.append(where)
-    for rel, where, second in before_source:
-        missing = _missing_source(rel, where, origins)
-        found.errors += [error for error in (missing, second) if error is not None]
-    check_references(before_target)
-    found.errors += before_target.errors
-    found.errors.sort(key=_line_number)  # stable: a line's errors keep their order
-    return found
+    stream = CheckedStream(path, batch_lines=batch_lines)
+    for _ in stream:
+        pass
+    return stream.check
+
+
+class CheckedStream:
+    """One pass over a file, for a store that writes a whole stream as one transaction
+    (`StreamWriter`): each line is parsed and validated once, not once to check and
+    again to load. Iterating yields the file's records a batch of lines at a time as
+    long as no error has been found; the relationships read before one of their ends
+    (and any later one with the same key, so the last still wins) come in the last
+    batch. When the file has errors, that last batch carries them instead, all of
+    them, exactly `check_jsonl`'s (in `check` too): the load consuming the stream then
+    fails and its transaction stores nothing."""
+
+    def __init__(self, path: Path | str, *, batch_lines: int = BATCH_LINES) -> None:
+        self.path = path
+        self.batch_lines = batch_lines
+        self.check = JsonlCheck()
+
+    def __iter__(self) -> Iterator[RecordBatch]:
+        found = self.check
+        origins: dict[str, Origin] = {}
+        first_single: dict[tuple[RelType, str], Origin] = {}
+        before_source: list[tuple[RelRecord, tuple[Origin, str, str], RecordError | None]] = []
+        """Relationships read before their source node, with their single-type error."""
+        before_target = RecordBatch(node_origins=origins)
+        """Relationships read before their target node."""
+        held = RecordBatch()
+        held_keys: set[RelKey] = set()
+        for part in _line_batches(self.path, self.batch_lines, origins):
+            found.errors += part.errors
+            found.nodes += len(part.nodes)
+            found.relationships += len(part.relationships)
+            ready = RecordBatch(nodes=part.nodes)
+            for rel, where in zip(part.relationships, part.rel_origins, strict=True):
+                second = _second_single(rel, where, first_single)  # in file order
+                known = True
+                if rel.source in origins:
+                    found.errors += [second] if second else []
+                else:
+                    before_source.append((rel, where, second))
+                    known = False
+                if rel.target not in origins:
+                    before_target.relationships.append(rel)
+                    before_target.rel_origins.append(where)
+                    known = False
+                if known and not (held_keys and rel.key in held_keys):
+                    ready.relationships.append(rel)
+                else:
+                    held.relationships.append(rel)
+                    held_keys.add(rel.key)
+            if not found.errors:
+                yield ready
+        for rel, where, second in before_source:
+            missing = _missing_source(rel, where, origins)
+            found.errors += [error for error in (missing, second) if error is not None]
+        check_references(before_target)
+        found.errors += before_target.errors
+        found.errors.sort(key=_line_number)  # stable: a line's errors keep their order
+        if found.errors:
+            held = RecordBatch(errors=list(found.errors))
+        yield held
 
 
 def jsonl_batches(path: Path | str, *, batch_lines: int = BATCH_LINES

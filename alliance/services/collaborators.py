@@ -14,7 +14,7 @@ multiplied by the freshness weight (services.freshness: horizon ÷ age, never be
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
@@ -750,6 +750,38 @@ class _PairFacts:
         return self.route.weakest * factor
 
 
+def _best_team(shortlists: list[list[Scored]], closeness: Callable[[str, str], float]
+               ) -> tuple[float, tuple[Scored, ...]] | None:
+    """The first combination (one member per seat, no one twice) of the highest value:
+    0.5 × the mean closeness of its pairs + 0.3 × the mean score + 0.2 × the mean trust.
+    Each pair's closeness is looked up once; the sums add in the same order every time."""
+    seats = len(shortlists)
+    pairs = seats * (seats - 1) // 2
+    known: dict[tuple[str, str], float] = {}
+
+    def close(a: str, b: str) -> float:
+        found = known.get((a, b))
+        if found is None:
+            found = known[(a, b)] = closeness(a, b)
+        return found
+
+    members = [[(item, item.person, item.score, item.parts["trust"]) for item in items]
+               for items in shortlists]
+    best: tuple[float, tuple[Scored, ...]] | None = None
+    for chosen in product(*members):
+        ids = [member[1] for member in chosen]
+        if len(set(ids)) < seats:
+            continue  # one person cannot fill two seats
+        together = (sum([close(a, b) for a, b in combinations(ids, 2)]) / pairs if pairs
+                    else 1.0)
+        mean = sum([member[2] for member in chosen]) / seats
+        reach = sum([member[3] for member in chosen]) / seats
+        value = round(0.5 * together + 0.3 * mean + 0.2 * reach, 6)
+        if best is None or value > best[0]:
+            best = (value, tuple(member[0] for member in chosen))
+    return best
+
+
 def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = False
          ) -> TeamResult:
     """The team whose members know each other best: per seat the best candidates and
@@ -799,18 +831,7 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
             pair_cache[key] = _PairFacts(*_pair_route(graph, key[0], key[1], request.asker))
         return pair_cache[key]
 
-    best: tuple[float, tuple[Scored, ...]] | None = None
-    for chosen in product(*shortlists.values()):
-        ids = [member.person for member in chosen]
-        if len(set(ids)) < len(ids):
-            continue  # one person cannot fill two seats
-        pairs = list(combinations(ids, 2))
-        closeness = sum(pair(a, b).value for a, b in pairs) / len(pairs) if pairs else 1.0
-        mean = sum(member.score for member in chosen) / len(chosen)
-        reach = sum(member.parts["trust"] for member in chosen) / len(chosen)
-        value = round(0.5 * closeness + 0.3 * mean + 0.2 * reach, 6)
-        if best is None or value > best[0]:
-            best = (value, chosen)
+    best = _best_team(list(shortlists.values()), lambda a, b: pair(a, b).value)
     if best is None:
         return TeamResult(seats=[], links=[], cohesion=Cohesion(
             pairs=0, pairs_worked_together=0, linked_pairs=0, weakest_pair=None, star=False),

@@ -1,22 +1,23 @@
 """Elimination view: how many parks each hard constraint removed, and why a named park is
 not in the answer, by how much.
 
-The facts come through the generic store contract (parks, IN_CITY, HOSTS, SUBFIELD_OF,
-HSR_LINK), so both stores give the same view; the checks are the same hard constraints the
-landing evidence query applies, written once here, and a test holds the two to agreeing:
-the parks failing no constraint are exactly the landing candidates.
+The facts come through the generic store contract (every park with its city and hosted
+industries, `park_facts`, which the stores keep listed; SUBFIELD_OF, HSR_LINK), so both
+stores give the same view; the checks are the same hard constraints the landing evidence
+query applies, written once here, and a test holds the two to agreeing: the parks failing
+no constraint are exactly the landing candidates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
 from alliance.errors import NotFound
 from alliance.services.benefits import cny
-from alliance.store.base import MAX_PAGE, GraphStore, LandingFilter
+from alliance.store.base import GraphStore, LandingFilter, ParkFacts
 from alliance.store.rail import RailLink, fastest_routes
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, RelType
@@ -67,23 +68,6 @@ class WhyNot(BaseModel):
     text: str
 
 
-@dataclass(frozen=True)
-class ParkFacts:
-    """What the hard constraints test about one park."""
-
-    park: NodeRecord
-    city: str | None
-    hosts: frozenset[str]
-    """The industries related to the request that it hosts."""
-
-
-def _parks(store: GraphStore) -> Iterator[NodeRecord]:
-    after = None
-    while page := store.list_nodes(Label.PARK, after=after, limit=MAX_PAGE):
-        yield from page
-        after = page[-1].id
-
-
 def _related(store: GraphStore, industry: str) -> set[str]:
     """The industry, its ancestors and its descendants (as the evidence query relates)."""
     parents: dict[str, list[str]] = {}
@@ -106,8 +90,13 @@ def _related(store: GraphStore, industry: str) -> set[str]:
     return related
 
 
+BITS: dict[str, int] = {name: 1 << position for position, name in enumerate(CONSTRAINTS)}
+"""Each hard constraint's bit in a park's failure code."""
+
+
 class Checker:
-    """The hard constraints of one request, over the facts of every park (fetched once)."""
+    """The hard constraints of one request, over the facts of every park (the store
+    keeps them listed) or of the parks given."""
 
     def __init__(self, store: GraphStore, query: LandingFilter,
                  parks: list[NodeRecord] | None = None) -> None:
@@ -119,45 +108,38 @@ class Checker:
         self.minutes = {city: route.minutes
                         for city, route in fastest_routes(links, query.origin_city).items()}
         self.store = store
-        wanted = parks if parks is not None else list(_parks(store))
-        ids = {park.id for park in wanted}
-        cities: dict[str, str] = {}
-        hosts: dict[str, set[str]] = {}
-        if parks is not None and len(parks) == 1:
-            rels_in = store.get_relationships(RelType.IN_CITY, source=parks[0].id)
-            rels_hosts = store.get_relationships(RelType.HOSTS, source=parks[0].id)
-        else:  # only the HOSTS of related industries: the rest cannot meet the industry
-            rels_in = store.get_relationships(RelType.IN_CITY)
-            rels_hosts = store.relationships_of(sorted(self.related), RelType.HOSTS,
-                                                outgoing=False)
-        for rel in sorted(rels_in, key=lambda r: r.target, reverse=True):
-            if rel.source in ids:
-                cities[rel.source] = rel.target  # the smallest city id wins, as in evidence
-        for rel in rels_hosts:
-            if rel.source in ids and rel.target in self.related:
-                hosts.setdefault(rel.source, set()).add(rel.target)
-        self.facts = [ParkFacts(park, cities.get(park.id), frozenset(hosts.get(park.id, ())))
-                      for park in wanted]
+        self.facts: Sequence[ParkFacts] = (store.park_facts() if parks is None
+                                           else [self._facts(park) for park in parks])
+        self.wanted_facilities = {f.value for f in query.facility_types}
+        limit = query.max_rail_minutes
+        self.reachable = {city for city, minutes in self.minutes.items()
+                          if limit is None or minutes <= limit}
+
+    def _facts(self, park: NodeRecord) -> ParkFacts:
+        cities = sorted(rel.target for rel in self.store.get_relationships(
+            RelType.IN_CITY, source=park.id))
+        hosts = frozenset(rel.target for rel in self.store.get_relationships(
+            RelType.HOSTS, source=park.id))
+        return ParkFacts(park, cities[0] if cities else None, hosts)
+
+    def code(self, facts: ParkFacts) -> int:
+        """The park's failed hard constraints as bits (`BITS`): what `failures` reports,
+        without building its texts (the elimination view counts every park)."""
+        query, props = self.query, facts.park.properties
+        limit = query.max_rent_cny_m2_month
+        return ((BITS["industry"] if self.related.isdisjoint(facts.hosts) else 0)
+                | (BITS["area_m2"] if float(props["available_area_m2"]) < query.min_area_m2
+                   else 0)
+                | (0 if self.wanted_facilities.issubset(props["facility_types"])
+                   else BITS["facility_types"])
+                | (BITS["max_rent_cny_m2_month"] if limit is not None
+                   and float(props["rent_cny_m2_month"]) > limit else 0)
+                | (0 if facts.city in self.reachable else BITS["max_rail_minutes"]))
 
     def failed(self, facts: ParkFacts) -> set[str]:
-        """The names of the hard constraints the park fails (what `failures` reports,
-        without building its texts: the elimination view counts every park)."""
-        query, props = self.query, facts.park.properties
-        found = set()
-        if not facts.hosts & self.related:
-            found.add("industry")
-        if float(props["available_area_m2"]) < query.min_area_m2:
-            found.add("area_m2")
-        if any(f.value not in props["facility_types"] for f in query.facility_types):
-            found.add("facility_types")
-        limit = query.max_rent_cny_m2_month
-        if limit is not None and float(props["rent_cny_m2_month"]) > limit:
-            found.add("max_rent_cny_m2_month")
-        minutes = self.minutes.get(facts.city) if facts.city else None
-        if minutes is None or (query.max_rail_minutes is not None
-                               and minutes > query.max_rail_minutes):
-            found.add("max_rail_minutes")
-        return found
+        """The names of the hard constraints the park fails (`code` in words)."""
+        code = self.code(facts)
+        return {name for name, bit in BITS.items() if code & bit}
 
     def failures(self, facts: ParkFacts) -> list[Failure]:
         """Every hard constraint the park fails, with by how much (`failed` names the
@@ -209,13 +191,12 @@ class Checker:
                  "facility_types": bool(self.query.facility_types),
                  "max_rent_cny_m2_month": self.query.max_rent_cny_m2_month is not None,
                  "max_rail_minutes": True}
-        failed = [self.failed(facts) for facts in self.facts]
+        codes = Counter(self.code(facts) for facts in self.facts)
         counts = [ConstraintCount(
             constraint=name, given=given[name],
-            eliminated=sum(name in names for names in failed),
-            only_this=sum(names == {name} for names in failed)) for name in CONSTRAINTS]
-        return Elimination(parks_total=len(self.facts),
-                           parks_meeting_all=sum(not names for names in failed),
+            eliminated=sum(count for code, count in codes.items() if code & BITS[name]),
+            only_this=codes.get(BITS[name], 0)) for name in CONSTRAINTS]
+        return Elimination(parks_total=len(self.facts), parks_meeting_all=codes.get(0, 0),
                            constraints=counts)
 
 

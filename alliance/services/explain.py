@@ -105,11 +105,14 @@ class NameBook:
         self._refs = {record.id: node_ref(record) for record in store.get_nodes(ids)}
 
     def path(self, path: GraphPath) -> PathOut:
+        """The path with names (built from fields of the right types, so not validated
+        again: an answer holds thousands of paths)."""
         nodes = [
             self._refs.get(node) or NodeRef(id=node, label=label, name_zh=node, name_en=node)
             for node, label in zip(path.nodes, path.labels, strict=True)
         ]
-        return PathOut(nodes=nodes, rel_types=list(path.rel_types), forward=list(path.forward))
+        return PathOut.model_construct(nodes=nodes, rel_types=[str(t) for t in path.rel_types],
+                                       forward=[bool(f) for f in path.forward])
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:

@@ -19,7 +19,7 @@ from functools import cached_property
 
 from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
-from alliance.services.benefits import CostInputs, cny
+from alliance.services.benefits import CostInputs, Valuation, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.eligibility import RuleOutcome
 from alliance.services.elimination import Checker, why_not
@@ -63,6 +63,7 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
+from alliance.store.evidence import park_policies
 from graph_schema.nodes import Policy
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
@@ -254,6 +255,10 @@ class Scored:
     def company_total(self) -> float:
         return self.money.total()
 
+    @cached_property
+    def recount(self) -> Recount:
+        return Recount.of(self)
+
 
 class Scorer:
     """Scores candidates for one request: every candidate's score from its city's money
@@ -290,7 +295,7 @@ class Scorer:
         props = evidence.park.properties
         seen: set[str] = set()
         policies = []
-        for item in evidence.policies:  # a policy offered in park and city counts once
+        for item in park_policies(evidence):  # offered in park and city: counts once
             if item.policy.id not in seen:
                 seen.add(item.policy.id)
                 policies.append(EvaluatedPolicy(item, self.book.judge(item)))
@@ -341,21 +346,44 @@ def _key(gap: Gap) -> GapKey:
     return (gap.field, gap.closability, gap.action)
 
 
+@dataclass(frozen=True)
+class Recount:
+    """What recounting a shown park's company money with some gaps closed needs: its
+    company items that count once eligible (window open, no financing), in candidate
+    order, with their values, whether each is eligible and the gap kinds it lacks."""
+
+    items: tuple[tuple[Policy, Section, Valuation], ...]
+    eligible: tuple[bool, ...]
+    gaps: tuple[frozenset[GapKey], ...]
+    partners: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, scored: Scored) -> Recount:
+        chosen = [(item, decision)
+                  for item, decision in zip(scored.policies, scored.money.decisions,
+                                            strict=True)
+                  if item.judged.section is Section.COMPANY and item.judged.openable]
+        return cls(tuple((item.policy, Section.COMPANY, decision.valuation)
+                         for item, decision in chosen),
+                   tuple(item.eligible for item, _ in chosen),
+                   tuple(frozenset(_key(gap) for gap in item.gaps) for item, _ in chosen),
+                   {item.policy.id: item.evidence.not_stackable_with for item, _ in chosen})
+
+
 def _unlock(scored: Scored, closed: set[GapKey]) -> float:
     """Company money added if the gaps in `closed` were closed (recounted, so groups and
     no-stacking still hold: the company items that would count, settled again)."""
-    unlocked = {item.policy.id for item in scored.policies
-                if not item.eligible and all(_key(g) in closed for g in item.gaps)}
+    recount = scored.recount
+    unlocked = {position for position, (eligible, gaps) in
+                enumerate(zip(recount.eligible, recount.gaps, strict=True))
+                if not eligible and gaps <= closed}
     if not unlocked:
         return 0.0
-    opened = [(item.policy, Section.COMPANY, decision.valuation)
-              for item, decision in zip(scored.policies, scored.money.decisions, strict=True)
-              if item.judged.section is Section.COMPANY and item.judged.openable
-              and (item.eligible or item.policy.id in unlocked)]
-    partners = {item.policy.id: item.evidence.not_stackable_with for item in scored.policies}
-    recount = round(sum(amount for _, amount in counted_amounts(opened, partners.__getitem__)),
-                    2)
-    return round(recount - scored.company_total, 2)
+    opened = [item for position, item in enumerate(recount.items)
+              if recount.eligible[position] or position in unlocked]
+    total = round(sum(amount for _, amount in counted_amounts(
+        opened, recount.partners.__getitem__)), 2)
+    return round(total - scored.company_total, 2)
 
 
 class Helpers:
@@ -459,6 +487,28 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook, as
     )
 
 
+class PolicyMatches:
+    """The shown parks' policy matches: each policy's is validated once per answer; a
+    park's copy differs only in where the policy is offered, its path and its money."""
+
+    def __init__(self, names: NameBook, as_of: date) -> None:
+        self.names, self.as_of = names, as_of
+        self._first: dict[str, PolicyMatch] = {}
+
+    def __call__(self, item: EvaluatedPolicy, decision: Decision) -> PolicyMatch:
+        first = self._first.get(item.policy.id)
+        if first is None:
+            first = self._first[item.policy.id] = _policy_match(item, decision, self.names,
+                                                                self.as_of)
+            return first
+        valuation = decision.valuation
+        return first.model_copy(update={
+            "offered_in": item.evidence.offered_in, "value_cny": valuation.amount_cny,
+            "arithmetic": valuation.arithmetic, "depends_on": list(valuation.depends_on),
+            "status": decision.status, "status_reason": decision.reason,
+            "path": self.names.path(item.evidence.path)})
+
+
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
              ) -> Contact:
     return Contact(person=person_out(evidence.person, reveal_contacts=reveal_contacts),
@@ -468,17 +518,18 @@ def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, 
                    path=names.path(evidence.path))
 
 
-def _evidence_paths(evidence: ParkEvidence) -> list[GraphPath]:
+def _evidence_paths(scored: Scored) -> list[GraphPath]:
+    evidence = scored.evidence
     return [evidence.rail.path, *(m.path for m in evidence.industries),
-            *(p.path for p in evidence.policies), *(c.path for c in evidence.contacts)]
+            *(p.evidence.path for p in scored.policies), *(c.path for c in evidence.contacts)]
 
 
 def _wanted_first(matches: list[PolicyMatch]) -> list[PolicyMatch]:
     return sorted(matches, key=lambda m: (not m.wanted, m.id))
 
 
-def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helpers, *,
-                 reveal_contacts: bool) -> ParkResult:
+def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helpers,
+                 policy_match: PolicyMatches, *, reveal_contacts: bool) -> ParkResult:
     """The full, explained answer for one ranked park."""
     evidence, money = scored.evidence, scored.money
     props = evidence.park.properties
@@ -486,7 +537,7 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
     matches: dict[Section, list[PolicyMatch]] = {section: [] for section in Section}
     for item in scored.policies:
         decision = decisions[item.policy.id]
-        matches[decision.section].append(_policy_match(item, decision, names, scored.as_of))
+        matches[decision.section].append(policy_match(item, decision))
     company = matches[Section.COMPANY]
     contacts = [_contact(c, names, reveal_contacts, scored.as_of) for c in evidence.contacts]
     paths = {
@@ -540,11 +591,13 @@ def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: Landin
     ranking's `scorer`, when given); the names of all their paths come in one lookup, and
     only the parks shown are assembled."""
     scorer = scorer or Scorer(request)
-    names = NameBook(store, [path for _, s in ranked for path in _evidence_paths(s.evidence)])
+    shown = [(position, scorer.score(entry.evidence)) for position, entry in ranked]
+    names = NameBook(store, [path for _, scored in shown for path in _evidence_paths(scored)])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
-    return [_park_result(position, scorer.score(entry.evidence), names, helpers,
+    policy_match = PolicyMatches(names, request.as_of)
+    return [_park_result(position, scored, names, helpers, policy_match,
                          reveal_contacts=reveal_contacts)
-            for position, entry in ranked]
+            for position, scored in shown]
 
 
 RELAXABLE: dict[str, dict[str, object]] = {

@@ -176,14 +176,13 @@ class PolicyBook:
     def benefits(self, evidence: ParkEvidence) -> float:
         """The company's counted grants and tax relief in the park: the net cost's
         `benefits_cny` (the same sum as the full tally's, without deciding every item)."""
-        park, city_id = evidence.park.id, evidence.city.id
+        city_id = evidence.city.id
         rent = float(evidence.park.properties["rent_cny_m2_month"])
         city = self._cities.get(city_id)
         if city is None:
-            city = self._cities[city_id] = self._city(
-                [item for item in evidence.policies if item.offered_in != park], rent)
+            city = self._cities[city_id] = self._city(evidence.city_policies, rent)
         own = [self.judge(item) for item in evidence.policies
-               if item.offered_in == park and item.policy.id not in city.ids]
+               if item.policy.id not in city.ids]
         counting = [judged for judged in own if judged.counts]
         if not counting and not city.rent_based:
             return round(city.total, 2)

@@ -165,17 +165,27 @@ class TieGraph:
                 theirs = known.get(a, {})
                 others = people if towards is None or a in towards else people.intersection(
                     towards)
-                for b in others:
-                    if a != b and b not in theirs:
-                        orgs.setdefault((min(a, b), max(a, b)), set()).add(org)
-        for pair in set(deals) | set(orgs):
-            ordered_deals = tuple(sorted(set(deals.get(pair, ())),
-                                         key=lambda d: (-d.year, d.deal)))
-            shared = orgs.get(pair, set())
-            tie = Tie(pair, ordered_deals, tuple(sorted(shared)),
-                      tie_strength(ordered_deals, bool(shared), self.this_year))
-            self.ties.setdefault(pair[0], {})[pair[1]] = tie
-            self.ties.setdefault(pair[1], {})[pair[0]] = tie
+                for b in others.difference(theirs):
+                    if a != b:
+                        pair = (a, b) if a < b else (b, a)
+                        shared = orgs.get(pair)
+                        if shared is None:
+                            orgs[pair] = {org}
+                        else:
+                            shared.add(org)
+        colleagues = tie_strength((), True, self.this_year)  # a tie of no deal
+        ties = self.ties
+        for pair in deals.keys() | orgs.keys():
+            found = deals.get(pair, ())
+            ordered_deals = tuple(found) if len(found) <= 1 else tuple(
+                sorted(set(found), key=lambda d: (-d.year, d.deal)))
+            shared_orgs = orgs.get(pair, ())
+            strength = (colleagues if not ordered_deals else
+                        tie_strength(ordered_deals, bool(shared_orgs), self.this_year))
+            tie = Tie(pair, ordered_deals, tuple(shared_orgs) if len(shared_orgs) <= 1 else
+                      tuple(sorted(shared_orgs)), strength)
+            ties.setdefault(pair[0], {})[pair[1]] = tie
+            ties.setdefault(pair[1], {})[pair[0]] = tie
 
 
 @dataclass(frozen=True)

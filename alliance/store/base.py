@@ -180,11 +180,27 @@ class ParkEvidence:
     rail: RailRoute
     industries: tuple[IndustryMatch, ...]
     policies: tuple[PolicyEvidence, ...]
+    """Policies offered in the park itself (each path Policy-OFFERED_IN->Park), by id."""
     contacts: tuple[ContactEvidence, ...]
     """The best `contacts_per_kind` brokers, then the best professionals."""
     broker_total: int
     professional_total: int
     track_record: TrackRecord
+    city_policies: tuple[PolicyEvidence, ...] = ()
+    """Policies offered in its city (each path Policy-OFFERED_IN->City), by id: the same
+    tuple for every park of the city, so a question lists a city's policies once
+    (`store.evidence.park_policies` gives a park's and its city's as one list)."""
+
+
+@dataclass(frozen=True)
+class ParkFacts:
+    """What the hard constraints test about a park, for the elimination view that counts
+    every park: its record, the smallest id among its IN_CITY targets and the industries
+    it HOSTS."""
+
+    park: NodeRecord
+    city: str | None
+    hosts: frozenset[str]
 
 
 # --------------------------------------------------------------------------- collaborators
@@ -353,6 +369,10 @@ class GraphStore(Protocol):
 
         NotFound when the origin city or the industry does not exist.
         """
+        ...
+
+    def park_facts(self) -> Sequence[ParkFacts]:
+        """Every park's facts the hard constraints test, by park id (read-only)."""
         ...
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:

@@ -29,6 +29,7 @@ from alliance.store.base import (
     IndustryMatch,
     IndustryRelation,
     LandingFilter,
+    ParkEvidence,
     PolicyEvidence,
     RailRoute,
     TrackRecord,
@@ -341,6 +342,25 @@ _OFFERED, _IN_CITY, _COVERS = (RelType.OFFERED_IN.value, RelType.IN_CITY.value,
                                RelType.COVERS.value)
 
 
+_OFFERED_RELS, _FORWARD = (_OFFERED,), (True,)
+_VIA_CITY_LABELS, _VIA_CITY_RELS, _VIA_CITY_FORWARD = ((_POLICY, _CITY, _PARK),
+                                                      (_OFFERED, _IN_CITY), (True, False))
+
+
+def park_policies(evidence: ParkEvidence) -> list[PolicyEvidence]:
+    """The policies offered in the park or its city as one list, by id then place, each
+    city policy's path led on to the park (Policy-OFFERED_IN->City<-IN_CITY-Park): what
+    the park's answer shows (built for the parks shown only)."""
+    park = evidence.park.id
+    via_city = [PolicyEvidence(item.policy, item.offered_in, item.targets,
+                               GraphPath((*item.path.nodes, park), _VIA_CITY_LABELS,
+                                         _VIA_CITY_RELS, _VIA_CITY_FORWARD),
+                               item.not_stackable_with)
+                for item in evidence.city_policies]
+    return sorted([*evidence.policies, *via_city],
+                  key=lambda item: (item.policy.id, item.offered_in))
+
+
 class Assembly:
     """Evidence records and their explanation paths, given the primary label of an id.
 
@@ -389,21 +409,17 @@ class Assembly:
         order = list(IndustryRelation)
         return sorted(matches, key=lambda m: (order.index(m.relation), m.hops, m.industry))
 
-    def policies(self, park: str, city: str, in_park: Iterable[OfferedPolicy],
-                 in_city: Iterable[OfferedPolicy]) -> list[PolicyEvidence]:
-        """Policies (with their targets and no-stacking partners) offered in the park or
-        its city, by id."""
-        found = [PolicyEvidence(policy, park, targets,
-                                GraphPath((policy.id, park), (_POLICY, _PARK), (_OFFERED,),
-                                          (True,)),
-                                tuple(sorted(set(unstackable))))
-                 for policy, targets, unstackable in in_park]
-        found += [PolicyEvidence(policy, city, targets,
-                                 GraphPath((policy.id, city, park), (_POLICY, _CITY, _PARK),
-                                           (_OFFERED, _IN_CITY), (True, False)),
-                                 tuple(sorted(set(unstackable))))
-                  for policy, targets, unstackable in in_city]
-        return sorted(found, key=lambda p: (p.policy.id, p.offered_in))
+    def policies(self, place: str, label: Label, offered: Iterable[OfferedPolicy]
+                 ) -> tuple[PolicyEvidence, ...]:
+        """Policies (with their targets and sorted no-stacking partners) offered in a
+        park, or in a city (`label`; then shared by all its parks), by id."""
+        labels = (_POLICY, label.value)
+        return tuple(sorted((PolicyEvidence(policy, place, targets,
+                                            GraphPath((policy.id, place), labels,
+                                                      _OFFERED_RELS, _FORWARD),
+                                            tuple(sorted(set(unstackable))))
+                             for policy, targets, unstackable in offered),
+                            key=lambda item: item.policy.id))
 
     def contact(self, kind: str, person: NodeRecord, expert_in: tuple[str, ...],
                 skills: tuple[tuple[str, int], ...], park: str, city: str,

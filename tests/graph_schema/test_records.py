@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 
@@ -43,3 +44,11 @@ def test_stored_record_is_frozen_and_pickles_as_a_record() -> None:
     assert type(back) is NodeRecord
     assert back == plain
     assert stored.properties is not stored.properties  # a new map per read: no cache grows
+
+
+def test_replacing_a_stored_record_gives_a_record() -> None:
+    plain, stored = _pair()
+    changed = dataclasses.replace(stored, properties={**PROPERTIES, "rate": 0.3})
+    assert type(changed) is NodeRecord
+    assert changed == dataclasses.replace(plain, properties={**PROPERTIES, "rate": 0.3})
+    assert dataclasses.replace(stored, id="company:y").properties == PROPERTIES

@@ -171,3 +171,49 @@ def test_a_file_changed_between_the_passes_stops_the_stream(tmp_path: Path) -> N
     assert not next(stream).errors
     _write_lines(path, [*VALID_LINES, INDUSTRY, CITY])
     assert "changed" in [error for part in stream for error in part.errors][-1].message
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_one_pass_load_stores_the_file_or_nothing(tmp_path: Path, seed: int) -> None:
+    """CheckedStream (each line validated once, written as it is read) stores what
+    loading `read_jsonl`'s batch stores, with relationships before their ends and
+    repeated keys in any order; a file with errors stores nothing and reports exactly
+    `read_jsonl`'s errors."""
+    from alliance.errors import Invalid
+    from alliance.ingest.jsonl import CheckedStream
+    from alliance.services.ingest import load, load_stream
+    from alliance.store.embedded import EmbeddedStore
+
+    rng = random.Random(seed)
+    records: list[dict[str, Any]] = [json.loads(record_line(r)) for r in synthesize(1000, seed)]
+    rng.shuffle(records)
+    skills = [r for r in records if r["kind"] == "relationship" and r["type"] == "HAS_SKILL"]
+    for _ in range(20):  # the same key again with another level: the last one wins
+        again = dict(rng.choice(skills))
+        again["properties"] = {**again["properties"], "level": rng.randrange(1, 6)}
+        records.insert(rng.randrange(len(records)), again)
+    good = tmp_path / "good.jsonl"
+    _write_lines(good, [*records])
+    whole = read_jsonl(good)
+    assert not whole.errors
+    with EmbeddedStore(tmp_path / "a.sqlite3") as streamed, \
+            EmbeddedStore(tmp_path / "b.sqlite3") as expected:
+        stream = CheckedStream(good, batch_lines=rng.choice([1, 7, 64]))
+        assert load_stream(streamed, stream) == len(whole.nodes) + len(whole.relationships)
+        assert not stream.check.errors
+        load(expected, whole)
+        assert streamed.counts() == expected.counts()
+        for label in ("Person", "Park", "Company"):
+            assert streamed.list_nodes(label, limit=1000) == expected.list_nodes(label, limit=1000)
+        for rel_type in {rel.type for rel in whole.relationships}:
+            assert streamed.get_relationships(rel_type) == expected.get_relationships(rel_type)
+        broken = tmp_path / "broken.jsonl"
+        _write_lines(broken, [*records[:len(records) // 2], "{broken",
+                              *records[len(records) // 2:],
+                              {**records[-1], "target": "city:atlantis"}])
+        stream = CheckedStream(broken, batch_lines=7)
+        before = streamed.counts()
+        with pytest.raises(Invalid):
+            load_stream(streamed, stream)
+        assert stream.check.errors == read_jsonl(broken).errors
+        assert streamed.counts() == before

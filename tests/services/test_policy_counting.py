@@ -21,6 +21,7 @@ from alliance.store.base import (
     RailRoute,
     TrackRecord,
 )
+from alliance.store.evidence import park_policies
 from graph_schema.nodes import CompanyProfile, Policy
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import (
@@ -201,11 +202,19 @@ def city_parks(draw: st.DrawFn) -> tuple[list[ParkEvidence], CostInputs]:
                                      (True,))
                     items.append(PolicyEvidence(record, where, (), path,
                                                 tuple(sorted(links[policy.id]))))
-        parks.append(ParkEvidence(park, city, rail, (),
-                                  tuple(sorted(items, key=lambda p: (p.policy.id,
-                                                                     p.offered_in))),
-                                  (), 0, 0, TrackRecord((), 0, ())))
+        parks.append(_evidence(park, city, rail, items))
     return parks, figures
+
+
+def _evidence(park: NodeRecord, city: NodeRecord, rail: RailRoute,
+              items: list[PolicyEvidence]) -> ParkEvidence:
+    """A park's evidence with the policies offered in it and in its city, by id."""
+    def by_id(place: str) -> tuple[PolicyEvidence, ...]:
+        return tuple(sorted((p for p in items if p.offered_in == place),
+                            key=lambda p: p.policy.id))
+
+    return ParkEvidence(park, city, rail, (), by_id(park.id), (), 0, 0, TrackRecord((), 0, ()),
+                        by_id(city.id))
 
 
 @settings(max_examples=300, deadline=None)
@@ -223,7 +232,7 @@ def test_a_parks_money_from_its_citys_equals_the_full_tally(
     for park in parks:
         seen: set[str] = set()
         candidates = []
-        for item in park.policies:
+        for item in park_policies(park):
             if item.policy.id not in seen:
                 seen.add(item.policy.id)
                 judged = book.judge(item)
@@ -251,8 +260,7 @@ def _park(number: int, rent: float, *items: PolicyEvidence) -> ParkEvidence:
                       {"rent_cny_m2_month": rent})
     city = NodeRecord("city:c", Label.CITY, frozenset({"City"}), {})
     rail = RailRoute(0, 0.0, GraphPath(("city:c",), ("City",), (), ()))
-    return ParkEvidence(park, city, rail, (), tuple(sorted(
-        items, key=lambda p: (p.policy.id, p.offered_in))), (), 0, 0, TrackRecord((), 0, ()))
+    return _evidence(park, city, rail, list(items))
 
 
 def test_a_parks_own_item_competing_with_its_citys_is_counted_with_them() -> None:

@@ -26,6 +26,7 @@ from alliance.store.base import (
     IndustryRelation,
     LandingFilter,
 )
+from alliance.store.evidence import park_policies
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import CertificationLevel, FacilityType, Label, RelType, Role
 from tests import factories as f
@@ -409,7 +410,7 @@ class GraphStoreContract:
                     ])
         query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
                               as_of=date(2025, 1, 1))
-        found = {c.park.id: {p.policy.id: p.not_stackable_with for p in c.policies}
+        found = {c.park.id: {p.policy.id: p.not_stackable_with for p in park_policies(c)}
                  for c in store.landing_candidates(query)}
         assert found["park:suzhou-sip"] == {
             "policy:city-reward": ("policy:park-reward",),
@@ -493,9 +494,12 @@ class GraphStoreContract:
         # Policies: valid on the date and untargeted or aimed at the industry or broader.
         assert [(p.policy.id, p.offered_in, p.targets) for p in kunshan.policies] == [
             ("policy:kunshan-devices", "park:kunshan-hitech", ("industry:medical-devices",))]
-        assert [(p.policy.id, p.path.nodes) for p in suzhou.policies] == [
+        assert [(p.policy.id, p.path.nodes) for p in park_policies(suzhou)] == [
             ("policy:suzhou-rent", ("policy:suzhou-rent", "city:suzhou", "park:suzhou-sip"))]
-        assert wuxi.policies == ()
+        assert (suzhou.policies, wuxi.policies, wuxi.city_policies) == ((), (), ())
+        # A city's policies are listed once, as the city offers them, for all its parks.
+        assert [(p.policy.id, p.offered_in, p.path.nodes) for p in suzhou.city_policies] == [
+            ("policy:suzhou-rent", "city:suzhou", ("policy:suzhou-rent", "city:suzhou"))]
         # Contacts: Ann (senior) covers the city, Ben (junior) the park: both brokers,
         # Ann first; Cai, a lawyer based in the city with a legal skill, a professional.
         assert [(c.person.id, c.kind, c.via, c.path.rel_types) for c in suzhou.contacts] == [
@@ -508,6 +512,28 @@ class GraphStoreContract:
         assert (kunshan.contacts, kunshan.broker_total) == ((), 0)
         assert suzhou.track_record.related_landings == ("company:maker",)
         assert suzhou.track_record.all_landings == 1
+
+    def test_park_facts_by_hand(self, store: GraphStore) -> None:
+        """Every park with its smallest city id and hosted industries, after writes that
+        move a park, drop a HOSTS and add a park without a city."""
+        self._evidence_corridor(store)
+        assert [(p.park.id, p.city, p.hosts) for p in store.park_facts()] == [
+            ("park:kunshan-hitech", "city:kunshan", frozenset({"industry:medical-devices"})),
+            ("park:suzhou-sip", "city:suzhou", frozenset({"industry:biomedicine"})),
+            ("park:wuxi-hitech", "city:wuxi", frozenset({"industry:biomedicine"}))]
+        store.write(nodes=[f.park("nowhere")], relationships=[
+            f.in_city("park:wuxi-hitech", "city:taicang"),
+            f.hosts("park:wuxi-hitech", "industry:semiconductors")],
+            delete_relationships=[f.hosts("park:kunshan-hitech",
+                                          "industry:medical-devices").key])
+        facts = {p.park.id: (p.city, p.hosts) for p in store.park_facts()}
+        assert facts == {
+            "park:kunshan-hitech": ("city:kunshan", frozenset()),
+            "park:nowhere": (None, frozenset()),
+            "park:suzhou-sip": ("city:suzhou", frozenset({"industry:biomedicine"})),
+            "park:wuxi-hitech": ("city:taicang", frozenset({"industry:biomedicine",
+                                                              "industry:semiconductors"}))}
+        assert store.park_facts()[1].park == store.get_node("park:nowhere")
 
     def test_landing_evidence_limits_by_hand(self, store: GraphStore) -> None:
         self._evidence_corridor(store)

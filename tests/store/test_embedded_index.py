@@ -82,6 +82,7 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                             delete_nodes=[rng.choice(nodes).id])
                 nodes = [n for n in nodes if n.id in store.graph]
             assert store.index == build(store.graph)
+            assert store.park_facts() == build(store.graph).park_facts()
             origin = rng.choice(sorted(store.by_label.get("City", ())))
             assert store.index.routes_from(origin) == build(store.graph).routes_from(origin)
         final = store.index

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from alliance.cli import db
 from alliance.cli.main import app
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
-from alliance.ingest.jsonl import read_jsonl, record_line
+from alliance.ingest.jsonl import GraphRecord, read_jsonl, record_line
 from alliance.ingest.records import RecordBatch
 from alliance.services.ingest import load
 from alliance.settings import get_settings
@@ -27,7 +27,7 @@ from alliance.store.neo4j import Neo4jStore
 from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
-from graph_schema.records import NodeRecord, RelRecord
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, RelType, Role
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
@@ -291,7 +291,7 @@ def test_db_load_streams_a_file_that_lists_relationships_before_their_nodes(
     """A streamed JSON-lines load writes a transaction per batch; relationships read
     before one of their end nodes wait until the nodes are stored, so the order of the
     file does not matter."""
-    records: list[NodeRecord | RelRecord] = [*seed_batch.relationships, *seed_batch.nodes]
+    records: list[GraphRecord] = [*seed_batch.relationships, *seed_batch.nodes]
     lines = [record_line(record) for record in records]
     reversed_file = tmp_path / "relationships-first.jsonl"
     reversed_file.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from fastapi.openapi.models import Example
 
 from alliance.access.scopes import Principal
-from alliance.api.deps import AccessDep, AuditDep, ReaderDep, StoreDep
+from alliance.api.deps import KEY_SECURITY, AccessDep, AuditDep, ReaderDep, StoreDep, read_access
 from alliance.api.errors import problem_responses
 from alliance.api.etag import versioned
 from alliance.api.privacy import entity_out, holds_back
@@ -159,9 +159,9 @@ def _read_routes(routes: APIRouter, collection: str, label: Label) -> None:
                     "按属性和关联关系筛选（如 `city=suzhou`），可排序，游标分页并给出总数。",
         responses=problem_responses(422))
 
-    async def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
-                         fields: Any = None, include: Any = None,
-                         if_none_match: IfNoneMatch = None) -> Response:
+    async def get_entity(request: Request, entity_id: EntityId, fields: Any = None,
+                         include: Any = None, if_none_match: IfNoneMatch = None) -> Response:
+        store, caller = await read_access(request)
         return await quick_read(store, read_entity, store, entity_id, caller, fields,
                                 include, if_none_match)
 
@@ -182,8 +182,7 @@ def _read_routes(routes: APIRouter, collection: str, label: Label) -> None:
                 "Relationships to embed, comma-separated: "
                 f"{', '.join(sorted(listing.includes(label)))}. 嵌入关联实体。"))]),
         methods=["GET"], name="get",
-        response_model=models.out, tags=[collection],
-
+        response_model=models.out, tags=[collection], openapi_extra=KEY_SECURITY,
         summary=f"Get one of the {collection}", responses=problem_responses(404, 422))
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from alliance.access.scopes import Principal
-from alliance.api.deps import ReaderDep, StoreDep
+from alliance.api.deps import KEY_SECURITY, ReaderDep, StoreDep, read_access
 from alliance.api.errors import problem_responses
 from alliance.api.etag import versioned
 from alliance.api.privacy import entity_out, holds_back
@@ -26,13 +26,14 @@ EntityId = Annotated[str, Path(alias="id", min_length=3, max_length=200,
 
 
 @router.get("/{id}", name="get", response_model=EntityOut,
-            responses=problem_responses(404, 422))
-async def get_entity(entity_id: EntityId, store: StoreDep, caller: ReaderDep,
+            responses=problem_responses(404, 422), openapi_extra=KEY_SECURITY)
+async def get_entity(request: Request, entity_id: EntityId,
                      if_none_match: Annotated[str | None, Header(alias="If-None-Match",
                                                                  max_length=500)] = None
                      ) -> Response:
     """One entity of any label (paths and search results link here), tagged with its
     version (the ETag writes take as If-Match)."""
+    store, caller = await read_access(request)
     return await quick_read(store, _entity, store, entity_id, caller, if_none_match)
 
 

@@ -171,10 +171,16 @@ class Graph:
         (the hottest loop of an open: nothing else is done per row)."""
         outgoing, incoming = self._out, self._in
         added = 0
+        source_text: str | None = None
+        start, out_list = "", []
         for source, target, text in rows:
-            start, end = ids[source], ids[target]
+            if source != source_text:  # rows come by source: reuse its id and list
+                source_text = source
+                start = ids[source]
+                out_list = outgoing[start]
+            end = ids[target]
             rel = RelRecord(rel_type, start, end, maps[text])
-            outgoing[start].append(rel)
+            out_list.append(rel)
             incoming[end].append(rel)
             added += 1
         self._counts[rel_type] += added

@@ -11,7 +11,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `rail`: every HSR_LINK as a RailLink, by relationship key; `routes`: fastest routes
   from an origin, computed on first use and dropped when a link or city changes.
 - `hosted_by`: industry -> parks hosting it (so landing looks at related parks only).
-- `parks`: park -> its numbers, facilities, city and hosted industries (`ParkRow`).
+- `parks`: park -> its numbers, facilities, city and hosted industries (`ParkRow`);
+  `park_facts()` lists them for the elimination view.
 - `taxonomy`: industry -> (ancestors, descendants) with hop counts (the closure landing
   relates industries by); `relatives_of`: industry -> the industries asked for whose
   related set holds it.
@@ -38,7 +39,7 @@ import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from alliance.store.base import CONTACT_SKILL_CATEGORIES
+from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts
 from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
@@ -117,6 +118,16 @@ class EvidenceIndex:
     listed: dict[str, Listed] = field(default_factory=dict)
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
     people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
+    listed_parks: list[ParkFacts] | None = field(default=None, compare=False)
+
+    def park_facts(self) -> list[ParkFacts]:
+        """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
+        park changed)."""
+        if self.listed_parks is None:
+            self.listed_parks = [ParkFacts(row.record, row.city,
+                                           frozenset(industry for industry, _ in row.hosts))
+                                 for _, row in sorted(self.parks.items())]
+        return self.listed_parks
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -165,6 +176,7 @@ def _refresh_industry(index: EvidenceIndex, graph: Graph, node: str,
 def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
                   park: NodeRecord | None) -> None:
     index.parks.pop(node, None)
+    index.listed_parks = None
     if park is None or park.label is not Label.PARK:
         return
     props = park.properties
@@ -480,17 +492,17 @@ def build(graph: Graph) -> EvidenceIndex:
     if any(record.label is Label.CITY for record in records.values()):
         index.rail = build_rail(graph)
     facts = index.people
-    for node in set(touched):  # `_refresh_person_facts`'s order
+    for node in set(touched):  # `_people_of`'s order, filed as `_refresh_person_facts` does
         if node in cities:
-            for skill, level in index.skills.get(node, ()):  # sorted: the best level last
+            for skill, level in index.skills.get(node, ()):
                 facts.holders.setdefault(skill, {})[node] = level
             for industry in index.expert_in.get(node, ()):
                 facts.experts.setdefault(industry, set()).add(node)
             found, collaborations = cities[node]
             if found:
                 facts.cities[node] = found
-                for place in found:
-                    facts.in_city.setdefault(place, set()).add(node)
+                for city in found:
+                    facts.in_city.setdefault(city, set()).add(node)
             if collaborations:
                 facts.collaborations[node] = collaborations
     return index

@@ -20,6 +20,7 @@ from alliance.store.base import (
     CollaboratorFilter,
     LandingFilter,
     ParkEvidence,
+    PolicyEvidence,
     TrackRecord,
     TrustPath,
 )
@@ -95,17 +96,11 @@ _CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 
 def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
-             applicable_targets: set[str], cache: dict[str, list[OfferedPolicy]]
-             ) -> list[OfferedPolicy]:
+             applicable_targets: set[str]) -> list[OfferedPolicy]:
     """Policies offered in a park or city (the index keeps them with their targets and
-    no-stacking partners) that apply on the query's date (memoised: every park of a city
-    shares the city's policies)."""
-    found = cache.get(place)
-    if found is None:
-        found = cache[place] = [
-            entry for entry in index.offered.get(place, {}).values()
+    no-stacking partners) that apply on the query's date."""
+    return [entry for entry in index.offered.get(place, {}).values()
             if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
-    return found
 
 
 def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
@@ -253,7 +248,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
     contacts = _Contacts(graph, index, query, related)
-    offered: dict[str, list[OfferedPolicy]] = {}
+    offered: dict[str, tuple[PolicyEvidence, ...]] = {}  # shared by the city's parks
     candidates = []
     for park_id in index.hosting(related):
         row = index.parks.get(park_id)
@@ -276,6 +271,9 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
         if not matches:
             continue
         covering = index.covering.get(park_id, set())
+        if city not in offered:
+            offered[city] = build.policies(city, Label.CITY,
+                                           _offered(index, city, query, policy_targets))
         brokers, professionals, broker_total, professional_total = best_contacts(
             park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
             query.contacts_per_kind)
@@ -284,13 +282,13 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
             city=record(graph, city),
             rail=build.rail(route),
             industries=tuple(matches),
-            policies=tuple(build.policies(
-                park_id, city, _offered(index, park_id, query, policy_targets, offered),
-                _offered(index, city, query, policy_targets, offered))),
+            policies=build.policies(park_id, Label.PARK,
+                                    _offered(index, park_id, query, policy_targets)),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
             track_record=_track_record(graph, park_id, related),
+            city_policies=offered[city],
         ))
     return sorted(candidates, key=lambda c: c.park.id)
 
@@ -429,8 +427,8 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
                   for holders in held]
         found = (set(levels[0]).intersection(*levels[1:]) if query.require_all_skills
                  else set().union(*levels))
-    # each further constraint: a person must be in one of its sets (none is copied:
-    # the smallest constraint starts the candidates when no skill was asked)
+    # each further constraint: a person must be in one of its sets (none is copied
+    # whole: the smallest constraint starts the candidates when no skill was asked)
     unions: list[list[AbstractSet[str]]] = []
     if query.verticals:
         unions.append([facts.experts[industry] for industry in _wanted_verticals(graph, query)
@@ -446,8 +444,10 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
         found = set().union(*unions.pop(0))
     for sets in unions:
         assert found is not None  # set by the skills or the first constraint
-        found = (found.intersection(sets[0]) if len(sets) == 1 else
-                 {person for person in found if any(person in s for s in sets)})
+        narrowed: set[str] = set()
+        for members in sets:  # each intersection iterates the smaller set
+            narrowed |= found.intersection(members)
+        found = narrowed
     people = by_label.get(Label.PERSON.value, set())
     found = people.copy() if found is None else found.intersection(people)
     if query.min_certification is not None:

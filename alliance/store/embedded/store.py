@@ -62,6 +62,7 @@ from alliance.store.base import (
     LandingFilter,
     Neighbour,
     ParkEvidence,
+    ParkFacts,
     SearchHit,
     WriteBatch,
 )
@@ -969,7 +970,9 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             if self._names is None:
-                self._names = names.build(self.graph.nodes.values())
+                with _gc_paused():
+                    self._names = names.build(self.graph.nodes.values())
+                    gc.freeze()  # lives as long as the graph, holds no cycles (see _load)
             nodes = self.graph.nodes
             found = self._names.hits(
                 needle, limit, label_of=lambda node_id: nodes[node_id].label.value,
@@ -997,6 +1000,11 @@ class EmbeddedStore:
             found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
                                                                    query)
             return found
+
+    def park_facts(self) -> Sequence[ParkFacts]:
+        with self.lock.reading():
+            self._check_open()
+            return self.index.park_facts()
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         with self.lock.reading():

@@ -464,6 +464,9 @@ LANDING_CANDIDATES: Final[LiteralString] = _trusted(_statement("landing_candidat
 """Parks meeting the hard constraints that do not depend on rail time, with their
 evidence (see statements/landing_candidates.cypher)."""
 
+PARK_FACTS: Final[LiteralString] = _trusted(_statement("park_facts"))
+"""Every park with its city and hosted industries (see statements/park_facts.cypher)."""
+
 _CANDIDATE_SOURCES: Final = {"skills": "people_with_skills",
                              "verticals": "people_in_verticals",
                              "everyone": "every_person"}

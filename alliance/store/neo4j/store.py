@@ -57,6 +57,8 @@ from alliance.store.base import (
     LandingFilter,
     Neighbour,
     ParkEvidence,
+    ParkFacts,
+    PolicyEvidence,
     RailRoute,
     SearchHit,
 )
@@ -738,6 +740,11 @@ class Neo4jStore:
             raise NotFound(msg, field="industry")
         return _LandingAssembly(query, row).parks()
 
+    def park_facts(self) -> Sequence[ParkFacts]:
+        """Every park with its city and hosted industries, by id (one query)."""
+        return [ParkFacts(_node_record(row["park"]), row["city"], frozenset(row["hosts"]))
+                for row in self._read(cypher.PARK_FACTS)]
+
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         """People meeting every hard constraint (among `query.among` when given), with
         trust paths, sorted by person id (one Cypher query; evidence and trust paths only
@@ -821,12 +828,13 @@ class _LandingAssembly:
             if route is None or not within_rail_limit(route, self.query):
                 continue
             rail = _ASSEMBLY.rail(route)
+            offered = _ASSEMBLY.policies(city.id, Label.CITY, self._offered(place["policies"]))
             for item in place["parks"]:
-                found.append(self._park(item, city, rail, place["policies"]))
+                found.append(self._park(item, city, rail, offered))
         return sorted(found, key=lambda c: c.park.id)
 
     def _park(self, item: dict[str, Any], city: NodeRecord, rail: RailRoute,
-              city_policies: list[dict[str, Any]]) -> ParkEvidence:
+              city_policies: tuple[PolicyEvidence, ...]) -> ParkEvidence:
         park = _node_record(item["park"])
         hosts = [(str(hosted), float(strength)) for hosted, strength in item["hosts"]]
         return ParkEvidence(
@@ -834,14 +842,13 @@ class _LandingAssembly:
             city=city,
             rail=rail,
             industries=tuple(_ASSEMBLY.industry_matches(park.id, hosts, self.related)),
-            policies=tuple(_ASSEMBLY.policies(park.id, city.id,
-                                              self._offered(item["policies"]),
-                                              self._offered(city_policies))),
+            policies=_ASSEMBLY.policies(park.id, Label.PARK, self._offered(item["policies"])),
             contacts=tuple(self._contacts(park.id, city.id, item["contacts"])),
             broker_total=int(item["broker_total"]),
             professional_total=int(item["professional_total"]),
             track_record=track_record(item["related_landings"], int(item["landed"]),
                                       item["referrals"]),
+            city_policies=city_policies,
         )
 
     def _offered(self, items: list[dict[str, Any]]) -> list[OfferedPolicy]:
