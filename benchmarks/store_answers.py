@@ -21,10 +21,10 @@ from pathlib import Path
 if os.environ.get("PYTHONHASHSEED") != "0":
     os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-import collaborator_answers as ca  # noqa: E402
-import landing_answers as la  # noqa: E402
 
 from alliance.errors import NotFound  # noqa: E402
 from alliance.ingest.records import RecordBatch  # noqa: E402
@@ -32,6 +32,8 @@ from alliance.ingest.seed import DEFAULT_SEED_DIR, read_seed_dir  # noqa: E402
 from alliance.ingest.synth import synthesize  # noqa: E402
 from alliance.services.ingest import load  # noqa: E402
 from alliance.store.embedded import EmbeddedStore  # noqa: E402
+from benchmarks import collaborator_answers as ca  # noqa: E402
+from benchmarks import landing_answers as la  # noqa: E402
 from graph_schema.records import NodeRecord  # noqa: E402
 from graph_schema.vocabulary import Label, RelType, Role  # noqa: E402
 
