@@ -95,12 +95,15 @@ class Block:
                            _Joined.of([parts[-1] for parts in names]))
         return self.joined
 
-    def containing(self, texts: dict[str, str], needle: str) -> list[str]:
-        """The block's ids whose names contain the needle, in order."""
+    def containing(self, texts: dict[str, str], needle: str) -> Iterator[str]:
+        """The block's ids whose names contain the needle, in order (found as they are
+        asked for: the two strings' positions merged)."""
         chinese, others = self.join(texts)
-        found = set(chinese.holding(needle))
-        found.update(others.holding(needle))
-        return [self.ids[at] for at in sorted(found)]
+        last = -1
+        for at in heapq.merge(chinese.holding(needle), others.holding(needle)):
+            if at != last:
+                yield self.ids[at]
+                last = at
 
 
 @dataclass
