@@ -274,6 +274,19 @@ def _industries(graph: Graph, count: int) -> list[str]:
     return [record.id for record in records]
 
 
+def _paths_match_brute_force(graph: Graph, rng: random.Random, nodes: list[str],
+                             types: list[RelType], *, questions: int, most_k: int,
+                             most_hops: int) -> None:
+    """Random path questions between the nodes: `simple_paths` gives the brute force's."""
+    for _ in range(questions):
+        source, target = rng.sample(nodes, 2)
+        k, max_hops = rng.randint(1, most_k), rng.randint(1, most_hops)
+        allowed = set(rng.sample(types, rng.randint(0, 2)))
+        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
+        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
+                            rel_types=sorted(allowed)) == expected
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_simple_paths_match_brute_force(seed: int) -> None:
     rng = random.Random(seed)
@@ -284,13 +297,7 @@ def test_simple_paths_match_brute_force(seed: int) -> None:
         u, v = rng.sample(nodes, 2)
         graph.put_rel(RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 1)}"}))
     check_layout(graph)
-    for _ in range(5):
-        source, target = rng.sample(nodes, 2)
-        k, max_hops = rng.randint(1, 6), rng.randint(1, 6)
-        allowed = set(rng.sample(types, rng.randint(0, 2)))
-        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
-        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
-                            rel_types=sorted(allowed)) == expected
+    _paths_match_brute_force(graph, rng, nodes, types, questions=5, most_k=6, most_hops=6)
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -417,13 +424,7 @@ def test_simple_paths_through_hubs_match_brute_force(seed: int) -> None:
         u, v = rng.choice(nodes), rng.choice(nodes)
         graph.put_rel(RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 1)}"}))
     check_layout(graph)
-    for _ in range(4):
-        source, target = rng.sample(nodes, 2)
-        k, max_hops = rng.randint(1, 10), rng.randint(1, 4)
-        allowed = set(rng.sample(types, rng.randint(0, 2)))
-        expected = _brute_force_paths(graph, source, target, k, max_hops, allowed)
-        assert simple_paths(graph, source, target, k=k, max_hops=max_hops,
-                            rel_types=sorted(allowed)) == expected
+    _paths_match_brute_force(graph, rng, nodes, types, questions=4, most_k=10, most_hops=4)
 
 
 def test_collaborator_ids_are_the_candidates_ids() -> None:

@@ -246,14 +246,9 @@ def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
         index.skills[node] = skills
     if expert:
         index.expert_in[node] = expert
-    contact_skills = tuple((skill, level) for skill, level in skills
-                           if graph.record(skill).properties["category"]
-                           in _CONTACT_CATEGORIES)
-    if contact_skills:
-        index.contact_skills[node] = contact_skills
-    rank = professional_rank(person, contact_skills)
-    if rank is not None:
-        index.professional_rank[node] = rank
+    _file_contact_skills(index, node, person, tuple(
+        (skill, level) for skill, level in skills
+        if graph.record(skill).properties["category"] in _CONTACT_CATEGORIES))
     cities: dict[str, RelType] = {}
     parks: set[str] = set()
     for place in covered:
@@ -465,6 +460,17 @@ def _people_of(graph: Graph, touched: set[str]) -> set[str]:
     return people
 
 
+def _file_contact_skills(index: EvidenceIndex, node: str, person: NodeRecord,
+                         contact_skills: tuple[tuple[str, int], ...]) -> None:
+    """File a person's skills of the contact categories and the professional rank they
+    give (the same filing for a write's refresh and the bulk build)."""
+    if contact_skills:
+        index.contact_skills[node] = contact_skills
+    rank = professional_rank(person, contact_skills)
+    if rank is not None:
+        index.professional_rank[node] = rank
+
+
 # --------------------------------------------------------------------------- build, apply
 
 
@@ -550,12 +556,7 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
                                               in _CONTACT_CATEGORIES)
             if wanted:
                 contact.append((skill, level))
-        contact_skills = tuple(contact)
-        if contact_skills:
-            index.contact_skills[node] = contact_skills
-        rank = professional_rank(person, contact_skills)
-        if rank is not None:
-            index.professional_rank[node] = rank
+        _file_contact_skills(index, node, person, tuple(contact))
         reached: dict[str, RelType] = {}
         parks: set[str] = set()
         covered_cities: set[str] = set()
