@@ -256,16 +256,7 @@ def _refresh_person(index: EvidenceIndex, graph: Graph, node: str) -> None:
             cities[place] = RelType.COVERS
         else:
             parks.add(place)
-    if parks:
-        index.covers[node] = tuple(sorted(parks))
-        for park in parks:
-            index.covering.setdefault(park, set()).add(node)
-    for city in based:
-        cities.setdefault(city, RelType.BASED_IN)
-    if cities:
-        index.reach_of[node] = cities
-        for city, rel_type in cities.items():
-            index.reach.setdefault(city, {})[node] = rel_type
+    _file_places(index, node, parks, cities, based)
 
 
 def _label(graph: Graph, node: str) -> Label | None:
@@ -460,6 +451,23 @@ def _people_of(graph: Graph, touched: set[str]) -> set[str]:
     return people
 
 
+def _file_places(index: EvidenceIndex, node: str, parks: set[str],
+                 reached: dict[str, RelType], based: list[str]) -> None:
+    """File the parks a person covers and the cities they reach (`reached`: the cities
+    covered, to which their home cities are added), for a write's refresh and the bulk
+    build alike."""
+    if parks:
+        index.covers[node] = tuple(sorted(parks))
+        for park in parks:
+            index.covering.setdefault(park, set()).add(node)
+    for home in based:
+        reached.setdefault(home, RelType.BASED_IN)
+    if reached:
+        index.reach_of[node] = reached
+        for place, rel_type in reached.items():
+            index.reach.setdefault(place, {})[node] = rel_type
+
+
 def _file_contact_skills(index: EvidenceIndex, node: str, person: NodeRecord,
                          contact_skills: tuple[tuple[str, int], ...]) -> None:
     """File a person's skills of the contact categories and the professional rank they
@@ -571,16 +579,7 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
                     in_city = park_cities[place] = [
                         rel.target for rel in graph.out_rels(place, RelType.IN_CITY)]
                 covered_cities.update(in_city)
-        if parks:
-            index.covers[node] = tuple(sorted(parks))
-            for park in parks:
-                index.covering.setdefault(park, set()).add(node)
-        for home in based:
-            reached.setdefault(home, based_in)
-        if reached:
-            index.reach_of[node] = reached
-            for place, rel_type in reached.items():
-                index.reach.setdefault(place, {})[node] = rel_type
+        _file_places(index, node, parks, reached, based)
         facts[node] = (person_cities(based, covered_cities), collaborations)
     return facts
 
