@@ -37,9 +37,12 @@ import bisect
 import contextlib
 import gc
 import json
+import logging
+import pickle
 import sqlite3
 import sys
 import threading
+import uuid
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
@@ -69,6 +72,7 @@ from alliance.store.base import (
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import names, queries
+from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded.adjacency import TYPES, Compact, Graph, key_of
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
@@ -116,6 +120,9 @@ ON CONFLICT (type, source, target, key) DO UPDATE SET properties = excluded.prop
 """
 _DELETE_REL = "DELETE FROM relationships WHERE type = ? AND source = ? AND target = ? AND key = ?"
 _DELETE_NODE = "DELETE FROM nodes WHERE id = ?"  # its relationships go by ON DELETE CASCADE
+_COUNT_WRITE = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'writes'"
+"""Raised in the transaction of every write: a snapshot stamped with an older count
+describes a file that has changed since (`alliance.store.embedded.snapshot`)."""
 
 _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
@@ -162,6 +169,7 @@ _REL_TYPES: dict[str, tuple[RelType, str, tuple[str, ...]]] = {
 """Type name -> (enum, the one name string, key property names): the hot paths' lookups."""
 
 Synchronous = Literal["FULL", "NORMAL"]
+_log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -442,9 +450,12 @@ class EmbeddedStore:
     backend: str = "embedded"
 
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL",
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, snapshot: bool = True) -> None:
         """`read_only`: no file lock (another process may be its writer) and every write
-        refused; the graph is the file as it was at open."""
+        refused; the graph is the file as it was at open. `snapshot`: read the arrays
+        and index from `<path>.snapshot` when it fits the file, and (unless read-only)
+        write it after building them from the file (see `alliance.store.embedded.
+        snapshot`)."""
         self.path = path
         self.read_only = read_only
         self.lock = ReadWriteLock()
@@ -460,6 +471,7 @@ class EmbeddedStore:
         self.index = evidence_index.EvidenceIndex()
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
+        self._snapshot = None if memory or not snapshot else snapshots.path_of(Path(path))
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._file_lock = None if memory or read_only else StoreFileLock(path)
@@ -499,6 +511,9 @@ class EmbeddedStore:
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?)",
+                         (uuid.uuid4().hex,))
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('writes', '0')")
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -513,19 +528,63 @@ class EmbeddedStore:
             raise BackendUnavailable(msg)
 
     def _load(self) -> None:
-        """Build the graph and indexes from the tables (the whole store, once, at open).
+        """Build the graph and indexes from the tables (the whole store, once, at open),
+        or read the relationships and index from a snapshot that fits the file; all in
+        one read transaction, so what is read is one state of the file (a read-only
+        store may have a writer). After a build, a writer writes the snapshot.
 
         The garbage collector is paused meanwhile (see `_gc_paused`); then the loaded
         objects are frozen out of future collections (`gc.freeze`): they live as long as
         the store and hold no cycles, so scanning them would only cost pauses of a second
         or more; reference counting still frees whatever a later write drops.
         """
+        conn = self._conn
         with _gc_paused():
             try:
-                self._load_relationships(self._load_nodes())
-                self.index = evidence_index.build(self.graph)
+                with _translated():
+                    conn.execute("BEGIN")
+                    try:
+                        store_id, writes = self._stamp()
+                        numbers = self._load_nodes()
+                        stamp = snapshots.Stamp(store_id, writes, snapshots.ids_hash(numbers.ids),
+                                                snapshots.code_fingerprint())
+                        built = not self._read_snapshot(stamp, numbers)
+                        if built:
+                            self._load_relationships(numbers)
+                    finally:
+                        conn.execute("COMMIT")
+                if built:
+                    self.index = evidence_index.build(self.graph)
+                    if not self.read_only:
+                        self._write_snapshot(stamp)
             finally:
                 gc.freeze()
+
+    def _stamp(self) -> tuple[str, int]:
+        """The store's id and write counter (see `_COUNT_WRITE`)."""
+        meta = dict(self._conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('store_id', 'writes')").fetchall())
+        return meta["store_id"], int(meta["writes"])
+
+    def _read_snapshot(self, stamp: snapshots.Stamp, numbers: _Numbers) -> bool:
+        if self._snapshot is None:
+            return False
+        found = snapshots.read(self._snapshot, stamp, numbers.ids, numbers, self.graph.nodes)
+        if found is None:
+            return False
+        compact, self.index = found
+        self.graph.attach(compact)
+        return True
+
+    def _write_snapshot(self, stamp: snapshots.Stamp) -> None:
+        """The snapshot of what was just built (a failure to write it costs only the
+        next open's time, so it is logged, not raised)."""
+        if self._snapshot is None:
+            return
+        try:
+            snapshots.write(self._snapshot, stamp, self.graph.compact, self.index)
+        except (OSError, pickle.PicklingError) as exc:
+            _log.warning("could not write the snapshot %s: %s", self._snapshot, exc)
 
     def _load_nodes(self) -> _Numbers:
         """Every node (in table order); returns their numbers, for the relationships'
@@ -643,6 +702,7 @@ class EmbeddedStore:
                 conn.executemany(_UPSERT_REL, rel_rows)
                 conn.executemany(_DELETE_REL, drop_rows)
                 conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
+                conn.execute(_COUNT_WRITE)
             with self.lock:
                 self._apply(node_records, rel_records, drop_keys, delete_nodes)
 
@@ -697,6 +757,7 @@ class EmbeddedStore:
                 if fresh:
                     for _, statement in _END_INDEXES:
                         conn.execute(statement)
+                conn.execute(_COUNT_WRITE)
             with self.lock:
                 self._reload()
         return count
