@@ -68,7 +68,7 @@ from graph_schema.nodes import Policy
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
-           "Scored", "Scorer", "explain", "rank", "search"]
+           "Scored", "Scorer", "explain", "rank", "ranking_filter", "search", "shown_evidence"]
 
 DEFAULT_REFERENCE_RENT = 100.0
 """Rent (CNY/m²/month) a net cost is measured against when the request sets no max rent."""
@@ -585,13 +585,32 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
     )
 
 
+def ranking_filter(request: LandingRequest) -> LandingFilter:
+    """The store filter a question ranks with: every candidate with its contact totals
+    but no contacts (those are fetched for the parks shown, `shown_evidence`)."""
+    return replace(request.to_filter(), contacts_per_kind=0)
+
+
+def shown_evidence(store: GraphStore, ranked: list[tuple[int, Ranked]],
+                   request: LandingRequest) -> list[tuple[int, ParkEvidence]]:
+    """The chosen candidates' evidence with their contacts and the contacts' paths,
+    asked of the store for these parks only."""
+    if not ranked:
+        return []
+    parks = frozenset(entry.evidence.park.id for _, entry in ranked)
+    full = {evidence.park.id: evidence
+            for evidence in store.landing_candidates(replace(request.to_filter(), parks=parks))}
+    return [(position, full[entry.evidence.park.id]) for position, entry in ranked]
+
+
 def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: LandingRequest, *,
             reveal_contacts: bool, scorer: Scorer | None = None) -> list[ParkResult]:
-    """Full results for the chosen (rank, candidate) pairs, scored in full (by the
-    ranking's `scorer`, when given); the names of all their paths come in one lookup, and
-    only the parks shown are assembled."""
+    """Full results for the chosen (rank, candidate) pairs, their evidence fetched with
+    contacts and scored in full (by the ranking's `scorer`, when given); the names of all
+    their paths come in one lookup, and only the parks shown are assembled."""
     scorer = scorer or Scorer(request)
-    shown = [(position, scorer.score(entry.evidence)) for position, entry in ranked]
+    shown = [(position, scorer.score(evidence))
+             for position, evidence in shown_evidence(store, ranked, request)]
     names = NameBook(store, [path for _, scored in shown for path in _evidence_paths(scored)])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
     policy_match = PolicyMatches(names, request.as_of)
@@ -620,7 +639,8 @@ def _explain_empty(store: GraphStore, query: LandingFilter, request: LandingRequ
     relaxations = []
     for name, change in RELAXABLE.items():
         if given[name]:
-            count = len(store.landing_candidates(replace(query, **change)))  # type: ignore[arg-type]
+            count = len(store.landing_candidates(
+                replace(query, contacts_per_kind=0, **change)))  # type: ignore[arg-type]
             relaxations.append(Relaxation(constraint=name, parks=count))
     helpful = [r for r in relaxations if r.parks > 0]
     if helpful:
@@ -650,7 +670,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     and, when asked, why a named park is not among them."""
     validate(store, request)
     query = request.to_filter()
-    candidates = store.landing_candidates(query)
+    candidates = store.landing_candidates(ranking_filter(request))
     elimination = Checker(store, query).elimination()
     scorer = Scorer(request)
     ranked = rank(candidates, request, scorer)
