@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -30,7 +31,7 @@ from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
 from graph_schema.records import NodeRecord
-from graph_schema.vocabulary import FacilityType, Label, RelType, Role
+from graph_schema.vocabulary import FacilityType, Label, RelType, Role, SkillCategory
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
 
@@ -297,6 +298,45 @@ def test_park_facts_are_rebuilt_at_start_for_a_graph_without_them(neo: Neo4jStor
     assert neo.failure_codes(query) != expected
     with Neo4jStore(neo.uri) as reopened:
         assert reopened.failure_codes(query) == expected
+
+
+def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore) -> None:
+    """The landing query ranks contacts from each person's precomputed expertise and
+    skills: after writes to a person, their skills, a skill's category, their expertise,
+    and deletions of a skill and an industry, its contacts are EmbeddedStore's."""
+    embedded = EmbeddedStore(":memory:")
+    nodes, rels = f.corridor()
+    people = [f.person("ann", roles=[Role.BROKER, Role.LAWYER]),
+              f.person("bob", roles=[Role.ACCOUNTANT]), f.skill("ip-law"),
+              f.skill("audit", category=SkillCategory.ACCOUNTING)]
+    links = [f.covers("person:ann", "city:suzhou"), f.based_in("person:bob", "city:suzhou"),
+             f.expert_in("person:ann", "industry:biomedicine"),
+             f.has_skill("person:ann", "skill:ip-law", level=4),
+             f.has_skill("person:bob", "skill:audit", level=2)]
+    steps: list[dict[str, Any]] = [
+        {"nodes": [*nodes, *people], "relationships": [*rels, *links]},
+        {"delete_relationships": [f.expert_in("person:ann", "industry:biomedicine").key]},
+        {"nodes": [f.skill("audit", category=SkillCategory.TECHNOLOGY)]},
+        {"relationships": [f.has_skill("person:bob", "skill:ip-law", level=5),
+                           f.expert_in("person:bob", "industry:medical-devices")]},
+        {"nodes": [f.person("ann", roles=[Role.LAWYER])]},
+        {"delete_nodes": ["skill:ip-law", "industry:medical-devices"]},
+    ]
+    query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                          as_of=date(2025, 6, 30))
+    shown = []
+    with embedded:
+        for step in steps:
+            neo.write(**step)
+            embedded.write(**step)
+            expected = embedded.landing_candidates(query)
+            assert neo.landing_candidates(query) == expected, step
+            shown.append([(c.park.id, [(p.person.id, p.kind, p.skills) for p in c.contacts])
+                          for c in expected])
+    assert len({repr(contacts) for contacts in shown}) >= 3  # the writes moved them
+    person = neo.get_node("person:bob")
+    assert person is not None
+    assert not set(person.properties) & {"_skills", "_expert_in"}
 
 
 # --------------------------------------------------------------------------- alliance db

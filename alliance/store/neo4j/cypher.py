@@ -52,6 +52,11 @@ __all__ = [
     "PARK_FACTS_MISSING",
     "PARK_HOSTS",
     "PARKS_LINKED_TO",
+    "EVERY_PERSON",
+    "PEOPLE_LINKED_TO",
+    "PERSON_FACTS",
+    "PERSON_FACTS_MISSING",
+    "SET_PERSON_FACTS",
     "SET_PARK_FACTS",
     "RAIL_NETWORK",
     "SET_RAIL_MINUTES",
@@ -329,8 +334,16 @@ elimination view reads each park's facts from the park alone."""
 
 PARK_HOSTS: Final = "_hosts"
 
+PERSON_FACTS: Final = ("_expert_in", "_skills", "_skill_levels", "_skill_categories")
+"""Store-internal properties of every person: the ids of the industries they are EXPERT_IN
+(by id), and of the skills they HAVE (by id) with each one's level and the skill's
+category. Rewritten in the transaction of every write that touches the person, their
+EXPERT_IN or HAS_SKILL relationships, or a skill or industry they link to (see
+`SET_PERSON_FACTS`), so the landing query ranks a city's people without expanding any of
+their relationships."""
+
 INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
-                                        RAIL_MINUTES, PARK_CITY, PARK_HOSTS})
+                                        RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS})
 
 RAIL_NETWORK: Final = """
         CALL () { MATCH (c:City) RETURN collect(c.id) AS cities }
@@ -379,6 +392,43 @@ PARK_FACTS_MISSING: Final = """
         RETURN EXISTS { MATCH (p:Park) WHERE p._hosts IS NULL } AS missing
 """
 """Whether some park lacks its precomputed facts (a graph written by an older version)."""
+
+
+PEOPLE_LINKED_TO: Final = """
+        UNWIND $skills AS id MATCH (p:Person)-[:HAS_SKILL]->(:Skill {id: id}) RETURN p.id AS id
+        UNION
+        UNWIND $industries AS id MATCH (p:Person)-[:EXPERT_IN]->(:Industry {id: id})
+        RETURN p.id AS id
+"""
+"""The people holding any of the skills `$skills` or expert in any of `$industries` (a
+skill's category may have changed, or they are about to be deleted)."""
+
+SET_PERSON_FACTS: Final = """
+        UNWIND $ids AS id
+        MATCH (p:Person {id: id})
+        CALL (p) {
+          OPTIONAL MATCH (p)-[:EXPERT_IN]->(i)
+          WITH i.id AS industry ORDER BY industry
+          RETURN collect(industry) AS expert_in
+        }
+        CALL (p) {
+          OPTIONAL MATCH (p)-[h:HAS_SKILL]->(s)
+          WITH s, h ORDER BY s.id, h.level
+          RETURN collect(s.id) AS skills, collect(h.level) AS levels,
+                 collect(s.category) AS categories
+        }
+        SET p._expert_in = expert_in, p._skills = skills, p._skill_levels = levels,
+            p._skill_categories = categories
+"""
+"""Each person's precomputed expertise and skills (`PERSON_FACTS`)."""
+
+PERSON_FACTS_MISSING: Final = """
+        RETURN EXISTS { MATCH (p:Person) WHERE p._skills IS NULL } AS missing
+"""
+"""Whether some person lacks the precomputed facts (a graph written by an older version)."""
+
+EVERY_PERSON: Final = "MATCH (p:Person) RETURN collect(p.id) AS ids"
+"""Every person's id (to rebuild their facts at start)."""
 
 
 def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:

@@ -272,11 +272,29 @@ def _parks_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
     return {park for park in found if _label_of(park) is Label.PARK}
 
 
-def _refresh_park_facts(tx: ManagedTransaction, parks: list[str]) -> None:
-    """Rewrite the precomputed city and hosted industries of these parks (what the
-    elimination view's count reads), as this transaction sees them."""
-    for start in range(0, len(parks), UNWIND_ROWS):
-        tx.run(cypher.SET_PARK_FACTS, ids=parks[start:start + UNWIND_ROWS]).consume()
+_PERSON_FACT_RELS = frozenset({RelType.EXPERT_IN, RelType.HAS_SKILL})
+
+
+def _people_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
+                    rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                    drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                    ) -> set[str]:
+    """The people whose precomputed facts a write may change: people written and the
+    sources of EXPERT_IN and HAS_SKILL written or deleted (the holders of a skill written
+    or deleted are found in the transaction)."""
+    found = {row["id"] for label, row in node_rows if label is Label.PERSON}
+    found.update(row["source"] for rel_type, row in rel_rows
+                 if rel_type in _PERSON_FACT_RELS)
+    found.update(row["source"] for (rel_type, _, _), row in drop_rels
+                 if rel_type in _PERSON_FACT_RELS)
+    return found
+
+
+def _refresh_facts(tx: ManagedTransaction, statement: LiteralString, ids: list[str]) -> None:
+    """Rewrite the precomputed facts of these parks or people (`SET_PARK_FACTS`,
+    `SET_PERSON_FACTS`) as this transaction sees them."""
+    for start in range(0, len(ids), UNWIND_ROWS):
+        tx.run(statement, ids=ids[start:start + UNWIND_ROWS]).consume()
 
 
 # --------------------------------------------------------------------------- store
@@ -327,12 +345,22 @@ class Neo4jStore:
             if missing[0]["missing"]:  # written by an older version: rebuild once
                 with self._driver.session(database=self.database) as session:
                     session.execute_write(_refresh_rail_minutes)
-            missing, _, _ = self._driver.execute_query(cypher.PARK_FACTS_MISSING,
-                                                       database_=self.database)
-            if missing[0]["missing"]:  # likewise
-                with self._driver.session(database=self.database) as session:
-                    session.execute_write(lambda tx: _refresh_park_facts(
-                        tx, tx.run(cypher.EVERY_PARK).single(strict=True)["ids"]))
+            for check, every, refresh in (
+                    (cypher.PARK_FACTS_MISSING, cypher.EVERY_PARK, cypher.SET_PARK_FACTS),
+                    (cypher.PERSON_FACTS_MISSING, cypher.EVERY_PERSON,
+                     cypher.SET_PERSON_FACTS)):
+                missing, _, _ = self._driver.execute_query(check, database_=self.database)
+                if missing[0]["missing"]:  # likewise
+                    self._rebuild_facts(every, refresh)
+
+    def _rebuild_facts(self, every: LiteralString, refresh: LiteralString) -> None:
+        """Rewrite every park's or person's precomputed facts, UNWIND_ROWS per
+        transaction (a graph written before they existed may be large)."""
+        records, _, _ = self._driver.execute_query(every, database_=self.database)
+        ids: list[str] = records[0]["ids"]
+        with self._driver.session(database=self.database) as session:
+            for start in range(0, len(ids), UNWIND_ROWS):
+                session.execute_write(_refresh_facts, refresh, ids[start:start + UNWIND_ROWS])
 
     def close(self) -> None:
         """Close the driver; later calls raise BackendUnavailable. Closing twice is fine."""
@@ -387,8 +415,10 @@ class Neo4jStore:
         drop_nodes = [(label, node_id) for node_id in delete_nodes
                       if (label := _label_of(node_id)) is not None]
         parks_touched = _parks_touched(node_rows, rel_rows, drop_rels)
+        people_touched = _people_touched(node_rows, rel_rows, drop_rels)
         unlinked = {label: [node_id for dropped, node_id in drop_nodes if dropped is label]
-                    for label in (Label.CITY, Label.INDUSTRY)}
+                    for label in (Label.CITY, Label.INDUSTRY, Label.SKILL)}
+        skills_written = [row["id"] for label, row in node_rows if label is Label.SKILL]
         touches_rail = (any(label is Label.CITY for label, _ in (*node_rows, *drop_nodes))
                         or any(rel_type is RelType.HSR_LINK for rel_type, _ in rel_rows)
                         or any(key[0] is RelType.HSR_LINK for key, _ in drop_rels))
@@ -404,10 +434,14 @@ class Neo4jStore:
             for (rel_type, source, target), rows in _group(drop_rels).items():
                 tx.run(cypher.delete_relationships(rel_type, source, target),
                        rows=rows, key=list(REL_SPECS[rel_type].key)).consume()
-            parks = set(parks_touched)
+            parks, people = set(parks_touched), set(people_touched)
             if unlinked[Label.CITY] or unlinked[Label.INDUSTRY]:
                 parks.update(row["id"] for row in tx.run(
                     cypher.PARKS_LINKED_TO, cities=unlinked[Label.CITY],
+                    industries=unlinked[Label.INDUSTRY]))
+            if skills_written or unlinked[Label.SKILL] or unlinked[Label.INDUSTRY]:
+                people.update(row["id"] for row in tx.run(
+                    cypher.PEOPLE_LINKED_TO, skills=skills_written + unlinked[Label.SKILL],
                     industries=unlinked[Label.INDUSTRY]))
             by_label: dict[Label, list[str]] = {}
             for label, node_id in drop_nodes:
@@ -417,7 +451,9 @@ class Neo4jStore:
             if touches_rail:
                 _refresh_rail_minutes(tx)
             if parks:
-                _refresh_park_facts(tx, sorted(parks))
+                _refresh_facts(tx, cypher.SET_PARK_FACTS, sorted(parks))
+            if people:
+                _refresh_facts(tx, cypher.SET_PERSON_FACTS, sorted(people))
 
         with _translated(), self._driver.session(
                 database=self.database,
