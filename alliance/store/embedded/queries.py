@@ -173,16 +173,21 @@ class _Contacts:
         if not self.ranked_ahead:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
-        brokers = sorted((p for p in covering if self.is_broker(p)), key=self._broker_order)
+        brokers = {p for p in covering if self.is_broker(p)}
         ranked = self.index.professional_rank
-        professionals = sorted((p for p in covering if p in ranked and not self.is_broker(p)),
-                               key=self._professional_order)
-        listed = set(brokers)
+        professionals = {p for p in covering if p in ranked and p not in brokers}
+
+        def walk(people: set[str], order: Callable[[str], tuple[int, int, str]]
+                 ) -> Iterator[Reached]:
+            """In rank order, sorted only when read (a question that ranks reads none)."""
+            for person in sorted(people, key=order):
+                yield self.facts(person), RelType.COVERS
+
         return CityContacts(
-            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in brokers)),
-            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in professionals)),
-            len(brokers), len(professionals), listed.__contains__,
-            set(professionals).__contains__)
+            _Reiterable(lambda: walk(brokers, self._broker_order)),
+            _Reiterable(lambda: walk(professionals, self._professional_order)),
+            len(brokers), len(professionals), brokers.__contains__,
+            professionals.__contains__)
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
@@ -250,7 +255,8 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
     contacts = _Contacts(graph, index, query, related)
     offered: dict[str, tuple[PolicyEvidence, ...]] = {}  # shared by the city's parks
     candidates = []
-    for park_id in index.hosting(related):
+    hosting = index.hosting(related)
+    for park_id in hosting if query.parks is None else hosting.intersection(query.parks):
         row = index.parks.get(park_id)
         if row is None:
             continue
