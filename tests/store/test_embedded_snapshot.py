@@ -16,6 +16,7 @@ import pytest
 
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded import snapshot as snapshots
+from alliance.store.embedded import store as store_module
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import RelType
 from tests import factories as f
@@ -177,3 +178,22 @@ def test_kill_9_never_loses_a_write_nor_leaves_a_stale_snapshot_in_use(
         assert (graph, index) == expected
         with EmbeddedStore(path) as store:
             assert {node.id for node in store.get_nodes(acknowledged)} == set(acknowledged)
+
+
+def test_maps_beyond_the_shared_ones_read_back_from_their_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `_SHARED_PER_TYPE` distinct texts a type's maps are kept as text: a reopen,
+    from the tables or the snapshot, reads the same relationships."""
+    monkeypatch.setattr(store_module, "_SHARED_PER_TYPE", 2)
+    path = tmp_path / "g.sqlite3"
+    people = [f.person(f"p{n}") for n in range(6)]
+    deals = [RelRecord(RelType.COLLABORATED_WITH, a.id, b.id,
+                       {"deal": f"deal {a.id} {b.id} 交易", "year": 2000 + n})
+             for n, (a, b) in enumerate(zip(people, people[1:] + people[:1], strict=True))]
+    with EmbeddedStore(path) as store:
+        store.write(nodes=people, relationships=deals)
+        written = snapshot(store)
+    built, graph, _ = _opened(path, monkeypatch)
+    assert built
+    assert graph == written
+    assert _opened(path, monkeypatch)[:2] == (False, written)

@@ -137,7 +137,8 @@ def write(path: Path, stamp: Stamp, compact: Compact, index: EvidenceIndex) -> N
             writer.dispatch_table = {NodeRecord: _as_node, StoredNodeRecord: _as_node}
             sides = (compact.out_at, compact.out_end, compact.out_type, compact.out_map,
                      compact.in_at, compact.in_end, compact.in_type, compact.in_map)
-            writer.dump((sides, compact.maps, compact.counts, index))
+            writer.dump((sides, compact.maps, compact.counts, (compact.texts, compact.text_at),
+                         index))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -160,7 +161,7 @@ def read(path: Path, stamp: Stamp, ids: list[str], number: dict[str, int],
         with path.open("rb") as file:
             if _Reader(file, nodes).load() != stamp:
                 return None
-            sides, maps, counts, index = _Reader(file, nodes).load()  # its own memo
+            sides, maps, counts, texts, index = _Reader(file, nodes).load()  # its own memo
     except FileNotFoundError:
         return None
     except (OSError, EOFError, KeyError, ValueError, TypeError, AttributeError,
@@ -168,6 +169,7 @@ def read(path: Path, stamp: Stamp, ids: list[str], number: dict[str, int],
         return None  # unreadable: built again from the file, and rewritten
     if not (isinstance(index, EvidenceIndex) and len(sides) == 8
             and all(isinstance(side, array) for side in sides)
-            and len(sides[0]) == len(ids) + 1 and len(counts) == len(TYPES)):
+            and len(sides[0]) == len(ids) + 1 and len(counts) == len(TYPES)
+            and isinstance(texts[1], array)):
         return None
-    return Compact(ids, number, sides, maps, counts), index
+    return Compact(ids, number, sides, maps, counts, texts), index

@@ -613,31 +613,43 @@ class EmbeddedStore:
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
         type order, into arrays of node numbers (`adjacency.Compact`): per row only C
-        loops run (`map`, `array.extend`); a property text is decoded once per type
-        (shared up to `_SHARED_PER_TYPE` texts, as writes share them)."""
+        loops run (`map`, `array.extend`). The first `_SHARED_PER_TYPE` distinct property
+        texts of a type are decoded once and shared (as writes share them); texts after
+        those (a deal per COLLABORATED_WITH) are kept as UTF-8, out of line."""
         runs: list[tuple[int, array[int], array[int], array[int]]] = []
         maps: list[dict[str, Any]] = [_EMPTY]
+        texts, text_at = bytearray(), array("q", [0])
         number_of = numbers.__getitem__
         for order, rel_type in enumerate(TYPES):
             type_name = rel_type.value
             shared = self._maps.of(type_name)
-            texts: dict[str, int] = {"{}": 0}
+            known: dict[str, int] = {"{}": 0}
             sources, targets, map_numbers = array("i"), array("i"), array("i")
             cursor = self._conn.execute(
                 "SELECT source, target, properties FROM relationships "
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
-                new = list({row[2] for row in rows} - texts.keys())
-                for text, properties in zip(new, _decode_texts(new) if new else (),
-                                            strict=True):
-                    texts[text] = len(maps)
+                new = [text for text in {row[2] for row in rows} if text not in known]
+                room = max(_SHARED_PER_TYPE + 1 - len(known), 0)
+                for text, properties in zip(new[:room], _decode_texts(new[:room])
+                                            if new[:room] else (), strict=True):
+                    known[text] = len(maps)
                     maps.append(self._maps.keep(shared, text, properties))
                 sources.extend(map(number_of, map(_first, rows)))
                 targets.extend(map(number_of, map(_second, rows)))
-                map_numbers.extend(map(texts.__getitem__, map(_third, rows)))
+                if len(new) <= room:
+                    map_numbers.extend(map(known.__getitem__, map(_third, rows)))
+                    continue
+                for text in map(_third, rows):  # beyond the shared ones: out of line
+                    found = known.get(text)
+                    if found is None:
+                        found = -len(text_at)
+                        texts += text.encode()
+                        text_at.append(len(texts))
+                    map_numbers.append(found)
             if sources:
                 runs.append((order, sources, targets, map_numbers))
-        self.graph.attach(Compact.rows(numbers.ids, numbers, runs, maps))
+        self.graph.attach(Compact.rows(numbers.ids, numbers, runs, maps, (texts, text_at)))
 
     def close(self) -> None:
         """Close the file; later calls raise BackendUnavailable. Closing twice is fine."""
