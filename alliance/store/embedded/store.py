@@ -366,6 +366,48 @@ class _StreamRows:
         return rows, ends
 
 
+_REPEATS = 4_096
+"""Distinct string values per property name shared at open (see `_Repeats`)."""
+
+
+class _Repeats:
+    """One string object per distinct value of a property, in the maps an open decodes
+    (as_of, source, stage, roles' names, ...: the json module makes a new string per
+    value, ~55 bytes each, most of them repeats); a property with more than `_REPEATS`
+    distinct values (names, e-mail addresses) is left alone after that."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[str, str]] = {}
+        self._varied: set[str] = set()
+
+    def shared(self, maps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The maps, their string values (and strings in list values) replaced in
+        place by the first equal string seen."""
+        values, varied = self._values, self._varied
+        for properties in maps:
+            for name, value in properties.items():
+                kind = type(value)
+                if (kind is not str and kind is not list) or name in varied:
+                    continue
+                seen = values.get(name)
+                if seen is None:
+                    seen = values[name] = {}
+                if kind is str:
+                    found = seen.get(value)
+                    if found is not None:
+                        properties[name] = found
+                        continue
+                    seen[value] = value
+                else:
+                    for at, item in enumerate(value):
+                        if type(item) is str:
+                            value[at] = seen.setdefault(item, item)
+                if len(seen) > _REPEATS:
+                    varied.add(name)
+                    del values[name]
+        return maps
+
+
 class _Numbers(dict[str, int]):
     """id -> node number (the order the nodes were read in), with `ids` the reverse; an
     id not there (a dangling end, which foreign keys prevent) gets the next number."""
@@ -595,17 +637,23 @@ class EmbeddedStore:
         cursor = self._conn.execute(
             "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
         cold = _COLD_NAMES
+        repeats = _Repeats()
         while rows := cursor.fetchmany(_LOAD_CHUNK):
-            decoded = iter(_decode_many([row[3] for row in rows if row[1] not in cold]))
+            decoded = iter(repeats.shared(_decode_many(
+                [row[3] for row in rows if row[1] not in cold])))
             for node_id, label_name, labels_text, text in rows:
                 numbers.add(node_id)
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
                 label = _LABELS[label_name]
-                nodes[node_id] = (StoredNodeRecord(node_id, label, labels, text)
-                                  if label_name in cold
-                                  else NodeRecord(node_id, label, labels, next(decoded)))
+                if label_name in cold:
+                    nodes[node_id] = StoredNodeRecord(node_id, label, labels, text)
+                else:
+                    properties = next(decoded)
+                    if properties.get("id") == node_id:  # the same string, not a copy
+                        properties["id"] = node_id
+                    nodes[node_id] = NodeRecord(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
         return numbers
