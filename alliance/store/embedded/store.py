@@ -17,7 +17,8 @@ In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone 
 `store.graph`, always under `store.lock.reading()` or `store.lock`):
 
 - `graph`: an `adjacency.Graph`: node id -> NodeRecord, and per node its outgoing and
-  incoming RelRecords grouped by type (see that module for why, and what it costs).
+  incoming relationships grouped by type, as arrays of node numbers with RelRecords
+  built on read (see that module for why, and what it costs).
 - `by_label`: label or role label ("Park", "Broker") -> ids of the nodes carrying it.
 
 Records handed out are the ones in the graph: treat them as read-only. Equal relationship
@@ -27,8 +28,10 @@ One process owns a store file: it holds an OS lock on it (`alliance.store.file_l
 and a second opener is refused naming the holder's pid. A `read_only` store takes no
 lock, refuses writes and sees the file as it was when opened.
 
-Speed. Opening reads one primary-key range per relationship type, in the graph's type
-order (so every list is appended to, never sorted), and decodes JSON a chunk at a time.
+Speed. Opening reads the nodes (JSON decoded a chunk at a time), then either the
+snapshot beside the file (`snapshot.py`: the relationship arrays and the evidence index,
+used only when it fits the file) or one primary-key range per relationship type into
+arrays, and builds the index; a writer then writes the snapshot.
 """
 
 from __future__ import annotations
