@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import ctypes
 import gc
 import json
 import logging
@@ -139,6 +140,10 @@ _BUSY_TIMEOUT_MS = 5000
 _CACHE_KIB = 64 * 1024
 """SQLite page cache per connection: big batches and index inserts stay in memory."""
 
+_SCAN_CACHE_KIB = 2 * 1024
+"""The page cache while an open reads every row once, in order (a bigger one would only
+hold pages that are not read again, and stay resident)."""
+
 _BULK_CACHE_KIB = 256 * 1024
 """The page cache of a streamed load (`write_stream`): its B-tree pages stay in memory."""
 
@@ -193,6 +198,18 @@ def _translated() -> Iterator[None]:
     except sqlite3.Error as exc:
         msg = f"the store failed: {exc}"
         raise BackendUnavailable(msg) from exc
+
+
+def _return_free_memory() -> None:
+    """Hand the heap's free pages back to the OS (glibc's `malloc_trim`; elsewhere
+    nothing): an open frees its temporaries (row chunks, JSON texts, sort buffers)
+    among the objects it keeps, and without this they stay resident."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 @contextmanager
@@ -587,6 +604,7 @@ class EmbeddedStore:
         with _gc_paused():
             try:
                 with _translated():
+                    conn.execute(f"PRAGMA cache_size = -{_SCAN_CACHE_KIB}")
                     conn.execute("BEGIN")
                     try:
                         store_id, writes = self._stamp()
@@ -598,12 +616,15 @@ class EmbeddedStore:
                             self._load_relationships(numbers)
                     finally:
                         conn.execute("COMMIT")
+                        conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+                        conn.execute("PRAGMA shrink_memory")
                 if built:
                     self.index = evidence_index.build(self.graph)
                     if not self.read_only:
                         self._write_snapshot(stamp)
             finally:
                 gc.freeze()
+                _return_free_memory()
 
     def _stamp(self) -> tuple[str, int]:
         """The store's id and write counter (see `_COUNT_WRITE`)."""
