@@ -743,11 +743,10 @@ def test_cut_policy_lists_show_full_counts_and_say_so(open_page: OpenPage,
     cut = 0
     for index, park in enumerate(expected["parks"]):
         card = cards.nth(index)
-        counts = park["policy_counts"]
         expect(card.locator(".policies h4").first).to_have_text(
-            f"可申请的政策（{counts['eligible']}）")
+            f"可申请的政策（{park['eligible_count']}）")
         expect(card.locator(".policies > ul > li")).to_have_count(len(park["eligible_policies"]))
-        notes = sum(counts[name] > len(park[field]) for name, field in (
+        notes = sum(park[f"{name}_count"] > len(park[field]) for name, field in (
             ("eligible", "eligible_policies"), ("near_miss", "near_miss_policies"),
             ("founding_team", "founding_team_policies"), ("broker_side", "broker_side")))
         expect(card.locator(".listed-note")).to_have_count(notes)

@@ -352,7 +352,7 @@ function parkCard(park, body, names, pins) {
 
 /** How many matches a policy list holds in full (an answer lists the ones worth the most). */
 function listCount(park, list) {
-  return park.policy_counts?.[list] ?? 0;
+  return park[`${list}_count`] ?? 0;
 }
 
 /** Says a policy list was cut: the ones shown are worth the most, the totals count all. */
