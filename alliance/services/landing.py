@@ -245,6 +245,7 @@ class ParkMoney:
         self.money = money
         self.closer: GapCloser | None = None
         """The gap-closer's answer, once worked out (`gap_closer`)."""
+        self._cut: dict[int, dict[str, list[Listed]]] = {}
 
     @cached_property
     def company_total(self) -> float:
@@ -278,6 +279,12 @@ class ParkMoney:
         list's order; every match when `limit` is None or the list is short."""
         if limit is None:
             return self.lists
+        found = self._cut.get(limit)
+        if found is None:
+            found = self._cut[limit] = self._cut_to(limit)
+        return found
+
+    def _cut_to(self, limit: int) -> dict[str, list[Listed]]:
         cut = {}
         for name, matches in self.lists.items():
             if len(matches) <= limit:

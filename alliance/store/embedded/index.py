@@ -31,6 +31,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `professionals`: city -> the professionals it reaches, best first; `listed`: person ->
   the lists they are on.
 - `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
+- `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
+  track record every candidate's score reads).
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ class EvidenceIndex:
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
     people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
     listed_parks: list[ParkFacts] | None = field(default=None, compare=False)
+    referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -187,6 +190,32 @@ def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
                                 float(props["rent_cny_m2_month"]),
                                 frozenset(props["facility_types"]),
                                 cities[0] if cities else None, tuple(hosts))
+
+
+def _refresh_referrals(index: EvidenceIndex, graph: Graph, park: str) -> None:
+    """The park's referrals counted per stage (a referral's stage is on its node)."""
+    index.referral_stages.pop(park, None)
+    if _label(graph, park) is not Label.PARK:
+        return
+    stages: dict[str, int] = {}
+    for rel in _rels(graph, park, RelType.REFERRED_TO, False):
+        stage = str(graph.nodes[rel.source].properties["stage"])
+        stages[stage] = stages.get(stage, 0) + 1
+    if stages:
+        index.referral_stages[park] = stages
+
+
+def _referred_parks(graph: Graph, touched: Iterable[str], labels: dict[str, Label | None]
+                    ) -> set[str]:
+    """Parks whose referral counts a write may change: parks touched, and the parks
+    touched referrals (a stage rewritten) are REFERRED_TO."""
+    found: set[str] = set()
+    for node in touched:
+        if labels[node] is Label.PARK:
+            found.add(node)
+        elif labels[node] is Label.REFERRAL:
+            found.update(rel.target for rel in _rels(graph, node, RelType.REFERRED_TO, True))
+    return found
 
 
 def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
@@ -499,6 +528,9 @@ def build(graph: Graph) -> EvidenceIndex:
             _refresh_park(index, graph, node, record)
         elif label is Label.POLICY:
             _refresh_policy(index, graph, node, record)
+    for node in touched:
+        if records[node].label is Label.PARK:
+            _refresh_referrals(index, graph, node)
     people = {node for node in touched if records[node].label is Label.PERSON}
     cities = _build_people(index, graph, people)
     _refresh_taxonomy(index, graph)
@@ -612,6 +644,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
             _refresh_park(index, graph, node, _record(graph, node))
         if label is Label.POLICY or node in index.offered_at:
             _refresh_policy(index, graph, node, _record(graph, node))
+    for park in _referred_parks(graph, touched, labels) | (touched & index.referral_stages.keys()):
+        _refresh_referrals(index, graph, park)
     for person in people:
         _refresh_person(index, graph, person)
     if industries:

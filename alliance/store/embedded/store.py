@@ -997,8 +997,8 @@ class EmbeddedStore:
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         with self.lock.reading():
             self._check_open()
-            found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
-                                                                   query)
+            found: list[ParkEvidence] = queries.landing_candidates(
+                self.graph, self.index, query, self.by_label.get(Role.BROKER.value, set()))
             return found
 
     def park_facts(self) -> Sequence[ParkFacts]:
