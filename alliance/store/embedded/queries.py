@@ -310,12 +310,9 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
 
 def _trust_neighbours(graph: Graph, node: str) -> set[str]:
     found = set()
-    for rel in graph.out_all(node):
-        if rel.type in TRUST_RELS:
-            found.add(rel.target)
-    for rel in graph.in_all(node):
-        if rel.type in TRUST_RELS:
-            found.add(rel.source)
+    for rel_type in TRUST_RELS:
+        found.update(graph.out_ends(node, rel_type))
+        found.update(graph.in_ends(node, rel_type))
     return found
 
 
@@ -362,11 +359,11 @@ def _people_to_consider(graph: Graph, query: CollaboratorFilter,
     if query.among is not None:
         return sorted(query.among)
     if query.skills:
-        return sorted({rel.source for skill in set(query.skills)
-                       for rel in in_rels(graph, skill, RelType.HAS_SKILL)})
+        return sorted({source for skill in set(query.skills)
+                       for source in graph.in_ends(skill, RelType.HAS_SKILL)})
     if wanted_verticals:
-        return sorted({rel.source for vertical in wanted_verticals
-                       for rel in in_rels(graph, vertical, RelType.EXPERT_IN)})
+        return sorted({source for vertical in wanted_verticals
+                       for source in graph.in_ends(vertical, RelType.EXPERT_IN)})
     return [node for node, data in graph.nodes.items() if data.label is Label.PERSON]
 
 
