@@ -408,3 +408,16 @@ class StreamWriter(Protocol):
         the number of records. An error in any batch, or raised by the iterator, stores
         nothing."""
         ...
+
+
+@runtime_checkable
+class ProofCounter(Protocol):
+    """A store that keeps, per person, the counts that bound a proof of expertise without
+    reading it (EmbeddedStore, from its write-maintained index; for any other store the
+    services count them from `relationships_of`)."""
+
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Per person asked: (REFERRED_BY relationships ending at them, their
+        COLLABORATED_WITH relationships either way whose stage is signed or landed,
+        a relationship to themselves counted at both ends); unknown ids give (0, 0)."""
+        ...

@@ -1014,6 +1014,16 @@ class EmbeddedStore:
             )
             return found
 
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Referral and closed-deal counts per person, from the index (see
+        ProofCounter)."""
+        with self.lock.reading():
+            self._check_open()
+            facts = self.index.people
+            referred, closed = facts.referred, facts.closed
+            return {person: (referred.get(person, 0), closed.get(person, 0))
+                    for person in people}
+
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
             self._check_open()
