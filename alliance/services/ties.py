@@ -178,7 +178,7 @@ class TieGraph:
         for pair in deals.keys() | orgs.keys():
             found = deals.get(pair, ())
             ordered_deals = tuple(found) if len(found) <= 1 else tuple(
-                sorted(set(found), key=lambda d: (-d.year, d.deal)))
+                sorted(set(found), key=lambda d: (-d.year, d.deal, d.source)))
             shared_orgs = orgs.get(pair, ())
             strength = (colleagues if not ordered_deals else
                         tie_strength(ordered_deals, bool(shared_orgs), self.this_year))

@@ -9,7 +9,7 @@ from EmbeddedStore and Neo4jStore.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -420,4 +420,18 @@ class ProofCounter(Protocol):
         """Per person asked: (REFERRED_BY relationships ending at them, their
         COLLABORATED_WITH relationships either way whose stage is signed or landed,
         a relationship to themselves counted at both ends); unknown ids give (0, 0)."""
+        ...
+
+
+@runtime_checkable
+class TieSource(Protocol):
+    """A store that hands a trust search the relationships ties are made of without
+    sorting them (EmbeddedStore, from its adjacency lists; any other store is read
+    through `relationships_of`, which sorts)."""
+
+    def tie_relationships(self, people: Collection[str]
+                          ) -> tuple[list[RelRecord], list[RelRecord]]:
+        """The COLLABORATED_WITH relationships at these people (either way) and the
+        WORKS_AT relationships into their employers, each once, in no set order;
+        unknown ids are skipped."""
         ...

@@ -40,7 +40,7 @@ import json
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -1013,6 +1013,25 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def tie_relationships(self, people: Collection[str]
+                          ) -> tuple[list[RelRecord], list[RelRecord]]:
+        """The relationships ties are made of, from the adjacency lists unsorted (see
+        TieSource)."""
+        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            found: dict[int, RelRecord] = {}
+            employers: set[str] = set()
+            for person in people:
+                for rel in graph.out_rels(person, collaborated):
+                    found[id(rel)] = rel
+                for rel in graph.in_rels(person, collaborated):
+                    found[id(rel)] = rel
+                employers.update(rel.target for rel in graph.out_rels(person, works_at))
+            staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
+        return list(found.values()), staff
 
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
