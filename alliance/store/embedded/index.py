@@ -88,6 +88,9 @@ class PeopleFacts:
       people EXPERT_IN it; `in_city`: city -> people whose `cities` hold it. So who
       meets a question's hard constraints is a few set operations
       (`queries.collaborator_ids`), not a pass over every candidate.
+    - `referred`: person -> REFERRED_BY relationships ending at them; `closed`: person ->
+      their COLLABORATED_WITH relationships that reached signed or landed (the counts
+      that bound a proof of expertise, `EmbeddedStore.proof_counts`).
     """
 
     cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -95,6 +98,8 @@ class PeopleFacts:
     holders: dict[str, dict[str, int]] = field(default_factory=dict)
     experts: dict[str, set[str]] = field(default_factory=dict)
     in_city: dict[str, set[str]] = field(default_factory=dict)
+    referred: dict[str, int] = field(default_factory=dict)
+    closed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -446,8 +451,14 @@ def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> No
     facts = index.people
     facts.cities.pop(person, None)
     facts.collaborations.pop(person, None)
+    facts.referred.pop(person, None)
+    facts.closed.pop(person, None)
     if _label(graph, person) is not Label.PERSON:
         return
+    _file_proof_counts(facts, person,
+                       len(_rels(graph, person, RelType.REFERRED_BY, False)),
+                       _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, True))
+                       + _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
     for skill, level in index.skills.get(person, ()):  # sorted: the best level last
         facts.holders.setdefault(skill, {})[person] = level
     for industry in index.expert_in.get(person, ()):
@@ -468,6 +479,23 @@ def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> No
              + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
     if count:
         facts.collaborations[person] = count
+
+
+CLOSED_STAGES = frozenset({"signed", "landed"})
+"""The COLLABORATED_WITH stages that count as a closed deal in a proof of expertise."""
+
+
+def _closed_deals(collaborations: Iterable[RelRecord]) -> int:
+    return sum(1 for rel in collaborations if rel.properties.get("stage") in CLOSED_STAGES)
+
+
+def _file_proof_counts(facts: PeopleFacts, person: str, referred: int, closed: int) -> None:
+    """File a person's referral and closed-deal counts (a write's refresh and the bulk
+    build alike)."""
+    if referred:
+        facts.referred[person] = referred
+    if closed:
+        facts.closed[person] = closed
 
 
 def _people_of(graph: Graph, touched: set[str]) -> set[str]:
@@ -551,6 +579,10 @@ def build(graph: Graph) -> EvidenceIndex:
                     facts.in_city.setdefault(city, set()).add(node)
             if collaborations:
                 facts.collaborations[node] = collaborations
+            _file_proof_counts(
+                facts, node, len(graph.in_rels(node, RelType.REFERRED_BY)),
+                _closed_deals(graph.out_rels(node, RelType.COLLABORATED_WITH))
+                + _closed_deals(graph.in_rels(node, RelType.COLLABORATED_WITH)))
     return index
 
 

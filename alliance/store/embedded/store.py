@@ -41,7 +41,7 @@ import sqlite3
 import sys
 import threading
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -1039,6 +1039,35 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def tie_relationships(self, people: Collection[str]
+                          ) -> tuple[list[RelRecord], list[RelRecord]]:
+        """The relationships ties are made of, from the adjacency lists unsorted (see
+        TieSource)."""
+        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            found: dict[int, RelRecord] = {}
+            employers: set[str] = set()
+            for person in people:
+                for rel in graph.out_rels(person, collaborated):
+                    found[id(rel)] = rel
+                for rel in graph.in_rels(person, collaborated):
+                    found[id(rel)] = rel
+                employers.update(rel.target for rel in graph.out_rels(person, works_at))
+            staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
+        return list(found.values()), staff
+
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Referral and closed-deal counts per person, from the index (see
+        ProofCounter)."""
+        with self.lock.reading():
+            self._check_open()
+            facts = self.index.people
+            referred, closed = facts.referred, facts.closed
+            return {person: (referred.get(person, 0), closed.get(person, 0))
+                    for person in people}
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
