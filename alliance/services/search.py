@@ -27,9 +27,10 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import heapq
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -37,9 +38,10 @@ from rapidfuzz import fuzz, process
 from alliance.errors import Invalid
 from alliance.services.professions import all_nodes
 from alliance.store.base import MAX_PAGE, GraphStore
-from alliance.store.search import LABEL_RANK, hit_order, normalise_query
+from alliance.store.search import LABEL_RANK, normalise_query
 from graph_schema.nodes import pinyin_syllables
-from graph_schema.records import NodeRecord
+from graph_schema.records import NodeRecord, RelRecord
+from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 
 __all__ = ["ROLE_WORDS", "SearchPage", "search"]
@@ -78,6 +80,7 @@ CONTAINMENT: dict[Label, tuple[RelType, ...]] = {
     Label.SKILL: (RelType.HAS_SKILL,),
 }
 """What a city, an industry or a skill contains: the sources of these relationships."""
+_PRIMARY = frozenset(label.value for label in Label)
 
 
 @dataclass
@@ -86,15 +89,23 @@ class _Match:
     reasons: list[str] = field(default_factory=list)
 
 
-Matches = dict[str, _Match]
-
-
-def _keep(found: Matches, node: str, score: float, reason: str) -> None:
+def _keep(found: dict[str, float], node: str, score: float) -> None:
+    """Note a score of the node: a better one replaces what it had (kept rounded)."""
     known = found.get(node)
-    if known is None:
-        found[node] = _Match(round(score, 6), [reason])
-    elif score > known.score:
-        found[node] = _Match(round(score, 6), [reason, *known.reasons])
+    if known is None or score > known:
+        found[node] = round(score, 6)
+
+
+def _replay(events: Iterable[tuple[float, str]]) -> _Match | None:
+    """The match a node's events make, in the order they were found (`_keep` with the
+    reasons: a better score puts its reason first)."""
+    match: _Match | None = None
+    for score, reason in events:
+        if match is None:
+            match = _Match(round(score, 6), [reason])
+        elif score > match.score:
+            match = _Match(round(score, 6), [reason, *match.reasons])
+    return match
 
 
 def _subfields(store: GraphStore, industry: str) -> dict[str, int]:
@@ -112,31 +123,79 @@ def _subfields(store: GraphStore, industry: str) -> dict[str, int]:
     return found
 
 
-def _term_matches(store: GraphStore, term: str) -> Matches:
-    """Everything one term finds, with its score and why."""
-    found: Matches = {}
-    concepts: dict[Label, dict[str, tuple[float, str]]] = {}
+_PLACED_BY = (RelType.IN_CITY, RelType.BASED_IN)
+"""The relationships that give a hit its city (single-valued: one per node)."""
+
+
+class _Found:
+    """What one term finds: every hit's score, and how to tell why for the few hits a
+    page shows (the reasons of thousands of contained hits are never read)."""
+
+    def __init__(self, store: GraphStore, term: str) -> None:
+        self.store, self.term = store, term
+        self.scores: dict[str, float] = {}
+        self.cities: dict[str, str] = {}
+        """Hit -> its city, where the containment that found it says (IN_CITY, BASED_IN)."""
+        self.named: dict[str, float] = {}
+        self.role: tuple[Role, set[str]] | None = None
+        """The role the term names, and the people holding it."""
+        self.concepts: dict[Label, dict[str, tuple[float, str]]] = {}
+        """Containing label -> concept id -> (score, name) (industries with subfields)."""
+
+    def match(self, node: str) -> _Match | None:
+        """The node's score and reasons, as a single pass over every event would give."""
+        return _replay(self._events(node))
+
+    def _events(self, node: str) -> Iterator[tuple[float, str]]:
+        """The node's events in the order `_term_matches` met them."""
+        term = self.term
+        if node in self.named:
+            yield self.named[node], f"name matches {term!r}"
+        if self.role is not None and node in self.role[1]:
+            yield ROLE_SCORE, f"role {self.role[0].value} ({term})"
+        for label, ids in self.concepts.items():
+            for rel_type in CONTAINMENT[label]:
+                for rel in self.store.relationships_of([node], rel_type, incoming=False):
+                    if rel.target in ids:
+                        yield (_contained(rel, ids),
+                               f"{rel_type.value.lower().replace('_', ' ')} {ids[rel.target][1]}")
+
+
+def _contained(rel: RelRecord, ids: dict[str, tuple[float, str]]) -> float:
+    """The score of a hit a concept contains (HOSTS weighs by its strength)."""
+    return CONTAINED * ids[rel.target][0] * float(rel.properties.get("strength", 1.0))
+
+
+def _term_matches(store: GraphStore, term: str) -> _Found:
+    """Everything one term finds, with its score (and, on demand, why)."""
+    found = _Found(store, term)
+    scores = found.scores
+    concepts = found.concepts
     for hit in store.search(term, limit=NAME_LIMIT):
-        name = str(hit.node.properties.get("name_zh", hit.node.id))
-        _keep(found, hit.node.id, hit.score, f"name matches {term!r}")
+        found.named.setdefault(hit.node.id, hit.score)
+        _keep(scores, hit.node.id, hit.score)
         if hit.node.label in CONTAINMENT and hit.score >= CONCEPT_FLOOR and len(term) >= 2:
+            name = str(hit.node.properties.get("name_zh", hit.node.id))
             concepts.setdefault(hit.node.label, {})[hit.node.id] = (hit.score, name)
     role = ROLE_WORDS.get(term)
     if role is not None:
-        for person in all_nodes(store, role):
-            _keep(found, person.id, ROLE_SCORE, f"role {role.value} ({term})")
-    for label, named in concepts.items():
+        people = [person.id for person in all_nodes(store, role)]
+        found.role = (role, set(people))
+        for person in people:
+            _keep(scores, person, ROLE_SCORE)
+    for label, named in list(concepts.items()):
         ids = dict(named)
         if label is Label.INDUSTRY:  # a subfield counts 0.9 per level below
             for parent, (score, name) in named.items():
                 for child, depth in _subfields(store, parent).items():
                     ids.setdefault(child, (score * SUBFIELD_FACTOR ** depth, name))
+        concepts[label] = ids
         for rel_type in CONTAINMENT[label]:
-            for rel in store.relationships_of(sorted(ids), rel_type, outgoing=False):
-                score, name = ids[rel.target]
-                strength = float(rel.properties.get("strength", 1.0))  # HOSTS
-                _keep(found, rel.source, CONTAINED * score * strength,
-                      f"{rel_type.value.lower().replace('_', ' ')} {name}")
+            rels = store.relationships_of(sorted(ids), rel_type, outgoing=False)
+            if rel_type in _PLACED_BY:
+                found.cities.update((rel.source, rel.target) for rel in rels)
+            for rel in rels:
+                _keep(scores, rel.source, _contained(rel, ids))
     return found
 
 
@@ -162,10 +221,30 @@ def _vocabulary(store: GraphStore) -> dict[str, str]:
     return words
 
 
-def _with_typos(store: GraphStore, term: str, found: Matches,
-                vocabulary: dict[str, str] | None) -> tuple[Matches, dict[str, str] | None]:
+class _Corrected:
+    """A term's matches read as the nearest catalogue word's."""
+
+    def __init__(self, term: str, corrected: str, found: _Found) -> None:
+        self.reason = f"{term!r} read as {corrected!r}"
+        self.found = found
+        self.scores = {node: round(score * TYPO_FACTOR, 6)
+                       for node, score in found.scores.items()}
+        self.cities = found.cities
+
+    def match(self, node: str) -> _Match | None:
+        inner = self.found.match(node)
+        if inner is None:
+            return None
+        return _Match(round(inner.score * TYPO_FACTOR, 6), [self.reason, *inner.reasons])
+
+
+_Term = _Found | _Corrected
+
+
+def _with_typos(store: GraphStore, term: str, found: _Found,
+                vocabulary: dict[str, str] | None) -> tuple[_Term, dict[str, str] | None]:
     """The term's matches, or those of the nearest catalogue word when it finds none."""
-    if found or not term.isascii() or len(term) < 4 or " " in term:
+    if found.scores or not term.isascii() or len(term) < 4 or " " in term:
         return found, vocabulary
     vocabulary = vocabulary if vocabulary is not None else _vocabulary(store)
     best = process.extractOne(term, sorted(vocabulary), scorer=fuzz.ratio,
@@ -173,23 +252,37 @@ def _with_typos(store: GraphStore, term: str, found: Matches,
     if best is None or best[0] == term:
         return found, vocabulary
     corrected = vocabulary[best[0]]
-    fixed: Matches = {}
-    for node, match in _term_matches(store, corrected).items():
-        fixed[node] = _Match(round(match.score * TYPO_FACTOR, 6),
-                             [f"{term!r} read as {corrected!r}", *match.reasons])
-    return fixed, vocabulary
+    return _Corrected(term, corrected, _term_matches(store, corrected)), vocabulary
 
 
-def _combine(whole: Matches, words: list[Matches]) -> Matches:
-    found = dict(whole)
-    if len(words) > 1:
-        common = set(words[0]).intersection(*words[1:])
-        for node in common:
-            score = WORDS_FACTOR * sum(w[node].score for w in words) / len(words)
-            reasons = [reason for w in words for reason in w[node].reasons[:1]]
-            if node not in found or score > found[node].score:
-                found[node] = _Match(round(score, 6), reasons)
-    return found
+class _Combined:
+    """The whole query's hits, and the hits of every word (at 0.95 × their mean score)
+    where that is better."""
+
+    def __init__(self, whole: _Term, words: list[_Term]) -> None:
+        self.whole, self.words = whole, words
+        self.scores = dict(whole.scores)
+        self.by_words: set[str] = set()
+        self.cities = dict(whole.cities)
+        for word in words:
+            self.cities.update(word.cities)
+        if len(words) > 1:
+            common = set(words[0].scores).intersection(*(w.scores for w in words[1:]))
+            for node in common:
+                score = WORDS_FACTOR * sum(w.scores[node] for w in words) / len(words)
+                if node not in self.scores or score > self.scores[node]:
+                    self.scores[node] = round(score, 6)
+                    self.by_words.add(node)
+
+    def match(self, node: str) -> _Match:
+        if node in self.by_words:
+            reasons = []
+            for word in self.words:
+                found = word.match(node)
+                reasons += found.reasons[:1] if found is not None else []
+            return _Match(self.scores[node], reasons)
+        found = self.whole.match(node)
+        return found if found is not None else _Match(self.scores[node], [])
 
 
 # --------------------------------------------------------------------------- the answer
@@ -228,57 +321,73 @@ def _decode(cursor: str) -> tuple[float, int, str]:
         raise Invalid(msg, field="cursor") from exc
 
 
-def _cities(store: GraphStore, nodes: Sequence[NodeRecord]) -> dict[str, str]:
-    """The city each hit lies in or is based in (a city is its own)."""
-    ids = [node.id for node in nodes]
-    found = {node.id: node.id for node in nodes if node.label is Label.CITY}
-    for rel_type in (RelType.IN_CITY, RelType.BASED_IN):
-        for rel in store.relationships_of(ids, rel_type, incoming=False):
-            found.setdefault(rel.source, rel.target)
+def _cities(store: GraphStore, nodes: Sequence[NodeRecord], known: dict[str, str]
+            ) -> dict[str, str]:
+    """The city each hit lies in or is based in (a city is its own): `known` where the
+    search met it, else its IN_CITY or BASED_IN target (asked only of the labels each
+    may start at)."""
+    found: dict[str, str] = {}
+    asked: dict[RelType, list[str]] = {rel_type: [] for rel_type in _PLACED_BY}
+    for node in nodes:
+        if node.label is Label.CITY:
+            found[node.id] = node.id
+        elif node.id in known:
+            found[node.id] = known[node.id]
+        else:
+            for rel_type in _PLACED_BY:
+                if node.label in REL_SPECS[rel_type].sources:
+                    asked[rel_type].append(node.id)
+    for rel_type, ids in asked.items():
+        if ids:
+            for rel in store.relationships_of(ids, rel_type, incoming=False):
+                found.setdefault(rel.source, rel.target)
     return found
+
+
+def _facets(kept: Sequence[NodeRecord], cities: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Hits per label, city and role, most first (ties by name)."""
+    label_sets = Counter(node.labels for node in kept)
+    counts: dict[str, Counter[str]] = {"label": Counter(), "city": Counter(),
+                                       "role": Counter()}
+    for labels, count in label_sets.items():
+        for name in labels:
+            counts["label" if name in _PRIMARY else "role"][name] += count
+    counts["city"].update(cities[node.id] for node in kept if node.id in cities)
+    return {name: dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+            for name, found in counts.items()}
 
 
 def search(store: GraphStore, *, text: str, labels: Sequence[Label | Role] = (),
            limit: int = 20, cursor: str | None = None) -> SearchPage:
-    """Ranked hits for what staff typed (see the module docstring)."""
+    """Ranked hits for what staff typed (see the module docstring). Every hit is
+    scored and counted; only the page's are explained."""
     query = normalise_query(text)
     after = _decode(cursor) if cursor else None
     if not query:
         return SearchPage(text, [], 0, {"label": {}, "city": {}, "role": {}}, None)
     whole, vocabulary = _with_typos(store, query, _term_matches(store, query), None)
-    words: list[Matches] = []
+    words: list[_Term] = []
     tokens = query.split()
     if len(tokens) > 1:
         for token in tokens:
             matches, vocabulary = _with_typos(store, token, _term_matches(store, token),
                                               vocabulary)
             words.append(matches)
-    found = _combine(whole, words)
-    records = {node.id: node for node in store.get_nodes(sorted(found))}
+    found = _Combined(whole, words)
+    scores = found.scores
     wanted = {str(label) for label in labels}
-    kept = [node for node_id, node in records.items()
+    kept = [node for node in store.get_nodes(list(scores))
             if not wanted or wanted & node.labels]
-    kept.sort(key=lambda node: hit_order(found[node.id].score, node.label.value, node.id))
-    cities = _cities(store, kept)
-    facets: dict[str, Counter[str]] = {"label": Counter(), "city": Counter(),
-                                       "role": Counter()}
-    for node in kept:
-        facets["label"][node.label.value] += 1
-        if node.id in cities:
-            facets["city"][cities[node.id]] += 1
-        for role in sorted(node.labels - {node.label.value}):
-            facets["role"][role] += 1
-    keys = [(-found[n.id].score, LABEL_RANK.get(n.label.value, len(LABEL_RANK)), n.id)
-            for n in kept]
-    start = 0
+    cities = _cities(store, kept, found.cities)
+    rank = LABEL_RANK.get
+    keys = [(-scores[node.id], rank(node.label, len(LABEL_RANK)), node.id, node)
+            for node in kept]
     if after is not None:
-        start = next((i for i, key in enumerate(keys) if key > after), len(keys))
-    page = kept[start:start + limit]
-    more = start + limit < len(kept)
-    items = [SearchItem(found[n.id].score, n, tuple(found[n.id].reasons), cities.get(n.id))
-             for n in page]
+        keys = [key for key in keys if key[:3] > after]
+    page = heapq.nsmallest(limit, keys)  # ids are unique: the record is never compared
+    items = [SearchItem(-key[0], key[3], tuple(found.match(key[2]).reasons),
+                        cities.get(key[2])) for key in page]
+    more = len(keys) > limit
     return SearchPage(
-        query=text, items=items, total=len(kept),
-        facets={name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-                for name, counts in facets.items()},
-        next_cursor=_encode(keys[start + limit - 1]) if more and page else None)
+        query=text, items=items, total=len(kept), facets=_facets(kept, cities),
+        next_cursor=_encode(page[-1][:3]) if more and page else None)

@@ -105,7 +105,11 @@ class LandingFilter:
     contact_skill_categories: tuple[str, ...] = CONTACT_SKILL_CATEGORIES
     """Skills that make a lawyer or accountant near the park a useful contact."""
     contacts_per_kind: int = 5
-    """Brokers and professionals returned per park (the best; all are counted)."""
+    """Brokers and professionals returned per park (the best; all are counted). A
+    question ranks with 0 (totals only) and lists contacts for the parks it shows."""
+    parks: frozenset[str] | None = None
+    """Only these parks (those a question shows, fetched again with their contacts);
+    None: every park meeting the constraints."""
 
 
 @dataclass(frozen=True)

@@ -808,6 +808,7 @@ class Neo4jStore:
             professional_roles=sorted(role.value for role in PROFESSIONAL_ROLES),
             certification_ranks=CERTIFICATION_RANK,
             keep=query.contacts_per_kind if query.contacts_per_kind >= 0 else _NO_LIMIT,
+            parks=sorted(query.parks) if query.parks is not None else None,
         )
         if not row.get("origin_found"):
             msg = f"no {Label.CITY.value} with id {query.origin_city!r}"

@@ -33,6 +33,7 @@ CALL (origin, industry, related, upward) {
   WHERE park.available_area_m2 >= $min_area_m2
     AND all(f IN $facility_types WHERE f IN park.facility_types)
     AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
+    AND ($parks IS NULL OR park.id IN $parks)
   CALL (park) {
     MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
   }
