@@ -466,10 +466,7 @@ class Ranking:
         self._today = request.as_of or date.today()
         warm = frozenset(person for person in routes if person in candidates)
         self._warm_ids = warm
-        referred = Counter(rel.target for rel in relationships_of(
-            store, warm, RelType.REFERRED_BY, outgoing=False))
-        self._bounds = [self._bound(item, referred[item.person.id])
-                        for item in (self._evidence(warm) if warm else [])]
+        self._bounds = self._bounded(warm)
         self._exact: dict[str, Scored] = {}
         self._cold: list[Scored] | None = None
 
@@ -479,6 +476,14 @@ class Ranking:
 
     def _cold_ids(self) -> AbstractSet[str]:
         return self._candidates - self._warm_ids
+
+    def _bounded(self, people: AbstractSet[str]) -> list[_Bounds]:
+        """These candidates' score bounds, from their evidence and referral counts."""
+        if not people:
+            return []
+        referred = Counter(rel.target for rel in relationships_of(
+            self.store, people, RelType.REFERRED_BY, outgoing=False))
+        return [self._bound(item, referred[item.person.id]) for item in self._evidence(people)]
 
     def _bound(self, item: CollaboratorEvidence, referrals: int) -> _Bounds:
         route = self._routes.get(item.person.id)
@@ -540,8 +545,7 @@ class Ranking:
         """The 0-based rank of a candidate (every cold one is scored for a cold one; of
         the warm ones, those whose bounds leave it open)."""
         if item.route is None:
-            return len(self._bounds) + next(index for index, other in enumerate(self.cold())
-                                            if other.person == item.person)
+            return len(self._bounds) + self._cold_before(item)
         key = (-item.score, item.person)
         before, unsettled = 0, []
         for other in self._bounds:
@@ -552,6 +556,25 @@ class Ranking:
             else:
                 unsettled.append(other)
         return before + sum(1 for other in self._warm(unsettled)
+                            if (-other.score, other.person) < key)
+
+    def _cold_before(self, item: Scored) -> int:
+        """How many cold candidates rank before this cold one: their bounds settle most;
+        only those the bounds leave open are scored in full (none when every cold one is
+        scored already)."""
+        if self._cold is not None:
+            return next(index for index, other in enumerate(self._cold)
+                        if other.person == item.person)
+        key = (-item.score, item.person)
+        before, unsettled = 0, []
+        for other in self._bounded(self._cold_ids() - {item.person}):
+            if (-other.high, other.person) > key:
+                continue
+            if (-other.low, other.person) < key:
+                before += 1
+            else:
+                unsettled.append(other.evidence)
+        return before + sum(1 for other in (self._scored(unsettled, {}) if unsettled else [])
                             if (-other.score, other.person) < key)
 
     def among(self, people: set[str], start: int, limit: int) -> list[Scored]:

@@ -48,7 +48,7 @@ def compare(store: GraphStore, request: LandingRequest, *,
             reveal_contacts: bool = False) -> CorridorComparison:
     """Best park per city for the request (one evidence query, one rail lookup)."""
     landing.validate(store, request)
-    candidates = store.landing_candidates(request.to_filter())
+    candidates = store.landing_candidates(landing.ranking_filter(request))
     best: dict[str, tuple[int, Ranked]] = {}
     parks_per_city: dict[str, int] = {}
     scorer = Scorer(request)

@@ -11,19 +11,25 @@ no constraint are exactly the landing candidates.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 from pydantic import BaseModel, Field
 
 from alliance.errors import NotFound
 from alliance.services.benefits import cny
-from alliance.store.base import GraphStore, LandingFilter, ParkFacts
+from alliance.store.base import (
+    HARD_CONSTRAINTS,
+    EliminationCounter,
+    GraphStore,
+    LandingFilter,
+    ParkFacts,
+)
 from alliance.store.rail import RailLink, fastest_routes
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, RelType
 
-CONSTRAINTS: tuple[str, ...] = ("industry", "area_m2", "facility_types",
-                                "max_rent_cny_m2_month", "max_rail_minutes")
+CONSTRAINTS: tuple[str, ...] = HARD_CONSTRAINTS
 """The hard constraints, in the order the answer reports them."""
 
 
@@ -101,19 +107,37 @@ class Checker:
     def __init__(self, store: GraphStore, query: LandingFilter,
                  parks: list[NodeRecord] | None = None) -> None:
         self.query = query
-        self.related = _related(store, query.industry)
+        self.store = store
+        self._parks = parks
+        self.wanted_facilities = {f.value for f in query.facility_types}
+
+    # The taxonomy, the rail network and the parks' facts are read on first use: a store
+    # that counts failure codes itself answers the elimination view without any of them.
+
+    @cached_property
+    def related(self) -> set[str]:
+        return _related(self.store, self.query.industry)
+
+    @cached_property
+    def minutes(self) -> dict[str, int]:
         links = [RailLink(rel.source, rel.target, int(rel.properties["minutes"]),
                           float(rel.properties["km"]))
-                 for rel in store.get_relationships(RelType.HSR_LINK)]
-        self.minutes = {city: route.minutes
-                        for city, route in fastest_routes(links, query.origin_city).items()}
-        self.store = store
-        self.facts: Sequence[ParkFacts] = (store.park_facts() if parks is None
-                                           else [self._facts(park) for park in parks])
-        self.wanted_facilities = {f.value for f in query.facility_types}
-        limit = query.max_rail_minutes
-        self.reachable = {city for city, minutes in self.minutes.items()
-                          if limit is None or minutes <= limit}
+                 for rel in self.store.get_relationships(RelType.HSR_LINK)]
+        return {city: route.minutes
+                for city, route in fastest_routes(links, self.query.origin_city).items()}
+
+    @cached_property
+    def reachable(self) -> set[str]:
+        limit = self.query.max_rail_minutes
+        return {city for city, minutes in self.minutes.items()
+                if limit is None or minutes <= limit}
+
+    @cached_property
+    def facts(self) -> Sequence[ParkFacts]:
+        """The facts of the parks given, or of every park."""
+        if self._parks is None:
+            return self.store.park_facts()
+        return [self._facts(park) for park in self._parks]
 
     def _facts(self, park: NodeRecord) -> ParkFacts:
         cities = sorted(rel.target for rel in self.store.get_relationships(
@@ -191,12 +215,15 @@ class Checker:
                  "facility_types": bool(self.query.facility_types),
                  "max_rent_cny_m2_month": self.query.max_rent_cny_m2_month is not None,
                  "max_rail_minutes": True}
-        codes = Counter(self.code(facts) for facts in self.facts)
+        codes: Mapping[int, int] = (
+            self.store.failure_codes(self.query)
+            if self._parks is None and isinstance(self.store, EliminationCounter)
+            else Counter(self.code(facts) for facts in self.facts))
         counts = [ConstraintCount(
             constraint=name, given=given[name],
             eliminated=sum(count for code, count in codes.items() if code & BITS[name]),
             only_this=codes.get(BITS[name], 0)) for name in CONSTRAINTS]
-        return Elimination(parks_total=len(self.facts), parks_meeting_all=codes.get(0, 0),
+        return Elimination(parks_total=sum(codes.values()), parks_meeting_all=codes.get(0, 0),
                            constraints=counts)
 
 

@@ -101,6 +101,15 @@ class Gap:
     requirement: str
 
 
+GapKey = tuple[ProfileField, Closability, str]
+"""A gap kind: the fact, whether it can be closed, and the action that closes it."""
+
+
+def gap_key(gap: Gap) -> GapKey:
+    """The gap's kind (near misses failing on the same kind are closed together)."""
+    return (gap.field, gap.closability, gap.action)
+
+
 def gap_of(outcome: RuleOutcome) -> Gap:
     """The gap a failed rule leaves."""
     field = outcome.rule.field

@@ -13,6 +13,7 @@ contact's `stale`), and a stale park's score is multiplied by its freshness weig
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -25,7 +26,7 @@ from alliance.services.eligibility import RuleOutcome
 from alliance.services.elimination import Checker, why_not
 from alliance.services.explain import NameBook, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
-from alliance.services.gaps import Closability, Gap
+from alliance.services.gaps import Closability, Gap, GapKey, gap_key
 from alliance.services.landing_models import (
     Contact,
     Freshness,
@@ -38,6 +39,7 @@ from alliance.services.landing_models import (
     LandingWeights,
     ParkResult,
     ParkSummary,
+    PolicyCounts,
     PolicyMatch,
     Relaxation,
     RuleCheck,
@@ -49,6 +51,7 @@ from alliance.services.policy_counting import (
     Candidate,
     Decision,
     Section,
+    Status,
     Tally,
     counted_amounts,
     tally,
@@ -63,12 +66,12 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
-from alliance.store.evidence import park_policies
+from alliance.store.evidence import to_park
 from graph_schema.nodes import Policy
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
-           "Scored", "Scorer", "explain", "rank", "search"]
+           "Scored", "Scorer", "explain", "rank", "ranking_filter", "search", "shown_evidence"]
 
 DEFAULT_REFERENCE_RENT = 100.0
 """Rent (CNY/m²/month) a net cost is measured against when the request sets no max rent."""
@@ -198,7 +201,8 @@ def _total(values: tuple[float, ...], weights: tuple[float, ...], fresh: float) 
 
 @dataclass(frozen=True)
 class EvaluatedPolicy:
-    """A shown park's policy with its eligibility worked out (once per request)."""
+    """A shown park's policy with its eligibility worked out (once per request); its
+    evidence as the store listed it (a city's policy with its path to the city)."""
 
     evidence: PolicyEvidence
     judged: Judged
@@ -227,6 +231,78 @@ class EvaluatedPolicy:
         return Candidate(self.policy, self.eligible, self.evidence.not_stackable_with)
 
 
+Listed = tuple[EvaluatedPolicy, Decision]
+"""A policy match to list: the policy as judged and its money at the park."""
+
+
+class ParkMoney:
+    """A shown park's policies (its own and its city's), every one's money decided, and
+    what the answer lists of them. Nothing here depends on the park but its own policies
+    and (for a share of the rent) its rent, so the parks of a city that have no policies
+    of their own (and the same rent, if it matters) share one."""
+
+    def __init__(self, policies: tuple[EvaluatedPolicy, ...], money: Tally) -> None:
+        self.policies = policies
+        self.money = money
+        self.closer: GapCloser | None = None
+        """The gap-closer's answer, once worked out (`gap_closer`)."""
+
+    @cached_property
+    def company_total(self) -> float:
+        return self.money.total()
+
+    @cached_property
+    def recount(self) -> Recount:
+        return Recount.of(self)
+
+    @cached_property
+    def sections(self) -> dict[Section, list[Listed]]:
+        """Every policy with its decision, per section, in policy order."""
+        found: dict[Section, list[Listed]] = {section: [] for section in Section}
+        for item, decision in zip(self.policies, self.money.decisions, strict=True):
+            found[decision.section].append((item, decision))
+        return found
+
+    @cached_property
+    def lists(self) -> dict[str, list[Listed]]:
+        """The answer's four lists in full, each in its order: company items eligible,
+        then near misses (wanted first, then by id), founding-team and broker-side items
+        (by id)."""
+        company = self.sections[Section.COMPANY]
+        return {"eligible": _wanted_first([m for m in company if m[0].eligible]),
+                "near_miss": _wanted_first([m for m in company if not m[0].eligible]),
+                "founding_team": self.sections[Section.FOUNDING_TEAM],
+                "broker_side": self.sections[Section.BROKER_SIDE]}
+
+    def listed(self, limit: int | None) -> dict[str, list[Listed]]:
+        """Each list cut to its `limit` matches worth the most (`worth`), kept in the
+        list's order; every match when `limit` is None or the list is short."""
+        if limit is None:
+            return self.lists
+        cut = {}
+        for name, matches in self.lists.items():
+            if len(matches) <= limit:
+                cut[name] = matches
+                continue
+            kept = {id(m) for m in heapq.nsmallest(limit, matches, key=worth)}
+            cut[name] = [m for m in matches if id(m) in kept]
+        return cut
+
+
+def worth(match: Listed) -> tuple[bool, bool, float, str]:
+    """Which matches a cut list keeps first: those counted in the totals, then the kinds
+    the company asked for, then the largest value over the horizon (unknown values
+    last), then by id."""
+    item, decision = match
+    amount = decision.valuation.amount_cny
+    return (decision.status is not Status.COUNTED, not item.wanted,
+            -(amount if amount is not None else -1.0), item.policy.id)
+
+
+def _wanted_first(matches: list[Listed]) -> list[Listed]:
+    return sorted(matches, key=lambda m: (not m[0].wanted, m[0].policy.id))
+
+
 @dataclass(frozen=True)
 class Ranked:
     """A candidate's score, and what ranking needs besides (its closest fit)."""
@@ -243,21 +319,20 @@ class Scored:
     evidence: ParkEvidence
     score: float
     parts: tuple[Part, ...]
-    policies: tuple[EvaluatedPolicy, ...]
+    book: ParkMoney
     inputs: CostInputs
-    money: Tally
     cost: NetCost
     fit: IndustryRelation
     as_of: date
     freshness: Staleness
 
-    @cached_property
-    def company_total(self) -> float:
-        return self.money.total()
+    @property
+    def policies(self) -> tuple[EvaluatedPolicy, ...]:
+        return self.book.policies
 
-    @cached_property
-    def recount(self) -> Recount:
-        return Recount.of(self)
+    @property
+    def money(self) -> Tally:
+        return self.book.money
 
 
 class Scorer:
@@ -272,6 +347,8 @@ class Scorer:
                         weights.space, weights.contacts, weights.track_record)
         self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
+        self._cities: dict[str, list[EvaluatedPolicy]] = {}
+        self._money: dict[tuple[str, str, float], ParkMoney] = {}
 
     def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
         request, props = self.request, evidence.park.properties
@@ -290,19 +367,43 @@ class Scorer:
         values = self._values(evidence, self.book.benefits(evidence))
         return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
 
+    def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
+        found = self._cities.get(evidence.city.id)
+        if found is None:
+            found = self._cities[evidence.city.id] = [
+                EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.city_policies]
+        return found
+
+    def park_money(self, evidence: ParkEvidence, inputs: CostInputs) -> ParkMoney:
+        """The park's policies (offered in the park and its city: each counts once, by id
+        then place, as `store.evidence.park_policies` lists them) with their money."""
+        city = self._city(evidence)
+        own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
+        rent = inputs.rent_cny_m2_month
+        rent_based = any(item.judged.rent_based for item in (*own, *city))
+        key = (evidence.city.id, evidence.park.id if own else "",
+               rent if rent_based else -1.0)
+        found = self._money.get(key)
+        if found is None:
+            merged = sorted([*own, *city], key=lambda item: (item.policy.id,
+                                                             item.evidence.offered_in))
+            seen: set[str] = set()
+            policies = []
+            for item in merged:
+                if item.policy.id not in seen:
+                    seen.add(item.policy.id)
+                    policies.append(item)
+            money = tally([p.candidate() for p in policies], inputs, self.request.as_of,
+                          self.book.value)
+            found = self._money[key] = ParkMoney(tuple(policies), money)
+        return found
+
     def score(self, evidence: ParkEvidence) -> Scored:
         request, weights = self.request, self.request.weights
         props = evidence.park.properties
-        seen: set[str] = set()
-        policies = []
-        for item in park_policies(evidence):  # offered in park and city: counts once
-            if item.policy.id not in seen:
-                seen.add(item.policy.id)
-                policies.append(EvaluatedPolicy(item, self.book.judge(item)))
         inputs = self.book.inputs(float(props["rent_cny_m2_month"]))
-        money = tally([p.candidate() for p in policies], inputs, request.as_of,
-                      self.book.value)
-        cost = net_cost(inputs, money)
+        book = self.park_money(evidence, inputs)
+        cost = net_cost(inputs, book.money)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
         values = self._values(evidence, cost.benefits_cny)
@@ -317,9 +418,8 @@ class Scorer:
         parts = tuple(replace(part, value=round(value, 6))
                       for part, value in zip(texts, values, strict=True))
         fresh = freshness.configured(evidence.park, request.as_of)
-        return Scored(evidence, _total(values, self.weights, fresh.weight), parts,
-                      tuple(policies), inputs, money, cost, fit_of(evidence), request.as_of,
-                      fresh)
+        return Scored(evidence, _total(values, self.weights, fresh.weight), parts, book,
+                      inputs, cost, fit_of(evidence), request.as_of, fresh)
 
 
 def rank(candidates: list[ParkEvidence], request: LandingRequest,
@@ -338,14 +438,6 @@ def rank(candidates: list[ParkEvidence], request: LandingRequest,
 # --------------------------------------------------------------------------- gap-closer
 
 
-GapKey = tuple[ProfileField, Closability, str]
-"""A gap kind: the fact, whether it can be closed, and the action that closes it."""
-
-
-def _key(gap: Gap) -> GapKey:
-    return (gap.field, gap.closability, gap.action)
-
-
 @dataclass(frozen=True)
 class Recount:
     """What recounting a shown park's company money with some gaps closed needs: its
@@ -358,22 +450,21 @@ class Recount:
     partners: dict[str, tuple[str, ...]]
 
     @classmethod
-    def of(cls, scored: Scored) -> Recount:
+    def of(cls, book: ParkMoney) -> Recount:
         chosen = [(item, decision)
-                  for item, decision in zip(scored.policies, scored.money.decisions,
-                                            strict=True)
+                  for item, decision in zip(book.policies, book.money.decisions, strict=True)
                   if item.judged.section is Section.COMPANY and item.judged.openable]
         return cls(tuple((item.policy, Section.COMPANY, decision.valuation)
                          for item, decision in chosen),
                    tuple(item.eligible for item, _ in chosen),
-                   tuple(frozenset(_key(gap) for gap in item.gaps) for item, _ in chosen),
+                   tuple(item.judged.gap_kinds for item, _ in chosen),
                    {item.policy.id: item.evidence.not_stackable_with for item, _ in chosen})
 
 
-def _unlock(scored: Scored, closed: set[GapKey]) -> float:
+def _unlock(book: ParkMoney, closed: set[GapKey]) -> float:
     """Company money added if the gaps in `closed` were closed (recounted, so groups and
     no-stacking still hold: the company items that would count, settled again)."""
-    recount = scored.recount
+    recount = book.recount
     unlocked = {position for position, (eligible, gaps) in
                 enumerate(zip(recount.eligible, recount.gaps, strict=True))
                 if not eligible and gaps <= closed}
@@ -383,7 +474,7 @@ def _unlock(scored: Scored, closed: set[GapKey]) -> float:
               if recount.eligible[position] or position in unlocked]
     total = round(sum(amount for _, amount in counted_amounts(
         opened, recount.partners.__getitem__)), 2)
-    return round(total - scored.company_total, 2)
+    return round(total - book.company_total, 2)
 
 
 class Helpers:
@@ -411,14 +502,21 @@ class Helpers:
         return self._found[skills]
 
 
-def gap_closer(scored: Scored, helpers: Helpers) -> GapCloser:
-    """The park's near misses grouped by gap kind, each with what closing it unlocks."""
+def gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
+    """The park's near misses grouped by gap kind, each with what closing it unlocks
+    (worked out once per shared `ParkMoney`)."""
+    if book.closer is None:
+        book.closer = _gap_closer(book, helpers)
+    return book.closer
+
+
+def _gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
     kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
-    for item in scored.policies:
+    for item in book.policies:
         if item.eligible or item.judged.section is not Section.COMPANY:
             continue
         for gap in item.gaps:
-            kinds.setdefault(_key(gap), (gap, []))[1].append(item.policy.id)
+            kinds.setdefault(gap_key(gap), (gap, []))[1].append(item.policy.id)
     closable = {key for key in kinds if key[1] is Closability.CLOSABLE}
     summaries = []
     for key, (gap, policies) in sorted(kinds.items(), key=lambda kv: (
@@ -426,10 +524,10 @@ def gap_closer(scored: Scored, helpers: Helpers) -> GapCloser:
         summaries.append(GapSummary(
             field=gap.field, closability=gap.closability, typical_months=gap.typical_months,
             action=gap.action, policies=sorted(set(policies)),
-            unlock_cny=_unlock(scored, {key}) if key in closable else None,
+            unlock_cny=_unlock(book, {key}) if key in closable else None,
             helpers=helpers(gap.skills) if key in closable and gap.skills else []))
-    unlock = _unlock(scored, closable) if closable else 0.0
-    needed = sorted(key for key in closable if _unlock(scored, closable - {key}) < unlock)
+    unlock = _unlock(book, closable) if closable else 0.0
+    needed = sorted(key for key in closable if _unlock(book, closable - {key}) < unlock)
     if needed:
         names = ", ".join(FIELD_WORDS[key[0]] for key in needed)
         count = len(needed)
@@ -458,8 +556,8 @@ FIELD_WORDS: dict[ProfileField, str] = {
 # --------------------------------------------------------------------------- assembly
 
 
-def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook, as_of: date
-                  ) -> PolicyMatch:
+def _policy_match(item: EvaluatedPolicy, decision: Decision, path: GraphPath,
+                  names: NameBook, as_of: date) -> PolicyMatch:
     policy = item.policy
     gaps = [] if item.eligible else [
         GapOut(field=g.field, closability=g.closability, typical_months=g.typical_months,
@@ -483,7 +581,7 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, names: NameBook, as
         missing=[o.reason for o in item.outcomes if not o.met],
         rules=[RuleCheck(field=o.rule.field, op=o.rule.op, value=o.rule.value,
                          actual=o.actual, met=o.met) for o in item.outcomes],
-        gaps=gaps, path=names.path(item.evidence.path),
+        gaps=gaps, path=names.path(path),
     )
 
 
@@ -495,18 +593,20 @@ class PolicyMatches:
         self.names, self.as_of = names, as_of
         self._first: dict[str, PolicyMatch] = {}
 
-    def __call__(self, item: EvaluatedPolicy, decision: Decision) -> PolicyMatch:
+    def __call__(self, listed: Listed, park: str) -> PolicyMatch:
+        item, decision = listed
+        path = to_park(item.evidence, park).path
         first = self._first.get(item.policy.id)
         if first is None:
-            first = self._first[item.policy.id] = _policy_match(item, decision, self.names,
-                                                                self.as_of)
+            first = self._first[item.policy.id] = _policy_match(item, decision, path,
+                                                                self.names, self.as_of)
             return first
         valuation = decision.valuation
         return first.model_copy(update={
             "offered_in": item.evidence.offered_in, "value_cny": valuation.amount_cny,
             "arithmetic": valuation.arithmetic, "depends_on": list(valuation.depends_on),
             "status": decision.status, "status_reason": decision.reason,
-            "path": self.names.path(item.evidence.path)})
+            "path": self.names.path(path)})
 
 
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
@@ -518,31 +618,27 @@ def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, 
                    path=names.path(evidence.path))
 
 
-def _evidence_paths(scored: Scored) -> list[GraphPath]:
+def _evidence_paths(scored: Scored, listed: dict[str, list[Listed]]) -> list[GraphPath]:
     evidence = scored.evidence
+    park = evidence.park.id
     return [evidence.rail.path, *(m.path for m in evidence.industries),
-            *(p.evidence.path for p in scored.policies), *(c.path for c in evidence.contacts)]
+            *(to_park(item.evidence, park).path
+              for matches in listed.values() for item, _ in matches),
+            *(c.path for c in evidence.contacts)]
 
 
-def _wanted_first(matches: list[PolicyMatch]) -> list[PolicyMatch]:
-    return sorted(matches, key=lambda m: (not m.wanted, m.id))
-
-
-def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helpers,
-                 policy_match: PolicyMatches, *, reveal_contacts: bool) -> ParkResult:
-    """The full, explained answer for one ranked park."""
-    evidence, money = scored.evidence, scored.money
+def _park_result(position: int, scored: Scored, listed: dict[str, list[Listed]],
+                 names: NameBook, helpers: Helpers, policy_match: PolicyMatches, *,
+                 reveal_contacts: bool) -> ParkResult:
+    """The explained answer for one ranked park, its policy lists as `listed`."""
+    evidence, money, book = scored.evidence, scored.money, scored.book
     props = evidence.park.properties
-    decisions = {d.policy.id: d for d in money.decisions}
-    matches: dict[Section, list[PolicyMatch]] = {section: [] for section in Section}
-    for item in scored.policies:
-        decision = decisions[item.policy.id]
-        matches[decision.section].append(policy_match(item, decision))
-    company = matches[Section.COMPANY]
+    park = evidence.park.id
+    matches = {name: [policy_match(m, park) for m in found] for name, found in listed.items()}
     contacts = [_contact(c, names, reveal_contacts, scored.as_of) for c in evidence.contacts]
     paths = {
         "industry_fit": [names.path(m.path) for m in evidence.industries],
-        "net_cost": [m.path for m in company if m.status == "counted"],
+        "net_cost": [m.path for m in matches["eligible"] if m.status == "counted"],
         "travel": [names.path(evidence.rail.path)],
         "contacts": [c.path for c in contacts],
     }
@@ -556,6 +652,7 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
         facility_types=list(props["facility_types"]), estimated=list(props.get("estimated", [])),
     )
     fresh = scored.freshness
+    full = book.lists
     return ParkResult(
         rank=position, score=scored.score, summary=summary, parts=parts,
         freshness=Freshness(stale=fresh.stale, age_days=fresh.age_days,
@@ -566,17 +663,21 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
         industries=[IndustryFit(industry=m.industry, relation=m.relation, strength=m.strength,
                                 hops=m.hops, path=names.path(m.path))
                     for m in evidence.industries],
-        eligible_policies=_wanted_first([m for m in company if m.eligible]),
-        near_miss_policies=_wanted_first([m for m in company if not m.eligible]),
-        founding_team_policies=matches[Section.FOUNDING_TEAM],
-        broker_side=matches[Section.BROKER_SIDE],
-        policies_for_others=len(matches[Section.OTHERS]),
-        policy_total_cny=money.total(),
+        eligible_policies=matches["eligible"],
+        near_miss_policies=matches["near_miss"],
+        founding_team_policies=matches["founding_team"],
+        broker_side=matches["broker_side"],
+        policies_for_others=len(book.sections[Section.OTHERS]),
+        policy_counts=PolicyCounts(eligible=len(full["eligible"]),
+                                   near_miss=len(full["near_miss"]),
+                                   founding_team=len(full["founding_team"]),
+                                   broker_side=len(full["broker_side"])),
+        policy_total_cny=book.company_total,
         grant_total_cny=money.total(kinds=[MoneyKind.GRANT]),
         tax_relief_total_cny=money.total(kinds=[MoneyKind.TAX_RELIEF]),
         financing_total_cny=money.financing_cny,
         founding_team_total_cny=money.total(Section.FOUNDING_TEAM),
-        net_cost=scored.cost, gap_closer=gap_closer(scored, helpers),
+        net_cost=scored.cost, gap_closer=gap_closer(book, helpers),
         contacts=contacts,
         contacts_total=evidence.broker_total + evidence.professional_total,
         brokers_total=evidence.broker_total, professionals_total=evidence.professional_total,
@@ -585,19 +686,41 @@ def _park_result(position: int, scored: Scored, names: NameBook, helpers: Helper
     )
 
 
+def ranking_filter(request: LandingRequest) -> LandingFilter:
+    """The store filter a question ranks with: every candidate with its contact totals
+    but no contacts (those are fetched for the parks shown, `shown_evidence`)."""
+    return replace(request.to_filter(), contacts_per_kind=0)
+
+
+def shown_evidence(store: GraphStore, ranked: list[tuple[int, Ranked]],
+                   request: LandingRequest) -> list[tuple[int, ParkEvidence]]:
+    """The chosen candidates' evidence with their contacts and the contacts' paths,
+    asked of the store for these parks only."""
+    if not ranked:
+        return []
+    parks = frozenset(entry.evidence.park.id for _, entry in ranked)
+    full = {evidence.park.id: evidence
+            for evidence in store.landing_candidates(replace(request.to_filter(), parks=parks))}
+    return [(position, full[entry.evidence.park.id]) for position, entry in ranked]
+
+
 def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: LandingRequest, *,
             reveal_contacts: bool, scorer: Scorer | None = None) -> list[ParkResult]:
-    """Full results for the chosen (rank, candidate) pairs, scored in full (by the
-    ranking's `scorer`, when given); the names of all their paths come in one lookup, and
-    only the parks shown are assembled."""
+    """Full results for the chosen (rank, candidate) pairs, their evidence fetched with
+    contacts and scored in full (by the ranking's `scorer`, when given); each park lists
+    the policy matches `request.policies_per_list` keeps, the names of all their paths
+    come in one lookup, and only the parks shown are assembled."""
     scorer = scorer or Scorer(request)
-    shown = [(position, scorer.score(entry.evidence)) for position, entry in ranked]
-    names = NameBook(store, [path for _, scored in shown for path in _evidence_paths(scored)])
+    shown = [(position, scorer.score(evidence))
+             for position, evidence in shown_evidence(store, ranked, request)]
+    listed = [scored.book.listed(request.policies_per_list) for _, scored in shown]
+    names = NameBook(store, [path for (_, scored), lists in zip(shown, listed, strict=True)
+                             for path in _evidence_paths(scored, lists)])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
     policy_match = PolicyMatches(names, request.as_of)
-    return [_park_result(position, scored, names, helpers, policy_match,
+    return [_park_result(position, scored, lists, names, helpers, policy_match,
                          reveal_contacts=reveal_contacts)
-            for position, scored in shown]
+            for (position, scored), lists in zip(shown, listed, strict=True)]
 
 
 RELAXABLE: dict[str, dict[str, object]] = {
@@ -620,7 +743,8 @@ def _explain_empty(store: GraphStore, query: LandingFilter, request: LandingRequ
     relaxations = []
     for name, change in RELAXABLE.items():
         if given[name]:
-            count = len(store.landing_candidates(replace(query, **change)))  # type: ignore[arg-type]
+            count = len(store.landing_candidates(
+                replace(query, contacts_per_kind=0, **change)))  # type: ignore[arg-type]
             relaxations.append(Relaxation(constraint=name, parks=count))
     helpful = [r for r in relaxations if r.parks > 0]
     if helpful:
@@ -650,7 +774,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     and, when asked, why a named park is not among them."""
     validate(store, request)
     query = request.to_filter()
-    candidates = store.landing_candidates(query)
+    candidates = store.landing_candidates(ranking_filter(request))
     elimination = Checker(store, query).elimination()
     scorer = Scorer(request)
     ranked = rank(candidates, request, scorer)

@@ -42,6 +42,12 @@ from graph_schema.vocabulary import (
 MAX_CNY = 1e13
 """Largest sum a request may state (ten trillion CNY), so arithmetic stays finite."""
 
+POLICIES_PER_LIST = 20
+"""Policy matches a park's answer lists per list by default. A park carries its own and
+its city's policies -- at most 18 in the seed set, but hundreds in a large corridor's
+cities, where listing them all made the answer (and its cost) grow with the city, not
+with the question."""
+
 
 class LandingWeights(BaseModel):
     """Weights of the score parts (relative; they need not sum to 1).
@@ -107,6 +113,11 @@ class LandingRequest(BaseModel):
                                 "constraints it fails and by how much.")
     asker: str | None = Field(default=None, description="Person id of the broker asking; "
                               "gap-closer helpers then come with trust paths.")
+    policies_per_list: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
+        default=POLICIES_PER_LIST, description="Policy matches listed per list of a park "
+        "(eligible, near misses, founding team, broker side): those worth the most, in "
+        "the list's order; `policy_counts` says how many each list holds, and every total "
+        "counts them all. null lists every match. 每个政策列表最多列出的条数（null 为全部）。")
 
     def eligibility_profile(self) -> CompanyProfile:
         """The profile rules test: the request's headcount fills an unknown one."""
@@ -274,6 +285,17 @@ class Freshness(BaseModel):
                           "past it, never below 0.5.")
 
 
+class PolicyCounts(BaseModel):
+    """How many matches each of a park's policy lists holds, listed or not: a count above
+    its list's length says the rest (worth less) were left out; the totals, the net cost
+    and the gap-closer count every one."""
+
+    eligible: int
+    near_miss: int
+    founding_team: int
+    broker_side: int
+
+
 class ParkSummary(BaseModel):
     park: NodeRef
     city: NodeRef
@@ -309,6 +331,9 @@ class ParkResult(BaseModel):
                                            "agency landing the deal here.")
     policies_for_others: int = Field(description="Items for park operators or investors, "
                                      "left out of this answer.")
+    policy_counts: PolicyCounts = Field(description="How many matches each policy list "
+                                        "holds in full (a list shows at most the "
+                                        "request's policies_per_list).")
     policy_total_cny: float = Field(description="Company grants + tax relief counted over "
                                     "the horizon (= net_cost.benefits_cny).")
     grant_total_cny: float

@@ -22,7 +22,7 @@ from functools import cached_property
 
 from alliance.services.benefits import CostInputs, Valuation, value
 from alliance.services.eligibility import RuleOutcome, evaluate
-from alliance.services.gaps import Gap, gap_of
+from alliance.services.gaps import Gap, GapKey, gap_key, gap_of
 from alliance.services.landing_models import LandingRequest
 from alliance.services.policy_counting import (
     SECTION_OF,
@@ -80,6 +80,11 @@ class Judged:
     def gaps(self) -> tuple[Gap, ...]:
         """The gaps its failed rules leave (asked for again and again by the gap-closer)."""
         return tuple(gap_of(outcome) for outcome in self.outcomes if not outcome.met)
+
+    @cached_property
+    def gap_kinds(self) -> frozenset[GapKey]:
+        """The kinds of its gaps (what the gap-closer closes), worked out once."""
+        return frozenset(gap_key(gap) for gap in self.gaps)
 
     @cached_property
     def counts(self) -> bool:

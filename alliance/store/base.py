@@ -9,7 +9,7 @@ from EmbeddedStore and Neo4jStore.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -105,7 +105,11 @@ class LandingFilter:
     contact_skill_categories: tuple[str, ...] = CONTACT_SKILL_CATEGORIES
     """Skills that make a lawyer or accountant near the park a useful contact."""
     contacts_per_kind: int = 5
-    """Brokers and professionals returned per park (the best; all are counted)."""
+    """Brokers and professionals returned per park (the best; all are counted). A
+    question ranks with 0 (totals only) and lists contacts for the parks it shows."""
+    parks: frozenset[str] | None = None
+    """Only these parks (those a question shows, fetched again with their contacts);
+    None: every park meeting the constraints."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,24 @@ class ParkFacts:
     park: NodeRecord
     city: str | None
     hosts: frozenset[str]
+
+
+HARD_CONSTRAINTS: tuple[str, ...] = ("industry", "area_m2", "facility_types",
+                                     "max_rent_cny_m2_month", "max_rail_minutes")
+"""The hard constraints of a landing, in the order the elimination view reports them; a
+park's failure code has bit i set when it fails HARD_CONSTRAINTS[i]."""
+
+
+@runtime_checkable
+class EliminationCounter(Protocol):
+    """A store that counts the parks failing each combination of hard constraints itself
+    (Neo4jStore: one round trip of a few rows, not every park's facts). The elimination
+    view uses it when the store has it and counts `park_facts` otherwise."""
+
+    def failure_codes(self, query: LandingFilter) -> Mapping[int, int]:
+        """Failure code (bits of HARD_CONSTRAINTS) -> number of parks with that code, over
+        every park; the tests are services.elimination.Checker.code's."""
+        ...
 
 
 # --------------------------------------------------------------------------- collaborators

@@ -347,17 +347,22 @@ _VIA_CITY_LABELS, _VIA_CITY_RELS, _VIA_CITY_FORWARD = ((_POLICY, _CITY, _PARK),
                                                       (_OFFERED, _IN_CITY), (True, False))
 
 
+def to_park(item: PolicyEvidence, park: str) -> PolicyEvidence:
+    """A policy as a park's answer shows it: offered in the park itself as listed, a
+    city's with its path led on to the park (Policy-OFFERED_IN->City<-IN_CITY-Park)."""
+    if item.offered_in == park:
+        return item
+    return PolicyEvidence(item.policy, item.offered_in, item.targets,
+                          GraphPath((*item.path.nodes, park), _VIA_CITY_LABELS,
+                                    _VIA_CITY_RELS, _VIA_CITY_FORWARD),
+                          item.not_stackable_with)
+
+
 def park_policies(evidence: ParkEvidence) -> list[PolicyEvidence]:
     """The policies offered in the park or its city as one list, by id then place, each
-    city policy's path led on to the park (Policy-OFFERED_IN->City<-IN_CITY-Park): what
-    the park's answer shows (built for the parks shown only)."""
+    city policy's path led on to the park (`to_park`)."""
     park = evidence.park.id
-    via_city = [PolicyEvidence(item.policy, item.offered_in, item.targets,
-                               GraphPath((*item.path.nodes, park), _VIA_CITY_LABELS,
-                                         _VIA_CITY_RELS, _VIA_CITY_FORWARD),
-                               item.not_stackable_with)
-                for item in evidence.city_policies]
-    return sorted([*evidence.policies, *via_city],
+    return sorted([*evidence.policies, *(to_park(item, park) for item in evidence.city_policies)],
                   key=lambda item: (item.policy.id, item.offered_in))
 
 

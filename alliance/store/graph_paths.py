@@ -40,19 +40,18 @@ class _Adjacency:
         if found is None:
             graph = self._graph
             if self._allowed is None:
-                ends = [rel.target for rel in graph.out_all(node)]
-                ends += [rel.source for rel in graph.in_all(node)]
+                ends = graph.ends(node)
             else:
-                ends = [rel.target for rel_type in self._allowed
-                        for rel in graph.out_rels(node, rel_type)]
-                ends += [rel.source for rel_type in self._allowed
-                         for rel in graph.in_rels(node, rel_type)]
+                ends = [end for rel_type in self._allowed
+                        for end in graph.out_ends(node, rel_type)]
+                ends += [end for rel_type in self._allowed
+                         for end in graph.in_ends(node, rel_type)]
             found = self._memo[node] = tuple(dict.fromkeys(ends))
         return found
 
     def degree(self, node: str) -> int:
         """Relationships at the node, any type: what reading its neighbours costs."""
-        return len(self._graph.out_all(node)) + len(self._graph.in_all(node))
+        return self._graph.degree(node)
 
     def linked(self, a: str, b: str) -> bool:
         """Whether an allowed relationship joins a and b, either way: from a neighbour

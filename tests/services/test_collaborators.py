@@ -312,6 +312,9 @@ def test_bounded_ranking_is_the_full_ranking(synth_store: GraphStore, seed: int)
         bounded = Ranking(*asked, reveal_contacts=False)
         for item in rng.sample(full, min(8, len(full))):
             assert bounded.position(item) == full.index(item)
+        cold = [item for item in full if item.route is None]
+        for item in rng.sample(cold, min(4, len(cold))):  # each alone: no cold one scored
+            assert Ranking(*asked, reveal_contacts=False).position(item) == full.index(item)
         chosen = set(rng.sample([item.person for item in full], min(40, len(full))))
         for start in (0, 2, 6):
             expected = [item for item in full[start:] if item.person in chosen][:6]

@@ -13,6 +13,7 @@ computed by one backend and compared with the other.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -549,6 +550,24 @@ class GraphStoreContract:
         assert [c.person.id for c in sip.contacts] == ["person:ann", "person:cai"]
         assert (sip.broker_total, sip.professional_total) == (2, 1)
         assert sip.rail.path.nodes == ("city:suzhou",)
+
+    def test_landing_evidence_for_shown_parks_by_hand(self, store: GraphStore) -> None:
+        """A question ranks on totals (no contacts) and fetches the parks it shows again
+        with their contacts: both agree with the full answer, park by park."""
+        self._evidence_corridor(store)
+        query = LandingFilter(origin_city="city:suzhou", industry="industry:biomedicine",
+                              contacts_per_kind=1, as_of=date(2025, 6, 30))
+        full = {c.park.id: c for c in store.landing_candidates(query)}
+        totals = store.landing_candidates(replace(query, contacts_per_kind=0))
+        assert [c.park.id for c in totals] == sorted(full)
+        for ranked in totals:
+            assert ranked.contacts == ()
+            assert replace(ranked, contacts=full[ranked.park.id].contacts) == \
+                full[ranked.park.id]
+        shown = store.landing_candidates(replace(query, parks=frozenset(
+            {"park:suzhou-sip", "park:nowhere"})))
+        assert shown == [full["park:suzhou-sip"]]
+        assert store.landing_candidates(replace(query, parks=frozenset())) == []
 
     def test_rail_limit_follows_every_write_of_cities_and_links(self, store: GraphStore
                                                                  ) -> None:

@@ -4,6 +4,7 @@ store must show: reopening, graph == file, durability under kill -9, threads."""
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import signal
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,10 @@ import pytest
 from alliance.errors import BackendUnavailable, Invalid, NotFound
 from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
-from alliance.store.embedded.adjacency import TYPE_ORDER, Graph
+from alliance.store.embedded.adjacency import TYPE_ORDER, TYPES, Compact, Graph, key_of
 from alliance.store.graph_paths import simple_paths
 from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
@@ -45,11 +48,13 @@ def check_layout(graph: Graph) -> dict[RelKey, RelRecord]:
     """The invariants of the adjacency layout; returns every relationship by key.
 
     Each relationship is in its source's outgoing and its target's incoming list, once
-    each and as the same object; every list is grouped in type order; keys are unique;
-    ends are nodes; the per-type counts are right; no node keeps an empty list.
+    each (equal: records read from the arrays are built per read); every list is grouped
+    in type order; keys are unique; ends are nodes; the per-type counts are right; the
+    record-free reads agree with the records; a node's own list is kept only while it
+    overrides rows of the arrays.
     """
     by_key: dict[RelKey, RelRecord] = {}
-    incoming: dict[int, int] = {}
+    incoming: dict[RelKey, int] = {}
     for node in graph.nodes:
         outgoing, arriving = graph.out_all(node), graph.in_all(node)
         for rels in (outgoing, arriving):
@@ -57,18 +62,33 @@ def check_layout(graph: Graph) -> dict[RelKey, RelRecord]:
             assert orders == sorted(orders)
         assert all(rel.source == node for rel in outgoing)
         assert all(rel.target == node for rel in arriving)
+        assert graph.ends(node) == [rel.target for rel in outgoing] + [
+            rel.source for rel in arriving]
+        assert graph.degree(node) == len(outgoing) + len(arriving)
+        for rel_type in RelType:
+            assert graph.out_ends(node, rel_type) == [
+                rel.target for rel in graph.out_rels(node, rel_type)]
+            assert graph.in_ends(node, rel_type) == [
+                rel.source for rel in graph.in_rels(node, rel_type)]
+            assert graph.out_targets(node, rel_type) == [
+                (rel.target, rel.properties) for rel in graph.out_rels(node, rel_type)]
         for rel in outgoing:
             assert rel.target in graph
             assert rel.key not in by_key
             by_key[rel.key] = rel
         for rel in arriving:
-            incoming[id(rel)] = incoming.get(id(rel), 0) + 1
-    assert incoming == {id(rel): 1 for rel in by_key.values()}
+            incoming[rel.key] = incoming.get(rel.key, 0) + 1
+    assert incoming == dict.fromkeys(by_key, 1)
+    assert all(incoming_rel == by_key[incoming_rel.key]
+               for node in graph.nodes for incoming_rel in graph.in_all(node))
     assert sorted(by_key) == sorted(rel.key for rel in graph.relationships())
     for rel_type in RelType:
         assert graph.count(rel_type) == sum(1 for rel in by_key.values() if rel.type is rel_type)
-    assert not [n for n in (*graph._out, *graph._in) if n not in graph or not (
-        graph._out.get(n) or graph._in.get(n))]
+    arrays = graph.compact.number
+    for lists in (graph._out, graph._in):
+        assert not [n for n, rels in lists.items()
+                    if n not in arrays and (not rels or n not in graph)]
+        assert not [n for n, rels in lists.items() if n not in graph and rels]
     return by_key
 
 
@@ -330,6 +350,76 @@ def test_graph_changes_keep_the_layout(seed: int) -> None:
         assert check_layout(graph) == model
         for key, rel in model.items():
             assert graph.find(key) is rel
+
+
+def _from_arrays(nodes: list[str], rels: list[RelRecord]) -> Graph:
+    """A graph whose relationships are `Compact` arrays, made as an open makes them:
+    runs per type in the table's key order (source, target, key text)."""
+    graph = Graph()
+    for node in nodes:
+        graph.put_node(f.industry(node.removeprefix("industry:")))
+    number = {node: at for at, node in enumerate(graph.nodes)}
+    maps: list[dict[str, Any]] = [{}]
+    runs = []
+    for order, rel_type in enumerate(TYPES):
+        rows = sorted((rel.source, rel.target, json.dumps([rel.properties.get(name) for name
+                                                            in REL_SPECS[rel_type].key]), rel)
+                      for rel in rels if rel.type is rel_type)
+        if rows:
+            sources, targets, map_numbers = array("i"), array("i"), array("i")
+            for source, target, _, rel in rows:
+                sources.append(number[source])
+                targets.append(number[target])
+                map_numbers.append(len(maps))
+                maps.append(rel.properties)
+            runs.append((order, sources, targets, map_numbers))
+    graph.attach(Compact.rows(list(graph.nodes), number, runs, maps))
+    return graph
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_changes_over_the_arrays_keep_the_layout(seed: int) -> None:
+    """A graph loaded as arrays, then changed at random (nodes' own lists override the
+    arrays), holds what a plain model holds, in the order a reopen would give."""
+    rng = random.Random(seed)
+    nodes = [f"industry:n{i:02d}" for i in range(rng.randint(2, 10))]
+    types = list(RelType)
+    model: dict[RelKey, RelRecord] = {}
+    for _ in range(rng.randint(0, 60)):
+        u, v = rng.sample(nodes, 2)
+        rel = RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 2)}"})
+        model[rel.key] = rel
+    graph = _from_arrays(nodes, list(model.values()))
+    assert check_layout(graph) == model
+    for _ in range(rng.randint(5, 60)):
+        roll = rng.random()
+        u, v = rng.sample(nodes, 2)
+        if roll < 0.5:
+            rel = RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 2)}",
+                                                      "n": rng.randint(0, 9)})
+            graph.put_rel(rel)
+            model[rel.key] = rel
+        elif roll < 0.8 and model:
+            key = rng.choice(sorted(model))
+            assert graph.drop_rel(key) == model.pop(key)
+        else:
+            dropped = graph.drop_node(u)
+            assert dropped is not None
+            gone = {key for key in model if u in (key[1], key[2])}
+            assert dropped[1] == {end for key in gone for end in key[1:3]} - {u}
+            for key in gone:
+                del model[key]
+            graph.put_node(f.industry(u.removeprefix("industry:")))
+        assert check_layout(graph) == model
+        assert {key: graph.find(key) for key in model} == model
+    fresh = _from_arrays(nodes, list(model.values()))  # what a reopen loads
+    assert check_layout(fresh) == model
+    for node in nodes:  # within a node and type: the table's key order, both sides
+        for rel_type in types:
+            for rels, end in ((fresh.out_rels(node, rel_type), "target"),
+                              (fresh.in_rels(node, rel_type), "source")):
+                order = [(getattr(rel, end), json.dumps(key_of(rel)[3])) for rel in rels]
+                assert order == sorted(order)
 
 
 def test_bulk_write_and_load_leave_the_collector_running(tmp_path: Path) -> None:

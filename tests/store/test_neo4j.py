@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -19,6 +21,7 @@ from alliance.cli.main import app
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.ingest.jsonl import GraphRecord, read_jsonl, record_line
 from alliance.ingest.records import RecordBatch
+from alliance.services.elimination import Checker
 from alliance.services.ingest import load
 from alliance.settings import get_settings
 from alliance.store.base import GraphStore, LandingFilter
@@ -28,7 +31,7 @@ from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
 from graph_schema.records import NodeRecord
-from graph_schema.vocabulary import Label, RelType, Role
+from graph_schema.vocabulary import FacilityType, Label, RelType, Role, SkillCategory
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
 
@@ -235,6 +238,105 @@ def test_rail_minutes_are_rebuilt_at_start_for_a_graph_without_them(neo: Neo4jSt
     city = neo.get_node("city:shanghai")
     assert city is not None
     assert "_rail_cities" not in city.properties
+
+
+def _codes_by_hand(store: Neo4jStore, query: LandingFilter) -> dict[int, int]:
+    """The elimination view's counts the generic way: every park's facts, coded by the
+    Checker (the one definition of the hard constraints)."""
+    checker = Checker(store, query)
+    return dict(Counter(checker.code(facts) for facts in store.park_facts()))
+
+
+def _assert_failure_codes_agree(store: Neo4jStore) -> None:
+    cities = [node.id for node in store.list_nodes(Label.CITY)]
+    industries = [node.id for node in store.list_nodes(Label.INDUSTRY)]
+    asked = 0
+    for index, (city, industry) in enumerate(
+            (city, industry) for city in cities for industry in industries):
+        query = LandingFilter(
+            origin_city=city, industry=industry, min_area_m2=(0.0, 4000.0, 6000.0)[index % 3],
+            facility_types=(FacilityType.STANDARD_FACTORY,) if index % 2 else (),
+            max_rent_cny_m2_month=(None, 40.0)[index % 2],
+            max_rail_minutes=(None, 0, 30, 120)[index % 4], as_of=date(2025, 6, 30))
+        assert store.failure_codes(query) == _codes_by_hand(store, query), query
+        asked += 1
+    assert asked >= 2
+
+
+def test_failure_codes_count_what_the_checker_counts_after_every_write(
+        neo: Neo4jStore) -> None:
+    """The server-side count (from each park's precomputed city and hosted industries)
+    equals the Checker's over `park_facts`, also after writes that move a park, change
+    what it hosts, or delete the city or industry it links to."""
+    nodes, rels = f.corridor()
+    neo.write(nodes=nodes, relationships=rels)
+    _assert_failure_codes_agree(neo)
+    neo.write(relationships=[f.in_city("park:wuxi-hitech", "city:suzhou"),
+                             f.hosts("park:kunshan-hitech", "industry:biomedicine")],
+              delete_relationships=[f.in_city("park:wuxi-hitech", "city:wuxi").key])
+    assert neo.park_facts()[2].city == "city:suzhou"
+    _assert_failure_codes_agree(neo)
+    neo.write(nodes=[f.park("kunshan-hitech", available_area_m2=100.0)])
+    _assert_failure_codes_agree(neo)
+    neo.write(delete_nodes=["city:suzhou", "industry:medical-devices"])
+    assert {facts.park.id: facts.city for facts in neo.park_facts()}["park:wuxi-hitech"] is None
+    _assert_failure_codes_agree(neo)
+    park = neo.get_node("park:kunshan-hitech")
+    assert park is not None
+    assert "_hosts" not in park.properties
+    assert "_city" not in park.properties
+
+
+def test_park_facts_are_rebuilt_at_start_for_a_graph_without_them(neo: Neo4jStore) -> None:
+    nodes, rels = f.corridor()
+    neo.write(nodes=nodes, relationships=rels)
+    query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                          max_rail_minutes=120, as_of=date(2025, 6, 30))
+    expected = _codes_by_hand(neo, query)
+    neo._driver.execute_query("MATCH (p:Park) REMOVE p._city, p._hosts",
+                              database_=neo.database)
+    assert neo.failure_codes(query) != expected
+    with Neo4jStore(neo.uri) as reopened:
+        assert reopened.failure_codes(query) == expected
+
+
+def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore) -> None:
+    """The landing query ranks contacts from each person's precomputed expertise and
+    skills: after writes to a person, their skills, a skill's category, their expertise,
+    and deletions of a skill and an industry, its contacts are EmbeddedStore's."""
+    embedded = EmbeddedStore(":memory:")
+    nodes, rels = f.corridor()
+    people = [f.person("ann", roles=[Role.BROKER, Role.LAWYER]),
+              f.person("bob", roles=[Role.ACCOUNTANT]), f.skill("ip-law"),
+              f.skill("audit", category=SkillCategory.ACCOUNTING)]
+    links = [f.covers("person:ann", "city:suzhou"), f.based_in("person:bob", "city:suzhou"),
+             f.expert_in("person:ann", "industry:biomedicine"),
+             f.has_skill("person:ann", "skill:ip-law", level=4),
+             f.has_skill("person:bob", "skill:audit", level=2)]
+    steps: list[dict[str, Any]] = [
+        {"nodes": [*nodes, *people], "relationships": [*rels, *links]},
+        {"delete_relationships": [f.expert_in("person:ann", "industry:biomedicine").key]},
+        {"nodes": [f.skill("audit", category=SkillCategory.TECHNOLOGY)]},
+        {"relationships": [f.has_skill("person:bob", "skill:ip-law", level=5),
+                           f.expert_in("person:bob", "industry:medical-devices")]},
+        {"nodes": [f.person("ann", roles=[Role.LAWYER])]},
+        {"delete_nodes": ["skill:ip-law", "industry:medical-devices"]},
+    ]
+    query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                          as_of=date(2025, 6, 30))
+    shown = []
+    with embedded:
+        for step in steps:
+            neo.write(**step)
+            embedded.write(**step)
+            expected = embedded.landing_candidates(query)
+            assert neo.landing_candidates(query) == expected, step
+            shown.append([(c.park.id, [(p.person.id, p.kind, p.skills) for p in c.contacts])
+                          for c in expected])
+    assert len({repr(contacts) for contacts in shown}) >= 3  # the writes moved them
+    person = neo.get_node("person:bob")
+    assert person is not None
+    assert not set(person.properties) & {"_skills", "_expert_in"}
 
 
 # --------------------------------------------------------------------------- alliance db

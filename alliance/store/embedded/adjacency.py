@@ -1,28 +1,38 @@
 """The embedded store's in-memory graph: per node its record, and its relationships
-outgoing and incoming, each list grouped by type.
+outgoing and incoming, each grouped by type.
 
-Why this layout and not networkx's MultiDiGraph (measured; docs/benchmarks.md, "Compact
-embedded store"): a MultiDiGraph edge costs ~630 bytes (a key dict per node pair, an
-attribute dict per edge, entries in both ends' adjacency dicts), plus the RelRecord
-(~176) and its RelKey tuple in a per-type set (~114). Here an edge is its RelRecord
-(slotted, 72 bytes, property maps shared where the store shares them) and one slot in
-each end's list (16 bytes): about a tenth.
+Why this layout (measured; docs/benchmarks.md, "Compact embedded store"): a Python
+object per relationship costs ~90 bytes and ~1 µs to build, 5.7 M of them at 10^6 nodes
+~785 MiB and ~18 s of an open. So the relationships an open loads are `Compact`: rows
+of node numbers in arrays (compressed sparse rows, CSR), one for the outgoing and one
+for the incoming side, ordered by node, then type, then the table's key order; about
+18 bytes a relationship. RelRecords are built when a reader asks for them; readers
+that only need the other ends (`out_ends`, `in_ends`, `ends`) get the ids without them.
 
-Each node's lists are ordered by type (`TYPE_ORDER`), and by insertion within a type,
-so the relationships of one type at a hub (a city with 10^4 incoming COVERS) are a
+A write does not change the arrays: the first write touching a node's outgoing (or
+incoming) relationships gives that node a list of RelRecords of its own (built from
+the arrays), which from then on is what is read and changed for it, exactly as every
+node's list was before (`_out`, `_in`). A reopen compacts them again.
+
+Each node's relationships are ordered by type (`TYPE_ORDER`), and by insertion within a
+type, so the relationships of one type at a hub (a city with 10^4 incoming COVERS) are a
 bisected slice rather than a scan of every edge. A relationship is found by its RelKey
 from its source's outgoing slice of that type (short, sources rarely being hubs).
 
-Readers call `record`, `out_rels`, `in_rels`, `between` and iterate `nodes`; only the
-store changes the graph (`put_node`, `put_rel`, `drop_rel`, `drop_node`), under its lock.
-Records are shared, never copied: treat them (and their property maps) as read-only.
+Readers call `record`, `out_rels`, `in_rels`, `between` (and the record-free
+`out_ends`, `in_ends`, `out_targets`, `ends`, `degree`) and iterate `nodes`; only the
+store changes the graph (`put_node`, `put_rel`, `drop_rel`, `drop_node`, `attach`),
+under its lock. Records are
+shared or new, never to be changed: treat them (and their property maps) as read-only,
+and compare relationships by key or value, not identity (two reads of one relationship
+from the arrays are two equal objects).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -30,20 +40,38 @@ from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import RelType
 
-__all__ = ["TYPE_ORDER", "Graph", "key_of"]
+__all__ = ["TYPES", "TYPE_ORDER", "Compact", "Graph", "key_of", "new_rel"]
 
-TYPE_ORDER: dict[RelType, int] = {rel_type: order for order, rel_type in enumerate(sorted(RelType))}
-"""Position of each type in a node's lists: the order of the type names, so that lists
-are bisected by comparing `rel.type` itself (a str enum), read by C code (`_type`)."""
+TYPES: tuple[RelType, ...] = tuple(sorted(RelType))
+"""The types in a node's order: by name, so that lists are bisected by comparing
+`rel.type` itself (a str enum), read by C code (`_type`)."""
+TYPE_ORDER: dict[RelType, int] = {rel_type: order for order, rel_type in enumerate(TYPES)}
+"""Position of each type in `TYPES` (the type numbers of `Compact`)."""
 
 _KEY_NAMES: dict[RelType, tuple[str, ...]] = {t: spec.key for t, spec in REL_SPECS.items()}
 _SCAN = 16
 """Lists up to this long are filtered by a plain scan; longer ones are bisected."""
 _NONE: tuple[RelRecord, ...] = ()
 _TYPES: dict[str, RelType] = {rel_type.value: rel_type for rel_type in RelType}
-
+_EMPTY: dict[str, Any] = {}
 
 _type = attrgetter("type")
+
+_new = object.__new__
+_set_type, _set_source, _set_target, _set_properties = (
+    RelRecord.__dict__[name].__set__ for name in ("type", "source", "target", "properties"))
+
+
+def new_rel(rel_type: RelType, source: str, target: str, properties: dict[str, Any]
+            ) -> RelRecord:
+    """`RelRecord(rel_type, source, target, properties)` without the frozen dataclass's
+    checked `__init__` (a third of the cost of building one from the arrays)."""
+    rel: RelRecord = _new(RelRecord)
+    _set_type(rel, rel_type)
+    _set_source(rel, source)
+    _set_target(rel, target)
+    _set_properties(rel, properties)
+    return rel
 
 
 def key_of(rel: RelRecord) -> RelKey:
@@ -67,31 +95,194 @@ def _of_type(rels: Sequence[RelRecord], rel_type: RelType) -> list[RelRecord]:
 
 
 def _index_of(rels: list[RelRecord], rel: RelRecord) -> int:
-    """Position of this very object (identity, not equality: no __eq__ per item)."""
+    """Position of the relationship with rel's key (keys are unique in a graph)."""
     low, high = _span(rels, rel.type)
+    key = key_of(rel)
     for at in range(low, high):
-        if rels[at] is rel:
+        item = rels[at]
+        if item is rel or (item.target == rel.target and item.source == rel.source
+                           and key_of(item) == key):
             return at
     msg = f"{rel!r} is not in the list"  # a broken invariant, never user input
     raise LookupError(msg)
 
 
-class Graph:
-    """Nodes by id and their relationship lists; see the module docstring."""
+class Compact:
+    """Relationships as compressed sparse rows of node numbers (see the module docstring).
 
-    __slots__ = ("_counts", "_in", "_out", "nodes", "record")
+    `ids[n]` is node n's id (the graph's own string), `number` the reverse. Side
+    `out`: node n's outgoing relationships are positions `out_at[n]` to `out_at[n + 1]`
+    of `out_end` (target numbers), `out_type` (numbers into `TYPES`, ascending within a
+    node) and `out_map` (numbers into `maps`, the property maps, `maps[0]` empty); side
+    `in` the same with source numbers. Within a node and type the order is the store
+    table's key order (`Compact.rows` is given rows in it). Never changed once made."""
+
+    __slots__ = ("counts", "ids", "in_at", "in_end", "in_map", "in_type", "maps", "number",
+                 "out_at", "out_end", "out_map", "out_type")
+
+    def __init__(self, ids: list[str], number: dict[str, int], sides: Sequence[array[int]],
+                 maps: list[dict[str, Any]], counts: Sequence[int]) -> None:
+        self.ids, self.number, self.maps = ids, number, maps
+        (self.out_at, self.out_end, self.out_type, self.out_map,
+         self.in_at, self.in_end, self.in_type, self.in_map) = sides
+        self.counts = list(counts)
+        """Relationships per type number."""
+
+    @classmethod
+    def empty(cls) -> Compact:
+        return cls([], {}, [array("i", [0]), array("i"), array("b"), array("i")] * 2, [_EMPTY],
+                   [0] * len(TYPES))
+
+    @classmethod
+    def rows(cls, ids: list[str], number: dict[str, int],
+             runs: Sequence[tuple[int, array[int], array[int], array[int]]],
+             maps: list[dict[str, Any]]) -> Compact:
+        """From runs (type number, source numbers, target numbers, map numbers) in type
+        order, each in the table's key order: a stable sort by (node, type) of their
+        concatenation keeps that order within a node and type on both sides."""
+        import numpy as np  # imported by the first open: the CLI's other commands start without it
+
+        count = len(ids)
+        width = len(TYPES)
+        sources = np.concatenate([np.frombuffer(run[1], np.int32) for run in runs]
+                                 or [np.zeros(0, np.int32)])
+        targets = np.concatenate([np.frombuffer(run[2], np.int32) for run in runs]
+                                 or [np.zeros(0, np.int32)])
+        type_numbers = np.concatenate([np.full(len(run[1]), run[0], np.int8) for run in runs]
+                                      or [np.zeros(0, np.int8)])
+        map_numbers = np.concatenate([np.frombuffer(run[3], np.int32) for run in runs]
+                                     or [np.zeros(0, np.int32)])
+        sides: list[array[int]] = []
+        for here, there in ((sources, targets), (targets, sources)):
+            order = np.argsort(here.astype(np.int64) * width + type_numbers, kind="stable")
+            at = np.zeros(count + 1, np.int32)
+            np.cumsum(np.bincount(here, minlength=count), out=at[1:])
+            sides += [array("i", at.tobytes()), array("i", there[order].tobytes()),
+                      array("b", type_numbers[order].tobytes()),
+                      array("i", map_numbers[order].tobytes())]
+        return cls(ids, number, sides, maps,
+                   np.bincount(type_numbers, minlength=width).tolist())
+
+    def _side(self, outgoing: bool) -> tuple[array[int], array[int], array[int], array[int]]:
+        if outgoing:
+            return self.out_at, self.out_end, self.out_type, self.out_map
+        return self.in_at, self.in_end, self.in_type, self.in_map
+
+    def span(self, node_id: str, rel_type: RelType, outgoing: bool
+             ) -> tuple[int, int, int]:
+        """(node number, first, end) positions of the node's relationships of a type."""
+        number = self.number.get(node_id)
+        if number is None:
+            return -1, 0, 0
+        at, _, types, _ = self._side(outgoing)
+        low, high = at[number], at[number + 1]
+        if low == high:
+            return number, 0, 0
+        order = TYPE_ORDER[rel_type]
+        first = bisect.bisect_left(types, order, low, high)
+        return number, first, bisect.bisect_right(types, order, first, high)
+
+    def rels(self, node_id: str, rel_type: RelType, outgoing: bool) -> list[RelRecord]:
+        number, first, end = self.span(node_id, rel_type, outgoing)
+        if first == end:
+            return []
+        _, ends, _, maps_of = self._side(outgoing)
+        ids, maps, me = self.ids, self.maps, self.ids[number]
+        if outgoing:
+            return [new_rel(rel_type, me, ids[other], maps[at])
+                    for other, at in zip(ends[first:end], maps_of[first:end], strict=True)]
+        return [new_rel(rel_type, ids[other], me, maps[at])
+                for other, at in zip(ends[first:end], maps_of[first:end], strict=True)]
+
+    def ends(self, node_id: str, rel_type: RelType, outgoing: bool) -> list[str]:
+        _, first, end = self.span(node_id, rel_type, outgoing)
+        if first == end:
+            return []
+        ids = self.ids
+        return [ids[other] for other in self._side(outgoing)[1][first:end]]
+
+    def targets(self, node_id: str, rel_type: RelType) -> list[tuple[str, dict[str, Any]]]:
+        _, first, end = self.span(node_id, rel_type, True)
+        if first == end:
+            return []
+        ids, maps = self.ids, self.maps
+        return [(ids[other], maps[at]) for other, at in zip(
+            self.out_end[first:end], self.out_map[first:end], strict=True)]
+
+    def all_rels(self, node_id: str, outgoing: bool) -> list[RelRecord]:
+        number = self.number.get(node_id)
+        if number is None:
+            return []
+        at, ends, types, maps_of = self._side(outgoing)
+        low, high = at[number], at[number + 1]
+        ids, maps, me = self.ids, self.maps, self.ids[number]
+        if outgoing:
+            return [new_rel(TYPES[kind], me, ids[other], maps[m]) for other, kind, m in zip(
+                ends[low:high], types[low:high], maps_of[low:high], strict=True)]
+        return [new_rel(TYPES[kind], ids[other], me, maps[m]) for other, kind, m in zip(
+            ends[low:high], types[low:high], maps_of[low:high], strict=True)]
+
+    def all_ends(self, node_id: str, outgoing: bool) -> list[str]:
+        number = self.number.get(node_id)
+        if number is None:
+            return []
+        at, ends, _, _ = self._side(outgoing)
+        ids = self.ids
+        return [ids[other] for other in ends[at[number]:at[number + 1]]]
+
+    def degree(self, node_id: str, outgoing: bool) -> int:
+        number = self.number.get(node_id)
+        if number is None:
+            return 0
+        at = self.out_at if outgoing else self.in_at
+        return at[number + 1] - at[number]
+
+    def joining(self, source: str, target: str) -> list[RelRecord]:
+        """The relationships source -> target, read from the shorter of the two rows."""
+        if self.degree(source, True) <= self.degree(target, False):
+            here, there, outgoing = source, target, True
+        else:
+            here, there, outgoing = target, source, False
+        number, other = self.number.get(here), self.number.get(there)
+        if number is None or other is None:
+            return []
+        at, ends, types, maps_of = self._side(outgoing)
+        maps = self.maps
+        return [new_rel(TYPES[types[position]], source, target, maps[maps_of[position]])
+                for position in range(at[number], at[number + 1])
+                if ends[position] == other]
+
+
+class Graph:
+    """Nodes by id and their relationships; see the module docstring."""
+
+    __slots__ = ("_base", "_counts", "_in", "_out", "nodes", "record")
 
     def __init__(self) -> None:
         self.nodes: dict[str, NodeRecord] = {}
         """id -> record; iterate it for every node."""
-        # defaultdicts: `lists[node].append(rel)` is the cheapest way to load millions;
-        # readers use .get, so a missing node never gains an empty list.
-        self._out: defaultdict[str, list[RelRecord]] = defaultdict(list)
-        self._in: defaultdict[str, list[RelRecord]] = defaultdict(list)
+        self._base = Compact.empty()
+        self._out: dict[str, list[RelRecord]] = {}
+        """The outgoing relationships of the nodes a write has touched since `attach`
+        (these override the arrays); `_in` the same for incoming ones."""
+        self._in: dict[str, list[RelRecord]] = {}
         self._counts: dict[RelType, int] = dict.fromkeys(RelType, 0)
         self.record: Callable[[str], NodeRecord] = self.nodes.__getitem__
         """The node's record; KeyError when it is not in the graph (the dict's own
         lookup: readers call it millions of times)."""
+
+    def attach(self, base: Compact) -> None:
+        """Take the relationships of a graph with none yet (at open)."""
+        if any(self._counts.values()) or self._out or self._in:
+            msg = "attach is for a graph without relationships"  # a caller's bug
+            raise ValueError(msg)
+        self._base = base
+        self._counts = {rel_type: base.counts[order] for rel_type, order in TYPE_ORDER.items()}
+
+    @property
+    def compact(self) -> Compact:
+        """The arrays attached at open (what a snapshot holds)."""
+        return self._base
 
     # ----------------------------------------------------------------- reads
 
@@ -103,36 +294,84 @@ class Graph:
 
     def out_rels(self, node_id: str, rel_type: RelType) -> list[RelRecord]:
         """Outgoing relationships of a type (a new list), in insertion order."""
-        return _of_type(self._out.get(node_id, _NONE), rel_type)
+        live = self._out.get(node_id)
+        if live is not None:
+            return _of_type(live, rel_type)
+        return self._base.rels(node_id, rel_type, True)
 
     def in_rels(self, node_id: str, rel_type: RelType) -> list[RelRecord]:
         """Incoming relationships of a type (a new list), in insertion order."""
-        return _of_type(self._in.get(node_id, _NONE), rel_type)
+        live = self._in.get(node_id)
+        if live is not None:
+            return _of_type(live, rel_type)
+        return self._base.rels(node_id, rel_type, False)
+
+    def out_ends(self, node_id: str, rel_type: RelType) -> list[str]:
+        """The targets of `out_rels(node_id, rel_type)`, without building records."""
+        live = self._out.get(node_id)
+        if live is not None:
+            return [rel.target for rel in _of_type(live, rel_type)]
+        return self._base.ends(node_id, rel_type, True)
+
+    def in_ends(self, node_id: str, rel_type: RelType) -> list[str]:
+        """The sources of `in_rels(node_id, rel_type)`, without building records."""
+        live = self._in.get(node_id)
+        if live is not None:
+            return [rel.source for rel in _of_type(live, rel_type)]
+        return self._base.ends(node_id, rel_type, False)
+
+    def out_targets(self, node_id: str, rel_type: RelType) -> list[tuple[str, dict[str, Any]]]:
+        """(target, properties) of `out_rels(node_id, rel_type)`, without records."""
+        live = self._out.get(node_id)
+        if live is not None:
+            return [(rel.target, rel.properties) for rel in _of_type(live, rel_type)]
+        return self._base.targets(node_id, rel_type)
+
+    def ends(self, node_id: str) -> list[str]:
+        """The other end of every relationship at the node: targets of the outgoing,
+        then sources of the incoming ones (each by type), repeated as they occur."""
+        live = self._out.get(node_id)
+        found = ([rel.target for rel in live] if live is not None
+                 else self._base.all_ends(node_id, True))
+        live = self._in.get(node_id)
+        found += ([rel.source for rel in live] if live is not None
+                  else self._base.all_ends(node_id, False))
+        return found
+
+    def degree(self, node_id: str) -> int:
+        """How many relationships start or end at the node."""
+        out, into = self._out.get(node_id), self._in.get(node_id)
+        return ((len(out) if out is not None else self._base.degree(node_id, True))
+                + (len(into) if into is not None else self._base.degree(node_id, False)))
 
     def out_all(self, node_id: str) -> Sequence[RelRecord]:
-        """Every outgoing relationship, by type (the graph's own list: do not change it)."""
-        return self._out.get(node_id, _NONE)
+        """Every outgoing relationship, by type (do not change the sequence)."""
+        live = self._out.get(node_id)
+        return live if live is not None else self._base.all_rels(node_id, True)
 
     def in_all(self, node_id: str) -> Sequence[RelRecord]:
-        """Every incoming relationship, by type (the graph's own list: do not change it)."""
-        return self._in.get(node_id, _NONE)
+        """Every incoming relationship, by type (do not change the sequence)."""
+        live = self._in.get(node_id)
+        return live if live is not None else self._base.all_rels(node_id, False)
 
     def between(self, a: str, b: str) -> list[RelRecord]:
         """Every relationship joining a and b, either way: a->b first, then b->a. Each
         direction reads the shorter of the two lists that hold it."""
         found: list[RelRecord] = []
         for source, target in ((a, b), (b, a)):
-            outgoing, incoming = self.out_all(source), self.in_all(target)
-            if len(outgoing) <= len(incoming):
-                found += [rel for rel in outgoing if rel.target == target]
+            outgoing, incoming = self._out.get(source), self._in.get(target)
+            if outgoing is None and incoming is None:
+                found += self._base.joining(source, target)
+            elif incoming is None or (outgoing is not None and len(outgoing) <= len(incoming)):
+                found += [rel for rel in self.out_all(source) if rel.target == target]
             else:
                 found += [rel for rel in incoming if rel.source == source]
         return found
 
     def relationships(self) -> Iterator[RelRecord]:
-        """Every relationship once (by source node, then type)."""
-        for rels in self._out.values():
-            yield from rels
+        """Every relationship once (by source node in `nodes` order, then type)."""
+        for node_id in self.nodes:
+            yield from self.out_all(node_id)
 
     def count(self, rel_type: RelType) -> int:
         return self._counts[rel_type]
@@ -141,20 +380,25 @@ class Graph:
         """The relationship with this key, if any (a scan of the source's slice of the
         type: sources are rarely hubs)."""
         rel_type = _TYPES.get(key[0])
-        rels = self._out.get(key[1])
-        if rel_type is None or not rels:
+        if rel_type is None:
             return None
         names = _KEY_NAMES[rel_type]
         target, values = key[2], tuple(key[3])
-        low, high = (0, len(rels)) if len(rels) <= _SCAN else _span(rels, rel_type)
-        for at in range(low, high):
-            rel = rels[at]
-            if rel.target == target and rel.type is rel_type and (
+        for rel in self.out_rels(key[1], rel_type):
+            if rel.target == target and (
                     not names or tuple(rel.properties.get(name) for name in names) == values):
                 return rel
         return None
 
     # ----------------------------------------------------------------- changes
+
+    def _live(self, node_id: str, outgoing: bool) -> list[RelRecord]:
+        """The node's own list of one side, made from the arrays on first use."""
+        lists = self._out if outgoing else self._in
+        live = lists.get(node_id)
+        if live is None:
+            live = lists[node_id] = self._base.all_rels(node_id, outgoing)
+        return live
 
     def put_node(self, record: NodeRecord) -> NodeRecord | None:
         """Add or replace a node's record (its relationships stay); the old record."""
@@ -162,39 +406,16 @@ class Graph:
         self.nodes[record.id] = record
         return old
 
-    def load(self, rel_type: RelType, rows: Iterable[tuple[str, str, str]],
-             ids: Mapping[str, str], maps: Mapping[str, dict[str, Any]]) -> None:
-        """Add relationships of one type known to be new, from (source, target, property
-        text) rows, at the ends of the lists: only for types after every type already
-        loaded (open loads type after type); anything else goes through `put_rel`.
-        `ids` gives each end its node's own id string, `maps` each text its property map
-        (the hottest loop of an open: nothing else is done per row)."""
-        outgoing, incoming = self._out, self._in
-        added = 0
-        source_text: str | None = None
-        start, out_list = "", []
-        for source, target, text in rows:
-            if source != source_text:  # rows come by source: reuse its id and list
-                source_text = source
-                start = ids[source]
-                out_list = outgoing[start]
-            end = ids[target]
-            rel = RelRecord(rel_type, start, end, maps[text])
-            out_list.append(rel)
-            incoming[end].append(rel)
-            added += 1
-        self._counts[rel_type] += added
-
     def put_rel(self, rel: RelRecord, key: RelKey | None = None) -> None:
         """Add a relationship, or replace the one with the same key (`key_of(rel)`, when
         not given) in place. Both ends must be nodes."""
         old = self.find(key if key is not None else key_of(rel))
+        outgoing, incoming = self._live(rel.source, True), self._live(rel.target, False)
         if old is not None:
-            outgoing, incoming = self._out[rel.source], self._in[rel.target]
             outgoing[_index_of(outgoing, old)] = rel
             incoming[_index_of(incoming, old)] = rel
             return
-        for rels in (self._out[rel.source], self._in[rel.target]):
+        for rels in (outgoing, incoming):
             if not rels or rels[-1].type <= rel.type:
                 rels.append(rel)
             else:
@@ -205,8 +426,8 @@ class Graph:
         """Remove the relationship with this key; the one removed, if there was one."""
         rel = self.find(key)
         if rel is not None:
-            self._unlink(self._out, rel.source, rel)
-            self._unlink(self._in, rel.target, rel)
+            self._unlink(rel.source, True, rel)
+            self._unlink(rel.target, False, rel)
             self._counts[rel.type] -= 1
         return rel
 
@@ -216,23 +437,26 @@ class Graph:
         if record is None:
             return None
         neighbours: set[str] = set()
-        for rel in self._out.pop(node_id, _NONE):
+        for rel in self.out_all(node_id):
             neighbours.add(rel.target)
             if rel.target != node_id:
-                self._unlink(self._in, rel.target, rel)
+                self._unlink(rel.target, False, rel)
             self._counts[rel.type] -= 1
-        for rel in self._in.pop(node_id, _NONE):
+        for rel in self.in_all(node_id):
             neighbours.add(rel.source)
             if rel.source != node_id:
-                self._unlink(self._out, rel.source, rel)
+                self._unlink(rel.source, True, rel)
                 self._counts[rel.type] -= 1
+        for lists in (self._out, self._in):  # an empty own list hides the arrays' rows
+            if node_id in self._base.number:
+                lists[node_id] = []
+            else:
+                lists.pop(node_id, None)
         neighbours.discard(node_id)
         return record, neighbours
 
-    @staticmethod
-    def _unlink(lists: defaultdict[str, list[RelRecord]], node_id: str, rel: RelRecord
-                ) -> None:
-        rels = lists[node_id]
+    def _unlink(self, node_id: str, outgoing: bool, rel: RelRecord) -> None:
+        rels = self._live(node_id, outgoing)
         del rels[_index_of(rels, rel)]
-        if not rels:
-            del lists[node_id]
+        if not rels and node_id not in self._base.number:
+            del (self._out if outgoing else self._in)[node_id]

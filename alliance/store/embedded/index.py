@@ -447,7 +447,7 @@ def _people_of(graph: Graph, touched: set[str]) -> set[str]:
     people = set(touched)
     for node in touched:
         if node in graph:
-            people.update(rel.source for rel in _rels(graph, node, RelType.COVERS, False))
+            people.update(graph.in_ends(node, RelType.COVERS))
     return people
 
 
@@ -524,7 +524,7 @@ def build(graph: Graph) -> EvidenceIndex:
 
 def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
                   ) -> dict[str, tuple[tuple[str, ...], int]]:
-    """`_refresh_person` of every person, from one pass over each one's relationships;
+    """`_refresh_person` of every person, from the graph's arrays (no records built);
     returns their `PeopleFacts` (cities, collaborations) for the caller to file."""
     records = graph.nodes
     categories: dict[str, bool] = {}
@@ -533,24 +533,14 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
     has_skill, expert_in, covers, based_in, collaborated, city = (
         RelType.HAS_SKILL, RelType.EXPERT_IN, RelType.COVERS, RelType.BASED_IN,
         RelType.COLLABORATED_WITH, Label.CITY)
-    out_all, in_rels = graph.out_all, graph.in_rels
+    out_ends, in_ends, out_targets = graph.out_ends, graph.in_ends, graph.out_targets
     for node in people:
         person = records[node]
-        skill_levels, expertise, covered, based = [], [], [], []
-        collaborations = 0
-        for rel in out_all(node):
-            rel_type = rel.type
-            if rel_type is has_skill:
-                skill_levels.append((rel.target, int(rel.properties["level"])))
-            elif rel_type is expert_in:
-                expertise.append(rel.target)
-            elif rel_type is covers:
-                covered.append(rel.target)
-            elif rel_type is based_in:
-                based.append(rel.target)
-            elif rel_type is collaborated:
-                collaborations += 1
-        collaborations += len(in_rels(node, collaborated))
+        skill_levels = [(skill, int(properties["level"]))
+                        for skill, properties in out_targets(node, has_skill)]
+        expertise, covered = out_ends(node, expert_in), out_ends(node, covers)
+        based = out_ends(node, based_in)
+        collaborations = len(out_ends(node, collaborated)) + len(in_ends(node, collaborated))
         skills = tuple(sorted(skill_levels))
         if skills:
             index.skills[node] = skills
@@ -576,8 +566,7 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
                 parks.add(place)
                 in_city = park_cities.get(place)
                 if in_city is None:
-                    in_city = park_cities[place] = [
-                        rel.target for rel in graph.out_rels(place, RelType.IN_CITY)]
+                    in_city = park_cities[place] = out_ends(place, RelType.IN_CITY)
                 covered_cities.update(in_city)
         _file_places(index, node, parks, reached, based)
         facts[node] = (person_cities(based, covered_cities), collaborations)

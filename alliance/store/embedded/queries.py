@@ -173,16 +173,21 @@ class _Contacts:
         if not self.ranked_ahead:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
-        brokers = sorted((p for p in covering if self.is_broker(p)), key=self._broker_order)
+        brokers = {p for p in covering if self.is_broker(p)}
         ranked = self.index.professional_rank
-        professionals = sorted((p for p in covering if p in ranked and not self.is_broker(p)),
-                               key=self._professional_order)
-        listed = set(brokers)
+        professionals = {p for p in covering if p in ranked and p not in brokers}
+
+        def walk(people: set[str], order: Callable[[str], tuple[int, int, str]]
+                 ) -> Iterator[Reached]:
+            """In rank order, sorted only when read (a question that ranks reads none)."""
+            for person in sorted(people, key=order):
+                yield self.facts(person), RelType.COVERS
+
         return CityContacts(
-            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in brokers)),
-            _Reiterable(lambda: ((self.facts(p), RelType.COVERS) for p in professionals)),
-            len(brokers), len(professionals), listed.__contains__,
-            set(professionals).__contains__)
+            _Reiterable(lambda: walk(brokers, self._broker_order)),
+            _Reiterable(lambda: walk(professionals, self._professional_order)),
+            len(brokers), len(professionals), brokers.__contains__,
+            professionals.__contains__)
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
@@ -250,7 +255,8 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
     contacts = _Contacts(graph, index, query, related)
     offered: dict[str, tuple[PolicyEvidence, ...]] = {}  # shared by the city's parks
     candidates = []
-    for park_id in index.hosting(related):
+    hosting = index.hosting(related)
+    for park_id in hosting if query.parks is None else hosting.intersection(query.parks):
         row = index.parks.get(park_id)
         if row is None:
             continue
@@ -298,12 +304,9 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
 
 def _trust_neighbours(graph: Graph, node: str) -> set[str]:
     found = set()
-    for rel in graph.out_all(node):
-        if rel.type in TRUST_RELS:
-            found.add(rel.target)
-    for rel in graph.in_all(node):
-        if rel.type in TRUST_RELS:
-            found.add(rel.source)
+    for rel_type in TRUST_RELS:
+        found.update(graph.out_ends(node, rel_type))
+        found.update(graph.in_ends(node, rel_type))
     return found
 
 
@@ -350,11 +353,11 @@ def _people_to_consider(graph: Graph, query: CollaboratorFilter,
     if query.among is not None:
         return sorted(query.among)
     if query.skills:
-        return sorted({rel.source for skill in set(query.skills)
-                       for rel in in_rels(graph, skill, RelType.HAS_SKILL)})
+        return sorted({source for skill in set(query.skills)
+                       for source in graph.in_ends(skill, RelType.HAS_SKILL)})
     if wanted_verticals:
-        return sorted({rel.source for vertical in wanted_verticals
-                       for rel in in_rels(graph, vertical, RelType.EXPERT_IN)})
+        return sorted({source for vertical in wanted_verticals
+                       for source in graph.in_ends(vertical, RelType.EXPERT_IN)})
     return [node for node, data in graph.nodes.items() if data.label is Label.PERSON]
 
 

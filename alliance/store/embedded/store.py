@@ -40,6 +40,7 @@ import json
 import sqlite3
 import sys
 import threading
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -68,7 +69,7 @@ from alliance.store.base import (
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import names, queries
-from alliance.store.embedded.adjacency import Graph, key_of
+from alliance.store.embedded.adjacency import TYPES, Compact, Graph, key_of
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
@@ -357,12 +358,24 @@ class _StreamRows:
         return rows, ends
 
 
-class _Canonical(dict[str, str]):
-    """id -> the node's own id string; an id not there (a dangling end, which foreign
-    keys prevent) is its own."""
+class _Numbers(dict[str, int]):
+    """id -> node number (the order the nodes were read in), with `ids` the reverse; an
+    id not there (a dangling end, which foreign keys prevent) gets the next number."""
 
-    def __missing__(self, key: str) -> str:
-        return key
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+
+    def add(self, node_id: str) -> None:
+        self[node_id] = len(self.ids)
+        self.ids.append(node_id)
+
+    def __missing__(self, key: str) -> int:
+        self.add(key)
+        return self[key]
+
+
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _decode_many(texts: list[bytes]) -> list[Any]:
@@ -514,19 +527,19 @@ class EmbeddedStore:
             finally:
                 gc.freeze()
 
-    def _load_nodes(self) -> _Canonical:
-        """Every node (in table order); returns its one id string per id, for the
-        relationships' ends. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
+    def _load_nodes(self) -> _Numbers:
+        """Every node (in table order); returns their numbers, for the relationships'
+        arrays. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
-        ids = _Canonical()
+        numbers = _Numbers()
         cursor = self._conn.execute(
             "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
         cold = _COLD_NAMES
         while rows := cursor.fetchmany(_LOAD_CHUNK):
             decoded = iter(_decode_many([row[3] for row in rows if row[1] not in cold]))
             for node_id, label_name, labels_text, text in rows:
-                ids[node_id] = node_id
+                numbers.add(node_id)
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
@@ -536,25 +549,36 @@ class EmbeddedStore:
                                   else NodeRecord(node_id, label, labels, next(decoded)))
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
-        return ids
+        return numbers
 
-    def _load_relationships(self, ids: _Canonical) -> None:
+    def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
-        type order, so every relationship is appended; empty property maps come back as
-        NULL, and only texts not yet shared are decoded; ends are the nodes' own id
-        strings (one string per id, not one per mention)."""
-        for rel_type in sorted(RelType):  # adjacency.TYPE_ORDER
+        type order, into arrays of node numbers (`adjacency.Compact`): per row only C
+        loops run (`map`, `array.extend`); a property text is decoded once per type
+        (shared up to `_SHARED_PER_TYPE` texts, as writes share them)."""
+        runs: list[tuple[int, array[int], array[int], array[int]]] = []
+        maps: list[dict[str, Any]] = [_EMPTY]
+        number_of = numbers.__getitem__
+        for order, rel_type in enumerate(TYPES):
             type_name = rel_type.value
-            maps = self._maps.of(type_name)
+            shared = self._maps.of(type_name)
+            texts: dict[str, int] = {"{}": 0}
+            sources, targets, map_numbers = array("i"), array("i"), array("i")
             cursor = self._conn.execute(
                 "SELECT source, target, properties FROM relationships "
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
-                new = list({row[2] for row in rows} - maps.keys() - {"{}"})
-                decoded = dict(zip(new, _decode_texts(new), strict=True)) if new else {}
-                for text, properties in decoded.items():
-                    self._maps.keep(maps, text, properties)
-                self.graph.load(rel_type, rows, ids, {**maps, **decoded, "{}": _EMPTY})
+                new = list({row[2] for row in rows} - texts.keys())
+                for text, properties in zip(new, _decode_texts(new) if new else (),
+                                            strict=True):
+                    texts[text] = len(maps)
+                    maps.append(self._maps.keep(shared, text, properties))
+                sources.extend(map(number_of, map(_first, rows)))
+                targets.extend(map(number_of, map(_second, rows)))
+                map_numbers.extend(map(texts.__getitem__, map(_third, rows)))
+            if sources:
+                runs.append((order, sources, targets, map_numbers))
+        self.graph.attach(Compact.rows(numbers.ids, numbers, runs, maps))
 
     def close(self) -> None:
         """Close the file; later calls raise BackendUnavailable. Closing twice is fine."""
@@ -880,20 +904,22 @@ class EmbeddedStore:
         incoming: bool = True,
     ) -> list[RelRecord]:
         """Relationships of a type at any of the nodes (see GraphStore), sorted by key:
-        one type, so by ends, then key properties (each relationship is one object,
-        so it is kept once by identity)."""
+        one type, so by ends, then key properties (each relationship once: an incoming
+        one whose source is asked for too was found as that source's outgoing one)."""
         wanted = RelType(rel_type)
         names = REL_SPECS[wanted].key
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            found: dict[int, RelRecord] = {}
-            for node in set(node_ids):
-                sides = ((graph.out_rels(node, wanted) if outgoing else [])
-                         + (graph.in_rels(node, wanted) if incoming else []))
-                for rel in sides:
-                    found[id(rel)] = rel
-        ordered = sorted(found.values(), key=_ends)
+            asked = set(node_ids)
+            found: list[RelRecord] = []
+            for node in asked:
+                if outgoing:
+                    found += graph.out_rels(node, wanted)
+                if incoming:
+                    found += [rel for rel in graph.in_rels(node, wanted)
+                              if not outgoing or rel.source not in asked]
+        ordered = sorted(found, key=_ends)
         if names:  # runs of the same ends (short: parallel relationships) by key values
             start = 0
             for end in range(1, len(ordered) + 1):

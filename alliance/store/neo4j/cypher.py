@@ -26,6 +26,8 @@ __all__ = [
     "LANDING_CANDIDATES",
     "NEIGHBOURS",
     "NODES_BY_ID",
+    "PARK_FACTS",
+    "PARK_FAILURE_CODES",
     "SchemaText",
     "collaborator_candidates",
     "count_nodes_and_relationships",
@@ -45,6 +47,17 @@ __all__ = [
     "RAIL_CITIES",
     "RAIL_MINUTES",
     "RAIL_MINUTES_MISSING",
+    "EVERY_PARK",
+    "PARK_CITY",
+    "PARK_FACTS_MISSING",
+    "PARK_HOSTS",
+    "PARKS_LINKED_TO",
+    "EVERY_PERSON",
+    "PEOPLE_LINKED_TO",
+    "PERSON_FACTS",
+    "PERSON_FACTS_MISSING",
+    "SET_PERSON_FACTS",
+    "SET_PARK_FACTS",
     "RAIL_NETWORK",
     "SET_RAIL_MINUTES",
     "SEARCH_PARTS",
@@ -312,8 +325,25 @@ Rewritten in the transaction of every write that touches a city or an HSR link (
 
 RAIL_MINUTES: Final = "_rail_minutes"
 
+PARK_CITY: Final = "_city"
+"""Store-internal property of every park: the smallest id among its IN_CITY targets
+(absent when it has none); `PARK_HOSTS` beside it lists the ids of the industries it
+HOSTS. Rewritten in the transaction of every write that touches the park, its IN_CITY or
+HOSTS relationships or a city or industry it links to (see `SET_PARK_FACTS`), so the
+elimination view reads each park's facts from the park alone."""
+
+PARK_HOSTS: Final = "_hosts"
+
+PERSON_FACTS: Final = ("_expert_in", "_skills", "_skill_levels", "_skill_categories")
+"""Store-internal properties of every person: the ids of the industries they are EXPERT_IN
+(by id), and of the skills they HAVE (by id) with each one's level and the skill's
+category. Rewritten in the transaction of every write that touches the person, their
+EXPERT_IN or HAS_SKILL relationships, or a skill or industry they link to (see
+`SET_PERSON_FACTS`), so the landing query ranks a city's people without expanding any of
+their relationships."""
+
 INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
-                                        RAIL_MINUTES})
+                                        RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS})
 
 RAIL_NETWORK: Final = """
         CALL () { MATCH (c:City) RETURN collect(c.id) AS cities }
@@ -334,6 +364,71 @@ RAIL_MINUTES_MISSING: Final = """
         RETURN EXISTS { MATCH (c:City) WHERE c._rail_cities IS NULL } AS missing
 """
 """Whether some city lacks its rail minutes (a graph written by an older version)."""
+
+
+PARKS_LINKED_TO: Final = """
+        UNWIND $cities AS id MATCH (p:Park)-[:IN_CITY]->(:City {id: id}) RETURN p.id AS id
+        UNION
+        UNWIND $industries AS id MATCH (p:Park)-[:HOSTS]->(:Industry {id: id})
+        RETURN p.id AS id
+"""
+"""The parks in any of the cities `$cities` or hosting any of `$industries` (read before
+those are deleted)."""
+
+SET_PARK_FACTS: Final = """
+        UNWIND $ids AS id
+        MATCH (p:Park {id: id})
+        SET p._city = COLLECT { MATCH (p)-[:IN_CITY]->(c) RETURN c.id AS city
+                                ORDER BY city LIMIT 1 }[0],
+            p._hosts = COLLECT { MATCH (p)-[:HOSTS]->(i) RETURN DISTINCT i.id AS hosted
+                                 ORDER BY hosted }
+"""
+"""Each park's precomputed city and hosted industries (`PARK_CITY`, `PARK_HOSTS`)."""
+
+EVERY_PARK: Final = "MATCH (p:Park) RETURN collect(p.id) AS ids"
+"""Every park's id (to rebuild their facts at start)."""
+
+PARK_FACTS_MISSING: Final = """
+        RETURN EXISTS { MATCH (p:Park) WHERE p._hosts IS NULL } AS missing
+"""
+"""Whether some park lacks its precomputed facts (a graph written by an older version)."""
+
+
+PEOPLE_LINKED_TO: Final = """
+        UNWIND $skills AS id MATCH (p:Person)-[:HAS_SKILL]->(:Skill {id: id}) RETURN p.id AS id
+        UNION
+        UNWIND $industries AS id MATCH (p:Person)-[:EXPERT_IN]->(:Industry {id: id})
+        RETURN p.id AS id
+"""
+"""The people holding any of the skills `$skills` or expert in any of `$industries` (a
+skill's category may have changed, or they are about to be deleted)."""
+
+SET_PERSON_FACTS: Final = """
+        UNWIND $ids AS id
+        MATCH (p:Person {id: id})
+        CALL (p) {
+          OPTIONAL MATCH (p)-[:EXPERT_IN]->(i)
+          WITH i.id AS industry ORDER BY industry
+          RETURN collect(industry) AS expert_in
+        }
+        CALL (p) {
+          OPTIONAL MATCH (p)-[h:HAS_SKILL]->(s)
+          WITH s, h ORDER BY s.id, h.level
+          RETURN collect(s.id) AS skills, collect(h.level) AS levels,
+                 collect(s.category) AS categories
+        }
+        SET p._expert_in = expert_in, p._skills = skills, p._skill_levels = levels,
+            p._skill_categories = categories
+"""
+"""Each person's precomputed expertise and skills (`PERSON_FACTS`)."""
+
+PERSON_FACTS_MISSING: Final = """
+        RETURN EXISTS { MATCH (p:Person) WHERE p._skills IS NULL } AS missing
+"""
+"""Whether some person lacks the precomputed facts (a graph written by an older version)."""
+
+EVERY_PERSON: Final = "MATCH (p:Person) RETURN collect(p.id) AS ids"
+"""Every person's id (to rebuild their facts at start)."""
 
 
 def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:
@@ -466,6 +561,10 @@ evidence (see statements/landing_candidates.cypher)."""
 
 PARK_FACTS: Final[LiteralString] = _trusted(_statement("park_facts"))
 """Every park with its city and hosted industries (see statements/park_facts.cypher)."""
+
+PARK_FAILURE_CODES: Final[LiteralString] = _trusted(_statement("park_failure_codes"))
+"""Parks per failure code of a landing's hard constraints (see
+statements/park_failure_codes.cypher)."""
 
 _CANDIDATE_SOURCES: Final = {"skills": "people_with_skills",
                              "verticals": "people_in_verticals",

@@ -23,7 +23,7 @@ Neo4j cannot store -> Invalid; always `raise ... from`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -47,6 +47,7 @@ from neo4j.graph import Node
 
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.store.base import (
+    HARD_CONSTRAINTS,
     MAX_HOPS,
     MAX_PAGE,
     CollaboratorEvidence,
@@ -254,6 +255,48 @@ def _refresh_rail_minutes(tx: ManagedTransaction) -> None:
     tx.run(cypher.SET_RAIL_MINUTES, rows=rows).consume()
 
 
+_PARK_FACT_RELS = frozenset({RelType.IN_CITY, RelType.HOSTS})
+
+
+def _parks_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
+                   rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                   drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                   ) -> set[str]:
+    """The parks whose precomputed facts a write may change: parks written (a node
+    upsert replaces every property) and the sources of IN_CITY and HOSTS written or
+    deleted."""
+    found = {row["id"] for label, row in node_rows if label is Label.PARK}
+    found.update(row["source"] for rel_type, row in rel_rows if rel_type in _PARK_FACT_RELS)
+    found.update(row["source"] for (rel_type, source, _), row in drop_rels
+                 if rel_type in _PARK_FACT_RELS and source is Label.PARK)
+    return {park for park in found if _label_of(park) is Label.PARK}
+
+
+_PERSON_FACT_RELS = frozenset({RelType.EXPERT_IN, RelType.HAS_SKILL})
+
+
+def _people_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
+                    rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                    drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                    ) -> set[str]:
+    """The people whose precomputed facts a write may change: people written and the
+    sources of EXPERT_IN and HAS_SKILL written or deleted (the holders of a skill written
+    or deleted are found in the transaction)."""
+    found = {row["id"] for label, row in node_rows if label is Label.PERSON}
+    found.update(row["source"] for rel_type, row in rel_rows
+                 if rel_type in _PERSON_FACT_RELS)
+    found.update(row["source"] for (rel_type, _, _), row in drop_rels
+                 if rel_type in _PERSON_FACT_RELS)
+    return found
+
+
+def _refresh_facts(tx: ManagedTransaction, statement: LiteralString, ids: list[str]) -> None:
+    """Rewrite the precomputed facts of these parks or people (`SET_PARK_FACTS`,
+    `SET_PERSON_FACTS`) as this transaction sees them."""
+    for start in range(0, len(ids), UNWIND_ROWS):
+        tx.run(statement, ids=ids[start:start + UNWIND_ROWS]).consume()
+
+
 # --------------------------------------------------------------------------- store
 
 
@@ -302,6 +345,22 @@ class Neo4jStore:
             if missing[0]["missing"]:  # written by an older version: rebuild once
                 with self._driver.session(database=self.database) as session:
                     session.execute_write(_refresh_rail_minutes)
+            for check, every, refresh in (
+                    (cypher.PARK_FACTS_MISSING, cypher.EVERY_PARK, cypher.SET_PARK_FACTS),
+                    (cypher.PERSON_FACTS_MISSING, cypher.EVERY_PERSON,
+                     cypher.SET_PERSON_FACTS)):
+                missing, _, _ = self._driver.execute_query(check, database_=self.database)
+                if missing[0]["missing"]:  # likewise
+                    self._rebuild_facts(every, refresh)
+
+    def _rebuild_facts(self, every: LiteralString, refresh: LiteralString) -> None:
+        """Rewrite every park's or person's precomputed facts, UNWIND_ROWS per
+        transaction (a graph written before they existed may be large)."""
+        records, _, _ = self._driver.execute_query(every, database_=self.database)
+        ids: list[str] = records[0]["ids"]
+        with self._driver.session(database=self.database) as session:
+            for start in range(0, len(ids), UNWIND_ROWS):
+                session.execute_write(_refresh_facts, refresh, ids[start:start + UNWIND_ROWS])
 
     def close(self) -> None:
         """Close the driver; later calls raise BackendUnavailable. Closing twice is fine."""
@@ -355,6 +414,11 @@ class Neo4jStore:
         drop_rels = [row for row in map(self._drop_row, delete_relationships) if row]
         drop_nodes = [(label, node_id) for node_id in delete_nodes
                       if (label := _label_of(node_id)) is not None]
+        parks_touched = _parks_touched(node_rows, rel_rows, drop_rels)
+        people_touched = _people_touched(node_rows, rel_rows, drop_rels)
+        unlinked = {label: [node_id for dropped, node_id in drop_nodes if dropped is label]
+                    for label in (Label.CITY, Label.INDUSTRY, Label.SKILL)}
+        skills_written = [row["id"] for label, row in node_rows if label is Label.SKILL]
         touches_rail = (any(label is Label.CITY for label, _ in (*node_rows, *drop_nodes))
                         or any(rel_type is RelType.HSR_LINK for rel_type, _ in rel_rows)
                         or any(key[0] is RelType.HSR_LINK for key, _ in drop_rels))
@@ -370,6 +434,15 @@ class Neo4jStore:
             for (rel_type, source, target), rows in _group(drop_rels).items():
                 tx.run(cypher.delete_relationships(rel_type, source, target),
                        rows=rows, key=list(REL_SPECS[rel_type].key)).consume()
+            parks, people = set(parks_touched), set(people_touched)
+            if unlinked[Label.CITY] or unlinked[Label.INDUSTRY]:
+                parks.update(row["id"] for row in tx.run(
+                    cypher.PARKS_LINKED_TO, cities=unlinked[Label.CITY],
+                    industries=unlinked[Label.INDUSTRY]))
+            if skills_written or unlinked[Label.SKILL] or unlinked[Label.INDUSTRY]:
+                people.update(row["id"] for row in tx.run(
+                    cypher.PEOPLE_LINKED_TO, skills=skills_written + unlinked[Label.SKILL],
+                    industries=unlinked[Label.INDUSTRY]))
             by_label: dict[Label, list[str]] = {}
             for label, node_id in drop_nodes:
                 by_label.setdefault(label, []).append(node_id)
@@ -377,6 +450,10 @@ class Neo4jStore:
                 tx.run(cypher.delete_nodes(label), ids=ids).consume()
             if touches_rail:
                 _refresh_rail_minutes(tx)
+            if parks:
+                _refresh_facts(tx, cypher.SET_PARK_FACTS, sorted(parks))
+            if people:
+                _refresh_facts(tx, cypher.SET_PERSON_FACTS, sorted(people))
 
         with _translated(), self._driver.session(
                 database=self.database,
@@ -731,6 +808,7 @@ class Neo4jStore:
             professional_roles=sorted(role.value for role in PROFESSIONAL_ROLES),
             certification_ranks=CERTIFICATION_RANK,
             keep=query.contacts_per_kind if query.contacts_per_kind >= 0 else _NO_LIMIT,
+            parks=sorted(query.parks) if query.parks is not None else None,
         )
         if not row.get("origin_found"):
             msg = f"no {Label.CITY.value} with id {query.origin_city!r}"
@@ -744,6 +822,18 @@ class Neo4jStore:
         """Every park with its city and hosted industries, by id (one query)."""
         return [ParkFacts(_node_record(row["park"]), row["city"], frozenset(row["hosts"]))
                 for row in self._read(cypher.PARK_FACTS)]
+
+    def failure_codes(self, query: LandingFilter) -> Mapping[int, int]:
+        """Parks per failure code of the query's hard constraints (EliminationCounter):
+        counted in the server, one row per code."""
+        rows = self._read(
+            cypher.PARK_FAILURE_CODES,
+            origin_city=query.origin_city, industry=query.industry,
+            min_area_m2=query.min_area_m2,
+            facility_types=[f.value for f in query.facility_types],
+            max_rent=query.max_rent_cny_m2_month, max_minutes=query.max_rail_minutes,
+            bits={name: 1 << position for position, name in enumerate(HARD_CONSTRAINTS)})
+        return {int(row["code"]): int(row["parks"]) for row in rows}
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         """People meeting every hard constraint (among `query.among` when given), with

@@ -18,23 +18,7 @@
 // `nodes`, and everything else refers to them by id.
 OPTIONAL MATCH (origin:City {id: $origin_city})
 OPTIONAL MATCH (industry:Industry {id: $industry})
-CALL (industry) {
-  // Upwards: the chain of smallest-id parents (as evidence.taxonomy walks it).
-  OPTIONAL MATCH chain = (industry)-[:SUBFIELD_OF*1..]->()
-  WHERE all(i IN range(0, length(chain) - 1)
-            WHERE nodes(chain)[i + 1].id = COLLECT {
-                    WITH nodes(chain)[i] AS x
-                    MATCH (x)-[:SUBFIELD_OF]->(parent) RETURN parent.id ORDER BY parent.id LIMIT 1
-                  }[0])
-    AND all(i IN range(0, length(chain) - 1) WHERE NOT nodes(chain)[i] IN nodes(chain)[i + 1..])
-  RETURN collect(last(nodes(chain)).id) AS above
-}
-CALL (industry) {
-  // Downwards: every descendant.
-  OPTIONAL MATCH (below)-[:SUBFIELD_OF*1..]->(industry) WHERE below <> industry
-  RETURN collect(DISTINCT below.id) AS below
-}
-WITH origin, industry, [industry.id] + above AS upward, [industry.id] + above + below AS related
+//#include related_industries
 CALL (origin, industry, related, upward) {
   WITH * WHERE origin IS NOT NULL AND industry IS NOT NULL
   WITH related, upward, coalesce(origin._rail_cities, []) AS rail_cities,
@@ -49,6 +33,7 @@ CALL (origin, industry, related, upward) {
   WHERE park.available_area_m2 >= $min_area_m2
     AND all(f IN $facility_types WHERE f IN park.facility_types)
     AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
+    AND ($parks IS NULL OR park.id IN $parks)
   CALL (park) {
     MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
   }
@@ -58,10 +43,7 @@ CALL (origin, industry, related, upward) {
                  RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
   // What belongs to the city is gathered once per city, not once per park.
   WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
-  WITH city, related, upward, parks_here,
-       COLLECT { MATCH (i:Industry) WHERE i.id IN related RETURN i } AS related_nodes,
-       COLLECT { MATCH (s:Skill) WHERE s.category IN $categories RETURN s } AS skill_nodes
-  CALL (city, related_nodes, skill_nodes) {
+  CALL (city, related) {
     CALL (city) {
       MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
       UNION ALL
@@ -76,7 +58,7 @@ CALL (origin, industry, related, upward) {
     RETURN collect(CASE WHEN broker THEN contact END) AS city_brokers,
            collect(CASE WHEN professional THEN contact END) AS city_professionals
   }
-  WITH city, related, upward, parks_here, related_nodes, skill_nodes, city_brokers,
+  WITH city, related, upward, parks_here, city_brokers,
        city_professionals,
        COLLECT {
          MATCH (policy:Policy)-[:OFFERED_IN]->(city)
@@ -90,9 +72,9 @@ CALL (origin, industry, related, upward) {
                                         RETURN DISTINCT o.id ORDER BY o.id }}
        } AS city_policies
   UNWIND parks_here AS here
-  WITH city, related, upward, related_nodes, skill_nodes, city_brokers, city_professionals,
+  WITH city, related, upward, city_brokers, city_professionals,
        city_policies, here.park AS park, here.hosts AS hosts
-  CALL (park, related_nodes, skill_nodes) {
+  CALL (park, related) {
     MATCH (p)-[:COVERS]->(park)
     WITH DISTINCT p, 0 AS reach
 //#include person_facts
@@ -100,26 +82,25 @@ CALL (origin, industry, related, upward) {
     RETURN collect(CASE WHEN broker THEN contact END) AS park_brokers,
            collect(CASE WHEN professional THEN contact END) AS park_professionals
   }
-  WITH city, city_policies, park, hosts, upward, related, related_nodes, skill_nodes,
+  WITH city, city_policies, park, hosts, upward, related,
        COLLECT { MATCH (p)-[:COVERS]->(park) RETURN p.id } AS covering,
        park_brokers, park_professionals, city_brokers, city_professionals
-  WITH city, city_policies, park, hosts, upward, related, related_nodes, skill_nodes,
+  WITH city, city_policies, park, hosts, upward, related,
        park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
        park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
          AS professionals
-  // Only the contacts shown have their expertise and skills listed.
+  // Only the contacts shown have their expertise and skills listed (from their
+  // precomputed facts, in id order).
   WITH city, city_policies, park, hosts,
        size(brokers) AS broker_total, size(professionals) AS professional_total,
        COLLECT { UNWIND brokers AS c
                  WITH c ORDER BY c.rank DESC, c.experts DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
                  RETURN c {.*, kind: 'broker',
-                           expert: COLLECT { MATCH (n)-[:EXPERT_IN]->(i)
-                                             WHERE i IN related_nodes
-                                             RETURN i.id ORDER BY i.id },
-                           skills: COLLECT { MATCH (n)-[h:HAS_SKILL]->(s)
-                                             WHERE s IN skill_nodes
-                                             RETURN [s.id, h.level] ORDER BY s.id, h.level }
+                           expert: [x IN n._expert_in WHERE x IN related],
+                           skills: [k IN range(0, size(n._skills) - 1)
+                                    WHERE n._skill_categories[k] IN $categories
+                                    | [n._skills[k], n._skill_levels[k]]]
                           } AS shown
                  ORDER BY shown.rank DESC, shown.experts DESC, shown.id }
          AS best_brokers,
@@ -127,12 +108,10 @@ CALL (origin, industry, related, upward) {
                  WITH c ORDER BY c.best DESC, c.skill_count DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
                  RETURN c {.*, kind: 'professional',
-                           expert: COLLECT { MATCH (n)-[:EXPERT_IN]->(i)
-                                             WHERE i IN related_nodes
-                                             RETURN i.id ORDER BY i.id },
-                           skills: COLLECT { MATCH (n)-[h:HAS_SKILL]->(s)
-                                             WHERE s IN skill_nodes
-                                             RETURN [s.id, h.level] ORDER BY s.id, h.level }
+                           expert: [x IN n._expert_in WHERE x IN related],
+                           skills: [k IN range(0, size(n._skills) - 1)
+                                    WHERE n._skill_categories[k] IN $categories
+                                    | [n._skills[k], n._skill_levels[k]]]
                           } AS shown
                  ORDER BY shown.best DESC, shown.skill_count DESC, shown.id }
          AS best_professionals,

@@ -1,25 +1,27 @@
 // A possible contact `p` (at `reach`: 0 covers the park, 1 covers the city, 2 is based in
 // it) with what ranking needs (evidence.person_facts): whether they are a broker here (the
-// Broker role, covering the place, expert in a related industry: `related_nodes`) or else a
-// professional (a professional role and skills of the wanted categories: `skill_nodes`),
-// and the ranks they sort by. Only what the role labels allow is looked at, and only the
-// count of related expertise for brokers, the best level and count of wanted skills for
-// professionals: the lists themselves are read for the contacts shown (contact_lists).
+// Broker role, covering the place, expert in a related industry: `related`) or else a
+// professional (a professional role and skills of the wanted categories, `$categories`),
+// and the ranks they sort by. Only what the role labels allow is looked at, and from the
+// person's precomputed facts alone (`_expert_in`, `_skills`, `_skill_levels`,
+// `_skill_categories`: their EXPERT_IN and HAS_SKILL targets by id, kept by the store's
+// writes), so ranking a city's people expands none of their relationships.
     WITH p, reach, labels(p) AS roles
     WITH p, reach, 'Broker' IN roles AND reach < 2 AS may_broker,
          any(l IN roles WHERE l IN $professional_roles) AS may_professional
     WHERE may_broker OR may_professional
-    CALL (p, may_broker, related_nodes) {
-      WITH * WHERE may_broker
-      MATCH (p)-[:EXPERT_IN]->(i) WHERE i IN related_nodes
-      RETURN count(*) AS experts
-    }
+    WITH p, reach, may_broker, may_professional,
+         CASE WHEN may_broker THEN size([x IN p._expert_in WHERE x IN related]) ELSE 0 END
+           AS experts
     WITH p, reach, may_professional, may_broker AND experts > 0 AS broker, experts
-    CALL (p, broker, may_professional, skill_nodes) {
-      WITH * WHERE may_professional AND NOT broker
-      MATCH (p)-[h:HAS_SKILL]->(s) WHERE s IN skill_nodes
-      RETURN count(*) AS skill_count, coalesce(max(h.level), 0) AS best
-    }
+    WITH p, reach, broker, experts,
+         CASE WHEN may_professional AND NOT broker
+              THEN [k IN range(0, size(p._skills) - 1)
+                    WHERE p._skill_categories[k] IN $categories | p._skill_levels[k]]
+              ELSE [] END AS levels
+    WITH p, reach, broker, experts, size(levels) AS skill_count,
+         reduce(best = 0, level IN levels | CASE WHEN level > best THEN level ELSE best END)
+           AS best
     WITH p, reach, broker, NOT broker AND skill_count > 0 AS professional, experts,
          skill_count, best
     WHERE broker OR professional
