@@ -48,7 +48,7 @@ import sys
 import threading
 import uuid
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -1201,8 +1201,8 @@ class EmbeddedStore:
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         with self.lock.reading():
             self._check_open()
-            found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
-                                                                   query)
+            found: list[ParkEvidence] = queries.landing_candidates(
+                self.graph, self.index, query, self.by_label.get(Role.BROKER.value, set()))
             return found
 
     def park_facts(self) -> Sequence[ParkFacts]:
@@ -1217,6 +1217,35 @@ class EmbeddedStore:
                 self.graph, self.index, query
             )
             return found
+
+    def tie_relationships(self, people: Collection[str]
+                          ) -> tuple[list[RelRecord], list[RelRecord]]:
+        """The relationships ties are made of, from the adjacency lists unsorted (see
+        TieSource)."""
+        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            found: dict[int, RelRecord] = {}
+            employers: set[str] = set()
+            for person in people:
+                for rel in graph.out_rels(person, collaborated):
+                    found[id(rel)] = rel
+                for rel in graph.in_rels(person, collaborated):
+                    found[id(rel)] = rel
+                employers.update(rel.target for rel in graph.out_rels(person, works_at))
+            staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
+        return list(found.values()), staff
+
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Referral and closed-deal counts per person, from the index (see
+        ProofCounter)."""
+        with self.lock.reading():
+            self._check_open()
+            facts = self.index.people
+            referred, closed = facts.referred, facts.closed
+            return {person: (referred.get(person, 0), closed.get(person, 0))
+                    for person in people}
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
