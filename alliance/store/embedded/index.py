@@ -566,6 +566,7 @@ def build(graph: Graph) -> EvidenceIndex:
     if any(record.label is Label.CITY for record in records.values()):
         index.rail = build_rail(graph)
     facts = index.people
+    closed = _closed_by_person(graph, people)
     for node in set(touched):  # `_people_of`'s order, filed as `_refresh_person_facts` does
         if node in cities:
             for skill, level in index.skills.get(node, ()):
@@ -579,11 +580,21 @@ def build(graph: Graph) -> EvidenceIndex:
                     facts.in_city.setdefault(city, set()).add(node)
             if collaborations:
                 facts.collaborations[node] = collaborations
-            _file_proof_counts(
-                facts, node, len(graph.in_rels(node, RelType.REFERRED_BY)),
-                _closed_deals(graph.out_rels(node, RelType.COLLABORATED_WITH))
-                + _closed_deals(graph.in_rels(node, RelType.COLLABORATED_WITH)))
+            _file_proof_counts(facts, node, len(graph.in_ends(node, RelType.REFERRED_BY)),
+                               closed.get(node, 0))
     return index
+
+
+def _closed_by_person(graph: Graph, people: Iterable[str]) -> dict[str, int]:
+    """`_closed_deals` of every person's COLLABORATED_WITH either way, from one read of
+    each relationship's map (from its source; both ends are people), no records built."""
+    closed: dict[str, int] = {}
+    for person in people:
+        for other, properties in graph.out_targets(person, RelType.COLLABORATED_WITH):
+            if properties.get("stage") in CLOSED_STAGES:
+                closed[person] = closed.get(person, 0) + 1
+                closed[other] = closed.get(other, 0) + 1
+    return closed
 
 
 def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]

@@ -67,22 +67,25 @@ def ids_hash(ids: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
-_fingerprint: str | None = None
+def _fingerprint() -> str:
+    """A hash of the source of the packages in `_CODE_ROOTS`, as they were when this
+    module was imported (the code this process runs)."""
+    root = Path(__file__).resolve().parents[3]
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(",".join(TYPES).encode())
+    for package in _CODE_ROOTS:
+        for source in sorted((root / package).rglob("*.py")):
+            digest.update(source.relative_to(root).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+_CODE = _fingerprint()
 
 
 def code_fingerprint() -> str:
-    """A hash of the source of the packages in `_CODE_ROOTS` (computed once)."""
-    global _fingerprint  # one value per process
-    if _fingerprint is None:
-        root = Path(__file__).resolve().parents[3]
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(",".join(TYPES).encode())
-        for package in _CODE_ROOTS:
-            for source in sorted((root / package).rglob("*.py")):
-                digest.update(source.relative_to(root).as_posix().encode())
-                digest.update(source.read_bytes())
-        _fingerprint = digest.hexdigest()
-    return _fingerprint
+    """The fingerprint of the code that builds arrays and index (see `_fingerprint`)."""
+    return _CODE
 
 
 def _node(node_id: str) -> NodeRecord:  # pragma: no cover - resolved by _Reader instead
