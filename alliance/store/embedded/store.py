@@ -1226,16 +1226,16 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            found: dict[int, RelRecord] = {}
+            asked = set(people)
+            found: list[RelRecord] = []
             employers: set[str] = set()
-            for person in people:
-                for rel in graph.out_rels(person, collaborated):
-                    found[id(rel)] = rel
-                for rel in graph.in_rels(person, collaborated):
-                    found[id(rel)] = rel
-                employers.update(rel.target for rel in graph.out_rels(person, works_at))
+            for person in asked:  # each relationship once: an incoming one whose source
+                found += graph.out_rels(person, collaborated)  # is asked was found going out
+                found += [rel for rel in graph.in_rels(person, collaborated)
+                          if rel.source not in asked]
+                employers.update(graph.out_ends(person, works_at))
             staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
-        return list(found.values()), staff
+        return found, staff
 
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
