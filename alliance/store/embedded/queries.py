@@ -181,7 +181,8 @@ class _Contacts:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
         brokers = covering & self.related_brokers
-        professionals = covering.intersection(self.index.professional_rank) - brokers
+        ranked = self.index.professional_rank
+        professionals = {p for p in covering if p in ranked and p not in brokers}
 
         def walk(people: set[str], order: Callable[[str], tuple[int, int, str]]
                  ) -> Iterator[Reached]:
