@@ -237,10 +237,10 @@ class _Contacts:
 
 def _track_record(graph: Graph, index: EvidenceIndex, park: str, related: set[str]
                   ) -> TrackRecord:
-    landings = [rel.source for rel in in_rels(graph, park, RelType.LANDED_IN)]
+    landings = graph.in_ends(park, RelType.LANDED_IN)
     related_landings = [
         company for company in landings
-        if any(r.target in related for r in out_rels(graph, company, RelType.IN_INDUSTRY))
+        if not related.isdisjoint(graph.out_ends(company, RelType.IN_INDUSTRY))
     ]
     stages = index.referral_stages.get(park, {})
     return track_record(related_landings, len(set(landings)), stages.items())
