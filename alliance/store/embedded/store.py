@@ -48,7 +48,7 @@ import sys
 import threading
 import uuid
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -1176,6 +1176,13 @@ class EmbeddedStore:
         with self.lock.reading():
             self._check_open()
             return self.index.park_facts()
+
+    def failure_codes(self, query: LandingFilter) -> Mapping[int, int]:
+        """The elimination view's counts (`EliminationCounter`), from the index's park
+        columns."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.failure_codes(self.graph, self.index, query)
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         with self.lock.reading():
