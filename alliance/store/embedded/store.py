@@ -1193,23 +1193,23 @@ class EmbeddedStore:
             return found
 
     def tie_relationships(self, people: Collection[str]
-                          ) -> tuple[list[RelRecord], list[RelRecord]]:
-        """The relationships ties are made of, from the adjacency lists unsorted (see
-        TieSource)."""
+                          ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """What ties are made of, from the adjacency lists unsorted (see TieSource): an
+        incoming relationship whose source is asked for too is that source's outgoing
+        one; staff are ids, no records."""
         collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            found: dict[int, RelRecord] = {}
+            asked = set(people)
+            found: list[RelRecord] = []
             employers: set[str] = set()
-            for person in people:
-                for rel in graph.out_rels(person, collaborated):
-                    found[id(rel)] = rel
-                for rel in graph.in_rels(person, collaborated):
-                    found[id(rel)] = rel
-                employers.update(rel.target for rel in graph.out_rels(person, works_at))
-            staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
-        return list(found.values()), staff
+            for person in asked:
+                found += graph.out_rels(person, collaborated)
+                found += [rel for rel in graph.in_rels(person, collaborated)
+                          if rel.source not in asked]
+                employers.update(graph.out_ends(person, works_at))
+            return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
 
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
