@@ -436,6 +436,13 @@ class _Numbers(dict[str, int]):
         super().__init__()
         self.ids: list[str] = []
 
+    @classmethod
+    def of(cls, ids: list[str]) -> _Numbers:
+        numbers = cls()
+        numbers.update(zip(ids, range(len(ids)), strict=True))
+        numbers.ids = ids
+        return numbers
+
     def add(self, node_id: str) -> None:
         self[node_id] = len(self.ids)
         self.ids.append(node_id)
@@ -446,6 +453,34 @@ class _Numbers(dict[str, int]):
 
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+
+_new = object.__new__
+_set_id, _set_label, _set_labels, _set_properties = (
+    NodeRecord.__dict__[name].__set__ for name in ("id", "label", "labels", "properties"))
+_set_text = StoredNodeRecord.__dict__["text"].__set__
+
+
+def _node_record(node_id: str, label: Label, labels: frozenset[str],
+                 properties: dict[str, Any]) -> NodeRecord:
+    """`NodeRecord(...)` without the frozen dataclass's checked `__init__` (an open
+    makes 10^6 of them)."""
+    record: NodeRecord = _new(NodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_properties(record, properties)
+    return record
+
+
+def _stored_record(node_id: str, label: Label, labels: frozenset[str], text: bytes
+                   ) -> StoredNodeRecord:
+    """`StoredNodeRecord(node_id, label, labels, text)`, the same way."""
+    record: StoredNodeRecord = _new(StoredNodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_text(record, text)
+    return record
 
 
 def _decode_many(texts: list[bytes]) -> list[Any]:
@@ -657,7 +692,6 @@ class EmbeddedStore:
         arrays. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
-        numbers = _Numbers()
         cursor = self._conn.execute(
             "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
         cold = _COLD_NAMES
@@ -666,21 +700,20 @@ class EmbeddedStore:
             decoded = iter(repeats.shared(_decode_many(
                 [row[3] for row in rows if row[1] not in cold])))
             for node_id, label_name, labels_text, text in rows:
-                numbers.add(node_id)
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
                 label = _LABELS[label_name]
                 if label_name in cold:
-                    nodes[node_id] = StoredNodeRecord(node_id, label, labels, text)
+                    nodes[node_id] = _stored_record(node_id, label, labels, text)
                 else:
                     properties = next(decoded)
                     if properties.get("id") == node_id:  # the same string, not a copy
                         properties["id"] = node_id
-                    nodes[node_id] = NodeRecord(node_id, label, labels, properties)
+                    nodes[node_id] = _node_record(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
-        return numbers
+        return _Numbers.of(list(nodes))
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
