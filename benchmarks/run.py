@@ -101,14 +101,8 @@ def build(nodes: int, path: Path) -> dict[str, Any]:
     from alliance.ingest.synth import synthesize
     from alliance.services.ingest import load
     from alliance.store.embedded import EmbeddedStore
-    from graph_schema.records import NodeRecord
 
-    batch = RecordBatch()
-    for record in synthesize(nodes=nodes, seed=7):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     records = len(batch.nodes) + len(batch.relationships)
     path.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -411,14 +405,8 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
     from alliance.ingest.synth import synthesize
     from alliance.services.ingest import load as load_batch
     from alliance.store.neo4j import Neo4jStore
-    from graph_schema.records import NodeRecord
 
-    batch = RecordBatch()
-    for record in synthesize(nodes=nodes, seed=7):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     with Neo4jStore(uri) as store:
         with store._driver.session(database=store.database) as session:  # noqa: SLF001
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } "  # auto-commit: batched

@@ -28,7 +28,14 @@ from alliance.services import freshness, professions
 from alliance.services.explain import NodeRef, PathOut, PersonOut, node_ref, person_out
 from alliance.services.network import grow, neighbourhood, relationships_of
 from alliance.services.ties import Deal, Tie, TieGraph, TrustRoute, best_routes, two_hop_route
-from alliance.store.base import MAX_HOPS, CollaboratorEvidence, CollaboratorFilter, GraphStore
+from alliance.store.base import (
+    MAX_HOPS,
+    CollaboratorEvidence,
+    CollaboratorFilter,
+    GraphStore,
+    ProofCounter,
+)
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
 THIN_ANSWER = 3
@@ -394,11 +401,26 @@ def _weighted(parts: dict[str, float], weights: dict[str, float]) -> float:
     return round(sum(parts[n] * weights[n] for n in parts) / total, 6)
 
 
-def _proven_at_most(referrals: int, collaborations: int) -> float:
-    """`proven_value` of anyone with this many referrals and collaborations, at most
-    (every referral landed in the verticals, every deal closed)."""
-    raw = referrals + 0.1 * collaborations
+def _proven_at_most(referrals: int, closed: int) -> float:
+    """`proven_value` of anyone with this many referrals and closed deals, at most
+    (every referral landed in the verticals); with no referral, exactly."""
+    raw = referrals + 0.1 * closed
     return round(raw / (raw + 2.0), 6)
+
+
+def proof_counts(store: GraphStore, people: Collection[str]) -> dict[str, tuple[int, int]]:
+    """Per person: REFERRED_BY relationships ending at them (the referrals a proof can
+    count at most) and closed deals (`ProofCounter`; counted from the relationships for
+    a store that does not keep them)."""
+    if isinstance(store, ProofCounter):
+        return store.proof_counts(people)
+    referred = Counter(rel.target for rel in relationships_of(
+        store, people, RelType.REFERRED_BY, outgoing=False))
+    closed: Counter[str] = Counter()
+    for rel in relationships_of(store, people, RelType.COLLABORATED_WITH):
+        if Deal.from_rel(rel).stage in CLOSED:
+            closed.update((rel.source, rel.target))
+    return {person: (referred[person], closed[person]) for person in people}
 
 
 def _explain(evidence: CollaboratorEvidence, route: TrustRoute | None, proof: Proof) -> str:
@@ -413,6 +435,57 @@ def _vertical_names(store: GraphStore, verticals: Sequence[str]) -> str:
         return "any vertical"
     return ", ".join(str(node.properties["name_en"]).lower()
                      for node in store.get_nodes(list(verticals)))
+
+
+ROUNDING_SLACK = 1e-5
+"""More than the roundings of a score can move it (`_parts`, `_weighted` and the final
+score each round to 6 decimals: at most 5e-7 each)."""
+
+
+class _RoughScore:
+    """A cold candidate's score without its proof and without the roundings, and with
+    the best proof its referral and collaboration counts allow: the bounds that settle
+    most cold candidates against one score, ROUNDING_SLACK apart (the rest are bounded
+    exactly by `Ranking._bound`)."""
+
+    def __init__(self, request: CollaboratorRequest, weights: dict[str, float],
+                 today: date) -> None:
+        total = sum(weights.values()) or 1.0
+        self.share = {name: weight / total for name, weight in weights.items()}
+        self.wanted = frozenset(request.skills)
+        self.cities = frozenset(request.cities)
+        self.vertical = 1.0 if request.verticals else 0.5
+        self.today = today
+        self.freshness: dict[tuple[object, ...], float] = {}
+
+    def _weight(self, person: NodeRecord) -> float:
+        """The freshness weight, which depends only on these properties and the label."""
+        props = person.properties
+        key = (person.label, props.get("last_verified"), props.get("as_of"))
+        found = self.freshness.get(key)
+        if found is None:
+            found = self.freshness[key] = freshness.configured(person, self.today).weight
+        return found
+
+    def bounds(self, evidence: CollaboratorEvidence, referrals: int, closed: int
+               ) -> tuple[float, float]:
+        share = self.share
+        levels = dict(evidence.skills)
+        skill = (sum(levels.get(s, 0) for s in self.wanted) / (5 * len(self.wanted))
+                 if self.wanted else max(levels.values(), default=0) / 5)
+        collaborations = evidence.collaborations
+        cities = evidence.cities
+        base = (share["skill"] * skill
+                + share["vertical"] * (self.vertical if evidence.verticals else 0.0)
+                + share["place"] * (1.0 if not self.cities or (cities and cities[0] in
+                                                               self.cities) else 0.5)
+                + share["experience"] * collaborations / (collaborations + 5)
+                + share["certification"] * CERTIFICATION_VALUE.get(
+                    str(evidence.person.properties.get("certification_level")), 0.0))
+        weight = self._weight(evidence.person)
+        proven = share["proven"]
+        return ((base + proven * _proven_at_most(0, closed)) * weight,
+                (base + proven * _proven_at_most(referrals, closed)) * weight)
 
 
 @dataclass(frozen=True)
@@ -481,16 +554,19 @@ class Ranking:
         """These candidates' score bounds, from their evidence and referral counts."""
         if not people:
             return []
-        referred = Counter(rel.target for rel in relationships_of(
-            self.store, people, RelType.REFERRED_BY, outgoing=False))
-        return [self._bound(item, referred[item.person.id]) for item in self._evidence(people)]
+        counts = proof_counts(self.store, people)
+        return [self._bound(item, *counts[item.person.id]) for item in self._evidence(people)]
 
-    def _bound(self, item: CollaboratorEvidence, referrals: int) -> _Bounds:
+    def _bound(self, item: CollaboratorEvidence, referrals: int, closed: int) -> _Bounds:
+        """The score with no referral counted and with every referral counted in full
+        (the closed deals are known)."""
         route = self._routes.get(item.person.id)
         weight = freshness.configured(item.person, self._today).weight
-        parts = _parts(item, self.request, route, 0.0)
+        parts = _parts(item, self.request, route, _proven_at_most(0, closed))
         low = round(_weighted(parts, self._weights) * weight, 6)
-        parts["proven"] = _proven_at_most(referrals, item.collaborations)
+        if not referrals:
+            return _Bounds(item, low, low)
+        parts["proven"] = _proven_at_most(referrals, closed)
         return _Bounds(item, low, round(_weighted(parts, self._weights) * weight, 6))
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
@@ -566,15 +642,28 @@ class Ranking:
             return next(index for index, other in enumerate(self._cold)
                         if other.person == item.person)
         key = (-item.score, item.person)
+        others = self._cold_ids() - {item.person}
+        counts = proof_counts(self.store, others)
+        rough = _RoughScore(self.request, self._weights, self._today)
         before, unsettled = 0, []
-        for other in self._bounded(self._cold_ids() - {item.person}):
+        for evidence in self._evidence(others) if others else []:
+            referrals, closed = counts[evidence.person.id]
+            low, high = rough.bounds(evidence, referrals, closed)
+            if high < item.score - ROUNDING_SLACK:
+                continue
+            if low > item.score + ROUNDING_SLACK:
+                before += 1
+            else:
+                unsettled.append(self._bound(evidence, referrals, closed))
+        scored = []
+        for other in unsettled:
             if (-other.high, other.person) > key:
                 continue
             if (-other.low, other.person) < key:
                 before += 1
             else:
-                unsettled.append(other.evidence)
-        return before + sum(1 for other in (self._scored(unsettled, {}) if unsettled else [])
+                scored.append(other.evidence)
+        return before + sum(1 for other in (self._scored(scored, {}) if scored else [])
                             if (-other.score, other.person) < key)
 
     def among(self, people: set[str], start: int, limit: int) -> list[Scored]:

@@ -2,8 +2,9 @@
 
 Trust paths, teams and proofs of expertise need the ties around a few people, not the
 whole graph: these helpers grow a `TieGraph` layer by layer with one batched store call
-per relationship type and layer, so the meaning (ties.py) stays in one place and every
-store answers the same.
+per relationship type and layer (or one unsorted read from a `TieSource`: the ties do not
+depend on the order), so the meaning (ties.py) stays in one place and every store answers
+the same.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from alliance.services.ties import TieGraph
-from alliance.store.base import GraphStore
+from alliance.store.base import GraphStore, TieSource
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import RelType
 
@@ -38,10 +39,13 @@ def grow(store: GraphStore, graph: TieGraph, people: Iterable[str],
         return set()
     if towards is None:
         graph.expanded.update(fresh)
-    collaborations = relationships_of(store, fresh, RelType.COLLABORATED_WITH)
-    employers = relationships_of(store, fresh, RelType.WORKS_AT, incoming=False)
-    colleagues = relationships_of(store, {rel.target for rel in employers}, RelType.WORKS_AT,
-                                  outgoing=False)
+    if isinstance(store, TieSource):
+        collaborations, colleagues = store.tie_relationships(fresh)
+    else:
+        collaborations = relationships_of(store, fresh, RelType.COLLABORATED_WITH)
+        employers = relationships_of(store, fresh, RelType.WORKS_AT, incoming=False)
+        colleagues = relationships_of(store, {rel.target for rel in employers},
+                                      RelType.WORKS_AT, outgoing=False)
     graph.add(collaborations, colleagues, set(fresh), towards)
     reached = {rel.source for rel in collaborations} | {rel.target for rel in collaborations}
     reached |= {rel.source for rel in colleagues}

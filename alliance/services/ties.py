@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import ReferralStage, RelType, TieKind
@@ -48,9 +49,9 @@ _KINDS: dict[str, TieKind] = {kind.value: kind for kind in TieKind}
 _STAGES: dict[str, ReferralStage] = {stage.value: stage for stage in ReferralStage}
 
 
-@dataclass(frozen=True, order=True)
-class Deal:
-    """One COLLABORATED_WITH edge: a deal worked together or a referral passed."""
+class Deal(NamedTuple):
+    """One COLLABORATED_WITH edge: a deal worked together or a referral passed (a named
+    tuple: a trust search parses thousands per question)."""
 
     year: int
     deal: str
@@ -178,7 +179,7 @@ class TieGraph:
         for pair in deals.keys() | orgs.keys():
             found = deals.get(pair, ())
             ordered_deals = tuple(found) if len(found) <= 1 else tuple(
-                sorted(set(found), key=lambda d: (-d.year, d.deal)))
+                sorted(set(found), key=lambda d: (-d.year, d.deal, d.source)))
             shared_orgs = orgs.get(pair, ())
             strength = (colleagues if not ordered_deals else
                         tie_strength(ordered_deals, bool(shared_orgs), self.this_year))

@@ -9,7 +9,7 @@ from EmbeddedStore and Neo4jStore.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
@@ -429,4 +429,31 @@ class StreamWriter(Protocol):
         """Upsert every batch (nodes, then relationships, per batch) in one transaction;
         the number of records. An error in any batch, or raised by the iterator, stores
         nothing."""
+        ...
+
+
+@runtime_checkable
+class ProofCounter(Protocol):
+    """A store that keeps, per person, the counts that bound a proof of expertise without
+    reading it (EmbeddedStore, from its write-maintained index; for any other store the
+    services count them from `relationships_of`)."""
+
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Per person asked: (REFERRED_BY relationships ending at them, their
+        COLLABORATED_WITH relationships either way whose stage is signed or landed,
+        a relationship to themselves counted at both ends); unknown ids give (0, 0)."""
+        ...
+
+
+@runtime_checkable
+class TieSource(Protocol):
+    """A store that hands a trust search the relationships ties are made of without
+    sorting them (EmbeddedStore, from its adjacency lists; any other store is read
+    through `relationships_of`, which sorts)."""
+
+    def tie_relationships(self, people: Collection[str]
+                          ) -> tuple[list[RelRecord], list[RelRecord]]:
+        """The COLLABORATED_WITH relationships at these people (either way) and the
+        WORKS_AT relationships into their employers, each once, in no set order;
+        unknown ids are skipped."""
         ...

@@ -321,3 +321,50 @@ def test_bounded_ranking_is_the_full_ranking(synth_store: GraphStore, seed: int)
             assert Ranking(*asked, reveal_contacts=False).among(chosen, start, 6) == expected
         checked += len(warm) > 10
     assert checked >= 2, "too few questions had enough warm candidates"
+
+
+class _RelationshipsOnly:
+    """A store seen only through `relationships_of` (no `proof_counts` of its own)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.relationships_of = store.relationships_of
+
+
+def test_proof_counts_from_the_index_are_the_relationships_counted(seed_store: GraphStore
+                                                                   ) -> None:
+    """EmbeddedStore's indexed referral and closed-deal counts equal what the services
+    count from the relationships for a store without them (Neo4jStore)."""
+    from typing import cast
+
+    from alliance.services.collaborators import proof_counts
+    from alliance.store.base import ProofCounter
+
+    assert isinstance(seed_store, ProofCounter)
+    people = sorted(node.id for node in seed_store.list_nodes(Label.PERSON, limit=500))
+    counted = proof_counts(cast(GraphStore, _RelationshipsOnly(seed_store)), people)
+    assert proof_counts(seed_store, people) == counted
+    assert any(referred for referred, _ in counted.values())
+    assert any(closed for _, closed in counted.values())
+
+
+def test_ties_from_the_unsorted_read_are_the_ties_from_relationships(synth_store: GraphStore
+                                                                    ) -> None:
+    """EmbeddedStore's unsorted `tie_relationships` grow the same tie graph as the
+    sorted `relationships_of` reads a store without it is asked (Neo4jStore)."""
+    from typing import cast
+
+    from alliance.services.network import grow, neighbourhood
+    from alliance.store.base import TieSource
+
+    assert isinstance(synth_store, TieSource)
+    plain = cast(GraphStore, _RelationshipsOnly(synth_store))
+    degree = Counter(rel.source for rel in synth_store.get_relationships(
+        RelType.COLLABORATED_WITH))
+    people = sorted(node.id for node in synth_store.list_nodes(Label.PERSON, limit=300))
+    for asker, _ in degree.most_common(3):
+        for targets in (None, set(people[::3])):
+            fast = neighbourhood(synth_store, [asker], 3, 2026, targets=targets)
+            slow = neighbourhood(plain, [asker], 3, 2026, targets=targets)
+            assert fast == slow
+            assert grow(synth_store, fast, people[:40]) == grow(plain, slow, people[:40])
+            assert fast == slow

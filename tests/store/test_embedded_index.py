@@ -16,7 +16,7 @@ from graph_schema.vocabulary import RelType
 INDEXED = (RelType.HSR_LINK, RelType.HOSTS, RelType.HAS_SKILL, RelType.EXPERT_IN,
            RelType.COVERS, RelType.BASED_IN, RelType.IN_CITY, RelType.SUBFIELD_OF,
            RelType.OFFERED_IN, RelType.TARGETS, RelType.NOT_STACKABLE_WITH,
-           RelType.COLLABORATED_WITH)
+           RelType.COLLABORATED_WITH, RelType.REFERRED_TO, RelType.REFERRED_BY)
 
 # property changes that move a node in the index: rank, category, numbers, dates
 CHANGES: dict[str, tuple[str, list[object]]] = {
@@ -24,7 +24,12 @@ CHANGES: dict[str, tuple[str, list[object]]] = {
     "Skill": ("category", ["legal", "technology", "tax", "landing"]),
     "Park": ("available_area_m2", [0.0, 500.0, 20000.0]),
     "Policy": ("valid_to", [None, "2024-12-31", "2030-01-01"]),
+    "Referral": ("stage", ["proposed", "signed", "landed"]),
 }
+
+
+STAGES = ["landed", "signed", "first_meeting", "dropped"]
+"""Deal stages a rewritten COLLABORATED_WITH takes (closed or not)."""
 
 
 def changed(node: NodeRecord, rng: random.Random) -> NodeRecord:
@@ -50,10 +55,12 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
         assert store.index.reach
         assert store.index.rail
         for entry in ("parks", "taxonomy", "offered", "covering", "brokers", "dual",
-                      "professionals", "contact_skills"):
+                      "professionals", "contact_skills", "referral_stages"):
             assert getattr(store.index, entry), entry
-        for entry in ("cities", "collaborations", "holders", "experts", "in_city"):
+        for entry in ("cities", "collaborations", "holders", "experts", "in_city",
+                      "referred"):
             assert getattr(store.index.people, entry), entry
+        closed_seen = False  # the synthetic deals have no stage until rewritten with one
         for _ in range(80):
             move = rng.randrange(6)
             if move == 0:  # drop a few indexed relationships
@@ -63,7 +70,9 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                         if r.source in store.graph and r.target in store.graph]
                 store.write(relationships=[
                     replace(r, properties={**r.properties, "minutes": rng.randint(5, 90)})
-                    if r.type is RelType.HSR_LINK else r for r in back])
+                    if r.type is RelType.HSR_LINK else
+                    replace(r, properties={**r.properties, "stage": rng.choice(STAGES)})
+                    if r.type is RelType.COLLABORATED_WITH else r for r in back])
             elif move == 2:  # delete a node with everything attached
                 victim = rng.choice(nodes)
                 store.write(delete_nodes=[victim.id])
@@ -82,9 +91,11 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                             delete_nodes=[rng.choice(nodes).id])
                 nodes = [n for n in nodes if n.id in store.graph]
             assert store.index == build(store.graph)
+            closed_seen = closed_seen or bool(store.index.people.closed)
             assert store.park_facts() == build(store.graph).park_facts()
             origin = rng.choice(sorted(store.by_label.get("City", ())))
             assert store.index.routes_from(origin) == build(store.graph).routes_from(origin)
+        assert closed_seen
         final = store.index
     with EmbeddedStore(path) as reopened:
         assert reopened.index == final
@@ -93,7 +104,8 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
 def test_people_facts_are_what_the_graph_says() -> None:
     """Cities: base first, then covered cities directly or through a covered park;
     collaborations: COLLABORATED_WITH either way; skill holders (best level), experts
-    and the people of each city. Checked after moving a park."""
+    and the people of each city; referrals and closed deals. Checked after moving a park
+    and giving deals stages."""
     records = list(synthesize(nodes=1000, seed=4))
     with EmbeddedStore(":memory:") as store:
         store.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
@@ -104,6 +116,10 @@ def test_people_facts_are_what_the_graph_says() -> None:
         other = next(c for c in sorted(store.by_label["City"]) if c != in_city.target)
         store.write(delete_relationships=[in_city.key],
                     relationships=[replace(in_city, target=other)])
+        staged = store.get_relationships(RelType.COLLABORATED_WITH)[::7]
+        store.write(relationships=[
+            replace(rel, properties={**rel.properties, "stage": STAGES[at % len(STAGES)]})
+            for at, rel in enumerate(staged)])
         for person in sorted(store.by_label["Person"]):
             base = sorted(r.target for r in store.get_relationships(RelType.BASED_IN,
                                                                     source=person))
@@ -119,6 +135,11 @@ def test_people_facts_are_what_the_graph_says() -> None:
             deals = (len(store.get_relationships(RelType.COLLABORATED_WITH, source=person))
                      + len(store.get_relationships(RelType.COLLABORATED_WITH, target=person)))
             assert store.index.people.collaborations.get(person, 0) == deals
+            closed = sum(1 for side in ({"source": person}, {"target": person})
+                         for rel in store.get_relationships(RelType.COLLABORATED_WITH, **side)
+                         if rel.properties.get("stage") in ("signed", "landed"))
+            referred = len(store.get_relationships(RelType.REFERRED_BY, target=person))
+            assert store.proof_counts([person]) == {person: (referred, closed)}
         assert other in store.index.people.cities[park_cover.source]
         facts = store.index.people
         for skill in sorted(store.by_label["Skill"]):

@@ -31,6 +31,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `professionals`: city -> the professionals it reaches, best first; `listed`: person ->
   the lists they are on.
 - `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
+- `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
+  track record every candidate's score reads).
 """
 
 from __future__ import annotations
@@ -86,6 +88,9 @@ class PeopleFacts:
       people EXPERT_IN it; `in_city`: city -> people whose `cities` hold it. So who
       meets a question's hard constraints is a few set operations
       (`queries.collaborator_ids`), not a pass over every candidate.
+    - `referred`: person -> REFERRED_BY relationships ending at them; `closed`: person ->
+      their COLLABORATED_WITH relationships that reached signed or landed (the counts
+      that bound a proof of expertise, `EmbeddedStore.proof_counts`).
     """
 
     cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -93,6 +98,8 @@ class PeopleFacts:
     holders: dict[str, dict[str, int]] = field(default_factory=dict)
     experts: dict[str, set[str]] = field(default_factory=dict)
     in_city: dict[str, set[str]] = field(default_factory=dict)
+    referred: dict[str, int] = field(default_factory=dict)
+    closed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -119,6 +126,7 @@ class EvidenceIndex:
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
     people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
     listed_parks: list[ParkFacts] | None = field(default=None, compare=False)
+    referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -187,6 +195,32 @@ def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
                                 float(props["rent_cny_m2_month"]),
                                 frozenset(props["facility_types"]),
                                 cities[0] if cities else None, tuple(hosts))
+
+
+def _refresh_referrals(index: EvidenceIndex, graph: Graph, park: str) -> None:
+    """The park's referrals counted per stage (a referral's stage is on its node)."""
+    index.referral_stages.pop(park, None)
+    if _label(graph, park) is not Label.PARK:
+        return
+    stages: dict[str, int] = {}
+    for rel in _rels(graph, park, RelType.REFERRED_TO, False):
+        stage = str(graph.nodes[rel.source].properties["stage"])
+        stages[stage] = stages.get(stage, 0) + 1
+    if stages:
+        index.referral_stages[park] = stages
+
+
+def _referred_parks(graph: Graph, touched: Iterable[str], labels: dict[str, Label | None]
+                    ) -> set[str]:
+    """Parks whose referral counts a write may change: parks touched, and the parks
+    touched referrals (a stage rewritten) are REFERRED_TO."""
+    found: set[str] = set()
+    for node in touched:
+        if labels[node] is Label.PARK:
+            found.add(node)
+        elif labels[node] is Label.REFERRAL:
+            found.update(rel.target for rel in _rels(graph, node, RelType.REFERRED_TO, True))
+    return found
 
 
 def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
@@ -417,8 +451,14 @@ def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> No
     facts = index.people
     facts.cities.pop(person, None)
     facts.collaborations.pop(person, None)
+    facts.referred.pop(person, None)
+    facts.closed.pop(person, None)
     if _label(graph, person) is not Label.PERSON:
         return
+    _file_proof_counts(facts, person,
+                       len(_rels(graph, person, RelType.REFERRED_BY, False)),
+                       _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, True))
+                       + _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
     for skill, level in index.skills.get(person, ()):  # sorted: the best level last
         facts.holders.setdefault(skill, {})[person] = level
     for industry in index.expert_in.get(person, ()):
@@ -439,6 +479,23 @@ def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> No
              + len(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
     if count:
         facts.collaborations[person] = count
+
+
+CLOSED_STAGES = frozenset({"signed", "landed"})
+"""The COLLABORATED_WITH stages that count as a closed deal in a proof of expertise."""
+
+
+def _closed_deals(collaborations: Iterable[RelRecord]) -> int:
+    return sum(1 for rel in collaborations if rel.properties.get("stage") in CLOSED_STAGES)
+
+
+def _file_proof_counts(facts: PeopleFacts, person: str, referred: int, closed: int) -> None:
+    """File a person's referral and closed-deal counts (a write's refresh and the bulk
+    build alike)."""
+    if referred:
+        facts.referred[person] = referred
+    if closed:
+        facts.closed[person] = closed
 
 
 def _people_of(graph: Graph, touched: set[str]) -> set[str]:
@@ -499,6 +556,9 @@ def build(graph: Graph) -> EvidenceIndex:
             _refresh_park(index, graph, node, record)
         elif label is Label.POLICY:
             _refresh_policy(index, graph, node, record)
+    for node in touched:
+        if records[node].label is Label.PARK:
+            _refresh_referrals(index, graph, node)
     people = {node for node in touched if records[node].label is Label.PERSON}
     cities = _build_people(index, graph, people)
     _refresh_taxonomy(index, graph)
@@ -519,6 +579,10 @@ def build(graph: Graph) -> EvidenceIndex:
                     facts.in_city.setdefault(city, set()).add(node)
             if collaborations:
                 facts.collaborations[node] = collaborations
+            _file_proof_counts(
+                facts, node, len(graph.in_rels(node, RelType.REFERRED_BY)),
+                _closed_deals(graph.out_rels(node, RelType.COLLABORATED_WITH))
+                + _closed_deals(graph.in_rels(node, RelType.COLLABORATED_WITH)))
     return index
 
 
@@ -601,6 +665,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
             _refresh_park(index, graph, node, _record(graph, node))
         if label is Label.POLICY or node in index.offered_at:
             _refresh_policy(index, graph, node, _record(graph, node))
+    for park in _referred_parks(graph, touched, labels) | (touched & index.referral_stages.keys()):
+        _refresh_referrals(index, graph, park)
     for person in people:
         _refresh_person(index, graph, person)
     if industries:
