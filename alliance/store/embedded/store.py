@@ -48,7 +48,7 @@ import sys
 import threading
 import uuid
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -436,6 +436,13 @@ class _Numbers(dict[str, int]):
         super().__init__()
         self.ids: list[str] = []
 
+    @classmethod
+    def of(cls, ids: list[str]) -> _Numbers:
+        numbers = cls()
+        numbers.update(zip(ids, range(len(ids)), strict=True))
+        numbers.ids = ids
+        return numbers
+
     def add(self, node_id: str) -> None:
         self[node_id] = len(self.ids)
         self.ids.append(node_id)
@@ -446,6 +453,34 @@ class _Numbers(dict[str, int]):
 
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+
+_new = object.__new__
+_set_id, _set_label, _set_labels, _set_properties = (
+    NodeRecord.__dict__[name].__set__ for name in ("id", "label", "labels", "properties"))
+_set_text = StoredNodeRecord.__dict__["text"].__set__
+
+
+def _node_record(node_id: str, label: Label, labels: frozenset[str],
+                 properties: dict[str, Any]) -> NodeRecord:
+    """`NodeRecord(...)` without the frozen dataclass's checked `__init__` (an open
+    makes 10^6 of them)."""
+    record: NodeRecord = _new(NodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_properties(record, properties)
+    return record
+
+
+def _stored_record(node_id: str, label: Label, labels: frozenset[str], text: bytes
+                   ) -> StoredNodeRecord:
+    """`StoredNodeRecord(node_id, label, labels, text)`, the same way."""
+    record: StoredNodeRecord = _new(StoredNodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_text(record, text)
+    return record
 
 
 def _decode_many(texts: list[bytes]) -> list[Any]:
@@ -657,7 +692,6 @@ class EmbeddedStore:
         arrays. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
-        numbers = _Numbers()
         cursor = self._conn.execute(
             "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
         cold = _COLD_NAMES
@@ -666,21 +700,20 @@ class EmbeddedStore:
             decoded = iter(repeats.shared(_decode_many(
                 [row[3] for row in rows if row[1] not in cold])))
             for node_id, label_name, labels_text, text in rows:
-                numbers.add(node_id)
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
                 label = _LABELS[label_name]
                 if label_name in cold:
-                    nodes[node_id] = StoredNodeRecord(node_id, label, labels, text)
+                    nodes[node_id] = _stored_record(node_id, label, labels, text)
                 else:
                     properties = next(decoded)
                     if properties.get("id") == node_id:  # the same string, not a copy
                         properties["id"] = node_id
-                    nodes[node_id] = NodeRecord(node_id, label, labels, properties)
+                    nodes[node_id] = _node_record(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
-        return numbers
+        return _Numbers.of(list(nodes))
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
@@ -1177,6 +1210,13 @@ class EmbeddedStore:
             self._check_open()
             return self.index.park_facts()
 
+    def failure_codes(self, query: LandingFilter) -> Mapping[int, int]:
+        """The elimination view's counts (`EliminationCounter`), from the index's park
+        columns."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.failure_codes(self.graph, self.index, query)
+
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         with self.lock.reading():
             self._check_open()
@@ -1186,23 +1226,23 @@ class EmbeddedStore:
             return found
 
     def tie_relationships(self, people: Collection[str]
-                          ) -> tuple[list[RelRecord], list[RelRecord]]:
-        """The relationships ties are made of, from the adjacency lists unsorted (see
-        TieSource)."""
+                          ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """What ties are made of, from the adjacency lists unsorted (see TieSource): an
+        incoming relationship whose source is asked for too is that source's outgoing
+        one; staff are ids, no records."""
         collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
         with self.lock.reading():
             self._check_open()
             graph = self.graph
-            found: dict[int, RelRecord] = {}
+            asked = set(people)
+            found: list[RelRecord] = []
             employers: set[str] = set()
-            for person in people:
-                for rel in graph.out_rels(person, collaborated):
-                    found[id(rel)] = rel
-                for rel in graph.in_rels(person, collaborated):
-                    found[id(rel)] = rel
-                employers.update(rel.target for rel in graph.out_rels(person, works_at))
-            staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
-        return list(found.values()), staff
+            for person in asked:
+                found += graph.out_rels(person, collaborated)
+                found += [rel for rel in graph.in_rels(person, collaborated)
+                          if rel.source not in asked]
+                employers.update(graph.out_ends(person, works_at))
+            return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
 
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
