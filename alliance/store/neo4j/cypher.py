@@ -452,15 +452,16 @@ TIE_RELATIONSHIPS: Final = """
           UNWIND $ids AS id
           MATCH (:Person {id: id})-[:WORKS_AT]->(employer)
           WITH DISTINCT employer
-          // A second MATCH: in one pattern w could not be the person's own WORKS_AT.
-          MATCH (employer)<-[w:WORKS_AT]-()
-          WITH DISTINCT w
-          RETURN collect([startNode(w).id, endNode(w).id, properties(w)]) AS colleagues
+          // A second MATCH: in one pattern the person's own WORKS_AT could not count.
+          MATCH (employer)<-[:WORKS_AT]-(member)
+          WITH employer, collect(DISTINCT member.id) AS members
+          RETURN collect([employer.id, members]) AS staff
         }
-        RETURN collaborations, colleagues
+        RETURN collaborations, staff
 """
-"""The COLLABORATED_WITH relationships at the people `$ids` (either way) and the WORKS_AT
-relationships into their employers, each once (TieSource)."""
+"""The COLLABORATED_WITH relationships at the people `$ids` (either way), each once, and
+the staff of their employers: [organization id, ids of the people WORKS_AT it]
+(TieSource)."""
 
 
 def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:

@@ -680,17 +680,17 @@ class Neo4jStore:
         return [found[key] for key in sorted(found)]
 
     def tie_relationships(self, people: Collection[str]
-                          ) -> tuple[list[RelRecord], list[RelRecord]]:
-        """The COLLABORATED_WITH relationships at these people and the WORKS_AT
-        relationships into their employers, each once, in no set order (TieSource): one
-        round trip per layer of a trust search instead of three."""
+                          ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """The COLLABORATED_WITH relationships at these people, each once, in no set
+        order, and the staff of their employers (TieSource): one round trip per layer of
+        a trust search instead of three."""
         ids = sorted({person for person in people if _label_of(person) is Label.PERSON})
         if not ids:
             self._check_open()
-            return [], []
+            return [], {}
         row = self._read_one(cypher.TIE_RELATIONSHIPS, ids=ids)
         return ([_rel_record(RelType.COLLABORATED_WITH, *item) for item in row["collaborations"]],
-                [_rel_record(RelType.WORKS_AT, *item) for item in row["colleagues"]])
+                {str(employer): set(members) for employer, members in row["staff"]})
 
     def neighbours(
         self,
