@@ -437,6 +437,23 @@ def _vertical_names(store: GraphStore, verticals: Sequence[str]) -> str:
                      for node in store.get_nodes(list(verticals)))
 
 
+class _Freshness:
+    """`freshness.configured` of people on one day, once per distinct date: it depends
+    only on the label and the dates a record carries."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.known: dict[tuple[object, ...], freshness.Staleness] = {}
+
+    def of(self, person: NodeRecord) -> freshness.Staleness:
+        props = person.properties
+        key = (person.label, props.get("last_verified"), props.get("as_of"))
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = freshness.configured(person, self.today)
+        return found
+
+
 ROUNDING_SLACK = 1e-5
 """More than the roundings of a score can move it (`_parts`, `_weighted` and the final
 score each round to 6 decimals: at most 5e-7 each)."""
@@ -449,23 +466,13 @@ class _RoughScore:
     exactly by `Ranking._bound`)."""
 
     def __init__(self, request: CollaboratorRequest, weights: dict[str, float],
-                 today: date) -> None:
+                 fresh: _Freshness) -> None:
         total = sum(weights.values()) or 1.0
         self.share = {name: weight / total for name, weight in weights.items()}
         self.wanted = frozenset(request.skills)
         self.cities = frozenset(request.cities)
         self.vertical = 1.0 if request.verticals else 0.5
-        self.today = today
-        self.freshness: dict[tuple[object, ...], float] = {}
-
-    def _weight(self, person: NodeRecord) -> float:
-        """The freshness weight, which depends only on these properties and the label."""
-        props = person.properties
-        key = (person.label, props.get("last_verified"), props.get("as_of"))
-        found = self.freshness.get(key)
-        if found is None:
-            found = self.freshness[key] = freshness.configured(person, self.today).weight
-        return found
+        self.fresh = fresh
 
     def bounds(self, evidence: CollaboratorEvidence, referrals: int, closed: int
                ) -> tuple[float, float]:
@@ -482,7 +489,7 @@ class _RoughScore:
                 + share["experience"] * collaborations / (collaborations + 5)
                 + share["certification"] * CERTIFICATION_VALUE.get(
                     str(evidence.person.properties.get("certification_level")), 0.0))
-        weight = self._weight(evidence.person)
+        weight = self.fresh.of(evidence.person).weight
         proven = share["proven"]
         return ((base + proven * _proven_at_most(0, closed)) * weight,
                 (base + proven * _proven_at_most(referrals, closed)) * weight)
@@ -536,7 +543,7 @@ class Ranking:
         self._query, self._candidates, self._routes = query, candidates, routes
         self._subtree = _subtree(store, request.verticals)
         self._weights = request.weights.model_dump()
-        self._today = request.as_of or date.today()
+        self._fresh = _Freshness(request.as_of or date.today())
         warm = frozenset(person for person in routes if person in candidates)
         self._warm_ids = warm
         self._bounds = self._bounded(warm)
@@ -561,7 +568,7 @@ class Ranking:
         """The score with no referral counted and with every referral counted in full
         (the closed deals are known)."""
         route = self._routes.get(item.person.id)
-        weight = freshness.configured(item.person, self._today).weight
+        weight = self._fresh.of(item.person).weight
         parts = _parts(item, self.request, route, _proven_at_most(0, closed))
         low = round(_weighted(parts, self._weights) * weight, 6)
         if not referrals:
@@ -580,7 +587,7 @@ class Ranking:
             record = records[item.person.id]
             parts = _parts(item, request, route, proven_value(record))
             score = _weighted(parts, self._weights)
-            fresh = freshness.configured(item.person, self._today)
+            fresh = self._fresh.of(item.person)
             ranked.append(Scored(route is None, round(score * fresh.weight, 6), item, route,
                                  record, parts, fresh.stale))
         ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
@@ -644,7 +651,7 @@ class Ranking:
         key = (-item.score, item.person)
         others = self._cold_ids() - {item.person}
         counts = proof_counts(self.store, others)
-        rough = _RoughScore(self.request, self._weights, self._today)
+        rough = _RoughScore(self.request, self._weights, self._fresh)
         before, unsettled = 0, []
         for evidence in self._evidence(others) if others else []:
             referrals, closed = counts[evidence.person.id]

@@ -39,16 +39,19 @@ def grow(store: GraphStore, graph: TieGraph, people: Iterable[str],
         return set()
     if towards is None:
         graph.expanded.update(fresh)
+    staff: dict[str, set[str]]
     if isinstance(store, TieSource):
-        collaborations, colleagues = store.tie_relationships(fresh)
+        collaborations, staff = store.tie_relationships(fresh)
     else:
         collaborations = relationships_of(store, fresh, RelType.COLLABORATED_WITH)
         employers = relationships_of(store, fresh, RelType.WORKS_AT, incoming=False)
-        colleagues = relationships_of(store, {rel.target for rel in employers},
-                                      RelType.WORKS_AT, outgoing=False)
-    graph.add(collaborations, colleagues, set(fresh), towards)
+        staff = {}
+        for rel in relationships_of(store, {rel.target for rel in employers},
+                                    RelType.WORKS_AT, outgoing=False):
+            staff.setdefault(rel.target, set()).add(rel.source)
+    graph.add(collaborations, staff, set(fresh), towards)
     reached = {rel.source for rel in collaborations} | {rel.target for rel in collaborations}
-    reached |= {rel.source for rel in colleagues}
+    reached = reached.union(*staff.values())
     return reached - set(fresh)
 
 

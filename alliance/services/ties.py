@@ -140,14 +140,14 @@ class TieGraph:
     def neighbours(self, person: str) -> dict[str, Tie]:
         return self.ties.get(person, {})
 
-    def add(self, collaborations: Iterable[RelRecord], employments: Iterable[RelRecord],
+    def add(self, collaborations: Iterable[RelRecord], staff: Mapping[str, set[str]],
             around: Collection[str], towards: Collection[str] | None = None) -> None:
         """Add the ties of the people `around` from their COLLABORATED_WITH edges and the
-        WORKS_AT edges of their employers (people sharing an employer); with `towards`,
-        only their ties to those people. Pairs of two colleagues not around are left
-        out: their other deals and employers are not fetched, so such a tie would be
-        incomplete. A tie already known is complete (it was added around one of its
-        people) and is kept."""
+        staff of their employers (organization -> the people working there: people
+        sharing an employer); with `towards`, only their ties to those people. Pairs of
+        two colleagues not around are left out: their other deals and employers are not
+        fetched, so such a tie would be incomplete. A tie already known is complete (it
+        was added around one of its people) and is kept."""
         known = self.ties
         deals: dict[tuple[str, str], list[Deal]] = {}
         for rel in collaborations:
@@ -156,10 +156,6 @@ class TieGraph:
                     and (towards is None or rel.source in towards or rel.target in towards)):
                 pair = (min(rel.source, rel.target), max(rel.source, rel.target))
                 deals.setdefault(pair, []).append(Deal.from_rel(rel))
-        staff: dict[str, set[str]] = {}
-        for rel in employments:
-            if rel.type is RelType.WORKS_AT:
-                staff.setdefault(rel.target, set()).add(rel.source)
         orgs: dict[tuple[str, str], set[str]] = {}
         for org, people in staff.items():
             for a in people.intersection(around):

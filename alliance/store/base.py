@@ -447,13 +447,13 @@ class ProofCounter(Protocol):
 
 @runtime_checkable
 class TieSource(Protocol):
-    """A store that hands a trust search the relationships ties are made of without
-    sorting them (EmbeddedStore, from its adjacency lists; any other store is read
-    through `relationships_of`, which sorts)."""
+    """A store that hands a trust search what ties are made of without sorting it
+    (EmbeddedStore, from its adjacency lists; any other store is read through
+    `relationships_of`, which sorts)."""
 
     def tie_relationships(self, people: Collection[str]
-                          ) -> tuple[list[RelRecord], list[RelRecord]]:
-        """The COLLABORATED_WITH relationships at these people (either way) and the
-        WORKS_AT relationships into their employers, each once, in no set order;
-        unknown ids are skipped."""
+                          ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """The COLLABORATED_WITH relationships at these people (either way), each once,
+        in no set order, and the staff of their employers (organization -> the people
+        WORKS_AT it); unknown ids are skipped."""
         ...

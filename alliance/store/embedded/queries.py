@@ -14,6 +14,7 @@ from functools import cached_property
 from alliance.errors import NotFound
 from alliance.store.base import (
     CONTACT_SKILL_CATEGORIES,
+    HARD_CONSTRAINTS,
     MAX_HOPS,
     TRUST_RELS,
     CollaboratorEvidence,
@@ -180,7 +181,8 @@ class _Contacts:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
         brokers = covering & self.related_brokers
-        professionals = covering.intersection(self.index.professional_rank) - brokers
+        ranked = self.index.professional_rank
+        professionals = {p for p in covering if p in ranked and p not in brokers}
 
         def walk(people: set[str], order: Callable[[str], tuple[int, int, str]]
                  ) -> Iterator[Reached]:
@@ -235,10 +237,10 @@ class _Contacts:
 
 def _track_record(graph: Graph, index: EvidenceIndex, park: str, related: set[str]
                   ) -> TrackRecord:
-    landings = [rel.source for rel in in_rels(graph, park, RelType.LANDED_IN)]
+    landings = graph.in_ends(park, RelType.LANDED_IN)
     related_landings = [
         company for company in landings
-        if any(r.target in related for r in out_rels(graph, company, RelType.IN_INDUSTRY))
+        if not related.isdisjoint(graph.out_ends(company, RelType.IN_INDUSTRY))
     ]
     stages = index.referral_stages.get(park, {})
     return track_record(related_landings, len(set(landings)), stages.items())
@@ -303,6 +305,40 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
             city_policies=offered[city],
         ))
     return sorted(candidates, key=lambda c: c.park.id)
+
+
+def failure_codes(graph: Graph, index: EvidenceIndex, query: LandingFilter
+                  ) -> dict[int, int]:
+    """Failure code -> parks with it, over every park (`EliminationCounter`): the tests
+    of `services.elimination.Checker.code`, made on the index's park columns at once --
+    the industry from the parks hosting a related one, the rail limit from the cities
+    the origin reaches within it."""
+    import numpy as np  # as the graph's arrays: imported when first needed
+
+    table = index.parks_as_table()
+    bit = {name: 1 << position for position, name in enumerate(HARD_CONSTRAINTS)}
+    related = Related.of(parents_in(graph), children_in(graph), query.industry).all
+    hosting = [table.position[park] for park in index.hosting(related)
+               if park in table.position]
+    industry = np.ones(len(table.ids), dtype=bool)
+    industry[np.array(hosting, dtype=np.int64)] = False
+    codes = industry * bit["industry"]
+    codes |= (table.area < query.min_area_m2) * bit["area_m2"]
+    wanted = {f.value for f in query.facility_types}
+    if not wanted.issubset(table.facility_bits):
+        codes |= bit["facility_types"]
+    elif wanted:
+        mask = sum(table.facility_bits[name] for name in wanted)
+        codes |= ((table.facilities & mask) != mask) * bit["facility_types"]
+    if query.max_rent_cny_m2_month is not None:
+        codes |= (table.rent > query.max_rent_cny_m2_month) * bit["max_rent_cny_m2_month"]
+    reached = np.zeros(len(table.cities) + 1, dtype=bool)  # the last: no city (-1)
+    for city, route in index.routes_from(query.origin_city).items():
+        if city in table.cities and within_rail_limit(route, query):
+            reached[table.cities[city]] = True
+    codes |= ~reached[table.city] * bit["max_rail_minutes"]
+    counted = np.bincount(codes.astype(np.int64), minlength=1 << len(HARD_CONSTRAINTS))
+    return {code: int(count) for code, count in enumerate(counted.tolist()) if count}
 
 
 # --------------------------------------------------------------------------- collaborators

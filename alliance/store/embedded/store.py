@@ -48,7 +48,7 @@ import sys
 import threading
 import uuid
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -1210,6 +1210,13 @@ class EmbeddedStore:
             self._check_open()
             return self.index.park_facts()
 
+    def failure_codes(self, query: LandingFilter) -> Mapping[int, int]:
+        """The elimination view's counts (`EliminationCounter`), from the index's park
+        columns."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.failure_codes(self.graph, self.index, query)
+
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         with self.lock.reading():
             self._check_open()
@@ -1219,9 +1226,10 @@ class EmbeddedStore:
             return found
 
     def tie_relationships(self, people: Collection[str]
-                          ) -> tuple[list[RelRecord], list[RelRecord]]:
-        """The relationships ties are made of, from the adjacency lists unsorted (see
-        TieSource)."""
+                          ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """What ties are made of, from the adjacency lists unsorted (see TieSource): an
+        incoming relationship whose source is asked for too is that source's outgoing
+        one; staff are ids, no records."""
         collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
         with self.lock.reading():
             self._check_open()
@@ -1229,13 +1237,12 @@ class EmbeddedStore:
             asked = set(people)
             found: list[RelRecord] = []
             employers: set[str] = set()
-            for person in asked:  # each relationship once: an incoming one whose source
-                found += graph.out_rels(person, collaborated)  # is asked was found going out
+            for person in asked:
+                found += graph.out_rels(person, collaborated)
                 found += [rel for rel in graph.in_rels(person, collaborated)
                           if rel.source not in asked]
                 employers.update(graph.out_ends(person, works_at))
-            staff = [rel for org in employers for rel in graph.in_rels(org, works_at)]
-        return found, staff
+            return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
 
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
