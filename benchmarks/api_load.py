@@ -112,12 +112,12 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 600.
 
 @contextmanager
 def running(command: list[str], ready_url: str, env: dict[str, str],
-            cwd: Path = REPO) -> Iterator[None]:
+            cwd: Path = REPO) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         wait_ready(ready_url, process)
-        yield
+        yield process
     finally:
         process.send_signal(signal.SIGTERM)
         try:

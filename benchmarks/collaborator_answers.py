@@ -33,7 +33,6 @@ from alliance.services.ingest import load
 from alliance.services.landing_models import LandingRequest
 from alliance.store.base import CollaboratorFilter, GraphStore
 from alliance.store.embedded import EmbeddedStore
-from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
 
 AS_OF = date(2026, 12, 1)
@@ -41,10 +40,7 @@ AS_OF = date(2026, 12, 1)
 
 def stores() -> Iterator[tuple[str, EmbeddedStore]]:
     seed = read_seed_dir(DEFAULT_SEED_DIR)
-    synth = RecordBatch()
-    for record in synthesize(nodes=4000, seed=7):
-        (synth.nodes if isinstance(record, NodeRecord) else synth.relationships).append(
-            record)  # type: ignore[arg-type]
+    synth = RecordBatch.of(synthesize(nodes=4000, seed=7))
     for name, batch in (("seed", seed), ("synth4000", synth)):
         store = EmbeddedStore(":memory:")
         load(store, batch)

@@ -25,7 +25,6 @@ from alliance.services.landing import LandingRequest
 from alliance.store.base import ParkEvidence
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.evidence import park_policies
-from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import BenefitKind, FacilityType, Label, RelType, Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,10 +37,7 @@ def seed_store() -> EmbeddedStore:
 
 
 def synth_store(nodes: int) -> EmbeddedStore:
-    batch = RecordBatch()
-    for record in synthesize(nodes=nodes, seed=7):
-        (batch.nodes if isinstance(record, NodeRecord) else batch.relationships).append(
-            record)  # type: ignore[arg-type]
+    batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     store = EmbeddedStore(":memory:")
     load(store, batch)
     return store

@@ -49,7 +49,6 @@ from alliance.store.base import CollaboratorFilter, LandingFilter
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.evidence import CERTIFICATION_RANK, PROFESSIONAL_ROLES
 from alliance.store.neo4j import Neo4jStore
-from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import FacilityType, Label
 
 AS_OF = date(2025, 6, 30)
@@ -202,12 +201,7 @@ class Timings:
 
 
 def synthetic(nodes: int) -> RecordBatch:
-    batch = RecordBatch()
-    for record in synthesize(nodes=nodes, seed=7):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     return batch
 
 

@@ -101,14 +101,8 @@ def build(nodes: int, path: Path) -> dict[str, Any]:
     from alliance.ingest.synth import synthesize
     from alliance.services.ingest import load
     from alliance.store.embedded import EmbeddedStore
-    from graph_schema.records import NodeRecord
 
-    batch = RecordBatch()
-    for record in synthesize(nodes=nodes, seed=7):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     records = len(batch.nodes) + len(batch.relationships)
     path.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -382,25 +376,59 @@ def http_rows(path: Path, seconds: float, clients: int
             "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
             "--no-access-log"]
     bases = {"app": f"http://127.0.0.1:{app_port}", "bare": f"http://127.0.0.1:{bare_port}"}
-    rows: dict[str, dict[str, float | None]] = {}
-    with running(serve, f"{bases['app']}/readyz", env), \
-            running(bare, f"{bases['bare']}/bare", env):
-        for scenario in scenarios:
+    with running(serve, f"{bases['app']}/readyz", env) as app_process, \
+            running(bare, f"{bases['bare']}/bare", env) as bare_process:
+        pids = {"app": app_process.pid, "bare": bare_process.pid}
+
+        def measure(scenario: Scenario) -> dict[str, float | None]:
+            before = _cpu_seconds(pids[scenario.server])
+            p50: float | None
+            p99: float | None
             if shutil.which("wrk"):  # a C client: httpx clients saturate their own core
                 with tempfile.TemporaryDirectory() as folder:
-                    rps, p50, p99, _ = run_wrk(bases[scenario.server], scenario, clients,
-                                               seconds, 1.0, Path(folder))
-                rows[scenario.name] = {"rps": rps, "p50": p50, "p99": p99}
-                continue
-            latencies = asyncio.run(load(bases[scenario.server], scenario, clients, seconds,
-                                         1.0, timeout=600.0))
-            if not latencies:  # nothing finished inside the window: 0/s, no latency
-                rows[scenario.name] = {"rps": 0.0, "p50": None, "p99": None}
-                continue
-            rows[scenario.name] = {"rps": len(latencies) / seconds,
-                                   "p50": statistics.median(latencies) * 1000,
-                                   "p99": percentile(latencies, 0.99) * 1000}
+                    rps, p50, p99, count = run_wrk(bases[scenario.server], scenario,
+                                                   clients, seconds, 1.0, Path(folder))
+            else:
+                latencies = asyncio.run(load(bases[scenario.server], scenario, clients,
+                                             seconds, 1.0, timeout=600.0))
+                count, rps = len(latencies), len(latencies) / seconds
+                p50 = statistics.median(latencies) * 1000 if latencies else None
+                p99 = percentile(latencies, 0.99) * 1000 if latencies else None
+            after = _cpu_seconds(pids[scenario.server])
+            cpu = ((after - before) / count * 1e6 if count and before is not None
+                   and after is not None else None)  # warm-up and drain included
+            return {"rps": rps, "p50": p50, "p99": p99, "cpu_us": cpu}
+
+        paired: dict[str, list[dict[str, float | None]]] = {s.name: [] for s in scenarios[:2]}
+        for round_number in range(PAIRED_ROUNDS):  # adjacent windows, alternating order
+            for scenario in scenarios[:2] if round_number % 2 == 0 else scenarios[1::-1]:
+                paired[scenario.name].append(measure(scenario))
+        rows: dict[str, dict[str, float | None]] = {}
+        for name, samples in paired.items():
+            by_rate = sorted(samples, key=lambda sample: sample["rps"] or 0.0)
+            rows[name] = {**by_rate[len(by_rate) // 2],
+                          "rounds": [sample["rps"] for sample in samples]}  # type: ignore[dict-item]
+        bare_rounds, entity_rounds = (paired[s.name] for s in scenarios[:2])
+        rows["HTTP GET entity"]["ratio"] = statistics.median(
+            (entity["rps"] or 0.0) / max(bare["rps"] or 0.0, 1e-9)
+            for bare, entity in zip(bare_rounds, entity_rounds, strict=True))
+        for scenario in scenarios[2:]:
+            rows[scenario.name] = measure(scenario)
     return rows
+
+
+PAIRED_ROUNDS = 3
+"""Rounds of the bare endpoint and GET entity measured in adjacent windows (the order
+alternating), so their ratio compares the same moment of a shared machine."""
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
@@ -411,14 +439,8 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
     from alliance.ingest.synth import synthesize
     from alliance.services.ingest import load as load_batch
     from alliance.store.neo4j import Neo4jStore
-    from graph_schema.records import NodeRecord
 
-    batch = RecordBatch()
-    for record in synthesize(nodes=nodes, seed=7):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     with Neo4jStore(uri) as store:
         with store._driver.session(database=store.database) as session:  # noqa: SLF001
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } "  # auto-commit: batched
@@ -483,8 +505,14 @@ def table_rows(size: int, result: dict[str, Any]) -> list[list[str]]:
         if field in result:
             rows.append([f"{size:,}", label, form.format(result[field]), "", "", "", ""])
     for name, value in result.get("http", {}).items():
-        rows.append([f"{size:,}", f"{name} (req/s {value['rps']:,.0f})", _ms(value["p50"]),
-                     _ms(value["p99"]), "", "", ""])
+        cpu = f", {value['cpu_us']:,.0f} µs CPU" if value.get("cpu_us") is not None else ""
+        rows.append([f"{size:,}", f"{name} (req/s {value['rps']:,.0f}{cpu})",
+                     _ms(value["p50"]), _ms(value["p99"]), "", "", ""])
+        if value.get("ratio") is not None:
+            rounds = " / ".join(f"{rate:,.0f}" for rate in value.get("rounds", []))
+            rows.append([f"{size:,}", f"HTTP GET entity ÷ bare, median of {PAIRED_ROUNDS} "
+                         f"rounds (entity req/s {rounds})", f"{value['ratio']:.2f}", "",
+                         "", "", ""])
     neo4j = result.get("neo4j")
     if neo4j:
         for name, value in neo4j["questions"].items():

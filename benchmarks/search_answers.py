@@ -20,7 +20,6 @@ from alliance.ingest.synth import synthesize
 from alliance.services import search as svc
 from alliance.services.ingest import load
 from alliance.store.embedded import EmbeddedStore
-from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, Role
 
 
@@ -31,12 +30,7 @@ def seed() -> EmbeddedStore:
 
 
 def synth() -> EmbeddedStore:
-    batch = RecordBatch()
-    for record in synthesize(nodes=4000, seed=7):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=4000, seed=7))
     store = EmbeddedStore(":memory:")
     load(store, batch)
     return store

@@ -52,19 +52,13 @@ def measure(dataset: str, nodes: int, repeat: int) -> dict[str, Any]:
     from alliance.services.landing import LandingRequest
     from alliance.services.paths import PathRequest
     from alliance.store.embedded import EmbeddedStore
-    from graph_schema.records import NodeRecord
     from graph_schema.vocabulary import Label, RelType
 
     folder = Path(tempfile.mkdtemp())
     if dataset == "seed":
         batch = read_seed_dir()
     else:
-        batch = RecordBatch()
-        for record in synthesize(nodes=nodes, seed=7):
-            if isinstance(record, NodeRecord):
-                batch.nodes.append(record)
-            else:
-                batch.relationships.append(record)
+        batch = RecordBatch.of(synthesize(nodes=nodes, seed=7))
     with EmbeddedStore(folder / "bench.sqlite3") as builder:
         load(builder, batch, chunk_size=20_000)
     count = len(batch.nodes)

@@ -34,17 +34,11 @@ from alliance.services.ingest import load  # noqa: E402
 from alliance.store.embedded import EmbeddedStore  # noqa: E402
 from benchmarks import collaborator_answers as ca  # noqa: E402
 from benchmarks import landing_answers as la  # noqa: E402
-from graph_schema.records import NodeRecord  # noqa: E402
 from graph_schema.vocabulary import Label, RelType, Role  # noqa: E402
 
 
 def batches() -> list[tuple[str, RecordBatch]]:
-    synth = RecordBatch()
-    for record in synthesize(nodes=4000, seed=7):
-        if isinstance(record, NodeRecord):
-            synth.nodes.append(record)
-        else:
-            synth.relationships.append(record)
+    synth = RecordBatch.of(synthesize(nodes=4000, seed=7))
     return [("seed", read_seed_dir(DEFAULT_SEED_DIR)), ("synth4000", synth)]
 
 

@@ -124,6 +124,14 @@ def validate_relationship(
     Raises SchemaError for wrong ends and pydantic's ValidationError for properties.
     The ends' existence is the store's (or the seed checker's) business.
     """
+    check_ends(rel_type, source, target)
+    props = REL_SPECS[rel_type].properties.model_validate(properties or {})
+    return RelRecord(rel_type, source, target, props.model_dump(mode="json", exclude_none=True))
+
+
+def check_ends(rel_type: RelType, source: str, target: str) -> None:
+    """SchemaError when the ends' labels (by their id prefixes) may not be joined by
+    this type, or when the relationship would join a node to itself."""
     spec = REL_SPECS[rel_type]
     source_label, target_label = label_of_id(source), label_of_id(target)
     if source_label not in spec.sources:
@@ -137,8 +145,6 @@ def validate_relationship(
     if source == target:
         msg = f"{rel_type.value} cannot join {source!r} to itself"
         raise SchemaError(msg, field="target")
-    props = spec.properties.model_validate(properties or {})
-    return RelRecord(rel_type, source, target, props.model_dump(mode="json", exclude_none=True))
 
 
 __all__ = [
@@ -148,6 +154,7 @@ __all__ = [
     "SchemaError",
     "StoredNodeRecord",
     "ValidationError",
+    "check_ends",
     "validate_node",
     "validate_relationship",
 ]

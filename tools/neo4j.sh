@@ -7,6 +7,10 @@
 #   tools/neo4j.sh restart  stop, then start
 #   tools/neo4j.sh status   print whether it runs, its pid, URI and RSS
 #   tools/neo4j.sh uri      print the URI of the running server
+#   tools/neo4j.sh import DIR
+#                           stop, replace the database by an offline import of the CSV
+#                           files `alliance db import-files` wrote to DIR (neo4j-admin
+#                           database import full, arguments in DIR/import.args), start
 #
 # Env: NEO4J_PORT (default: a free port), NEO4J_JAVA_OPTS (default: -Xms512m -Xmx2g),
 #      NEO4J_PAGECACHE_MB (page cache, default 1024: a 10^5-node graph's store files fit,
@@ -100,7 +104,8 @@ cmd_start() {
   fi
   if port_open "$port"; then log "port $port is already in use"; exit 1; fi
 
-  rm -rf "$STATE/data" "$PIDFILE" "$URIFILE"
+  [[ -n "${KEEP_DATA:-}" ]] || rm -rf "$STATE/data"
+  rm -f "$PIDFILE" "$URIFILE"
   mkdir -p "$STATE"
   : > "$LOG"
   local cp
@@ -151,6 +156,26 @@ cmd_stop() {
   log "stopped (pid $pid)"
 }
 
+cmd_import() {
+  local dir="${1:-}"
+  [[ -n "$dir" && -f "$dir/import.args" ]] \
+    || { log "usage: $0 import DIR (DIR/import.args from 'alliance db import-files')"; exit 2; }
+  cmd_stop >/dev/null
+  pick_java
+  build
+  rm -rf "$STATE/data"
+  mkdir -p "$STATE/data"
+  local cp args
+  cp="$LAUNCHER/target/classes:$(cat "$LAUNCHER/target/classpath.txt")"
+  mapfile -t args < "$dir/import.args"
+  log "importing into a new database (neo4j-admin database import full)..."
+  # shellcheck disable=SC2086  # NEO4J_JAVA_OPTS is a list of options
+  NEO4J_HOME="$STATE/data" "$JAVA" ${NEO4J_JAVA_OPTS:--Xms512m -Xmx2g} -cp "$cp" \
+    org.neo4j.cli.AdminTool database import full neo4j "${args[@]}" >&2 \
+    || { log "import failed"; exit 1; }
+  KEEP_DATA=1 cmd_start
+}
+
 cmd_status() {
   local pid
   if pid="$(running_pid)"; then
@@ -174,5 +199,6 @@ case "${1:-}" in
   restart) cmd_stop; cmd_start ;;
   status) cmd_status ;;
   uri) cmd_uri ;;
-  *) echo "usage: $0 {start|stop|restart|status|uri}" >&2; exit 2 ;;
+  import) cmd_import "${2:-}" ;;
+  *) echo "usage: $0 {start|stop|restart|status|uri|import DIR}" >&2; exit 2 ;;
 esac

@@ -10,9 +10,10 @@ paths write each path's `nodes` as ids and add one dictionary,
 `{id, label, name_zh, name_en}`, no `names`), which the CLI prints and older clients
 read. Everything else in the answer is the same in both forms.
 
-Policy matches repeat too: at 10^5 nodes a landing answer for 10 parks lists 329
-matches of 87 policies, and everything but the path to the park is the same at every
-park. So the compact form also writes each policy once, in `policies: {id: {...}}` (its
+Policy matches repeat too: a landing answer for 10 parks lists up to
+`policies_per_list` (20) matches per list and park (at 10^5 nodes 329 matches of 87
+policies), and everything but the path to the park is the same at every park. So the
+compact form also writes each policy once, in `policies: {id: {...}}` (its
 first match in the answer, without the id), and each match as its `id` plus the fields
 in which it differs from that first match (usually `path`): `{**policies[id], **match}`
 is the verbose match. Which fields differ is checked per match, not assumed.

@@ -30,7 +30,7 @@ from rich.progress import (
 )
 
 from alliance.cli.output import console, err_console, fail, print_json
-from alliance.errors import AllianceError
+from alliance.errors import AllianceError, Invalid
 from alliance.ingest.jsonl import GraphRecord, check_jsonl, jsonl_batches, write_jsonl
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.seed import read_seed_dir
@@ -183,6 +183,73 @@ def check_command(
                       else "no problems found")
     if findings:
         raise typer.Exit(1)
+
+
+@app.command("import-files")
+def import_files(
+    out: Path = typer.Argument(..., help="Folder for the CSV files (created)."),
+    jsonl: Path | None = typer.Option(None, "--jsonl", help="Records from this JSON-lines "
+                                      "file."),
+    embedded: Path | None = typer.Option(None, "--embedded",
+                                         help="Records from this embedded store file."),
+) -> None:
+    """Write the CSV input of `neo4j-admin database import full` for a first load of a
+    large graph into an empty, stopped database (see docs/operations.md), after
+    validating every record. Then import (`tools/neo4j.sh import OUT` on the development
+    server) and run `alliance db import-finish OUT`."""
+    from alliance.store.neo4j.offline_import import write_import_files
+
+    if (jsonl is None) == (embedded is None):
+        fail("give one of --jsonl and --embedded")
+    records: Iterator[GraphRecord]
+    if jsonl is not None:
+        checked = check_jsonl(jsonl)
+        if checked.errors:
+            for error in checked.errors[:MAX_ERRORS_SHOWN]:
+                err_console.print(f"[red]✗[/] {error}", highlight=False)
+            fail(f"{len(checked.errors)} invalid record(s) in {jsonl}; nothing was written")
+        records = _streamed(jsonl)
+    else:
+        batch = embedded_batch(embedded) if embedded is not None else RecordBatch()
+        records = iter([*batch.nodes, *batch.relationships])
+    started = time.perf_counter()
+    try:
+        files = write_import_files(records, out)
+    except AllianceError as exc:
+        fail(str(exc))
+    (out / "import.args").write_text("\n".join(files.arguments()) + "\n", encoding="utf-8")
+    console.print(f"wrote {files.node_count:,} nodes and {files.relationship_count:,} "
+                  f"relationships to {len(files.nodes) + len(files.relationships)} CSV files "
+                  f"in {out} ({time.perf_counter() - started:.1f} s; {files.fixups:,} nodes "
+                  f"with properties set afterwards, {files.leftovers:,} relationships "
+                  "upserted afterwards)")
+    console.print(f"next: neo4j-admin database import full neo4j $(cat {out}/import.args), "
+                  f"then alliance db import-finish {out}", highlight=False, soft_wrap=True)
+
+
+def _streamed(path: Path) -> Iterator[GraphRecord]:
+    """The records of a checked JSON-lines file, a batch of lines at a time."""
+    for batch in jsonl_batches(path):
+        if batch.errors:
+            raise Invalid(str(batch.errors[0]), field=batch.errors[0].field)
+        yield from batch.nodes
+        yield from batch.relationships
+
+
+@app.command("import-finish")
+def import_finish(
+    folder: Path = typer.Argument(..., help="The folder `alliance db import-files` wrote."),
+) -> None:
+    """After an offline import: apply the schema (constraints and indexes are built on
+    the imported data), rebuild the store-internal facts, set the properties CSV could
+    not carry and upsert the relationships it could not."""
+    from alliance.store.neo4j.offline_import import finish
+
+    started = time.perf_counter()
+    with neo4j_store() as store:
+        fixed, leftovers = finish(store, folder)
+    console.print(f"schema applied, {fixed:,} nodes fixed up and {leftovers:,} relationships "
+                  f"upserted in {time.perf_counter() - started:.1f} s")
 
 
 def embedded_batch(path: Path) -> RecordBatch:

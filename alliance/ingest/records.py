@@ -9,6 +9,7 @@ was found, so one run tells the editor everything to fix.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,18 @@ class RecordBatch:
     node_origins: dict[str, Origin] = field(default_factory=dict)
     rel_origins: list[tuple[Origin, str, str]] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, records: Iterable[NodeRecord | RelRecord]) -> RecordBatch:
+        """A batch of records already validated (a generator's, a store's), nodes and
+        relationships in the order given."""
+        batch = cls()
+        for record in records:
+            if isinstance(record, NodeRecord):
+                batch.nodes.append(record)
+            else:
+                batch.relationships.append(record)
+        return batch
 
     def error(self, origin: Origin, record_id: str | None, field_name: str | None,
               message: str) -> None:

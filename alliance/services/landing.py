@@ -39,7 +39,6 @@ from alliance.services.landing_models import (
     LandingWeights,
     ParkResult,
     ParkSummary,
-    PolicyCounts,
     PolicyMatch,
     Relaxation,
     RuleCheck,
@@ -246,6 +245,7 @@ class ParkMoney:
         self.money = money
         self.closer: GapCloser | None = None
         """The gap-closer's answer, once worked out (`gap_closer`)."""
+        self._cut: dict[int, dict[str, list[Listed]]] = {}
 
     @cached_property
     def company_total(self) -> float:
@@ -279,6 +279,12 @@ class ParkMoney:
         list's order; every match when `limit` is None or the list is short."""
         if limit is None:
             return self.lists
+        found = self._cut.get(limit)
+        if found is None:
+            found = self._cut[limit] = self._cut_to(limit)
+        return found
+
+    def _cut_to(self, limit: int) -> dict[str, list[Listed]]:
         cut = {}
         for name, matches in self.lists.items():
             if len(matches) <= limit:
@@ -668,10 +674,9 @@ def _park_result(position: int, scored: Scored, listed: dict[str, list[Listed]],
         founding_team_policies=matches["founding_team"],
         broker_side=matches["broker_side"],
         policies_for_others=len(book.sections[Section.OTHERS]),
-        policy_counts=PolicyCounts(eligible=len(full["eligible"]),
-                                   near_miss=len(full["near_miss"]),
-                                   founding_team=len(full["founding_team"]),
-                                   broker_side=len(full["broker_side"])),
+        eligible_count=len(full["eligible"]), near_miss_count=len(full["near_miss"]),
+        founding_team_count=len(full["founding_team"]),
+        broker_side_count=len(full["broker_side"]),
         policy_total_cny=book.company_total,
         grant_total_cny=money.total(kinds=[MoneyKind.GRANT]),
         tax_relief_total_cny=money.total(kinds=[MoneyKind.TAX_RELIEF]),

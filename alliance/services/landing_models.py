@@ -83,7 +83,7 @@ class LandingRequest(BaseModel):
         "area_m2": 1000, "facility_types": ["gmp_cleanroom"], "max_rail_minutes": 45,
         "benefit_kinds": ["rent_subsidy", "equipment_subsidy"], "horizon_years": 3,
         "planned_capex_cny": 5000000, "headcount": 25,
-        "profile": {"stage": "angel", "founded_year": 2021},
+        "profile": {"stage": "angel", "founded_year": 2021}, "policies_per_list": 20,
     }]})
 
     origin_city: str = Field(default="city:shanghai", description="City id the company is in.")
@@ -116,8 +116,9 @@ class LandingRequest(BaseModel):
     policies_per_list: Annotated[int, Field(ge=1, le=10_000)] | None = Field(
         default=POLICIES_PER_LIST, description="Policy matches listed per list of a park "
         "(eligible, near misses, founding team, broker side): those worth the most, in "
-        "the list's order; `policy_counts` says how many each list holds, and every total "
-        "counts them all. null lists every match. 每个政策列表最多列出的条数（null 为全部）。")
+        "the list's order; `eligible_count` etc. say how many each list holds, and every "
+        "total counts them all. null lists every match. "
+        "每个政策列表最多列出的条数（null 为全部）。")
 
     def eligibility_profile(self) -> CompanyProfile:
         """The profile rules test: the request's headcount fills an unknown one."""
@@ -285,17 +286,6 @@ class Freshness(BaseModel):
                           "past it, never below 0.5.")
 
 
-class PolicyCounts(BaseModel):
-    """How many matches each of a park's policy lists holds, listed or not: a count above
-    its list's length says the rest (worth less) were left out; the totals, the net cost
-    and the gap-closer count every one."""
-
-    eligible: int
-    near_miss: int
-    founding_team: int
-    broker_side: int
-
-
 class ParkSummary(BaseModel):
     park: NodeRef
     city: NodeRef
@@ -331,9 +321,14 @@ class ParkResult(BaseModel):
                                            "agency landing the deal here.")
     policies_for_others: int = Field(description="Items for park operators or investors, "
                                      "left out of this answer.")
-    policy_counts: PolicyCounts = Field(description="How many matches each policy list "
-                                        "holds in full (a list shows at most the "
-                                        "request's policies_per_list).")
+    eligible_count: int = Field(description="Matches eligible_policies holds in full: "
+                                "each policy list shows at most the request's "
+                                "policies_per_list, those worth the most; the totals, the net "
+                                "cost and the gap-closer count every one.")
+    near_miss_count: int = Field(description="Matches near_miss_policies holds in full.")
+    founding_team_count: int = Field(description="Matches founding_team_policies holds in "
+                                     "full.")
+    broker_side_count: int = Field(description="Matches broker_side holds in full.")
     policy_total_cny: float = Field(description="Company grants + tax relief counted over "
                                     "the horizon (= net_cost.benefits_cny).")
     grant_total_cny: float

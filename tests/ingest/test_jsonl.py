@@ -217,3 +217,28 @@ def test_the_one_pass_load_stores_the_file_or_nothing(tmp_path: Path, seed: int)
             load_stream(streamed, stream)
         assert stream.check.errors == read_jsonl(broken).errors
         assert streamed.counts() == before
+
+
+def test_a_repeated_property_map_is_checked_again_when_it_differs(tmp_path: Path) -> None:
+    """Maps already validated are remembered per type (one pass over a file); a map that
+    equals one of them in Python but not in JSON (true for 1, 1.0 for 1, a second key)
+    is validated on its own, and huge integers are read exactly (not as orjson's float)."""
+    skill = {"kind": "node", "label": "Skill", "properties": {
+        **BASE, "id": "skill:law", "name_zh": "法律", "name_en": "Law", "category": "technology"}}
+    person = {"kind": "node", "label": "Person", "properties": {
+        **BASE, "id": "person:li", "name_zh": "李明", "name_en": "Li Ming",
+        "roles": ["Lawyer"]}}
+    lines: list[dict[str, Any] | str] = [skill, person]
+    for level in ("1", "true", "1.0", "1", "1, \"x\": 1", "99999999999999999999999", "1"):
+        lines.append('{"kind": "relationship", "type": "HAS_SKILL", "source": "person:li", '
+                     f'"target": "skill:law", "properties": {{"level": {level}}}}}')
+    path = tmp_path / "levels.jsonl"
+    _write_lines(path, lines)
+    batch = read_jsonl(path)
+    assert [(e.position, e.field) for e in batch.errors] == [
+        ("line 4", "level"), ("line 7", "x"), ("line 8", "level")]
+    assert "expected a number, got true" in str(batch.errors[0])
+    assert "99999999999999999999999" in str(batch.errors[2])
+    assert [rel.properties for rel in batch.relationships] == [{"level": 1}] * 4
+    first, *others = batch.relationships
+    assert all(rel.properties is not first.properties for rel in others)

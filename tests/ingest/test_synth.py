@@ -15,6 +15,7 @@ import networkx as nx
 import pytest
 
 from alliance.ingest.jsonl import record_line
+from alliance.ingest.records import RecordBatch
 from alliance.ingest.synth import AS_OF, MIN_NODES, plan, synthesize
 from graph_schema.nodes import pinyin_of
 from graph_schema.records import NodeRecord, RelRecord, validate_node, validate_relationship
@@ -199,3 +200,10 @@ def test_name_pinyin_matches_the_schema_derivation(small: Records) -> None:
     """The generator builds pinyin from cached fragments; it must equal pinyin_of."""
     for node in _split(small)[0]:
         assert node.properties["name_pinyin"] == pinyin_of(node.properties["name_zh"]), node.id
+
+
+def test_a_batch_of_records_keeps_nodes_and_relationships_in_order() -> None:
+    records = list(synthesize(nodes=MIN_NODES, seed=3))
+    batch = RecordBatch.of(records)
+    assert (batch.nodes, batch.relationships) == _split(records)
+    assert not batch.errors

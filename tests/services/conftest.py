@@ -9,7 +9,6 @@ import pytest
 from alliance.ingest.records import RecordBatch
 from alliance.services.ingest import load
 from alliance.store.embedded import EmbeddedStore
-from graph_schema.records import NodeRecord
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +25,7 @@ def synth_store() -> Iterator[EmbeddedStore]:
     """An in-memory EmbeddedStore holding a 3000-node synthetic corridor."""
     from alliance.ingest.synth import synthesize
 
-    batch = RecordBatch()
-    for record in synthesize(nodes=3000, seed=11):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=3000, seed=11))
     store = EmbeddedStore(":memory:")
     load(store, batch)
     yield store

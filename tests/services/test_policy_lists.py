@@ -20,9 +20,9 @@ from alliance.services.landing_models import POLICIES_PER_LIST, ParkResult, Poli
 from alliance.store.base import GraphStore
 from graph_schema.vocabulary import BenefitKind, CompanyStage, Label
 
-LISTS = {"eligible_policies": "eligible", "near_miss_policies": "near_miss",
-         "founding_team_policies": "founding_team", "broker_side": "broker_side"}
-"""Each list of a park's answer, and its count in `policy_counts`."""
+LISTS = {"eligible_policies": "eligible_count", "near_miss_policies": "near_miss_count",
+         "founding_team_policies": "founding_team_count", "broker_side": "broker_side_count"}
+"""Each list of a park's answer, and the field counting it in full."""
 
 
 def _kept_first(match: PolicyMatch) -> tuple[bool, bool, float, str]:
@@ -40,7 +40,7 @@ def assert_cut_of(cut: ParkResult, full: ParkResult, limit: int) -> None:
     changed: dict[str, Any] = {}
     for field, count in LISTS.items():
         whole = getattr(full, field)
-        assert getattr(full.policy_counts, count) == len(whole)
+        assert getattr(full, count) == len(whole)
         assert getattr(cut, field) == _cut(whole, limit)
         changed[field] = getattr(cut, field)
     counted = [m.path for m in changed["eligible_policies"] if m.status == "counted"]
@@ -98,9 +98,9 @@ def test_the_default_lists_every_seed_match(seed_store: GraphStore) -> None:
         {**ask, "policies_per_list": None}))
     assert default == every
     assert POLICIES_PER_LIST >= max(
-        getattr(p.policy_counts, count) for p in every.parks for count in LISTS.values())
+        getattr(p, count) for p in every.parks for count in LISTS.values())
     one = landing.search(seed_store, LandingRequest.model_validate(
         {**ask, "policies_per_list": 1}))
-    assert any(len(getattr(p, field)) < getattr(p.policy_counts, count)
+    assert any(len(getattr(p, field)) < getattr(p, count)
                for p in one.parks for field, count in LISTS.items())
     assert all(len(getattr(p, field)) <= 1 for p in one.parks for field in LISTS)

@@ -90,3 +90,39 @@ def test_exact_name_first_and_pages_cover_everything_once(seed_store: GraphStore
 def test_nothing_found_is_empty(seed_store: GraphStore) -> None:
     page = search.search(seed_store, text="zz-nothing-here", limit=5)
     assert (page.total, page.items, page.next_cursor) == (0, [], None)
+
+
+@pytest.mark.parametrize("text", ["苏州", "su", "律师", "生物医药", "苏州 生物", "suzou", "上海"])
+def test_facets_count_what_the_pages_show(seed_store: GraphStore, text: str) -> None:
+    """Totals and facets are counted over every hit without building them, and only a
+    page's hits are explained: walking every page must give the same counts, each hit
+    with a reason and with the city its IN_CITY or BASED_IN names (a city its own)."""
+    first = search.search(seed_store, text=text, limit=500)
+    labels: dict[str, int] = {}
+    roles: dict[str, int] = {}
+    cities: dict[str, int] = {}
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = search.search(seed_store, text=text, limit=9, cursor=cursor)
+        for item in page.items:
+            seen.append(item.node.id)
+            assert item.reasons
+            labels[item.node.label.value] = labels.get(item.node.label.value, 0) + 1
+            for role in item.node.labels - {item.node.label.value}:
+                roles[role] = roles.get(role, 0) + 1
+            placed = [rel.target for rel_type in (RelType.IN_CITY, RelType.BASED_IN)
+                      for rel in seed_store.get_relationships(rel_type, source=item.node.id)]
+            city = item.node.id if item.node.label is Label.CITY else (
+                placed[0] if placed else None)
+            assert item.city == city, item.node.id
+            if city is not None:
+                cities[city] = cities.get(city, 0) + 1
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == first.total > 0
+    assert [item.node.id for item in first.items] == seen[:500]
+    assert first.facets == {"label": dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
+                            "city": dict(sorted(cities.items(), key=lambda kv: (-kv[1], kv[0]))),
+                            "role": dict(sorted(roles.items(), key=lambda kv: (-kv[1], kv[0])))}

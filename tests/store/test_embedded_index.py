@@ -16,7 +16,7 @@ from graph_schema.vocabulary import RelType
 INDEXED = (RelType.HSR_LINK, RelType.HOSTS, RelType.HAS_SKILL, RelType.EXPERT_IN,
            RelType.COVERS, RelType.BASED_IN, RelType.IN_CITY, RelType.SUBFIELD_OF,
            RelType.OFFERED_IN, RelType.TARGETS, RelType.NOT_STACKABLE_WITH,
-           RelType.COLLABORATED_WITH, RelType.REFERRED_BY)
+           RelType.COLLABORATED_WITH, RelType.REFERRED_TO, RelType.REFERRED_BY)
 
 # property changes that move a node in the index: rank, category, numbers, dates
 CHANGES: dict[str, tuple[str, list[object]]] = {
@@ -24,6 +24,7 @@ CHANGES: dict[str, tuple[str, list[object]]] = {
     "Skill": ("category", ["legal", "technology", "tax", "landing"]),
     "Park": ("available_area_m2", [0.0, 500.0, 20000.0]),
     "Policy": ("valid_to", [None, "2024-12-31", "2030-01-01"]),
+    "Referral": ("stage", ["proposed", "signed", "landed"]),
 }
 
 
@@ -54,7 +55,7 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
         assert store.index.reach
         assert store.index.rail
         for entry in ("parks", "taxonomy", "offered", "covering", "brokers", "dual",
-                      "professionals", "contact_skills"):
+                      "professionals", "contact_skills", "referral_stages"):
             assert getattr(store.index, entry), entry
         for entry in ("cities", "collaborations", "holders", "experts", "in_city",
                       "referred"):

@@ -25,7 +25,6 @@ from alliance.services.ingest import load
 from alliance.store.base import CollaboratorFilter, GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.neo4j import Neo4jStore
-from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import (
     BenefitKind,
     CertificationLevel,
@@ -57,12 +56,7 @@ class Pair:
 
 
 def synthetic_batch() -> RecordBatch:
-    batch = RecordBatch()
-    for record in synthesize(nodes=SYNTH_NODES, seed=SYNTH_SEED):
-        if isinstance(record, NodeRecord):
-            batch.nodes.append(record)
-        else:
-            batch.relationships.append(record)
+    batch = RecordBatch.of(synthesize(nodes=SYNTH_NODES, seed=SYNTH_SEED))
     return batch
 
 

@@ -730,6 +730,33 @@ def test_numbers_are_the_apis_own_and_formatted(open_page: OpenPage,
         assert not re.search(r"\b(?:19|20)\d\d,\d\d\d\b|\b\d,\d\d\d-\d\d", text), route
 
 
+def test_cut_policy_lists_show_full_counts_and_say_so(open_page: OpenPage,
+                                                      server: tuple[str, Path]) -> None:
+    """A list cut to `policies_per_list` shows the API's full count in its heading and
+    says the rest were left out; a list in full says nothing more."""
+    base, _ = server
+    expected = httpx.post(f"{base}/v1/landing/search",
+                          json=landing_body(policies_per_list=1)).json()
+    page = open_page(LANDING + "&policies_per_list=1")
+    cards = page.locator(".park-card")
+    expect(cards.first).to_be_visible()
+    cut = 0
+    for index, park in enumerate(expected["parks"]):
+        card = cards.nth(index)
+        expect(card.locator(".policies h4").first).to_have_text(
+            f"可申请的政策（{park['eligible_count']}）")
+        expect(card.locator(".policies > ul > li")).to_have_count(len(park["eligible_policies"]))
+        notes = sum(park[f"{name}_count"] > len(park[field]) for name, field in (
+            ("eligible", "eligible_policies"), ("near_miss", "near_miss_policies"),
+            ("founding_team", "founding_team_policies"), ("broker_side", "broker_side")))
+        expect(card.locator(".listed-note")).to_have_count(notes)
+        cut += notes
+    assert cut, "the seed set has parks with more than one match in some list"
+    full = open_page(LANDING)
+    expect(full.locator(".park-card").first).to_be_visible()
+    expect(full.locator(".listed-note")).to_have_count(0)
+
+
 def test_every_message_in_both_languages(open_page: OpenPage, browser: Browser,
                                          server: tuple[str, Path]) -> None:
     page = open_page("#/no-such-page")

@@ -31,6 +31,7 @@ from the arrays are two equal objects).
 from __future__ import annotations
 
 import bisect
+import json
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
@@ -56,6 +57,10 @@ _TYPES: dict[str, RelType] = {rel_type.value: rel_type for rel_type in RelType}
 _EMPTY: dict[str, Any] = {}
 
 _type = attrgetter("type")
+
+Texts = tuple[bytes | bytearray, "array[int]"]
+"""Out-of-line property texts: their UTF-8 bytes end to end, and where each starts
+(one more offset than texts: the end)."""
 
 _new = object.__new__
 _set_type, _set_source, _set_target, _set_properties = (
@@ -115,14 +120,21 @@ class Compact:
     of `out_end` (target numbers), `out_type` (numbers into `TYPES`, ascending within a
     node) and `out_map` (numbers into `maps`, the property maps, `maps[0]` empty); side
     `in` the same with source numbers. Within a node and type the order is the store
-    table's key order (`Compact.rows` is given rows in it). Never changed once made."""
+    table's key order (`Compact.rows` is given rows in it). Never changed once made.
+
+    Property maps that are not shared (beyond the first texts of a type: a deal per
+    COLLABORATED_WITH) stay UTF-8 JSON, out of line: map number -1 - k is text k,
+    `texts[text_at[k]:text_at[k + 1]]`, decoded on each read (a 3-key dict is ~340
+    bytes, its text ~80)."""
 
     __slots__ = ("counts", "ids", "in_at", "in_end", "in_map", "in_type", "maps", "number",
-                 "out_at", "out_end", "out_map", "out_type")
+                 "out_at", "out_end", "out_map", "out_type", "text_at", "texts")
 
     def __init__(self, ids: list[str], number: dict[str, int], sides: Sequence[array[int]],
-                 maps: list[dict[str, Any]], counts: Sequence[int]) -> None:
+                 maps: list[dict[str, Any]], counts: Sequence[int],
+                 texts: Texts = (b"", array("q", [0]))) -> None:
         self.ids, self.number, self.maps = ids, number, maps
+        self.texts, self.text_at = texts
         (self.out_at, self.out_end, self.out_type, self.out_map,
          self.in_at, self.in_end, self.in_type, self.in_map) = sides
         self.counts = list(counts)
@@ -136,7 +148,7 @@ class Compact:
     @classmethod
     def rows(cls, ids: list[str], number: dict[str, int],
              runs: Sequence[tuple[int, array[int], array[int], array[int]]],
-             maps: list[dict[str, Any]]) -> Compact:
+             maps: list[dict[str, Any]], texts: Texts = (b"", array("q", [0]))) -> Compact:
         """From runs (type number, source numbers, target numbers, map numbers) in type
         order, each in the table's key order: a stable sort by (node, type) of their
         concatenation keeps that order within a node and type on both sides."""
@@ -161,7 +173,16 @@ class Compact:
                       array("b", type_numbers[order].tobytes()),
                       array("i", map_numbers[order].tobytes())]
         return cls(ids, number, sides, maps,
-                   np.bincount(type_numbers, minlength=width).tolist())
+                   np.bincount(type_numbers, minlength=width).tolist(), texts)
+
+    def text(self, number: int) -> dict[str, Any]:
+        """The map of out-of-line text `-1 - number` (a new dict on each read)."""
+        at = self.text_at
+        decoded: dict[str, Any] = json.loads(self.texts[at[-1 - number]:at[-number]])
+        return decoded
+
+    def properties(self, number: int) -> dict[str, Any]:
+        return self.maps[number] if number >= 0 else self.text(number)
 
     def _side(self, outgoing: bool) -> tuple[array[int], array[int], array[int], array[int]]:
         if outgoing:
@@ -187,11 +208,11 @@ class Compact:
         if first == end:
             return []
         _, ends, _, maps_of = self._side(outgoing)
-        ids, maps, me = self.ids, self.maps, self.ids[number]
+        ids, maps, me, text = self.ids, self.maps, self.ids[number], self.text
         if outgoing:
-            return [new_rel(rel_type, me, ids[other], maps[at])
+            return [new_rel(rel_type, me, ids[other], maps[at] if at >= 0 else text(at))
                     for other, at in zip(ends[first:end], maps_of[first:end], strict=True)]
-        return [new_rel(rel_type, ids[other], me, maps[at])
+        return [new_rel(rel_type, ids[other], me, maps[at] if at >= 0 else text(at))
                 for other, at in zip(ends[first:end], maps_of[first:end], strict=True)]
 
     def ends(self, node_id: str, rel_type: RelType, outgoing: bool) -> list[str]:
@@ -205,8 +226,8 @@ class Compact:
         _, first, end = self.span(node_id, rel_type, True)
         if first == end:
             return []
-        ids, maps = self.ids, self.maps
-        return [(ids[other], maps[at]) for other, at in zip(
+        ids, maps, text = self.ids, self.maps, self.text
+        return [(ids[other], maps[at] if at >= 0 else text(at)) for other, at in zip(
             self.out_end[first:end], self.out_map[first:end], strict=True)]
 
     def all_rels(self, node_id: str, outgoing: bool) -> list[RelRecord]:
@@ -215,11 +236,13 @@ class Compact:
             return []
         at, ends, types, maps_of = self._side(outgoing)
         low, high = at[number], at[number + 1]
-        ids, maps, me = self.ids, self.maps, self.ids[number]
+        ids, maps, me, text = self.ids, self.maps, self.ids[number], self.text
         if outgoing:
-            return [new_rel(TYPES[kind], me, ids[other], maps[m]) for other, kind, m in zip(
+            return [new_rel(TYPES[kind], me, ids[other], maps[m] if m >= 0 else text(m))
+                    for other, kind, m in zip(
                 ends[low:high], types[low:high], maps_of[low:high], strict=True)]
-        return [new_rel(TYPES[kind], ids[other], me, maps[m]) for other, kind, m in zip(
+        return [new_rel(TYPES[kind], ids[other], me, maps[m] if m >= 0 else text(m))
+                for other, kind, m in zip(
             ends[low:high], types[low:high], maps_of[low:high], strict=True)]
 
     def all_ends(self, node_id: str, outgoing: bool) -> list[str]:
@@ -247,9 +270,8 @@ class Compact:
         if number is None or other is None:
             return []
         at, ends, types, maps_of = self._side(outgoing)
-        maps = self.maps
-        return [new_rel(TYPES[types[position]], source, target, maps[maps_of[position]])
-                for position in range(at[number], at[number + 1])
+        return [new_rel(TYPES[types[position]], source, target, self.properties(
+            maps_of[position])) for position in range(at[number], at[number + 1])
                 if ends[position] == other]
 
 

@@ -31,6 +31,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `professionals`: city -> the professionals it reaches, best first; `listed`: person ->
   the lists they are on.
 - `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
+- `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
+  track record every candidate's score reads).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts
 from alliance.store.embedded.adjacency import Graph
@@ -73,6 +76,44 @@ class ParkRow:
     """The smallest id among the park's IN_CITY targets."""
     hosts: tuple[tuple[str, float], ...]
     """(industry, strength) per HOSTS, by industry id."""
+
+
+@dataclass(frozen=True)
+class ParkTable:
+    """Every park's numbers as arrays, for counting the parks failing each combination of
+    hard constraints with whole-array comparisons (`queries.failure_codes`): the parks
+    in `ids` order, each one's area, rent, facility types as bits (`facility_bits`) and
+    city as a number (`cities`; -1 for none)."""
+
+    ids: tuple[str, ...]
+    position: dict[str, int]
+    area: Any
+    rent: Any
+    facilities: Any
+    facility_bits: dict[str, int]
+    city: Any
+    cities: dict[str, int]
+
+    @classmethod
+    def of(cls, parks: dict[str, ParkRow]) -> ParkTable:
+        import numpy as np  # as the graph's arrays: imported when first needed
+
+        ids = tuple(parks)
+        rows = [parks[park] for park in ids]
+        facility_bits = {name: 1 << bit for bit, name in enumerate(
+            sorted({name for row in rows for name in row.facilities}))}
+        cities = {city: number for number, city in enumerate(
+            sorted({row.city for row in rows if row.city is not None}))}
+        return cls(ids, {park: number for number, park in enumerate(ids)},
+                   np.array([row.area_m2 for row in rows], dtype=np.float64),
+                   np.array([row.rent for row in rows], dtype=np.float64),
+                   np.array([sum(facility_bits[name] for name in row.facilities)
+                             for row in rows], dtype=object if len(facility_bits) > 62
+                            else np.int64),
+                   facility_bits,
+                   np.array([cities[row.city] if row.city is not None else -1
+                             for row in rows], dtype=np.int64),
+                   cities)
 
 
 @dataclass
@@ -124,6 +165,10 @@ class EvidenceIndex:
     routes: dict[str, dict[str, Route]] = field(default_factory=dict, compare=False)
     people: PeopleFacts = field(default_factory=lambda: PeopleFacts())
     listed_parks: list[ParkFacts] | None = field(default=None, compare=False)
+    park_table: ParkTable | None = field(default=None, compare=False)
+    """`parks` as columns for the elimination view (made on first use after a park
+    changed, like `listed_parks`)."""
+    referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -133,6 +178,11 @@ class EvidenceIndex:
                                            frozenset(industry for industry, _ in row.hosts))
                                  for _, row in sorted(self.parks.items())]
         return self.listed_parks
+
+    def parks_as_table(self) -> ParkTable:
+        if self.park_table is None:
+            self.park_table = ParkTable.of(self.parks)
+        return self.park_table
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -182,6 +232,7 @@ def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
                   park: NodeRecord | None) -> None:
     index.parks.pop(node, None)
     index.listed_parks = None
+    index.park_table = None
     if park is None or park.label is not Label.PARK:
         return
     props = park.properties
@@ -192,6 +243,32 @@ def _refresh_park(index: EvidenceIndex, graph: Graph, node: str,
                                 float(props["rent_cny_m2_month"]),
                                 frozenset(props["facility_types"]),
                                 cities[0] if cities else None, tuple(hosts))
+
+
+def _refresh_referrals(index: EvidenceIndex, graph: Graph, park: str) -> None:
+    """The park's referrals counted per stage (a referral's stage is on its node)."""
+    index.referral_stages.pop(park, None)
+    if _label(graph, park) is not Label.PARK:
+        return
+    stages: dict[str, int] = {}
+    for rel in _rels(graph, park, RelType.REFERRED_TO, False):
+        stage = str(graph.nodes[rel.source].properties["stage"])
+        stages[stage] = stages.get(stage, 0) + 1
+    if stages:
+        index.referral_stages[park] = stages
+
+
+def _referred_parks(graph: Graph, touched: Iterable[str], labels: dict[str, Label | None]
+                    ) -> set[str]:
+    """Parks whose referral counts a write may change: parks touched, and the parks
+    touched referrals (a stage rewritten) are REFERRED_TO."""
+    found: set[str] = set()
+    for node in touched:
+        if labels[node] is Label.PARK:
+            found.add(node)
+        elif labels[node] is Label.REFERRAL:
+            found.update(rel.target for rel in _rels(graph, node, RelType.REFERRED_TO, True))
+    return found
 
 
 def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
@@ -527,6 +604,9 @@ def build(graph: Graph) -> EvidenceIndex:
             _refresh_park(index, graph, node, record)
         elif label is Label.POLICY:
             _refresh_policy(index, graph, node, record)
+    for node in touched:
+        if records[node].label is Label.PARK:
+            _refresh_referrals(index, graph, node)
     people = {node for node in touched if records[node].label is Label.PERSON}
     cities = _build_people(index, graph, people)
     _refresh_taxonomy(index, graph)
@@ -633,6 +713,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
             _refresh_park(index, graph, node, _record(graph, node))
         if label is Label.POLICY or node in index.offered_at:
             _refresh_policy(index, graph, node, _record(graph, node))
+    for park in _referred_parks(graph, touched, labels) | (touched & index.referral_stages.keys()):
+        _refresh_referrals(index, graph, park)
     for person in people:
         _refresh_person(index, graph, person)
     if industries:

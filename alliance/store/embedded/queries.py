@@ -7,13 +7,14 @@ NodeRecord and each node's relationships by type, read through the helpers below
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from functools import cached_property
 
 from alliance.errors import NotFound
 from alliance.store.base import (
     CONTACT_SKILL_CATEGORIES,
+    HARD_CONSTRAINTS,
     MAX_HOPS,
     TRUST_RELS,
     CollaboratorEvidence,
@@ -47,7 +48,7 @@ from alliance.store.evidence import (
     within_rail_limit,
 )
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
+from graph_schema.vocabulary import CertificationLevel, Label, RelType
 
 # --------------------------------------------------------------------------- helpers
 
@@ -138,27 +139,33 @@ class _Contacts:
     here."""
 
     def __init__(self, graph: Graph, index: EvidenceIndex, query: LandingFilter,
-                 related: set[str]) -> None:
+                 related: set[str], brokers: AbstractSet[str]) -> None:
         self.graph, self.index, self.industry, self.related = graph, index, query.industry, related
         self.categories = set(query.contact_skill_categories)
         self.ranked_ahead = (self.categories == _CONTACT_CATEGORIES
                              and query.contacts_per_kind >= 0)
         self.people: dict[str, PersonFacts] = {}
-        self._brokers: dict[str, bool] = {}
+        self.brokers = brokers
         self._cities: dict[str, CityContacts] = {}
 
     def facts(self, person: str) -> PersonFacts:
         return _person_facts(self.graph, self.index, person, self.categories, self.related,
                              self.people)
 
+    @cached_property
+    def related_brokers(self) -> set[str]:
+        """Brokers with related expertise (`PersonFacts.broker`, without the facts): the
+        index's experts of each related industry who carry the Broker label, so that a
+        park's covering people are told apart by set operations."""
+        experts = self.index.people.experts
+        found: set[str] = set()
+        for industry in self.related:
+            found.update(experts.get(industry, ()))
+        return found.intersection(self.brokers)
+
     def is_broker(self, person: str) -> bool:
-        """A broker with related expertise (`PersonFacts.broker`, without the facts)."""
-        found = self._brokers.get(person)
-        if found is None:
-            found = self._brokers[person] = (
-                Role.BROKER.value in record(self.graph, person).labels
-                and any(i in self.related for i in self.index.expert_in.get(person, ())))
-        return found
+        """A broker with related expertise."""
+        return person in self.related_brokers
 
     def _broker_order(self, person: str) -> tuple[int, int, str]:
         related = [i for i in self.index.expert_in.get(person, ()) if i in self.related]
@@ -173,7 +180,7 @@ class _Contacts:
         if not self.ranked_ahead:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
-        brokers = {p for p in covering if self.is_broker(p)}
+        brokers = covering & self.related_brokers
         ranked = self.index.professional_rank
         professionals = {p for p in covering if p in ranked and p not in brokers}
 
@@ -228,22 +235,23 @@ class _Contacts:
             is_broker, is_professional)
 
 
-def _track_record(graph: Graph, park: str, related: set[str]) -> TrackRecord:
-    landings = [rel.source for rel in in_rels(graph, park, RelType.LANDED_IN)]
+def _track_record(graph: Graph, index: EvidenceIndex, park: str, related: set[str]
+                  ) -> TrackRecord:
+    landings = graph.in_ends(park, RelType.LANDED_IN)
     related_landings = [
         company for company in landings
-        if any(r.target in related for r in out_rels(graph, company, RelType.IN_INDUSTRY))
+        if not related.isdisjoint(graph.out_ends(company, RelType.IN_INDUSTRY))
     ]
-    stages = Counter(str(record(graph, rel.source).properties["stage"])
-                     for rel in in_rels(graph, park, RelType.REFERRED_TO))
+    stages = index.referral_stages.get(park, {})
     return track_record(related_landings, len(set(landings)), stages.items())
 
 
-def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
-                       ) -> list[ParkEvidence]:
+def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
+                       broker_ids: AbstractSet[str]) -> list[ParkEvidence]:
     """Parks meeting every hard constraint, with evidence; see GraphStore. Only parks
     hosting a related industry are looked at (the index knows them, with their numbers,
-    policies and the contacts of their cities)."""
+    policies and the contacts of their cities); `broker_ids`: the ids with the Broker
+    label."""
     require(graph, query.origin_city, Label.CITY, "origin_city")
     require(graph, query.industry, Label.INDUSTRY, "industry")
     build = assembly(graph)
@@ -252,7 +260,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
     policy_targets = relatives.policy_targets
     routes = index.routes_from(query.origin_city)
     wanted_facilities = {f.value for f in query.facility_types}
-    contacts = _Contacts(graph, index, query, related)
+    contacts = _Contacts(graph, index, query, related, broker_ids)
     offered: dict[str, tuple[PolicyEvidence, ...]] = {}  # shared by the city's parks
     candidates = []
     hosting = index.hosting(related)
@@ -293,10 +301,44 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
-            track_record=_track_record(graph, park_id, related),
+            track_record=_track_record(graph, index, park_id, related),
             city_policies=offered[city],
         ))
     return sorted(candidates, key=lambda c: c.park.id)
+
+
+def failure_codes(graph: Graph, index: EvidenceIndex, query: LandingFilter
+                  ) -> dict[int, int]:
+    """Failure code -> parks with it, over every park (`EliminationCounter`): the tests
+    of `services.elimination.Checker.code`, made on the index's park columns at once --
+    the industry from the parks hosting a related one, the rail limit from the cities
+    the origin reaches within it."""
+    import numpy as np  # as the graph's arrays: imported when first needed
+
+    table = index.parks_as_table()
+    bit = {name: 1 << position for position, name in enumerate(HARD_CONSTRAINTS)}
+    related = Related.of(parents_in(graph), children_in(graph), query.industry).all
+    hosting = [table.position[park] for park in index.hosting(related)
+               if park in table.position]
+    industry = np.ones(len(table.ids), dtype=bool)
+    industry[np.array(hosting, dtype=np.int64)] = False
+    codes = industry * bit["industry"]
+    codes |= (table.area < query.min_area_m2) * bit["area_m2"]
+    wanted = {f.value for f in query.facility_types}
+    if not wanted.issubset(table.facility_bits):
+        codes |= bit["facility_types"]
+    elif wanted:
+        mask = sum(table.facility_bits[name] for name in wanted)
+        codes |= ((table.facilities & mask) != mask) * bit["facility_types"]
+    if query.max_rent_cny_m2_month is not None:
+        codes |= (table.rent > query.max_rent_cny_m2_month) * bit["max_rent_cny_m2_month"]
+    reached = np.zeros(len(table.cities) + 1, dtype=bool)  # the last: no city (-1)
+    for city, route in index.routes_from(query.origin_city).items():
+        if city in table.cities and within_rail_limit(route, query):
+            reached[table.cities[city]] = True
+    codes |= ~reached[table.city] * bit["max_rail_minutes"]
+    counted = np.bincount(codes.astype(np.int64), minlength=1 << len(HARD_CONSTRAINTS))
+    return {code: int(count) for code, count in enumerate(counted.tolist()) if count}
 
 
 # --------------------------------------------------------------------------- collaborators

@@ -17,7 +17,8 @@ In-memory layout, a contract with `alliance.store.embedded.queries` (and anyone 
 `store.graph`, always under `store.lock.reading()` or `store.lock`):
 
 - `graph`: an `adjacency.Graph`: node id -> NodeRecord, and per node its outgoing and
-  incoming RelRecords grouped by type (see that module for why, and what it costs).
+  incoming relationships grouped by type, as arrays of node numbers with RelRecords
+  built on read (see that module for why, and what it costs).
 - `by_label`: label or role label ("Park", "Broker") -> ids of the nodes carrying it.
 
 Records handed out are the ones in the graph: treat them as read-only. Equal relationship
@@ -27,21 +28,27 @@ One process owns a store file: it holds an OS lock on it (`alliance.store.file_l
 and a second opener is refused naming the holder's pid. A `read_only` store takes no
 lock, refuses writes and sees the file as it was when opened.
 
-Speed. Opening reads one primary-key range per relationship type, in the graph's type
-order (so every list is appended to, never sorted), and decodes JSON a chunk at a time.
+Speed. Opening reads the nodes (JSON decoded a chunk at a time), then either the
+snapshot beside the file (`snapshot.py`: the relationship arrays and the evidence index,
+used only when it fits the file) or one primary-key range per relationship type into
+arrays, and builds the index; a writer then writes the snapshot.
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
+import ctypes
 import gc
 import json
+import logging
+import pickle
 import sqlite3
 import sys
 import threading
+import uuid
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -69,6 +76,7 @@ from alliance.store.base import (
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import names, queries
+from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded.adjacency import TYPES, Compact, Graph, key_of
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
@@ -116,6 +124,9 @@ ON CONFLICT (type, source, target, key) DO UPDATE SET properties = excluded.prop
 """
 _DELETE_REL = "DELETE FROM relationships WHERE type = ? AND source = ? AND target = ? AND key = ?"
 _DELETE_NODE = "DELETE FROM nodes WHERE id = ?"  # its relationships go by ON DELETE CASCADE
+_COUNT_WRITE = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'writes'"
+"""Raised in the transaction of every write: a snapshot stamped with an older count
+describes a file that has changed since (`alliance.store.embedded.snapshot`)."""
 
 _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
@@ -128,6 +139,10 @@ dropped and built again by the next search (patching costs a list insert per nam
 _BUSY_TIMEOUT_MS = 5000
 _CACHE_KIB = 64 * 1024
 """SQLite page cache per connection: big batches and index inserts stay in memory."""
+
+_SCAN_CACHE_KIB = 2 * 1024
+"""The page cache while an open reads every row once, in order (a bigger one would only
+hold pages that are not read again, and stay resident)."""
 
 _BULK_CACHE_KIB = 256 * 1024
 """The page cache of a streamed load (`write_stream`): its B-tree pages stay in memory."""
@@ -162,6 +177,7 @@ _REL_TYPES: dict[str, tuple[RelType, str, tuple[str, ...]]] = {
 """Type name -> (enum, the one name string, key property names): the hot paths' lookups."""
 
 Synchronous = Literal["FULL", "NORMAL"]
+_log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -182,6 +198,18 @@ def _translated() -> Iterator[None]:
     except sqlite3.Error as exc:
         msg = f"the store failed: {exc}"
         raise BackendUnavailable(msg) from exc
+
+
+def _return_free_memory() -> None:
+    """Hand the heap's free pages back to the OS (glibc's `malloc_trim`; elsewhere
+    nothing): an open frees its temporaries (row chunks, JSON texts, sort buffers)
+    among the objects it keeps, and without this they stay resident."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 @contextmanager
@@ -358,6 +386,48 @@ class _StreamRows:
         return rows, ends
 
 
+_REPEATS = 4_096
+"""Distinct string values per property name shared at open (see `_Repeats`)."""
+
+
+class _Repeats:
+    """One string object per distinct value of a property, in the maps an open decodes
+    (as_of, source, stage, roles' names, ...: the json module makes a new string per
+    value, ~55 bytes each, most of them repeats); a property with more than `_REPEATS`
+    distinct values (names, e-mail addresses) is left alone after that."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, dict[str, str]] = {}
+        self._varied: set[str] = set()
+
+    def shared(self, maps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The maps, their string values (and strings in list values) replaced in
+        place by the first equal string seen."""
+        values, varied = self._values, self._varied
+        for properties in maps:
+            for name, value in properties.items():
+                kind = type(value)
+                if (kind is not str and kind is not list) or name in varied:
+                    continue
+                seen = values.get(name)
+                if seen is None:
+                    seen = values[name] = {}
+                if kind is str:
+                    found = seen.get(value)
+                    if found is not None:
+                        properties[name] = found
+                        continue
+                    seen[value] = value
+                else:
+                    for at, item in enumerate(value):
+                        if type(item) is str:
+                            value[at] = seen.setdefault(item, item)
+                if len(seen) > _REPEATS:
+                    varied.add(name)
+                    del values[name]
+        return maps
+
+
 class _Numbers(dict[str, int]):
     """id -> node number (the order the nodes were read in), with `ids` the reverse; an
     id not there (a dangling end, which foreign keys prevent) gets the next number."""
@@ -365,6 +435,13 @@ class _Numbers(dict[str, int]):
     def __init__(self) -> None:
         super().__init__()
         self.ids: list[str] = []
+
+    @classmethod
+    def of(cls, ids: list[str]) -> _Numbers:
+        numbers = cls()
+        numbers.update(zip(ids, range(len(ids)), strict=True))
+        numbers.ids = ids
+        return numbers
 
     def add(self, node_id: str) -> None:
         self[node_id] = len(self.ids)
@@ -376,6 +453,34 @@ class _Numbers(dict[str, int]):
 
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+
+_new = object.__new__
+_set_id, _set_label, _set_labels, _set_properties = (
+    NodeRecord.__dict__[name].__set__ for name in ("id", "label", "labels", "properties"))
+_set_text = StoredNodeRecord.__dict__["text"].__set__
+
+
+def _node_record(node_id: str, label: Label, labels: frozenset[str],
+                 properties: dict[str, Any]) -> NodeRecord:
+    """`NodeRecord(...)` without the frozen dataclass's checked `__init__` (an open
+    makes 10^6 of them)."""
+    record: NodeRecord = _new(NodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_properties(record, properties)
+    return record
+
+
+def _stored_record(node_id: str, label: Label, labels: frozenset[str], text: bytes
+                   ) -> StoredNodeRecord:
+    """`StoredNodeRecord(node_id, label, labels, text)`, the same way."""
+    record: StoredNodeRecord = _new(StoredNodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_text(record, text)
+    return record
 
 
 def _decode_many(texts: list[bytes]) -> list[Any]:
@@ -442,9 +547,12 @@ class EmbeddedStore:
     backend: str = "embedded"
 
     def __init__(self, path: Path | str, *, synchronous: Synchronous = "FULL",
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, snapshot: bool = True) -> None:
         """`read_only`: no file lock (another process may be its writer) and every write
-        refused; the graph is the file as it was at open."""
+        refused; the graph is the file as it was at open. `snapshot`: read the arrays
+        and index from `<path>.snapshot` when it fits the file, and (unless read-only)
+        write it after building them from the file (see `alliance.store.embedded.
+        snapshot`)."""
         self.path = path
         self.read_only = read_only
         self.lock = ReadWriteLock()
@@ -460,6 +568,7 @@ class EmbeddedStore:
         self.index = evidence_index.EvidenceIndex()
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
+        self._snapshot = None if memory or not snapshot else snapshots.path_of(Path(path))
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._file_lock = None if memory or read_only else StoreFileLock(path)
@@ -499,6 +608,9 @@ class EmbeddedStore:
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
             )
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?)",
+                         (uuid.uuid4().hex,))
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('writes', '0')")
             conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -513,72 +625,136 @@ class EmbeddedStore:
             raise BackendUnavailable(msg)
 
     def _load(self) -> None:
-        """Build the graph and indexes from the tables (the whole store, once, at open).
+        """Build the graph and indexes from the tables (the whole store, once, at open),
+        or read the relationships and index from a snapshot that fits the file; all in
+        one read transaction, so what is read is one state of the file (a read-only
+        store may have a writer). After a build, a writer writes the snapshot.
 
         The garbage collector is paused meanwhile (see `_gc_paused`); then the loaded
         objects are frozen out of future collections (`gc.freeze`): they live as long as
         the store and hold no cycles, so scanning them would only cost pauses of a second
         or more; reference counting still frees whatever a later write drops.
         """
+        conn = self._conn
         with _gc_paused():
             try:
-                self._load_relationships(self._load_nodes())
-                self.index = evidence_index.build(self.graph)
+                with _translated():
+                    conn.execute(f"PRAGMA cache_size = -{_SCAN_CACHE_KIB}")
+                    conn.execute("BEGIN")
+                    try:
+                        store_id, writes = self._stamp()
+                        numbers = self._load_nodes()
+                        stamp = snapshots.Stamp(store_id, writes, snapshots.ids_hash(numbers.ids),
+                                                snapshots.code_fingerprint())
+                        built = not self._read_snapshot(stamp, numbers)
+                        if built:
+                            self._load_relationships(numbers)
+                    finally:
+                        conn.execute("COMMIT")
+                        conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+                        conn.execute("PRAGMA shrink_memory")
+                if built:
+                    self.index = evidence_index.build(self.graph)
+                    if not self.read_only:
+                        self._write_snapshot(stamp)
             finally:
                 gc.freeze()
+                _return_free_memory()
+
+    def _stamp(self) -> tuple[str, int]:
+        """The store's id and write counter (see `_COUNT_WRITE`)."""
+        meta = dict(self._conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('store_id', 'writes')").fetchall())
+        return meta["store_id"], int(meta["writes"])
+
+    def _read_snapshot(self, stamp: snapshots.Stamp, numbers: _Numbers) -> bool:
+        if self._snapshot is None:
+            return False
+        found = snapshots.read(self._snapshot, stamp, numbers.ids, numbers, self.graph.nodes)
+        if found is None:
+            return False
+        compact, self.index = found
+        self.graph.attach(compact)
+        return True
+
+    def _write_snapshot(self, stamp: snapshots.Stamp) -> None:
+        """The snapshot of what was just built (a failure to write it costs only the
+        next open's time, so it is logged, not raised)."""
+        if self._snapshot is None:
+            return
+        try:
+            snapshots.write(self._snapshot, stamp, self.graph.compact, self.index)
+        except (OSError, pickle.PicklingError) as exc:
+            _log.warning("could not write the snapshot %s: %s", self._snapshot, exc)
 
     def _load_nodes(self) -> _Numbers:
         """Every node (in table order); returns their numbers, for the relationships'
         arrays. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
         label_sets: dict[str, frozenset[str]] = {}
         nodes = self.graph.nodes
-        numbers = _Numbers()
         cursor = self._conn.execute(
             "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
         cold = _COLD_NAMES
+        repeats = _Repeats()
         while rows := cursor.fetchmany(_LOAD_CHUNK):
-            decoded = iter(_decode_many([row[3] for row in rows if row[1] not in cold]))
+            decoded = iter(repeats.shared(_decode_many(
+                [row[3] for row in rows if row[1] not in cold])))
             for node_id, label_name, labels_text, text in rows:
-                numbers.add(node_id)
                 labels = label_sets.get(labels_text)
                 if labels is None:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
                 label = _LABELS[label_name]
-                nodes[node_id] = (StoredNodeRecord(node_id, label, labels, text)
-                                  if label_name in cold
-                                  else NodeRecord(node_id, label, labels, next(decoded)))
+                if label_name in cold:
+                    nodes[node_id] = _stored_record(node_id, label, labels, text)
+                else:
+                    properties = next(decoded)
+                    if properties.get("id") == node_id:  # the same string, not a copy
+                        properties["id"] = node_id
+                    nodes[node_id] = _node_record(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
-        return numbers
+        return _Numbers.of(list(nodes))
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
         type order, into arrays of node numbers (`adjacency.Compact`): per row only C
-        loops run (`map`, `array.extend`); a property text is decoded once per type
-        (shared up to `_SHARED_PER_TYPE` texts, as writes share them)."""
+        loops run (`map`, `array.extend`). The first `_SHARED_PER_TYPE` distinct property
+        texts of a type are decoded once and shared (as writes share them); texts after
+        those (a deal per COLLABORATED_WITH) are kept as UTF-8, out of line."""
         runs: list[tuple[int, array[int], array[int], array[int]]] = []
         maps: list[dict[str, Any]] = [_EMPTY]
+        texts, text_at = bytearray(), array("q", [0])
         number_of = numbers.__getitem__
         for order, rel_type in enumerate(TYPES):
             type_name = rel_type.value
             shared = self._maps.of(type_name)
-            texts: dict[str, int] = {"{}": 0}
+            known: dict[str, int] = {"{}": 0}
             sources, targets, map_numbers = array("i"), array("i"), array("i")
             cursor = self._conn.execute(
                 "SELECT source, target, properties FROM relationships "
                 "WHERE type = ?", (type_name,))
             while rows := cursor.fetchmany(_LOAD_CHUNK):
-                new = list({row[2] for row in rows} - texts.keys())
-                for text, properties in zip(new, _decode_texts(new) if new else (),
-                                            strict=True):
-                    texts[text] = len(maps)
+                new = [text for text in {row[2] for row in rows} if text not in known]
+                room = max(_SHARED_PER_TYPE + 1 - len(known), 0)
+                for text, properties in zip(new[:room], _decode_texts(new[:room])
+                                            if new[:room] else (), strict=True):
+                    known[text] = len(maps)
                     maps.append(self._maps.keep(shared, text, properties))
                 sources.extend(map(number_of, map(_first, rows)))
                 targets.extend(map(number_of, map(_second, rows)))
-                map_numbers.extend(map(texts.__getitem__, map(_third, rows)))
+                if len(new) <= room:
+                    map_numbers.extend(map(known.__getitem__, map(_third, rows)))
+                    continue
+                for text in map(_third, rows):  # beyond the shared ones: out of line
+                    found = known.get(text)
+                    if found is None:
+                        found = -len(text_at)
+                        texts += text.encode()
+                        text_at.append(len(texts))
+                    map_numbers.append(found)
             if sources:
                 runs.append((order, sources, targets, map_numbers))
-        self.graph.attach(Compact.rows(numbers.ids, numbers, runs, maps))
+        self.graph.attach(Compact.rows(numbers.ids, numbers, runs, maps, (texts, text_at)))
 
     def close(self) -> None:
         """Close the file; later calls raise BackendUnavailable. Closing twice is fine."""
@@ -643,6 +819,7 @@ class EmbeddedStore:
                 conn.executemany(_UPSERT_REL, rel_rows)
                 conn.executemany(_DELETE_REL, drop_rows)
                 conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
+                conn.execute(_COUNT_WRITE)
             with self.lock:
                 self._apply(node_records, rel_records, drop_keys, delete_nodes)
 
@@ -697,6 +874,7 @@ class EmbeddedStore:
                 if fresh:
                     for _, statement in _END_INDEXES:
                         conn.execute(statement)
+                conn.execute(_COUNT_WRITE)
             with self.lock:
                 self._reload()
         return count
@@ -1023,14 +1201,21 @@ class EmbeddedStore:
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         with self.lock.reading():
             self._check_open()
-            found: list[ParkEvidence] = queries.landing_candidates(self.graph, self.index,
-                                                                   query)
+            found: list[ParkEvidence] = queries.landing_candidates(
+                self.graph, self.index, query, self.by_label.get(Role.BROKER.value, set()))
             return found
 
     def park_facts(self) -> Sequence[ParkFacts]:
         with self.lock.reading():
             self._check_open()
             return self.index.park_facts()
+
+    def failure_codes(self, query: LandingFilter) -> Mapping[int, int]:
+        """The elimination view's counts (`EliminationCounter`), from the index's park
+        columns."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.failure_codes(self.graph, self.index, query)
 
     def collaborator_candidates(self, query: CollaboratorFilter) -> list[CollaboratorEvidence]:
         with self.lock.reading():

@@ -64,6 +64,7 @@ __all__ = [
     "SEARCH_PROPERTY",
     "search_indexes",
     "search_names",
+    "set_properties",
     "shortest_paths",
 ]
 
@@ -136,6 +137,14 @@ def create_nodes(label: Label) -> LiteralString:
         SET n = row.properties
         SET n:$(row.add)
         """, label=label)
+
+
+@cache
+def set_properties(label: Label) -> LiteralString:
+    """Add properties to existing nodes of one label (rows of id and a property map)."""
+    return schema_query(
+        "UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n += row.properties",
+        label=label)
 
 
 @cache

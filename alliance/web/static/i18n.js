@@ -124,6 +124,7 @@ const STRINGS = {
   "landing.why": ["推荐依据（关系路径）", "Why (graph paths)"],
   "landing.eligible": ["可申请的政策（{n}）", "Eligible policies ({n})"],
   "landing.nearMiss": ["差一点符合的政策（{n}）", "Near-miss policies ({n})"],
+  "landing.listedOf": ["列出价值最高的 {shown} 条，共 {n} 条；总额与缺口测算计入全部。", "Showing the {shown} worth the most of {n}; the totals and the gap-closer count every one."],
   "landing.missing": ["缺少：", "Missing:"],
   "landing.met": ["已满足：", "Met:"],
   "rule.field.high_tech_certified": ["高新技术企业认定", "high-tech enterprise certification"],

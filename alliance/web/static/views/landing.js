@@ -28,7 +28,7 @@ export const BENEFITS = ["rent_subsidy", "equipment_subsidy", "rd_subsidy", "tal
   "broker_reward"];
 export const STAGES = ["idea", "seed", "angel", "series_a", "series_b", "growth", "mature"];
 
-const NUMBER_FIELDS = ["area_m2", "max_rent_cny_m2_month", "max_rail_minutes", "top_k",
+const NUMBER_FIELDS = ["area_m2", "max_rent_cny_m2_month", "max_rail_minutes", "top_k", "policies_per_list",
   "profile.founded_year", "profile.headcount", "profile.annual_revenue_cny",
   "profile.rd_staff_pct", "profile.founder_equity_pct", "profile.founder_cash_cny"];
 const TEXT_FIELDS = ["industry", "origin_city", "profile.stage", "as_of", "why_not"];
@@ -336,23 +336,36 @@ function parkCard(park, body, names, pins) {
           root: park.rail_path.nodes[0].id, edgeNote: railNote(park), height: 320,
           title: `${t("landing.why")}: ${nameOf(summary.park)}` }))),
     h("section", { class: "policies" },
-      h("h4", {}, t("landing.eligible", { n: eligible.length })),
+      h("h4", {}, t("landing.eligible", { n: listCount(park, "eligible") })),
       eligible.length ? h("ul", {}, eligible.map((p) => policyItem(p, false)))
         : h("p", { class: "muted" }, t("landing.noPolicies")),
+      listedNote(park, "eligible", eligible),
       near.length ? h("details", { class: "near-miss" },
-        h("summary", {}, t("landing.nearMiss", { n: near.length })),
-        h("ul", {}, near.map((p) => policyItem(p, true)))) : null,
-      otherPolicies(park.founding_team_policies, "landing.founding"),
-      otherPolicies(park.broker_side, "landing.brokerSide")),
+        h("summary", {}, t("landing.nearMiss", { n: listCount(park, "near_miss") })),
+        h("ul", {}, near.map((p) => policyItem(p, true))), listedNote(park, "near_miss", near)) : null,
+      otherPolicies(park, park.founding_team_policies, "founding_team", "landing.founding"),
+      otherPolicies(park, park.broker_side, "broker_side", "landing.brokerSide")),
     netCostSection(park),
     gapSection(park),
     contactsSection(park));
 }
 
-function otherPolicies(items, key) {
+/** How many matches a policy list holds in full (an answer lists the ones worth the most). */
+function listCount(park, list) {
+  return park[`${list}_count`] ?? 0;
+}
+
+/** Says a policy list was cut: the ones shown are worth the most, the totals count all. */
+function listedNote(park, list, shown) {
+  const all = listCount(park, list);
+  if (all <= shown.length) return null;
+  return h("p", { class: "muted small listed-note" }, t("landing.listedOf", { shown: shown.length, n: all }));
+}
+
+function otherPolicies(park, items, list, key) {
   if (!items?.length) return null;
-  return h("details", { class: "other-policies" }, h("summary", {}, t(key, { n: items.length })),
-    h("ul", {}, items.map((p) => policyItem(p, false))));
+  return h("details", { class: "other-policies" }, h("summary", {}, t(key, { n: listCount(park, list) })),
+    h("ul", {}, items.map((p) => policyItem(p, false))), listedNote(park, list, items));
 }
 
 /** Rent over the horizon minus the company's counted benefits, line by line. */

@@ -1,0 +1,199 @@
+"""The snapshot beside an EmbeddedStore file: used when it fits the file, never when it
+is stale, damaged or another store's, and never half-written (kill -9)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from alliance.store.embedded import EmbeddedStore
+from alliance.store.embedded import snapshot as snapshots
+from alliance.store.embedded import store as store_module
+from graph_schema.records import RelRecord
+from graph_schema.vocabulary import RelType
+from tests import factories as f
+from tests.store.contract import load_corridor
+from tests.store.test_embedded import snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _from_file(path: Path) -> tuple[object, object]:
+    """What the file holds, built from its tables (no snapshot read or written)."""
+    with EmbeddedStore(path, read_only=True, snapshot=False) as fresh:
+        return snapshot(fresh), fresh.index
+
+
+def _opened(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, object, object]:
+    """Open the store; whether it built its relationships from the tables, and what it
+    holds (graph and index)."""
+    built: list[bool] = []
+    load = EmbeddedStore._load_relationships
+
+    def spy(store: EmbeddedStore, numbers: object) -> None:
+        built.append(True)
+        load(store, numbers)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmbeddedStore, "_load_relationships", spy)
+        with EmbeddedStore(path) as store:
+            return bool(built), snapshot(store), store.index
+
+
+def _corridor(path: Path) -> None:
+    with EmbeddedStore(path) as store:
+        load_corridor(store)
+        store.write(nodes=[f.person("ann")],
+                    relationships=[RelRecord(RelType.COVERS, "person:ann", "city:suzhou")])
+
+
+def test_an_open_writes_the_snapshot_and_the_next_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    expected = _from_file(path)
+    assert _opened(path, monkeypatch) == (True, *expected)  # stale after the writes
+    assert snapshots.path_of(path).is_file()
+    assert _opened(path, monkeypatch) == (False, *expected)
+    assert _opened(path, monkeypatch) == (False, *expected)
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_write_makes_the_snapshot_stale(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writes that keep every node id (so only the write counter tells)."""
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    _opened(path, monkeypatch)
+    with EmbeddedStore(path) as store:  # read from the snapshot, then changed
+        store.write(relationships=[RelRecord(RelType.COVERS, "person:ann", "city:shanghai")])
+        store.write(delete_relationships=[
+            RelRecord(RelType.COVERS, "person:ann", "city:suzhou").key])
+    built, graph, index = _opened(path, monkeypatch)
+    assert built
+    assert (graph, index) == _from_file(path)
+    assert "person:ann" in index.reach["city:shanghai"]  # type: ignore[attr-defined]
+    assert "person:ann" not in index.reach.get("city:suzhou", {})  # type: ignore[attr-defined]
+
+
+def test_a_bulk_load_writes_a_snapshot_of_what_it_loaded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.sqlite3"
+    nodes, rels = f.corridor()
+    with EmbeddedStore(path) as store:
+        store.write_stream([(nodes, rels)])
+    assert _opened(path, monkeypatch) == (False, *_from_file(path))
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "foreign", "code", "other store",
+                                    "empty"])
+def test_a_damaged_or_foreign_snapshot_is_ignored_and_rewritten(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    _opened(path, monkeypatch)
+    file = snapshots.path_of(path)
+    good = file.read_bytes()
+    if damage == "truncated":
+        file.write_bytes(good[: len(good) // 2])
+    elif damage == "garbage":
+        file.write_bytes(bytes(random.Random(1).randrange(256) for _ in range(len(good))))
+    elif damage == "empty":
+        file.write_bytes(b"")
+    elif damage == "foreign":  # the right stamp, then a pickle that would run a command
+        with file.open("rb") as stream:
+            stamp = pickle.load(stream)
+        file.write_bytes(pickle.dumps(stamp) + pickle.dumps(os.system))
+    elif damage == "code":
+        with file.open("rb") as stream:
+            stamp = pickle.load(stream)
+            rest = stream.read()
+        file.write_bytes(pickle.dumps(snapshots.Stamp(
+            stamp.store_id, stamp.writes, stamp.ids, "other code")) + rest)
+    else:
+        other = tmp_path / "other.sqlite3"
+        _corridor(other)
+        _opened(other, monkeypatch)
+        file.write_bytes(snapshots.path_of(other).read_bytes())
+    assert _opened(path, monkeypatch) == (True, *_from_file(path))
+    assert _opened(path, monkeypatch) == (False, *_from_file(path))
+
+
+def test_a_read_only_store_reads_but_never_writes_a_snapshot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    snapshots.path_of(path).unlink()  # deleting it is always safe
+    with EmbeddedStore(path, read_only=True):
+        pass
+    assert not snapshots.path_of(path).exists()
+    _opened(path, monkeypatch)
+    expected = _from_file(path)
+    monkeypatch.setattr(EmbeddedStore, "_load_relationships", None)  # would fail if called
+    with EmbeddedStore(path, read_only=True) as store:
+        assert (snapshot(store), store.index) == expected
+
+
+def test_kill_9_never_loses_a_write_nor_leaves_a_stale_snapshot_in_use(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child opens (writing the snapshot), writes and closes, over and over, and is
+    SIGKILLed at random moments (in a build, a snapshot's writing or a write); after
+    each kill every acknowledged write is there, and what an open reads (snapshot or
+    not) is what the file holds."""
+    path = tmp_path / "g.sqlite3"
+    rng = random.Random(13)
+    acknowledged: list[str] = []
+    for _ in range(4):
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tests.store.snapshot_writer", str(path)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        watchdog = threading.Timer(120, child.kill)
+        watchdog.start()
+        try:
+            assert child.stdout is not None
+            for _ in range(rng.randint(3, 12)):
+                line = child.stdout.readline()
+                if not line:
+                    assert child.stderr is not None
+                    pytest.fail(f"writer stopped early: {child.stderr.read()}")
+                acknowledged.append(line.strip())
+            threading.Event().wait(rng.uniform(0, 0.05))
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+        finally:
+            watchdog.cancel()
+            child.kill()
+            child.wait()
+        assert child.returncode == -signal.SIGKILL
+        expected = _from_file(path)
+        _, graph, index = _opened(path, monkeypatch)
+        assert (graph, index) == expected
+        with EmbeddedStore(path) as store:
+            assert {node.id for node in store.get_nodes(acknowledged)} == set(acknowledged)
+
+
+def test_maps_beyond_the_shared_ones_read_back_from_their_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `_SHARED_PER_TYPE` distinct texts a type's maps are kept as text: a reopen,
+    from the tables or the snapshot, reads the same relationships."""
+    monkeypatch.setattr(store_module, "_SHARED_PER_TYPE", 2)
+    path = tmp_path / "g.sqlite3"
+    people = [f.person(f"p{n}") for n in range(6)]
+    deals = [RelRecord(RelType.COLLABORATED_WITH, a.id, b.id,
+                       {"deal": f"deal {a.id} {b.id} 交易", "year": 2000 + n})
+             for n, (a, b) in enumerate(zip(people, people[1:] + people[:1], strict=True))]
+    with EmbeddedStore(path) as store:
+        store.write(nodes=people, relationships=deals)
+        written = snapshot(store)
+    built, graph, _ = _opened(path, monkeypatch)
+    assert built
+    assert graph == written
+    assert _opened(path, monkeypatch)[:2] == (False, written)
