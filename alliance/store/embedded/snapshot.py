@@ -128,7 +128,7 @@ def write(path: Path, stamp: Stamp, compact: Compact, index: EvidenceIndex) -> N
     for stale in path.parent.glob(f"{path.name}.*.tmp"):  # left by a killed writer
         with contextlib.suppress(OSError):
             stale.unlink()
-    index = replace(index, routes={}, listed_parks=None)  # computed on first use
+    index = replace(index, routes={}, listed_parks=None, park_table=None)  # made on first use
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as file:

@@ -57,6 +57,7 @@ __all__ = [
     "PERSON_FACTS",
     "PERSON_FACTS_MISSING",
     "SET_PERSON_FACTS",
+    "TIE_RELATIONSHIPS",
     "SET_PARK_FACTS",
     "RAIL_NETWORK",
     "SET_RAIL_MINUTES",
@@ -438,6 +439,29 @@ PERSON_FACTS_MISSING: Final = """
 
 EVERY_PERSON: Final = "MATCH (p:Person) RETURN collect(p.id) AS ids"
 """Every person's id (to rebuild their facts at start)."""
+
+
+TIE_RELATIONSHIPS: Final = """
+        CALL () {
+          UNWIND $ids AS id
+          MATCH (:Person {id: id})-[r:COLLABORATED_WITH]-()
+          WITH DISTINCT r
+          RETURN collect([startNode(r).id, endNode(r).id, properties(r)]) AS collaborations
+        }
+        CALL () {
+          UNWIND $ids AS id
+          MATCH (:Person {id: id})-[:WORKS_AT]->(employer)
+          WITH DISTINCT employer
+          // A second MATCH: in one pattern the person's own WORKS_AT could not count.
+          MATCH (employer)<-[:WORKS_AT]-(member)
+          WITH employer, collect(DISTINCT member.id) AS members
+          RETURN collect([employer.id, members]) AS staff
+        }
+        RETURN collaborations, staff
+"""
+"""The COLLABORATED_WITH relationships at the people `$ids` (either way), each once, and
+the staff of their employers: [organization id, ids of the people WORKS_AT it]
+(TieSource)."""
 
 
 def search_indexes(labels: tuple[Label, ...]) -> list[LiteralString]:

@@ -23,7 +23,7 @@ Neo4j cannot store -> Invalid; always `raise ... from`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from datetime import date
@@ -678,6 +678,19 @@ class Neo4jStore:
             rel = RelRecord(spec.type, row["source"], row["target"], row["properties"])
             found[rel.key] = rel
         return [found[key] for key in sorted(found)]
+
+    def tie_relationships(self, people: Collection[str]
+                          ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """The COLLABORATED_WITH relationships at these people, each once, in no set
+        order, and the staff of their employers (TieSource): one round trip per layer of
+        a trust search instead of three."""
+        ids = sorted({person for person in people if _label_of(person) is Label.PERSON})
+        if not ids:
+            self._check_open()
+            return [], {}
+        row = self._read_one(cypher.TIE_RELATIONSHIPS, ids=ids)
+        return ([_rel_record(RelType.COLLABORATED_WITH, *item) for item in row["collaborations"]],
+                {str(employer): set(members) for employer, members in row["staff"]})
 
     def neighbours(
         self,
