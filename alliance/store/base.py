@@ -447,9 +447,9 @@ class ProofCounter(Protocol):
 
 @runtime_checkable
 class TieSource(Protocol):
-    """A store that hands a trust search what ties are made of without sorting it
-    (EmbeddedStore, from its adjacency lists; any other store is read through
-    `relationships_of`, which sorts)."""
+    """A store that hands a trust search what ties are made of in one read, unsorted
+    (EmbeddedStore from its adjacency lists, Neo4jStore in one round trip; a store
+    without it is read through `relationships_of`, three sorted reads a layer)."""
 
     def tie_relationships(self, people: Collection[str]
                           ) -> tuple[list[RelRecord], dict[str, set[str]]]:
