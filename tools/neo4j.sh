@@ -171,7 +171,7 @@ cmd_import() {
   log "importing into a new database (neo4j-admin database import full)..."
   # shellcheck disable=SC2086  # NEO4J_JAVA_OPTS is a list of options
   NEO4J_HOME="$STATE/data" "$JAVA" ${NEO4J_JAVA_OPTS:--Xms512m -Xmx2g} -cp "$cp" \
-    org.neo4j.cli.AdminTool database import full neo4j "${args[@]}" >&2 \
+    org.neo4j.cli.AdminTool database import full neo4j --report-file="$dir/import.report" "${args[@]}" >&2 \
     || { log "import failed"; exit 1; }
   KEEP_DATA=1 cmd_start
 }
