@@ -320,6 +320,32 @@ def test_simple_paths_match_brute_force(seed: int) -> None:
     _paths_match_brute_force(graph, rng, nodes, types, questions=5, most_k=6, most_hops=6)
 
 
+def _random_change(graph: Graph, model: dict[RelKey, RelRecord], rng: random.Random,
+                   nodes: list[str], *, put_below: float, drop_below: float) -> None:
+    """One random change to the graph and to the plain model of it: put a relationship
+    (rolls below `put_below`), drop one (below `drop_below`), else drop a node and put it
+    back bare; then the layout's invariants hold and the graph holds what the model holds."""
+    roll = rng.random()
+    u, v = rng.sample(nodes, 2)
+    if roll < put_below:
+        rel = RelRecord(rng.choice(list(RelType)), u, v,
+                        {"deal": f"d{rng.randint(0, 2)}", "n": rng.randint(0, 9)})
+        graph.put_rel(rel)
+        model[rel.key] = rel
+    elif roll < drop_below and model:
+        key = rng.choice(sorted(model))
+        assert graph.drop_rel(key) == model.pop(key)
+    else:
+        dropped = graph.drop_node(u)
+        assert dropped is not None
+        gone = {key for key in model if u in (key[1], key[2])}
+        assert dropped[1] == {end for key in gone for end in key[1:3]} - {u}
+        for key in gone:
+            del model[key]
+        graph.put_node(f.industry(u.removeprefix("industry:")))
+    assert check_layout(graph) == model
+
+
 @pytest.mark.parametrize("seed", range(30))
 def test_graph_changes_keep_the_layout(seed: int) -> None:
     """Random puts, replacements and drops of nodes and relationships keep every
@@ -329,25 +355,7 @@ def test_graph_changes_keep_the_layout(seed: int) -> None:
     model: dict[RelKey, RelRecord] = {}
     nodes = _industries(graph, rng.randint(2, 10))
     for _ in range(rng.randint(5, 80)):
-        roll = rng.random()
-        u, v = rng.sample(nodes, 2)
-        if roll < 0.6:
-            rel = RelRecord(rng.choice(list(RelType)), u, v,
-                            {"deal": f"d{rng.randint(0, 2)}", "n": rng.randint(0, 9)})
-            graph.put_rel(rel)
-            model[rel.key] = rel
-        elif roll < 0.85 and model:
-            key = rng.choice(sorted(model))
-            assert graph.drop_rel(key) is model.pop(key)
-        else:
-            dropped = graph.drop_node(u)
-            assert dropped is not None
-            gone = {key for key in model if u in (key[1], key[2])}
-            assert dropped[1] == {end for key in gone for end in key[1:3]} - {u}
-            for key in gone:
-                del model[key]
-            graph.put_node(f.industry(u.removeprefix("industry:")))
-        assert check_layout(graph) == model
+        _random_change(graph, model, rng, nodes, put_below=0.6, drop_below=0.85)
         for key, rel in model.items():
             assert graph.find(key) is rel
 
@@ -398,25 +406,7 @@ def test_changes_over_the_arrays_keep_the_layout(seed: int) -> None:
     graph = _from_arrays(nodes, list(model.values()))
     assert check_layout(graph) == model
     for _ in range(rng.randint(5, 60)):
-        roll = rng.random()
-        u, v = rng.sample(nodes, 2)
-        if roll < 0.5:
-            rel = RelRecord(rng.choice(types), u, v, {"deal": f"d{rng.randint(0, 2)}",
-                                                      "n": rng.randint(0, 9)})
-            graph.put_rel(rel)
-            model[rel.key] = rel
-        elif roll < 0.8 and model:
-            key = rng.choice(sorted(model))
-            assert graph.drop_rel(key) == model.pop(key)
-        else:
-            dropped = graph.drop_node(u)
-            assert dropped is not None
-            gone = {key for key in model if u in (key[1], key[2])}
-            assert dropped[1] == {end for key in gone for end in key[1:3]} - {u}
-            for key in gone:
-                del model[key]
-            graph.put_node(f.industry(u.removeprefix("industry:")))
-        assert check_layout(graph) == model
+        _random_change(graph, model, rng, nodes, put_below=0.5, drop_below=0.8)
         assert {key: graph.find(key) for key in model} == model
     fresh = _from_arrays(nodes, list(model.values()))  # what a reopen loads
     assert check_layout(fresh) == model
