@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import gc
 import heapq
+import importlib.util
 import json
 import os
 import random
@@ -48,7 +49,10 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from benchmarks.api_load import Scenario as ApiScenario
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # after PYTHONPATH, so --before-tree's code wins there
@@ -345,12 +349,29 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
             "floor": floors}
 
 
-def http_rows(path: Path, seconds: float, clients: int
+def _own_api_load() -> Any:
+    """This folder's api_load.py: the measuring harness is this checkout's, whichever
+    tree is measured (--before-tree puts that tree's `benchmarks` first on the path)."""
+    spec = importlib.util.spec_from_file_location("run_api_load",
+                                                  Path(__file__).with_name("api_load.py"))
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def http_rows(path: Path, seconds: float, clients: int, tree: Path
               ) -> dict[str, dict[str, float | None]]:
-    """A real `alliance serve` on the file, beside a bare FastAPI endpoint."""
+    """A real `alliance serve` of `tree`'s code on the file, beside a bare FastAPI
+    endpoint."""
     from alliance.store.embedded import EmbeddedStore
-    from benchmarks.api_load import Scenario, free_port, load, percentile, run_wrk, running
     from graph_schema.vocabulary import Label
+
+    harness = _own_api_load()
+    scenario_of, free_port, load = harness.Scenario, harness.free_port, harness.load
+    percentile, run_wrk, running = harness.percentile, harness.run_wrk, harness.running
 
     with EmbeddedStore(path) as store:
         park = store.list_nodes(Label.PARK, limit=1)[0].id
@@ -359,16 +380,16 @@ def http_rows(path: Path, seconds: float, clients: int
     landing = {"origin_city": city, "industry": industry, "area_m2": 500,
                "max_rail_minutes": 90, "top_k": 10, "as_of": AS_OF.isoformat()}
     scenarios = [
-        Scenario("HTTP bare FastAPI GET", "bare", "GET", "/bare"),
-        Scenario("HTTP GET entity", "app", "GET", f"/v1/parks/{park}"),
-        Scenario("HTTP GET search", "app", "GET", "/v1/search?q=su&limit=20"),
-        Scenario("HTTP POST landing", "app", "POST", "/v1/landing/search", landing),
+        scenario_of("HTTP bare FastAPI GET", "bare", "GET", "/bare"),
+        scenario_of("HTTP GET entity", "app", "GET", f"/v1/parks/{park}"),
+        scenario_of("HTTP GET search", "app", "GET", "/v1/search?q=su&limit=20"),
+        scenario_of("HTTP POST landing", "app", "POST", "/v1/landing/search", landing),
     ]
     app_port, bare_port = free_port(), free_port()
     env = {**os.environ, "ALLIANCE_DB_PATH": str(path),
            "ALLIANCE_QUOTA_PER_MINUTE": "100000000",
            "ALLIANCE_ANONYMOUS_QUOTA_PER_MINUTE": "100000000",
-           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPATH": os.pathsep.join([str(tree), str(REPO)])}
     serve = [sys.executable, "-c", "from alliance.cli import app; app()", "serve",
              "--port", str(app_port), "--log-level", "warning"]
     bare = [sys.executable, "-m", "uvicorn", "api_load:bare_app", "--factory",
@@ -380,7 +401,7 @@ def http_rows(path: Path, seconds: float, clients: int
             running(bare, f"{bases['bare']}/bare", env) as bare_process:
         pids = {"app": app_process.pid, "bare": bare_process.pid}
 
-        def measure(scenario: Scenario) -> dict[str, float | None]:
+        def measure(scenario: ApiScenario) -> dict[str, float | None]:
             before = _cpu_seconds(pids[scenario.server])
             p50: float | None
             p99: float | None
@@ -464,7 +485,7 @@ def child(args: argparse.Namespace) -> None:
     elif args.child == "measure":
         result = measure(path, args.repeat)
     elif args.child == "http":
-        result = http_rows(path, args.seconds, args.clients)
+        result = http_rows(path, args.seconds, args.clients, Path(args.tree))
     else:
         result = neo4j_rows(args.nodes, args.neo4j_uri, args.repeat)
     print(json.dumps(result))
@@ -476,7 +497,8 @@ def run_child(kind: str, nodes: int, path: Path, args: argparse.Namespace,
     (its error is printed, the other rows still come)."""
     command = [sys.executable, __file__, "--child", kind, "--nodes", str(nodes),
                "--file", str(path), "--repeat", str(args.repeat),
-               "--seconds", str(args.seconds), "--clients", str(args.clients)]
+               "--seconds", str(args.seconds), "--clients", str(args.clients),
+               "--tree", str(tree)]
     if args.neo4j_uri:
         command += ["--neo4j-uri", args.neo4j_uri]
     output = subprocess.run(command, check=False, capture_output=True, text=True,
@@ -588,6 +610,8 @@ def main() -> None:
     parser.add_argument("--child", choices=["build", "measure", "http", "neo4j"])
     parser.add_argument("--nodes", type=int, default=0)
     parser.add_argument("--file", default="")
+    parser.add_argument("--tree", default=str(REPO),
+                        help="child: the checkout whose code it measures")
     args = parser.parse_args()
     if args.child:
         child(args)
