@@ -390,6 +390,7 @@ def http_rows(path: Path, seconds: float, clients: int, tree: Path
            "ALLIANCE_QUOTA_PER_MINUTE": "100000000",
            "ALLIANCE_ANONYMOUS_QUOTA_PER_MINUTE": "100000000",
            "PYTHONPATH": os.pathsep.join([str(tree), str(REPO)])}
+    # `python -c` puts its working directory first on the path: run it in `tree`
     serve = [sys.executable, "-c", "from alliance.cli import app; app()", "serve",
              "--port", str(app_port), "--log-level", "warning"]
     bare = [sys.executable, "-m", "uvicorn", "api_load:bare_app", "--factory",
@@ -397,7 +398,7 @@ def http_rows(path: Path, seconds: float, clients: int, tree: Path
             "--loop", "uvloop", "--http", "httptools", "--log-level", "warning",
             "--no-access-log"]
     bases = {"app": f"http://127.0.0.1:{app_port}", "bare": f"http://127.0.0.1:{bare_port}"}
-    with running(serve, f"{bases['app']}/readyz", env) as app_process, \
+    with running(serve, f"{bases['app']}/readyz", env, cwd=tree) as app_process, \
             running(bare, f"{bases['bare']}/bare", env) as bare_process:
         pids = {"app": app_process.pid, "bare": bare_process.pid}
 
