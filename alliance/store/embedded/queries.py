@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from functools import cached_property
 
 from alliance.errors import NotFound
 from alliance.store.base import (
@@ -31,7 +30,6 @@ from alliance.store.evidence import (
     Assembly,
     Children,
     CityContacts,
-    OfferedPolicy,
     Parents,
     PersonFacts,
     Reached,
@@ -96,12 +94,18 @@ def children_in(graph: Graph) -> Children:
 _CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 
-def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
-             applicable_targets: set[str]) -> list[OfferedPolicy]:
-    """Policies offered in a park or city (the index keeps them with their targets and
-    no-stacking partners) that apply on the query's date."""
-    return [entry for entry in index.offered.get(place, {}).values()
-            if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
+def _offered(index: EvidenceIndex, build: Assembly, place: str, label: Label,
+             query: LandingFilter, applicable_targets: set[str]
+             ) -> tuple[PolicyEvidence, ...]:
+    """Policies offered in a park or city (`label`) that apply on the query's date, by
+    id: the index keeps them with their targets and no-stacking partners, and their
+    evidence once made."""
+    listed = index.offered_evidence.get(place)
+    if listed is None:
+        listed = index.offered_evidence[place] = build.policies(
+            place, label, index.offered.get(place, {}).values())
+    return tuple(item for item in listed
+                 if policy_applies(item.policy, item.targets, applicable_targets, query.as_of))
 
 
 def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
@@ -146,26 +150,23 @@ class _Contacts:
                              and query.contacts_per_kind >= 0)
         self.people: dict[str, PersonFacts] = {}
         self.brokers = brokers
+        self._is_broker: dict[str, bool] = {}
         self._cities: dict[str, CityContacts] = {}
 
     def facts(self, person: str) -> PersonFacts:
         return _person_facts(self.graph, self.index, person, self.categories, self.related,
                              self.people)
 
-    @cached_property
-    def related_brokers(self) -> set[str]:
-        """Brokers with related expertise (`PersonFacts.broker`, without the facts): the
-        index's experts of each related industry who carry the Broker label, so that a
-        park's covering people are told apart by set operations."""
-        experts = self.index.people.experts
-        found: set[str] = set()
-        for industry in self.related:
-            found.update(experts.get(industry, ()))
-        return found.intersection(self.brokers)
-
     def is_broker(self, person: str) -> bool:
-        """A broker with related expertise."""
-        return person in self.related_brokers
+        """A broker with related expertise (`PersonFacts.broker`, without the facts): a
+        person with the Broker label EXPERT_IN a related industry (told once per person
+        and query, so a park's covering people are told apart by cheap tests)."""
+        found = self._is_broker.get(person)
+        if found is None:
+            found = self._is_broker[person] = (
+                person in self.brokers
+                and not self.related.isdisjoint(self.index.expert_in.get(person, ())))
+        return found
 
     def _broker_order(self, person: str) -> tuple[int, int, str]:
         related = [i for i in self.index.expert_in.get(person, ()) if i in self.related]
@@ -180,7 +181,7 @@ class _Contacts:
         if not self.ranked_ahead:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
-        brokers = covering & self.related_brokers
+        brokers = {person for person in covering if self.is_broker(person)}
         ranked = self.index.professional_rank
         professionals = {p for p in covering if p in ranked and p not in brokers}
 
@@ -286,8 +287,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
             continue
         covering = index.covering.get(park_id, set())
         if city not in offered:
-            offered[city] = build.policies(city, Label.CITY,
-                                           _offered(index, city, query, policy_targets))
+            offered[city] = _offered(index, build, city, Label.CITY, query, policy_targets)
         brokers, professionals, broker_total, professional_total = best_contacts(
             park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
             query.contacts_per_kind)
@@ -296,8 +296,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
             city=record(graph, city),
             rail=build.rail(route),
             industries=tuple(matches),
-            policies=build.policies(park_id, Label.PARK,
-                                    _offered(index, park_id, query, policy_targets)),
+            policies=_offered(index, build, park_id, Label.PARK, query, policy_targets),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
