@@ -29,6 +29,7 @@ from alliance.store.embedded.index import EvidenceIndex
 from alliance.store.evidence import (
     Assembly,
     Children,
+    Chosen,
     CityContacts,
     Parents,
     PersonFacts,
@@ -197,6 +198,29 @@ class _Contacts:
             len(brokers), len(professionals), brokers.__contains__,
             professionals.__contains__)
 
+    def totals(self, city: str, covering: set[str]) -> tuple[int, int]:
+        """How many brokers and professionals a park has (`best_contacts`' totals, from
+        the lists ranked ahead): those covering it, and its city's less the people who
+        are on both, told in one pass over the covering people."""
+        in_city = self.in_city(city)
+        reach = self.index.reach.get(city, {})
+        ranked = self.index.professional_rank
+        brokers = professionals = both_brokers = both_professionals = 0
+        for person in covering:
+            broker = self.is_broker(person)
+            how = reach.get(person)
+            if broker:
+                brokers += 1
+                if how is RelType.COVERS:
+                    both_brokers += 1
+            if person in ranked:
+                if not broker:
+                    professionals += 1
+                if how is not None and not (broker and how is RelType.COVERS):
+                    both_professionals += 1
+        return (brokers + in_city.broker_total - both_brokers,
+                professionals + in_city.professional_total - both_professionals)
+
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
         city and query: every park of the city shares them."""
@@ -288,9 +312,15 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
         covering = index.covering.get(park_id, set())
         if city not in offered:
             offered[city] = _offered(index, build, city, Label.CITY, query, policy_targets)
-        brokers, professionals, broker_total, professional_total = best_contacts(
-            park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
-            query.contacts_per_kind)
+        brokers: list[Chosen]
+        professionals: list[Chosen]
+        if contacts.ranked_ahead and query.contacts_per_kind == 0:  # totals only
+            brokers, professionals = [], []
+            broker_total, professional_total = contacts.totals(city, covering)
+        else:
+            brokers, professionals, broker_total, professional_total = best_contacts(
+                park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
+                query.contacts_per_kind)
         candidates.append(ParkEvidence(
             park=row.record,
             city=record(graph, city),
