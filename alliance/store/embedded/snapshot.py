@@ -93,12 +93,39 @@ def code_fingerprint() -> str:
     return _CODE
 
 
-def _as_node(record: NodeRecord) -> tuple[Any, tuple[Any, ...]]:
-    return new_node, (record.id, record.label, record.labels, record.properties)
+class _Labels:
+    """Stands for a node's label set in the pickle: read back as `frozenset` of the sorted
+    labels, as a build from the file makes it (so it iterates in the same order; the
+    labels column is a sorted list). One per distinct set, so the set is read once."""
+
+    __slots__ = ("labels",)
+
+    def __init__(self, labels: frozenset[str]) -> None:
+        self.labels = tuple(sorted(labels))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return frozenset, (self.labels,)
 
 
-def _as_stored_node(record: StoredNodeRecord) -> tuple[Any, tuple[Any, ...]]:
-    return new_stored_node, (record.id, record.label, record.labels, record.text)
+class _Records:
+    """How node records are pickled: by the record makers of `adjacency`, with their
+    label sets as `_Labels`."""
+
+    def __init__(self) -> None:
+        self._labels: dict[frozenset[str], _Labels] = {}
+
+    def _of(self, labels: frozenset[str]) -> _Labels:
+        found = self._labels.get(labels)
+        if found is None:
+            found = self._labels[labels] = _Labels(labels)
+        return found
+
+    def node(self, record: NodeRecord) -> tuple[Any, tuple[Any, ...]]:
+        return new_node, (record.id, record.label, self._of(record.labels), record.properties)
+
+    def stored_node(self, record: StoredNodeRecord) -> tuple[Any, tuple[Any, ...]]:
+        return new_stored_node, (record.id, record.label, self._of(record.labels),
+                                 record.text)
 
 
 _MAKERS = frozenset({new_node.__name__, new_stored_node.__name__})
@@ -144,7 +171,9 @@ def write(path: Path, stamp: Stamp, contents: Contents) -> None:
         with temporary.open("wb") as file:
             pickle.dump(stamp, file, protocol=pickle.HIGHEST_PROTOCOL)
             writer = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
-            writer.dispatch_table = {NodeRecord: _as_node, StoredNodeRecord: _as_stored_node}
+            records = _Records()
+            writer.dispatch_table = {NodeRecord: records.node,
+                                     StoredNodeRecord: records.stored_node}
             sides = (compact.out_at, compact.out_end, compact.out_type, compact.out_map,
                      compact.in_at, compact.in_end, compact.in_type, compact.in_map)
             writer.dump((contents.nodes, contents.labels, compact.ids, sides, compact.maps,
