@@ -457,3 +457,18 @@ class TieSource(Protocol):
         in no set order, and the staff of their employers (organization -> the people
         WORKS_AT it); unknown ids are skipped."""
         ...
+
+
+@runtime_checkable
+class TargetedTieSource(Protocol):
+    """A store that can leave out, before reading them, the ties a trust search's last
+    layer does not keep: those to anyone but the targets (EmbeddedStore: the other end
+    is read from its arrays before the relationship's properties; any other store gives
+    every tie and the search drops the rest, the same ties kept)."""
+
+    def tie_relationships_towards(self, people: Collection[str], towards: Collection[str]
+                                  ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """`TieSource.tie_relationships` of these people, keeping only the
+        COLLABORATED_WITH relationships with an end among `towards` (all of a person's
+        when they are among them); the staff in full."""
+        ...
