@@ -215,7 +215,7 @@ def _subtree(store: GraphStore, verticals: Sequence[str]) -> set[str] | None:
 def _records(store: GraphStore, people: Sequence[str], subtree: set[str] | None
              ) -> dict[str, _Record]:
     """Referrals each person carried to signed or landed for a company of the verticals'
-    subtree (None: any), and their deals that closed."""
+    subtree (None: any), and their deals that closed (`proof_counts`)."""
     by = relationships_of(store, people, RelType.REFERRED_BY, outgoing=False)
     referrals = {rel.source: rel.target for rel in by}
     nodes = {node.id: node for node in store.get_nodes(sorted(referrals))}
@@ -238,13 +238,9 @@ def _records(store: GraphStore, people: Sequence[str], subtree: set[str] | None
         when = node.properties.get("landed_on" if stage is ReferralStage.LANDED else "signed_on")
         year = int(str(when or node.properties["proposed_on"])[:4])
         counted.setdefault(person, []).append((referral, stage, year))
-    closed: dict[str, int] = {}
-    for rel in relationships_of(store, people, RelType.COLLABORATED_WITH):
-        if Deal.from_rel(rel).stage in CLOSED:
-            for end in (rel.source, rel.target):
-                closed[end] = closed.get(end, 0) + 1
+    counts = proof_counts(store, people)
     return {person: _Record(tuple(sorted(counted.get(person, []), key=lambda r: (-r[2], r[0]))),
-                            closed.get(person, 0)) for person in people}
+                            counts[person][1]) for person in people}
 
 
 def _proof(record: _Record, vertical_names: str) -> Proof:
