@@ -131,7 +131,8 @@ def write(path: Path, stamp: Stamp, compact: Compact, index: EvidenceIndex) -> N
     for stale in path.parent.glob(f"{path.name}.*.tmp"):  # left by a killed writer
         with contextlib.suppress(OSError):
             stale.unlink()
-    index = replace(index, routes={}, listed_parks=None, park_table=None)  # made on first use
+    index = replace(index, routes={}, listed_parks=None, park_table=None,  # made on first use
+                    person_columns=None)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as file:

@@ -71,6 +71,7 @@ from alliance.store.base import (
     Neighbour,
     ParkEvidence,
     ParkFacts,
+    ScoreColumns,
     SearchHit,
     WriteBatch,
 )
@@ -1277,6 +1278,13 @@ class EmbeddedStore:
             referred, closed = facts.referred, facts.closed
             return {person: (referred.get(person, 0), closed.get(person, 0))
                     for person in people}
+
+    def score_columns(self, people: Collection[str], skills: Sequence[str], min_level: int
+                      ) -> ScoreColumns:
+        """The people's score facts as columns, from the index (see ScoreColumnSource)."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.score_columns(self.graph, self.index, people, skills, min_level)
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
