@@ -55,6 +55,7 @@ def check_layout(graph: Graph) -> dict[RelKey, RelRecord]:
     """
     by_key: dict[RelKey, RelRecord] = {}
     incoming: dict[RelKey, int] = {}
+    others = set(sorted(graph.nodes)[::2])
     for node in graph.nodes:
         outgoing, arriving = graph.out_all(node), graph.in_all(node)
         for rels in (outgoing, arriving):
@@ -72,6 +73,10 @@ def check_layout(graph: Graph) -> dict[RelKey, RelRecord]:
                 rel.source for rel in graph.in_rels(node, rel_type)]
             assert graph.out_targets(node, rel_type) == [
                 (rel.target, rel.properties) for rel in graph.out_rels(node, rel_type)]
+            assert graph.rels_with(node, rel_type, True, others) == [
+                rel for rel in graph.out_rels(node, rel_type) if rel.target in others]
+            assert graph.rels_with(node, rel_type, False, others) == [
+                rel for rel in graph.in_rels(node, rel_type) if rel.source in others]
         for rel in outgoing:
             assert rel.target in graph
             assert rel.key not in by_key

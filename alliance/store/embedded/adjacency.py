@@ -34,7 +34,7 @@ import bisect
 import json
 import json.scanner
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -328,6 +328,24 @@ class Compact:
             maps_of[position])) for position in range(at[number], at[number + 1])
                 if ends[position] == other]
 
+    def rels_with(self, node_id: str, rel_type: RelType, outgoing: bool,
+                  others: Container[str]) -> list[RelRecord]:
+        """`rels` of those whose other end is among `others`: the ends are read from the
+        arrays first, so the properties of the rest are never decoded."""
+        number, first, end = self.span(node_id, rel_type, outgoing)
+        if first == end:
+            return []
+        _, ends, _, maps_of = self._side(outgoing)
+        ids, me = self.ids, self.ids[number]
+        found = []
+        for position in range(first, end):
+            other = ids[ends[position]]
+            if other in others:
+                properties = self.properties(maps_of[position])
+                found.append(new_rel(rel_type, me, other, properties) if outgoing
+                             else new_rel(rel_type, other, me, properties))
+        return found
+
 
 class Graph:
     """Nodes by id and their relationships; see the module docstring."""
@@ -402,6 +420,16 @@ class Graph:
         if live is not None:
             return [(rel.target, rel.properties) for rel in _of_type(live, rel_type)]
         return self._base.targets(node_id, rel_type)
+
+    def rels_with(self, node_id: str, rel_type: RelType, outgoing: bool,
+                  others: Container[str]) -> list[RelRecord]:
+        """`out_rels` (outgoing) or `in_rels` of a type whose other end is among
+        `others`, without reading the properties of the rest."""
+        live = (self._out if outgoing else self._in).get(node_id)
+        if live is not None:
+            return [rel for rel in _of_type(live, rel_type)
+                    if (rel.target if outgoing else rel.source) in others]
+        return self._base.rels_with(node_id, rel_type, outgoing, others)
 
     def ends(self, node_id: str) -> list[str]:
         """The other end of every relationship at the node: targets of the outgoing,

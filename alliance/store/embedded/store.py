@@ -71,6 +71,7 @@ from alliance.store.base import (
     Neighbour,
     ParkEvidence,
     ParkFacts,
+    ScoreColumns,
     SearchHit,
     WriteBatch,
 )
@@ -1263,6 +1264,30 @@ class EmbeddedStore:
                 employers.update(graph.out_ends(person, works_at))
             return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
 
+    def tie_relationships_towards(self, people: Collection[str], towards: Collection[str]
+                                  ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """`tie_relationships` keeping only the deals with an end among `towards` (see
+        TargetedTieSource): the other ends are read before any properties."""
+        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
+        wanted = towards if isinstance(towards, (set, frozenset)) else set(towards)
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            asked = set(people)
+            found: list[RelRecord] = []
+            employers: set[str] = set()
+            for person in asked:
+                if person in wanted:
+                    found += graph.out_rels(person, collaborated)
+                    found += [rel for rel in graph.in_rels(person, collaborated)
+                              if rel.source not in asked]
+                else:
+                    found += graph.rels_with(person, collaborated, True, wanted)
+                    found += [rel for rel in graph.rels_with(person, collaborated, False, wanted)
+                              if rel.source not in asked]
+                employers.update(graph.out_ends(person, works_at))
+            return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
+
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
         ProofCounter)."""
@@ -1272,6 +1297,13 @@ class EmbeddedStore:
             referred, closed = facts.referred, facts.closed
             return {person: (referred.get(person, 0), closed.get(person, 0))
                     for person in people}
+
+    def score_columns(self, people: Collection[str], skills: Sequence[str], min_level: int
+                      ) -> ScoreColumns:
+        """The people's score facts as columns, from the index (see ScoreColumnSource)."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.score_columns(self.graph, self.index, people, skills, min_level)
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
