@@ -164,8 +164,9 @@ def write(path: Path, stamp: Stamp, contents: Contents) -> None:
     for stale in path.parent.glob(f"{path.name}.*.tmp"):  # left by a killed writer
         with contextlib.suppress(OSError):
             stale.unlink()
-    index = replace(contents.index, routes={}, listed_parks=None, park_table=None,  # made on first use
-                    person_columns=None)
+    index = replace(  # the entries left out are made on first use
+        contents.index, routes={}, listed_parks=None, park_table=None, person_columns=None
+    )
     compact = contents.compact
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
