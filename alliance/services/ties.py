@@ -259,16 +259,14 @@ def two_hop_route(graph: TieGraph, a: str, b: str, avoid: frozenset[str] = froze
     >>> two_hop_route(g, "a", "b", frozenset({"c", "d"}))
     TrustRoute(people=('a', 'b'), weakest=0.2)
     """
-    theirs = graph.neighbours(b)
-    best: TrustRoute | None = None
-    for other, tie in graph.neighbours(a).items():
-        if other == b:
-            candidate = TrustRoute((a, b), min(1.0, tie.strength))
-        elif other in avoid or other not in theirs:
+    mine, theirs = graph.neighbours(a), graph.neighbours(b)
+    direct = mine.get(b)
+    best = TrustRoute((a, b), min(1.0, direct.strength)) if direct is not None else None
+    for other in mine.keys() & theirs.keys():  # the common contacts (rank order is total)
+        if other in avoid:
             continue
-        else:
-            candidate = TrustRoute((a, other, b),
-                                   min(1.0, tie.strength, theirs[other].strength))
+        candidate = TrustRoute((a, other, b),
+                               min(1.0, mine[other].strength, theirs[other].strength))
         if best is None or candidate.rank_key() < best.rank_key():
             best = candidate
     return best

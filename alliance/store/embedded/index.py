@@ -35,6 +35,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
 - `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
   track record every candidate's score reads).
+- `person_columns`: `people` and the score facts of every person as arrays
+  (`PersonColumns`), made on first use after a write.
 """
 
 from __future__ import annotations
@@ -181,6 +183,9 @@ class EvidenceIndex:
     changed, like `listed_parks`)."""
     referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
     offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
+    person_columns: PersonColumns | None = field(default=None, compare=False)
+    """`people` and every person's score facts as columns (`PersonColumns`), made on
+    first use after a write."""
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -195,6 +200,11 @@ class EvidenceIndex:
         if self.park_table is None:
             self.park_table = ParkTable.of(self.parks)
         return self.park_table
+
+    def people_as_columns(self, graph: Graph) -> PersonColumns:
+        if self.person_columns is None:
+            self.person_columns = PersonColumns.of(self, graph)
+        return self.person_columns
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -598,6 +608,71 @@ def _file_contact_skills(index: EvidenceIndex, node: str, person: NodeRecord,
         index.professional_rank[node] = rank
 
 
+# --------------------------------------------------------------------------- score columns
+
+
+@dataclass(frozen=True)
+class PersonColumns:
+    """Every person's facts a collaborator score reads, as numpy arrays by row
+    (`row`: person -> row), so the scores of thousands of candidates are bounded with
+    whole-array operations (`ScoreColumns`; `queries.score_columns` gathers the rows a
+    question asks for). Values many people share are numbers into tuples: `cities`
+    (the person's first city, -1 none), `certifications` (the property's values),
+    `dates` (a record per distinct (last_verified, as_of) pair). Made from the index and
+    the records on first use after a write: `apply` drops them."""
+
+    row: dict[str, int]
+    best_level: Any
+    expert: Any
+    home: Any
+    cities: tuple[str, ...]
+    collaborations: Any
+    certification: Any
+    certifications: tuple[object, ...]
+    dated: Any
+    dates: tuple[NodeRecord, ...]
+    referred: Any
+    closed: Any
+
+    @classmethod
+    def of(cls, index: EvidenceIndex, graph: Graph) -> PersonColumns:
+        import numpy as np  # as the graph's arrays: imported when first needed
+
+        facts = index.people
+        people = [node for node, record in graph.nodes.items() if record.label is Label.PERSON]
+        records = [graph.nodes[person] for person in people]
+        cities: dict[str, int] = {}
+        certifications: dict[object, int] = {}
+        dates: dict[tuple[object, object], int] = {}
+        dated_records: list[NodeRecord] = []
+        home, certification, dated = [], [], []
+        for person, record in zip(people, records, strict=True):
+            found = facts.cities.get(person)
+            home.append(cities.setdefault(found[0], len(cities)) if found else -1)
+            properties = record.properties
+            certification.append(certifications.setdefault(
+                properties.get("certification_level"), len(certifications)))
+            key = (properties.get("last_verified"), properties.get("as_of"))
+            number = dates.get(key)
+            if number is None:
+                number = dates[key] = len(dated_records)
+                dated_records.append(record)
+            dated.append(number)
+        skills, experts = index.skills, index.expert_in
+        return cls(
+            {person: row for row, person in enumerate(people)},
+            np.array([max((level for _, level in skills.get(person, ())), default=0)
+                      for person in people], dtype=np.int64),
+            np.array([person in experts for person in people], dtype=bool),
+            np.array(home, dtype=np.int64), tuple(cities),
+            np.array([facts.collaborations.get(person, 0) for person in people],
+                     dtype=np.int64),
+            np.array(certification, dtype=np.int64), tuple(certifications),
+            np.array(dated, dtype=np.int64), tuple(dated_records),
+            np.array([facts.referred.get(person, 0) for person in people], dtype=np.int64),
+            np.array([facts.closed.get(person, 0) for person in people], dtype=np.int64))
+
+
 # --------------------------------------------------------------------------- build, apply
 
 
@@ -753,6 +828,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
         index.routes.clear()
     for person in facts_of:
         _refresh_person_facts(index, graph, person)
+    index.person_columns = None  # made again on first use
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

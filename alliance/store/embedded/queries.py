@@ -7,7 +7,7 @@ NodeRecord and each node's relationships by type, read through the helpers below
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 from alliance.errors import NotFound
@@ -21,6 +21,7 @@ from alliance.store.base import (
     LandingFilter,
     ParkEvidence,
     PolicyEvidence,
+    ScoreColumns,
     TrackRecord,
     TrustPath,
 )
@@ -536,3 +537,28 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
 def _certified(person: NodeRecord, min_rank: int) -> bool:
     level = person.properties.get("certification_level")
     return level is not None and CertificationLevel(level).rank >= min_rank
+
+
+def score_columns(graph: Graph, index: EvidenceIndex, people: Collection[str],
+                  skills: Sequence[str], min_level: int) -> ScoreColumns:
+    """The `ScoreColumns` of these people: their rows of the index's `PersonColumns`,
+    and a column per skill asked from the index's holders (the level when at min_level
+    or above, as `matched_skills` keeps it)."""
+    import numpy as np  # as the graph's arrays: imported when first needed
+
+    columns = index.people_as_columns(graph)
+    ordered = tuple(people)
+    rows = np.fromiter(map(columns.row.__getitem__, ordered), dtype=np.int64,
+                       count=len(ordered))
+    if skills:
+        held = [index.people.holders.get(skill, {}) for skill in skills]
+        levels = np.array([[level if (level := of.get(person, 0)) >= min_level else 0
+                            for of in held] for person in ordered],
+                          dtype=np.int64).reshape(len(ordered), len(skills))
+    else:
+        levels = columns.best_level[rows].reshape(len(ordered), 1)
+    return ScoreColumns(ordered, levels, columns.expert[rows], columns.home[rows],
+                        columns.cities, columns.collaborations[rows],
+                        columns.certification[rows], columns.certifications,
+                        columns.dated[rows], columns.dates, columns.referred[rows],
+                        columns.closed[rows])
