@@ -308,7 +308,9 @@ class Recount:
             if not eligible[position]
             and not (policy.exclusive_group and groups[policy.exclusive_group] > 1)
             and policy.id not in linked and partners.keys().isdisjoint(partners[policy.id]))
-        return cls(items, eligible, tuple(item.judged.gap_kinds for item, _ in chosen),
+        none: frozenset[GapKey] = frozenset()  # an eligible item lacks nothing
+        return cls(items, eligible, tuple(none if item.eligible else item.judged.gap_kinds
+                                          for item, _ in chosen),
                    partners, base,
                    all(amount is None or float(amount).is_integer() for amount in amounts),
                    alone)
