@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from alliance.services.benefits import Valuation
 from alliance.services.eligibility import RuleOutcome
-from alliance.services.gaps import Gap, GapKey
+from alliance.services.gaps import Gap, GapKey, gap_key
 from alliance.services.landing_models import GapCloser
 from alliance.services.policy_book import Judged
 from alliance.services.policy_counting import (
@@ -252,6 +252,26 @@ class ParkMoney:
             kept = {id(m) for m in heapq.nsmallest(limit, matches, key=worth)}
             cut[name] = [m for m in matches if id(m) in kept]
         return cut
+
+    @cached_property
+    def near_misses(self) -> dict[GapKey, tuple[Gap, list[str]]]:
+        """The company's near misses by gap kind: a gap of the kind and the ids of the
+        near misses lacking it (every gap of a kind tells the same fact, closability,
+        time, action and skills: `gaps.CLOSINGS`, so which one stands for it does not
+        matter)."""
+        if self.parts is not None:
+            a, b = self.parts
+            found = {key: (gap, list(ids)) for key, (gap, ids) in a.near_misses.items()}
+            for key, (gap, ids) in b.near_misses.items():
+                found.setdefault(key, (gap, []))[1].extend(ids)
+            return found
+        kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
+        for item in self.policies:
+            if item.eligible or item.judged.section is not Section.COMPANY:
+                continue
+            for gap in item.gaps:
+                kinds.setdefault(gap_key(gap), (gap, []))[1].append(item.policy.id)
+        return kinds
 
     def opened_sum(self, closed: set[GapKey]) -> float | None:
         """The company money its items would count if the gaps in `closed` were closed
