@@ -306,7 +306,7 @@ class Scorer:
         props = evidence.park.properties
         inputs = self.book.inputs(float(props["rent_cny_m2_month"]))
         book = self.park_money(evidence, inputs)
-        cost = net_cost(inputs, book.money)
+        cost = net_cost(inputs, book.money, book.benefits)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
         values = self._values(evidence, cost.benefits_cny)

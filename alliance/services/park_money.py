@@ -24,6 +24,7 @@ from alliance.services.benefits import Valuation
 from alliance.services.eligibility import RuleOutcome
 from alliance.services.gaps import Gap, GapKey, gap_key
 from alliance.services.landing_models import GapCloser
+from alliance.services.net_cost import Benefits, benefits_of
 from alliance.services.policy_book import Judged
 from alliance.services.policy_counting import (
     Candidate,
@@ -190,6 +191,12 @@ class ParkMoney:
     @cached_property
     def openable(self) -> Openable:
         return Openable.of(self.policies)
+
+    @cached_property
+    def benefits(self) -> Benefits:
+        """What the net cost subtracts (the same at any rent: a book decided at one
+        rent is only shared by parks of that rent)."""
+        return benefits_of(self.money)
 
     @cached_property
     def company_total(self) -> float:
