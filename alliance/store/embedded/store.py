@@ -90,7 +90,7 @@ from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import normalise_query
-from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord, TextPacker
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 
@@ -167,6 +167,13 @@ each read (`StoredNodeRecord`): no evidence question or index reads their proper
 (the index reads people, parks, policies, skills, industries, cities; landing reads
 referrals' stages), and they are half the nodes; a decoded map is 3-4x its text."""
 _COLD_NAMES = frozenset(label.value for label in _COLD_LABELS)
+
+_PACK_AT_LEAST = 1_000
+"""Cold records a build from the file must find to pack their texts (`TextPacker`)."""
+_PACK_SAMPLES = 64
+"""Texts spread over the cold records that make the packer's dictionary."""
+
+_set_text, _set_packer = (StoredNodeRecord.__dict__[name].__set__ for name in ("text", "packer"))
 
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
@@ -271,16 +278,23 @@ def _key_text(key: RelKey) -> str:
         raise Invalid(msg, field="properties") from exc
 
 
-def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
+def _node_row(node: NodeRecord, packer: TextPacker | None
+              ) -> tuple[tuple[str, str, str, str], NodeRecord]:
     """The table row of a node and the record the graph will hold (decoded from that row,
-    so the graph holds exactly what a reopen would load)."""
+    so the graph holds exactly what a reopen would load; a cold one's text packed by the
+    store's packer, if it has one)."""
     label = _label_of(node)
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
     node_id = sys.intern(node.id)
-    record = (StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
-              if label in _COLD_LABELS
-              else NodeRecord(node_id, label, frozenset(labels), json.loads(properties)))
+    record: NodeRecord
+    if label not in _COLD_LABELS:
+        record = NodeRecord(node_id, label, frozenset(labels), json.loads(properties))
+    elif packer is None:
+        record = StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
+    else:
+        record = new_stored_node(node_id, label, frozenset(labels),
+                                 packer.pack(properties.encode()), packer)
     return (node_id, label.value, json.dumps(labels), properties), record
 
 
@@ -548,6 +562,8 @@ class EmbeddedStore:
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
         self._snapshot = None if memory or not snapshot else snapshots.path_of(Path(path))
+        self._packer: TextPacker | None = None
+        """Packs the cold records' texts: made of samples at a build from the file."""
         self._snapshot_writes: int | None = None
         """The write counter of the snapshot last read or written (see `close`)."""
         self._synchronous = synchronous
@@ -657,6 +673,7 @@ class EmbeddedStore:
         self.graph.attach(found.compact)
         self.by_label = {label: set(ids) for label, ids in found.labels.items()}
         self.index = found.index
+        self._packer = found.packer
         self._snapshot_writes = stamp.writes
         return True
 
@@ -676,7 +693,7 @@ class EmbeddedStore:
                 found.append(node_id)
         try:
             snapshots.write(self._snapshot, stamp, snapshots.Contents(
-                self.graph.nodes, labels, compact, self.index))
+                self.graph.nodes, labels, compact, self.index, self._packer))
         except (OSError, pickle.PicklingError) as exc:
             _log.warning("could not write the snapshot %s: %s", self._snapshot, exc)
             return
@@ -730,7 +747,23 @@ class EmbeddedStore:
                     nodes[node_id] = new_node(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
+        self._pack_cold()
         return _Numbers.of(list(nodes))
+
+    def _pack_cold(self) -> None:
+        """Pack the texts of the cold records just read, with a packer made of samples
+        spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
+        it (the next build from the file packs them)."""
+        cold = [record for record in self.graph.nodes.values()
+                if type(record) is StoredNodeRecord]
+        if len(cold) < _PACK_AT_LEAST:
+            return
+        step = len(cold) // _PACK_SAMPLES
+        packer = self._packer = TextPacker.of([record.text for record in cold[::step]])
+        pack = packer.pack
+        for record in cold:
+            _set_text(record, pack(record.text))
+            _set_packer(record, packer)
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
@@ -822,7 +855,7 @@ class EmbeddedStore:
     def _write(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord],
                delete_relationships: Sequence[RelKey], delete_nodes: Sequence[str],
                create_only: bool) -> None:
-        prepared_nodes = [_node_row(node) for node in nodes]
+        prepared_nodes = [_node_row(node, self._packer) for node in nodes]
         prepared_rels = [_rel_row(rel, self._maps) for rel in relationships]
         node_rows = [row for row, _ in prepared_nodes]
         node_records = [record for _, record in prepared_nodes]
@@ -922,6 +955,7 @@ class EmbeddedStore:
         self._names = None
         self._maps = _PropertyMaps()
         self.index = evidence_index.EvidenceIndex()
+        self._packer = None
         self._load()
 
     def _store_nodes(self, rows: Sequence[tuple[str, str, str, str]], create_only: bool) -> None:
