@@ -46,14 +46,19 @@ class NodeRecord:
 
 
 _DICTIONARY = 16 * 1024
-"""Bytes of sample texts a `TextPacker` starts from (deflate looks back at most 32 KiB;
-16 KiB of samples pack a company's 650-byte text to ~100 bytes, measured)."""
+"""Bytes of sample texts a `TextPacker` starts from: 16 KiB of samples pack a synthetic
+company's 650-byte text to ~95 bytes (measured; 4 KiB: ~135)."""
+_WINDOW_BITS = -14
+"""Raw deflate (no header) with a 16 KiB window, the dictionary's size."""
+_MEMORY_LEVEL = 4
+"""A small match table: packing copies the packer's state, which this keeps ~70 KiB
+(the default, 8, ~260 KiB and about twice the time), at the same packed size."""
 
 
 class TextPacker:
     """Packs the stored texts of `StoredNodeRecord`s with a preset dictionary made of
     sample texts (raw deflate): texts of a kind repeat their keys and most values, so a
-    synthetic company's 650-byte text packs to ~100 bytes in ~20 µs and unpacks in ~2 µs
+    synthetic company's 650-byte text packs to ~95 bytes in ~15-25 µs and unpacks in ~2 µs
     (docs/benchmarks.md, "Compact store (session 6)"). Deterministic: the same
     dictionary packs a text to the same bytes."""
 
@@ -61,8 +66,8 @@ class TextPacker:
 
     def __init__(self, dictionary: bytes) -> None:
         self.dictionary = dictionary
-        self._packer = zlib.compressobj(6, zlib.DEFLATED, -15, 8, zlib.Z_DEFAULT_STRATEGY,
-                                        dictionary)
+        self._packer = zlib.compressobj(6, zlib.DEFLATED, _WINDOW_BITS, _MEMORY_LEVEL,
+                                        zlib.Z_DEFAULT_STRATEGY, dictionary)
 
     @classmethod
     def of(cls, samples: Sequence[bytes]) -> TextPacker:
@@ -74,7 +79,7 @@ class TextPacker:
         return packer.compress(text) + packer.flush()
 
     def unpack(self, packed: bytes) -> bytes:
-        unpacker = zlib.decompressobj(-15, self.dictionary)
+        unpacker = zlib.decompressobj(_WINDOW_BITS, self.dictionary)
         return unpacker.decompress(packed) + unpacker.flush()
 
     def __reduce__(self) -> tuple[type[TextPacker], tuple[bytes]]:

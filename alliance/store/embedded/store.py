@@ -28,10 +28,12 @@ One process owns a store file: it holds an OS lock on it (`alliance.store.file_l
 and a second opener is refused naming the holder's pid. A `read_only` store takes no
 lock, refuses writes and sees the file as it was when opened.
 
-Speed. Opening reads the nodes (JSON decoded a chunk at a time), then either the
-snapshot beside the file (`snapshot.py`: the relationship arrays and the evidence index,
-used only when it fits the file) or one primary-key range per relationship type into
-arrays, and builds the index; a writer then writes the snapshot.
+Speed. Opening reads the snapshot beside the file when it fits the file (`snapshot.py`:
+node records, label sets, relationship arrays and the evidence index; only `meta` is
+read from the file), else the nodes (JSON decoded a chunk at a time), one primary-key
+range per relationship type into arrays, and builds the index; a writer then writes the
+snapshot. `close` writes it again when writes came after it (from the graph as it is),
+so a start after a clean stop reads the snapshot.
 """
 
 from __future__ import annotations
@@ -165,7 +167,8 @@ _COLD_LABELS = frozenset({Label.COMPANY, Label.ORGANIZATION})
 """Labels whose nodes the graph holds with their properties as stored text, decoded on
 each read (`StoredNodeRecord`): no evidence question or index reads their properties
 (the index reads people, parks, policies, skills, industries, cities; landing reads
-referrals' stages), and they are half the nodes; a decoded map is 3-4x its text."""
+referrals' stages), and they are half the nodes; a decoded map is 3-4x its text, and the
+text ~6x what a `TextPacker` packs it to (see `_pack_cold`)."""
 _COLD_NAMES = frozenset(label.value for label in _COLD_LABELS)
 
 _PACK_AT_LEAST = 1_000
