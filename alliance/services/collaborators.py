@@ -490,14 +490,16 @@ class _RoughScore:
                 + share["certification"] * certification[np.asarray(columns.certification)])
         weights = weight[np.asarray(columns.dated)]
         closed = 0.1 * np.asarray(columns.closed, dtype=np.float64)  # `proven_value`: no referral
-        raw = np.asarray(columns.referred, dtype=np.float64) + closed  # ... or every one landed
+        raw = (np.asarray(columns.landed, dtype=np.float64)  # ... or every one it may count
+               + 0.7 * np.asarray(columns.signed, dtype=np.float64) + closed)
         return ((base + share["proven"] * closed / (closed + 2.0)) * weights - ROUNDING_SLACK,
                 (base + share["proven"] * raw / (raw + 2.0)) * weights + ROUNDING_SLACK)
 
 
 def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tuple[int, int]],
                 wanted: Sequence[str]) -> ScoreColumns:
-    """`ScoreColumns` made from the evidence and proof counts (a store without its own)."""
+    """`ScoreColumns` made from the evidence and proof counts (a store without its own:
+    every referral may count as landed)."""
     import numpy as np  # as the store's arrays: imported when first needed
 
     cities: dict[str, int] = {}
@@ -520,7 +522,7 @@ def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tupl
             item.collaborations,
             certifications.setdefault(properties.get("certification_level"),
                                       len(certifications)),
-            dates[key], *counts[item.person.id]))
+            dates[key], *counts[item.person.id], 0))
     count = len(rows)
 
     def column(at: int) -> Any:
@@ -531,7 +533,7 @@ def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tupl
         np.array([row[0] for row in rows], dtype=np.int64).reshape(
             count, len(wanted) if wanted else 1),
         column(1), column(2), tuple(cities), column(3), column(4), tuple(certifications),
-        column(5), tuple(records), column(6), column(7))
+        column(5), tuple(records), column(6), column(8), column(7))
 
 
 @dataclass(frozen=True)

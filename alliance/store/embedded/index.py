@@ -131,7 +131,9 @@ class PeopleFacts:
       (`queries.collaborator_ids`), not a pass over every candidate.
     - `referred`: person -> REFERRED_BY relationships ending at them; `closed`: person ->
       their COLLABORATED_WITH relationships that reached signed or landed (the counts
-      that bound a proof of expertise, `EmbeddedStore.proof_counts`).
+      that bound a proof of expertise, `EmbeddedStore.proof_counts`); `landed`, `signed`:
+      person -> their referrals (REFERRED_BY) at that stage, in any vertical (a proof
+      counts at most these: `ScoreColumns`).
     """
 
     cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -141,6 +143,8 @@ class PeopleFacts:
     in_city: dict[str, set[str]] = field(default_factory=dict)
     referred: dict[str, int] = field(default_factory=dict)
     closed: dict[str, int] = field(default_factory=dict)
+    landed: dict[str, int] = field(default_factory=dict)
+    signed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -511,12 +515,15 @@ def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> No
     facts.collaborations.pop(person, None)
     facts.referred.pop(person, None)
     facts.closed.pop(person, None)
+    facts.landed.pop(person, None)
+    facts.signed.pop(person, None)
     if _label(graph, person) is not Label.PERSON:
         return
     _file_proof_counts(facts, person,
                        len(_rels(graph, person, RelType.REFERRED_BY, False)),
                        _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, True))
                        + _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
+    _file_closed_referrals(facts, graph, person)
     for skill, level in index.skills.get(person, ()):  # sorted: the best level last
         facts.holders.setdefault(skill, {})[person] = level
     for industry in index.expert_in.get(person, ()):
@@ -557,13 +564,29 @@ def _file_proof_counts(facts: PeopleFacts, person: str, referred: int, closed: i
 
 
 def _people_of(graph: Graph, touched: set[str]) -> set[str]:
-    """The people whose facts a write may change: the touched ones, and those covering
-    a touched node (its label or IN_CITY may have changed what they cover)."""
+    """The people whose facts a write may change: the touched ones, those covering
+    a touched node (its label or IN_CITY may have changed what they cover), and those
+    a touched referral was REFERRED_BY (its stage counts in their `landed`/`signed`)."""
     people = set(touched)
     for node in touched:
         if node in graph:
             people.update(graph.in_ends(node, RelType.COVERS))
+            people.update(graph.out_ends(node, RelType.REFERRED_BY))
     return people
+
+
+def _file_closed_referrals(facts: PeopleFacts, graph: Graph, person: str) -> None:
+    """File how many of the person's referrals are landed and signed (a write's refresh
+    and the bulk build alike)."""
+    landed = signed = 0
+    for referral in graph.in_ends(person, RelType.REFERRED_BY):
+        stage = graph.nodes[referral].properties.get("stage")
+        landed += stage == "landed"
+        signed += stage == "signed"
+    if landed:
+        facts.landed[person] = landed
+    if signed:
+        facts.signed[person] = signed
 
 
 def _file_places(index: EvidenceIndex, node: str, parks: set[str],
@@ -617,7 +640,8 @@ class PersonColumns:
     certifications: tuple[object, ...]
     dated: Any
     dates: tuple[NodeRecord, ...]
-    referred: Any
+    landed: Any
+    signed: Any
     closed: Any
 
     @classmethod
@@ -655,7 +679,8 @@ class PersonColumns:
                      dtype=np.int64),
             np.array(certification, dtype=np.int64), tuple(certifications),
             np.array(dated, dtype=np.int64), tuple(dated_records),
-            np.array([facts.referred.get(person, 0) for person in people], dtype=np.int64),
+            np.array([facts.landed.get(person, 0) for person in people], dtype=np.int64),
+            np.array([facts.signed.get(person, 0) for person in people], dtype=np.int64),
             np.array([facts.closed.get(person, 0) for person in people], dtype=np.int64))
 
 
@@ -705,6 +730,7 @@ def build(graph: Graph) -> EvidenceIndex:
                 facts.collaborations[node] = collaborations
             _file_proof_counts(facts, node, len(graph.in_ends(node, RelType.REFERRED_BY)),
                                closed.get(node, 0))
+            _file_closed_referrals(facts, graph, node)
     return index
 
 

@@ -531,5 +531,5 @@ def score_columns(graph: Graph, index: EvidenceIndex, people: Collection[str],
     return ScoreColumns(ordered, levels, columns.expert[rows], columns.home[rows],
                         columns.cities, columns.collaborations[rows],
                         columns.certification[rows], columns.certifications,
-                        columns.dated[rows], columns.dates, columns.referred[rows],
-                        columns.closed[rows])
+                        columns.dated[rows], columns.dates, columns.landed[rows],
+                        columns.signed[rows], columns.closed[rows])
