@@ -93,3 +93,23 @@ class _App:
 
     def __init__(self, cache: AnswerCache) -> None:
         self.state = type("State", (), {"answers": cache})()
+
+
+def test_an_entity_s_kept_version_follows_its_writes(fresh_api: Api) -> None:
+    """GET one entity tags it with its version, kept until the next write: after a write
+    (to it, or only to one of its relationships) the tag is the new version."""
+    from alliance.services import directory
+
+    store = fresh_api.app.state.store
+
+    def version_now(entity_id: str) -> str:
+        return f'"{directory.version(store, store.get_node(entity_id))}"'
+
+    for url in ("/v1/parks/park:suzhou-sip", "/v1/entities/park:suzhou-sip"):
+        first = fresh_api.get(url).headers["etag"]
+        assert fresh_api.get(url).headers["etag"] == first == version_now("park:suzhou-sip")
+    changed = fresh_api.request("PATCH", "/v1/parks/park:suzhou-sip", "staff:write",
+                                json={"rent_cny_m2_month": 2.5})
+    assert changed.status_code == 200, changed.text
+    for url in ("/v1/parks/park:suzhou-sip", "/v1/entities/park:suzhou-sip"):
+        assert fresh_api.get(url).headers["etag"] == version_now("park:suzhou-sip") != first
