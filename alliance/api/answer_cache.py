@@ -40,7 +40,6 @@ from alliance.store.base import GraphStore
 from alliance.store.rwlock import ReadWriteLock
 from graph_schema.records import NodeRecord
 
-
 ENTRY_BYTES = 256
 """What an entry costs beside its bytes (its key, the dictionary's slot), counted
 against the bound: a kept version is 32 bytes."""
