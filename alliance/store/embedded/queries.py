@@ -202,25 +202,15 @@ class _Contacts:
     def totals(self, city: str, covering: set[str]) -> tuple[int, int]:
         """How many brokers and professionals a park has (`best_contacts`' totals, from
         the lists ranked ahead): those covering it, and its city's less the people who
-        are on both, told in one pass over the covering people."""
+        are on both -- counted by set operations on the covering people."""
         in_city = self.in_city(city)
         reach = self.index.reach.get(city, {})
-        ranked = self.index.professional_rank
-        brokers = professionals = both_brokers = both_professionals = 0
-        for person in covering:
-            broker = self.is_broker(person)
-            how = reach.get(person)
-            if broker:
-                brokers += 1
-                if how is RelType.COVERS:
-                    both_brokers += 1
-            if person in ranked:
-                if not broker:
-                    professionals += 1
-                if how is not None and not (broker and how is RelType.COVERS):
-                    both_professionals += 1
-        return (brokers + in_city.broker_total - both_brokers,
-                professionals + in_city.professional_total - both_professionals)
+        brokers = {person for person in covering & self.brokers if self.is_broker(person)}
+        ranked = self.index.professional_rank.keys() & covering
+        covers_city = {person for person in brokers if reach.get(person) is RelType.COVERS}
+        return (len(brokers) + in_city.broker_total - len(covers_city),
+                len(ranked) - len(ranked & brokers) + in_city.professional_total
+                - len(reach.keys() & ranked) + len(ranked & covers_city))
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
