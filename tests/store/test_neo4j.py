@@ -21,19 +21,22 @@ from alliance.cli.main import app
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.ingest.jsonl import GraphRecord, read_jsonl, record_line
 from alliance.ingest.records import RecordBatch
+from alliance.ingest.synth import synthesize
 from alliance.services.elimination import Checker
 from alliance.services.ingest import load
 from alliance.settings import get_settings
 from alliance.store.base import GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
-from alliance.store.neo4j import Neo4jStore
+from alliance.store.neo4j import Neo4jStore, cypher
+from alliance.store.neo4j.offline_import import write_import_files
 from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
-from graph_schema.records import NodeRecord
+from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import FacilityType, Label, RelType, Role, SkillCategory
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
+from tests.store.test_offline_import import FACTS, read_back
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.xdist_group("neo4j")]
 """One database is shared by every test here, so under xdist they must run in one worker."""
@@ -337,6 +340,37 @@ def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore)
     person = neo.get_node("person:bob")
     assert person is not None
     assert not set(person.properties) & {"_skills", "_expert_in"}
+
+
+def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,
+                                                            tmp_path: Path) -> None:
+    """The CSV of `alliance db import-files` holds each city's rail minutes, each park's
+    city and hosts and each person's expertise and skills exactly as the store's writes
+    keep them (an empty list left out: reads take a missing one for empty), so
+    `import-finish` rebuilds nothing."""
+    nodes, rels = f.corridor()
+    extra = [f.person("ann", roles=[Role.BROKER]), f.person("bob"), f.park("empty"),
+             f.skill("audit", category=SkillCategory.ACCOUNTING),
+             f.has_skill("person:ann", "skill:audit", level=3),
+             f.expert_in("person:ann", "industry:biomedicine")]
+    records = list({(r.id if isinstance(r, NodeRecord) else r.key): r for r in
+                    [*nodes, *rels, *extra, *synthesize(nodes=1000, seed=5)]}.values())
+    write_import_files(records, tmp_path)
+    carried, _ = read_back(tmp_path)
+    neo.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
+              relationships=[r for r in records if isinstance(r, RelRecord)])
+    stored = neo._driver.execute_query(
+        "MATCH (n:City|Park|Person) RETURN n.id AS id, properties(n) AS properties",
+        database_=neo.database).records
+    assert len(stored) == len([r for r in records if isinstance(r, NodeRecord)
+                               and r.label in (Label.CITY, Label.PARK, Label.PERSON)])
+    for row in stored:
+        kept = {name: value for name, value in row["properties"].items()
+                if name in FACTS and value != []}
+        assert {name: value for name, value in carried[row["id"]][1].items()
+                if name in FACTS} == kept, row["id"]
+    assert neo._driver.execute_query(  # a park without hosts, a person without skills
+        cypher.PARK_FACTS_MISSING, database_=neo.database).records[0]["missing"] is False
 
 
 # --------------------------------------------------------------------------- alliance db

@@ -142,9 +142,9 @@ def create_nodes(label: Label) -> LiteralString:
 
 @cache
 def set_properties(label: Label) -> LiteralString:
-    """Add properties to existing nodes of one label (rows of id and a property map)."""
+    """Add the same properties (`$properties`) to existing nodes of one label (`$ids`)."""
     return schema_query(
-        "UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n += row.properties",
+        "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) SET n += $properties",
         label=label)
 
 
@@ -350,7 +350,8 @@ PERSON_FACTS: Final = ("_expert_in", "_skills", "_skill_levels", "_skill_categor
 category. Rewritten in the transaction of every write that touches the person, their
 EXPERT_IN or HAS_SKILL relationships, or a skill or industry they link to (see
 `SET_PERSON_FACTS`), so the landing query ranks a city's people without expanding any of
-their relationships."""
+their relationships. Reads take a missing list for an empty one (an offline import, see
+`facts`, cannot write an empty list)."""
 
 INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
                                         RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS})
@@ -399,9 +400,14 @@ EVERY_PARK: Final = "MATCH (p:Park) RETURN collect(p.id) AS ids"
 """Every park's id (to rebuild their facts at start)."""
 
 PARK_FACTS_MISSING: Final = """
-        RETURN EXISTS { MATCH (p:Park) WHERE p._hosts IS NULL } AS missing
+        RETURN EXISTS {
+          MATCH (p:Park)
+          WHERE (p._hosts IS NULL AND EXISTS { (p)-[:HOSTS]->() })
+             OR (p._city IS NULL AND EXISTS { (p)-[:IN_CITY]->() })
+        } AS missing
 """
-"""Whether some park lacks its precomputed facts (a graph written by an older version)."""
+"""Whether some park lacks its precomputed facts (a graph written by an older version;
+an offline import leaves an empty list out, so a park without hosts has no `_hosts`)."""
 
 
 PEOPLE_LINKED_TO: Final = """
@@ -433,9 +439,14 @@ SET_PERSON_FACTS: Final = """
 """Each person's precomputed expertise and skills (`PERSON_FACTS`)."""
 
 PERSON_FACTS_MISSING: Final = """
-        RETURN EXISTS { MATCH (p:Person) WHERE p._skills IS NULL } AS missing
+        RETURN EXISTS {
+          MATCH (p:Person)
+          WHERE (p._skills IS NULL AND EXISTS { (p)-[:HAS_SKILL]->() })
+             OR (p._expert_in IS NULL AND EXISTS { (p)-[:EXPERT_IN]->() })
+        } AS missing
 """
-"""Whether some person lacks the precomputed facts (a graph written by an older version)."""
+"""Whether some person lacks the precomputed facts (a graph written by an older version;
+as for parks, a missing list may be an empty one)."""
 
 EVERY_PERSON: Final = "MATCH (p:Person) RETURN collect(p.id) AS ids"
 """Every person's id (to rebuild their facts at start)."""

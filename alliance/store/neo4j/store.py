@@ -76,6 +76,7 @@ from alliance.store.evidence import (
     within_rail_limit,
 )
 from alliance.store.neo4j import cypher
+from alliance.store.neo4j.facts import rail_minute_rows
 from alliance.store.rail import RailLink, fastest_routes
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
 from graph_schema.ddl import ddl_statements
@@ -246,13 +247,7 @@ def _refresh_rail_minutes(tx: ManagedTransaction) -> None:
     only by writes that touch a city or an HSR link."""
     network = tx.run(cypher.RAIL_NETWORK).single(strict=True)
     links = [RailLink(a, b, int(minutes), float(km)) for a, b, minutes, km in network["links"]]
-    rows = []
-    for city in network["cities"]:
-        routes = fastest_routes(links, city)
-        reached = sorted(routes)
-        rows.append({"id": city, "cities": reached,
-                     "minutes": [routes[other].minutes for other in reached]})
-    tx.run(cypher.SET_RAIL_MINUTES, rows=rows).consume()
+    tx.run(cypher.SET_RAIL_MINUTES, rows=rail_minute_rows(network["cities"], links)).consume()
 
 
 _PARK_FACT_RELS = frozenset({RelType.IN_CITY, RelType.HOSTS})

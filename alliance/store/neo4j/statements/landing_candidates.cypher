@@ -97,8 +97,8 @@ CALL (origin, industry, related, upward) {
                  WITH c ORDER BY c.rank DESC, c.experts DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
                  RETURN c {.*, kind: 'broker',
-                           expert: [x IN n._expert_in WHERE x IN related],
-                           skills: [k IN range(0, size(n._skills) - 1)
+                           expert: [x IN coalesce(n._expert_in, []) WHERE x IN related],
+                           skills: [k IN range(0, size(coalesce(n._skills, [])) - 1)
                                     WHERE n._skill_categories[k] IN $categories
                                     | [n._skills[k], n._skill_levels[k]]]
                           } AS shown
@@ -108,8 +108,8 @@ CALL (origin, industry, related, upward) {
                  WITH c ORDER BY c.best DESC, c.skill_count DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
                  RETURN c {.*, kind: 'professional',
-                           expert: [x IN n._expert_in WHERE x IN related],
-                           skills: [k IN range(0, size(n._skills) - 1)
+                           expert: [x IN coalesce(n._expert_in, []) WHERE x IN related],
+                           skills: [k IN range(0, size(coalesce(n._skills, [])) - 1)
                                     WHERE n._skill_categories[k] IN $categories
                                     | [n._skills[k], n._skill_levels[k]]]
                           } AS shown
