@@ -353,8 +353,10 @@ def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,
              f.skill("audit", category=SkillCategory.ACCOUNTING),
              f.has_skill("person:ann", "skill:audit", level=3),
              f.expert_in("person:ann", "industry:biomedicine")]
-    records = list({(r.id if isinstance(r, NodeRecord) else r.key): r for r in
-                    [*nodes, *rels, *extra, *synthesize(nodes=1000, seed=5)]}.values())
+    every: list[NodeRecord | RelRecord] = [*nodes, *rels, *extra,
+                                           *synthesize(nodes=1000, seed=5)]
+    records = list({(r.id if isinstance(r, NodeRecord) else r.key): r
+                    for r in every}.values())
     write_import_files(records, tmp_path)
     carried, _ = read_back(tmp_path)
     neo.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
