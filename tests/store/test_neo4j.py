@@ -349,10 +349,11 @@ def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,
     keep them (an empty list left out: reads take a missing one for empty), so
     `import-finish` rebuilds nothing."""
     nodes, rels = f.corridor()
-    extra = [f.person("ann", roles=[Role.BROKER]), f.person("bob"), f.park("empty"),
-             f.skill("audit", category=SkillCategory.ACCOUNTING),
-             f.has_skill("person:ann", "skill:audit", level=3),
-             f.expert_in("person:ann", "industry:biomedicine")]
+    extra: list[NodeRecord | RelRecord] = [
+        f.person("ann", roles=[Role.BROKER]), f.person("bob"), f.park("empty"),
+        f.skill("audit", category=SkillCategory.ACCOUNTING),
+        f.has_skill("person:ann", "skill:audit", level=3),
+        f.expert_in("person:ann", "industry:biomedicine")]
     every: list[NodeRecord | RelRecord] = [*nodes, *rels, *extra,
                                            *synthesize(nodes=1000, seed=5)]
     records = list({(r.id if isinstance(r, NodeRecord) else r.key): r
