@@ -7,6 +7,7 @@ import json
 import socket
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from alliance.settings import get_settings
 from alliance.store.base import GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.neo4j import Neo4jStore, cypher
+from alliance.store.neo4j import store as neo4j_store_module
 from alliance.store.neo4j.offline_import import write_import_files
 from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
@@ -327,6 +329,7 @@ def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore)
     ]
     query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
                           as_of=date(2025, 6, 30))
+    totals = replace(query, contacts_per_kind=0)  # counted from the cities' numbers
     shown = []
     with embedded:
         for step in steps:
@@ -334,12 +337,64 @@ def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore)
             embedded.write(**step)
             expected = embedded.landing_candidates(query)
             assert neo.landing_candidates(query) == expected, step
+            assert neo.landing_candidates(totals) == embedded.landing_candidates(totals), step
             shown.append([(c.park.id, [(p.person.id, p.kind, p.skills) for p in c.contacts])
                           for c in expected])
     assert len({repr(contacts) for contacts in shown}) >= 3  # the writes moved them
     person = neo.get_node("person:bob")
     assert person is not None
     assert not set(person.properties) & {"_skills", "_expert_in"}
+
+
+def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stale(
+        neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranking reads each city's precomputed contact counts: recounted by small writes,
+    removed by large ones (the query then counts the city's people itself) and written
+    again by `refresh_city_contacts`; the totals are EmbeddedStore's throughout."""
+    embedded = EmbeddedStore(":memory:")
+    nodes, rels = f.corridor()
+    people = [f.person("ann", roles=[Role.BROKER, Role.LAWYER]),
+              f.person("bob", roles=[Role.ACCOUNTANT]),
+              f.skill("audit", category=SkillCategory.ACCOUNTING)]
+    steps: list[dict[str, Any]] = [
+        {"nodes": [*nodes, *people], "relationships": [
+            *rels, f.covers("person:ann", "city:suzhou"),
+            f.expert_in("person:ann", "industry:biomedicine"),
+            f.has_skill("person:bob", "skill:audit", level=2)]},
+        {"relationships": [f.based_in("person:bob", "city:suzhou")]},
+        {"relationships": [f.covers("person:bob", "city:suzhou")]},
+        {"nodes": [f.person("bob", roles=[Role.BROKER])],
+         "relationships": [f.expert_in("person:bob", "industry:medical-devices")]},
+        {"delete_relationships": [f.covers("person:ann", "city:suzhou").key]},
+        {"nodes": [f.city("suzhou")]},
+        {"delete_nodes": ["person:bob"]},
+    ]
+    questions = [LandingFilter(origin_city="city:shanghai", industry=industry,
+                               as_of=date(2025, 6, 30), contacts_per_kind=0)
+                 for industry in ("industry:biomedicine", "industry:medical-devices")]
+    stale_seen, moved = False, set()
+    with embedded:
+        for number, step in enumerate(steps):
+            # Every other step as a bulk load's batch: counts removed, not rewritten.
+            monkeypatch.setattr(neo4j_store_module, "CITY_REFRESH_LIMIT",
+                                0 if number % 2 else 16)
+            neo.write(**step)
+            embedded.write(**step)
+            stale = neo._driver.execute_query(cypher.STALE_CITIES,
+                                              database_=neo.database).records[0]["ids"]
+            stale_seen = stale_seen or bool(stale)
+            for question in questions:
+                expected = embedded.landing_candidates(question)
+                assert neo.landing_candidates(question) == expected, step
+            if number % 2:
+                assert neo.refresh_city_contacts() == len(stale)
+                for question in questions:
+                    assert neo.landing_candidates(question) \
+                        == embedded.landing_candidates(question), step
+            moved.add(repr([(c.park.id, c.broker_total, c.professional_total)
+                            for c in embedded.landing_candidates(questions[0])]))
+    assert stale_seen
+    assert len(moved) >= 4  # the writes changed the totals
 
 
 def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from alliance.store.rail import RailLink, fastest_routes
+from graph_schema.nodes import label_of_id
 from graph_schema.vocabulary import Label, RelType
 
 __all__ = ["FACT_LABELS", "RecordFacts", "rail_minute_rows"]
@@ -47,6 +48,8 @@ class RecordFacts:
         self.hosts: dict[str, set[str]] = defaultdict(set)
         self.expert_in: dict[str, list[str]] = defaultdict(list)
         self.skills: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+        self.covered_cities: dict[str, set[str]] = defaultdict(set)
+        self.base_cities: dict[str, set[str]] = defaultdict(set)
         self._rail: dict[str, dict[str, Any]] | None = None
 
     def node(self, label: Label, row: dict[str, Any]) -> None:
@@ -69,6 +72,10 @@ class RecordFacts:
             self.expert_in[source].append(target)
         elif rel_type is RelType.HAS_SKILL:
             self.skills[source].append((target, row["properties"].get("level")))
+        elif rel_type is RelType.COVERS and label_of_id(target) is Label.CITY:
+            self.covered_cities[source].add(target)
+        elif rel_type is RelType.BASED_IN and label_of_id(target) is Label.CITY:
+            self.base_cities[source].add(target)
 
     def of(self, label: Label, node_id: str) -> dict[str, Any]:
         """The node's facts as properties (empty lists and nulls left out)."""
@@ -91,5 +98,7 @@ class RecordFacts:
                      "_skill_levels": [level for _, level in held if level is not None],
                      "_skill_categories": [category for skill, _ in held
                                            if (category := self.categories.get(skill))
-                                           is not None]}
+                                           is not None],
+                     "_covered_cities": sorted(self.covered_cities.get(node_id, ())),
+                     "_base_cities": sorted(self.base_cities.get(node_id, ()))}
         return {name: value for name, value in found.items() if value not in (None, [])}
