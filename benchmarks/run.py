@@ -385,6 +385,10 @@ def http_rows(path: Path, seconds: float, clients: int, tree: Path
         scenario_of("HTTP GET search", "app", "GET", "/v1/search?q=su&limit=20"),
         scenario_of("HTTP POST landing", "app", "POST", "/v1/landing/search", landing),
     ]
+    if hasattr(harness, "new_questions"):  # a row of this session's harness
+        scenarios.append(scenario_of(
+            "HTTP POST landing, a new question each time", "app", "POST",
+            "/v1/landing/search", landing, bodies=harness.new_questions(landing)))
     app_port, bare_port = free_port(), free_port()
     env = {**os.environ, "ALLIANCE_DB_PATH": str(path),
            "ALLIANCE_QUOTA_PER_MINUTE": "100000000",
