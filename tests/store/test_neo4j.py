@@ -397,6 +397,30 @@ def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stal
     assert len(moved) >= 4  # the writes changed the totals
 
 
+def test_proof_counts_are_the_embedded_stores(neo: Neo4jStore,
+                                              seed_batch: RecordBatch) -> None:
+    """ProofCounter in one round trip: the referrals ending at each person and their
+    signed or landed deals, as EmbeddedStore's index keeps them; unknown ids count
+    nothing."""
+    extra = [f.person("ann"), f.person("bob"),
+             f.collaborated_with("person:ann", "person:bob", stage="landed"),
+             f.collaborated_with("person:bob", "person:ann", deal="two", stage="signed"),
+             f.collaborated_with("person:ann", "person:bob", deal="three", stage="dropped")]
+    nodes = [*seed_batch.nodes, *[r for r in extra if isinstance(r, NodeRecord)]]
+    rels = [*seed_batch.relationships, *[r for r in extra if isinstance(r, RelRecord)]]
+    neo.write(nodes=nodes, relationships=rels)
+    people = sorted({node.id for node in nodes if node.label is Label.PERSON}
+                    | {"person:nobody", "city:nowhere"})
+    with EmbeddedStore(":memory:") as embedded:
+        embedded.write(nodes=nodes, relationships=rels)
+        expected = embedded.proof_counts(people)
+    counted = neo.proof_counts(people)
+    assert counted == expected
+    assert counted["person:ann"] == (0, 2)
+    assert any(referred for referred, _ in counted.values())
+    assert neo.proof_counts([]) == {}
+
+
 def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,
                                                             tmp_path: Path) -> None:
     """The CSV of `alliance db import-files` holds each city's rail minutes, each park's

@@ -58,11 +58,13 @@ __all__ = [
     "PERSON_FACTS_MISSING",
     "SET_PERSON_FACTS",
     "TIE_RELATIONSHIPS",
+    "PROOF_COUNTS",
     "STALE_CITIES",
     "EVERY_CITY",
     "CITIES_REACHED_BY",
     "STALE_CITY_CONTACTS",
     "SET_CITY_CONTACTS",
+    "CITY_PEOPLE",
     "TAXONOMY",
     "CITY_CONTACTS",
     "SET_PARK_FACTS",
@@ -491,7 +493,7 @@ TAXONOMY: Final = """
 """
 """Every industry and SUBFIELD_OF edge: what each industry's related set comes from."""
 
-SET_CITY_CONTACTS: Final = """
+CITY_PEOPLE: Final = """
         UNWIND $ids AS id
         MATCH (city:City {id: id})
         CALL (city) {
@@ -509,23 +511,23 @@ SET_CITY_CONTACTS: Final = """
                  AND any(c IN coalesce(p._skill_categories, []) WHERE c IN $categories)
                  AS skilled
           WHERE may_broker OR skilled
-          RETURN collect({expert: coalesce(p._expert_in, []), broker: may_broker,
-                          skilled: skilled}) AS people
+          RETURN collect([may_broker, skilled, coalesce(p._expert_in, [])]) AS people
         }
-        WITH city, [x IN $industries |
-                    [p IN people | p.broker AND any(e IN p.expert WHERE e IN x.related)]]
-               AS brokers, people
-        SET city._contact_industries = [x IN $industries | x.id],
-            city._contact_brokers = [b IN brokers | size([y IN b WHERE y])],
-            city._contact_professionals =
-              [b IN brokers | size([i IN range(0, size(people) - 1)
-                                    WHERE people[i].skilled AND NOT b[i]])]
+        RETURN city.id AS id, people
 """
-"""Each city's contact counts per asked industry (`CITY_CONTACTS`; `$industries` holds
-each industry's id and related set, `$categories` the default contact skill
-categories): a broker is a Broker covering the city and expert in a related industry, a
-professional anyone else reaching it with a professional role and a skill of those
-categories (as `statements/person_facts.cypher` decides per question)."""
+"""The people who may count as contacts through each city (covering it, or based in it
+with a professional role), each as [may be a broker here (a Broker covering it), has a
+professional role and a skill of `$categories`, the industries they are expert in]:
+what `CITY_CONTACTS` are counted from (`statements/person_facts.cypher` decides the
+same per question)."""
+
+SET_CITY_CONTACTS: Final = """
+        UNWIND $rows AS row
+        MATCH (city:City {id: row.id})
+        SET city._contact_industries = row.industries, city._contact_brokers = row.brokers,
+            city._contact_professionals = row.professionals
+"""
+"""Each city's contact counts per asked industry (rows from the store's recount)."""
 
 STALE_CITY_CONTACTS: Final = """
         UNWIND $ids AS id
@@ -548,6 +550,21 @@ STALE_CITIES: Final = """
         MATCH (city:City) WHERE city._contact_industries IS NULL RETURN collect(city.id) AS ids
 """
 """The cities without contact counts (stale, or written by an older version)."""
+
+
+PROOF_COUNTS: Final = schema_query(_trusted("""
+        UNWIND $ids AS id
+        OPTIONAL MATCH (p:{any} {{id: id}})
+        RETURN id,
+               CASE WHEN p IS NULL THEN 0 ELSE COUNT {{ (p)<-[:REFERRED_BY]-() }} END
+                 AS referred,
+               CASE WHEN p IS NULL THEN 0
+                    ELSE COUNT {{ (p)-[r:COLLABORATED_WITH]-() WHERE r.stage IN $closed }}
+               END AS closed
+        """), any=ANY_LABEL)
+"""Per id of `$ids`: REFERRED_BY relationships ending at the node and its
+COLLABORATED_WITH relationships either way whose stage is in `$closed` (ProofCounter;
+from the degree counts, no relationship built)."""
 
 
 TIE_RELATIONSHIPS: Final = """

@@ -84,7 +84,7 @@ from graph_schema.ddl import ddl_statements
 from graph_schema.nodes import label_of_id
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import REL_SPECS
-from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
+from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
 __all__ = ["Neo4jStore"]
 
@@ -96,6 +96,8 @@ _ROLES = frozenset(role.value for role in Role)
 _ALREADY_EXISTS = ("EquivalentSchemaRuleAlreadyExists", "ConstraintAlreadyExists",
                    "IndexAlreadyExists")
 _CERT_RANKS = {level.value: level.rank for level in CertificationLevel}
+_CLOSED_STAGES = [ReferralStage.SIGNED.value, ReferralStage.LANDED.value]
+"""The deal stages a proof of expertise counts (ProofCounter: signed or landed)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -309,7 +311,7 @@ def _refresh_facts(tx: ManagedTransaction, statement: LiteralString, ids: list[s
         tx.run(statement, ids=ids[start:start + UNWIND_ROWS]).consume()
 
 
-CITY_REFRESH_LIMIT = 16
+CITY_REFRESH_LIMIT = 4
 """Cities a write recounts in its own transaction (`_refresh_city_contacts`); a write
 touching more (a bulk load's batch reaches nearly every city) marks them stale instead,
 and `refresh_city_contacts` recounts them once afterwards (docs/benchmarks.md, "Neo4j
@@ -322,8 +324,8 @@ _CONTACT_RELS = frozenset({RelType.COVERS, RelType.BASED_IN})
 _TAXONOMY_RELS = frozenset({RelType.SUBFIELD_OF})
 
 
-def _related_sets(tx: ManagedTransaction) -> list[dict[str, Any]]:
-    """Every industry with its related set as the landing query computes it
+def _related_sets(tx: ManagedTransaction) -> list[tuple[str, frozenset[str]]]:
+    """Every industry (by id) with its related set as the landing query computes it
     (evidence.taxonomy: the industry, its smallest-id-parent chain, its descendants)."""
     row = tx.run(cypher.TAXONOMY).single(strict=True)
     parents: dict[str, list[str]] = {}
@@ -331,19 +333,39 @@ def _related_sets(tx: ManagedTransaction) -> list[dict[str, Any]]:
     for child, parent in row["edges"]:
         parents.setdefault(child, []).append(parent)
         children.setdefault(parent, []).append(child)
-    return [{"id": industry,
-             "related": sorted(Related.of(lambda node: parents.get(node, ()),
-                                          lambda node: children.get(node, ()), industry).all)}
+    return [(industry, frozenset(Related.of(lambda node: parents.get(node, ()),
+                                            lambda node: children.get(node, ()),
+                                            industry).all))
             for industry in sorted(row["industries"])]
 
 
 def _refresh_city_contacts(tx: ManagedTransaction, cities: list[str]) -> None:
-    """Recount these cities' contacts per asked industry (`cypher.SET_CITY_CONTACTS`)."""
+    """Recount these cities' contacts per asked industry (`cypher.CITY_CONTACTS`): a
+    broker for an industry is a possible broker expert in one of its related industries,
+    a professional anyone else with a professional role and a skill of the default
+    categories, as the landing query's person_facts decides."""
     industries = _related_sets(tx)
+    ids = [industry for industry, _ in industries]
     for start in range(0, len(cities), CITIES_PER_RECOUNT):
-        tx.run(cypher.SET_CITY_CONTACTS, ids=cities[start:start + CITIES_PER_RECOUNT],
-               industries=industries, categories=list(CONTACT_SKILL_CATEGORIES),
-               professional_roles=sorted(role.value for role in PROFESSIONAL_ROLES)).consume()
+        rows = []
+        for found in tx.run(cypher.CITY_PEOPLE, ids=cities[start:start + CITIES_PER_RECOUNT],
+                            categories=list(CONTACT_SKILL_CATEGORIES),
+                            professional_roles=_PROFESSIONAL_ROLES):
+            people = [(bool(may_broker), bool(skilled), frozenset(expert))
+                      for may_broker, skilled, expert in found["people"]]
+            brokers, professionals = [], []
+            for _, related in industries:
+                broker = [may_broker and not related.isdisjoint(expert)
+                          for may_broker, _, expert in people]
+                brokers.append(sum(broker))
+                professionals.append(sum(skilled and not is_broker for (_, skilled, _), is_broker
+                                         in zip(people, broker, strict=True)))
+            rows.append({"id": found["id"], "industries": ids, "brokers": brokers,
+                         "professionals": professionals})
+        tx.run(cypher.SET_CITY_CONTACTS, rows=rows).consume()
+
+
+_PROFESSIONAL_ROLES = sorted(role.value for role in PROFESSIONAL_ROLES)
 
 
 # --------------------------------------------------------------------------- store
@@ -775,6 +797,16 @@ class Neo4jStore:
         row = self._read_one(cypher.TIE_RELATIONSHIPS, ids=ids)
         return ([_rel_record(RelType.COLLABORATED_WITH, *item) for item in row["collaborations"]],
                 {str(employer): set(members) for employer, members in row["staff"]})
+
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Per person asked: REFERRED_BY relationships ending at them and their signed or
+        landed COLLABORATED_WITH deals (ProofCounter), in one round trip."""
+        ids = sorted(set(people))
+        if not ids:
+            self._check_open()
+            return {}
+        rows = self._read(cypher.PROOF_COUNTS, ids=ids, closed=_CLOSED_STAGES)
+        return {row["id"]: (int(row["referred"]), int(row["closed"])) for row in rows}
 
     def neighbours(
         self,
