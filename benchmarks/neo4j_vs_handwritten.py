@@ -13,6 +13,10 @@ collaborator questions are asked of
   "same parks" line), so the Neo4jStore / hand-written ratio is the price of exact,
   explained answers (records, paths, the shared Python assembly) over a bare query.
 
+The landing is asked twice: as the landing service's first question, "ranking" (every
+candidate with its contact totals, no contact shown: the store reads each city's kept
+contact counts, and so may the hand-written query), and with contacts shown.
+
 It prints median and p95 latency per question kind and way, the Neo4jStore / hand-written
 ratio, the import throughput into Neo4j (records/s, batches of --batch-size in one write
 transaction each), and name search by substring scan (the store) against the full-text
