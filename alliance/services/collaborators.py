@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import combinations, product
+from itertools import combinations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -399,13 +399,6 @@ def _weighted(parts: dict[str, float], weights: dict[str, float]) -> float:
     return round(sum(parts[n] * weights[n] for n in parts) / total, 6)
 
 
-def _proven_at_most(referrals: int, closed: int) -> float:
-    """`proven_value` of anyone with this many referrals and closed deals, at most
-    (every referral landed in the verticals); with no referral, exactly."""
-    raw = referrals + 0.1 * closed
-    return round(raw / (raw + 2.0), 6)
-
-
 def proof_counts(store: GraphStore, people: Collection[str]) -> dict[str, tuple[int, int]]:
     """Per person: REFERRED_BY relationships ending at them (the referrals a proof can
     count at most) and closed deals (`ProofCounter`; counted from the relationships for
@@ -458,10 +451,10 @@ score each round to 6 decimals: at most 5e-7 each)."""
 
 
 class _RoughScore:
-    """Cold candidates' scores without their proofs and without the roundings, and with
-    the best proof their referral and collaboration counts allow, for many at once
-    (`ScoreColumns`): the bounds that settle most cold candidates against one score,
-    ROUNDING_SLACK apart (the rest are bounded exactly by `Ranking._bound`)."""
+    """Candidates' scores with no proof and with the best proof their referral and
+    collaboration counts allow, for many at once (`ScoreColumns` and the trust parts):
+    computed without the roundings, so widened by ROUNDING_SLACK they bound the exact
+    score. They settle most candidates' ranks; the rest are scored in full."""
 
     def __init__(self, request: CollaboratorRequest, weights: dict[str, float],
                  fresh: _Freshness) -> None:
@@ -472,8 +465,9 @@ class _RoughScore:
         self.vertical = 1.0 if request.verticals else 0.5
         self.fresh = fresh
 
-    def bounds(self, columns: ScoreColumns) -> tuple[Any, Any]:
-        """(lowest, highest) rough score per row, as arrays."""
+    def bounds(self, columns: ScoreColumns, trust: Any = 0.0) -> tuple[Any, Any]:
+        """(lowest, highest) score per row, as arrays; `trust`: the rows' trust parts
+        (`trust_value`; none for cold candidates)."""
         import numpy as np  # as the store's arrays: imported when first needed
 
         share = self.share
@@ -489,21 +483,23 @@ class _RoughScore:
         certification = np.array([CERTIFICATION_VALUE.get(str(value), 0.0)
                                   for value in columns.certifications] or [0.0])
         weight = np.array([self.fresh.of(record).weight for record in columns.dates] or [1.0])
-        base = (share["skill"] * skill
+        base = (share["skill"] * skill + share["trust"] * trust
                 + share["vertical"] * np.where(np.asarray(columns.expert), self.vertical, 0.0)
                 + share["place"] * place
                 + share["experience"] * collaborations / (collaborations + 5)
                 + share["certification"] * certification[np.asarray(columns.certification)])
         weights = weight[np.asarray(columns.dated)]
-        closed = 0.1 * np.asarray(columns.closed, dtype=np.float64)
-        raw = np.asarray(columns.referred, dtype=np.float64) + closed
-        return ((base + share["proven"] * closed / (closed + 2.0)) * weights,
-                (base + share["proven"] * raw / (raw + 2.0)) * weights)
+        closed = 0.1 * np.asarray(columns.closed, dtype=np.float64)  # `proven_value`: no referral
+        raw = (np.asarray(columns.landed, dtype=np.float64)  # ... or every one it may count
+               + 0.7 * np.asarray(columns.signed, dtype=np.float64) + closed)
+        return ((base + share["proven"] * closed / (closed + 2.0)) * weights - ROUNDING_SLACK,
+                (base + share["proven"] * raw / (raw + 2.0)) * weights + ROUNDING_SLACK)
 
 
 def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tuple[int, int]],
                 wanted: Sequence[str]) -> ScoreColumns:
-    """`ScoreColumns` made from the evidence and proof counts (a store without its own)."""
+    """`ScoreColumns` made from the evidence and proof counts (a store without its own:
+    every referral may count as landed)."""
     import numpy as np  # as the store's arrays: imported when first needed
 
     cities: dict[str, int] = {}
@@ -526,7 +522,7 @@ def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tupl
             item.collaborations,
             certifications.setdefault(properties.get("certification_level"),
                                       len(certifications)),
-            dates[key], *counts[item.person.id]))
+            dates[key], *counts[item.person.id], 0))
     count = len(rows)
 
     def column(at: int) -> Any:
@@ -537,7 +533,7 @@ def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tupl
         np.array([row[0] for row in rows], dtype=np.int64).reshape(
             count, len(wanted) if wanted else 1),
         column(1), column(2), tuple(cities), column(3), column(4), tuple(certifications),
-        column(5), tuple(records), column(6), column(7))
+        column(5), tuple(records), column(6), column(8), column(7))
 
 
 @dataclass(frozen=True)
@@ -562,22 +558,19 @@ class Scored:
 class _Bounds:
     """A warm candidate's score without its proof: the lowest and highest it can be."""
 
-    evidence: CollaboratorEvidence
+    person: str
     low: float
     high: float
-
-    @property
-    def person(self) -> str:
-        return self.evidence.person.id
 
 
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
     ones; each by score, then id. The candidates are counted by id (`candidates`); the
-    store's evidence is fetched for the warm ones, and for the cold ones (their proofs
-    too) only when a question reaches past the warm ones. A warm candidate's proof is
-    fetched only when its bounds (the score with no proof and with the best one) do not
-    settle where it ranks against the ones asked for."""
+    warm ones are bounded from their score columns and trust routes (`_RoughScore`), and
+    a candidate's evidence and proof are fetched only when its bounds (the score with no
+    proof and with the best one) do not settle where it ranks against the ones asked
+    for; every cold one is scored in full only when a question reaches past the warm
+    ones."""
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
                  query: CollaboratorFilter, candidates: AbstractSet[str],
@@ -610,23 +603,17 @@ class Ranking:
         return self._candidates - self._warm_ids
 
     def _bounded(self, people: AbstractSet[str]) -> list[_Bounds]:
-        """These candidates' score bounds, from their evidence and referral counts."""
+        """These warm candidates' score bounds, from their columns and routes."""
         if not people:
             return []
-        counts = proof_counts(self.store, people)
-        return [self._bound(item, *counts[item.person.id]) for item in self._evidence(people)]
+        import numpy as np  # as the store's arrays: imported when first needed
 
-    def _bound(self, item: CollaboratorEvidence, referrals: int, closed: int) -> _Bounds:
-        """The score with no referral counted and with every referral counted in full
-        (the closed deals are known)."""
-        route = self._routes.get(item.person.id)
-        weight = self._fresh.of(item.person).weight
-        parts = _parts(item, self.request, route, _proven_at_most(0, closed))
-        low = round(_weighted(parts, self._weights) * weight, 6)
-        if not referrals:
-            return _Bounds(item, low, low)
-        parts["proven"] = _proven_at_most(referrals, closed)
-        return _Bounds(item, low, round(_weighted(parts, self._weights) * weight, 6))
+        columns = self._columns(people)
+        routes = self._routes
+        trust = np.array([trust_value(routes[person]) for person in columns.people])
+        low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns, trust)
+        return [_Bounds(*bounds) for bounds in zip(columns.people, low.tolist(), high.tolist(),
+                                                    strict=True)]
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
@@ -647,8 +634,8 @@ class Ranking:
 
     def _warm(self, bounds: Iterable[_Bounds]) -> list[Scored]:
         """These warm candidates scored in full (proofs fetched once each), in rank order."""
-        wanted = [b.evidence for b in bounds if b.person not in self._exact]
-        for item in self._scored(wanted, self._routes) if wanted else []:
+        wanted = {b.person for b in bounds if b.person not in self._exact}
+        for item in self._scored(self._evidence(wanted), self._routes) if wanted else []:
             self._exact[item.person] = item
         found = [self._exact[b.person] for b in bounds]
         found.sort(key=lambda c: (-c.score, c.person))
@@ -702,28 +689,16 @@ class Ranking:
                         if other.person == item.person)
         key = (-item.score, item.person)
         others = self._cold_ids() - {item.person}
-        rough = _RoughScore(self.request, self._weights, self._fresh)
-        before, unsettled = 0, []
-        if others:
-            columns = self._columns(others)
-            low, high = rough.bounds(columns)
-            ahead = low > item.score + ROUNDING_SLACK
-            before = int(ahead.sum())
-            left_open = ~ahead & (high >= item.score - ROUNDING_SLACK)
-            wanted = {columns.people[at] for at in left_open.nonzero()[0].tolist()}
-            counts = proof_counts(self.store, wanted)
-            unsettled = [self._bound(evidence, *counts[evidence.person.id])
-                         for evidence in (self._evidence(wanted) if wanted else [])]
-        scored = []
-        for other in unsettled:
-            if (-other.high, other.person) > key:
-                continue
-            if (-other.low, other.person) < key:
-                before += 1
-            else:
-                scored.append(other.evidence)
-        return before + sum(1 for other in (self._scored(scored, {}) if scored else [])
-                            if (-other.score, other.person) < key)
+        if not others:
+            return 0
+        columns = self._columns(others)
+        low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns)
+        ahead = low > item.score
+        left_open = (~ahead & (high >= item.score)).nonzero()[0].tolist()
+        wanted = {columns.people[at] for at in left_open}
+        return int(ahead.sum()) + sum(
+            1 for other in (self._scored(self._evidence(wanted), {}) if wanted else [])
+            if (-other.score, other.person) < key)
 
     def among(self, people: set[str], start: int, limit: int) -> list[Scored]:
         """The first `limit` candidates from position `start` on who are among `people`
@@ -921,35 +896,60 @@ class _PairFacts:
         return self.route.weakest * factor
 
 
+COMBINATIONS_AT_ONCE = 1 << 16
+"""Team combinations valued together in one set of array operations."""
+
+
 def _best_team(shortlists: list[list[Scored]], closeness: Callable[[str, str], float]
                ) -> tuple[float, tuple[Scored, ...]] | None:
-    """The first combination (one member per seat, no one twice) of the highest value:
-    0.5 × the mean closeness of its pairs + 0.3 × the mean score + 0.2 × the mean trust.
-    Each pair's closeness is looked up once; the sums add in the same order every time."""
+    """The first combination (one member per seat, no one twice, in `product` order) of
+    the highest value: 0.5 × the mean closeness of its pairs + 0.3 × the mean score +
+    0.2 × the mean trust. Each pair's closeness is looked up once; every combination is
+    valued with whole-array operations that add in the order the formula reads (the
+    same floats as one by one), and only those within rounding of the best are rounded
+    and compared one by one."""
+    import numpy as np  # as the store's arrays: imported when first needed
+
     seats = len(shortlists)
-    pairs = seats * (seats - 1) // 2
-    known: dict[tuple[str, str], float] = {}
-
-    def close(a: str, b: str) -> float:
-        found = known.get((a, b))
-        if found is None:
-            found = known[(a, b)] = closeness(a, b)
-        return found
-
-    members = [[(item, item.person, item.score, item.parts["trust"]) for item in items]
-               for items in shortlists]
+    sizes = [len(items) for items in shortlists]
+    if not all(sizes):
+        return None
+    pairs = list(combinations(range(seats), 2))
+    numbers: dict[str, int] = {}
+    person = [np.array([numbers.setdefault(item.person, len(numbers)) for item in items])
+              for items in shortlists]
+    scores = [np.array([item.score for item in items]) for items in shortlists]
+    trust = [np.array([item.parts["trust"] for item in items]) for items in shortlists]
+    close = {(s, t): np.array([[closeness(a.person, b.person) if a.person != b.person else 0.0
+                                for b in shortlists[t]] for a in shortlists[s]])
+             for s, t in pairs}
     best: tuple[float, tuple[Scored, ...]] | None = None
-    for chosen in product(*members):
-        ids = [member[1] for member in chosen]
-        if len(set(ids)) < seats:
-            continue  # one person cannot fill two seats
-        together = (sum([close(a, b) for a, b in combinations(ids, 2)]) / pairs if pairs
-                    else 1.0)
-        mean = sum([member[2] for member in chosen]) / seats
-        reach = sum([member[3] for member in chosen]) / seats
-        value = round(0.5 * together + 0.3 * mean + 0.2 * reach, 6)
-        if best is None or value > best[0]:
-            best = (value, tuple(member[0] for member in chosen))
+    total = int(np.prod(sizes))
+    for first in range(0, total, COMBINATIONS_AT_ONCE):
+        chosen = np.unravel_index(np.arange(first, min(total, first + COMBINATIONS_AT_ONCE)),
+                                  sizes)  # product order: the last seat moves fastest
+        valid = np.ones(len(chosen[0]), dtype=bool)
+        together: Any = 0.0 if pairs else 1.0
+        for s, t in pairs:
+            valid &= person[s][chosen[s]] != person[t][chosen[t]]
+            together = together + close[(s, t)][chosen[s], chosen[t]]
+        if pairs:
+            together = together / len(pairs)
+        mean: Any = 0.0
+        reach: Any = 0.0
+        for seat in range(seats):
+            mean = mean + scores[seat][chosen[seat]]
+            reach = reach + trust[seat][chosen[seat]]
+        values = 0.5 * together + 0.3 * (mean / seats) + 0.2 * (reach / seats)
+        values = np.where(valid, values, -np.inf)
+        top = float(values.max())
+        if top == -np.inf:
+            continue
+        for at in np.flatnonzero(values >= top - ROUNDING_SLACK).tolist():
+            value = round(float(values[at]), 6)
+            if best is None or value > best[0]:
+                best = (value, tuple(shortlists[seat][int(chosen[seat][at])]
+                                     for seat in range(seats)))
     return best
 
 

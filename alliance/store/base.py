@@ -284,9 +284,8 @@ class ScoreColumns:
     """What bounds many candidates' scores at once, one row per person in `people`
     order, as numpy arrays (so a rank among thousands is counted with whole-array
     comparisons): the levels of the skills asked (`CollaboratorEvidence.skills`), the
-    person's facts scoring reads, and the counts that bound a proof
-    (`ProofCounter.proof_counts`). Values held by many people are numbers into a
-    tuple of them."""
+    person's facts scoring reads, and the counts that bound a proof. Values held by
+    many people are numbers into a tuple of them."""
 
     people: tuple[str, ...]
     levels: Any
@@ -306,8 +305,13 @@ class ScoreColumns:
     """Number into `dates`: a record of each distinct (last_verified, as_of) pair, as
     freshness reads them."""
     dates: tuple[NodeRecord, ...]
-    referred: Any
+    landed: Any
+    """Referrals (REFERRED_BY) a proof may count as landed, at most: those at stage
+    landed (a store that does not count stages gives every referral)."""
+    signed: Any
+    """Referrals a proof may count as signed, at most (besides `landed`)."""
     closed: Any
+    """Closed deals (`ProofCounter.proof_counts`)."""
 
 
 @runtime_checkable
@@ -485,6 +489,21 @@ class ProofCounter(Protocol):
         """Per person asked: (REFERRED_BY relationships ending at them, their
         COLLABORATED_WITH relationships either way whose stage is signed or landed,
         a relationship to themselves counted at both ends); unknown ids give (0, 0)."""
+        ...
+
+
+@runtime_checkable
+class EndReader(Protocol):
+    """A store that lists the ends of a type's relationships at some nodes without
+    building them (EmbeddedStore, from its adjacency arrays): a search that counts the
+    tens of thousands of people and parks a city contains reads only their ids. For any
+    other store the services read `relationships_of`."""
+
+    def relationship_ends(self, node_ids: Collection[str], rel_type: RelType, *,
+                          outgoing: bool) -> list[tuple[str, str]]:
+        """(source, target) of every relationship of the type leaving (`outgoing`) or
+        entering one of the nodes, once per asked node, in no set order; unknown ids
+        are skipped."""
         ...
 
 

@@ -540,15 +540,15 @@ def score_columns(graph: Graph, index: EvidenceIndex, people: Collection[str],
     ordered = tuple(people)
     rows = np.fromiter(map(columns.row.__getitem__, ordered), dtype=np.int64,
                        count=len(ordered))
+    table = columns.table[rows]
     if skills:
         held = [index.people.holders.get(skill, {}) for skill in skills]
         levels = np.array([[level if (level := of.get(person, 0)) >= min_level else 0
                             for of in held] for person in ordered],
                           dtype=np.int64).reshape(len(ordered), len(skills))
     else:
-        levels = columns.best_level[rows].reshape(len(ordered), 1)
-    return ScoreColumns(ordered, levels, columns.expert[rows], columns.home[rows],
-                        columns.cities, columns.collaborations[rows],
-                        columns.certification[rows], columns.certifications,
-                        columns.dated[rows], columns.dates, columns.referred[rows],
-                        columns.closed[rows])
+        levels = table[:, :1]
+    _, expert, home, collaborations, certification, dated, landed, signed, closed = table.T
+    return ScoreColumns(ordered, levels, expert.astype(bool), home, tuple(columns.cities),
+                        collaborations, certification, tuple(columns.certifications), dated,
+                        tuple(columns.dates), landed, signed, closed)
