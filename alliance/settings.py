@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     quota_per_minute: int = Field(default=600, ge=1, description="Requests per key per minute.")
     anonymous_quota_per_minute: int = Field(default=120, ge=1)
     max_request_bytes: int = Field(default=5_000_000, ge=1024)
+    answer_cache_mib: int = Field(default=64, ge=0, description=(
+        "Encoded question answers kept per process until the graph changes (0: none)."))
     max_json_depth: int = Field(default=32, ge=4, le=200,
                                 description="Nesting of a JSON body (400 above it).")
     max_query_bytes: int = Field(default=8192, ge=256,

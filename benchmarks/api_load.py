@@ -69,6 +69,9 @@ class Scenario:
     body: dict[str, Any] | None = None
     beside: Scenario | None = None
     """Load run at the same time on other connections (its figures are not shown)."""
+    bodies: tuple[dict[str, Any], ...] = ()
+    """Bodies sent in turn instead of `body` (a new question each time: kept answers
+    are never reused, so the row measures the work itself)."""
 
 
 def bare_app() -> FastAPI:
@@ -137,10 +140,13 @@ async def load(base: str, scenario: Scenario, clients: int, seconds: float,
         measure_from = start + warmup
         stop = measure_from + seconds
 
+        turn = iter(range(1 << 62))
+
         async def worker() -> None:
             while (now := time.perf_counter()) < stop:
-                response = await client.request(scenario.method, scenario.path,
-                                                json=scenario.body)
+                body = (scenario.bodies[next(turn) % len(scenario.bodies)]
+                        if scenario.bodies else scenario.body)
+                response = await client.request(scenario.method, scenario.path, json=body)
                 done = time.perf_counter()
                 if response.status_code != 200:
                     msg = f"{scenario.name}: {response.status_code} {response.text[:200]}"
@@ -156,6 +162,14 @@ WRK_SCRIPT = """
 wrk.method = "{method}"
 wrk.body = [[{body}]]
 wrk.headers["Content-Type"] = "application/json"
+local bodies = {{ {bodies} }}
+local turn = 0
+if #bodies > 0 then
+  request = function()
+    turn = turn % #bodies + 1
+    return wrk.format(nil, nil, nil, bodies[turn])
+  end
+end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %f %f %f\\n", summary.requests, summary.duration,
            latency:percentile(50), latency:percentile(99)))
@@ -167,7 +181,9 @@ def wrk_command(base: str, scenario: Scenario, clients: int, seconds: float,
                 folder: Path) -> list[str]:
     script = folder / f"{abs(hash((base, scenario.name)))}.lua"
     body = json.dumps(scenario.body, ensure_ascii=False) if scenario.body else ""
-    script.write_text(WRK_SCRIPT.format(method=scenario.method, body=body), encoding="utf-8")
+    bodies = ", ".join(f"[[{json.dumps(one, ensure_ascii=False)}]]" for one in scenario.bodies)
+    script.write_text(WRK_SCRIPT.format(method=scenario.method, body=body, bodies=bodies),
+                      encoding="utf-8")
     return ["wrk", "-t", "1", "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "60s",
             "-s", str(script), base + scenario.path]
 
@@ -235,6 +251,13 @@ def question(db: Path | None) -> tuple[str, dict[str, Any]]:
                   "max_rail_minutes": 90, "top_k": 10, "as_of": AS_OF}
 
 
+def new_questions(landing: dict[str, Any], count: int = 2000) -> tuple[dict[str, Any], ...]:
+    """`count` landing questions that differ only in the area asked (so each is a new
+    question to the server, none answered from what it kept)."""
+    area = float(landing.get("area_m2", 500))
+    return tuple({**landing, "area_m2": area + number / 8} for number in range(count))
+
+
 def scenarios(trees: list[str], park: str, landing: dict[str, Any]) -> list[Scenario]:
     out = [Scenario("bare FastAPI GET (def)", "bare", "GET", "/bare"),
            Scenario("bare FastAPI GET (async)", "bare", "GET", "/bare-async")]
@@ -247,6 +270,9 @@ def scenarios(trees: list[str], park: str, landing: dict[str, Any]) -> list[Scen
             ("POST landing explain=full", "POST", "/v1/landing/search?explain=full",
              landing)):
         out += [Scenario(f"{kind} [{tree}]", tree, method, path, body) for tree in trees]
+    out += [Scenario(f"POST landing, a new question each time [{tree}]", tree, "POST",
+                     "/v1/landing/search", landing, bodies=new_questions(landing))
+            for tree in trees]
     for tree in trees:
         out.append(Scenario(f"GET entity during landings [{tree}]", tree, "GET",
                             f"/v1/parks/{park}", beside=Scenario(

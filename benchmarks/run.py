@@ -385,6 +385,10 @@ def http_rows(path: Path, seconds: float, clients: int, tree: Path
         scenario_of("HTTP GET search", "app", "GET", "/v1/search?q=su&limit=20"),
         scenario_of("HTTP POST landing", "app", "POST", "/v1/landing/search", landing),
     ]
+    if hasattr(harness, "new_questions"):  # a row of this session's harness
+        scenarios.append(scenario_of(
+            "HTTP POST landing, a new question each time", "app", "POST",
+            "/v1/landing/search", landing, bodies=harness.new_questions(landing)))
     app_port, bare_port = free_port(), free_port()
     env = {**os.environ, "ALLIANCE_DB_PATH": str(path),
            "ALLIANCE_QUOTA_PER_MINUTE": "100000000",
@@ -469,6 +473,8 @@ def neo4j_rows(nodes: int, uri: str, repeat: int) -> dict[str, Any]:
                         "IN TRANSACTIONS OF 10000 ROWS").consume()
         start = time.perf_counter()
         load_batch(store, batch, chunk_size=5000)
+        if hasattr(store, "refresh_city_contacts"):  # counts a bulk load left stale
+            store.refresh_city_contacts()
         rate = (len(batch.nodes) + len(batch.relationships)) / (time.perf_counter() - start)
         asked = questions(store)
         asked.pop("_params")

@@ -34,6 +34,7 @@ from starlette.types import Scope as StarletteScope
 
 from alliance.access.quota import Quota
 from alliance.api.access import API_KEY_HEADER, Access, AccessMiddleware, open_access
+from alliance.api.answer_cache import AnswerCache
 from alliance.api.compact import compact_schemas
 from alliance.api.docs import add_docs
 from alliance.api.errors import add_exception_handlers, problem_media_types, problem_responses
@@ -251,6 +252,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = None
     app.state.access = None
     app.state.quota = Quota(settings.quota_storage_url)
+    app.state.answers = AnswerCache(settings.answer_cache_mib * 2**20)
     add_exception_handlers(app)
     app.router.route_class = StrictJSONRoute
     app.router.redirect_slashes = False

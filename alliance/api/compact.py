@@ -34,7 +34,7 @@ from fastapi import Query
 from pydantic import BaseModel, Field, create_model
 from starlette.responses import Response
 
-from alliance.api.responses import JSON, json_response
+from alliance.api.responses import JSON
 from alliance.services.explain import NAMES_CONTEXT, NodeRef
 from alliance.services.landing_models import POLICIES_CONTEXT, PolicyMatch
 
@@ -88,9 +88,14 @@ def compact_schemas(schemas: dict[str, Any]) -> None:
 
 
 def answer(result: BaseModel, explain: Explain) -> Response:
+    """`result` as a JSON response in the asked form, encoded once."""
+    return Response(encoded(result, explain), media_type=JSON)
+
+
+def encoded(result: BaseModel, explain: Explain) -> bytes:
     """`result` as JSON in the asked form, encoded once."""
     if explain == "full":
-        return json_response(result)
+        return result.__pydantic_serializer__.to_json(result)
     book: dict[str, NodeRef] = {}
     firsts: dict[str, PolicyMatch] = {}
     body = result.__pydantic_serializer__.to_json(
@@ -104,4 +109,4 @@ def answer(result: BaseModel, explain: Explain) -> Response:
                           for node_id, ref in sorted(book.items())})
     tail = b'"names":' + names + (b',"policies":{' + policies + b"}" if firsts else b"")
     comma = b"," if body != b"{}" else b""
-    return Response(body[:-1] + comma + tail + b"}", media_type=JSON)
+    return body[:-1] + comma + tail + b"}"

@@ -28,12 +28,16 @@ JSON = "application/json"
 def json_response(content: BaseModel | dict[str, Any] | list[Any], *, status_code: int = 200,
                   headers: dict[str, str] | None = None) -> Response:
     """`content` as a JSON response (UTF-8, no ASCII escaping, compact)."""
+    return Response(encoded_json(content), status_code=status_code, headers=headers,
+                    media_type=JSON)
+
+
+def encoded_json(content: BaseModel | dict[str, Any] | list[Any]) -> bytes:
+    """`content` as JSON (UTF-8, no ASCII escaping, compact)."""
     if isinstance(content, BaseModel):
-        body = content.__pydantic_serializer__.to_json(content)
-    else:
-        try:
-            body = orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
-        except TypeError:  # beyond orjson (an int over 64 bits): the standard encoder
-            body = json.dumps(finite_or_none(content), ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
-    return Response(body, status_code=status_code, headers=headers, media_type=JSON)
+        return content.__pydantic_serializer__.to_json(content)
+    try:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # beyond orjson (an int over 64 bits): the standard encoder
+        return json.dumps(finite_or_none(content), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")

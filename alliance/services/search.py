@@ -37,7 +37,7 @@ from rapidfuzz import fuzz, process
 
 from alliance.errors import Invalid
 from alliance.services.professions import all_nodes
-from alliance.store.base import MAX_PAGE, GraphStore
+from alliance.store.base import MAX_PAGE, EndReader, GraphStore
 from alliance.store.search import LABEL_RANK, normalise_query
 from graph_schema.nodes import pinyin_syllables
 from graph_schema.records import NodeRecord, RelRecord
@@ -191,12 +191,37 @@ def _term_matches(store: GraphStore, term: str) -> _Found:
                     ids.setdefault(child, (score * SUBFIELD_FACTOR ** depth, name))
         concepts[label] = ids
         for rel_type in CONTAINMENT[label]:
+            if isinstance(store, EndReader) and rel_type not in _WEIGHED:
+                ends = store.relationship_ends(ids, rel_type, outgoing=False)
+                if rel_type in _PLACED_BY:
+                    found.cities.update(ends)
+                _keep_contained(scores, ends, ids)
+                continue
             rels = store.relationships_of(sorted(ids), rel_type, outgoing=False)
             if rel_type in _PLACED_BY:
                 found.cities.update((rel.source, rel.target) for rel in rels)
             for rel in rels:
                 _keep(scores, rel.source, _contained(rel, ids))
     return found
+
+
+_WEIGHED = frozenset(rel_type for rel_type in RelType
+                     if "strength" in REL_SPECS[rel_type].properties.model_fields)
+"""Containment whose score reads the relationship (HOSTS: × its strength)."""
+
+
+def _keep_contained(scores: dict[str, float], ends: Iterable[tuple[str, str]],
+                    ids: dict[str, tuple[float, str]]) -> None:
+    """`_keep` of every source at its target's contained score (no strength: × 1),
+    each target's score computed and rounded once."""
+    by_target = {target: (CONTAINED * score, round(CONTAINED * score, 6))
+                 for target, (score, _) in ids.items()}
+    get = scores.get
+    for source, target in ends:
+        score, rounded = by_target[target]
+        known = get(source)
+        if known is None or score > known:
+            scores[source] = rounded
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -338,9 +363,14 @@ def _cities(store: GraphStore, nodes: Sequence[NodeRecord], known: dict[str, str
                 if node.label in REL_SPECS[rel_type].sources:
                     asked[rel_type].append(node.id)
     for rel_type, ids in asked.items():
-        if ids:
-            for rel in store.relationships_of(ids, rel_type, incoming=False):
-                found.setdefault(rel.source, rel.target)
+        if not ids:
+            continue
+        if isinstance(store, EndReader):
+            for source, target in store.relationship_ends(ids, rel_type, outgoing=True):
+                found.setdefault(source, target)
+            continue
+        for rel in store.relationships_of(ids, rel_type, incoming=False):
+            found.setdefault(rel.source, rel.target)
     return found
 
 

@@ -493,6 +493,21 @@ class ProofCounter(Protocol):
 
 
 @runtime_checkable
+class EndReader(Protocol):
+    """A store that lists the ends of a type's relationships at some nodes without
+    building them (EmbeddedStore, from its adjacency arrays): a search that counts the
+    tens of thousands of people and parks a city contains reads only their ids. For any
+    other store the services read `relationships_of`."""
+
+    def relationship_ends(self, node_ids: Collection[str], rel_type: RelType, *,
+                          outgoing: bool) -> list[tuple[str, str]]:
+        """(source, target) of every relationship of the type leaving (`outgoing`) or
+        entering one of the nodes, once per asked node, in no set order; unknown ids
+        are skipped."""
+        ...
+
+
+@runtime_checkable
 class TieSource(Protocol):
     """A store that hands a trust search what ties are made of in one read, unsorted
     (EmbeddedStore from its adjacency lists, Neo4jStore in one round trip; a store

@@ -32,6 +32,9 @@ class ReadWriteLock:
         self._writer_depth = 0
         self._writers_waiting = 0
         self._local = threading.local()
+        self.writes = 0
+        """Exclusive sections completed so far: a reader that sees the same count before
+        and after its reads saw no write between them (`alliance.api.answer_cache`)."""
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -108,6 +111,7 @@ class ReadWriteLock:
         self._writer_depth -= 1
         if self._writer_depth == 0:
             with self._state:
+                self.writes += 1
                 self._writer = None
                 self._state.notify_all()
 

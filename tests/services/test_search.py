@@ -8,6 +8,7 @@ import pytest
 from alliance.errors import Invalid
 from alliance.services import search
 from alliance.store.base import GraphStore
+from graph_schema.records import RelRecord
 from graph_schema.vocabulary import Label, RelType, Role
 
 EXPECTED: list[tuple[str, tuple[Label | Role, ...], list[str]]] = [
@@ -126,3 +127,78 @@ def test_facets_count_what_the_pages_show(seed_store: GraphStore, text: str) -> 
     assert first.facets == {"label": dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
                             "city": dict(sorted(cities.items(), key=lambda kv: (-kv[1], kv[0]))),
                             "role": dict(sorted(roles.items(), key=lambda kv: (-kv[1], kv[0])))}
+
+
+class _WithoutEnds:
+    """The same store, seen without `relationship_ends` (as Neo4jStore is)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        if name == "relationship_ends":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def test_containment_from_relationship_ends_answers_as_from_relationships(
+        synth_store: GraphStore) -> None:
+    """Counting what a city, an industry or a skill contains from the adjacency arrays'
+    ids gives the answers the sorted `relationships_of` records give, page by page."""
+    from typing import cast
+
+    from alliance.store.base import EndReader
+
+    assert isinstance(synth_store, EndReader)
+    plain = cast(GraphStore, _WithoutEnds(synth_store))
+    assert not isinstance(plain, EndReader)
+    concepts = [node for label in (Label.CITY, Label.INDUSTRY, Label.SKILL)
+                for node in synth_store.list_nodes(label, limit=4)]
+    texts = [str(node.properties[name]) for node in concepts
+             for name in ("name_zh", "name_en")]
+    asked = 0
+    for text in texts:
+        for labels in ((), (Label.PERSON,), (Label.PARK, Label.COMPANY)):
+            fast = search.search(synth_store, text=text, labels=labels, limit=7)
+            assert fast == search.search(plain, text=text, labels=labels, limit=7)
+            if fast.next_cursor:
+                again = search.search(synth_store, text=text, labels=labels, limit=7,
+                                      cursor=fast.next_cursor)
+                assert again == search.search(plain, text=text, labels=labels, limit=7,
+                                              cursor=fast.next_cursor)
+            asked += fast.total > 20
+    assert asked >= 10, "too few questions found a containment's many hits"
+
+
+def test_relationship_ends_are_the_relationships_ends_after_writes() -> None:
+    """The unsorted ends equal `relationships_of`'s, for nodes read from the arrays and
+    for nodes a write has since touched."""
+    from alliance.ingest.records import RecordBatch
+    from alliance.ingest.synth import synthesize
+    from alliance.services.ingest import load
+    from alliance.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(":memory:")
+    try:
+        load(store, RecordBatch.of(synthesize(nodes=2000, seed=3)))
+        person = store.list_nodes(Label.PERSON, limit=1)[0]
+        moved = store.relationships_of([person.id], RelType.BASED_IN, incoming=False)[0]
+        cities = [node.id for node in store.list_nodes(Label.CITY, limit=50)]
+        other = next(city for city in cities if city != moved.target)
+        store.write(nodes=[], relationships=[RelRecord(
+            RelType.BASED_IN, person.id, other, {})], delete_relationships=[moved.key])
+        people = [node.id for node in store.list_nodes(Label.PERSON, limit=200)]
+        for rel_type, ids in ((RelType.BASED_IN, cities), (RelType.COVERS, cities),
+                              (RelType.HAS_SKILL, [node.id for node in store.list_nodes(
+                                  Label.SKILL, limit=50)])):
+            expected = sorted((rel.source, rel.target) for rel in store.relationships_of(
+                ids, rel_type, outgoing=False))
+            assert expected
+            assert sorted(store.relationship_ends(ids, rel_type, outgoing=False)) == expected
+        expected = sorted((rel.source, rel.target) for rel in store.relationships_of(
+            people, RelType.BASED_IN, incoming=False))
+        assert (person.id, other) in expected
+        assert sorted(store.relationship_ends(people, RelType.BASED_IN,
+                                              outgoing=True)) == expected
+    finally:
+        store.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 from alliance.ingest.synth import synthesize
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded.index import build
+from alliance.store.embedded.queries import assembly
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import Label, RelType
 
@@ -39,6 +40,18 @@ def changed(node: NodeRecord, rng: random.Random) -> NodeRecord:
         return node
     properties = {**node.properties, name: rng.choice(values)}
     return replace(node, properties={k: v for k, v in properties.items() if v is not None})
+
+
+def assert_place_evidence_is_fresh(store: EmbeddedStore) -> None:
+    """Every place's kept policy evidence is what its policies give now (and every
+    place's is kept from here on, so the next write must drop what it changes)."""
+    index, made = store.index, assembly(store.graph)
+    for place, kept in index.offered_evidence.items():
+        if place not in index.offered:
+            assert kept == (), place
+    for place, offered in index.offered.items():
+        fresh = made.policies(place, store.graph.nodes[place].label, offered.values())
+        assert index.offered_evidence.setdefault(place, fresh) == fresh, place
 
 
 def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
@@ -91,6 +104,7 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                             delete_nodes=[rng.choice(nodes).id])
                 nodes = [n for n in nodes if n.id in store.graph]
             assert store.index == build(store.graph)
+            assert_place_evidence_is_fresh(store)
             closed_seen = closed_seen or bool(store.index.people.closed)
             assert store.park_facts() == build(store.graph).park_facts()
             origin = rng.choice(sorted(store.by_label.get("City", ())))

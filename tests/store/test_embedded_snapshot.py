@@ -3,6 +3,7 @@ is stale, damaged or another store's, and never half-written (kill -9)."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -17,7 +18,7 @@ import pytest
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded import store as store_module
-from graph_schema.records import RelRecord
+from graph_schema.records import RelRecord, StoredNodeRecord
 from graph_schema.vocabulary import RelType, Role
 from tests import factories as f
 from tests.store.contract import load_corridor
@@ -278,3 +279,30 @@ def test_maps_beyond_the_shared_ones_read_back_from_their_text(
     assert built
     assert graph == written
     assert _opened(path, monkeypatch)[:2] == (False, written)
+
+
+def test_cold_texts_are_packed_at_a_build_and_read_back_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `_PACK_AT_LEAST` cold records a build from the file packs their texts
+    (`TextPacker`); every record reads back what was written: after the build, from the
+    snapshot, and a record a later write adds (packed by the same packer)."""
+    monkeypatch.setattr(store_module, "_PACK_AT_LEAST", 50)
+    path = tmp_path / "g.sqlite3"
+    companies = [f.company(f"c{n}", name_zh=f"公司{n}", headcount=n) for n in range(80)]
+    written = {record.id: record.properties for record in companies}
+    with EmbeddedStore(path) as store:
+        store.write_stream([(companies, [])])  # loaded, then built from the file
+        records = store.get_nodes(list(written))
+        assert all(isinstance(r, StoredNodeRecord) and r.packer is not None
+                   and len(r.text) < len(json.dumps(r.properties)) for r in records)
+        assert {r.id: r.properties for r in records} == written
+        late = f.company("late", name_en="Late Co.")
+        store.write(nodes=[late])
+        written[late.id] = late.properties
+    for _ in range(2):  # from the snapshot close wrote, then without one
+        with EmbeddedStore(path) as store:
+            records = store.get_nodes(list(written))
+            assert {r.id: r.properties for r in records} == written
+            assert all(isinstance(r, StoredNodeRecord) and r.packer is not None
+                       for r in records)
+        snapshots.path_of(path).unlink()

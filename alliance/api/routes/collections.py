@@ -19,6 +19,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
 from fastapi.openapi.models import Example
 
 from alliance.access.scopes import Principal
+from alliance.api.answer_cache import AnswerCache, answers_of, graph_version, kept_version
 from alliance.api.deps import KEY_SECURITY, AccessDep, AuditDep, ReaderDep, StoreDep, read_access
 from alliance.api.errors import problem_responses
 from alliance.api.etag import versioned
@@ -163,17 +164,20 @@ def _read_routes(routes: APIRouter, collection: str, label: Label) -> None:
                          include: Any = None, if_none_match: IfNoneMatch = None) -> Response:
         store, caller = await read_access(request)
         return await quick_read(store, read_entity, store, entity_id, caller, fields,
-                                include, if_none_match)
+                                include, if_none_match, answers_of(request))
 
     def read_entity(store: GraphStore, entity_id: str, caller: Principal, fields: str | None,
-                    include: str | None, if_none_match: str | None) -> Response:
+                    include: str | None, if_none_match: str | None,
+                    answers: AnswerCache | None) -> Response:
+        since = graph_version(store)
         record = directory.get_or_raise(store, entity_id=entity_id, label=label)
         names = listing.check_includes(label, include)
         selected = check_fields(label, fields)
         partial = bool(selected or names) or holds_back(
             record, reveal_contacts=caller.reveal_contacts)
         return versioned(json_response(_with_included(store, record, names, caller, selected)),
-                         directory.version(store, record), if_none_match, partial=partial)
+                         kept_version(answers, store, record, since), if_none_match,
+                         partial=partial)
 
     routes.add_api_route(
         f"/{collection}/{{id}}",

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from alliance.access.scopes import Principal
+from alliance.api.answer_cache import AnswerCache, answers_of, graph_version, kept_version
 from alliance.api.deps import KEY_SECURITY, ReaderDep, StoreDep, read_access
 from alliance.api.errors import problem_responses
 from alliance.api.etag import versioned
@@ -34,14 +35,16 @@ async def get_entity(request: Request, entity_id: EntityId,
     """One entity of any label (paths and search results link here), tagged with its
     version (the ETag writes take as If-Match)."""
     store, caller = await read_access(request)
-    return await quick_read(store, _entity, store, entity_id, caller, if_none_match)
+    return await quick_read(store, _entity, store, entity_id, caller, if_none_match,
+                            answers_of(request))
 
 
-def _entity(store: GraphStore, entity_id: str, caller: Principal, if_none_match: str | None
-            ) -> Response:
+def _entity(store: GraphStore, entity_id: str, caller: Principal, if_none_match: str | None,
+            answers: AnswerCache | None) -> Response:
+    since = graph_version(store)
     record = directory.get_or_raise(store, entity_id=entity_id)
     return versioned(json_response(entity_out(record, reveal_contacts=caller.reveal_contacts)),
-                     directory.version(store, record), if_none_match,
+                     kept_version(answers, store, record, since), if_none_match,
                      partial=holds_back(record, reveal_contacts=caller.reveal_contacts))
 
 

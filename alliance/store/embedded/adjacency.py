@@ -38,7 +38,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
-from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord, TextPacker
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import RelType
 
@@ -84,7 +84,8 @@ def new_rel(rel_type: RelType, source: str, target: str, properties: dict[str, A
 
 _set_id, _set_label, _set_labels, _set_node_properties = (
     NodeRecord.__dict__[name].__set__ for name in ("id", "label", "labels", "properties"))
-_set_text = StoredNodeRecord.__dict__["text"].__set__
+_set_text, _set_packer = (
+    StoredNodeRecord.__dict__[name].__set__ for name in ("text", "packer"))
 
 
 def new_node(node_id: str, label: Any, labels: frozenset[str], properties: dict[str, Any]
@@ -99,14 +100,16 @@ def new_node(node_id: str, label: Any, labels: frozenset[str], properties: dict[
     return record
 
 
-def new_stored_node(node_id: str, label: Any, labels: frozenset[str], text: bytes
-                    ) -> StoredNodeRecord:
-    """`StoredNodeRecord(node_id, label, labels, text)`, the same way."""
+def new_stored_node(node_id: str, label: Any, labels: frozenset[str], text: bytes,
+                    packer: TextPacker | None = None) -> StoredNodeRecord:
+    """`StoredNodeRecord(node_id, label, labels, text)`, the same way; `text` packed by
+    `packer` when given."""
     record: StoredNodeRecord = _new(StoredNodeRecord)
     _set_id(record, node_id)
     _set_label(record, label)
     _set_labels(record, labels)
     _set_text(record, text)
+    _set_packer(record, packer)
     return record
 
 

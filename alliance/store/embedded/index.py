@@ -17,7 +17,9 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   relates industries by); `relatives_of`: industry -> the industries asked for whose
   related set holds it.
 - `offered`: place (park or city) -> policy id -> the policy, its targets and its
-  no-stacking partners; `offered_at`: policy -> places offering it.
+  no-stacking partners; `offered_at`: policy -> places offering it; `offered_evidence`:
+  place -> the `PolicyEvidence` of them all, by id (made on first use, dropped when one
+  of them changes).
 - `skills`, `expert_in`: person -> sorted (skill, level) pairs / sorted industry ids.
 - `reach`: city -> people who cover it or are based there (covering wins); `reach_of`
   the same per person. `covering`: park -> people who cover it; `covers` the same per
@@ -44,7 +46,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts
+from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts, PolicyEvidence
 from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
@@ -64,6 +66,15 @@ Taxonomy = tuple[dict[str, int], dict[str, int]]
 
 Listed = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
 """The broker lists (city, industry asked) and professional lists (city) a person is on."""
+
+
+class PlaceEvidence(dict[str, tuple[PolicyEvidence, ...]]):
+    """Place -> the evidence of every policy offered there (`offered`), by id, made on
+    first use and dropped when a policy offered there changes; a snapshot holds it empty
+    (it is made again on first use)."""
+
+    def __reduce__(self) -> tuple[type[PlaceEvidence], tuple[()]]:
+        return type(self), ()
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,7 @@ class EvidenceIndex:
     person_columns: PersonColumns | None = field(default=None, compare=False)
     """`people` and every person's score facts as one table (`PersonColumns`), made on
     first use."""
+    offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -289,6 +301,7 @@ def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
                     policy: NodeRecord | None) -> None:
     """Move the policy out of the places it was offered in and into the current ones."""
     for place in index.offered_at.pop(node, ()):
+        index.offered_evidence.pop(place, None)
         offered = index.offered[place]
         del offered[node]
         if not offered:
@@ -303,6 +316,7 @@ def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
     partners |= {rel.source for rel in _rels(graph, node, RelType.NOT_STACKABLE_WITH, False)}
     entry: OfferedPolicy = (policy, targets, tuple(sorted(partners)))
     for place in places:
+        index.offered_evidence.pop(place, None)
         index.offered.setdefault(place, {})[node] = entry
     index.offered_at[node] = places
 

@@ -35,12 +35,12 @@ from typing import Any
 from alliance.store.embedded import adjacency
 from alliance.store.embedded.adjacency import TYPES, Compact, new_node, new_stored_node
 from alliance.store.embedded.index import EvidenceIndex
-from graph_schema.records import NodeRecord, StoredNodeRecord
+from graph_schema.records import NodeRecord, StoredNodeRecord, TextPacker
 
 __all__ = ["SUFFIX", "Contents", "Stamp", "code_fingerprint", "path_of", "read", "write"]
 
 SUFFIX = ".snapshot"
-FORMAT = 2
+FORMAT = 3
 """Version of the file's layout below."""
 
 _CODE_ROOTS = ("alliance/store", "graph_schema")
@@ -66,6 +66,8 @@ class Contents:
     labels: dict[str, list[str]]
     compact: Compact
     index: EvidenceIndex
+    packer: TextPacker | None
+    """What packs the texts of the cold records (and of the ones writes will add)."""
 
 
 def path_of(store: Path) -> Path:
@@ -125,7 +127,7 @@ class _Records:
 
     def stored_node(self, record: StoredNodeRecord) -> tuple[Any, tuple[Any, ...]]:
         return new_stored_node, (record.id, record.label, self._of(record.labels),
-                                 record.text)
+                                 record.text, record.packer)
 
 
 _MAKERS = frozenset({new_node.__name__, new_stored_node.__name__})
@@ -179,7 +181,8 @@ def write(path: Path, stamp: Stamp, contents: Contents) -> None:
             sides = (compact.out_at, compact.out_end, compact.out_type, compact.out_map,
                      compact.in_at, compact.in_end, compact.in_type, compact.in_map)
             writer.dump((contents.nodes, contents.labels, compact.ids, sides, compact.maps,
-                         compact.counts, (compact.texts, compact.text_at), index))
+                         compact.counts, (compact.texts, compact.text_at), index,
+                         contents.packer))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -201,7 +204,8 @@ def read(path: Path, stamp: Stamp) -> Contents | None:
         with path.open("rb") as file:
             if _Reader(file).load() != stamp:
                 return None
-            nodes, labels, ids, sides, maps, counts, texts, index = _Reader(file).load()
+            nodes, labels, ids, sides, maps, counts, texts, index, packer = _Reader(
+                file).load()
     except FileNotFoundError:
         return None
     except (OSError, EOFError, KeyError, ValueError, TypeError, AttributeError,
@@ -211,7 +215,9 @@ def read(path: Path, stamp: Stamp) -> Contents | None:
             and isinstance(labels, dict) and isinstance(ids, list) and len(sides) == 8
             and all(isinstance(side, array) for side in sides)
             and len(sides[0]) == len(ids) + 1 and len(counts) == len(TYPES)
-            and isinstance(texts[1], array)):
+            and isinstance(texts[1], array)
+            and (packer is None or isinstance(packer, TextPacker))):
         return None
     number = dict(zip(ids, range(len(ids)), strict=True))
-    return Contents(nodes, labels, Compact(ids, number, sides, maps, counts, texts), index)
+    return Contents(nodes, labels, Compact(ids, number, sides, maps, counts, texts), index,
+                    packer)

@@ -28,10 +28,12 @@ One process owns a store file: it holds an OS lock on it (`alliance.store.file_l
 and a second opener is refused naming the holder's pid. A `read_only` store takes no
 lock, refuses writes and sees the file as it was when opened.
 
-Speed. Opening reads the nodes (JSON decoded a chunk at a time), then either the
-snapshot beside the file (`snapshot.py`: the relationship arrays and the evidence index,
-used only when it fits the file) or one primary-key range per relationship type into
-arrays, and builds the index; a writer then writes the snapshot.
+Speed. Opening reads the snapshot beside the file when it fits the file (`snapshot.py`:
+node records, label sets, relationship arrays and the evidence index; only `meta` is
+read from the file), else the nodes (JSON decoded a chunk at a time), one primary-key
+range per relationship type into arrays, and builds the index; a writer then writes the
+snapshot. `close` writes it again when writes came after it (from the graph as it is),
+so a start after a clean stop reads the snapshot.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import normalise_query
-from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord, TextPacker
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 
@@ -165,8 +167,16 @@ _COLD_LABELS = frozenset({Label.COMPANY, Label.ORGANIZATION})
 """Labels whose nodes the graph holds with their properties as stored text, decoded on
 each read (`StoredNodeRecord`): no evidence question or index reads their properties
 (the index reads people, parks, policies, skills, industries, cities; landing reads
-referrals' stages), and they are half the nodes; a decoded map is 3-4x its text."""
+referrals' stages), and they are half the nodes; a decoded map is 3-4x its text, and the
+text ~6x what a `TextPacker` packs it to (see `_pack_cold`)."""
 _COLD_NAMES = frozenset(label.value for label in _COLD_LABELS)
+
+_PACK_AT_LEAST = 1_000
+"""Cold records a build from the file must find to pack their texts (`TextPacker`)."""
+_PACK_SAMPLES = 64
+"""Texts spread over the cold records that make the packer's dictionary."""
+
+_set_text, _set_packer = (StoredNodeRecord.__dict__[name].__set__ for name in ("text", "packer"))
 
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
@@ -271,16 +281,23 @@ def _key_text(key: RelKey) -> str:
         raise Invalid(msg, field="properties") from exc
 
 
-def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
+def _node_row(node: NodeRecord, packer: TextPacker | None
+              ) -> tuple[tuple[str, str, str, str], NodeRecord]:
     """The table row of a node and the record the graph will hold (decoded from that row,
-    so the graph holds exactly what a reopen would load)."""
+    so the graph holds exactly what a reopen would load; a cold one's text packed by the
+    store's packer, if it has one)."""
     label = _label_of(node)
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
     node_id = sys.intern(node.id)
-    record = (StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
-              if label in _COLD_LABELS
-              else NodeRecord(node_id, label, frozenset(labels), json.loads(properties)))
+    record: NodeRecord
+    if label not in _COLD_LABELS:
+        record = NodeRecord(node_id, label, frozenset(labels), json.loads(properties))
+    elif packer is None:
+        record = StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
+    else:
+        record = new_stored_node(node_id, label, frozenset(labels),
+                                 packer.pack(properties.encode()), packer)
     return (node_id, label.value, json.dumps(labels), properties), record
 
 
@@ -548,6 +565,8 @@ class EmbeddedStore:
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
         self._snapshot = None if memory or not snapshot else snapshots.path_of(Path(path))
+        self._packer: TextPacker | None = None
+        """Packs the cold records' texts: made of samples at a build from the file."""
         self._snapshot_writes: int | None = None
         """The write counter of the snapshot last read or written (see `close`)."""
         self._synchronous = synchronous
@@ -657,6 +676,7 @@ class EmbeddedStore:
         self.graph.attach(found.compact)
         self.by_label = {label: set(ids) for label, ids in found.labels.items()}
         self.index = found.index
+        self._packer = found.packer
         self._snapshot_writes = stamp.writes
         return True
 
@@ -676,7 +696,7 @@ class EmbeddedStore:
                 found.append(node_id)
         try:
             snapshots.write(self._snapshot, stamp, snapshots.Contents(
-                self.graph.nodes, labels, compact, self.index))
+                self.graph.nodes, labels, compact, self.index, self._packer))
         except (OSError, pickle.PicklingError) as exc:
             _log.warning("could not write the snapshot %s: %s", self._snapshot, exc)
             return
@@ -730,7 +750,23 @@ class EmbeddedStore:
                     nodes[node_id] = new_node(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
+        self._pack_cold()
         return _Numbers.of(list(nodes))
+
+    def _pack_cold(self) -> None:
+        """Pack the texts of the cold records just read, with a packer made of samples
+        spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
+        it (the next build from the file packs them)."""
+        cold = [record for record in self.graph.nodes.values()
+                if type(record) is StoredNodeRecord]
+        if len(cold) < _PACK_AT_LEAST:
+            return
+        step = len(cold) // _PACK_SAMPLES
+        packer = self._packer = TextPacker.of([record.text for record in cold[::step]])
+        pack = packer.pack
+        for record in cold:
+            _set_text(record, pack(record.text))
+            _set_packer(record, packer)
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
@@ -822,7 +858,7 @@ class EmbeddedStore:
     def _write(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord],
                delete_relationships: Sequence[RelKey], delete_nodes: Sequence[str],
                create_only: bool) -> None:
-        prepared_nodes = [_node_row(node) for node in nodes]
+        prepared_nodes = [_node_row(node, self._packer) for node in nodes]
         prepared_rels = [_rel_row(rel, self._maps) for rel in relationships]
         node_rows = [row for row, _ in prepared_nodes]
         node_records = [record for _, record in prepared_nodes]
@@ -922,6 +958,7 @@ class EmbeddedStore:
         self._names = None
         self._maps = _PropertyMaps()
         self.index = evidence_index.EvidenceIndex()
+        self._packer = None
         self._load()
 
     def _store_nodes(self, rows: Sequence[tuple[str, str, str, str]], create_only: bool) -> None:
@@ -1038,7 +1075,8 @@ class EmbeddedStore:
         """The nodes that exist, in the order asked (an id asked twice comes twice)."""
         with self.lock.reading():
             self._check_open()
-            return [self._record(node_id) for node_id in node_ids if node_id in self.graph]
+            nodes = self.graph.nodes  # what `_record` reads, without a call per id
+            return [nodes[node_id] for node_id in node_ids if node_id in nodes]
 
     def list_nodes(
         self,
@@ -1287,6 +1325,22 @@ class EmbeddedStore:
                               if rel.source not in asked]
                 employers.update(graph.out_ends(person, works_at))
             return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
+
+    def relationship_ends(self, node_ids: Collection[str], rel_type: RelType, *,
+                          outgoing: bool) -> list[tuple[str, str]]:
+        """(source, target) of the relationships of a type leaving (`outgoing`) or
+        entering the nodes, from the adjacency lists, no records built (see EndReader)."""
+        wanted = RelType(rel_type)
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            if outgoing:
+                out_ends = graph.out_ends
+                return [(node, end) for node in dict.fromkeys(node_ids)
+                        for end in out_ends(node, wanted)]
+            in_ends = graph.in_ends
+            return [(end, node) for node in dict.fromkeys(node_ids)
+                    for end in in_ends(node, wanted)]
 
     def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
         """Referral and closed-deal counts per person, from the index (see
