@@ -8,7 +8,8 @@ Per store (the seed set, a 4,000-node synthetic corridor): counts, every node of
 label and role, every relationship of every type, neighbours and `relationships_of` of
 sampled nodes, shortest paths, searches, a filtered listing; the landing and collaborator
 answer dumps (`landing_answers.py`, `collaborator_answers.py`); and whether the reopened
-store's evidence index equals the write-maintained one.
+store's evidence index equals the write-maintained one. "closed": a file written by one
+`write` and closed, reopened from the snapshot its close wrote (its dumps equal "file").
 """
 from __future__ import annotations
 
@@ -96,14 +97,19 @@ def main() -> None:
             reopened = EmbeddedStore(path)
             same = (memory.index == reopened.index, streamed_index == reopened.index)
             (out / f"{name}.index.txt").write_text(f"{same}\n")
+            closed_path = Path(tmp) / f"{name}.closed.sqlite3"
+            with EmbeddedStore(closed_path) as closing:  # one write: every node's own lists
+                load(closing, batch)
+            closed = EmbeddedStore(closed_path, read_only=True)  # the snapshot close wrote
             kinds = (("memory", memory),) if os.environ.get("MEMORY_ONLY") else (
-                ("memory", memory), ("file", reopened))
+                ("memory", memory), ("file", reopened), ("closed", closed))
             for kind, store in kinds:
                 store_dump(store, out / f"{name}.{kind}.store.txt")
                 la.dump(store, 40, out / f"{name}.{kind}.landing.txt")
                 collab_dump(store, out / f"{name}.{kind}.collab.txt")
             memory.close()
             reopened.close()
+            closed.close()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ validated and encoded (`NodeBase.to_properties`), so both stores hold the same v
 from __future__ import annotations
 
 import json
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,15 +45,58 @@ class NodeRecord:
         return NODE_MODELS[self.label].model_validate(self.properties)
 
 
+_DICTIONARY = 16 * 1024
+"""Bytes of sample texts a `TextPacker` starts from: 16 KiB of samples pack a synthetic
+company's 650-byte text to ~95 bytes (measured; 4 KiB: ~135)."""
+_WINDOW_BITS = -14
+"""Raw deflate (no header) with a 16 KiB window, the dictionary's size."""
+_MEMORY_LEVEL = 4
+"""A small match table: packing copies the packer's state, which this keeps ~70 KiB
+(the default, 8, ~260 KiB and about twice the time), at the same packed size."""
+
+
+class TextPacker:
+    """Packs the stored texts of `StoredNodeRecord`s with a preset dictionary made of
+    sample texts (raw deflate): texts of a kind repeat their keys and most values, so a
+    synthetic company's 650-byte text packs to ~95 bytes in ~15-25 µs and unpacks in ~2 µs
+    (docs/benchmarks.md, "Compact store (session 6)"). Deterministic: the same
+    dictionary packs a text to the same bytes."""
+
+    __slots__ = ("_packer", "dictionary")
+
+    def __init__(self, dictionary: bytes) -> None:
+        self.dictionary = dictionary
+        self._packer = zlib.compressobj(6, zlib.DEFLATED, _WINDOW_BITS, _MEMORY_LEVEL,
+                                        zlib.Z_DEFAULT_STRATEGY, dictionary)
+
+    @classmethod
+    def of(cls, samples: Sequence[bytes]) -> TextPacker:
+        """A packer whose dictionary is the samples end to end (their last part)."""
+        return cls(b"".join(samples)[-_DICTIONARY:])
+
+    def pack(self, text: bytes) -> bytes:
+        packer = self._packer.copy()  # the dictionary already read: a third of the cost
+        return packer.compress(text) + packer.flush()
+
+    def unpack(self, packed: bytes) -> bytes:
+        unpacker = zlib.decompressobj(_WINDOW_BITS, self.dictionary)
+        return unpacker.decompress(packed) + unpacker.flush()
+
+    def __reduce__(self) -> tuple[type[TextPacker], tuple[bytes]]:
+        return TextPacker, (self.dictionary,)
+
+
 class StoredNodeRecord(NodeRecord):
     """A NodeRecord that keeps its properties as the UTF-8 JSON text they were stored
-    as, decoding them on each read: a store holds nodes no question indexes this way
-    (a decoded map is three to four times its text; docs/benchmarks.md). It equals,
-    hashes, prints and pickles as the NodeRecord it stands for; `properties` is a new
-    map on each read (read-only by contract, like every record's)."""
+    as (packed by `packer` when it has one), decoding them on each read: a store holds
+    nodes no question indexes this way (a decoded map is three to four times its text,
+    the text six times what it packs to; docs/benchmarks.md). It equals, hashes, prints
+    and pickles as the NodeRecord it stands for; `properties` is a new map on each read
+    (read-only by contract, like every record's)."""
 
-    __slots__ = ("text",)
+    __slots__ = ("packer", "text")
     text: bytes
+    packer: TextPacker | None
 
     def __new__(cls, id: str, label: Label, labels: frozenset[str],  # type: ignore[misc]  # noqa: A002
                 text: bytes = b"", properties: dict[str, Any] | None = None) -> NodeRecord:
@@ -69,10 +114,13 @@ class StoredNodeRecord(NodeRecord):
         setattr_(self, "label", label)
         setattr_(self, "labels", labels)
         setattr_(self, "text", text)
+        setattr_(self, "packer", None)
 
     @property
     def properties(self) -> dict[str, Any]:
-        decoded: dict[str, Any] = json.loads(self.text)
+        packer = self.packer
+        decoded: dict[str, Any] = json.loads(
+            self.text if packer is None else packer.unpack(self.text))
         return decoded
 
     def __eq__(self, other: object) -> bool:
@@ -153,6 +201,7 @@ __all__ = [
     "RelRecord",
     "SchemaError",
     "StoredNodeRecord",
+    "TextPacker",
     "ValidationError",
     "check_ends",
     "validate_node",

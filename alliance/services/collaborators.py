@@ -18,8 +18,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import combinations, product
-from typing import Annotated
+from itertools import combinations
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,8 @@ from alliance.store.base import (
     CollaboratorFilter,
     GraphStore,
     ProofCounter,
+    ScoreColumns,
+    ScoreColumnSource,
 )
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
@@ -215,7 +217,7 @@ def _subtree(store: GraphStore, verticals: Sequence[str]) -> set[str] | None:
 def _records(store: GraphStore, people: Sequence[str], subtree: set[str] | None
              ) -> dict[str, _Record]:
     """Referrals each person carried to signed or landed for a company of the verticals'
-    subtree (None: any), and their deals that closed."""
+    subtree (None: any), and their deals that closed (`proof_counts`)."""
     by = relationships_of(store, people, RelType.REFERRED_BY, outgoing=False)
     referrals = {rel.source: rel.target for rel in by}
     nodes = {node.id: node for node in store.get_nodes(sorted(referrals))}
@@ -238,13 +240,9 @@ def _records(store: GraphStore, people: Sequence[str], subtree: set[str] | None
         when = node.properties.get("landed_on" if stage is ReferralStage.LANDED else "signed_on")
         year = int(str(when or node.properties["proposed_on"])[:4])
         counted.setdefault(person, []).append((referral, stage, year))
-    closed: dict[str, int] = {}
-    for rel in relationships_of(store, people, RelType.COLLABORATED_WITH):
-        if Deal.from_rel(rel).stage in CLOSED:
-            for end in (rel.source, rel.target):
-                closed[end] = closed.get(end, 0) + 1
+    counts = proof_counts(store, people)
     return {person: _Record(tuple(sorted(counted.get(person, []), key=lambda r: (-r[2], r[0]))),
-                            closed.get(person, 0)) for person in people}
+                            counts[person][1]) for person in people}
 
 
 def _proof(record: _Record, vertical_names: str) -> Proof:
@@ -401,13 +399,6 @@ def _weighted(parts: dict[str, float], weights: dict[str, float]) -> float:
     return round(sum(parts[n] * weights[n] for n in parts) / total, 6)
 
 
-def _proven_at_most(referrals: int, closed: int) -> float:
-    """`proven_value` of anyone with this many referrals and closed deals, at most
-    (every referral landed in the verticals); with no referral, exactly."""
-    raw = referrals + 0.1 * closed
-    return round(raw / (raw + 2.0), 6)
-
-
 def proof_counts(store: GraphStore, people: Collection[str]) -> dict[str, tuple[int, int]]:
     """Per person: REFERRED_BY relationships ending at them (the referrals a proof can
     count at most) and closed deals (`ProofCounter`; counted from the relationships for
@@ -460,10 +451,10 @@ score each round to 6 decimals: at most 5e-7 each)."""
 
 
 class _RoughScore:
-    """A cold candidate's score without its proof and without the roundings, and with
-    the best proof its referral and collaboration counts allow: the bounds that settle
-    most cold candidates against one score, ROUNDING_SLACK apart (the rest are bounded
-    exactly by `Ranking._bound`)."""
+    """Candidates' scores with no proof and with the best proof their referral and
+    collaboration counts allow, for many at once (`ScoreColumns` and the trust parts):
+    computed without the roundings, so widened by ROUNDING_SLACK they bound the exact
+    score. They settle most candidates' ranks; the rest are scored in full."""
 
     def __init__(self, request: CollaboratorRequest, weights: dict[str, float],
                  fresh: _Freshness) -> None:
@@ -474,25 +465,75 @@ class _RoughScore:
         self.vertical = 1.0 if request.verticals else 0.5
         self.fresh = fresh
 
-    def bounds(self, evidence: CollaboratorEvidence, referrals: int, closed: int
-               ) -> tuple[float, float]:
+    def bounds(self, columns: ScoreColumns, trust: Any = 0.0) -> tuple[Any, Any]:
+        """(lowest, highest) score per row, as arrays; `trust`: the rows' trust parts
+        (`trust_value`; none for cold candidates)."""
+        import numpy as np  # as the store's arrays: imported when first needed
+
         share = self.share
-        levels = dict(evidence.skills)
-        skill = (sum(levels.get(s, 0) for s in self.wanted) / (5 * len(self.wanted))
-                 if self.wanted else max(levels.values(), default=0) / 5)
-        collaborations = evidence.collaborations
-        cities = evidence.cities
-        base = (share["skill"] * skill
-                + share["vertical"] * (self.vertical if evidence.verticals else 0.0)
-                + share["place"] * (1.0 if not self.cities or (cities and cities[0] in
-                                                               self.cities) else 0.5)
+        levels = np.asarray(columns.levels, dtype=np.float64)
+        skill = (levels.sum(axis=1) / (5 * len(self.wanted)) if self.wanted
+                 else levels[:, 0] / 5)
+        home = np.asarray(columns.home)
+        place: Any = 1.0
+        if self.cities:
+            hits = [number for number, city in enumerate(columns.cities) if city in self.cities]
+            place = np.where(np.isin(home, hits), 1.0, 0.5)
+        collaborations = np.asarray(columns.collaborations, dtype=np.float64)
+        certification = np.array([CERTIFICATION_VALUE.get(str(value), 0.0)
+                                  for value in columns.certifications] or [0.0])
+        weight = np.array([self.fresh.of(record).weight for record in columns.dates] or [1.0])
+        base = (share["skill"] * skill + share["trust"] * trust
+                + share["vertical"] * np.where(np.asarray(columns.expert), self.vertical, 0.0)
+                + share["place"] * place
                 + share["experience"] * collaborations / (collaborations + 5)
-                + share["certification"] * CERTIFICATION_VALUE.get(
-                    str(evidence.person.properties.get("certification_level")), 0.0))
-        weight = self.fresh.of(evidence.person).weight
-        proven = share["proven"]
-        return ((base + proven * _proven_at_most(0, closed)) * weight,
-                (base + proven * _proven_at_most(referrals, closed)) * weight)
+                + share["certification"] * certification[np.asarray(columns.certification)])
+        weights = weight[np.asarray(columns.dated)]
+        closed = 0.1 * np.asarray(columns.closed, dtype=np.float64)  # `proven_value`: no referral
+        raw = (np.asarray(columns.landed, dtype=np.float64)  # ... or every one it may count
+               + 0.7 * np.asarray(columns.signed, dtype=np.float64) + closed)
+        return ((base + share["proven"] * closed / (closed + 2.0)) * weights - ROUNDING_SLACK,
+                (base + share["proven"] * raw / (raw + 2.0)) * weights + ROUNDING_SLACK)
+
+
+def _columns_of(evidence: Sequence[CollaboratorEvidence], counts: dict[str, tuple[int, int]],
+                wanted: Sequence[str]) -> ScoreColumns:
+    """`ScoreColumns` made from the evidence and proof counts (a store without its own:
+    every referral may count as landed)."""
+    import numpy as np  # as the store's arrays: imported when first needed
+
+    cities: dict[str, int] = {}
+    certifications: dict[object, int] = {}
+    dates: dict[tuple[object, object], int] = {}
+    records: list[NodeRecord] = []
+    rows = []
+    for item in evidence:
+        levels = dict(item.skills)
+        properties = item.person.properties
+        key = (properties.get("last_verified"), properties.get("as_of"))
+        if key not in dates:
+            dates[key] = len(records)
+            records.append(item.person)
+        rows.append((
+            [levels.get(skill, 0) for skill in wanted] if wanted
+            else [max(levels.values(), default=0)],
+            bool(item.verticals),
+            cities.setdefault(item.cities[0], len(cities)) if item.cities else -1,
+            item.collaborations,
+            certifications.setdefault(properties.get("certification_level"),
+                                      len(certifications)),
+            dates[key], *counts[item.person.id], 0))
+    count = len(rows)
+
+    def column(at: int) -> Any:
+        return np.array([row[at] for row in rows], dtype=bool if at == 1 else np.int64)
+
+    return ScoreColumns(
+        tuple(item.person.id for item in evidence),
+        np.array([row[0] for row in rows], dtype=np.int64).reshape(
+            count, len(wanted) if wanted else 1),
+        column(1), column(2), tuple(cities), column(3), column(4), tuple(certifications),
+        column(5), tuple(records), column(6), column(8), column(7))
 
 
 @dataclass(frozen=True)
@@ -517,22 +558,19 @@ class Scored:
 class _Bounds:
     """A warm candidate's score without its proof: the lowest and highest it can be."""
 
-    evidence: CollaboratorEvidence
+    person: str
     low: float
     high: float
-
-    @property
-    def person(self) -> str:
-        return self.evidence.person.id
 
 
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
     ones; each by score, then id. The candidates are counted by id (`candidates`); the
-    store's evidence is fetched for the warm ones, and for the cold ones (their proofs
-    too) only when a question reaches past the warm ones. A warm candidate's proof is
-    fetched only when its bounds (the score with no proof and with the best one) do not
-    settle where it ranks against the ones asked for."""
+    warm ones are bounded from their score columns and trust routes (`_RoughScore`), and
+    a candidate's evidence and proof are fetched only when its bounds (the score with no
+    proof and with the best one) do not settle where it ranks against the ones asked
+    for; every cold one is scored in full only when a question reaches past the warm
+    ones."""
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
                  query: CollaboratorFilter, candidates: AbstractSet[str],
@@ -554,27 +592,28 @@ class Ranking:
         return self.store.collaborator_candidates(replace(self._query,
                                                           among=frozenset(people)))
 
+    def _columns(self, people: AbstractSet[str]) -> ScoreColumns:
+        """The people's `ScoreColumns`, from the store's arrays when it keeps them."""
+        skills = sorted(set(self.request.skills))
+        if isinstance(self.store, ScoreColumnSource):
+            return self.store.score_columns(people, skills, self.request.min_level)
+        return _columns_of(self._evidence(people), proof_counts(self.store, people), skills)
+
     def _cold_ids(self) -> AbstractSet[str]:
         return self._candidates - self._warm_ids
 
     def _bounded(self, people: AbstractSet[str]) -> list[_Bounds]:
-        """These candidates' score bounds, from their evidence and referral counts."""
+        """These warm candidates' score bounds, from their columns and routes."""
         if not people:
             return []
-        counts = proof_counts(self.store, people)
-        return [self._bound(item, *counts[item.person.id]) for item in self._evidence(people)]
+        import numpy as np  # as the store's arrays: imported when first needed
 
-    def _bound(self, item: CollaboratorEvidence, referrals: int, closed: int) -> _Bounds:
-        """The score with no referral counted and with every referral counted in full
-        (the closed deals are known)."""
-        route = self._routes.get(item.person.id)
-        weight = self._fresh.of(item.person).weight
-        parts = _parts(item, self.request, route, _proven_at_most(0, closed))
-        low = round(_weighted(parts, self._weights) * weight, 6)
-        if not referrals:
-            return _Bounds(item, low, low)
-        parts["proven"] = _proven_at_most(referrals, closed)
-        return _Bounds(item, low, round(_weighted(parts, self._weights) * weight, 6))
+        columns = self._columns(people)
+        routes = self._routes
+        trust = np.array([trust_value(routes[person]) for person in columns.people])
+        low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns, trust)
+        return [_Bounds(*bounds) for bounds in zip(columns.people, low.tolist(), high.tolist(),
+                                                    strict=True)]
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
@@ -595,8 +634,8 @@ class Ranking:
 
     def _warm(self, bounds: Iterable[_Bounds]) -> list[Scored]:
         """These warm candidates scored in full (proofs fetched once each), in rank order."""
-        wanted = [b.evidence for b in bounds if b.person not in self._exact]
-        for item in self._scored(wanted, self._routes) if wanted else []:
+        wanted = {b.person for b in bounds if b.person not in self._exact}
+        for item in self._scored(self._evidence(wanted), self._routes) if wanted else []:
             self._exact[item.person] = item
         found = [self._exact[b.person] for b in bounds]
         found.sort(key=lambda c: (-c.score, c.person))
@@ -650,28 +689,16 @@ class Ranking:
                         if other.person == item.person)
         key = (-item.score, item.person)
         others = self._cold_ids() - {item.person}
-        counts = proof_counts(self.store, others)
-        rough = _RoughScore(self.request, self._weights, self._fresh)
-        before, unsettled = 0, []
-        for evidence in self._evidence(others) if others else []:
-            referrals, closed = counts[evidence.person.id]
-            low, high = rough.bounds(evidence, referrals, closed)
-            if high < item.score - ROUNDING_SLACK:
-                continue
-            if low > item.score + ROUNDING_SLACK:
-                before += 1
-            else:
-                unsettled.append(self._bound(evidence, referrals, closed))
-        scored = []
-        for other in unsettled:
-            if (-other.high, other.person) > key:
-                continue
-            if (-other.low, other.person) < key:
-                before += 1
-            else:
-                scored.append(other.evidence)
-        return before + sum(1 for other in (self._scored(scored, {}) if scored else [])
-                            if (-other.score, other.person) < key)
+        if not others:
+            return 0
+        columns = self._columns(others)
+        low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns)
+        ahead = low > item.score
+        left_open = (~ahead & (high >= item.score)).nonzero()[0].tolist()
+        wanted = {columns.people[at] for at in left_open}
+        return int(ahead.sum()) + sum(
+            1 for other in (self._scored(self._evidence(wanted), {}) if wanted else [])
+            if (-other.score, other.person) < key)
 
     def among(self, people: set[str], start: int, limit: int) -> list[Scored]:
         """The first `limit` candidates from position `start` on who are among `people`
@@ -869,35 +896,60 @@ class _PairFacts:
         return self.route.weakest * factor
 
 
+COMBINATIONS_AT_ONCE = 1 << 16
+"""Team combinations valued together in one set of array operations."""
+
+
 def _best_team(shortlists: list[list[Scored]], closeness: Callable[[str, str], float]
                ) -> tuple[float, tuple[Scored, ...]] | None:
-    """The first combination (one member per seat, no one twice) of the highest value:
-    0.5 × the mean closeness of its pairs + 0.3 × the mean score + 0.2 × the mean trust.
-    Each pair's closeness is looked up once; the sums add in the same order every time."""
+    """The first combination (one member per seat, no one twice, in `product` order) of
+    the highest value: 0.5 × the mean closeness of its pairs + 0.3 × the mean score +
+    0.2 × the mean trust. Each pair's closeness is looked up once; every combination is
+    valued with whole-array operations that add in the order the formula reads (the
+    same floats as one by one), and only those within rounding of the best are rounded
+    and compared one by one."""
+    import numpy as np  # as the store's arrays: imported when first needed
+
     seats = len(shortlists)
-    pairs = seats * (seats - 1) // 2
-    known: dict[tuple[str, str], float] = {}
-
-    def close(a: str, b: str) -> float:
-        found = known.get((a, b))
-        if found is None:
-            found = known[(a, b)] = closeness(a, b)
-        return found
-
-    members = [[(item, item.person, item.score, item.parts["trust"]) for item in items]
-               for items in shortlists]
+    sizes = [len(items) for items in shortlists]
+    if not all(sizes):
+        return None
+    pairs = list(combinations(range(seats), 2))
+    numbers: dict[str, int] = {}
+    person = [np.array([numbers.setdefault(item.person, len(numbers)) for item in items])
+              for items in shortlists]
+    scores = [np.array([item.score for item in items]) for items in shortlists]
+    trust = [np.array([item.parts["trust"] for item in items]) for items in shortlists]
+    close = {(s, t): np.array([[closeness(a.person, b.person) if a.person != b.person else 0.0
+                                for b in shortlists[t]] for a in shortlists[s]])
+             for s, t in pairs}
     best: tuple[float, tuple[Scored, ...]] | None = None
-    for chosen in product(*members):
-        ids = [member[1] for member in chosen]
-        if len(set(ids)) < seats:
-            continue  # one person cannot fill two seats
-        together = (sum([close(a, b) for a, b in combinations(ids, 2)]) / pairs if pairs
-                    else 1.0)
-        mean = sum([member[2] for member in chosen]) / seats
-        reach = sum([member[3] for member in chosen]) / seats
-        value = round(0.5 * together + 0.3 * mean + 0.2 * reach, 6)
-        if best is None or value > best[0]:
-            best = (value, tuple(member[0] for member in chosen))
+    total = int(np.prod(sizes))
+    for first in range(0, total, COMBINATIONS_AT_ONCE):
+        chosen = np.unravel_index(np.arange(first, min(total, first + COMBINATIONS_AT_ONCE)),
+                                  sizes)  # product order: the last seat moves fastest
+        valid = np.ones(len(chosen[0]), dtype=bool)
+        together: Any = 0.0 if pairs else 1.0
+        for s, t in pairs:
+            valid &= person[s][chosen[s]] != person[t][chosen[t]]
+            together = together + close[(s, t)][chosen[s], chosen[t]]
+        if pairs:
+            together = together / len(pairs)
+        mean: Any = 0.0
+        reach: Any = 0.0
+        for seat in range(seats):
+            mean = mean + scores[seat][chosen[seat]]
+            reach = reach + trust[seat][chosen[seat]]
+        values = 0.5 * together + 0.3 * (mean / seats) + 0.2 * (reach / seats)
+        values = np.where(valid, values, -np.inf)
+        top = float(values.max())
+        if top == -np.inf:
+            continue
+        for at in np.flatnonzero(values >= top - ROUNDING_SLACK).tolist():
+            value = round(float(values[at]), 6)
+            if best is None or value > best[0]:
+                best = (value, tuple(shortlists[seat][int(chosen[seat][at])]
+                                     for seat in range(seats)))
     return best
 
 

@@ -13,20 +13,17 @@ contact's `stale`), and a stale park's score is multiplied by its freshness weig
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cached_property
 
 from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
-from alliance.services.benefits import CostInputs, Valuation, cny
+from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
-from alliance.services.eligibility import RuleOutcome
 from alliance.services.elimination import Checker, why_not
 from alliance.services.explain import NameBook, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
-from alliance.services.gaps import Closability, Gap, GapKey, gap_key
+from alliance.services.gaps import Closability
 from alliance.services.landing_models import (
     Contact,
     Freshness,
@@ -45,14 +42,12 @@ from alliance.services.landing_models import (
     ScorePart,
 )
 from alliance.services.net_cost import NetCost, net_cost
-from alliance.services.policy_book import Judged, PolicyBook
+from alliance.services.park_money import EvaluatedPolicy, Listed, ParkMoney, separate, unlock
+from alliance.services.policy_book import PolicyBook
 from alliance.services.policy_counting import (
-    Candidate,
     Decision,
     Section,
-    Status,
     Tally,
-    counted_amounts,
     tally,
 )
 from alliance.store.base import (
@@ -63,10 +58,8 @@ from alliance.store.base import (
     IndustryRelation,
     LandingFilter,
     ParkEvidence,
-    PolicyEvidence,
 )
 from alliance.store.evidence import to_park
-from graph_schema.nodes import Policy
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
@@ -199,117 +192,6 @@ def _total(values: tuple[float, ...], weights: tuple[float, ...], fresh: float) 
 
 
 @dataclass(frozen=True)
-class EvaluatedPolicy:
-    """A shown park's policy with its eligibility worked out (once per request); its
-    evidence as the store listed it (a city's policy with its path to the city)."""
-
-    evidence: PolicyEvidence
-    judged: Judged
-
-    @property
-    def policy(self) -> Policy:
-        return self.judged.policy
-
-    @property
-    def outcomes(self) -> tuple[RuleOutcome, ...]:
-        return self.judged.outcomes
-
-    @property
-    def wanted(self) -> bool:
-        return self.judged.wanted
-
-    @property
-    def eligible(self) -> bool:
-        return self.judged.eligible
-
-    @property
-    def gaps(self) -> tuple[Gap, ...]:
-        return self.judged.gaps
-
-    def candidate(self) -> Candidate:
-        return Candidate(self.policy, self.eligible, self.evidence.not_stackable_with)
-
-
-Listed = tuple[EvaluatedPolicy, Decision]
-"""A policy match to list: the policy as judged and its money at the park."""
-
-
-class ParkMoney:
-    """A shown park's policies (its own and its city's), every one's money decided, and
-    what the answer lists of them. Nothing here depends on the park but its own policies
-    and (for a share of the rent) its rent, so the parks of a city that have no policies
-    of their own (and the same rent, if it matters) share one."""
-
-    def __init__(self, policies: tuple[EvaluatedPolicy, ...], money: Tally) -> None:
-        self.policies = policies
-        self.money = money
-        self.closer: GapCloser | None = None
-        """The gap-closer's answer, once worked out (`gap_closer`)."""
-        self._cut: dict[int, dict[str, list[Listed]]] = {}
-
-    @cached_property
-    def company_total(self) -> float:
-        return self.money.total()
-
-    @cached_property
-    def recount(self) -> Recount:
-        return Recount.of(self)
-
-    @cached_property
-    def sections(self) -> dict[Section, list[Listed]]:
-        """Every policy with its decision, per section, in policy order."""
-        found: dict[Section, list[Listed]] = {section: [] for section in Section}
-        for item, decision in zip(self.policies, self.money.decisions, strict=True):
-            found[decision.section].append((item, decision))
-        return found
-
-    @cached_property
-    def lists(self) -> dict[str, list[Listed]]:
-        """The answer's four lists in full, each in its order: company items eligible,
-        then near misses (wanted first, then by id), founding-team and broker-side items
-        (by id)."""
-        company = self.sections[Section.COMPANY]
-        return {"eligible": _wanted_first([m for m in company if m[0].eligible]),
-                "near_miss": _wanted_first([m for m in company if not m[0].eligible]),
-                "founding_team": self.sections[Section.FOUNDING_TEAM],
-                "broker_side": self.sections[Section.BROKER_SIDE]}
-
-    def listed(self, limit: int | None) -> dict[str, list[Listed]]:
-        """Each list cut to its `limit` matches worth the most (`worth`), kept in the
-        list's order; every match when `limit` is None or the list is short."""
-        if limit is None:
-            return self.lists
-        found = self._cut.get(limit)
-        if found is None:
-            found = self._cut[limit] = self._cut_to(limit)
-        return found
-
-    def _cut_to(self, limit: int) -> dict[str, list[Listed]]:
-        cut = {}
-        for name, matches in self.lists.items():
-            if len(matches) <= limit:
-                cut[name] = matches
-                continue
-            kept = {id(m) for m in heapq.nsmallest(limit, matches, key=worth)}
-            cut[name] = [m for m in matches if id(m) in kept]
-        return cut
-
-
-def worth(match: Listed) -> tuple[bool, bool, float, str]:
-    """Which matches a cut list keeps first: those counted in the totals, then the kinds
-    the company asked for, then the largest value over the horizon (unknown values
-    last), then by id."""
-    item, decision = match
-    amount = decision.valuation.amount_cny
-    return (decision.status is not Status.COUNTED, not item.wanted,
-            -(amount if amount is not None else -1.0), item.policy.id)
-
-
-def _wanted_first(matches: list[Listed]) -> list[Listed]:
-    return sorted(matches, key=lambda m: (not m[0].wanted, m[0].policy.id))
-
-
-@dataclass(frozen=True)
 class Ranked:
     """A candidate's score, and what ranking needs besides (its closest fit)."""
 
@@ -353,7 +235,7 @@ class Scorer:
                         weights.space, weights.contacts, weights.track_record)
         self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
-        self._cities: dict[str, list[EvaluatedPolicy]] = {}
+        self._cities: dict[str, tuple[list[EvaluatedPolicy], bool]] = {}
         self._money: dict[tuple[str, str, float], ParkMoney] = {}
 
     def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
@@ -373,35 +255,50 @@ class Scorer:
         values = self._values(evidence, self.book.benefits(evidence))
         return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
 
-    def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
+    def _city(self, evidence: ParkEvidence) -> tuple[list[EvaluatedPolicy], bool]:
+        """The city's policies as judged, and whether one's value is a share of the rent."""
         found = self._cities.get(evidence.city.id)
         if found is None:
-            found = self._cities[evidence.city.id] = [
-                EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.city_policies]
+            items = [EvaluatedPolicy(item, self.book.judge(item))
+                     for item in evidence.city_policies]
+            found = self._cities[evidence.city.id] = (
+                items, any(item.judged.rent_based for item in items))
         return found
 
+    def book_of(self, items: list[EvaluatedPolicy], inputs: CostInputs) -> ParkMoney:
+        """The book of these policies (each counted once, by id then place, as
+        `store.evidence.park_policies` lists them), every one's money decided."""
+        seen: set[str] = set()
+        policies = []
+        for item in sorted(items, key=lambda item: (item.policy.id, item.evidence.offered_in)):
+            if item.policy.id not in seen:
+                seen.add(item.policy.id)
+                policies.append(item)
+        money = tally([p.candidate() for p in policies], inputs, self.request.as_of,
+                      self.book.value)
+        return ParkMoney(tuple(policies), money)
+
     def park_money(self, evidence: ParkEvidence, inputs: CostInputs) -> ParkMoney:
-        """The park's policies (offered in the park and its city: each counts once, by id
-        then place, as `store.evidence.park_policies` lists them) with their money."""
-        city = self._city(evidence)
-        own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
+        """The park's policies (offered in the park and its city) with their money: the
+        city's book, decided once per question (and rent, when a value is a share of
+        it), joined to the park's own when they do not compete (`park_money.separate`)."""
+        city, city_rent_based = self._city(evidence)
         rent = inputs.rent_cny_m2_month
-        rent_based = any(item.judged.rent_based for item in (*own, *city))
-        key = (evidence.city.id, evidence.park.id if own else "",
-               rent if rent_based else -1.0)
+        key = (evidence.city.id, "", rent if city_rent_based else -1.0)
+        shared = self._money.get(key)
+        if shared is None:
+            shared = self._money[key] = self.book_of(city, inputs)
+        if not evidence.policies:
+            return shared
+        own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
+        rent_based = city_rent_based or any(item.judged.rent_based for item in own)
+        key = (evidence.city.id, evidence.park.id, rent if rent_based else -1.0)
         found = self._money.get(key)
         if found is None:
-            merged = sorted([*own, *city], key=lambda item: (item.policy.id,
-                                                             item.evidence.offered_in))
-            seen: set[str] = set()
-            policies = []
-            for item in merged:
-                if item.policy.id not in seen:
-                    seen.add(item.policy.id)
-                    policies.append(item)
-            money = tally([p.candidate() for p in policies], inputs, self.request.as_of,
-                          self.book.value)
-            found = self._money[key] = ParkMoney(tuple(policies), money)
+            mine = self.book_of(own, inputs)
+            found = self._money[key] = (ParkMoney.joined(shared, mine)
+                                        if separate(shared, mine)
+                                        else self.book_of([*own, *city], inputs))
         return found
 
     def score(self, evidence: ParkEvidence) -> Scored:
@@ -409,7 +306,7 @@ class Scorer:
         props = evidence.park.properties
         inputs = self.book.inputs(float(props["rent_cny_m2_month"]))
         book = self.park_money(evidence, inputs)
-        cost = net_cost(inputs, book.money)
+        cost = net_cost(inputs, book.money, book.benefits)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
         values = self._values(evidence, cost.benefits_cny)
@@ -442,45 +339,6 @@ def rank(candidates: list[ParkEvidence], request: LandingRequest,
 
 
 # --------------------------------------------------------------------------- gap-closer
-
-
-@dataclass(frozen=True)
-class Recount:
-    """What recounting a shown park's company money with some gaps closed needs: its
-    company items that count once eligible (window open, no financing), in candidate
-    order, with their values, whether each is eligible and the gap kinds it lacks."""
-
-    items: tuple[tuple[Policy, Section, Valuation], ...]
-    eligible: tuple[bool, ...]
-    gaps: tuple[frozenset[GapKey], ...]
-    partners: dict[str, tuple[str, ...]]
-
-    @classmethod
-    def of(cls, book: ParkMoney) -> Recount:
-        chosen = [(item, decision)
-                  for item, decision in zip(book.policies, book.money.decisions, strict=True)
-                  if item.judged.section is Section.COMPANY and item.judged.openable]
-        return cls(tuple((item.policy, Section.COMPANY, decision.valuation)
-                         for item, decision in chosen),
-                   tuple(item.eligible for item, _ in chosen),
-                   tuple(item.judged.gap_kinds for item, _ in chosen),
-                   {item.policy.id: item.evidence.not_stackable_with for item, _ in chosen})
-
-
-def _unlock(book: ParkMoney, closed: set[GapKey]) -> float:
-    """Company money added if the gaps in `closed` were closed (recounted, so groups and
-    no-stacking still hold: the company items that would count, settled again)."""
-    recount = book.recount
-    unlocked = {position for position, (eligible, gaps) in
-                enumerate(zip(recount.eligible, recount.gaps, strict=True))
-                if not eligible and gaps <= closed}
-    if not unlocked:
-        return 0.0
-    opened = [item for position, item in enumerate(recount.items)
-              if recount.eligible[position] or position in unlocked]
-    total = round(sum(amount for _, amount in counted_amounts(
-        opened, recount.partners.__getitem__)), 2)
-    return round(total - book.company_total, 2)
 
 
 class Helpers:
@@ -517,12 +375,7 @@ def gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
 
 
 def _gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
-    kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
-    for item in book.policies:
-        if item.eligible or item.judged.section is not Section.COMPANY:
-            continue
-        for gap in item.gaps:
-            kinds.setdefault(gap_key(gap), (gap, []))[1].append(item.policy.id)
+    kinds = book.near_misses
     closable = {key for key in kinds if key[1] is Closability.CLOSABLE}
     summaries = []
     for key, (gap, policies) in sorted(kinds.items(), key=lambda kv: (
@@ -530,20 +383,20 @@ def _gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
         summaries.append(GapSummary(
             field=gap.field, closability=gap.closability, typical_months=gap.typical_months,
             action=gap.action, policies=sorted(set(policies)),
-            unlock_cny=_unlock(book, {key}) if key in closable else None,
+            unlock_cny=unlock(book, {key}) if key in closable else None,
             helpers=helpers(gap.skills) if key in closable and gap.skills else []))
-    unlock = _unlock(book, closable) if closable else 0.0
-    needed = sorted(key for key in closable if _unlock(book, closable - {key}) < unlock)
+    unlocked = unlock(book, closable) if closable else 0.0
+    needed = sorted(key for key in closable if unlock(book, closable - {key}) < unlocked)
     if needed:
         names = ", ".join(FIELD_WORDS[key[0]] for key in needed)
         count = len(needed)
         text = (f"closing {count} gap{'s' if count > 1 else ''} ({names}) unlocks "
-                f"{cny(unlock)} CNY here")
+                f"{cny(unlocked)} CNY here")
     elif closable:
         text = "no closable gap unlocks company money here"
     else:
         text = "no closable gap" if kinds else "no near misses"
-    return GapCloser(gaps=summaries, unlock_cny=unlock, text=text)
+    return GapCloser(gaps=summaries, unlock_cny=unlocked, text=text)
 
 
 FIELD_WORDS: dict[ProfileField, str] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from alliance.services.ties import TieGraph
-from alliance.store.base import GraphStore, TieSource
+from alliance.store.base import GraphStore, TargetedTieSource, TieSource
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import RelType
 
@@ -33,14 +33,18 @@ def grow(store: GraphStore, graph: TieGraph, people: Iterable[str],
          towards: Collection[str] | None = None) -> set[str]:
     """Add every tie of these people (deals, referrals, shared employers) to the graph;
     returns the people they reach. With `towards`, only their ties to those people are
-    added, and they are not marked expanded (a later grow adds the rest)."""
+    added, and they are not marked expanded (a later grow adds the rest); a
+    `TargetedTieSource` then reads no others (the people returned are those of the
+    ties read)."""
     fresh = sorted(set(people) - graph.expanded)
     if not fresh:
         return set()
     if towards is None:
         graph.expanded.update(fresh)
     staff: dict[str, set[str]]
-    if isinstance(store, TieSource):
+    if towards is not None and isinstance(store, TargetedTieSource):
+        collaborations, staff = store.tie_relationships_towards(fresh, towards)
+    elif isinstance(store, TieSource):
         collaborations, staff = store.tie_relationships(fresh)
     else:
         collaborations = relationships_of(store, fresh, RelType.COLLABORATED_WITH)

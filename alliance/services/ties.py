@@ -109,9 +109,9 @@ def tie_strength(deals: Iterable[Deal], same_organization: bool, this_year: int)
     return round(1.0 - math.exp(-raw), 6)
 
 
-@dataclass(frozen=True)
-class Tie:
-    """What links two people: their deals (newest first) and shared employers."""
+class Tie(NamedTuple):
+    """What links two people: their deals (newest first) and shared employers (a named
+    tuple: a trust search makes thousands per question)."""
 
     people: tuple[str, str]
     deals: tuple[Deal, ...]
@@ -149,20 +149,32 @@ class TieGraph:
         fetched, so such a tie would be incomplete. A tie already known is complete (it
         was added around one of its people) and is kept."""
         known = self.ties
+        collaborated, from_rel = RelType.COLLABORATED_WITH, Deal.from_rel
         deals: dict[tuple[str, str], list[Deal]] = {}
         for rel in collaborations:
-            if (rel.type is RelType.COLLABORATED_WITH and rel.source != rel.target
-                    and rel.target not in known.get(rel.source, ())
-                    and (towards is None or rel.source in towards or rel.target in towards)):
-                pair = (min(rel.source, rel.target), max(rel.source, rel.target))
-                deals.setdefault(pair, []).append(Deal.from_rel(rel))
+            source, target = rel.source, rel.target
+            if (rel.type is collaborated and source != target
+                    and target not in known.get(source, ())
+                    and (towards is None or source in towards or target in towards)):
+                pair = (source, target) if source < target else (target, source)
+                found = deals.get(pair)
+                if found is None:
+                    deals[pair] = [from_rel(rel)]
+                else:
+                    found.append(from_rel(rel))
         orgs: dict[tuple[str, str], set[str]] = {}
         for org, people in staff.items():
-            for a in people.intersection(around):
-                theirs = known.get(a, {})
-                others = people if towards is None or a in towards else people.intersection(
-                    towards)
-                for b in others.difference(theirs):
+            members = people.intersection(around)
+            narrowed: set[str] | None = None  # the staff among `towards`, once per employer
+            for a in members:
+                if towards is None or a in towards:
+                    others = people
+                else:
+                    if narrowed is None:
+                        narrowed = people.intersection(towards)
+                    others = narrowed
+                theirs = known.get(a)
+                for b in others.difference(theirs) if theirs else others:
                     if a != b:
                         pair = (a, b) if a < b else (b, a)
                         shared = orgs.get(pair)
@@ -172,17 +184,29 @@ class TieGraph:
                             shared.add(org)
         colleagues = tie_strength((), True, self.this_year)  # a tie of no deal
         ties = self.ties
-        for pair in deals.keys() | orgs.keys():
-            found = deals.get(pair, ())
-            ordered_deals = tuple(found) if len(found) <= 1 else tuple(
-                sorted(set(found), key=lambda d: (-d.year, d.deal, d.source)))
-            shared_orgs = orgs.get(pair, ())
-            strength = (colleagues if not ordered_deals else
-                        tie_strength(ordered_deals, bool(shared_orgs), self.this_year))
-            tie = Tie(pair, ordered_deals, tuple(shared_orgs) if len(shared_orgs) <= 1 else
-                      tuple(sorted(shared_orgs)), strength)
+        for pair, shared in orgs.items():  # colleagues, with their deals if any
+            found = deals.pop(pair, None)
+            shared_orgs = tuple(shared) if len(shared) == 1 else tuple(sorted(shared))
+            if found is None:
+                tie = Tie(pair, (), shared_orgs, colleagues)
+            else:
+                ordered_deals = _ordered(found)
+                tie = Tie(pair, ordered_deals,
+                          shared_orgs, tie_strength(ordered_deals, True, self.this_year))
             ties.setdefault(pair[0], {})[pair[1]] = tie
             ties.setdefault(pair[1], {})[pair[0]] = tie
+        for pair, found in deals.items():  # the rest: deals only
+            ordered_deals = _ordered(found)
+            tie = Tie(pair, ordered_deals, (), tie_strength(ordered_deals, False,
+                                                            self.this_year))
+            ties.setdefault(pair[0], {})[pair[1]] = tie
+            ties.setdefault(pair[1], {})[pair[0]] = tie
+
+
+def _ordered(deals: list[Deal]) -> tuple[Deal, ...]:
+    """A tie's deals newest first (each once)."""
+    return tuple(deals) if len(deals) <= 1 else tuple(
+        sorted(set(deals), key=lambda d: (-d.year, d.deal, d.source)))
 
 
 @dataclass(frozen=True)
@@ -259,16 +283,14 @@ def two_hop_route(graph: TieGraph, a: str, b: str, avoid: frozenset[str] = froze
     >>> two_hop_route(g, "a", "b", frozenset({"c", "d"}))
     TrustRoute(people=('a', 'b'), weakest=0.2)
     """
-    theirs = graph.neighbours(b)
-    best: TrustRoute | None = None
-    for other, tie in graph.neighbours(a).items():
-        if other == b:
-            candidate = TrustRoute((a, b), min(1.0, tie.strength))
-        elif other in avoid or other not in theirs:
+    mine, theirs = graph.neighbours(a), graph.neighbours(b)
+    direct = mine.get(b)
+    best = TrustRoute((a, b), min(1.0, direct.strength)) if direct is not None else None
+    for other in mine.keys() & theirs.keys():  # the common contacts (rank order is total)
+        if other in avoid:
             continue
-        else:
-            candidate = TrustRoute((a, other, b),
-                                   min(1.0, tie.strength, theirs[other].strength))
+        candidate = TrustRoute((a, other, b),
+                               min(1.0, mine[other].strength, theirs[other].strength))
         if best is None or candidate.rank_key() < best.rank_key():
             best = candidate
     return best

@@ -279,6 +279,53 @@ class CollaboratorEvidence:
     """All shortest trust paths within max_hops (capped, sorted by node ids); empty = cold."""
 
 
+@dataclass(frozen=True)
+class ScoreColumns:
+    """What bounds many candidates' scores at once, one row per person in `people`
+    order, as numpy arrays (so a rank among thousands is counted with whole-array
+    comparisons): the levels of the skills asked (`CollaboratorEvidence.skills`), the
+    person's facts scoring reads, and the counts that bound a proof. Values held by
+    many people are numbers into a tuple of them."""
+
+    people: tuple[str, ...]
+    levels: Any
+    """(people × skills asked) levels held at min_level or above (0: not held); with no
+    skill asked one column, the best level of any skill."""
+    expert: Any
+    """True for a person EXPERT_IN any industry."""
+    home: Any
+    """Number into `cities` of the person's first city (`CollaboratorEvidence.cities`);
+    -1 for none."""
+    cities: tuple[str, ...]
+    collaborations: Any
+    certification: Any
+    """Number into `certifications` (the property's values, None included)."""
+    certifications: tuple[object, ...]
+    dated: Any
+    """Number into `dates`: a record of each distinct (last_verified, as_of) pair, as
+    freshness reads them."""
+    dates: tuple[NodeRecord, ...]
+    landed: Any
+    """Referrals (REFERRED_BY) a proof may count as landed, at most: those at stage
+    landed (a store that does not count stages gives every referral)."""
+    signed: Any
+    """Referrals a proof may count as signed, at most (besides `landed`)."""
+    closed: Any
+    """Closed deals (`ProofCounter.proof_counts`)."""
+
+
+@runtime_checkable
+class ScoreColumnSource(Protocol):
+    """A store that hands out `ScoreColumns` from arrays it keeps (EmbeddedStore; for any
+    other store the services make them from `collaborator_candidates`)."""
+
+    def score_columns(self, people: Collection[str], skills: Sequence[str], min_level: int
+                      ) -> ScoreColumns:
+        """The columns of these people (candidates of a question: Person ids), for the
+        distinct skills asked in sorted order."""
+        ...
+
+
 # --------------------------------------------------------------------------- stats
 
 
@@ -471,4 +518,19 @@ class TieSource(Protocol):
         """The COLLABORATED_WITH relationships at these people (either way), each once,
         in no set order, and the staff of their employers (organization -> the people
         WORKS_AT it); unknown ids are skipped."""
+        ...
+
+
+@runtime_checkable
+class TargetedTieSource(Protocol):
+    """A store that can leave out, before reading them, the ties a trust search's last
+    layer does not keep: those to anyone but the targets (EmbeddedStore: the other end
+    is read from its arrays before the relationship's properties; any other store gives
+    every tie and the search drops the rest, the same ties kept)."""
+
+    def tie_relationships_towards(self, people: Collection[str], towards: Collection[str]
+                                  ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """`TieSource.tie_relationships` of these people, keeping only the
+        COLLABORATED_WITH relationships with an end among `towards` (all of a person's
+        when they are among them); the staff in full."""
         ...

@@ -368,3 +368,83 @@ def test_ties_from_the_unsorted_read_are_the_ties_from_relationships(synth_store
             assert fast == slow
             assert grow(synth_store, fast, people[:40]) == grow(plain, slow, people[:40])
             assert fast == slow
+
+
+def _column_values(columns: Any) -> dict[str, tuple[Any, ...]]:
+    """Per person what `ScoreColumns` say, with the shared values looked up."""
+    dates = [(record.properties.get("last_verified"), record.properties.get("as_of"))
+             for record in columns.dates]
+    return {person: (tuple(columns.levels[row].tolist()), bool(columns.expert[row]),
+                     columns.cities[columns.home[row]] if columns.home[row] >= 0 else None,
+                     int(columns.collaborations[row]),
+                     columns.certifications[columns.certification[row]],
+                     dates[columns.dated[row]], int(columns.closed[row]),
+                     int(columns.landed[row]), int(columns.signed[row]))
+            for row, person in enumerate(columns.people)}
+
+
+def _referral_stages(store: GraphStore, person: str) -> tuple[int, int, int]:
+    """The person's referrals: how many, how many landed, how many signed."""
+    stages = [node.properties.get("stage") for node in store.get_nodes(
+        [rel.source for rel in store.get_relationships(RelType.REFERRED_BY, target=person)])]
+    return len(stages), stages.count("landed"), stages.count("signed")
+
+
+def test_score_columns_from_the_index_are_the_evidence_columns() -> None:
+    """EmbeddedStore's score columns say per person what the columns made from the
+    evidence and proof counts say (what a store without them is asked), for skills
+    asked or not and levels, also after writes (which drop the arrays); its landed and
+    signed counts are the person's referrals at those stages (made from the evidence:
+    every referral may count as landed)."""
+    from dataclasses import replace
+
+    from alliance.ingest.records import RecordBatch
+    from alliance.ingest.synth import synthesize
+    from alliance.services.collaborators import _columns_of, proof_counts
+    from alliance.services.ingest import load
+    from alliance.store.base import CollaboratorFilter, ScoreColumnSource
+
+    store = EmbeddedStore(":memory:")
+    load(store, RecordBatch.of(synthesize(nodes=1500, seed=3)))
+    assert isinstance(store, ScoreColumnSource)
+    skills = sorted(s.id for s in store.list_nodes(Label.SKILL, limit=500))
+    cities = [c.id for c in store.list_nodes(Label.CITY, limit=500)]
+    people = sorted(store.collaborator_ids(CollaboratorFilter()))
+    for round_ in range(4):
+        for wanted, level in [((), 1), (tuple(skills[:2]), 1), (tuple(skills[3:6]), 3)]:
+            query = CollaboratorFilter(skills=wanted, min_level=level)
+            ids = sorted(store.collaborator_ids(query))
+            evidence = store.collaborator_candidates(replace(query, among=frozenset(ids)))
+            expected = _column_values(_columns_of(evidence, proof_counts(store, ids),
+                                                  sorted(wanted)))
+            found = _column_values(store.score_columns(ids, sorted(wanted), level))
+            assert {person: values[:-2] for person, values in found.items()} == {
+                person: values[:-2] for person, values in expected.items()}
+            for someone in ids[::5]:
+                referred, landed, signed = _referral_stages(store, someone)
+                assert found[someone][-2:] == (landed, signed)
+                assert expected[someone][-2:] == (referred, 0)
+            assert any(values[2] for values in found.values())
+            if not wanted:
+                assert any(values[-2] for values in found.values())
+                assert any(values[-1] for values in found.values())
+        person = store.get_node(people[round_])
+        assert person is not None
+        if round_ == 0:  # certified and checked again, based elsewhere: rows rewritten
+            store.write(nodes=[replace(person, properties={
+                **person.properties, "certification_level": "senior",
+                "last_verified": "2026-01-02"})],
+                relationships=[f.rel(RelType.BASED_IN, person.id, cities[-1])])
+            assert store.index.person_columns is not None
+        elif round_ == 1:  # referrals move on: their people's rows rewritten
+            store.write(nodes=[replace(referral, properties={
+                **referral.properties, "stage": ("landed", "signed", "dropped")[at % 3]})
+                for at, referral in enumerate(store.list_nodes(Label.REFERRAL, limit=60))])
+            assert store.index.person_columns is not None
+        elif round_ == 2:  # a new person with skills, one person gone: made again
+            newcomer = f.person("newcomer")
+            store.write(nodes=[newcomer], relationships=[
+                f.rel(RelType.HAS_SKILL, newcomer.id, skills[0], level=4),
+                f.rel(RelType.HAS_SKILL, newcomer.id, skills[4], level=3)],
+                delete_nodes=[person.id])
+    store.close()

@@ -179,7 +179,7 @@ def city_parks(draw: st.DrawFn) -> tuple[list[ParkEvidence], CostInputs]:
             links[found[a].id].add(found[b].id)
             links[found[b].id].add(found[a].id)
     figures = draw(inputs)
-    places = [draw(st.sampled_from(["city", "park:0", "park:1", "park:2", "both"]))
+    places = [draw(st.sampled_from(["city:c", "park:0", "park:1", "park:2", "both"]))
               for _ in found]
     eligibility = [draw(st.booleans()) for _ in found]
     city = NodeRecord("city:c", Label.CITY, frozenset({"City"}), {})

@@ -10,8 +10,9 @@ from pathlib import Path
 from alliance.ingest.synth import synthesize
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded.index import build
+from alliance.store.embedded.queries import assembly
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import RelType
+from graph_schema.vocabulary import Label, RelType
 
 INDEXED = (RelType.HSR_LINK, RelType.HOSTS, RelType.HAS_SKILL, RelType.EXPERT_IN,
            RelType.COVERS, RelType.BASED_IN, RelType.IN_CITY, RelType.SUBFIELD_OF,
@@ -41,6 +42,18 @@ def changed(node: NodeRecord, rng: random.Random) -> NodeRecord:
     return replace(node, properties={k: v for k, v in properties.items() if v is not None})
 
 
+def assert_place_evidence_is_fresh(store: EmbeddedStore) -> None:
+    """Every place's kept policy evidence is what its policies give now (and every
+    place's is kept from here on, so the next write must drop what it changes)."""
+    index, made = store.index, assembly(store.graph)
+    for place, kept in index.offered_evidence.items():
+        if place not in index.offered:
+            assert kept == (), place
+    for place, offered in index.offered.items():
+        fresh = made.policies(place, store.graph.nodes[place].label, offered.values())
+        assert index.offered_evidence.setdefault(place, fresh) == fresh, place
+
+
 def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
     records = list(synthesize(nodes=1000, seed=3))
     nodes = [r for r in records if isinstance(r, NodeRecord)]
@@ -58,7 +71,7 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                       "professionals", "contact_skills", "referral_stages"):
             assert getattr(store.index, entry), entry
         for entry in ("cities", "collaborations", "holders", "experts", "in_city",
-                      "referred"):
+                      "referred", "landed", "signed"):
             assert getattr(store.index.people, entry), entry
         closed_seen = False  # the synthetic deals have no stage until rewritten with one
         for _ in range(80):
@@ -91,6 +104,7 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                             delete_nodes=[rng.choice(nodes).id])
                 nodes = [n for n in nodes if n.id in store.graph]
             assert store.index == build(store.graph)
+            assert_place_evidence_is_fresh(store)
             closed_seen = closed_seen or bool(store.index.people.closed)
             assert store.park_facts() == build(store.graph).park_facts()
             origin = rng.choice(sorted(store.by_label.get("City", ())))
@@ -104,8 +118,8 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
 def test_people_facts_are_what_the_graph_says() -> None:
     """Cities: base first, then covered cities directly or through a covered park;
     collaborations: COLLABORATED_WITH either way; skill holders (best level), experts
-    and the people of each city; referrals and closed deals. Checked after moving a park
-    and giving deals stages."""
+    and the people of each city; referrals (landed and signed ones too) and closed deals.
+    Checked after moving a park, giving deals stages and moving referrals on."""
     records = list(synthesize(nodes=1000, seed=4))
     with EmbeddedStore(":memory:") as store:
         store.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
@@ -120,6 +134,8 @@ def test_people_facts_are_what_the_graph_says() -> None:
         store.write(relationships=[
             replace(rel, properties={**rel.properties, "stage": STAGES[at % len(STAGES)]})
             for at, rel in enumerate(staged)])
+        store.write(nodes=[replace(node, properties={**node.properties, "stage": STAGES[at % 2]})
+                           for at, node in enumerate(store.list_nodes(Label.REFERRAL, limit=40))])
         for person in sorted(store.by_label["Person"]):
             base = sorted(r.target for r in store.get_relationships(RelType.BASED_IN,
                                                                     source=person))
@@ -138,8 +154,12 @@ def test_people_facts_are_what_the_graph_says() -> None:
             closed = sum(1 for side in ({"source": person}, {"target": person})
                          for rel in store.get_relationships(RelType.COLLABORATED_WITH, **side)
                          if rel.properties.get("stage") in ("signed", "landed"))
-            referred = len(store.get_relationships(RelType.REFERRED_BY, target=person))
-            assert store.proof_counts([person]) == {person: (referred, closed)}
+            referrals = store.get_relationships(RelType.REFERRED_BY, target=person)
+            assert store.proof_counts([person]) == {person: (len(referrals), closed)}
+            stages = [node.properties.get("stage")
+                      for node in store.get_nodes([rel.source for rel in referrals])]
+            assert store.index.people.landed.get(person, 0) == stages.count("landed")
+            assert store.index.people.signed.get(person, 0) == stages.count("signed")
         assert other in store.index.people.cities[park_cover.source]
         facts = store.index.people
         for skill in sorted(store.by_label["Skill"]):

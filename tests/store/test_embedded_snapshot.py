@@ -3,6 +3,7 @@ is stale, damaged or another store's, and never half-written (kill -9)."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import random
@@ -17,8 +18,8 @@ import pytest
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded import store as store_module
-from graph_schema.records import RelRecord
-from graph_schema.vocabulary import RelType
+from graph_schema.records import RelRecord, StoredNodeRecord
+from graph_schema.vocabulary import RelType, Role
 from tests import factories as f
 from tests.store.contract import load_corridor
 from tests.store.test_embedded import snapshot
@@ -59,29 +60,108 @@ def test_an_open_writes_the_snapshot_and_the_next_reads_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "g.sqlite3"
     _corridor(path)
+    snapshots.path_of(path).unlink()  # as the first open of a file finds it
     expected = _from_file(path)
-    assert _opened(path, monkeypatch) == (True, *expected)  # stale after the writes
+    assert _opened(path, monkeypatch) == (True, *expected)
     assert snapshots.path_of(path).is_file()
     assert _opened(path, monkeypatch) == (False, *expected)
     assert _opened(path, monkeypatch) == (False, *expected)
     assert not list(tmp_path.glob("*.tmp"))
 
 
-def test_a_write_makes_the_snapshot_stale(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writes that keep every node id (so only the write counter tells)."""
+def test_a_write_makes_the_snapshot_stale_until_close_rewrites_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writes that keep every node id (so only the write counter tells): the snapshot
+    from before them, as a process killed after its writes leaves it, is not used; the
+    one its close writes is, and holds what the file holds."""
     path = tmp_path / "g.sqlite3"
     _corridor(path)
     _opened(path, monkeypatch)
+    file = snapshots.path_of(path)
+    older = file.read_bytes()
     with EmbeddedStore(path) as store:  # read from the snapshot, then changed
         store.write(relationships=[RelRecord(RelType.COVERS, "person:ann", "city:shanghai")])
         store.write(delete_relationships=[
             RelRecord(RelType.COVERS, "person:ann", "city:suzhou").key])
+        assert file.read_bytes() == older
+    closed = file.read_bytes()
+    assert closed != older
+    file.write_bytes(older)
     built, graph, index = _opened(path, monkeypatch)
     assert built
     assert (graph, index) == _from_file(path)
     assert "person:ann" in index.reach["city:shanghai"]  # type: ignore[attr-defined]
     assert "person:ann" not in index.reach.get("city:suzhou", {})  # type: ignore[attr-defined]
+    file.write_bytes(closed)
+    assert _opened(path, monkeypatch) == (False, *_from_file(path))
+
+
+def _lists(store: EmbeddedStore) -> list[object]:
+    """Every node's labels and relationships in the order the graph gives them, and the
+    label index's sets in their iteration order (what answers may depend on)."""
+    graph = store.graph
+    return [(node, list(record.labels), list(graph.out_all(node)), list(graph.in_all(node)))
+            for node, record in graph.nodes.items()
+            ] + [(label, list(ids)) for label, ids in sorted(store.by_label.items())]
+
+
+def _ordered(path: Path, monkeypatch: pytest.MonkeyPatch, *, snapshot: bool
+             ) -> tuple[bool, list[object]]:
+    built: list[bool] = []
+    load = EmbeddedStore._load_relationships
+
+    def spy(store: EmbeddedStore, numbers: object) -> None:
+        built.append(True)
+        load(store, numbers)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmbeddedStore, "_load_relationships", spy)
+        with EmbeddedStore(path, read_only=True, snapshot=snapshot) as store:
+            return bool(built), _lists(store)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_close_after_random_writes_writes_what_a_build_from_the_file_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """Random writes (nodes added, changed and deleted, relationships added, replaced with
+    new properties and deleted, maps past the shared ones kept as text), then close:
+    the next open reads the snapshot, and it holds what a build from the file holds, in
+    the same order (relationships per node and side, label sets' iteration), twice over
+    (a snapshot of a graph read from a snapshot)."""
+    monkeypatch.setattr(store_module, "_SHARED_PER_TYPE", 3)
+    rng = random.Random(seed)
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    people = [f"person:p{n}" for n in range(12)]
+    cities = ["city:suzhou", "city:shanghai", "city:nanjing"]
+    for _ in range(2):
+        with EmbeddedStore(path) as store:
+            for _ in range(rng.randint(5, 25)):
+                roll = rng.random()
+                a, b = rng.sample(people, 2)
+                present = [p for p in people if p in store.graph]
+                if roll < 0.3 or len(present) < 2:
+                    store.write(nodes=[f.person(a.removeprefix("person:"), roles=rng.sample(
+                        list(Role), rng.randint(1, 4)))])  # label sets that may collide
+                elif roll < 0.55:
+                    a, b = rng.sample(present, 2)
+                    store.write(relationships=[RelRecord(
+                        RelType.COLLABORATED_WITH, a, b,
+                        {"deal": f"deal {rng.randint(0, 3)}", "year": rng.randint(2000, 2009)})])
+                elif roll < 0.75:
+                    store.write(relationships=[RelRecord(
+                        RelType.COVERS, rng.choice(present), rng.choice(cities))])
+                elif roll < 0.9:
+                    rels = store.relationships_of(present, RelType.COLLABORATED_WITH) + \
+                        store.relationships_of(present, RelType.COVERS)
+                    if rels:
+                        store.write(delete_relationships=[rng.choice(rels).key])
+                else:
+                    store.write(delete_nodes=[rng.choice(present)])
+        expected = _from_file(path)
+        assert _opened(path, monkeypatch) == (False, *expected)
+        assert _ordered(path, monkeypatch, snapshot=True) == (
+            False, _ordered(path, monkeypatch, snapshot=False)[1])
 
 
 def test_a_bulk_load_writes_a_snapshot_of_what_it_loaded(
@@ -117,7 +197,7 @@ def test_a_damaged_or_foreign_snapshot_is_ignored_and_rewritten(
             stamp = pickle.load(stream)
             rest = stream.read()
         file.write_bytes(pickle.dumps(snapshots.Stamp(
-            stamp.store_id, stamp.writes, stamp.ids, "other code")) + rest)
+            stamp.store_id, stamp.writes, "other code")) + rest)
     else:
         other = tmp_path / "other.sqlite3"
         _corridor(other)
@@ -193,7 +273,36 @@ def test_maps_beyond_the_shared_ones_read_back_from_their_text(
     with EmbeddedStore(path) as store:
         store.write(nodes=people, relationships=deals)
         written = snapshot(store)
+    assert _opened(path, monkeypatch)[:2] == (False, written)  # the one close wrote
+    snapshots.path_of(path).unlink()
     built, graph, _ = _opened(path, monkeypatch)
     assert built
     assert graph == written
     assert _opened(path, monkeypatch)[:2] == (False, written)
+
+
+def test_cold_texts_are_packed_at_a_build_and_read_back_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `_PACK_AT_LEAST` cold records a build from the file packs their texts
+    (`TextPacker`); every record reads back what was written: after the build, from the
+    snapshot, and a record a later write adds (packed by the same packer)."""
+    monkeypatch.setattr(store_module, "_PACK_AT_LEAST", 50)
+    path = tmp_path / "g.sqlite3"
+    companies = [f.company(f"c{n}", name_zh=f"公司{n}", headcount=n) for n in range(80)]
+    written = {record.id: record.properties for record in companies}
+    with EmbeddedStore(path) as store:
+        store.write_stream([(companies, [])])  # loaded, then built from the file
+        records = store.get_nodes(list(written))
+        assert all(isinstance(r, StoredNodeRecord) and r.packer is not None
+                   and len(r.text) < len(json.dumps(r.properties)) for r in records)
+        assert {r.id: r.properties for r in records} == written
+        late = f.company("late", name_en="Late Co.")
+        store.write(nodes=[late])
+        written[late.id] = late.properties
+    for _ in range(2):  # from the snapshot close wrote, then without one
+        with EmbeddedStore(path) as store:
+            records = store.get_nodes(list(written))
+            assert {r.id: r.properties for r in records} == written
+            assert all(isinstance(r, StoredNodeRecord) and r.packer is not None
+                       for r in records)
+        snapshots.path_of(path).unlink()

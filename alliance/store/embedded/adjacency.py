@@ -34,15 +34,16 @@ import bisect
 import json
 import json.scanner
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
-from graph_schema.records import NodeRecord, RelKey, RelRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord, TextPacker
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import RelType
 
-__all__ = ["TYPES", "TYPE_ORDER", "Compact", "Graph", "key_of", "new_rel"]
+__all__ = ["TYPES", "TYPE_ORDER", "Compact", "Graph", "key_of", "new_node", "new_rel",
+           "new_stored_node"]
 
 TYPES: tuple[RelType, ...] = tuple(sorted(RelType))
 """The types in a node's order: by name, so that lists are bisected by comparing
@@ -81,6 +82,37 @@ def new_rel(rel_type: RelType, source: str, target: str, properties: dict[str, A
     return rel
 
 
+_set_id, _set_label, _set_labels, _set_node_properties = (
+    NodeRecord.__dict__[name].__set__ for name in ("id", "label", "labels", "properties"))
+_set_text, _set_packer = (
+    StoredNodeRecord.__dict__[name].__set__ for name in ("text", "packer"))
+
+
+def new_node(node_id: str, label: Any, labels: frozenset[str], properties: dict[str, Any]
+             ) -> NodeRecord:
+    """`NodeRecord(...)` without the frozen dataclass's checked `__init__` (an open makes
+    10^6 of them, from the file or a snapshot)."""
+    record: NodeRecord = _new(NodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_node_properties(record, properties)
+    return record
+
+
+def new_stored_node(node_id: str, label: Any, labels: frozenset[str], text: bytes,
+                    packer: TextPacker | None = None) -> StoredNodeRecord:
+    """`StoredNodeRecord(node_id, label, labels, text)`, the same way; `text` packed by
+    `packer` when given."""
+    record: StoredNodeRecord = _new(StoredNodeRecord)
+    _set_id(record, node_id)
+    _set_label(record, label)
+    _set_labels(record, labels)
+    _set_text(record, text)
+    _set_packer(record, packer)
+    return record
+
+
 def key_of(rel: RelRecord) -> RelKey:
     """`rel.key` (type name, ends, key property values) without the spec lookup."""
     names = _KEY_NAMES[rel.type]
@@ -112,6 +144,27 @@ def _index_of(rels: list[RelRecord], rel: RelRecord) -> int:
             return at
     msg = f"{rel!r} is not in the list"  # a broken invariant, never user input
     raise LookupError(msg)
+
+
+def _kept_texts(np: Any, map_columns: Sequence[Any], texts: bytearray,
+                text_at: array[int]) -> Texts:
+    """The out-of-line texts the map columns refer to, renumbered in place in the columns
+    (texts of relationships since replaced or dropped would only take room)."""
+    used = np.unique(np.concatenate([-1 - column[column < 0] for column in map_columns]))
+    if len(used) == len(text_at) - 1:
+        return bytes(texts), text_at
+    starts = np.frombuffer(text_at, np.int64)
+    lengths = starts[used + 1] - starts[used]
+    new_at = np.zeros(len(used) + 1, np.int64)
+    np.cumsum(lengths, out=new_at[1:])
+    picked = np.repeat(starts[used] - new_at[:-1], lengths) + np.arange(new_at[-1])
+    renumbered = np.zeros(len(text_at), np.int32)
+    renumbered[used] = np.arange(len(used), dtype=np.int32)
+    for column in map_columns:
+        outside = column < 0
+        column[outside] = -1 - renumbered[-1 - column[outside]]
+    return (np.frombuffer(bytes(texts), np.uint8)[picked].tobytes(),
+            array("q", new_at.tobytes()))
 
 
 class Compact:
@@ -278,14 +331,32 @@ class Compact:
             maps_of[position])) for position in range(at[number], at[number + 1])
                 if ends[position] == other]
 
+    def rels_with(self, node_id: str, rel_type: RelType, outgoing: bool,
+                  others: Container[str]) -> list[RelRecord]:
+        """`rels` of those whose other end is among `others`: the ends are read from the
+        arrays first, so the properties of the rest are never decoded."""
+        number, first, end = self.span(node_id, rel_type, outgoing)
+        if first == end:
+            return []
+        _, ends, _, maps_of = self._side(outgoing)
+        ids, me = self.ids, self.ids[number]
+        found = []
+        for position in range(first, end):
+            other = ids[ends[position]]
+            if other in others:
+                properties = self.properties(maps_of[position])
+                found.append(new_rel(rel_type, me, other, properties) if outgoing
+                             else new_rel(rel_type, other, me, properties))
+        return found
+
 
 class Graph:
     """Nodes by id and their relationships; see the module docstring."""
 
     __slots__ = ("_base", "_counts", "_in", "_out", "nodes", "record")
 
-    def __init__(self) -> None:
-        self.nodes: dict[str, NodeRecord] = {}
+    def __init__(self, nodes: dict[str, NodeRecord] | None = None) -> None:
+        self.nodes: dict[str, NodeRecord] = {} if nodes is None else nodes
         """id -> record; iterate it for every node."""
         self._base = Compact.empty()
         self._out: dict[str, list[RelRecord]] = {}
@@ -353,6 +424,16 @@ class Graph:
             return [(rel.target, rel.properties) for rel in _of_type(live, rel_type)]
         return self._base.targets(node_id, rel_type)
 
+    def rels_with(self, node_id: str, rel_type: RelType, outgoing: bool,
+                  others: Container[str]) -> list[RelRecord]:
+        """`out_rels` (outgoing) or `in_rels` of a type whose other end is among
+        `others`, without reading the properties of the rest."""
+        live = (self._out if outgoing else self._in).get(node_id)
+        if live is not None:
+            return [rel for rel in _of_type(live, rel_type)
+                    if (rel.target if outgoing else rel.source) in others]
+        return self._base.rels_with(node_id, rel_type, outgoing, others)
+
     def ends(self, node_id: str) -> list[str]:
         """The other end of every relationship at the node: targets of the outgoing,
         then sources of the incoming ones (each by type), repeated as they occur."""
@@ -415,6 +496,80 @@ class Graph:
                     not names or tuple(rel.properties.get(name) for name in names) == values):
                 return rel
         return None
+
+    def flattened(self, key_text: Callable[[RelRecord], str],
+                  text_of: Callable[[dict[str, Any]], str]) -> Compact:
+        """The arrays a build from the file would make of the graph as it is now (what a
+        snapshot written after writes holds): nodes numbered in `nodes` order (the
+        table's), the rows of nodes without an own list copied and renumbered, each own
+        list put in the table's key order (type, the other end, then `key_text`, the
+        key column). Property maps of the arrays keep their numbers; another map is one
+        of those when `text_of` (its JSON text) matches, else out-of-line text. Texts no
+        row refers to any more are dropped."""
+        import numpy as np  # as in `Compact.rows`
+
+        base, width = self._base, len(TYPES)
+        ids = list(self.nodes)
+        number = dict(zip(ids, range(len(ids)), strict=True))
+        count = len(base.ids)
+        if ids[:count] == base.ids:  # no node dropped: old numbers stay
+            renumber = np.arange(count, dtype=np.int32)
+        else:
+            renumber = np.fromiter((number.get(node_id, -1) for node_id in base.ids),
+                                   np.int32, count)
+        known = {text_of(properties): at for at, properties in enumerate(base.maps) if at}
+        by_object = {id(properties): at for at, properties in enumerate(base.maps)}
+        texts, text_at = bytearray(base.texts), array("q", base.text_at)
+
+        def map_number(properties: dict[str, Any]) -> int:
+            found = by_object.get(id(properties))  # the maps stay alive meanwhile
+            if found is None:
+                text = text_of(properties)
+                found = known.get(text)
+                if found is None:
+                    found = -len(text_at)
+                    texts.extend(text.encode())
+                    text_at.append(len(texts))
+                by_object[id(properties)] = found
+            return found
+
+        sides: list[Any] = []
+        for outgoing, live in ((True, self._out), (False, self._in)):
+            at, ends, types, maps_of = (
+                np.frombuffer(column, kind) for column, kind in zip(
+                    base._side(outgoing), (np.int32, np.int32, np.int8, np.int32), strict=True))
+            kept = renumber.copy()
+            for node_id in live:
+                old = base.number.get(node_id)
+                if old is not None:
+                    kept[old] = -1
+            row_node = kept[np.repeat(np.arange(count, dtype=np.int32), np.diff(at))]
+            mask = row_node >= 0
+            nodes, others = array("i"), array("i")
+            kinds, numbers = array("b"), array("i")
+            for node_id, rels in live.items():
+                here = number.get(node_id)
+                if here is None:  # dropped
+                    continue
+                for rel in sorted(rels, key=lambda rel: (
+                        TYPE_ORDER[rel.type], rel.target if outgoing else rel.source,
+                        key_text(rel))):
+                    nodes.append(here)
+                    others.append(number[rel.target if outgoing else rel.source])
+                    kinds.append(TYPE_ORDER[rel.type])
+                    numbers.append(map_number(rel.properties) if rel.properties else 0)
+            here_all = np.concatenate((row_node[mask], np.frombuffer(nodes, np.int32)))
+            there_all = np.concatenate((renumber[ends[mask]], np.frombuffer(others, np.int32)))
+            kind_all = np.concatenate((types[mask], np.frombuffer(kinds, np.int8)))
+            map_all = np.concatenate((maps_of[mask], np.frombuffer(numbers, np.int32)))
+            order = np.argsort(here_all.astype(np.int64) * width + kind_all, kind="stable")
+            offsets = np.zeros(len(ids) + 1, np.int32)
+            np.cumsum(np.bincount(here_all, minlength=len(ids)), out=offsets[1:])
+            sides += [offsets, there_all[order], kind_all[order], map_all[order]]
+        kept_texts = _kept_texts(np, (sides[3], sides[7]), texts, text_at)
+        return Compact(ids, number, [
+            array(kind, column.tobytes()) for kind, column in zip("iibi" * 2, sides, strict=True)],
+            base.maps, np.bincount(sides[2], minlength=width).tolist(), kept_texts)
 
     # ----------------------------------------------------------------- changes
 

@@ -17,7 +17,9 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   relates industries by); `relatives_of`: industry -> the industries asked for whose
   related set holds it.
 - `offered`: place (park or city) -> policy id -> the policy, its targets and its
-  no-stacking partners; `offered_at`: policy -> places offering it.
+  no-stacking partners; `offered_at`: policy -> places offering it; `offered_evidence`:
+  place -> the `PolicyEvidence` of them all, by id (made on first use, dropped when one
+  of them changes).
 - `skills`, `expert_in`: person -> sorted (skill, level) pairs / sorted industry ids.
 - `reach`: city -> people who cover it or are based there (covering wins); `reach_of`
   the same per person. `covering`: park -> people who cover it; `covers` the same per
@@ -33,6 +35,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
 - `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
   track record every candidate's score reads).
+- `person_columns`: `people` and the score facts of every person as one table
+  (`PersonColumns`), made on first use; writes refresh the rows they touch.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts
+from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts, PolicyEvidence
 from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
@@ -62,6 +66,15 @@ Taxonomy = tuple[dict[str, int], dict[str, int]]
 
 Listed = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
 """The broker lists (city, industry asked) and professional lists (city) a person is on."""
+
+
+class PlaceEvidence(dict[str, tuple[PolicyEvidence, ...]]):
+    """Place -> the evidence of every policy offered there (`offered`), by id, made on
+    first use and dropped when a policy offered there changes; a snapshot holds it empty
+    (it is made again on first use)."""
+
+    def __reduce__(self) -> tuple[type[PlaceEvidence], tuple[()]]:
+        return type(self), ()
 
 
 @dataclass(frozen=True)
@@ -129,7 +142,9 @@ class PeopleFacts:
       (`queries.collaborator_ids`), not a pass over every candidate.
     - `referred`: person -> REFERRED_BY relationships ending at them; `closed`: person ->
       their COLLABORATED_WITH relationships that reached signed or landed (the counts
-      that bound a proof of expertise, `EmbeddedStore.proof_counts`).
+      that bound a proof of expertise, `EmbeddedStore.proof_counts`); `landed`, `signed`:
+      person -> their referrals (REFERRED_BY) at that stage, in any vertical (a proof
+      counts at most these: `ScoreColumns`).
     """
 
     cities: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -139,6 +154,8 @@ class PeopleFacts:
     in_city: dict[str, set[str]] = field(default_factory=dict)
     referred: dict[str, int] = field(default_factory=dict)
     closed: dict[str, int] = field(default_factory=dict)
+    landed: dict[str, int] = field(default_factory=dict)
+    signed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,6 +186,10 @@ class EvidenceIndex:
     """`parks` as columns for the elimination view (made on first use after a park
     changed, like `listed_parks`)."""
     referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
+    person_columns: PersonColumns | None = field(default=None, compare=False)
+    """`people` and every person's score facts as one table (`PersonColumns`), made on
+    first use."""
+    offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -183,6 +204,11 @@ class EvidenceIndex:
         if self.park_table is None:
             self.park_table = ParkTable.of(self.parks)
         return self.park_table
+
+    def people_as_columns(self, graph: Graph) -> PersonColumns:
+        if self.person_columns is None:
+            self.person_columns = PersonColumns.of(self, graph)
+        return self.person_columns
 
     def routes_from(self, origin: str) -> dict[str, Route]:
         found = self.routes.get(origin)
@@ -275,6 +301,7 @@ def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
                     policy: NodeRecord | None) -> None:
     """Move the policy out of the places it was offered in and into the current ones."""
     for place in index.offered_at.pop(node, ()):
+        index.offered_evidence.pop(place, None)
         offered = index.offered[place]
         del offered[node]
         if not offered:
@@ -289,6 +316,7 @@ def _refresh_policy(index: EvidenceIndex, graph: Graph, node: str,
     partners |= {rel.source for rel in _rels(graph, node, RelType.NOT_STACKABLE_WITH, False)}
     entry: OfferedPolicy = (policy, targets, tuple(sorted(partners)))
     for place in places:
+        index.offered_evidence.pop(place, None)
         index.offered.setdefault(place, {})[node] = entry
     index.offered_at[node] = places
 
@@ -501,12 +529,15 @@ def _refresh_person_facts(index: EvidenceIndex, graph: Graph, person: str) -> No
     facts.collaborations.pop(person, None)
     facts.referred.pop(person, None)
     facts.closed.pop(person, None)
+    facts.landed.pop(person, None)
+    facts.signed.pop(person, None)
     if _label(graph, person) is not Label.PERSON:
         return
     _file_proof_counts(facts, person,
                        len(_rels(graph, person, RelType.REFERRED_BY, False)),
                        _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, True))
                        + _closed_deals(_rels(graph, person, RelType.COLLABORATED_WITH, False)))
+    _file_closed_referrals(facts, graph, person)
     for skill, level in index.skills.get(person, ()):  # sorted: the best level last
         facts.holders.setdefault(skill, {})[person] = level
     for industry in index.expert_in.get(person, ()):
@@ -547,13 +578,29 @@ def _file_proof_counts(facts: PeopleFacts, person: str, referred: int, closed: i
 
 
 def _people_of(graph: Graph, touched: set[str]) -> set[str]:
-    """The people whose facts a write may change: the touched ones, and those covering
-    a touched node (its label or IN_CITY may have changed what they cover)."""
+    """The people whose facts a write may change: the touched ones, those covering
+    a touched node (its label or IN_CITY may have changed what they cover), and those
+    a touched referral was REFERRED_BY (its stage counts in their `landed`/`signed`)."""
     people = set(touched)
     for node in touched:
         if node in graph:
             people.update(graph.in_ends(node, RelType.COVERS))
+            people.update(graph.out_ends(node, RelType.REFERRED_BY))
     return people
+
+
+def _file_closed_referrals(facts: PeopleFacts, graph: Graph, person: str) -> None:
+    """File how many of the person's referrals are landed and signed (a write's refresh
+    and the bulk build alike)."""
+    landed = signed = 0
+    for referral in graph.in_ends(person, RelType.REFERRED_BY):
+        stage = graph.nodes[referral].properties.get("stage")
+        landed += stage == "landed"
+        signed += stage == "signed"
+    if landed:
+        facts.landed[person] = landed
+    if signed:
+        facts.signed[person] = signed
 
 
 def _file_places(index: EvidenceIndex, node: str, parks: set[str],
@@ -582,6 +629,83 @@ def _file_contact_skills(index: EvidenceIndex, node: str, person: NodeRecord,
     rank = professional_rank(person, contact_skills)
     if rank is not None:
         index.professional_rank[node] = rank
+
+
+# --------------------------------------------------------------------------- score columns
+
+
+PERSON_COLUMNS = ("best_level", "expert", "home", "collaborations", "certification",
+                  "dated", "landed", "signed", "closed")
+"""The columns of `PersonColumns.table`, in order."""
+
+
+@dataclass
+class PersonColumns:
+    """Every person's facts a collaborator score reads, as one numpy table (a row per
+    person, `row`: person -> row; columns `PERSON_COLUMNS`), so the scores of thousands
+    of candidates are bounded with whole-array operations (`ScoreColumns`;
+    `queries.score_columns` gathers the rows a question asks for). Values many people
+    share are numbers into lists: `cities` (the person's first city, -1 none),
+    `certifications` (the property's values), `dates` (a record per distinct
+    (last_verified, as_of) pair). Made from the index and the records on first use;
+    a write refreshes the rows of the people it touched (`refresh`), or drops the table
+    when it adds or removes a person."""
+
+    row: dict[str, int]
+    table: Any
+    cities: list[str] = field(default_factory=list)
+    certifications: list[object] = field(default_factory=list)
+    dates: list[NodeRecord] = field(default_factory=list)
+    numbers: dict[tuple[str, object], int] = field(default_factory=dict)
+    """(list name, value) -> the value's number in that list."""
+
+    @classmethod
+    def of(cls, index: EvidenceIndex, graph: Graph) -> PersonColumns:
+        import numpy as np  # as the graph's arrays: imported when first needed
+
+        people = [node for node, record in graph.nodes.items() if record.label is Label.PERSON]
+        columns = cls({person: row for row, person in enumerate(people)}, None)
+        columns.table = np.array([columns._values(index, graph, person) for person in people],
+                                 dtype=np.int64).reshape(len(people), len(PERSON_COLUMNS))
+        return columns
+
+    def refresh(self, index: EvidenceIndex, graph: Graph, people: Iterable[str]) -> bool:
+        """Rewrite the rows of these people; False (nothing changed) when one of them is
+        a person without a row or has a row and is no person any more."""
+        rows = {}
+        for person in people:
+            row = self.row.get(person)
+            if (row is not None) != (_label(graph, person) is Label.PERSON):
+                return False
+            if row is not None:
+                rows[row] = person
+        for row, person in rows.items():
+            self.table[row] = self._values(index, graph, person)
+        return True
+
+    def _number(self, name: str, value: object, record: NodeRecord | None = None) -> int:
+        found = self.numbers.get((name, value))
+        if found is None:
+            lists: dict[str, list[Any]] = {"cities": self.cities, "dates": self.dates,
+                                           "certifications": self.certifications}
+            values = lists[name]
+            found = self.numbers[(name, value)] = len(values)
+            values.append(record if record is not None else value)
+        return found
+
+    def _values(self, index: EvidenceIndex, graph: Graph, person: str) -> tuple[int, ...]:
+        facts, record = index.people, graph.nodes[person]
+        properties = record.properties
+        found = facts.cities.get(person)
+        return (max((level for _, level in index.skills.get(person, ())), default=0),
+                int(person in index.expert_in),
+                self._number("cities", found[0]) if found else -1,
+                facts.collaborations.get(person, 0),
+                self._number("certifications", properties.get("certification_level")),
+                self._number("dates", (properties.get("last_verified"), properties.get("as_of")),
+                             record),
+                facts.landed.get(person, 0), facts.signed.get(person, 0),
+                facts.closed.get(person, 0))
 
 
 # --------------------------------------------------------------------------- build, apply
@@ -630,6 +754,7 @@ def build(graph: Graph) -> EvidenceIndex:
                 facts.collaborations[node] = collaborations
             _file_proof_counts(facts, node, len(graph.in_ends(node, RelType.REFERRED_BY)),
                                closed.get(node, 0))
+            _file_closed_referrals(facts, graph, node)
     return index
 
 
@@ -739,6 +864,9 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
         index.routes.clear()
     for person in facts_of:
         _refresh_person_facts(index, graph, person)
+    if index.person_columns is not None and not index.person_columns.refresh(
+            index, graph, facts_of):
+        index.person_columns = None  # made again on first use
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

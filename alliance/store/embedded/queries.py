@@ -7,9 +7,8 @@ NodeRecord and each node's relationships by type, read through the helpers below
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from functools import cached_property
 
 from alliance.errors import NotFound
 from alliance.store.base import (
@@ -22,6 +21,7 @@ from alliance.store.base import (
     LandingFilter,
     ParkEvidence,
     PolicyEvidence,
+    ScoreColumns,
     TrackRecord,
     TrustPath,
 )
@@ -30,8 +30,8 @@ from alliance.store.embedded.index import EvidenceIndex
 from alliance.store.evidence import (
     Assembly,
     Children,
+    Chosen,
     CityContacts,
-    OfferedPolicy,
     Parents,
     PersonFacts,
     Reached,
@@ -96,12 +96,18 @@ def children_in(graph: Graph) -> Children:
 _CONTACT_CATEGORIES = frozenset(CONTACT_SKILL_CATEGORIES)
 
 
-def _offered(index: EvidenceIndex, place: str, query: LandingFilter,
-             applicable_targets: set[str]) -> list[OfferedPolicy]:
-    """Policies offered in a park or city (the index keeps them with their targets and
-    no-stacking partners) that apply on the query's date."""
-    return [entry for entry in index.offered.get(place, {}).values()
-            if policy_applies(entry[0], entry[1], applicable_targets, query.as_of)]
+def _offered(index: EvidenceIndex, build: Assembly, place: str, label: Label,
+             query: LandingFilter, applicable_targets: set[str]
+             ) -> tuple[PolicyEvidence, ...]:
+    """Policies offered in a park or city (`label`) that apply on the query's date, by
+    id: the index keeps them with their targets and no-stacking partners, and their
+    evidence once made."""
+    listed = index.offered_evidence.get(place)
+    if listed is None:
+        listed = index.offered_evidence[place] = build.policies(
+            place, label, index.offered.get(place, {}).values())
+    return tuple(item for item in listed
+                 if policy_applies(item.policy, item.targets, applicable_targets, query.as_of))
 
 
 def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
@@ -146,26 +152,23 @@ class _Contacts:
                              and query.contacts_per_kind >= 0)
         self.people: dict[str, PersonFacts] = {}
         self.brokers = brokers
+        self._is_broker: dict[str, bool] = {}
         self._cities: dict[str, CityContacts] = {}
 
     def facts(self, person: str) -> PersonFacts:
         return _person_facts(self.graph, self.index, person, self.categories, self.related,
                              self.people)
 
-    @cached_property
-    def related_brokers(self) -> set[str]:
-        """Brokers with related expertise (`PersonFacts.broker`, without the facts): the
-        index's experts of each related industry who carry the Broker label, so that a
-        park's covering people are told apart by set operations."""
-        experts = self.index.people.experts
-        found: set[str] = set()
-        for industry in self.related:
-            found.update(experts.get(industry, ()))
-        return found.intersection(self.brokers)
-
     def is_broker(self, person: str) -> bool:
-        """A broker with related expertise."""
-        return person in self.related_brokers
+        """A broker with related expertise (`PersonFacts.broker`, without the facts): a
+        person with the Broker label EXPERT_IN a related industry (told once per person
+        and query, so a park's covering people are told apart by cheap tests)."""
+        found = self._is_broker.get(person)
+        if found is None:
+            found = self._is_broker[person] = (
+                person in self.brokers
+                and not self.related.isdisjoint(self.index.expert_in.get(person, ())))
+        return found
 
     def _broker_order(self, person: str) -> tuple[int, int, str]:
         related = [i for i in self.index.expert_in.get(person, ()) if i in self.related]
@@ -180,7 +183,7 @@ class _Contacts:
         if not self.ranked_ahead:
             return classify((self.facts(person), RelType.COVERS)
                             for person in covering).in_city()
-        brokers = covering & self.related_brokers
+        brokers = {person for person in covering if self.is_broker(person)}
         ranked = self.index.professional_rank
         professionals = {p for p in covering if p in ranked and p not in brokers}
 
@@ -195,6 +198,19 @@ class _Contacts:
             _Reiterable(lambda: walk(professionals, self._professional_order)),
             len(brokers), len(professionals), brokers.__contains__,
             professionals.__contains__)
+
+    def totals(self, city: str, covering: set[str]) -> tuple[int, int]:
+        """How many brokers and professionals a park has (`best_contacts`' totals, from
+        the lists ranked ahead): those covering it, and its city's less the people who
+        are on both -- counted by set operations on the covering people."""
+        in_city = self.in_city(city)
+        reach = self.index.reach.get(city, {})
+        brokers = {person for person in covering & self.brokers if self.is_broker(person)}
+        ranked = self.index.professional_rank.keys() & covering
+        covers_city = {person for person in brokers if reach.get(person) is RelType.COVERS}
+        return (len(brokers) + in_city.broker_total - len(covers_city),
+                len(ranked) - len(ranked & brokers) + in_city.professional_total
+                - len(reach.keys() & ranked) + len(ranked & covers_city))
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
@@ -286,18 +302,22 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
             continue
         covering = index.covering.get(park_id, set())
         if city not in offered:
-            offered[city] = build.policies(city, Label.CITY,
-                                           _offered(index, city, query, policy_targets))
-        brokers, professionals, broker_total, professional_total = best_contacts(
-            park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
-            query.contacts_per_kind)
+            offered[city] = _offered(index, build, city, Label.CITY, query, policy_targets)
+        brokers: list[Chosen]
+        professionals: list[Chosen]
+        if contacts.ranked_ahead and query.contacts_per_kind == 0:  # totals only
+            brokers, professionals = [], []
+            broker_total, professional_total = contacts.totals(city, covering)
+        else:
+            brokers, professionals, broker_total, professional_total = best_contacts(
+                park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
+                query.contacts_per_kind)
         candidates.append(ParkEvidence(
             park=row.record,
             city=record(graph, city),
             rail=build.rail(route),
             industries=tuple(matches),
-            policies=build.policies(park_id, Label.PARK,
-                                    _offered(index, park_id, query, policy_targets)),
+            policies=_offered(index, build, park_id, Label.PARK, query, policy_targets),
             contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
             broker_total=broker_total,
             professional_total=professional_total,
@@ -507,3 +527,28 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
 def _certified(person: NodeRecord, min_rank: int) -> bool:
     level = person.properties.get("certification_level")
     return level is not None and CertificationLevel(level).rank >= min_rank
+
+
+def score_columns(graph: Graph, index: EvidenceIndex, people: Collection[str],
+                  skills: Sequence[str], min_level: int) -> ScoreColumns:
+    """The `ScoreColumns` of these people: their rows of the index's `PersonColumns`,
+    and a column per skill asked from the index's holders (the level when at min_level
+    or above, as `matched_skills` keeps it)."""
+    import numpy as np  # as the graph's arrays: imported when first needed
+
+    columns = index.people_as_columns(graph)
+    ordered = tuple(people)
+    rows = np.fromiter(map(columns.row.__getitem__, ordered), dtype=np.int64,
+                       count=len(ordered))
+    table = columns.table[rows]
+    if skills:
+        held = [index.people.holders.get(skill, {}) for skill in skills]
+        levels = np.array([[level if (level := of.get(person, 0)) >= min_level else 0
+                            for of in held] for person in ordered],
+                          dtype=np.int64).reshape(len(ordered), len(skills))
+    else:
+        levels = table[:, :1]
+    _, expert, home, collaborations, certification, dated, landed, signed, closed = table.T
+    return ScoreColumns(ordered, levels, expert.astype(bool), home, tuple(columns.cities),
+                        collaborations, certification, tuple(columns.certifications), dated,
+                        tuple(columns.dates), landed, signed, closed)

@@ -1,22 +1,24 @@
 """A snapshot of what an open of EmbeddedStore builds, written beside its SQLite file:
-the relationship arrays (`adjacency.Compact`) and the evidence index, so that the next
-open reads them instead of 5.7 M relationship rows and a bulk build of the index
-(measured, docs/benchmarks.md "Compact embedded store (session 5)"). Node records still
-come from the file at every open: they are the check that the snapshot fits.
+the node records and label sets, the relationship arrays (`adjacency.Compact`) and the
+evidence index, so that the next open reads them instead of 10^6 node rows, 5.7 M
+relationship rows and a bulk build of the index (measured, docs/benchmarks.md "Compact
+store (session 6)").
 
 The file `<store>.snapshot` is used only when its `Stamp` equals the file's: the store's
 id and write counter (kept in `meta`, the counter raised in the same transaction as
-every write, so a snapshot never describes a file that has changed since), a hash of
-the node ids in table order (what the arrays' node numbers mean), and a fingerprint of
-the code that builds arrays and index. Anything else (missing, stale, truncated,
-unreadable, written by other code) is ignored and the open builds from the file.
-Written only right after a build from the file (at open, after a bulk load), under the
-write lock, as a temporary file renamed over the old one (atomic: `kill -9` leaves the
-old snapshot or the new one, never half of one). Deleting it is always safe.
+every write, so a snapshot never describes a file that has changed since) and a
+fingerprint of the code that builds records, arrays and index. Anything else (missing,
+stale, truncated, unreadable, written by other code) is ignored and the open builds from
+the file. Written by a writer right after a build from the file (at open, after a bulk
+load) and at `close` when writes came after the last one (from the graph as it is, its
+nodes' own lists flattened back into arrays: `Graph.flattened`), under the write lock,
+as a temporary file renamed over the old one (atomic: `kill -9` leaves the old snapshot
+or the new one, never half of one; a process killed after a write leaves a stale one).
+Deleting it is always safe.
 
 It is a pickle read by an unpickler that resolves only the classes of this project, the
-standard containers and arrays: a snapshot is not code, though whoever can write the
-store's folder can change the store itself.
+record makers of `adjacency`, the standard containers and arrays: a snapshot is not
+code, though whoever can write the store's folder can change the store itself.
 """
 
 from __future__ import annotations
@@ -26,19 +28,19 @@ import hashlib
 import os
 import pickle
 from array import array
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from alliance.store.embedded.adjacency import TYPES, Compact
+from alliance.store.embedded import adjacency
+from alliance.store.embedded.adjacency import TYPES, Compact, new_node, new_stored_node
 from alliance.store.embedded.index import EvidenceIndex
-from graph_schema.records import NodeRecord, StoredNodeRecord
+from graph_schema.records import NodeRecord, StoredNodeRecord, TextPacker
 
-__all__ = ["SUFFIX", "Stamp", "code_fingerprint", "ids_hash", "path_of", "read", "write"]
+__all__ = ["SUFFIX", "Contents", "Stamp", "code_fingerprint", "path_of", "read", "write"]
 
 SUFFIX = ".snapshot"
-FORMAT = 1
+FORMAT = 3
 """Version of the file's layout below."""
 
 _CODE_ROOTS = ("alliance/store", "graph_schema")
@@ -51,20 +53,25 @@ class Stamp:
 
     store_id: str
     writes: int
-    ids: str
     code: str
     format: int = FORMAT
 
 
+@dataclass(frozen=True)
+class Contents:
+    """What a snapshot holds: the graph's records by id (in table order), the ids of
+    each label in that order, the arrays and the evidence index."""
+
+    nodes: dict[str, NodeRecord]
+    labels: dict[str, list[str]]
+    compact: Compact
+    index: EvidenceIndex
+    packer: TextPacker | None
+    """What packs the texts of the cold records (and of the ones writes will add)."""
+
+
 def path_of(store: Path) -> Path:
     return store.with_name(store.name + SUFFIX)
-
-
-def ids_hash(ids: Sequence[str]) -> str:
-    """A hash of the node ids in table order (the arrays' numbering)."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update("\n".join(ids).encode())
-    return digest.hexdigest()
 
 
 def _fingerprint() -> str:
@@ -88,13 +95,43 @@ def code_fingerprint() -> str:
     return _CODE
 
 
-def _node(node_id: str) -> NodeRecord:  # pragma: no cover - resolved by _Reader instead
-    """Stands for a node record in the index's pickle (see `_Reader.find_class`)."""
-    raise LookupError(node_id)
+class _Labels:
+    """Stands for a node's label set in the pickle: read back as `frozenset` of the sorted
+    labels, as a build from the file makes it (so it iterates in the same order; the
+    labels column is a sorted list). One per distinct set, so the set is read once."""
+
+    __slots__ = ("labels",)
+
+    def __init__(self, labels: frozenset[str]) -> None:
+        self.labels = tuple(sorted(labels))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return frozenset, (self.labels,)
 
 
-def _as_node(record: NodeRecord) -> tuple[Any, tuple[str]]:
-    return _node, (record.id,)
+class _Records:
+    """How node records are pickled: by the record makers of `adjacency`, with their
+    label sets as `_Labels`."""
+
+    def __init__(self) -> None:
+        self._labels: dict[frozenset[str], _Labels] = {}
+
+    def _of(self, labels: frozenset[str]) -> _Labels:
+        found = self._labels.get(labels)
+        if found is None:
+            found = self._labels[labels] = _Labels(labels)
+        return found
+
+    def node(self, record: NodeRecord) -> tuple[Any, tuple[Any, ...]]:
+        return new_node, (record.id, record.label, self._of(record.labels), record.properties)
+
+    def stored_node(self, record: StoredNodeRecord) -> tuple[Any, tuple[Any, ...]]:
+        return new_stored_node, (record.id, record.label, self._of(record.labels),
+                                 record.text, record.packer)
+
+
+_MAKERS = frozenset({new_node.__name__, new_stored_node.__name__})
+"""The functions a snapshot may call: they make records without running their checks."""
 
 
 _PACKAGES = frozenset({"alliance", "graph_schema"})
@@ -103,16 +140,12 @@ _ALLOWED_BUILTINS = frozenset({"frozenset", "set", "dict", "list", "tuple", "byt
 
 
 class _Reader(pickle.Unpickler):
-    """Resolves node records to the graph's own (by id) and refuses any class that is not
-    the project's, a builtin container or an array."""
-
-    def __init__(self, file: BinaryIO, nodes: Mapping[str, NodeRecord]) -> None:
-        super().__init__(file)
-        self._nodes = nodes
+    """Refuses any class that is not the project's, a builtin container or an array,
+    and any function but the record makers."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name == "_node":
-            return self._nodes.__getitem__
+        if module == adjacency.__name__ and name in _MAKERS:
+            return super().find_class(module, name)
         if module == "array" and name in {"array", "_array_reconstructor"}:
             return super().find_class(module, name)
         if "." not in name and (module.split(".")[0] in _PACKAGES
@@ -125,23 +158,31 @@ class _Reader(pickle.Unpickler):
         raise pickle.UnpicklingError(msg)
 
 
-def write(path: Path, stamp: Stamp, compact: Compact, index: EvidenceIndex) -> None:
+def write(path: Path, stamp: Stamp, contents: Contents) -> None:
     """Write the snapshot atomically: a temporary file beside it, fsynced, renamed over
-    the old one, and the folder fsynced (so the rename itself is durable)."""
+    the old one, and the folder fsynced (so the rename itself is durable). One pickle
+    of everything, so that a string or record held in several places (ids in the
+    records, label lists and index) is read back as one object."""
     for stale in path.parent.glob(f"{path.name}.*.tmp"):  # left by a killed writer
         with contextlib.suppress(OSError):
             stale.unlink()
-    index = replace(index, routes={}, listed_parks=None, park_table=None)  # made on first use
+    index = replace(  # the entries left out are made on first use
+        contents.index, routes={}, listed_parks=None, park_table=None, person_columns=None
+    )
+    compact = contents.compact
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as file:
             pickle.dump(stamp, file, protocol=pickle.HIGHEST_PROTOCOL)
             writer = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
-            writer.dispatch_table = {NodeRecord: _as_node, StoredNodeRecord: _as_node}
+            records = _Records()
+            writer.dispatch_table = {NodeRecord: records.node,
+                                     StoredNodeRecord: records.stored_node}
             sides = (compact.out_at, compact.out_end, compact.out_type, compact.out_map,
                      compact.in_at, compact.in_end, compact.in_type, compact.in_map)
-            writer.dump((sides, compact.maps, compact.counts, (compact.texts, compact.text_at),
-                         index))
+            writer.dump((contents.nodes, contents.labels, compact.ids, sides, compact.maps,
+                         compact.counts, (compact.texts, compact.text_at), index,
+                         contents.packer))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -156,23 +197,27 @@ def write(path: Path, stamp: Stamp, compact: Compact, index: EvidenceIndex) -> N
         os.close(folder)
 
 
-def read(path: Path, stamp: Stamp, ids: list[str], number: dict[str, int],
-         nodes: Mapping[str, NodeRecord]) -> tuple[Compact, EvidenceIndex] | None:
-    """The arrays and index of the snapshot at `path` if its stamp is `stamp`, else None
-    (also when it is missing, cut short or not a snapshot of this code)."""
+def read(path: Path, stamp: Stamp) -> Contents | None:
+    """What the snapshot at `path` holds if its stamp is `stamp`, else None (also when
+    it is missing, cut short or not a snapshot of this code)."""
     try:
         with path.open("rb") as file:
-            if _Reader(file, nodes).load() != stamp:
+            if _Reader(file).load() != stamp:
                 return None
-            sides, maps, counts, texts, index = _Reader(file, nodes).load()  # its own memo
+            nodes, labels, ids, sides, maps, counts, texts, index, packer = _Reader(
+                file).load()
     except FileNotFoundError:
         return None
     except (OSError, EOFError, KeyError, ValueError, TypeError, AttributeError,
             pickle.UnpicklingError):
         return None  # unreadable: built again from the file, and rewritten
-    if not (isinstance(index, EvidenceIndex) and len(sides) == 8
+    if not (isinstance(index, EvidenceIndex) and isinstance(nodes, dict)
+            and isinstance(labels, dict) and isinstance(ids, list) and len(sides) == 8
             and all(isinstance(side, array) for side in sides)
             and len(sides[0]) == len(ids) + 1 and len(counts) == len(TYPES)
-            and isinstance(texts[1], array)):
+            and isinstance(texts[1], array)
+            and (packer is None or isinstance(packer, TextPacker))):
         return None
-    return Compact(ids, number, sides, maps, counts, texts), index
+    number = dict(zip(ids, range(len(ids)), strict=True))
+    return Contents(nodes, labels, Compact(ids, number, sides, maps, counts, texts), index,
+                    packer)

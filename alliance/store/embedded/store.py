@@ -28,10 +28,12 @@ One process owns a store file: it holds an OS lock on it (`alliance.store.file_l
 and a second opener is refused naming the holder's pid. A `read_only` store takes no
 lock, refuses writes and sees the file as it was when opened.
 
-Speed. Opening reads the nodes (JSON decoded a chunk at a time), then either the
-snapshot beside the file (`snapshot.py`: the relationship arrays and the evidence index,
-used only when it fits the file) or one primary-key range per relationship type into
-arrays, and builds the index; a writer then writes the snapshot.
+Speed. Opening reads the snapshot beside the file when it fits the file (`snapshot.py`:
+node records, label sets, relationship arrays and the evidence index; only `meta` is
+read from the file), else the nodes (JSON decoded a chunk at a time), one primary-key
+range per relationship type into arrays, and builds the index; a writer then writes the
+snapshot. `close` writes it again when writes came after it (from the graph as it is),
+so a start after a clean stop reads the snapshot.
 """
 
 from __future__ import annotations
@@ -71,18 +73,26 @@ from alliance.store.base import (
     Neighbour,
     ParkEvidence,
     ParkFacts,
+    ScoreColumns,
     SearchHit,
     WriteBatch,
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import names, queries
 from alliance.store.embedded import snapshot as snapshots
-from alliance.store.embedded.adjacency import TYPES, Compact, Graph, key_of
+from alliance.store.embedded.adjacency import (
+    TYPES,
+    Compact,
+    Graph,
+    key_of,
+    new_node,
+    new_stored_node,
+)
 from alliance.store.file_lock import StoreFileLock
 from alliance.store.graph_paths import graph_path, simple_paths
 from alliance.store.rwlock import ReadWriteLock
 from alliance.store.search import normalise_query
-from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord
+from graph_schema.records import NodeRecord, RelKey, RelRecord, StoredNodeRecord, TextPacker
 from graph_schema.relationships import REL_SPECS
 from graph_schema.vocabulary import Label, RelType, Role
 
@@ -157,8 +167,16 @@ _COLD_LABELS = frozenset({Label.COMPANY, Label.ORGANIZATION})
 """Labels whose nodes the graph holds with their properties as stored text, decoded on
 each read (`StoredNodeRecord`): no evidence question or index reads their properties
 (the index reads people, parks, policies, skills, industries, cities; landing reads
-referrals' stages), and they are half the nodes; a decoded map is 3-4x its text."""
+referrals' stages), and they are half the nodes; a decoded map is 3-4x its text, and the
+text ~6x what a `TextPacker` packs it to (see `_pack_cold`)."""
 _COLD_NAMES = frozenset(label.value for label in _COLD_LABELS)
+
+_PACK_AT_LEAST = 1_000
+"""Cold records a build from the file must find to pack their texts (`TextPacker`)."""
+_PACK_SAMPLES = 64
+"""Texts spread over the cold records that make the packer's dictionary."""
+
+_set_text, _set_packer = (StoredNodeRecord.__dict__[name].__set__ for name in ("text", "packer"))
 
 _LOAD_CHUNK = 10_000
 """Rows fetched and JSON-decoded together at open (one parse per chunk, not per row)."""
@@ -263,16 +281,23 @@ def _key_text(key: RelKey) -> str:
         raise Invalid(msg, field="properties") from exc
 
 
-def _node_row(node: NodeRecord) -> tuple[tuple[str, str, str, str], NodeRecord]:
+def _node_row(node: NodeRecord, packer: TextPacker | None
+              ) -> tuple[tuple[str, str, str, str], NodeRecord]:
     """The table row of a node and the record the graph will hold (decoded from that row,
-    so the graph holds exactly what a reopen would load)."""
+    so the graph holds exactly what a reopen would load; a cold one's text packed by the
+    store's packer, if it has one)."""
     label = _label_of(node)
     labels = sorted({*node.labels, label.value})
     properties = _json(node.properties, f"node {node.id!r}")
     node_id = sys.intern(node.id)
-    record = (StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
-              if label in _COLD_LABELS
-              else NodeRecord(node_id, label, frozenset(labels), json.loads(properties)))
+    record: NodeRecord
+    if label not in _COLD_LABELS:
+        record = NodeRecord(node_id, label, frozenset(labels), json.loads(properties))
+    elif packer is None:
+        record = StoredNodeRecord(node_id, label, frozenset(labels), properties.encode())
+    else:
+        record = new_stored_node(node_id, label, frozenset(labels),
+                                 packer.pack(properties.encode()), packer)
     return (node_id, label.value, json.dumps(labels), properties), record
 
 
@@ -454,35 +479,6 @@ class _Numbers(dict[str, int]):
 
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
-_new = object.__new__
-_set_id, _set_label, _set_labels, _set_properties = (
-    NodeRecord.__dict__[name].__set__ for name in ("id", "label", "labels", "properties"))
-_set_text = StoredNodeRecord.__dict__["text"].__set__
-
-
-def _node_record(node_id: str, label: Label, labels: frozenset[str],
-                 properties: dict[str, Any]) -> NodeRecord:
-    """`NodeRecord(...)` without the frozen dataclass's checked `__init__` (an open
-    makes 10^6 of them)."""
-    record: NodeRecord = _new(NodeRecord)
-    _set_id(record, node_id)
-    _set_label(record, label)
-    _set_labels(record, labels)
-    _set_properties(record, properties)
-    return record
-
-
-def _stored_record(node_id: str, label: Label, labels: frozenset[str], text: bytes
-                   ) -> StoredNodeRecord:
-    """`StoredNodeRecord(node_id, label, labels, text)`, the same way."""
-    record: StoredNodeRecord = _new(StoredNodeRecord)
-    _set_id(record, node_id)
-    _set_label(record, label)
-    _set_labels(record, labels)
-    _set_text(record, text)
-    return record
-
-
 def _decode_many(texts: list[bytes]) -> list[Any]:
     """Many UTF-8 JSON texts in one parse: far cheaper than a json.loads call per row
     (the json module, not orjson: orjson reads integers beyond 64 bits, which old
@@ -569,6 +565,11 @@ class EmbeddedStore:
         """What the evidence questions read; rebuilt at open, updated by every write."""
         memory = str(path) == ":memory:"
         self._snapshot = None if memory or not snapshot else snapshots.path_of(Path(path))
+        self._packer: TextPacker | None = None
+        """Packs the cold records' texts: made of samples at a build from the file."""
+        self._snapshot_writes: int | None = None
+        """The write counter of the snapshot last read or written (see `close`)."""
+        self._synchronous = synchronous
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._file_lock = None if memory or read_only else StoreFileLock(path)
@@ -643,12 +644,10 @@ class EmbeddedStore:
                     conn.execute("BEGIN")
                     try:
                         store_id, writes = self._stamp()
-                        numbers = self._load_nodes()
-                        stamp = snapshots.Stamp(store_id, writes, snapshots.ids_hash(numbers.ids),
-                                                snapshots.code_fingerprint())
-                        built = not self._read_snapshot(stamp, numbers)
+                        stamp = snapshots.Stamp(store_id, writes, snapshots.code_fingerprint())
+                        built = not self._read_snapshot(stamp)
                         if built:
-                            self._load_relationships(numbers)
+                            self._load_relationships(self._load_nodes())
                     finally:
                         conn.execute("COMMIT")
                         conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
@@ -656,7 +655,7 @@ class EmbeddedStore:
                 if built:
                     self.index = evidence_index.build(self.graph)
                     if not self.read_only:
-                        self._write_snapshot(stamp)
+                        self._write_snapshot(stamp, self.graph.compact)
             finally:
                 gc.freeze()
                 _return_free_memory()
@@ -667,25 +666,63 @@ class EmbeddedStore:
             "SELECT key, value FROM meta WHERE key IN ('store_id', 'writes')").fetchall())
         return meta["store_id"], int(meta["writes"])
 
-    def _read_snapshot(self, stamp: snapshots.Stamp, numbers: _Numbers) -> bool:
+    def _read_snapshot(self, stamp: snapshots.Stamp) -> bool:
         if self._snapshot is None:
             return False
-        found = snapshots.read(self._snapshot, stamp, numbers.ids, numbers, self.graph.nodes)
+        found = snapshots.read(self._snapshot, stamp)
         if found is None:
             return False
-        compact, self.index = found
-        self.graph.attach(compact)
+        self.graph = Graph(found.nodes)
+        self.graph.attach(found.compact)
+        self.by_label = {label: set(ids) for label, ids in found.labels.items()}
+        self.index = found.index
+        self._packer = found.packer
+        self._snapshot_writes = stamp.writes
         return True
 
-    def _write_snapshot(self, stamp: snapshots.Stamp) -> None:
-        """The snapshot of what was just built (a failure to write it costs only the
-        next open's time, so it is logged, not raised)."""
+    def _write_snapshot(self, stamp: snapshots.Stamp, compact: Compact) -> None:
+        """The snapshot of the graph with these arrays (a failure to write it costs only
+        the next open's time, so it is logged, not raised). Label lists are in node
+        order, so that the next open's sets are built as a build from the file builds
+        them."""
         if self._snapshot is None:
             return
+        labels: dict[str, list[str]] = {}
+        for node_id, record in self.graph.nodes.items():
+            for name in record.labels:
+                found = labels.get(name)
+                if found is None:
+                    found = labels[name] = []
+                found.append(node_id)
         try:
-            snapshots.write(self._snapshot, stamp, self.graph.compact, self.index)
+            snapshots.write(self._snapshot, stamp, snapshots.Contents(
+                self.graph.nodes, labels, compact, self.index, self._packer))
         except (OSError, pickle.PicklingError) as exc:
             _log.warning("could not write the snapshot %s: %s", self._snapshot, exc)
+            return
+        self._snapshot_writes = stamp.writes
+
+    def _save_snapshot(self) -> None:
+        """At close: write the snapshot of the graph as it is when writes came after the
+        last snapshot read or written (so that the next open need not build from the
+        file). The write lock is held: no write is under way."""
+        if self._snapshot is None or self.read_only:
+            return
+        try:
+            with _translated():
+                store_id, writes = self._stamp()
+                if writes == self._snapshot_writes:
+                    return
+                if self._synchronous != "FULL":  # the commits on disk before the stamp
+                    self._conn.execute("PRAGMA wal_checkpoint(FULL)")
+        except BackendUnavailable as exc:
+            _log.warning("no snapshot written at close: %s", exc)
+            return
+        with _gc_paused():
+            compact = self.graph.flattened(lambda rel: _key_text(key_of(rel)),
+                                           lambda properties: _json(properties, "a map"))
+            self._write_snapshot(snapshots.Stamp(store_id, writes,
+                                                 snapshots.code_fingerprint()), compact)
 
     def _load_nodes(self) -> _Numbers:
         """Every node (in table order); returns their numbers, for the relationships'
@@ -705,15 +742,31 @@ class EmbeddedStore:
                     labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
                 label = _LABELS[label_name]
                 if label_name in cold:
-                    nodes[node_id] = _stored_record(node_id, label, labels, text)
+                    nodes[node_id] = new_stored_node(node_id, label, labels, text)
                 else:
                     properties = next(decoded)
                     if properties.get("id") == node_id:  # the same string, not a copy
                         properties["id"] = node_id
-                    nodes[node_id] = _node_record(node_id, label, labels, properties)
+                    nodes[node_id] = new_node(node_id, label, labels, properties)
                 for name in labels:
                     self.by_label.setdefault(name, set()).add(node_id)
+        self._pack_cold()
         return _Numbers.of(list(nodes))
+
+    def _pack_cold(self) -> None:
+        """Pack the texts of the cold records just read, with a packer made of samples
+        spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
+        it (the next build from the file packs them)."""
+        cold = [record for record in self.graph.nodes.values()
+                if type(record) is StoredNodeRecord]
+        if len(cold) < _PACK_AT_LEAST:
+            return
+        step = len(cold) // _PACK_SAMPLES
+        packer = self._packer = TextPacker.of([record.text for record in cold[::step]])
+        pack = packer.pack
+        for record in cold:
+            _set_text(record, pack(record.text))
+            _set_packer(record, packer)
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
@@ -761,9 +814,12 @@ class EmbeddedStore:
         with self._write_lock, self.lock:
             if not self._closed:
                 self._closed = True
-                self._conn.close()
-                if self._file_lock is not None:
-                    self._file_lock.release()
+                try:
+                    self._save_snapshot()
+                finally:
+                    self._conn.close()
+                    if self._file_lock is not None:
+                        self._file_lock.release()
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -802,7 +858,7 @@ class EmbeddedStore:
     def _write(self, nodes: Sequence[NodeRecord], relationships: Sequence[RelRecord],
                delete_relationships: Sequence[RelKey], delete_nodes: Sequence[str],
                create_only: bool) -> None:
-        prepared_nodes = [_node_row(node) for node in nodes]
+        prepared_nodes = [_node_row(node, self._packer) for node in nodes]
         prepared_rels = [_rel_row(rel, self._maps) for rel in relationships]
         node_rows = [row for row, _ in prepared_nodes]
         node_records = [record for _, record in prepared_nodes]
@@ -902,6 +958,7 @@ class EmbeddedStore:
         self._names = None
         self._maps = _PropertyMaps()
         self.index = evidence_index.EvidenceIndex()
+        self._packer = None
         self._load()
 
     def _store_nodes(self, rows: Sequence[tuple[str, str, str, str]], create_only: bool) -> None:
@@ -1245,6 +1302,30 @@ class EmbeddedStore:
                 employers.update(graph.out_ends(person, works_at))
             return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
 
+    def tie_relationships_towards(self, people: Collection[str], towards: Collection[str]
+                                  ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """`tie_relationships` keeping only the deals with an end among `towards` (see
+        TargetedTieSource): the other ends are read before any properties."""
+        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
+        wanted = towards if isinstance(towards, (set, frozenset)) else set(towards)
+        with self.lock.reading():
+            self._check_open()
+            graph = self.graph
+            asked = set(people)
+            found: list[RelRecord] = []
+            employers: set[str] = set()
+            for person in asked:
+                if person in wanted:
+                    found += graph.out_rels(person, collaborated)
+                    found += [rel for rel in graph.in_rels(person, collaborated)
+                              if rel.source not in asked]
+                else:
+                    found += graph.rels_with(person, collaborated, True, wanted)
+                    found += [rel for rel in graph.rels_with(person, collaborated, False, wanted)
+                              if rel.source not in asked]
+                employers.update(graph.out_ends(person, works_at))
+            return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
+
     def relationship_ends(self, node_ids: Collection[str], rel_type: RelType, *,
                           outgoing: bool) -> list[tuple[str, str]]:
         """(source, target) of the relationships of a type leaving (`outgoing`) or
@@ -1270,6 +1351,13 @@ class EmbeddedStore:
             referred, closed = facts.referred, facts.closed
             return {person: (referred.get(person, 0), closed.get(person, 0))
                     for person in people}
+
+    def score_columns(self, people: Collection[str], skills: Sequence[str], min_level: int
+                      ) -> ScoreColumns:
+        """The people's score facts as columns, from the index (see ScoreColumnSource)."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.score_columns(self.graph, self.index, people, skills, min_level)
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
