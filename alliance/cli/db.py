@@ -134,6 +134,7 @@ def load_command(
                                       progress=advance)
             else:
                 written = load(store, batch, chunk_size=batch_size, progress=advance)
+        store.refresh_city_contacts()  # the batches left the cities they touched stale
         elapsed = time.perf_counter() - started
     rate = written / elapsed if elapsed > 0 else 0.0
     if as_json:
@@ -209,9 +210,8 @@ def import_files(
                 err_console.print(f"[red]✗[/] {error}", highlight=False)
             fail(f"{len(checked.errors)} invalid record(s) in {jsonl}; nothing was written")
         records = _streamed(jsonl)
-    else:
-        batch = embedded_batch(embedded) if embedded is not None else RecordBatch()
-        records = iter([*batch.nodes, *batch.relationships])
+    elif embedded is not None:
+        records = embedded_records(embedded)
     started = time.perf_counter()
     try:
         files = write_import_files(records, out)
@@ -250,6 +250,16 @@ def import_finish(
         fixed, leftovers = finish(store, folder)
     console.print(f"schema applied, {fixed:,} nodes fixed up and {leftovers:,} relationships "
                   f"upserted in {time.perf_counter() - started:.1f} s")
+
+
+def embedded_records(path: Path) -> Iterator[GraphRecord]:
+    """Every record of an embedded store file, nodes first, streamed from one read (a
+    10^6-node graph's records are not all held at once)."""
+    if not path.is_file():
+        fail(f"no embedded store at {path}")
+    with EmbeddedStore(path, read_only=True) as store, store.lock:
+        yield from store.graph.nodes.values()
+        yield from store.graph.relationships()
 
 
 def embedded_batch(path: Path) -> RecordBatch:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import combinations, product
+from itertools import combinations
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -896,35 +896,60 @@ class _PairFacts:
         return self.route.weakest * factor
 
 
+COMBINATIONS_AT_ONCE = 1 << 16
+"""Team combinations valued together in one set of array operations."""
+
+
 def _best_team(shortlists: list[list[Scored]], closeness: Callable[[str, str], float]
                ) -> tuple[float, tuple[Scored, ...]] | None:
-    """The first combination (one member per seat, no one twice) of the highest value:
-    0.5 × the mean closeness of its pairs + 0.3 × the mean score + 0.2 × the mean trust.
-    Each pair's closeness is looked up once; the sums add in the same order every time."""
+    """The first combination (one member per seat, no one twice, in `product` order) of
+    the highest value: 0.5 × the mean closeness of its pairs + 0.3 × the mean score +
+    0.2 × the mean trust. Each pair's closeness is looked up once; every combination is
+    valued with whole-array operations that add in the order the formula reads (the
+    same floats as one by one), and only those within rounding of the best are rounded
+    and compared one by one."""
+    import numpy as np  # as the store's arrays: imported when first needed
+
     seats = len(shortlists)
-    pairs = seats * (seats - 1) // 2
-    known: dict[tuple[str, str], float] = {}
-
-    def close(a: str, b: str) -> float:
-        found = known.get((a, b))
-        if found is None:
-            found = known[(a, b)] = closeness(a, b)
-        return found
-
-    members = [[(item, item.person, item.score, item.parts["trust"]) for item in items]
-               for items in shortlists]
+    sizes = [len(items) for items in shortlists]
+    if not all(sizes):
+        return None
+    pairs = list(combinations(range(seats), 2))
+    numbers: dict[str, int] = {}
+    person = [np.array([numbers.setdefault(item.person, len(numbers)) for item in items])
+              for items in shortlists]
+    scores = [np.array([item.score for item in items]) for items in shortlists]
+    trust = [np.array([item.parts["trust"] for item in items]) for items in shortlists]
+    close = {(s, t): np.array([[closeness(a.person, b.person) if a.person != b.person else 0.0
+                                for b in shortlists[t]] for a in shortlists[s]])
+             for s, t in pairs}
     best: tuple[float, tuple[Scored, ...]] | None = None
-    for chosen in product(*members):
-        ids = [member[1] for member in chosen]
-        if len(set(ids)) < seats:
-            continue  # one person cannot fill two seats
-        together = (sum([close(a, b) for a, b in combinations(ids, 2)]) / pairs if pairs
-                    else 1.0)
-        mean = sum([member[2] for member in chosen]) / seats
-        reach = sum([member[3] for member in chosen]) / seats
-        value = round(0.5 * together + 0.3 * mean + 0.2 * reach, 6)
-        if best is None or value > best[0]:
-            best = (value, tuple(member[0] for member in chosen))
+    total = int(np.prod(sizes))
+    for first in range(0, total, COMBINATIONS_AT_ONCE):
+        chosen = np.unravel_index(np.arange(first, min(total, first + COMBINATIONS_AT_ONCE)),
+                                  sizes)  # product order: the last seat moves fastest
+        valid = np.ones(len(chosen[0]), dtype=bool)
+        together: Any = 0.0 if pairs else 1.0
+        for s, t in pairs:
+            valid &= person[s][chosen[s]] != person[t][chosen[t]]
+            together = together + close[(s, t)][chosen[s], chosen[t]]
+        if pairs:
+            together = together / len(pairs)
+        mean: Any = 0.0
+        reach: Any = 0.0
+        for seat in range(seats):
+            mean = mean + scores[seat][chosen[seat]]
+            reach = reach + trust[seat][chosen[seat]]
+        values = 0.5 * together + 0.3 * (mean / seats) + 0.2 * (reach / seats)
+        values = np.where(valid, values, -np.inf)
+        top = float(values.max())
+        if top == -np.inf:
+            continue
+        for at in np.flatnonzero(values >= top - ROUNDING_SLACK).tolist():
+            value = round(float(values[at]), 6)
+            if best is None or value > best[0]:
+                best = (value, tuple(shortlists[seat][int(chosen[seat][at])]
+                                     for seat in range(seats)))
     return best
 
 

@@ -52,6 +52,23 @@ def _requirement(rule: EligibilityRule) -> str:
     return f"{name} {symbol} {rule.value}"
 
 
+def _met(rule: EligibilityRule, actual: Any) -> bool:
+    """Whether a known fact meets the rule."""
+    if rule.op is RuleOp.IN:
+        assert isinstance(rule.value, list)
+        return str(actual) in {str(v) for v in rule.value}
+    if rule.op is RuleOp.EQ:
+        return bool(actual == rule.value or str(actual) == str(rule.value))
+    left, right = _rank(actual, rule.field), _rank(rule.value, rule.field)
+    return bool(left >= right if rule.op is RuleOp.GTE else left <= right)
+
+
+def meets(rule: EligibilityRule, profile: CompanyProfile) -> bool:
+    """`evaluate_rule(rule, profile).met`, without the reason (what ranking needs)."""
+    actual = getattr(profile, rule.field.value)
+    return actual is not None and _met(rule, actual)
+
+
 def evaluate_rule(rule: EligibilityRule, profile: CompanyProfile) -> RuleOutcome:
     """Whether `profile` meets `rule`; an unknown fact never counts as met."""
     requirement = _requirement(rule)
@@ -59,14 +76,7 @@ def evaluate_rule(rule: EligibilityRule, profile: CompanyProfile) -> RuleOutcome
     if actual is None:
         return RuleOutcome(rule, False, f"{requirement} ({FIELD_NAMES[rule.field]} unknown)",
                            None)
-    if rule.op is RuleOp.IN:
-        assert isinstance(rule.value, list)
-        met = str(actual) in {str(v) for v in rule.value}
-    elif rule.op is RuleOp.EQ:
-        met = actual == rule.value or str(actual) == str(rule.value)
-    else:
-        left, right = _rank(actual, rule.field), _rank(rule.value, rule.field)
-        met = left >= right if rule.op is RuleOp.GTE else left <= right
+    met = _met(rule, actual)
     shown = actual.value if isinstance(actual, CompanyStage) else actual
     if rule.field is ProfileField.HIGH_TECH_CERTIFIED:
         reason = requirement if not met else f"{requirement}: certified" if actual else \

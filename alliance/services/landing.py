@@ -23,7 +23,7 @@ from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.elimination import Checker, why_not
 from alliance.services.explain import NameBook, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
-from alliance.services.gaps import Closability, Gap, GapKey, gap_key
+from alliance.services.gaps import Closability
 from alliance.services.landing_models import (
     Contact,
     Freshness,
@@ -306,7 +306,7 @@ class Scorer:
         props = evidence.park.properties
         inputs = self.book.inputs(float(props["rent_cny_m2_month"]))
         book = self.park_money(evidence, inputs)
-        cost = net_cost(inputs, book.money)
+        cost = net_cost(inputs, book.money, book.benefits)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
         values = self._values(evidence, cost.benefits_cny)
@@ -375,12 +375,7 @@ def gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
 
 
 def _gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
-    kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
-    for item in book.policies:
-        if item.eligible or item.judged.section is not Section.COMPANY:
-            continue
-        for gap in item.gaps:
-            kinds.setdefault(gap_key(gap), (gap, []))[1].append(item.policy.id)
+    kinds = book.near_misses
     closable = {key for key in kinds if key[1] is Closability.CLOSABLE}
     summaries = []
     for key, (gap, policies) in sorted(kinds.items(), key=lambda kv: (

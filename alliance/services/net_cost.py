@@ -9,6 +9,8 @@ request did not give are listed apart, so every number can be recomputed by hand
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, Field
 
 from alliance.services.benefits import CostInputs, cny
@@ -50,12 +52,21 @@ class NetCost(BaseModel):
     arithmetic: str = Field(description="The whole calculation as one line of text.")
 
 
-def net_cost(inputs: CostInputs, money: Tally) -> NetCost:
-    """The park's net cost over the horizon, from the tally of its policies."""
-    months = 12 * inputs.horizon_years
-    rent = round(inputs.area_m2 * inputs.rent_cny_m2_month * months, 2)
-    rent_text = (f"rent {cny(inputs.area_m2)} m² × {inputs.rent_cny_m2_month:g} CNY × "
-                 f"{months} months = {cny(rent)}")
+@dataclass(frozen=True)
+class Benefits:
+    """What a tally subtracts (its lines, their sum and their arithmetic) and the items
+    it lists apart: the same for every park whose policies are decided alike, whatever
+    its rent (`benefits_of`)."""
+
+    lines: list[CostLine]
+    pending: list[Pending]
+    total: float
+    text: str
+    """The lines' arithmetic, each as `name: arithmetic → −amount`, joined by "; "."""
+
+
+def benefits_of(money: Tally) -> Benefits:
+    """The counted company items of a tally as lines, and those waiting for a figure."""
     lines, pending = [], []
     for decision in money.section(Section.COMPANY):
         policy = decision.policy
@@ -68,16 +79,27 @@ def net_cost(inputs: CostInputs, money: Tally) -> NetCost:
             pending.append(Pending(policy=policy.id, name_en=policy.name_en,
                                    depends_on=list(decision.valuation.depends_on),
                                    arithmetic=decision.valuation.arithmetic))
-    benefits = round(sum(line.amount_cny for line in lines), 2)
-    net = round(rent - benefits, 2)
-    parts = [rent_text, *(f"{line.name_en}: {line.arithmetic} → −{cny(line.amount_cny)}"
-                          for line in lines)]
-    text = "; ".join(parts) + f"; net {cny(net)} CNY over {inputs.horizon_years} years"
-    if pending:
-        many = len(pending) > 1
-        text += (f" ({len(pending)} more benefit{'s depend' if many else ' depends'} on "
-                 "figures not given)")
+    return Benefits(lines, pending, round(sum(line.amount_cny for line in lines), 2),
+                    "; ".join(f"{line.name_en}: {line.arithmetic} → −{cny(line.amount_cny)}"
+                              for line in lines))
+
+
+def net_cost(inputs: CostInputs, money: Tally, benefits: Benefits | None = None) -> NetCost:
+    """The park's net cost over the horizon, from the tally of its policies (and its
+    `benefits_of`, when worked out already)."""
+    months = 12 * inputs.horizon_years
+    rent = round(inputs.area_m2 * inputs.rent_cny_m2_month * months, 2)
+    rent_text = (f"rent {cny(inputs.area_m2)} m² × {inputs.rent_cny_m2_month:g} CNY × "
+                 f"{months} months = {cny(rent)}")
+    found = benefits if benefits is not None else benefits_of(money)
+    net = round(rent - found.total, 2)
+    text = "; ".join([rent_text, found.text] if found.lines else [rent_text])
+    text += f"; net {cny(net)} CNY over {inputs.horizon_years} years"
+    if found.pending:
+        many = len(found.pending) > 1
+        text += (f" ({len(found.pending)} more benefit{'s depend' if many else ' depends'} "
+                 "on figures not given)")
     return NetCost(horizon_years=inputs.horizon_years, area_m2=inputs.area_m2,
                    rent_cny_m2_month=inputs.rent_cny_m2_month, rent_cny=rent,
-                   rent_arithmetic=rent_text, benefits=lines, benefits_cny=benefits,
-                   net_cost_cny=net, pending=pending, arithmetic=text)
+                   rent_arithmetic=rent_text, benefits=found.lines, benefits_cny=found.total,
+                   net_cost_cny=net, pending=found.pending, arithmetic=text)

@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 
 from alliance.services.benefits import Valuation
 from alliance.services.eligibility import RuleOutcome
-from alliance.services.gaps import Gap, GapKey
+from alliance.services.gaps import Gap, GapKey, gap_key
 from alliance.services.landing_models import GapCloser
+from alliance.services.net_cost import Benefits, benefits_of
 from alliance.services.policy_book import Judged
 from alliance.services.policy_counting import (
     Candidate,
@@ -192,6 +193,12 @@ class ParkMoney:
         return Openable.of(self.policies)
 
     @cached_property
+    def benefits(self) -> Benefits:
+        """What the net cost subtracts (the same at any rent: a book decided at one
+        rent is only shared by parks of that rent)."""
+        return benefits_of(self.money)
+
+    @cached_property
     def company_total(self) -> float:
         return self.money.total()
 
@@ -253,6 +260,26 @@ class ParkMoney:
             cut[name] = [m for m in matches if id(m) in kept]
         return cut
 
+    @cached_property
+    def near_misses(self) -> dict[GapKey, tuple[Gap, list[str]]]:
+        """The company's near misses by gap kind: a gap of the kind and the ids of the
+        near misses lacking it (every gap of a kind tells the same fact, closability,
+        time, action and skills: `gaps.CLOSINGS`, so which one stands for it does not
+        matter)."""
+        if self.parts is not None:
+            a, b = self.parts
+            found = {key: (gap, list(ids)) for key, (gap, ids) in a.near_misses.items()}
+            for key, (gap, ids) in b.near_misses.items():
+                found.setdefault(key, (gap, []))[1].extend(ids)
+            return found
+        kinds: dict[GapKey, tuple[Gap, list[str]]] = {}
+        for item in self.policies:
+            if item.eligible or item.judged.section is not Section.COMPANY:
+                continue
+            for gap in item.gaps:
+                kinds.setdefault(gap_key(gap), (gap, []))[1].append(item.policy.id)
+        return kinds
+
     def opened_sum(self, closed: set[GapKey]) -> float | None:
         """The company money its items would count if the gaps in `closed` were closed
         (summed in policy order), or None when closing them opens no item."""
@@ -308,7 +335,9 @@ class Recount:
             if not eligible[position]
             and not (policy.exclusive_group and groups[policy.exclusive_group] > 1)
             and policy.id not in linked and partners.keys().isdisjoint(partners[policy.id]))
-        return cls(items, eligible, tuple(item.judged.gap_kinds for item, _ in chosen),
+        none: frozenset[GapKey] = frozenset()  # an eligible item lacks nothing
+        return cls(items, eligible, tuple(none if item.eligible else item.judged.gap_kinds
+                                          for item, _ in chosen),
                    partners, base,
                    all(amount is None or float(amount).is_integer() for amount in amounts),
                    alone)

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from alliance.services.benefits import CostInputs, Valuation, value
-from alliance.services.eligibility import RuleOutcome, evaluate
+from alliance.services.eligibility import RuleOutcome, evaluate, meets
 from alliance.services.gaps import Gap, GapKey, gap_key, gap_of
 from alliance.services.landing_models import LandingRequest
 from alliance.services.policy_counting import (
@@ -31,7 +31,7 @@ from alliance.services.policy_counting import (
     window_open,
 )
 from alliance.store.base import ParkEvidence, PolicyEvidence
-from graph_schema.nodes import Policy
+from graph_schema.nodes import CompanyProfile, Policy
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import MoneyKind, PaymentShape, RateBase
 
@@ -62,7 +62,8 @@ class Judged:
     """A policy as one request judges it, the same in every park offering it."""
 
     policy: Policy
-    outcomes: tuple[RuleOutcome, ...]
+    profile: CompanyProfile = field(compare=False)
+    """The facts its rules are judged on (the request's)."""
     wanted: bool
     section: Section
     openable: bool
@@ -73,8 +74,13 @@ class Judged:
     not_stackable_with: tuple[str, ...]
 
     @cached_property
+    def outcomes(self) -> tuple[RuleOutcome, ...]:
+        """Every rule's outcome with its reason (worked out for the parks shown)."""
+        return tuple(evaluate(self.policy.eligibility, self.profile))
+
+    @cached_property
     def eligible(self) -> bool:
-        return all(outcome.met for outcome in self.outcomes)
+        return all(meets(rule, self.profile) for rule in self.policy.eligibility)
 
     @cached_property
     def gaps(self) -> tuple[Gap, ...]:
@@ -139,7 +145,7 @@ class PolicyBook:
             policy = validated_policy(evidence.policy)
             wanted = not request.benefit_kinds or policy.benefit_kind in request.benefit_kinds
             found = self._judged[policy.id] = Judged(
-                policy, tuple(evaluate(policy.eligibility, self.profile)), wanted,
+                policy, self.profile, wanted,
                 SECTION_OF[policy.beneficiary],
                 window_open(policy, request.as_of, request.horizon_years)
                 and policy.money_kind is not MoneyKind.FINANCING,

@@ -21,9 +21,10 @@ never part of a company's answer. Totals add grants and tax relief only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from alliance.services.benefits import CostInputs, Valuation, cny, value
 from graph_schema.nodes import Policy
@@ -90,24 +91,39 @@ class Decision:
 
 @dataclass(frozen=True)
 class Tally:
-    """Every policy's decision, and the totals of the company's and the team's money."""
+    """Every policy's decision, and the totals of the company's and the team's money
+    (each section's decisions and each total worked out once: an answer asks for
+    several totals of a book of hundreds of decisions)."""
 
     decisions: tuple[Decision, ...]
+    _totals: dict[tuple[Section, frozenset[MoneyKind]], float] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _sections(self) -> dict[Section, list[Decision]]:
+        found: dict[Section, list[Decision]] = {section: [] for section in Section}
+        for decision in self.decisions:
+            found[decision.section].append(decision)
+        return found
 
     def section(self, section: Section) -> list[Decision]:
-        return [d for d in self.decisions if d.section is section]
+        return list(self._sections[section])
 
     def total(self, section: Section = Section.COMPANY,
               kinds: Iterable[MoneyKind] = (MoneyKind.GRANT, MoneyKind.TAX_RELIEF)) -> float:
         """Counted money of the section, of the given kinds (never financing with grants)."""
-        wanted = set(kinds)
-        return round(sum(d.counted_cny for d in self.section(section)
-                         if d.policy.money_kind in wanted), 2)
+        wanted = frozenset(kinds)
+        found = self._totals.get((section, wanted))
+        if found is None:
+            found = self._totals[section, wanted] = round(sum(
+                d.counted_cny for d in self._sections[section]
+                if d.policy.money_kind in wanted), 2)
+        return found
 
     @property
     def financing_cny(self) -> float:
         """Investment the company may raise from eligible, open financing items (up to)."""
-        return round(sum(d.valuation.amount_cny or 0.0 for d in self.section(Section.COMPANY)
+        return round(sum(d.valuation.amount_cny or 0.0 for d in self._sections[Section.COMPANY]
                          if d.status is Status.FINANCING), 2)
 
 

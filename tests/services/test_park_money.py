@@ -39,6 +39,11 @@ def assert_same_book(found: ParkMoney, whole: ParkMoney) -> None:
     assert found.lists == whole.lists
     for limit in (None, 1, 2, 3, 5, 20):
         assert found.listed(limit) == whole.listed(limit), limit
+    def near_misses(book: ParkMoney) -> dict[GapKey, tuple[object, ...]]:
+        return {key: (gap.field, gap.closability, gap.typical_months, gap.action, gap.skills,
+                      sorted(set(ids))) for key, (gap, ids) in book.near_misses.items()}
+
+    assert near_misses(found) == near_misses(whole)
     kinds = _gap_kinds(whole)[:6]
     for size in range(len(kinds) + 1):
         for closed in combinations(kinds, size):

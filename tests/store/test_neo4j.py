@@ -7,6 +7,7 @@ import json
 import socket
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,19 +22,23 @@ from alliance.cli.main import app
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.ingest.jsonl import GraphRecord, read_jsonl, record_line
 from alliance.ingest.records import RecordBatch
+from alliance.ingest.synth import synthesize
 from alliance.services.elimination import Checker
 from alliance.services.ingest import load
 from alliance.settings import get_settings
 from alliance.store.base import GraphStore, LandingFilter
 from alliance.store.embedded import EmbeddedStore
-from alliance.store.neo4j import Neo4jStore
+from alliance.store.neo4j import Neo4jStore, cypher
+from alliance.store.neo4j import store as neo4j_store_module
+from alliance.store.neo4j.offline_import import write_import_files
 from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
-from graph_schema.records import NodeRecord
+from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import FacilityType, Label, RelType, Role, SkillCategory
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
+from tests.store.test_offline_import import FACTS, read_back
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.xdist_group("neo4j")]
 """One database is shared by every test here, so under xdist they must run in one worker."""
@@ -324,6 +329,7 @@ def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore)
     ]
     query = LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
                           as_of=date(2025, 6, 30))
+    totals = replace(query, contacts_per_kind=0)  # counted from the cities' numbers
     shown = []
     with embedded:
         for step in steps:
@@ -331,12 +337,122 @@ def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore)
             embedded.write(**step)
             expected = embedded.landing_candidates(query)
             assert neo.landing_candidates(query) == expected, step
+            assert neo.landing_candidates(totals) == embedded.landing_candidates(totals), step
             shown.append([(c.park.id, [(p.person.id, p.kind, p.skills) for p in c.contacts])
                           for c in expected])
     assert len({repr(contacts) for contacts in shown}) >= 3  # the writes moved them
     person = neo.get_node("person:bob")
     assert person is not None
     assert not set(person.properties) & {"_skills", "_expert_in"}
+
+
+def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stale(
+        neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ranking reads each city's precomputed contact counts: recounted by small writes,
+    removed by large ones (the query then counts the city's people itself) and written
+    again by `refresh_city_contacts`; the totals are EmbeddedStore's throughout."""
+    embedded = EmbeddedStore(":memory:")
+    nodes, rels = f.corridor()
+    people = [f.person("ann", roles=[Role.BROKER, Role.LAWYER]),
+              f.person("bob", roles=[Role.ACCOUNTANT]),
+              f.skill("audit", category=SkillCategory.ACCOUNTING)]
+    steps: list[dict[str, Any]] = [
+        {"nodes": [*nodes, *people], "relationships": [
+            *rels, f.covers("person:ann", "city:suzhou"),
+            f.expert_in("person:ann", "industry:biomedicine"),
+            f.has_skill("person:bob", "skill:audit", level=2)]},
+        {"relationships": [f.based_in("person:bob", "city:suzhou")]},
+        {"relationships": [f.covers("person:bob", "city:suzhou")]},
+        {"nodes": [f.person("bob", roles=[Role.BROKER])],
+         "relationships": [f.expert_in("person:bob", "industry:medical-devices")]},
+        {"delete_relationships": [f.covers("person:ann", "city:suzhou").key]},
+        {"nodes": [f.city("suzhou")]},
+        {"delete_nodes": ["person:bob"]},
+    ]
+    questions = [LandingFilter(origin_city="city:shanghai", industry=industry,
+                               as_of=date(2025, 6, 30), contacts_per_kind=0)
+                 for industry in ("industry:biomedicine", "industry:medical-devices")]
+    stale_seen, moved = False, set()
+    with embedded:
+        for number, step in enumerate(steps):
+            # Every other step as a bulk load's batch: counts removed, not rewritten.
+            monkeypatch.setattr(neo4j_store_module, "CITY_REFRESH_LIMIT",
+                                0 if number % 2 else 16)
+            neo.write(**step)
+            embedded.write(**step)
+            stale = neo._driver.execute_query(cypher.STALE_CITIES,
+                                              database_=neo.database).records[0]["ids"]
+            stale_seen = stale_seen or bool(stale)
+            for question in questions:
+                expected = embedded.landing_candidates(question)
+                assert neo.landing_candidates(question) == expected, step
+            if number % 2:
+                assert neo.refresh_city_contacts() == len(stale)
+                for question in questions:
+                    assert neo.landing_candidates(question) \
+                        == embedded.landing_candidates(question), step
+            moved.add(repr([(c.park.id, c.broker_total, c.professional_total)
+                            for c in embedded.landing_candidates(questions[0])]))
+    assert stale_seen
+    assert len(moved) >= 4  # the writes changed the totals
+
+
+def test_proof_counts_are_the_embedded_stores(neo: Neo4jStore,
+                                              seed_batch: RecordBatch) -> None:
+    """ProofCounter in one round trip: the referrals ending at each person and their
+    signed or landed deals, as EmbeddedStore's index keeps them; unknown ids count
+    nothing."""
+    extra = [f.person("ann"), f.person("bob"),
+             f.collaborated_with("person:ann", "person:bob", stage="landed"),
+             f.collaborated_with("person:bob", "person:ann", deal="two", stage="signed"),
+             f.collaborated_with("person:ann", "person:bob", deal="three", stage="dropped")]
+    nodes = [*seed_batch.nodes, *[r for r in extra if isinstance(r, NodeRecord)]]
+    rels = [*seed_batch.relationships, *[r for r in extra if isinstance(r, RelRecord)]]
+    neo.write(nodes=nodes, relationships=rels)
+    people = sorted({node.id for node in nodes if node.label is Label.PERSON}
+                    | {"person:nobody", "city:nowhere"})
+    with EmbeddedStore(":memory:") as embedded:
+        embedded.write(nodes=nodes, relationships=rels)
+        expected = embedded.proof_counts(people)
+    counted = neo.proof_counts(people)
+    assert counted == expected
+    assert counted["person:ann"] == (0, 2)
+    assert any(referred for referred, _ in counted.values())
+    assert neo.proof_counts([]) == {}
+
+
+def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,
+                                                            tmp_path: Path) -> None:
+    """The CSV of `alliance db import-files` holds each city's rail minutes, each park's
+    city and hosts and each person's expertise and skills exactly as the store's writes
+    keep them (an empty list left out: reads take a missing one for empty), so
+    `import-finish` rebuilds nothing."""
+    nodes, rels = f.corridor()
+    extra: list[NodeRecord | RelRecord] = [
+        f.person("ann", roles=[Role.BROKER]), f.person("bob"), f.park("empty"),
+        f.skill("audit", category=SkillCategory.ACCOUNTING),
+        f.has_skill("person:ann", "skill:audit", level=3),
+        f.expert_in("person:ann", "industry:biomedicine")]
+    every: list[NodeRecord | RelRecord] = [*nodes, *rels, *extra,
+                                           *synthesize(nodes=1000, seed=5)]
+    records = list({(r.id if isinstance(r, NodeRecord) else r.key): r
+                    for r in every}.values())
+    write_import_files(records, tmp_path)
+    carried, _ = read_back(tmp_path)
+    neo.write(nodes=[r for r in records if isinstance(r, NodeRecord)],
+              relationships=[r for r in records if isinstance(r, RelRecord)])
+    stored = neo._driver.execute_query(
+        "MATCH (n:City|Park|Person) RETURN n.id AS id, properties(n) AS properties",
+        database_=neo.database).records
+    assert len(stored) == len([r for r in records if isinstance(r, NodeRecord)
+                               and r.label in (Label.CITY, Label.PARK, Label.PERSON)])
+    for row in stored:
+        kept = {name: value for name, value in row["properties"].items()
+                if name in FACTS and value != []}
+        assert {name: value for name, value in carried[row["id"]][1].items()
+                if name in FACTS} == kept, row["id"]
+    assert neo._driver.execute_query(  # a park without hosts, a person without skills
+        cypher.PARK_FACTS_MISSING, database_=neo.database).records[0]["missing"] is False
 
 
 # --------------------------------------------------------------------------- alliance db

@@ -35,8 +35,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `people`: per-person facts collaborator search filters and scores on (`PeopleFacts`).
 - `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
   track record every candidate's score reads).
-- `person_columns`: `people` and the score facts of every person as arrays
-  (`PersonColumns`), made on first use after a write.
+- `person_columns`: `people` and the score facts of every person as one table
+  (`PersonColumns`), made on first use; writes refresh the rows they touch.
 """
 
 from __future__ import annotations
@@ -187,8 +187,8 @@ class EvidenceIndex:
     changed, like `listed_parks`)."""
     referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
     person_columns: PersonColumns | None = field(default=None, compare=False)
-    """`people` and every person's score facts as columns (`PersonColumns`), made on
-    first use after a write."""
+    """`people` and every person's score facts as one table (`PersonColumns`), made on
+    first use."""
     offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
 
     def park_facts(self) -> list[ParkFacts]:
@@ -634,68 +634,78 @@ def _file_contact_skills(index: EvidenceIndex, node: str, person: NodeRecord,
 # --------------------------------------------------------------------------- score columns
 
 
-@dataclass(frozen=True)
+PERSON_COLUMNS = ("best_level", "expert", "home", "collaborations", "certification",
+                  "dated", "landed", "signed", "closed")
+"""The columns of `PersonColumns.table`, in order."""
+
+
+@dataclass
 class PersonColumns:
-    """Every person's facts a collaborator score reads, as numpy arrays by row
-    (`row`: person -> row), so the scores of thousands of candidates are bounded with
-    whole-array operations (`ScoreColumns`; `queries.score_columns` gathers the rows a
-    question asks for). Values many people share are numbers into tuples: `cities`
-    (the person's first city, -1 none), `certifications` (the property's values),
-    `dates` (a record per distinct (last_verified, as_of) pair). Made from the index and
-    the records on first use after a write: `apply` drops them."""
+    """Every person's facts a collaborator score reads, as one numpy table (a row per
+    person, `row`: person -> row; columns `PERSON_COLUMNS`), so the scores of thousands
+    of candidates are bounded with whole-array operations (`ScoreColumns`;
+    `queries.score_columns` gathers the rows a question asks for). Values many people
+    share are numbers into lists: `cities` (the person's first city, -1 none),
+    `certifications` (the property's values), `dates` (a record per distinct
+    (last_verified, as_of) pair). Made from the index and the records on first use;
+    a write refreshes the rows of the people it touched (`refresh`), or drops the table
+    when it adds or removes a person."""
 
     row: dict[str, int]
-    best_level: Any
-    expert: Any
-    home: Any
-    cities: tuple[str, ...]
-    collaborations: Any
-    certification: Any
-    certifications: tuple[object, ...]
-    dated: Any
-    dates: tuple[NodeRecord, ...]
-    landed: Any
-    signed: Any
-    closed: Any
+    table: Any
+    cities: list[str] = field(default_factory=list)
+    certifications: list[object] = field(default_factory=list)
+    dates: list[NodeRecord] = field(default_factory=list)
+    numbers: dict[tuple[str, object], int] = field(default_factory=dict)
+    """(list name, value) -> the value's number in that list."""
 
     @classmethod
     def of(cls, index: EvidenceIndex, graph: Graph) -> PersonColumns:
         import numpy as np  # as the graph's arrays: imported when first needed
 
-        facts = index.people
         people = [node for node, record in graph.nodes.items() if record.label is Label.PERSON]
-        records = [graph.nodes[person] for person in people]
-        cities: dict[str, int] = {}
-        certifications: dict[object, int] = {}
-        dates: dict[tuple[object, object], int] = {}
-        dated_records: list[NodeRecord] = []
-        home, certification, dated = [], [], []
-        for person, record in zip(people, records, strict=True):
-            found = facts.cities.get(person)
-            home.append(cities.setdefault(found[0], len(cities)) if found else -1)
-            properties = record.properties
-            certification.append(certifications.setdefault(
-                properties.get("certification_level"), len(certifications)))
-            key = (properties.get("last_verified"), properties.get("as_of"))
-            number = dates.get(key)
-            if number is None:
-                number = dates[key] = len(dated_records)
-                dated_records.append(record)
-            dated.append(number)
-        skills, experts = index.skills, index.expert_in
-        return cls(
-            {person: row for row, person in enumerate(people)},
-            np.array([max((level for _, level in skills.get(person, ())), default=0)
-                      for person in people], dtype=np.int64),
-            np.array([person in experts for person in people], dtype=bool),
-            np.array(home, dtype=np.int64), tuple(cities),
-            np.array([facts.collaborations.get(person, 0) for person in people],
-                     dtype=np.int64),
-            np.array(certification, dtype=np.int64), tuple(certifications),
-            np.array(dated, dtype=np.int64), tuple(dated_records),
-            np.array([facts.landed.get(person, 0) for person in people], dtype=np.int64),
-            np.array([facts.signed.get(person, 0) for person in people], dtype=np.int64),
-            np.array([facts.closed.get(person, 0) for person in people], dtype=np.int64))
+        columns = cls({person: row for row, person in enumerate(people)}, None)
+        columns.table = np.array([columns._values(index, graph, person) for person in people],
+                                 dtype=np.int64).reshape(len(people), len(PERSON_COLUMNS))
+        return columns
+
+    def refresh(self, index: EvidenceIndex, graph: Graph, people: Iterable[str]) -> bool:
+        """Rewrite the rows of these people; False (nothing changed) when one of them is
+        a person without a row or has a row and is no person any more."""
+        rows = {}
+        for person in people:
+            row = self.row.get(person)
+            if (row is not None) != (_label(graph, person) is Label.PERSON):
+                return False
+            if row is not None:
+                rows[row] = person
+        for row, person in rows.items():
+            self.table[row] = self._values(index, graph, person)
+        return True
+
+    def _number(self, name: str, value: object, record: NodeRecord | None = None) -> int:
+        found = self.numbers.get((name, value))
+        if found is None:
+            lists: dict[str, list[Any]] = {"cities": self.cities, "dates": self.dates,
+                                           "certifications": self.certifications}
+            values = lists[name]
+            found = self.numbers[(name, value)] = len(values)
+            values.append(record if record is not None else value)
+        return found
+
+    def _values(self, index: EvidenceIndex, graph: Graph, person: str) -> tuple[int, ...]:
+        facts, record = index.people, graph.nodes[person]
+        properties = record.properties
+        found = facts.cities.get(person)
+        return (max((level for _, level in index.skills.get(person, ())), default=0),
+                int(person in index.expert_in),
+                self._number("cities", found[0]) if found else -1,
+                facts.collaborations.get(person, 0),
+                self._number("certifications", properties.get("certification_level")),
+                self._number("dates", (properties.get("last_verified"), properties.get("as_of")),
+                             record),
+                facts.landed.get(person, 0), facts.signed.get(person, 0),
+                facts.closed.get(person, 0))
 
 
 # --------------------------------------------------------------------------- build, apply
@@ -854,7 +864,9 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
         index.routes.clear()
     for person in facts_of:
         _refresh_person_facts(index, graph, person)
-    index.person_columns = None  # made again on first use
+    if index.person_columns is not None and not index.person_columns.refresh(
+            index, graph, facts_of):
+        index.person_columns = None  # made again on first use
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

@@ -202,25 +202,15 @@ class _Contacts:
     def totals(self, city: str, covering: set[str]) -> tuple[int, int]:
         """How many brokers and professionals a park has (`best_contacts`' totals, from
         the lists ranked ahead): those covering it, and its city's less the people who
-        are on both, told in one pass over the covering people."""
+        are on both -- counted by set operations on the covering people."""
         in_city = self.in_city(city)
         reach = self.index.reach.get(city, {})
-        ranked = self.index.professional_rank
-        brokers = professionals = both_brokers = both_professionals = 0
-        for person in covering:
-            broker = self.is_broker(person)
-            how = reach.get(person)
-            if broker:
-                brokers += 1
-                if how is RelType.COVERS:
-                    both_brokers += 1
-            if person in ranked:
-                if not broker:
-                    professionals += 1
-                if how is not None and not (broker and how is RelType.COVERS):
-                    both_professionals += 1
-        return (brokers + in_city.broker_total - both_brokers,
-                professionals + in_city.professional_total - both_professionals)
+        brokers = {person for person in covering & self.brokers if self.is_broker(person)}
+        ranked = self.index.professional_rank.keys() & covering
+        covers_city = {person for person in brokers if reach.get(person) is RelType.COVERS}
+        return (len(brokers) + in_city.broker_total - len(covers_city),
+                len(ranked) - len(ranked & brokers) + in_city.professional_total
+                - len(reach.keys() & ranked) + len(ranked & covers_city))
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
@@ -550,15 +540,15 @@ def score_columns(graph: Graph, index: EvidenceIndex, people: Collection[str],
     ordered = tuple(people)
     rows = np.fromiter(map(columns.row.__getitem__, ordered), dtype=np.int64,
                        count=len(ordered))
+    table = columns.table[rows]
     if skills:
         held = [index.people.holders.get(skill, {}) for skill in skills]
         levels = np.array([[level if (level := of.get(person, 0)) >= min_level else 0
                             for of in held] for person in ordered],
                           dtype=np.int64).reshape(len(ordered), len(skills))
     else:
-        levels = columns.best_level[rows].reshape(len(ordered), 1)
-    return ScoreColumns(ordered, levels, columns.expert[rows], columns.home[rows],
-                        columns.cities, columns.collaborations[rows],
-                        columns.certification[rows], columns.certifications,
-                        columns.dated[rows], columns.dates, columns.landed[rows],
-                        columns.signed[rows], columns.closed[rows])
+        levels = table[:, :1]
+    _, expert, home, collaborations, certification, dated, landed, signed, closed = table.T
+    return ScoreColumns(ordered, levels, expert.astype(bool), home, tuple(columns.cities),
+                        collaborations, certification, tuple(columns.certifications), dated,
+                        tuple(columns.dates), landed, signed, closed)

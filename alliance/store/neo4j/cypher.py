@@ -58,6 +58,15 @@ __all__ = [
     "PERSON_FACTS_MISSING",
     "SET_PERSON_FACTS",
     "TIE_RELATIONSHIPS",
+    "PROOF_COUNTS",
+    "STALE_CITIES",
+    "EVERY_CITY",
+    "CITIES_REACHED_BY",
+    "STALE_CITY_CONTACTS",
+    "SET_CITY_CONTACTS",
+    "CITY_PEOPLE",
+    "TAXONOMY",
+    "CITY_CONTACTS",
     "SET_PARK_FACTS",
     "RAIL_NETWORK",
     "SET_RAIL_MINUTES",
@@ -142,9 +151,9 @@ def create_nodes(label: Label) -> LiteralString:
 
 @cache
 def set_properties(label: Label) -> LiteralString:
-    """Add properties to existing nodes of one label (rows of id and a property map)."""
+    """Add the same properties (`$properties`) to existing nodes of one label (`$ids`)."""
     return schema_query(
-        "UNWIND $rows AS row MATCH (n:{label} {{id: row.id}}) SET n += row.properties",
+        "UNWIND $ids AS id MATCH (n:{label} {{id: id}}) SET n += $properties",
         label=label)
 
 
@@ -344,16 +353,31 @@ elimination view reads each park's facts from the park alone."""
 
 PARK_HOSTS: Final = "_hosts"
 
-PERSON_FACTS: Final = ("_expert_in", "_skills", "_skill_levels", "_skill_categories")
+PERSON_FACTS: Final = ("_expert_in", "_skills", "_skill_levels", "_skill_categories",
+                       "_covered_cities", "_base_cities")
 """Store-internal properties of every person: the ids of the industries they are EXPERT_IN
-(by id), and of the skills they HAVE (by id) with each one's level and the skill's
-category. Rewritten in the transaction of every write that touches the person, their
-EXPERT_IN or HAS_SKILL relationships, or a skill or industry they link to (see
+(by id), of the skills they HAVE (by id) with each one's level and the skill's category,
+and of the cities they COVER and are BASED_IN. Rewritten in the transaction of every
+write that touches the person, their EXPERT_IN, HAS_SKILL, COVERS or BASED_IN
+relationships, or a skill, industry or city they link to (see
 `SET_PERSON_FACTS`), so the landing query ranks a city's people without expanding any of
-their relationships."""
+their relationships. Reads take a missing list for an empty one (an offline import, see
+`facts`, cannot write an empty list)."""
+
+CITY_CONTACTS: Final = ("_contact_industries", "_contact_brokers", "_contact_professionals")
+"""Store-internal properties of a city: for every industry (by id) as the one a landing
+asks for, how many people count as brokers and how many as professionals through the
+city (covering it, or based in it with a professional role; evidence.person_facts, for
+the default skill categories), so ranking every candidate park reads two numbers, not
+the city's people. Rewritten in the transaction of a write touching the city, its
+people's COVERS / BASED_IN, roles, expertise or skills, a skill or the taxonomy; a large
+write (a bulk load) removes them instead (`STALE_CITY_CONTACTS`) and the landing query
+counts such a city's people itself until `refresh_city_contacts` (at open and after
+`alliance db load` / `import-finish`) writes them again."""
 
 INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
-                                        RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS})
+                                        RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS,
+                                        *CITY_CONTACTS})
 
 RAIL_NETWORK: Final = """
         CALL () { MATCH (c:City) RETURN collect(c.id) AS cities }
@@ -399,9 +423,14 @@ EVERY_PARK: Final = "MATCH (p:Park) RETURN collect(p.id) AS ids"
 """Every park's id (to rebuild their facts at start)."""
 
 PARK_FACTS_MISSING: Final = """
-        RETURN EXISTS { MATCH (p:Park) WHERE p._hosts IS NULL } AS missing
+        RETURN EXISTS {
+          MATCH (p:Park)
+          WHERE (p._hosts IS NULL AND EXISTS { (p)-[:HOSTS]->() })
+             OR (p._city IS NULL AND EXISTS { (p)-[:IN_CITY]->() })
+        } AS missing
 """
-"""Whether some park lacks its precomputed facts (a graph written by an older version)."""
+"""Whether some park lacks its precomputed facts (a graph written by an older version;
+an offline import leaves an empty list out, so a park without hosts has no `_hosts`)."""
 
 
 PEOPLE_LINKED_TO: Final = """
@@ -409,9 +438,13 @@ PEOPLE_LINKED_TO: Final = """
         UNION
         UNWIND $industries AS id MATCH (p:Person)-[:EXPERT_IN]->(:Industry {id: id})
         RETURN p.id AS id
+        UNION
+        UNWIND $cities AS id MATCH (p:Person)-[:COVERS|BASED_IN]->(:City {id: id})
+        RETURN p.id AS id
 """
-"""The people holding any of the skills `$skills` or expert in any of `$industries` (a
-skill's category may have changed, or they are about to be deleted)."""
+"""The people holding any of the skills `$skills`, expert in any of `$industries` or
+covering or based in any of `$cities` (a skill's category may have changed, or they are
+about to be deleted)."""
 
 SET_PERSON_FACTS: Final = """
         UNWIND $ids AS id
@@ -428,17 +461,110 @@ SET_PERSON_FACTS: Final = """
                  collect(s.category) AS categories
         }
         SET p._expert_in = expert_in, p._skills = skills, p._skill_levels = levels,
-            p._skill_categories = categories
+            p._skill_categories = categories,
+            p._covered_cities = COLLECT { MATCH (p)-[:COVERS]->(c:City)
+                                          RETURN DISTINCT c.id AS city ORDER BY city },
+            p._base_cities = COLLECT { MATCH (p)-[:BASED_IN]->(c:City)
+                                       RETURN DISTINCT c.id AS city ORDER BY city }
 """
 """Each person's precomputed expertise and skills (`PERSON_FACTS`)."""
 
 PERSON_FACTS_MISSING: Final = """
-        RETURN EXISTS { MATCH (p:Person) WHERE p._skills IS NULL } AS missing
+        RETURN EXISTS {
+          MATCH (p:Person)
+          WHERE (p._skills IS NULL AND EXISTS { (p)-[:HAS_SKILL]->() })
+             OR (p._expert_in IS NULL AND EXISTS { (p)-[:EXPERT_IN]->() })
+             OR (p._covered_cities IS NULL AND EXISTS { (p)-[:COVERS]->(:City) })
+             OR (p._base_cities IS NULL AND EXISTS { (p)-[:BASED_IN]->(:City) })
+        } AS missing
 """
-"""Whether some person lacks the precomputed facts (a graph written by an older version)."""
+"""Whether some person lacks the precomputed facts (a graph written by an older version;
+as for parks, a missing list may be an empty one)."""
 
 EVERY_PERSON: Final = "MATCH (p:Person) RETURN collect(p.id) AS ids"
 """Every person's id (to rebuild their facts at start)."""
+
+
+TAXONOMY: Final = """
+        CALL () { MATCH (i:Industry) RETURN collect(i.id) AS industries }
+        CALL () { MATCH (c:Industry)-[:SUBFIELD_OF]->(p:Industry)
+                  RETURN collect([c.id, p.id]) AS edges }
+        RETURN industries, edges
+"""
+"""Every industry and SUBFIELD_OF edge: what each industry's related set comes from."""
+
+CITY_PEOPLE: Final = """
+        UNWIND $ids AS id
+        MATCH (city:City {id: id})
+        CALL (city) {
+          CALL (city) {
+            MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
+            UNION ALL
+            MATCH (p:Person)-[:BASED_IN]->(city)
+            WHERE any(l IN labels(p) WHERE l IN $professional_roles)
+            RETURN p, 2 AS reach
+          }
+          WITH p, min(reach) AS reach
+          WITH p, labels(p) AS roles, reach
+          WITH p, 'Broker' IN roles AND reach < 2 AS may_broker,
+               any(l IN roles WHERE l IN $professional_roles)
+                 AND any(c IN coalesce(p._skill_categories, []) WHERE c IN $categories)
+                 AS skilled
+          WHERE may_broker OR skilled
+          RETURN collect([may_broker, skilled, coalesce(p._expert_in, [])]) AS people
+        }
+        RETURN city.id AS id, people
+"""
+"""The people who may count as contacts through each city (covering it, or based in it
+with a professional role), each as [may be a broker here (a Broker covering it), has a
+professional role and a skill of `$categories`, the industries they are expert in]:
+what `CITY_CONTACTS` are counted from (`statements/person_facts.cypher` decides the
+same per question)."""
+
+SET_CITY_CONTACTS: Final = """
+        UNWIND $rows AS row
+        MATCH (city:City {id: row.id})
+        SET city._contact_industries = row.industries, city._contact_brokers = row.brokers,
+            city._contact_professionals = row.professionals
+"""
+"""Each city's contact counts per asked industry (rows from the store's recount)."""
+
+STALE_CITY_CONTACTS: Final = """
+        UNWIND $ids AS id
+        MATCH (city:City {id: id})
+        REMOVE city._contact_industries, city._contact_brokers, city._contact_professionals
+"""
+"""Mark cities' contact counts stale (the landing query then counts their people)."""
+
+CITIES_REACHED_BY: Final = """
+        UNWIND $ids AS id
+        MATCH (:Person {id: id})-[:COVERS|BASED_IN]->(city:City)
+        RETURN DISTINCT city.id AS id
+"""
+"""The cities the people `$ids` cover or are based in."""
+
+EVERY_CITY: Final = "MATCH (c:City) RETURN collect(c.id) AS ids"
+"""Every city's id (a taxonomy write changes every city's counts)."""
+
+STALE_CITIES: Final = """
+        MATCH (city:City) WHERE city._contact_industries IS NULL RETURN collect(city.id) AS ids
+"""
+"""The cities without contact counts (stale, or written by an older version)."""
+
+
+PROOF_COUNTS: Final = schema_query(_trusted("""
+        UNWIND $ids AS id
+        OPTIONAL MATCH (p:{any} {{id: id}})
+        RETURN id,
+               CASE WHEN p IS NULL THEN 0 ELSE COUNT {{ (p)<-[:REFERRED_BY]-() }} END
+                 AS referred,
+               CASE WHEN p IS NULL THEN 0
+                    ELSE COUNT {{ (p)-[r:COLLABORATED_WITH]-() WHERE r.stage IN $closed }}
+               END AS closed
+        """), any=ANY_LABEL)
+"""Per id of `$ids`: REFERRED_BY relationships ending at the node and its
+COLLABORATED_WITH relationships either way whose stage is in `$closed` (ProofCounter;
+from the degree counts, no relationship built)."""
 
 
 TIE_RELATIONSHIPS: Final = """

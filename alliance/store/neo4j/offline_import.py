@@ -35,7 +35,8 @@ from typing import IO, Any
 from alliance.errors import Invalid
 from alliance.ingest.jsonl import read_jsonl, record_line
 from alliance.store.neo4j.cypher import set_properties
-from alliance.store.neo4j.store import Neo4jStore
+from alliance.store.neo4j.facts import FACT_LABELS, RecordFacts
+from alliance.store.neo4j.store import UNWIND_ROWS, Neo4jStore
 from graph_schema.nodes import label_of_id
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.relationships import REL_SPECS
@@ -163,37 +164,58 @@ def write_import_files(records: Iterable[NodeRecord | RelRecord], folder: Path) 
     writer = _Writer(folder, files)
     node_ids: set[str] = set()
     rel_keys: set[int] = set()
+    facts = RecordFacts()
+    held: list[tuple[Label, dict[str, Any]]] = []
     try:
         with (folder / FIXUPS).open("w", encoding="utf-8") as fixups, \
                 (folder / LEFTOVERS).open("w", encoding="utf-8") as leftovers:
+
+            def node(label: Label, row: dict[str, Any]) -> None:
+                fixup = _node(writer, label, row)
+                files.node_count += 1
+                if fixup is not None:
+                    fixups.write(json.dumps(fixup, ensure_ascii=False) + "\n")
+                    files.fixups += 1
+
             for record in records:
                 if isinstance(record, NodeRecord):
-                    fixup = _node(writer, record, node_ids)
-                    files.node_count += 1
-                    if fixup is not None:
-                        fixups.write(json.dumps(fixup, ensure_ascii=False) + "\n")
-                        files.fixups += 1
-                elif _relationship(writer, record, rel_keys):
+                    label, row = _node_row(record, node_ids)
+                    facts.node(label, row)
+                    if label in FACT_LABELS:
+                        held.append((label, row))  # its facts need every relationship
+                    else:
+                        node(label, row)
+                elif _relationship(writer, record, rel_keys, facts):
                     files.relationship_count += 1
                 else:
                     leftovers.write(record_line(record) + "\n")
                     files.leftovers += 1
+            for label, row in held:
+                row["properties"].update(facts.of(label, row["id"]))
+                node(label, row)
     finally:
         writer.close()
     return files
 
 
 FIXUPS = "fixups.jsonl"
+FIXUP_BATCH = 20_000
+"""Nodes per fix-up transaction (measured in docs/benchmarks.md, "Neo4j (session 6)")."""
 LEFTOVERS = "leftovers.jsonl"
 
 
-def _node(writer: _Writer, record: NodeRecord, seen: set[str]) -> dict[str, Any] | None:
-    """Write one node's row; the properties to set after the import, if any."""
+def _node_row(record: NodeRecord, seen: set[str]) -> tuple[Label, dict[str, Any]]:
+    """A node's row as the store's writes shape it; Invalid for a second one."""
     label, row = Neo4jStore._node_row(record)  # noqa: SLF001 - the store's own shaping
     if row["id"] in seen:
         msg = f"node {row['id']!r} appears twice; a first load has each node once"
         raise Invalid(msg, field="id")
     seen.add(row["id"])
+    return label, row
+
+
+def _node(writer: _Writer, label: Label, row: dict[str, Any]) -> dict[str, Any] | None:
+    """Write one node's row; the properties to set after the import, if any."""
     properties = row["properties"]
     typed, left = _typed(properties, {"id"})
     header = ["id:ID", ":LABEL", *(f"{name}:{column}" for name, column in typed)]
@@ -207,8 +229,10 @@ def _node(writer: _Writer, record: NodeRecord, seen: set[str]) -> dict[str, Any]
             "properties": {k: v for k, v in properties.items() if k not in carried}}
 
 
-def _relationship(writer: _Writer, record: RelRecord, seen: set[int]) -> bool:
-    """Write one relationship's row; False when CSV cannot carry it (a leftover)."""
+def _relationship(writer: _Writer, record: RelRecord, seen: set[int],
+                  facts: RecordFacts) -> bool:
+    """Write one relationship's row; False when CSV cannot carry it (a leftover, whose
+    ends' facts count it all the same: the graph holds it after `finish`)."""
     rel_type, row = Neo4jStore._rel_row(record)  # noqa: SLF001 - the store's own shaping
     spec = REL_SPECS[rel_type]
     for end, allowed in (("source", spec.sources), ("target", spec.targets)):
@@ -222,6 +246,7 @@ def _relationship(writer: _Writer, record: RelRecord, seen: set[int]) -> bool:
                "load has each relationship once")
         raise Invalid(msg, field="source")
     seen.add(identity)
+    facts.relationship(rel_type, row)
     properties = row["properties"]
     typed, left = _typed(properties, set())
     if left:
@@ -233,25 +258,29 @@ def _relationship(writer: _Writer, record: RelRecord, seen: set[int]) -> bool:
     return True
 
 
-def finish(store: Neo4jStore, folder: Path, *, batch: int = 5000) -> tuple[int, int]:
-    """After the import (`store` opened on it: schema and facts done): set the fixed-up
-    node properties and upsert the leftover relationships; (fixups, leftovers) applied."""
-    by_label: dict[Label, list[dict[str, Any]]] = {}
+def finish(store: Neo4jStore, folder: Path, *, batch: int = FIXUP_BATCH) -> tuple[int, int]:
+    """After the import (`store` opened on it: schema applied; the facts came with the
+    CSV): set the fixed-up node properties and upsert the leftover relationships;
+    (fixups, leftovers) applied. Nodes with the same fix-up (mostly one empty list, such
+    as `estimated: []`) share one statement whose rows are ids only."""
+    groups: dict[tuple[Label, str], list[str]] = {}
     fixed = 0
     with (folder / FIXUPS).open(encoding="utf-8") as lines:
         for line in lines:
             fixup = json.loads(line)
-            by_label.setdefault(Label(fixup["label"]), []).append(fixup)
+            same = json.dumps(fixup["properties"], sort_keys=True, ensure_ascii=False)
+            groups.setdefault((Label(fixup["label"]), same), []).append(fixup["id"])
             fixed += 1
-    for label, rows in by_label.items():
-        for start in range(0, len(rows), batch):
+    for (label, same), ids in groups.items():
+        properties = json.loads(same)
+        for start in range(0, len(ids), batch):
             store._driver.execute_query(  # noqa: SLF001 - part of the store's own import
-                set_properties(label), rows=rows[start:start + batch],
+                set_properties(label), ids=ids[start:start + batch], properties=properties,
                 database_=store.database)
     left = read_jsonl(folder / LEFTOVERS)
     if left.errors:
         msg = f"{folder / LEFTOVERS}: {left.errors[0]}"
         raise Invalid(msg, field="relationships")
-    for start in range(0, len(left.relationships), batch):
-        store.write(relationships=left.relationships[start:start + batch])
+    for start in range(0, len(left.relationships), UNWIND_ROWS):
+        store.write(relationships=left.relationships[start:start + UNWIND_ROWS])
     return fixed, len(left.relationships)

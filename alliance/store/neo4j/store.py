@@ -47,6 +47,7 @@ from neo4j.graph import Node
 
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.store.base import (
+    CONTACT_SKILL_CATEGORIES,
     HARD_CONSTRAINTS,
     MAX_HOPS,
     MAX_PAGE,
@@ -76,13 +77,14 @@ from alliance.store.evidence import (
     within_rail_limit,
 )
 from alliance.store.neo4j import cypher
+from alliance.store.neo4j.facts import rail_minute_rows
 from alliance.store.rail import RailLink, fastest_routes
 from alliance.store.search import SEARCHABLE_LABELS, hit_order, normalise_query, search_score
 from graph_schema.ddl import ddl_statements
 from graph_schema.nodes import label_of_id
 from graph_schema.records import NodeRecord, RelKey, RelRecord
 from graph_schema.relationships import REL_SPECS
-from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
+from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
 __all__ = ["Neo4jStore"]
 
@@ -94,6 +96,8 @@ _ROLES = frozenset(role.value for role in Role)
 _ALREADY_EXISTS = ("EquivalentSchemaRuleAlreadyExists", "ConstraintAlreadyExists",
                    "IndexAlreadyExists")
 _CERT_RANKS = {level.value: level.rank for level in CertificationLevel}
+_CLOSED_STAGES = [ReferralStage.SIGNED.value, ReferralStage.LANDED.value]
+"""The deal stages a proof of expertise counts (ProofCounter: signed or landed)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -246,13 +250,7 @@ def _refresh_rail_minutes(tx: ManagedTransaction) -> None:
     only by writes that touch a city or an HSR link."""
     network = tx.run(cypher.RAIL_NETWORK).single(strict=True)
     links = [RailLink(a, b, int(minutes), float(km)) for a, b, minutes, km in network["links"]]
-    rows = []
-    for city in network["cities"]:
-        routes = fastest_routes(links, city)
-        reached = sorted(routes)
-        rows.append({"id": city, "cities": reached,
-                     "minutes": [routes[other].minutes for other in reached]})
-    tx.run(cypher.SET_RAIL_MINUTES, rows=rows).consume()
+    tx.run(cypher.SET_RAIL_MINUTES, rows=rail_minute_rows(network["cities"], links)).consume()
 
 
 _PARK_FACT_RELS = frozenset({RelType.IN_CITY, RelType.HOSTS})
@@ -272,7 +270,23 @@ def _parks_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
     return {park for park in found if _label_of(park) is Label.PARK}
 
 
-_PERSON_FACT_RELS = frozenset({RelType.EXPERT_IN, RelType.HAS_SKILL})
+def _cities_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
+                    rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                    drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                    ) -> set[str]:
+    """The cities whose contact counts a write changes directly: cities written (an
+    upsert replaces every property) and the city ends of COVERS and BASED_IN written or
+    deleted (the cities of people whose facts change are found in the transaction)."""
+    found = {row["id"] for label, row in node_rows if label is Label.CITY}
+    found.update(row["target"] for rel_type, row in rel_rows
+                 if rel_type in _CONTACT_RELS and _label_of(row["target"]) is Label.CITY)
+    found.update(row["target"] for (rel_type, _, target), row in drop_rels
+                 if rel_type in _CONTACT_RELS and target is Label.CITY)
+    return found
+
+
+_PERSON_FACT_RELS = frozenset({RelType.EXPERT_IN, RelType.HAS_SKILL, RelType.COVERS,
+                               RelType.BASED_IN})
 
 
 def _people_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
@@ -295,6 +309,63 @@ def _refresh_facts(tx: ManagedTransaction, statement: LiteralString, ids: list[s
     `SET_PERSON_FACTS`) as this transaction sees them."""
     for start in range(0, len(ids), UNWIND_ROWS):
         tx.run(statement, ids=ids[start:start + UNWIND_ROWS]).consume()
+
+
+CITY_REFRESH_LIMIT = 4
+"""Cities a write recounts in its own transaction (`_refresh_city_contacts`); a write
+touching more (a bulk load's batch reaches nearly every city) marks them stale instead,
+and `refresh_city_contacts` recounts them once afterwards (docs/benchmarks.md, "Neo4j
+(session 6)")."""
+
+CITIES_PER_RECOUNT = 16
+"""Cities recounted per statement, and per transaction by `refresh_city_contacts`."""
+
+_CONTACT_RELS = frozenset({RelType.COVERS, RelType.BASED_IN})
+_TAXONOMY_RELS = frozenset({RelType.SUBFIELD_OF})
+
+
+def _related_sets(tx: ManagedTransaction) -> list[tuple[str, frozenset[str]]]:
+    """Every industry (by id) with its related set as the landing query computes it
+    (evidence.taxonomy: the industry, its smallest-id-parent chain, its descendants)."""
+    row = tx.run(cypher.TAXONOMY).single(strict=True)
+    parents: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
+    for child, parent in row["edges"]:
+        parents.setdefault(child, []).append(parent)
+        children.setdefault(parent, []).append(child)
+    return [(industry, frozenset(Related.of(lambda node: parents.get(node, ()),
+                                            lambda node: children.get(node, ()),
+                                            industry).all))
+            for industry in sorted(row["industries"])]
+
+
+def _refresh_city_contacts(tx: ManagedTransaction, cities: list[str]) -> None:
+    """Recount these cities' contacts per asked industry (`cypher.CITY_CONTACTS`): a
+    broker for an industry is a possible broker expert in one of its related industries,
+    a professional anyone else with a professional role and a skill of the default
+    categories, as the landing query's person_facts decides."""
+    industries = _related_sets(tx)
+    ids = [industry for industry, _ in industries]
+    for start in range(0, len(cities), CITIES_PER_RECOUNT):
+        rows = []
+        for found in tx.run(cypher.CITY_PEOPLE, ids=cities[start:start + CITIES_PER_RECOUNT],
+                            categories=list(CONTACT_SKILL_CATEGORIES),
+                            professional_roles=_PROFESSIONAL_ROLES):
+            people = [(bool(may_broker), bool(skilled), frozenset(expert))
+                      for may_broker, skilled, expert in found["people"]]
+            brokers, professionals = [], []
+            for _, related in industries:
+                broker = [may_broker and not related.isdisjoint(expert)
+                          for may_broker, _, expert in people]
+                brokers.append(sum(broker))
+                professionals.append(sum(skilled and not is_broker for (_, skilled, _), is_broker
+                                         in zip(people, broker, strict=True)))
+            rows.append({"id": found["id"], "industries": ids, "brokers": brokers,
+                         "professionals": professionals})
+        tx.run(cypher.SET_CITY_CONTACTS, rows=rows).consume()
+
+
+_PROFESSIONAL_ROLES = sorted(role.value for role in PROFESSIONAL_ROLES)
 
 
 # --------------------------------------------------------------------------- store
@@ -352,6 +423,22 @@ class Neo4jStore:
                 missing, _, _ = self._driver.execute_query(check, database_=self.database)
                 if missing[0]["missing"]:  # likewise
                     self._rebuild_facts(every, refresh)
+        self.refresh_city_contacts()
+
+    def refresh_city_contacts(self) -> int:
+        """Recount the contacts of every city whose counts are stale (after a bulk load)
+        or missing (a graph written by an older version), CITIES_PER_RECOUNT cities per
+        transaction; how many were recounted."""
+        self._check_open()
+        with _translated():
+            records, _, _ = self._driver.execute_query(cypher.STALE_CITIES,
+                                                       database_=self.database)
+            ids: list[str] = records[0]["ids"]
+            with self._driver.session(database=self.database) as session:
+                for start in range(0, len(ids), CITIES_PER_RECOUNT):
+                    session.execute_write(_refresh_city_contacts,
+                                          ids[start:start + CITIES_PER_RECOUNT])
+        return len(ids)
 
     def _rebuild_facts(self, every: LiteralString, refresh: LiteralString) -> None:
         """Rewrite every park's or person's precomputed facts, UNWIND_ROWS per
@@ -422,6 +509,12 @@ class Neo4jStore:
         touches_rail = (any(label is Label.CITY for label, _ in (*node_rows, *drop_nodes))
                         or any(rel_type is RelType.HSR_LINK for rel_type, _ in rel_rows)
                         or any(key[0] is RelType.HSR_LINK for key, _ in drop_rels))
+        counted_cities = _cities_touched(node_rows, rel_rows, drop_rels)
+        touches_taxonomy = (
+            any(label is Label.INDUSTRY for label, _ in (*node_rows, *drop_nodes))
+            or any(rel_type in _TAXONOMY_RELS for rel_type, _ in rel_rows)
+            or any(key[0] in _TAXONOMY_RELS for key, _ in drop_rels))
+        people_dropped = [node_id for label, node_id in drop_nodes if label is Label.PERSON]
 
         def work(tx: ManagedTransaction) -> None:
             self._write_nodes(tx, node_rows, create_only)
@@ -439,10 +532,15 @@ class Neo4jStore:
                 parks.update(row["id"] for row in tx.run(
                     cypher.PARKS_LINKED_TO, cities=unlinked[Label.CITY],
                     industries=unlinked[Label.INDUSTRY]))
-            if skills_written or unlinked[Label.SKILL] or unlinked[Label.INDUSTRY]:
+            if (skills_written or unlinked[Label.SKILL] or unlinked[Label.INDUSTRY]
+                    or unlinked[Label.CITY]):
                 people.update(row["id"] for row in tx.run(
                     cypher.PEOPLE_LINKED_TO, skills=skills_written + unlinked[Label.SKILL],
-                    industries=unlinked[Label.INDUSTRY]))
+                    industries=unlinked[Label.INDUSTRY], cities=unlinked[Label.CITY]))
+            cities = set(counted_cities)
+            if people_dropped:  # where they counted, read before they go
+                cities.update(row["id"] for row in tx.run(cypher.CITIES_REACHED_BY,
+                                                          ids=people_dropped))
             by_label: dict[Label, list[str]] = {}
             for label, node_id in drop_nodes:
                 by_label.setdefault(label, []).append(node_id)
@@ -454,6 +552,14 @@ class Neo4jStore:
                 _refresh_facts(tx, cypher.SET_PARK_FACTS, sorted(parks))
             if people:
                 _refresh_facts(tx, cypher.SET_PERSON_FACTS, sorted(people))
+                cities.update(row["id"] for row in tx.run(cypher.CITIES_REACHED_BY,
+                                                          ids=sorted(people)))
+            if touches_taxonomy:  # every industry's related set may have changed
+                cities.update(tx.run(cypher.EVERY_CITY).single(strict=True)["ids"])
+            if len(cities) > CITY_REFRESH_LIMIT:
+                tx.run(cypher.STALE_CITY_CONTACTS, ids=sorted(cities)).consume()
+            elif cities:
+                _refresh_city_contacts(tx, sorted(cities))
 
         with _translated(), self._driver.session(
                 database=self.database,
@@ -692,6 +798,16 @@ class Neo4jStore:
         return ([_rel_record(RelType.COLLABORATED_WITH, *item) for item in row["collaborations"]],
                 {str(employer): set(members) for employer, members in row["staff"]})
 
+    def proof_counts(self, people: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Per person asked: REFERRED_BY relationships ending at them and their signed or
+        landed COLLABORATED_WITH deals (ProofCounter), in one round trip."""
+        ids = sorted(set(people))
+        if not ids:
+            self._check_open()
+            return {}
+        rows = self._read(cypher.PROOF_COUNTS, ids=ids, closed=_CLOSED_STAGES)
+        return {row["id"]: (int(row["referred"]), int(row["closed"])) for row in rows}
+
     def neighbours(
         self,
         node_id: str,
@@ -822,6 +938,8 @@ class Neo4jStore:
             certification_ranks=CERTIFICATION_RANK,
             keep=query.contacts_per_kind if query.contacts_per_kind >= 0 else _NO_LIMIT,
             parks=sorted(query.parks) if query.parks is not None else None,
+            counted=query.contacts_per_kind == 0
+            and set(query.contact_skill_categories) == set(CONTACT_SKILL_CATEGORIES),
         )
         if not row.get("origin_found"):
             msg = f"no {Label.CITY.value} with id {query.origin_city!r}"

@@ -27,39 +27,65 @@ CALL (origin, industry, related, upward) {
        [i IN range(0, size(rail_cities) - 1)
         WHERE $max_minutes IS NULL OR rail_minutes[i] <= $max_minutes | rail_cities[i]]
          AS reachable
-  UNWIND related AS related_id
-  MATCH (:Industry {id: related_id})<-[:HOSTS]-(park:Park)
-  WITH DISTINCT park, related, upward, reachable
+  // The parks named (`$parks`, by id), or those hosting a related industry.
+  CALL (related) {
+    WITH related WHERE $parks IS NULL
+    UNWIND related AS related_id
+    MATCH (:Industry {id: related_id})<-[:HOSTS]-(park:Park)
+    RETURN DISTINCT park
+    UNION
+    WITH related WHERE $parks IS NOT NULL
+    UNWIND $parks AS park_id
+    MATCH (park:Park {id: park_id})
+    WHERE any(hosted IN coalesce(park._hosts, []) WHERE hosted IN related)
+    RETURN park
+  }
+  WITH park, related, upward, reachable
   WHERE park.available_area_m2 >= $min_area_m2
     AND all(f IN $facility_types WHERE f IN park.facility_types)
     AND ($max_rent IS NULL OR park.rent_cny_m2_month <= $max_rent)
-    AND ($parks IS NULL OR park.id IN $parks)
-  CALL (park) {
-    MATCH (park)-[:IN_CITY]->(c) RETURN c AS city ORDER BY c.id LIMIT 1
-  }
-  WITH park, city, related, upward, reachable WHERE city.id IN reachable
+    AND park._city IN reachable
+  // The park's city: its smallest-id IN_CITY target, precomputed (`_city`).
+  MATCH (city:City {id: park._city})
   WITH park, city, related, upward,
        COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
                  RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
   // What belongs to the city is gathered once per city, not once per park.
   WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
   CALL (city, related) {
-    CALL (city) {
-      MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
-      UNION ALL
-      // Based in the city only: no broker there, so only professionals can count.
-      MATCH (p:Person)-[:BASED_IN]->(city)
-      WHERE any(l IN labels(p) WHERE l IN $professional_roles)
-      RETURN p, 2 AS reach
-    }
-    WITH p, min(reach) AS reach
+    // Counted from the city's precomputed numbers when they serve ($counted: no contact
+    // shown, the default skill categories; and the city's counts not stale): none of
+    // the city's people is read.
+    WITH city WHERE $counted AND $industry IN coalesce(city._contact_industries, [])
+    WITH city, [i IN range(0, size(city._contact_industries) - 1)
+                WHERE city._contact_industries[i] = $industry][0] AS at
+    RETURN [] AS city_brokers, [] AS city_professionals,
+           city._contact_brokers[at] AS city_broker_count,
+           city._contact_professionals[at] AS city_professional_count
+    UNION ALL
+    // Otherwise every person reaching the city is ranked.
+    WITH city, related
+    WHERE NOT ($counted AND $industry IN coalesce(city._contact_industries, []))
+    CALL (city, related) {
+      CALL (city) {
+        MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
+        UNION ALL
+        // Based in the city only: no broker there, so only professionals can count.
+        MATCH (p:Person)-[:BASED_IN]->(city)
+        WHERE any(l IN labels(p) WHERE l IN $professional_roles)
+        RETURN p, 2 AS reach
+      }
+      WITH p, min(reach) AS reach
 //#include person_facts
 
-    RETURN collect(CASE WHEN broker THEN contact END) AS city_brokers,
-           collect(CASE WHEN professional THEN contact END) AS city_professionals
+      RETURN collect(CASE WHEN broker THEN contact END) AS city_brokers,
+             collect(CASE WHEN professional THEN contact END) AS city_professionals
+    }
+    RETURN city_brokers, city_professionals, null AS city_broker_count,
+           null AS city_professional_count
   }
-  WITH city, related, upward, parks_here, city_brokers,
-       city_professionals,
+  WITH city, related, upward, parks_here, city_brokers, city_professionals,
+       city_broker_count, city_professional_count,
        COLLECT {
          MATCH (policy:Policy)-[:OFFERED_IN]->(city)
          WHERE policy.valid_from <= $as_of
@@ -72,33 +98,52 @@ CALL (origin, industry, related, upward) {
                                         RETURN DISTINCT o.id ORDER BY o.id }}
        } AS city_policies
   UNWIND parks_here AS here
-  WITH city, related, upward, city_brokers, city_professionals,
-       city_policies, here.park AS park, here.hosts AS hosts
-  CALL (park, related) {
-    MATCH (p)-[:COVERS]->(park)
-    WITH DISTINCT p, 0 AS reach
+  WITH city, related, upward, city_brokers, city_professionals, city_broker_count,
+       city_professional_count, city_policies, here.park AS park, here.hosts AS hosts
+  CALL (park) { MATCH (p)-[:COVERS]->(park) RETURN collect(DISTINCT p) AS coverers }
+  CALL (coverers, related) {
+    UNWIND coverers AS p
+    WITH p, 0 AS reach
 //#include person_facts
 
     RETURN collect(CASE WHEN broker THEN contact END) AS park_brokers,
            collect(CASE WHEN professional THEN contact END) AS park_professionals
   }
+  // Counted: the city's numbers include those of the park's coverers who reach the
+  // city too; they count once, as the park's.
+  CALL (coverers, related, city, city_broker_count) {
+    UNWIND CASE WHEN city_broker_count IS NULL THEN [] ELSE coverers END AS p
+    // (From the person's precomputed cities: no relationship of theirs is expanded.)
+    WITH p, CASE WHEN city.id IN coalesce(p._covered_cities, []) THEN 1
+                 WHEN city.id IN coalesce(p._base_cities, [])
+                      AND any(l IN labels(p) WHERE l IN $professional_roles) THEN 2
+            END AS reach
+    WHERE reach IS NOT NULL
+//#include person_facts
+
+    RETURN count(CASE WHEN broker THEN 1 END) AS shared_brokers,
+           count(CASE WHEN professional THEN 1 END) AS shared_professionals
+  }
   WITH city, city_policies, park, hosts, upward, related,
-       COLLECT { MATCH (p)-[:COVERS]->(park) RETURN p.id } AS covering,
+       [p IN coverers | p.id] AS covering,
+       coalesce(city_broker_count - shared_brokers, 0) AS more_brokers,
+       coalesce(city_professional_count - shared_professionals, 0) AS more_professionals,
        park_brokers, park_professionals, city_brokers, city_professionals
-  WITH city, city_policies, park, hosts, upward, related,
+  WITH city, city_policies, park, hosts, upward, related, more_brokers, more_professionals,
        park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
        park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
          AS professionals
   // Only the contacts shown have their expertise and skills listed (from their
   // precomputed facts, in id order).
   WITH city, city_policies, park, hosts,
-       size(brokers) AS broker_total, size(professionals) AS professional_total,
+       size(brokers) + more_brokers AS broker_total,
+       size(professionals) + more_professionals AS professional_total,
        COLLECT { UNWIND brokers AS c
                  WITH c ORDER BY c.rank DESC, c.experts DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
                  RETURN c {.*, kind: 'broker',
-                           expert: [x IN n._expert_in WHERE x IN related],
-                           skills: [k IN range(0, size(n._skills) - 1)
+                           expert: [x IN coalesce(n._expert_in, []) WHERE x IN related],
+                           skills: [k IN range(0, size(coalesce(n._skills, [])) - 1)
                                     WHERE n._skill_categories[k] IN $categories
                                     | [n._skills[k], n._skill_levels[k]]]
                           } AS shown
@@ -108,8 +153,8 @@ CALL (origin, industry, related, upward) {
                  WITH c ORDER BY c.best DESC, c.skill_count DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
                  RETURN c {.*, kind: 'professional',
-                           expert: [x IN n._expert_in WHERE x IN related],
-                           skills: [k IN range(0, size(n._skills) - 1)
+                           expert: [x IN coalesce(n._expert_in, []) WHERE x IN related],
+                           skills: [k IN range(0, size(coalesce(n._skills, [])) - 1)
                                     WHERE n._skill_categories[k] IN $categories
                                     | [n._skills[k], n._skill_levels[k]]]
                           } AS shown
@@ -126,10 +171,10 @@ CALL (origin, industry, related, upward) {
                  unstackable: COLLECT { MATCH (policy)-[:NOT_STACKABLE_WITH]-(o)
                                         RETURN DISTINCT o.id ORDER BY o.id }}
        } AS park_policies,
-       COLLECT { MATCH (c)-[:LANDED_IN]->(park) RETURN DISTINCT c.id } AS landed,
        COLLECT { MATCH (c)-[:LANDED_IN]->(park)
-                 WHERE EXISTS { MATCH (c)-[:IN_INDUSTRY]->(i) WHERE i.id IN related }
-                 RETURN DISTINCT c.id ORDER BY c.id } AS related_landings,
+                 WITH DISTINCT c ORDER BY c.id
+                 RETURN [c.id, EXISTS { MATCH (c)-[:IN_INDUSTRY]->(i)
+                                        WHERE i.id IN related }] } AS landings,
        COLLECT { MATCH (r)-[:REFERRED_TO]->(park)
                  WITH toString(r.stage) AS stage, count(*) AS n
                  RETURN [stage, n] ORDER BY stage } AS referrals
@@ -137,8 +182,9 @@ CALL (origin, industry, related, upward) {
        collect({park: park, hosts: hosts, policies: park_policies,
                 contacts: best_brokers + best_professionals,
                 broker_total: broker_total,
-                professional_total: professional_total, landed: size(landed),
-                related_landings: related_landings, referrals: referrals}) AS parks_here
+                professional_total: professional_total, landed: size(landings),
+                related_landings: [x IN landings WHERE x[1] | x[0]],
+                referrals: referrals}) AS parks_here
   RETURN collect({city: city, policies: city_policies, parks: parks_here}) AS found
 }
 RETURN origin IS NOT NULL AS origin_found, industry IS NOT NULL AS industry_found,

@@ -16,7 +16,7 @@ WITH related,
       WHERE $max_minutes IS NULL OR rail_minutes[i] <= $max_minutes | rail_cities[i]]
        AS reachable
 MATCH (park:Park)
-WITH CASE WHEN any(hosted IN park._hosts WHERE hosted IN related)
+WITH CASE WHEN any(hosted IN coalesce(park._hosts, []) WHERE hosted IN related)
           THEN 0 ELSE $bits.industry END
      + CASE WHEN park.available_area_m2 < $min_area_m2 THEN $bits.area_m2 ELSE 0 END
      + CASE WHEN all(f IN $facility_types WHERE f IN park.facility_types)

@@ -5,18 +5,19 @@
 // and the ranks they sort by. Only what the role labels allow is looked at, and from the
 // person's precomputed facts alone (`_expert_in`, `_skills`, `_skill_levels`,
 // `_skill_categories`: their EXPERT_IN and HAS_SKILL targets by id, kept by the store's
-// writes), so ranking a city's people expands none of their relationships.
+// writes; a missing list is an empty one), so ranking a city's people expands none of
+// their relationships.
     WITH p, reach, labels(p) AS roles
     WITH p, reach, 'Broker' IN roles AND reach < 2 AS may_broker,
          any(l IN roles WHERE l IN $professional_roles) AS may_professional
     WHERE may_broker OR may_professional
     WITH p, reach, may_broker, may_professional,
-         CASE WHEN may_broker THEN size([x IN p._expert_in WHERE x IN related]) ELSE 0 END
+         CASE WHEN may_broker THEN size([x IN coalesce(p._expert_in, []) WHERE x IN related]) ELSE 0 END
            AS experts
     WITH p, reach, may_professional, may_broker AND experts > 0 AS broker, experts
     WITH p, reach, broker, experts,
          CASE WHEN may_professional AND NOT broker
-              THEN [k IN range(0, size(p._skills) - 1)
+              THEN [k IN range(0, size(coalesce(p._skills, [])) - 1)
                     WHERE p._skill_categories[k] IN $categories | p._skill_levels[k]]
               ELSE [] END AS levels
     WITH p, reach, broker, experts, size(levels) AS skill_count,
