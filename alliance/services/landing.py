@@ -21,7 +21,7 @@ from alliance.services import collaborators, freshness
 from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.elimination import Checker, why_not
-from alliance.services.explain import NameBook, counted, node_ref, person_out
+from alliance.services.explain import NameBook, copied, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
 from alliance.services.gaps import Closability
 from alliance.services.landing_models import (
@@ -461,7 +461,7 @@ class PolicyMatches:
                                                                 self.names, self.as_of)
             return first
         valuation = decision.valuation
-        return first.model_copy(update={
+        return copied(first, {
             "offered_in": item.evidence.offered_in, "value_cny": valuation.amount_cny,
             "arithmetic": valuation.arithmetic, "depends_on": list(valuation.depends_on),
             "status": decision.status, "status_reason": decision.reason,
