@@ -10,13 +10,12 @@ import json
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError
 
 from graph_schema.nodes import NODE_MODELS, NodeBase, label_of_id
 from graph_schema.relationships import REL_SPECS
-from graph_schema.values import validated
 from graph_schema.vocabulary import Label, RelType
 
 
@@ -162,7 +161,7 @@ class RelRecord:
 
 def validate_node(label: Label, data: dict[str, Any]) -> NodeRecord:
     """Validate raw properties as a node of `label`; raises pydantic's ValidationError."""
-    return NodeRecord.from_model(cast(NodeBase, validated(NODE_MODELS[label], data)))
+    return NodeRecord.from_model(NODE_MODELS[label].model_validate(data))
 
 
 def validate_relationship(
@@ -174,7 +173,7 @@ def validate_relationship(
     The ends' existence is the store's (or the seed checker's) business.
     """
     check_ends(rel_type, source, target)
-    props = validated(REL_SPECS[rel_type].properties, properties or {})
+    props = REL_SPECS[rel_type].properties.model_validate(properties or {})
     return RelRecord(rel_type, source, target, props.model_dump(mode="json", exclude_none=True))
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,7 +44,6 @@ from graph_schema.records import (
     check_ends,
 )
 from graph_schema.relationships import REL_SPECS
-from graph_schema.values import validated
 from graph_schema.vocabulary import Label, RelType
 
 GraphRecord: TypeAlias = NodeRecord | RelRecord
@@ -261,12 +259,6 @@ _MISREAD = 2.0 ** 63
 such an integer (the json module reads it exactly, and the schema refuses it so)."""
 
 
-_MAYBE_HUGE = re.compile(rb"[0-9]{19}|[0-9][eE]")
-"""What a line must hold for a number in it to be that large: 19 digits in a row (the
-integer part of any number of at least 2^63 written without an exponent) or a digit
-before an exponent. Most lines have neither, and their values need not be walked."""
-
-
 def _parsed(raw: bytes) -> Any:
     """The line's JSON value by orjson (a third of the json module's time), or None
     when the json module must decide: orjson refused the line (not UTF-8, a BOM, NaN,
@@ -277,8 +269,6 @@ def _parsed(raw: bytes) -> Any:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if _MAYBE_HUGE.search(raw) is None:
-        return value
     stack = [value]
     while stack:
         item = stack.pop()
@@ -401,7 +391,7 @@ class _PropertiesMemo:
         known = self._known.setdefault(rel_type, {})
         found = known.get(key) if key is not None else None
         if found is None:
-            model = validated(REL_SPECS[rel_type].properties, props)
+            model = REL_SPECS[rel_type].properties.model_validate(props)
             found = model.model_dump(mode="json", exclude_none=True)
             if key is not None and len(known) < _MEMO_PER_TYPE:
                 known[key] = found
