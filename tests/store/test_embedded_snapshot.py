@@ -3,6 +3,7 @@ is stale, damaged or another store's, and never half-written (kill -9)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,9 +35,10 @@ def _from_file(path: Path) -> tuple[object, object]:
         return snapshot(fresh), fresh.index
 
 
-def _opened(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, object, object]:
-    """Open the store; whether it built its relationships from the tables, and what it
-    holds (graph and index)."""
+@contextlib.contextmanager
+def _builds(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """A list that gets an item each time a store builds its relationships from the
+    tables (rather than reading them from the snapshot)."""
     built: list[bool] = []
     load = EmbeddedStore._load_relationships
 
@@ -45,8 +48,14 @@ def _opened(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, object, 
 
     with monkeypatch.context() as patch:
         patch.setattr(EmbeddedStore, "_load_relationships", spy)
-        with EmbeddedStore(path) as store:
-            return bool(built), snapshot(store), store.index
+        yield built
+
+
+def _opened(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, object, object]:
+    """Open the store; whether it built its relationships from the tables, and what it
+    holds (graph and index)."""
+    with _builds(monkeypatch) as built, EmbeddedStore(path) as store:
+        return bool(built), snapshot(store), store.index
 
 
 def _corridor(path: Path) -> None:
@@ -107,17 +116,9 @@ def _lists(store: EmbeddedStore) -> list[object]:
 
 def _ordered(path: Path, monkeypatch: pytest.MonkeyPatch, *, snapshot: bool
              ) -> tuple[bool, list[object]]:
-    built: list[bool] = []
-    load = EmbeddedStore._load_relationships
-
-    def spy(store: EmbeddedStore, numbers: object) -> None:
-        built.append(True)
-        load(store, numbers)  # type: ignore[arg-type]
-
-    with monkeypatch.context() as patch:
-        patch.setattr(EmbeddedStore, "_load_relationships", spy)
-        with EmbeddedStore(path, read_only=True, snapshot=snapshot) as store:
-            return bool(built), _lists(store)
+    with (_builds(monkeypatch) as built,
+          EmbeddedStore(path, read_only=True, snapshot=snapshot) as store):
+        return bool(built), _lists(store)
 
 
 @pytest.mark.parametrize("seed", range(6))

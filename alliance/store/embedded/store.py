@@ -1288,26 +1288,20 @@ class EmbeddedStore:
         """What ties are made of, from the adjacency lists unsorted (see TieSource): an
         incoming relationship whose source is asked for too is that source's outgoing
         one; staff are ids, no records."""
-        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
-        with self.lock.reading():
-            self._check_open()
-            graph = self.graph
-            asked = set(people)
-            found: list[RelRecord] = []
-            employers: set[str] = set()
-            for person in asked:
-                found += graph.out_rels(person, collaborated)
-                found += [rel for rel in graph.in_rels(person, collaborated)
-                          if rel.source not in asked]
-                employers.update(graph.out_ends(person, works_at))
-            return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
+        return self._ties(people, None)
 
     def tie_relationships_towards(self, people: Collection[str], towards: Collection[str]
                                   ) -> tuple[list[RelRecord], dict[str, set[str]]]:
         """`tie_relationships` keeping only the deals with an end among `towards` (see
         TargetedTieSource): the other ends are read before any properties."""
+        return self._ties(people, towards if isinstance(towards, (set, frozenset))
+                          else set(towards))
+
+    def _ties(self, people: Collection[str], wanted: Collection[str] | None
+              ) -> tuple[list[RelRecord], dict[str, set[str]]]:
+        """The deals of `people` (with an end among `wanted`, when given) and the staff
+        of their employers."""
         collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
-        wanted = towards if isinstance(towards, (set, frozenset)) else set(towards)
         with self.lock.reading():
             self._check_open()
             graph = self.graph
@@ -1315,7 +1309,7 @@ class EmbeddedStore:
             found: list[RelRecord] = []
             employers: set[str] = set()
             for person in asked:
-                if person in wanted:
+                if wanted is None or person in wanted:
                     found += graph.out_rels(person, collaborated)
                     found += [rel for rel in graph.in_rels(person, collaborated)
                               if rel.source not in asked]
