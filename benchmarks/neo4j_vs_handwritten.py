@@ -57,6 +57,24 @@ from graph_schema.vocabulary import FacilityType, Label
 
 AS_OF = date(2025, 6, 30)
 
+_PARK_POLICIES_AND_RECORD: Final[LiteralString] = """
+  COLLECT {
+    UNWIND [(x:Policy)-[:OFFERED_IN]->(park) | x] + [(x:Policy)-[:OFFERED_IN]->(city) | x]
+      AS policy
+    WITH policy WHERE policy.valid_from <= $as_of
+      AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
+      AND (NOT EXISTS { (policy)-[:TARGETS]->() }
+           OR EXISTS { (policy)-[:TARGETS]->(t) WHERE t.id IN upward })
+    RETURN DISTINCT policy.id
+  } AS policies,
+  COUNT { (c)-[:LANDED_IN]->(park) } AS landed,
+  COLLECT { MATCH (r)-[:REFERRED_TO]->(park) WITH r.stage AS stage, count(*) AS n
+            RETURN [stage, n] } AS referrals
+ORDER BY park
+"""
+"""The end of both hand-written landing questions: each park's policies in force for the
+asked industry, and its track record (companies landed, referrals by stage)."""
+
 HANDWRITTEN_LANDING: Final[LiteralString] = """
 MATCH (origin:City {id: $origin_city}), (asked:Industry {id: $industry})
 WITH origin, asked,
@@ -141,20 +159,7 @@ RETURN park.id AS park, city.id AS city, minutes, industries,
     AS brokers,
   COLLECT { UNWIND professionals AS c RETURN c.id ORDER BY c.best DESC, c.n DESC, c.id LIMIT 5 }
     AS professionals,
-  COLLECT {
-    UNWIND [(x:Policy)-[:OFFERED_IN]->(park) | x] + [(x:Policy)-[:OFFERED_IN]->(city) | x]
-      AS policy
-    WITH policy WHERE policy.valid_from <= $as_of
-      AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
-      AND (NOT EXISTS { (policy)-[:TARGETS]->() }
-           OR EXISTS { (policy)-[:TARGETS]->(t) WHERE t.id IN upward })
-    RETURN DISTINCT policy.id
-  } AS policies,
-  COUNT { (c)-[:LANDED_IN]->(park) } AS landed,
-  COLLECT { MATCH (r)-[:REFERRED_TO]->(park) WITH r.stage AS stage, count(*) AS n
-            RETURN [stage, n] } AS referrals
-ORDER BY park
-"""
+""" + _PARK_POLICIES_AND_RECORD
 """The same landing question as the best hand-written Cypher we could write against this
 database: answer-sized like the store's query (parks from the related industries' HOSTS,
 the rail limit from the cities' stored fastest minutes, the contacts of each candidate
@@ -206,20 +211,7 @@ RETURN park.id AS park, city.id AS city, minutes, industries,
   park_brokers + city._contact_brokers[at] - shared_brokers AS broker_total,
   park_professionals + city._contact_professionals[at] - shared_professionals
     AS professional_total,
-  COLLECT {
-    UNWIND [(x:Policy)-[:OFFERED_IN]->(park) | x] + [(x:Policy)-[:OFFERED_IN]->(city) | x]
-      AS policy
-    WITH policy WHERE policy.valid_from <= $as_of
-      AND (policy.valid_to IS NULL OR $as_of <= policy.valid_to)
-      AND (NOT EXISTS { (policy)-[:TARGETS]->() }
-           OR EXISTS { (policy)-[:TARGETS]->(t) WHERE t.id IN upward })
-    RETURN DISTINCT policy.id
-  } AS policies,
-  COUNT { (c)-[:LANDED_IN]->(park) } AS landed,
-  COLLECT { MATCH (r)-[:REFERRED_TO]->(park) WITH r.stage AS stage, count(*) AS n
-            RETURN [stage, n] } AS referrals
-ORDER BY park
-"""
+""" + _PARK_POLICIES_AND_RECORD
 """The landing's ranking question (every candidate with its contact totals, no contact
 shown) by hand, allowed the same precomputed properties the store keeps (each city's
 contact counts per asked industry, each park's city, each person's facts): ids and

@@ -6,7 +6,6 @@ no-stacking links between city and park items) and a synthetic corridor.
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import combinations
 from typing import Any
 
@@ -21,8 +20,8 @@ from alliance.services.landing import LandingRequest, Scorer
 from alliance.services.park_money import EvaluatedPolicy, ParkMoney, unlock
 from alliance.services.policy_counting import Section
 from alliance.store.base import GraphStore, ParkEvidence
-from graph_schema.vocabulary import BenefitKind, CompanyStage, Label
 from tests.services.test_policy_counting import AS_OF, city_parks
+from tests.services.test_policy_lists import company_question
 
 
 def _gap_kinds(book: ParkMoney) -> list[GapKey]:
@@ -73,22 +72,9 @@ def test_a_joined_book_on_synthetic_policy_sets(case: tuple[list[ParkEvidence], 
 
 
 def _ask(store: GraphStore, data: st.DataObject) -> dict[str, Any]:
-    cities = [n.id for n in store.list_nodes(Label.CITY, limit=100)]
-    industries = [n.id for n in store.list_nodes(Label.INDUSTRY, limit=100)]
-    return {
-        "origin_city": data.draw(st.sampled_from(cities)),
-        "industry": data.draw(st.sampled_from(industries)),
-        "area_m2": data.draw(st.sampled_from([0, 800, 5000])),
-        "as_of": data.draw(st.sampled_from([date(2024, 6, 1), date(2025, 6, 30),
-                                            date(2026, 11, 1)])),
-        "benefit_kinds": data.draw(st.lists(st.sampled_from(list(BenefitKind)),
-                                            max_size=2, unique=True)),
-        "profile": {"stage": data.draw(st.sampled_from(list(CompanyStage))).value,
-                    "founded_year": data.draw(st.sampled_from([2012, 2020, 2023])),
-                    "high_tech_certified": data.draw(st.booleans())},
-        "planned_capex_cny": data.draw(st.sampled_from([None, 3e6])),
-        "headcount": data.draw(st.sampled_from([None, 40])),
-    }
+    return {**company_question(store, data),
+            "area_m2": data.draw(st.sampled_from([0, 800, 5000])),
+            "headcount": data.draw(st.sampled_from([None, 40]))}
 
 
 @pytest.mark.parametrize("which", ["seed_store", "synth_store"])

@@ -49,7 +49,9 @@ def assert_cut_of(cut: ParkResult, full: ParkResult, limit: int) -> None:
     assert cut == full.model_copy(update={**changed, "parts": parts})
 
 
-def _request(store: GraphStore, data: st.DataObject, limit: int | None) -> dict[str, Any]:
+def company_question(store: GraphStore, data: st.DataObject) -> dict[str, Any]:
+    """A landing question drawn over the store's cities and industries: the company's
+    profile, the day and the kinds of money it asks for (shared by the money tests)."""
     cities = [n.id for n in store.list_nodes(Label.CITY, limit=100)]
     industries = [n.id for n in store.list_nodes(Label.INDUSTRY, limit=100)]
     return {
@@ -63,8 +65,11 @@ def _request(store: GraphStore, data: st.DataObject, limit: int | None) -> dict[
                     "founded_year": data.draw(st.sampled_from([2012, 2020, 2023])),
                     "high_tech_certified": data.draw(st.booleans())},
         "planned_capex_cny": data.draw(st.sampled_from([None, 3e6])),
-        "top_k": 25, "policies_per_list": limit,
     }
+
+
+def _request(store: GraphStore, data: st.DataObject, limit: int | None) -> dict[str, Any]:
+    return {**company_question(store, data), "top_k": 25, "policies_per_list": limit}
 
 
 @settings(max_examples=40, deadline=None,
