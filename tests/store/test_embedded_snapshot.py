@@ -9,6 +9,7 @@ import os
 import pickle
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -78,30 +79,103 @@ def test_an_open_writes_the_snapshot_and_the_next_reads_it(
     assert not list(tmp_path.glob("*.tmp"))
 
 
-def test_a_write_makes_the_snapshot_stale_until_close_rewrites_it(
+def _two_writes(path: Path) -> None:
+    """Writes that keep every node id (so only the write counter and the log tell),
+    closed without rewriting the snapshot unless the test set `_REPLAY_SHARE` so."""
+    with EmbeddedStore(path) as store:
+        store.write(relationships=[RelRecord(RelType.COVERS, "person:ann", "city:shanghai")])
+        store.write(delete_relationships=[
+            RelRecord(RelType.COVERS, "person:ann", "city:suzhou").key])
+
+
+def test_an_older_snapshot_is_brought_up_to_date_from_the_write_log(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writes that keep every node id (so only the write counter tells): the snapshot
-    from before them, as a process killed after its writes leaves it, is not used; the
-    one its close writes is, and holds what the file holds."""
+    """After a few writes close leaves the snapshot as it was (as a process killed after
+    its writes leaves it); the next open reads it and the logged changes from the file,
+    and holds what the file holds, in a build's order."""
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)  # (so small a graph)
     path = tmp_path / "g.sqlite3"
     _corridor(path)
     _opened(path, monkeypatch)
     file = snapshots.path_of(path)
     older = file.read_bytes()
-    with EmbeddedStore(path) as store:  # read from the snapshot, then changed
-        store.write(relationships=[RelRecord(RelType.COVERS, "person:ann", "city:shanghai")])
-        store.write(delete_relationships=[
-            RelRecord(RelType.COVERS, "person:ann", "city:suzhou").key])
-        assert file.read_bytes() == older
-    closed = file.read_bytes()
-    assert closed != older
-    file.write_bytes(older)
+    _two_writes(path)
+    assert file.read_bytes() == older
     built, graph, index = _opened(path, monkeypatch)
-    assert built
+    assert not built
     assert (graph, index) == _from_file(path)
     assert "person:ann" in index.reach["city:shanghai"]  # type: ignore[attr-defined]
     assert "person:ann" not in index.reach.get("city:suzhou", {})  # type: ignore[attr-defined]
-    file.write_bytes(closed)
+    assert _ordered(path, monkeypatch, snapshot=True) == (
+        False, _ordered(path, monkeypatch, snapshot=False)[1])
+
+
+def _log_rows(path: Path) -> list[int]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return [write for (write,) in conn.execute("SELECT write FROM write_log ORDER BY write")]
+
+
+def test_a_write_missing_from_the_log_makes_the_snapshot_stale(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write the log does not hold (by a store without snapshot, or a file edited so)
+    leaves the older snapshot unused: the open builds from the file."""
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)  # (so small a graph)
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    _opened(path, monkeypatch)
+    _two_writes(path)
+    with EmbeddedStore(path, snapshot=False) as store:  # logs nothing
+        store.write(relationships=[RelRecord(RelType.COVERS, "person:ann", "city:nanjing")])
+    built, graph, index = _opened(path, monkeypatch)
+    assert built
+    assert (graph, index) == _from_file(path)
+    assert "person:ann" in index.reach["city:nanjing"]  # type: ignore[attr-defined]
+    assert _log_rows(path) == []  # the build's snapshot holds every write
+    _two_writes(path)
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("DELETE FROM write_log WHERE write = (SELECT max(write) FROM write_log)")
+    assert _opened(path, monkeypatch) == (True, *_from_file(path))
+
+
+def test_replayed_label_sets_iterate_as_a_build_makes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hundreds of people whose roles change, who are deleted, added again or new, and a
+    role nobody keeps: the sets of role labels replayed from the log iterate in the
+    order a build from the file gives (a set's order depends on its history)."""
+    path = tmp_path / "g.sqlite3"
+    rng = random.Random(5)
+    roles = list(Role)
+    with monkeypatch.context() as patch, EmbeddedStore(path) as store:
+        patch.setattr(store_module, "_REPLAY_SHARE", 10**9)  # close writes the snapshot
+        store.write(nodes=[f.person(f"p{n}", roles=rng.sample(roles, rng.randint(1, 3)))
+                           for n in range(400)])
+    with EmbeddedStore(path) as store:
+        for n in rng.sample(range(400), 120):
+            store.write(delete_nodes=[f"person:p{n}"])
+        store.write(nodes=[f.person(f"p{n}", roles=rng.sample(roles[:-1], rng.randint(1, 3)))
+                           for n in rng.sample(range(500), 250)])
+        last = store.by_label[roles[-1].value]
+        store.write(nodes=[f.person(node.removeprefix("person:")) for node in last])
+    built, lists = _ordered(path, monkeypatch, snapshot=True)
+    assert not built
+    assert lists == _ordered(path, monkeypatch, snapshot=False)[1]
+
+
+def test_close_rewrites_the_snapshot_after_many_writes_and_forgets_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    _opened(path, monkeypatch)
+    file = snapshots.path_of(path)
+    older = file.read_bytes()
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 10**9)  # two keys logged: too many
+    _two_writes(path)
+    assert file.read_bytes() != older
+    assert _log_rows(path) == []
+    assert _opened(path, monkeypatch) == (False, *_from_file(path))
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 1)
+    _two_writes(path)
+    assert len(_log_rows(path)) == 2
     assert _opened(path, monkeypatch) == (False, *_from_file(path))
 
 
@@ -121,15 +195,18 @@ def _ordered(path: Path, monkeypatch: pytest.MonkeyPatch, *, snapshot: bool
         return bool(built), _lists(store)
 
 
+@pytest.mark.parametrize("replayed", [False, True])
 @pytest.mark.parametrize("seed", range(6))
 def test_close_after_random_writes_writes_what_a_build_from_the_file_builds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
-    """Random writes (nodes added, changed and deleted, relationships added, replaced with
-    new properties and deleted, maps past the shared ones kept as text), then close:
-    the next open reads the snapshot, and it holds what a build from the file holds, in
-    the same order (relationships per node and side, label sets' iteration), twice over
-    (a snapshot of a graph read from a snapshot)."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, replayed: bool) -> None:
+    """Random writes (nodes added, changed, deleted and added again, relationships added,
+    replaced with new properties and deleted, maps past the shared ones kept as text),
+    then close: the next open reads the snapshot (rewritten by close, or older and
+    brought up to date from the write log: `replayed`), and it holds what a build from
+    the file holds, in the same order (relationships per node and side, label sets'
+    iteration), twice over (a snapshot of a graph read from a snapshot)."""
     monkeypatch.setattr(store_module, "_SHARED_PER_TYPE", 3)
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0 if replayed else 10**9)
     rng = random.Random(seed)
     path = tmp_path / "g.sqlite3"
     _corridor(path)

@@ -146,6 +146,25 @@ def _index_of(rels: list[RelRecord], rel: RelRecord) -> int:
     raise LookupError(msg)
 
 
+_type_target, _type_source = attrgetter("type", "target"), attrgetter("type", "source")
+
+
+def _in_table_order(rels: list[RelRecord], outgoing: bool,
+                    key_text: Callable[[RelRecord], str]) -> None:
+    """Sort one node's relationships of one side (in place) in the order the table's
+    primary key (type, source, target, key column) gives them at a build: by type (the
+    enum compares as its name, the order of `TYPES`) and other end in C, then runs of
+    parallel relationships (same type and ends: rare) by `key_text`."""
+    ends = _type_target if outgoing else _type_source
+    rels.sort(key=ends)
+    start = 0
+    for end in range(1, len(rels) + 1):
+        if end == len(rels) or ends(rels[end]) != ends(rels[start]):
+            if end - start > 1:
+                rels[start:end] = sorted(rels[start:end], key=key_text)
+            start = end
+
+
 def _kept_texts(np: Any, map_columns: Sequence[Any], texts: bytearray,
                 text_at: array[int]) -> Texts:
     """The out-of-line texts the map columns refer to, renumbered in place in the columns
@@ -551,9 +570,9 @@ class Graph:
                 here = number.get(node_id)
                 if here is None:  # dropped
                     continue
-                for rel in sorted(rels, key=lambda rel: (
-                        TYPE_ORDER[rel.type], rel.target if outgoing else rel.source,
-                        key_text(rel))):
+                rels = list(rels)
+                _in_table_order(rels, outgoing, key_text)
+                for rel in rels:
                     nodes.append(here)
                     others.append(number[rel.target if outgoing else rel.source])
                     kinds.append(TYPE_ORDER[rel.type])
@@ -570,6 +589,14 @@ class Graph:
         return Compact(ids, number, [
             array(kind, column.tobytes()) for kind, column in zip("iibi" * 2, sides, strict=True)],
             base.maps, np.bincount(sides[2], minlength=width).tolist(), kept_texts)
+
+    def in_table_order(self, key_text: Callable[[RelRecord], str]) -> None:
+        """Put every node's own lists in the order a build from the file gives them (by
+        type, the other end, then `key_text`, the key column), e.g. after changes
+        replayed from the file."""
+        for outgoing, lists in ((True, self._out), (False, self._in)):
+            for rels in lists.values():
+                _in_table_order(rels, outgoing, key_text)
 
     # ----------------------------------------------------------------- changes
 

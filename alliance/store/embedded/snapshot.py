@@ -4,17 +4,17 @@ evidence index, so that the next open reads them instead of 10^6 node rows, 5.7 
 relationship rows and a bulk build of the index (measured, docs/benchmarks.md "Compact
 store (session 6)").
 
-The file `<store>.snapshot` is used only when its `Stamp` equals the file's: the store's
-id and write counter (kept in `meta`, the counter raised in the same transaction as
-every write, so a snapshot never describes a file that has changed since) and a
-fingerprint of the code that builds records, arrays and index. Anything else (missing,
+The file `<store>.snapshot` is used only when its `Stamp` fits the file's: the store's
+id, a fingerprint of the code that builds records, arrays and index, and the write
+counter (kept in `meta`, raised in the same transaction as every write), which must be
+the file's, or older with every write since in the file's write log (`write_log`: the
+store then applies the logged changes read from the file). Anything else (missing,
 stale, truncated, unreadable, written by other code) is ignored and the open builds from
 the file. Written by a writer right after a build from the file (at open, after a bulk
-load) and at `close` when writes came after the last one (from the graph as it is, its
-nodes' own lists flattened back into arrays: `Graph.flattened`), under the write lock,
-as a temporary file renamed over the old one (atomic: `kill -9` leaves the old snapshot
-or the new one, never half of one; a process killed after a write leaves a stale one).
-Deleting it is always safe.
+load) and at `close` when the log since the last one is long (from the graph as it is,
+its nodes' own lists flattened back into arrays: `Graph.flattened`), under the write
+lock, as a temporary file renamed over the old one (atomic: `kill -9` leaves the old
+snapshot or the new one, never half of one). Deleting it is always safe.
 
 It is a pickle read by an unpickler that resolves only the classes of this project, the
 record makers of `adjacency`, the standard containers and arrays: a snapshot is not
@@ -28,6 +28,7 @@ import hashlib
 import os
 import pickle
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -197,12 +198,14 @@ def write(path: Path, stamp: Stamp, contents: Contents) -> None:
         os.close(folder)
 
 
-def read(path: Path, stamp: Stamp) -> Contents | None:
-    """What the snapshot at `path` holds if its stamp is `stamp`, else None (also when
-    it is missing, cut short or not a snapshot of this code)."""
+def read(path: Path, fits: Callable[[Stamp], bool]) -> tuple[Stamp, Contents] | None:
+    """The stamp of the snapshot at `path` and what it holds, if `fits` accepts that
+    stamp (read before the rest), else None (also when it is missing, cut short or not
+    a snapshot)."""
     try:
         with path.open("rb") as file:
-            if _Reader(file).load() != stamp:
+            stamp = _Reader(file).load()
+            if not (isinstance(stamp, Stamp) and fits(stamp)):
                 return None
             nodes, labels, ids, sides, maps, counts, texts, index, packer = _Reader(
                 file).load()
@@ -219,5 +222,5 @@ def read(path: Path, stamp: Stamp) -> Contents | None:
             and (packer is None or isinstance(packer, TextPacker))):
         return None
     number = dict(zip(ids, range(len(ids)), strict=True))
-    return Contents(nodes, labels, Compact(ids, number, sides, maps, counts, texts), index,
-                    packer)
+    return stamp, Contents(nodes, labels, Compact(ids, number, sides, maps, counts, texts),
+                           index, packer)

@@ -32,8 +32,10 @@ Speed. Opening reads the snapshot beside the file when it fits the file (`snapsh
 node records, label sets, relationship arrays and the evidence index; only `meta` is
 read from the file), else the nodes (JSON decoded a chunk at a time), one primary-key
 range per relationship type into arrays, and builds the index; a writer then writes the
-snapshot. `close` writes it again when writes came after it (from the graph as it is),
-so a start after a clean stop reads the snapshot.
+snapshot. Every write logs the ids and keys it touched in the same transaction
+(`write_log`), so a snapshot older than the file is still used: the logged rows are read
+again and applied (`_replay`), after a clean stop or a kill alike. `close` rewrites the
+snapshot (from the graph as it is) only when the log since it is long (`_REPLAY_SHARE`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from enum import Enum
 from operator import attrgetter, itemgetter
@@ -78,7 +81,7 @@ from alliance.store.base import (
     WriteBatch,
 )
 from alliance.store.embedded import index as evidence_index
-from alliance.store.embedded import names, queries
+from alliance.store.embedded import names, queries, write_log
 from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded.adjacency import (
     TYPES,
@@ -137,6 +140,12 @@ _DELETE_NODE = "DELETE FROM nodes WHERE id = ?"  # its relationships go by ON DE
 _COUNT_WRITE = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'writes'"
 """Raised in the transaction of every write: a snapshot stamped with an older count
 describes a file that has changed since (`alliance.store.embedded.snapshot`)."""
+
+_REPLAY_SHARE = 200
+"""While the ids and keys logged since the snapshot (`write_log`) are at most one per
+this many nodes, `close` leaves the snapshot as it is and the next open replays them
+(~0.3 ms each at 10^5 nodes, mostly the index's update: 5,000 at 10^6 cost ~2 s at every
+open); more, and close rewrites it (at 10^6 ~1 min of CPU; docs/benchmarks.md)."""
 
 _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
@@ -600,7 +609,7 @@ class EmbeddedStore:
         conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _TABLES.split(";"):
+            for statement in (*_TABLES.split(";"), write_log.TABLE):
                 if statement.strip():
                     conn.execute(statement)
             for _, statement in _END_INDEXES:
@@ -648,14 +657,13 @@ class EmbeddedStore:
                         built = not self._read_snapshot(stamp)
                         if built:
                             self._load_relationships(self._load_nodes())
+                            self.index = evidence_index.build(self.graph)
                     finally:
                         conn.execute("COMMIT")
                         conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
                         conn.execute("PRAGMA shrink_memory")
-                if built:
-                    self.index = evidence_index.build(self.graph)
-                    if not self.read_only:
-                        self._write_snapshot(stamp, self.graph.compact)
+                if built and not self.read_only:
+                    self._write_snapshot(stamp, self.graph.compact)
             finally:
                 gc.freeze()
                 _return_free_memory()
@@ -667,17 +675,36 @@ class EmbeddedStore:
         return meta["store_id"], int(meta["writes"])
 
     def _read_snapshot(self, stamp: snapshots.Stamp) -> bool:
+        """Take the graph and index from the snapshot when it is the file's (`stamp`), or
+        an older one of this store and code that the write log covers since (then the
+        logged changes are read from the file: `_replay`)."""
         if self._snapshot is None:
             return False
-        found = snapshots.read(self._snapshot, stamp)
-        if found is None:
+        changes: list[write_log.Changes] = []
+
+        def fits(found: snapshots.Stamp) -> bool:
+            if found == stamp:
+                return True
+            if found != replace(stamp, writes=found.writes):
+                return False
+            logged = write_log.since(self._conn, found.writes, stamp.writes)
+            if logged is None:
+                return False
+            changes.append(logged)
+            return True
+
+        read = snapshots.read(self._snapshot, fits)
+        if read is None:
             return False
-        self.graph = Graph(found.nodes)
-        self.graph.attach(found.compact)
-        self.by_label = {label: set(ids) for label, ids in found.labels.items()}
-        self.index = found.index
-        self._packer = found.packer
-        self._snapshot_writes = stamp.writes
+        found, contents = read
+        self.graph = Graph(contents.nodes)
+        self.graph.attach(contents.compact)
+        self.by_label = {label: set(ids) for label, ids in contents.labels.items()}
+        self.index = contents.index
+        self._packer = contents.packer
+        self._snapshot_writes = found.writes
+        if changes:
+            self._replay(changes[0])
         return True
 
     def _write_snapshot(self, stamp: snapshots.Stamp, compact: Compact) -> None:
@@ -701,6 +728,11 @@ class EmbeddedStore:
             _log.warning("could not write the snapshot %s: %s", self._snapshot, exc)
             return
         self._snapshot_writes = stamp.writes
+        try:
+            with _translated():
+                write_log.prune(self._conn, stamp.writes)
+        except BackendUnavailable as exc:  # kept rows only take room
+            _log.warning("could not prune the write log: %s", exc)
 
     def _save_snapshot(self) -> None:
         """At close: write the snapshot of the graph as it is when writes came after the
@@ -713,6 +745,10 @@ class EmbeddedStore:
                 store_id, writes = self._stamp()
                 if writes == self._snapshot_writes:
                     return
+                logged = (None if self._snapshot_writes is None else
+                          write_log.size_since(self._conn, self._snapshot_writes, writes))
+                if logged is not None and logged * _REPLAY_SHARE <= len(self.graph):
+                    return  # the next open replays them (`_replay`)
                 if self._synchronous != "FULL":  # the commits on disk before the stamp
                     self._conn.execute("PRAGMA wal_checkpoint(FULL)")
         except BackendUnavailable as exc:
@@ -723,6 +759,86 @@ class EmbeddedStore:
                                            lambda properties: _json(properties, "a map"))
             self._write_snapshot(snapshots.Stamp(store_id, writes,
                                                  snapshots.code_fingerprint()), compact)
+
+    def _replay(self, changes: write_log.Changes) -> None:
+        """Bring the graph and index read from an older snapshot up to the file: the
+        logged nodes and relationships are read again from the tables and applied as a
+        write applies them (`_apply`'s steps), and the lists and label sets they changed
+        put in the order a build from the file gives them (by node, then the table's key
+        order), so that the open holds exactly what a build would.
+
+        Nodes ever deleted go first, with their relationships (the file dropped those by
+        cascade; the ones it holds since were written since, so they are logged). New
+        nodes are added in the table's row order (the order a build reads them in)."""
+        conn, graph = self._conn, self.graph
+        wanted = list({**changes.nodes, **changes.deleted})
+        rows: list[tuple[int, str, str, str, bytes]] = []
+        for start in range(0, len(wanted), _LOOKUP):
+            part = wanted[start:start + _LOOKUP]
+            rows += conn.execute(
+                "SELECT rowid, id, label, labels, CAST(properties AS BLOB) FROM nodes "
+                f"WHERE id IN ({','.join('?' * len(part))})", part).fetchall()
+        rows.sort(key=_first)
+        touched = set(wanted)
+        changed: dict[str, list[tuple[str, bool]]] = {}
+        for node_id in changes.deleted:
+            dropped = graph.drop_node(node_id)
+            if dropped is not None:
+                record, neighbours = dropped
+                touched |= neighbours
+                self._index_node(record, None, changed)
+        appended: set[str] = set()
+        for _, node_id, label_name, labels_text, text in rows:
+            record = self._record_of(node_id, label_name, labels_text, text)
+            old = graph.put_node(record)
+            if old is None:
+                appended.add(node_id)
+            self._index_node(old, record, changed)
+        for type_name, source, target, key in changes.relationships:
+            touched.update((source, target))
+            found = conn.execute(
+                "SELECT properties FROM relationships "
+                "WHERE type = ? AND source = ? AND target = ? AND key = ?",
+                (type_name, source, target, key)).fetchone()
+            if found is None:
+                graph.drop_rel((type_name, source, target, tuple(json.loads(key))))
+                continue
+            rel_type = _REL_TYPES[type_name][0]
+            graph.put_rel(RelRecord(rel_type, sys.intern(source), sys.intern(target),
+                                    self._maps.shared(type_name, found[0])))
+        graph.in_table_order(lambda rel: _key_text(key_of(rel)))
+        self._in_node_order({label for label, moves in changed.items()
+                             if any(not added or node_id not in appended
+                                    for node_id, added in moves)})
+        evidence_index.apply(self.index, graph, touched)
+
+    def _record_of(self, node_id: str, label_name: str, labels_text: str, text: bytes
+                   ) -> NodeRecord:
+        """The record a build from the file makes of a node row (a cold one's text packed
+        by the store's packer, as a write packs it)."""
+        label, labels = _LABELS[label_name], frozenset(json.loads(labels_text))
+        if label not in _COLD_LABELS:
+            return new_node(node_id, label, labels, json.loads(text))
+        if self._packer is None:
+            return new_stored_node(node_id, label, labels, text)
+        return new_stored_node(node_id, label, labels, self._packer.pack(text), self._packer)
+
+    def _in_node_order(self, labels: AbstractSet[str]) -> None:
+        """Make the sets of these labels again in node order, as a build from the file
+        adds to them (a set's iteration order depends on its history); drop empty ones."""
+        if not labels:
+            return
+        ordered: dict[str, set[str]] = {label: set() for label in labels}
+        for node_id, record in self.graph.nodes.items():
+            for name in record.labels:
+                found = ordered.get(name)
+                if found is not None:
+                    found.add(node_id)
+        for label, ids in ordered.items():
+            if ids:
+                self.by_label[label] = ids
+            else:
+                self.by_label.pop(label, None)
 
     def _load_nodes(self) -> _Numbers:
         """Every node (in table order); returns their numbers, for the relationships'
@@ -876,6 +992,9 @@ class EmbeddedStore:
                 conn.executemany(_DELETE_REL, drop_rows)
                 conn.executemany(_DELETE_NODE, ((node_id,) for node_id in delete_nodes))
                 conn.execute(_COUNT_WRITE)
+                if self._snapshot is not None:
+                    write_log.record(conn, (row[0] for row in node_rows), delete_nodes,
+                                     [row[:4] for row in rel_rows] + drop_rows)
             with self.lock:
                 self._apply(node_records, rel_records, drop_keys, delete_nodes)
 
