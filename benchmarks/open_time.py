@@ -1,7 +1,7 @@
 """Time one open of an EmbeddedStore file: wall and process-CPU seconds and graph RSS
 (resident memory after the open minus before); with `write`, then write one city, close
-(which logs the write, and rewrites the snapshot only after many) and time that too. Run it in a fresh process
-per open, on a copy of the file (a writer takes its lock):
+(which logs the write, and rewrites the snapshot only after many) and time that too. Run
+it in a fresh process per open, on a copy of the file (a writer takes its lock):
 
     PYTHONPATH=TREE python benchmarks/open_time.py FILE [write]
 

@@ -143,9 +143,10 @@ describes a file that has changed since (`alliance.store.embedded.snapshot`)."""
 
 _REPLAY_SHARE = 200
 """While the ids and keys logged since the snapshot (`write_log`) are at most one per
-this many nodes, `close` leaves the snapshot as it is and the next open replays them
-(~0.3 ms each at 10^5 nodes, mostly the index's update: 5,000 at 10^6 cost ~2 s at every
-open); more, and close rewrites it (at 10^6 ~1 min of CPU; docs/benchmarks.md)."""
+this many nodes, `close` leaves the snapshot as it is and every open replays them (at
+10^5 nodes 1-3 s of CPU for 200-10,000 of them, mostly the index's update); more, and
+close rewrites it (at 10^6 ~1 min of CPU and +1.4 GB; docs/benchmarks.md "Compact store
+(session 7)")."""
 
 _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
