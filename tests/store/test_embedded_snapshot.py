@@ -137,6 +137,27 @@ def test_a_write_missing_from_the_log_makes_the_snapshot_stale(
     assert _opened(path, monkeypatch) == (True, *_from_file(path))
 
 
+def test_close_rewrites_the_snapshot_after_a_slow_replay(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store that opened by a replay slower than `_REPLAY_SECONDS` rewrites the snapshot
+    at close, without writes of its own, so that later opens need not replay."""
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)
+    path = tmp_path / "g.sqlite3"
+    _corridor(path)
+    _opened(path, monkeypatch)
+    file = snapshots.path_of(path)
+    older = file.read_bytes()
+    _two_writes(path)
+    _opened(path, monkeypatch)  # a fast replay: left as it is
+    assert file.read_bytes() == older
+    assert _log_rows(path)
+    monkeypatch.setattr(store_module, "_REPLAY_SECONDS", -1.0)
+    _opened(path, monkeypatch)
+    assert file.read_bytes() != older
+    assert _log_rows(path) == []
+    assert _opened(path, monkeypatch) == (False, *_from_file(path))
+
+
 def test_replayed_label_sets_iterate_as_a_build_makes_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hundreds of people whose roles change, who are deleted, added again or new, and a

@@ -35,7 +35,8 @@ range per relationship type into arrays, and builds the index; a writer then wri
 snapshot. Every write logs the ids and keys it touched in the same transaction
 (`write_log`), so a snapshot older than the file is still used: the logged rows are read
 again and applied (`_replay`), after a clean stop or a kill alike. `close` rewrites the
-snapshot (from the graph as it is) only when the log since it is long (`_REPLAY_SHARE`).
+snapshot (from the graph as it is) only when the log since it is long (`_REPLAY_SHARE`)
+or replaying it was slow (`_REPLAY_SECONDS`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ import pickle
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -147,6 +149,11 @@ this many nodes, `close` leaves the snapshot as it is and every open replays the
 10^5 nodes 1-3 s of CPU for 200-10,000 of them, mostly the index's update); more, and
 close rewrites it (at 10^6 ~1 min of CPU and +1.4 GB; docs/benchmarks.md "Compact store
 (session 7)")."""
+
+_REPLAY_SECONDS = 1.0
+"""When the open's replay took more CPU seconds than this, `close` rewrites the snapshot
+however short the log (else every later open would pay it again: a write of 100 COVERS
+to cities replays in ~4 s at 10^6, the index refreshing everyone covering them)."""
 
 _SMALL_CHANGE = 64
 """Up to this many membership changes per label and write, sorted id lists are patched
@@ -579,6 +586,8 @@ class EmbeddedStore:
         """Packs the cold records' texts: made of samples at a build from the file."""
         self._snapshot_writes: int | None = None
         """The write counter of the snapshot last read or written (see `close`)."""
+        self._replay_seconds = 0.0
+        """CPU seconds the open spent replaying the write log (see `close`)."""
         self._synchronous = synchronous
         if not memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -705,7 +714,9 @@ class EmbeddedStore:
         self._packer = contents.packer
         self._snapshot_writes = found.writes
         if changes:
+            started = time.process_time()
             self._replay(changes[0])
+            self._replay_seconds = time.process_time() - started
         return True
 
     def _write_snapshot(self, stamp: snapshots.Stamp, compact: Compact) -> None:
@@ -748,7 +759,8 @@ class EmbeddedStore:
                     return
                 logged = (None if self._snapshot_writes is None else
                           write_log.size_since(self._conn, self._snapshot_writes, writes))
-                if logged is not None and logged * _REPLAY_SHARE <= len(self.graph):
+                if (logged is not None and logged * _REPLAY_SHARE <= len(self.graph)
+                        and self._replay_seconds <= _REPLAY_SECONDS):
                     return  # the next open replays them (`_replay`)
                 if self._synchronous != "FULL":  # the commits on disk before the stamp
                     self._conn.execute("PRAGMA wal_checkpoint(FULL)")
