@@ -88,19 +88,27 @@ def _two_writes(path: Path) -> None:
             RelRecord(RelType.COVERS, "person:ann", "city:suzhou").key])
 
 
-def test_an_older_snapshot_is_brought_up_to_date_from_the_write_log(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a few writes close leaves the snapshot as it was (as a process killed after
-    its writes leaves it); the next open reads it and the logged changes from the file,
-    and holds what the file holds, in a build's order."""
-    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)  # (so small a graph)
-    path = tmp_path / "g.sqlite3"
+def _written_after_snapshot(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, bytes]:
+    """A corridor file and its snapshot (the snapshot's path and bytes are returned), then
+    two writes after which close leaves the snapshot as it was (`_REPLAY_SHARE` 0: so
+    small a graph would be rewritten)."""
+    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)
     _corridor(path)
     _opened(path, monkeypatch)
     file = snapshots.path_of(path)
     older = file.read_bytes()
     _two_writes(path)
     assert file.read_bytes() == older
+    return file, older
+
+
+def test_an_older_snapshot_is_brought_up_to_date_from_the_write_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a few writes close leaves the snapshot as it was (as a process killed after
+    its writes leaves it); the next open reads it and the logged changes from the file,
+    and holds what the file holds, in a build's order."""
+    path = tmp_path / "g.sqlite3"
+    _written_after_snapshot(path, monkeypatch)
     built, graph, index = _opened(path, monkeypatch)
     assert not built
     assert (graph, index) == _from_file(path)
@@ -119,11 +127,8 @@ def test_a_write_missing_from_the_log_makes_the_snapshot_stale(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A write the log does not hold (by a store without snapshot, or a file edited so)
     leaves the older snapshot unused: the open builds from the file."""
-    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)  # (so small a graph)
     path = tmp_path / "g.sqlite3"
-    _corridor(path)
-    _opened(path, monkeypatch)
-    _two_writes(path)
+    _written_after_snapshot(path, monkeypatch)
     with EmbeddedStore(path, snapshot=False) as store:  # logs nothing
         store.write(relationships=[RelRecord(RelType.COVERS, "person:ann", "city:nanjing")])
     built, graph, index = _opened(path, monkeypatch)
@@ -141,13 +146,8 @@ def test_close_rewrites_the_snapshot_after_a_slow_replay(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A store that opened by a replay slower than `_REPLAY_SECONDS` rewrites the snapshot
     at close, without writes of its own, so that later opens need not replay."""
-    monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)
     path = tmp_path / "g.sqlite3"
-    _corridor(path)
-    _opened(path, monkeypatch)
-    file = snapshots.path_of(path)
-    older = file.read_bytes()
-    _two_writes(path)
+    file, older = _written_after_snapshot(path, monkeypatch)
     _opened(path, monkeypatch)  # a fast replay: left as it is
     assert file.read_bytes() == older
     assert _log_rows(path)
