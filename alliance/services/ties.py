@@ -20,7 +20,7 @@ tie first, then by its length (fewer hops), then by the people's ids.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -154,18 +154,8 @@ class TieGraph:
         tie already known is complete (it was added around one of its people) and is
         kept."""
         known = self.ties
-        collaborated, from_rel = RelType.COLLABORATED_WITH, Deal.from_rel
-        deals: dict[tuple[str, str], list[Deal]] = {}
-        for rel in collaborations:
-            source, target = rel.source, rel.target
-            if (rel.type is collaborated and source != target
-                    and target not in known.get(source, ())):
-                pair = (source, target) if source < target else (target, source)
-                found = deals.get(pair)
-                if found is None:
-                    deals[pair] = [from_rel(rel)]
-                else:
-                    found.append(from_rel(rel))
+        deals = _deals_by_pair(collaborations,
+                               lambda source, target: target not in known.get(source, ()))
         orgs: dict[tuple[str, str], set[str]] = {}
         for org, people in staff.items():
             for a in people.intersection(around):
@@ -190,6 +180,24 @@ class TieGraph:
             ties.setdefault(pair[1], {})[pair[0]] = tie
 
 
+def _deals_by_pair(collaborations: Iterable[RelRecord], wanted: Callable[[str, str], bool]
+                   ) -> dict[tuple[str, str], list[Deal]]:
+    """The deals of the COLLABORATED_WITH relationships (source, target) `wanted`, by
+    pair of people (the smaller id first)."""
+    collaborated, from_rel = RelType.COLLABORATED_WITH, Deal.from_rel
+    deals: dict[tuple[str, str], list[Deal]] = {}
+    for rel in collaborations:
+        source, target = rel.source, rel.target
+        if rel.type is collaborated and source != target and wanted(source, target):
+            pair = (source, target) if source < target else (target, source)
+            found = deals.get(pair)
+            if found is None:
+                deals[pair] = [from_rel(rel)]
+            else:
+                found.append(from_rel(rel))
+    return deals
+
+
 def _tie(pair: tuple[str, str], deals: list[Deal] | None, shared: Collection[str],
          colleagues: float, this_year: int) -> Tie:
     """The tie of a pair with these deals and shared employers (`colleagues`: the
@@ -212,18 +220,8 @@ class Fringe:
                  targets: Collection[str]) -> None:
         self.this_year = this_year
         self.colleagues = tie_strength((), True, this_year)
-        collaborated, from_rel = RelType.COLLABORATED_WITH, Deal.from_rel
-        deals: dict[tuple[str, str], list[Deal]] = {}
-        for rel in collaborations:
-            source, target = rel.source, rel.target
-            if rel.type is collaborated and source != target and (
-                    source in targets or target in targets):
-                pair = (source, target) if source < target else (target, source)
-                found = deals.get(pair)
-                if found is None:
-                    deals[pair] = [from_rel(rel)]
-                else:
-                    found.append(from_rel(rel))
+        deals = _deals_by_pair(collaborations,
+                               lambda source, target: source in targets or target in targets)
         self._deals = deals
         self._staff = staff
         employers: dict[str, list[str]] = {}
