@@ -3,8 +3,8 @@
 Trust paths, teams and proofs of expertise need the ties around a few people, not the
 whole graph: these helpers grow a `TieGraph` layer by layer with one batched store call
 per relationship type and layer (or one unsorted read from a `TieSource`: the ties do not
-depend on the order), so the meaning (ties.py) stays in one place and every store answers
-the same.
+depend on the order), and read a trust search's last layer once, towards its targets, into
+a `Fringe`; so the meaning (ties.py) stays in one place and every store answers the same.
 """
 
 from __future__ import annotations
