@@ -360,8 +360,8 @@ def asker_routes(store: GraphStore, asker: str | None, max_hops: int, this_year:
     max_hops (and to the people on the way)."""
     if asker is None:
         return TieGraph(this_year), {}
-    graph = neighbourhood(store, [asker], max_hops, this_year, targets=targets)
-    return graph, best_routes(graph, asker, max_hops)
+    graph = neighbourhood(store, [asker], max_hops, this_year, targets)
+    return graph, best_routes(graph, asker, max_hops, fringe=graph.fringe, targets=targets)
 
 
 # --------------------------------------------------------------------------- ranking

@@ -20,15 +20,15 @@ tie first, then by its length (fewer hops), then by the people's ids.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import ReferralStage, RelType, TieKind
 
-__all__ = ["HALF_LIFE_YEARS", "SAME_ORGANIZATION", "Deal", "Tie", "TieGraph", "TrustRoute",
-           "best_routes", "deal_weight", "tie_strength", "two_hop_route"]
+__all__ = ["HALF_LIFE_YEARS", "SAME_ORGANIZATION", "Deal", "Fringe", "Tie", "TieGraph",
+           "TrustRoute", "best_routes", "deal_weight", "tie_strength", "two_hop_route"]
 
 HALF_LIFE_YEARS = 3.0
 """Years after which a deal counts half."""
@@ -128,53 +128,39 @@ class Tie(NamedTuple):
 
 @dataclass
 class TieGraph:
-    """The ties among the people fetched so far (undirected)."""
+    """The ties among the people fetched so far (undirected); `fringe`: the last layer of
+    a trust search, whose ties are weighed but made into `Tie`s only when asked for."""
 
     this_year: int
     ties: dict[str, dict[str, Tie]] = field(default_factory=dict)
     expanded: set[str] = field(default_factory=set)
+    fringe: Fringe | None = field(default=None, compare=False)
 
     def tie(self, a: str, b: str) -> Tie | None:
-        return self.ties.get(a, {}).get(b)
+        found = self.ties.get(a, {}).get(b)
+        if found is None and self.fringe is not None:
+            return self.fringe.tie(a, b)
+        return found
 
     def neighbours(self, person: str) -> dict[str, Tie]:
         return self.ties.get(person, {})
 
     def add(self, collaborations: Iterable[RelRecord], staff: Mapping[str, set[str]],
-            around: Collection[str], towards: Collection[str] | None = None) -> None:
+            around: Collection[str]) -> None:
         """Add the ties of the people `around` from their COLLABORATED_WITH edges and the
         staff of their employers (organization -> the people working there: people
-        sharing an employer); with `towards`, only their ties to those people. Pairs of
-        two colleagues not around are left out: their other deals and employers are not
-        fetched, so such a tie would be incomplete. A tie already known is complete (it
-        was added around one of its people) and is kept."""
+        sharing an employer). Pairs of two colleagues not around are left out: their
+        other deals and employers are not fetched, so such a tie would be incomplete. A
+        tie already known is complete (it was added around one of its people) and is
+        kept."""
         known = self.ties
-        collaborated, from_rel = RelType.COLLABORATED_WITH, Deal.from_rel
-        deals: dict[tuple[str, str], list[Deal]] = {}
-        for rel in collaborations:
-            source, target = rel.source, rel.target
-            if (rel.type is collaborated and source != target
-                    and target not in known.get(source, ())
-                    and (towards is None or source in towards or target in towards)):
-                pair = (source, target) if source < target else (target, source)
-                found = deals.get(pair)
-                if found is None:
-                    deals[pair] = [from_rel(rel)]
-                else:
-                    found.append(from_rel(rel))
+        deals = _deals_by_pair(collaborations,
+                               lambda source, target: target not in known.get(source, ()))
         orgs: dict[tuple[str, str], set[str]] = {}
         for org, people in staff.items():
-            members = people.intersection(around)
-            narrowed: set[str] | None = None  # the staff among `towards`, once per employer
-            for a in members:
-                if towards is None or a in towards:
-                    others = people
-                else:
-                    if narrowed is None:
-                        narrowed = people.intersection(towards)
-                    others = narrowed
+            for a in people.intersection(around):
                 theirs = known.get(a)
-                for b in others.difference(theirs) if theirs else others:
+                for b in people.difference(theirs) if theirs else people:
                     if a != b:
                         pair = (a, b) if a < b else (b, a)
                         shared = orgs.get(pair)
@@ -185,22 +171,104 @@ class TieGraph:
         colleagues = tie_strength((), True, self.this_year)  # a tie of no deal
         ties = self.ties
         for pair, shared in orgs.items():  # colleagues, with their deals if any
-            found = deals.pop(pair, None)
-            shared_orgs = tuple(shared) if len(shared) == 1 else tuple(sorted(shared))
-            if found is None:
-                tie = Tie(pair, (), shared_orgs, colleagues)
-            else:
-                ordered_deals = _ordered(found)
-                tie = Tie(pair, ordered_deals,
-                          shared_orgs, tie_strength(ordered_deals, True, self.this_year))
+            tie = _tie(pair, deals.pop(pair, None), shared, colleagues, self.this_year)
             ties.setdefault(pair[0], {})[pair[1]] = tie
             ties.setdefault(pair[1], {})[pair[0]] = tie
         for pair, found in deals.items():  # the rest: deals only
-            ordered_deals = _ordered(found)
-            tie = Tie(pair, ordered_deals, (), tie_strength(ordered_deals, False,
-                                                            self.this_year))
+            tie = _tie(pair, found, (), colleagues, self.this_year)
             ties.setdefault(pair[0], {})[pair[1]] = tie
             ties.setdefault(pair[1], {})[pair[0]] = tie
+
+
+def _deals_by_pair(collaborations: Iterable[RelRecord], wanted: Callable[[str, str], bool]
+                   ) -> dict[tuple[str, str], list[Deal]]:
+    """The deals of the COLLABORATED_WITH relationships (source, target) `wanted`, by
+    pair of people (the smaller id first)."""
+    collaborated, from_rel = RelType.COLLABORATED_WITH, Deal.from_rel
+    deals: dict[tuple[str, str], list[Deal]] = {}
+    for rel in collaborations:
+        source, target = rel.source, rel.target
+        if rel.type is collaborated and source != target and wanted(source, target):
+            pair = (source, target) if source < target else (target, source)
+            found = deals.get(pair)
+            if found is None:
+                deals[pair] = [from_rel(rel)]
+            else:
+                found.append(from_rel(rel))
+    return deals
+
+
+def _tie(pair: tuple[str, str], deals: list[Deal] | None, shared: Collection[str],
+         colleagues: float, this_year: int) -> Tie:
+    """The tie of a pair with these deals and shared employers (`colleagues`: the
+    strength of a shared employer and no deal)."""
+    orgs = tuple(shared) if len(shared) <= 1 else tuple(sorted(shared))
+    if deals is None:
+        return Tie(pair, (), orgs, colleagues)
+    ordered = _ordered(deals)
+    return Tie(pair, ordered, orgs, tie_strength(ordered, bool(orgs), this_year))
+
+
+class Fringe:
+    """The ties of a trust search's last layer: from people not expanded (`around`) to
+    the targets, read as `TieGraph.add` reads them and weighed as it weighs them, but
+    made into `Tie`s only for the pairs asked for (a route shown): the last layer of a
+    three-hop search has thousands of ties, and only their strengths rank routes."""
+
+    def __init__(self, this_year: int, collaborations: Iterable[RelRecord],
+                 staff: Mapping[str, set[str]], around: Collection[str],
+                 targets: Collection[str]) -> None:
+        self.this_year = this_year
+        self.colleagues = tie_strength((), True, this_year)
+        deals = _deals_by_pair(collaborations,
+                               lambda source, target: source in targets or target in targets)
+        self._deals = deals
+        self._staff = staff
+        employers: dict[str, list[str]] = {}
+        narrowed: dict[str, set[str]] = {}  # per employer of someone around: its targets
+        for org, people in staff.items():
+            members = people.intersection(around)
+            if members:
+                narrowed[org] = people.intersection(targets)
+                for person in members:
+                    employers.setdefault(person, []).append(org)
+        self._employers, self._narrowed = employers, narrowed
+        self.around, self._targets = around, targets
+        partners: dict[str, list[tuple[str, tuple[str, str]]]] = {}
+        for pair in deals:
+            a, b = pair
+            if a in around and b in targets:
+                partners.setdefault(a, []).append((b, pair))
+            if b in around and a in targets:
+                partners.setdefault(b, []).append((a, pair))
+        self._partners = partners
+
+    def strengths(self, person: str) -> dict[str, float]:
+        """Target -> strength of the person's tie to them (a person around)."""
+        found: dict[str, float] = {}
+        colleagues = self.colleagues
+        for org in self._employers.get(person, ()):
+            for other in self._narrowed[org]:
+                found[other] = colleagues
+        found.pop(person, None)
+        for other, pair in self._partners.get(person, ()):
+            found[other] = tie_strength(_ordered(self._deals[pair]), other in found,
+                                        self.this_year)
+        return found
+
+    def tie(self, a: str, b: str) -> Tie | None:
+        """The tie of a and b when one is around and the other a target (else None: the
+        fringe does not hold all their deals)."""
+        around, targets = self.around, self._targets
+        if a == b or not ((a in around and b in targets) or (b in around and a in targets)):
+            return None
+        shared = {org for person, other in ((a, b), (b, a))
+                  for org in self._employers.get(person, ()) if other in self._staff[org]}
+        pair = (a, b) if a < b else (b, a)
+        deals = self._deals.get(pair)
+        if deals is None and not shared:
+            return None
+        return _tie(pair, deals, shared, self.colleagues, self.this_year)
 
 
 def _ordered(deals: list[Deal]) -> tuple[Deal, ...]:
@@ -226,11 +294,14 @@ class TrustRoute:
 
 
 def best_routes(graph: TieGraph, source: str, max_hops: int,
-                avoid: frozenset[str] = frozenset()) -> dict[str, TrustRoute]:
+                avoid: frozenset[str] = frozenset(), fringe: Fringe | None = None,
+                targets: Collection[str] = ()) -> dict[str, TrustRoute]:
     """Every person within max_hops of the source with their best route: the strongest
     weakest tie, then the fewest hops, then the smallest ids (layered, so the hop limit
     is exact; a best route never repeats a person, since cutting the loop out keeps its
-    weakest tie and shortens it). `avoid`: people a route may not pass through.
+    weakest tie and shortens it). `avoid`: people a route may not pass through. With a
+    `fringe`, the last layer steps from the people not expanded through its ties, and
+    only to the `targets` (routes to anyone else that far out are not wanted).
 
     >>> g = TieGraph(2025)
     >>> for a, b, s in [("a", "b", 0.9), ("b", "c", 0.9), ("a", "c", 0.2)]:
@@ -244,12 +315,27 @@ def best_routes(graph: TieGraph, source: str, max_hops: int,
     # does not depend on the order the ties are read in
     best: dict[str, tuple[float, int, tuple[str, ...]]] = {}
     layer: dict[str, tuple[float, int, tuple[str, ...]]] = {source: (-1.0, 0, (source,))}
-    for _ in range(max_hops):
+    for depth in range(max_hops):
         following: dict[str, tuple[float, int, tuple[str, ...]]] = {}
+        last = fringe is not None and depth == max_hops - 1
         for node, (weakest, hops, people) in layer.items():
             if node != source and node in avoid:
                 continue
             hops += 1
+            if last:
+                assert fringe is not None  # for mypy: `last` says so
+                strengths = (fringe.strengths(node) if node not in graph.expanded else
+                             {other: tie.strength for other, tie in
+                              graph.neighbours(node).items() if other in targets})
+                for other, strength in strengths.items():
+                    if other in people:
+                        continue
+                    key = (weakest if -weakest <= strength else -strength, hops,
+                           (*people, other))
+                    known = following.get(other)
+                    if known is None or key < known:
+                        following[other] = key
+                continue
             for other, tie in graph.neighbours(node).items():
                 if other in people:
                     continue

@@ -18,7 +18,7 @@ from alliance.services.collaborators import (
 )
 from alliance.services.explain import PathOut
 from alliance.services.paths import PathRequest
-from alliance.services.ties import Deal, tie_strength
+from alliance.services.ties import Deal, TieGraph, best_routes, tie_strength
 from alliance.store.base import GraphStore
 from alliance.store.embedded import EmbeddedStore
 from graph_schema.vocabulary import Label, ReferralStage, RelType, Role, SkillCategory
@@ -349,8 +349,9 @@ def test_proof_counts_from_the_index_are_the_relationships_counted(seed_store: G
 
 def test_ties_from_the_unsorted_read_are_the_ties_from_relationships(synth_store: GraphStore
                                                                     ) -> None:
-    """EmbeddedStore's unsorted `tie_relationships` grow the same tie graph as the
-    sorted `relationships_of` reads a store without it is asked (Neo4jStore)."""
+    """EmbeddedStore's unsorted `tie_relationships` (and targeted ones for the fringe)
+    grow the same tie graph and fringe as the sorted `relationships_of` reads a store
+    without them is asked (Neo4jStore)."""
     from typing import cast
 
     from alliance.services.network import grow, neighbourhood
@@ -362,12 +363,51 @@ def test_ties_from_the_unsorted_read_are_the_ties_from_relationships(synth_store
         RelType.COLLABORATED_WITH))
     people = sorted(node.id for node in synth_store.list_nodes(Label.PERSON, limit=300))
     for asker, _ in degree.most_common(3):
-        for targets in (None, set(people[::3])):
-            fast = neighbourhood(synth_store, [asker], 3, 2026, targets=targets)
-            slow = neighbourhood(plain, [asker], 3, 2026, targets=targets)
-            assert fast == slow
-            assert grow(synth_store, fast, people[:40]) == grow(plain, slow, people[:40])
-            assert fast == slow
+        targets = set(people[::3])
+        fast = neighbourhood(synth_store, [asker], 3, 2026, targets)
+        slow = neighbourhood(plain, [asker], 3, 2026, targets)
+        assert fast == slow
+        assert fast.fringe is not None
+        assert slow.fringe is not None
+        assert fast.fringe.around == slow.fringe.around
+        for person in fast.fringe.around:
+            strengths = fast.fringe.strengths(person)
+            assert strengths == slow.fringe.strengths(person)
+            for other in strengths:
+                assert fast.fringe.tie(person, other) == slow.fringe.tie(person, other)
+        assert grow(synth_store, fast, people[:40]) == grow(plain, slow, people[:40])
+        assert fast == slow
+
+
+def test_routes_through_the_fringe_are_the_routes_of_the_whole_neighbourhood(
+        synth_store: GraphStore) -> None:
+    """The last layer weighed through the fringe gives every target the route, and every
+    last hop the tie, of a search over all the ties of everyone within max_hops − 1."""
+    from alliance.services.network import grow, neighbourhood
+
+    degree = Counter(rel.source for rel in synth_store.get_relationships(
+        RelType.COLLABORATED_WITH))
+    people = sorted(node.id for node in synth_store.list_nodes(Label.PERSON, limit=500))
+    checked = 0
+    for max_hops in (1, 2, 3):
+        for asker, _ in degree.most_common(4):
+            for targets in (set(people[::2]), set(people[1::7])):
+                whole = TieGraph(2026)
+                frontier = {asker}
+                for _ in range(max_hops):
+                    frontier = grow(synth_store, whole, frontier)
+                expected = {person: route for person, route in
+                            best_routes(whole, asker, max_hops).items() if person in targets}
+                graph = neighbourhood(synth_store, [asker], max_hops, 2026, targets)
+                found = best_routes(graph, asker, max_hops, fringe=graph.fringe,
+                                    targets=targets)
+                assert {person: route for person, route in found.items()
+                        if person in targets} == expected
+                for route in expected.values():
+                    for a, b in zip(route.people, route.people[1:], strict=False):
+                        assert graph.tie(a, b) == whole.tie(a, b)
+                checked += sum(route.hops == max_hops for route in expected.values())
+    assert checked > 100, "too few routes reached the last layer"
 
 
 def _column_values(columns: Any) -> dict[str, tuple[Any, ...]]:

@@ -640,6 +640,8 @@ class GraphStoreContract:
         assert [c.person.id for c in store.collaborator_candidates(among)] == [
             "person:ben", "person:cai"]
         assert store.collaborator_candidates(CollaboratorFilter(among=frozenset())) == []
+        assert store.collaborator_ids(CollaboratorFilter(  # only people, whatever is asked
+            among=frozenset({"person:ben", "city:suzhou"}))) == {"person:ben"}
         with pytest.raises(NotFound) as missing:
             store.collaborator_ids(CollaboratorFilter(skills=("skill:none",)))
         assert missing.value.field == "skills"

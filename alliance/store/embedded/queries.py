@@ -514,7 +514,10 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
             narrowed |= found.intersection(members)
         found = narrowed
     people = by_label.get(Label.PERSON.value, set())
-    found = people.copy() if found is None else found.intersection(people)
+    if found is None:
+        found = people.copy()
+    elif query.among is not None:  # the index's sets and the role labels hold only people
+        found.intersection_update(people)
     if query.min_certification is not None:
         min_rank = query.min_certification.rank
         found = {person for person in found if _certified(record(graph, person), min_rank)}
