@@ -35,7 +35,14 @@ from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import FacilityType, Label, RelType, Role, SkillCategory
+from graph_schema.vocabulary import (
+    CertificationLevel,
+    FacilityType,
+    Label,
+    RelType,
+    Role,
+    SkillCategory,
+)
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
 from tests.store.test_offline_import import FACTS, read_back
@@ -395,6 +402,50 @@ def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stal
                             for c in embedded.landing_candidates(questions[0])]))
     assert stale_seen
     assert len(moved) >= 4  # the writes changed the totals
+
+
+def test_shown_contacts_come_from_each_citys_best_kept_people(
+        neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shown parks rank their city's best kept people (`TOP_CONTACTS` per kind and
+    industry, here 1), kept by every write; a park whose own coverers leave fewer than it
+    shows (zed: the city's best professional, but the park's broker) ranks the city's
+    people as before. The contacts are EmbeddedStore's throughout."""
+    monkeypatch.setattr(cypher, "TOP_CONTACTS", 1)
+    embedded = EmbeddedStore(":memory:")
+    nodes, rels = f.corridor()
+    brokers = [f.person("ann", certification_level=CertificationLevel.SENIOR),
+               f.person("bob", certification_level=CertificationLevel.JUNIOR), f.person("cat")]
+    steps: list[dict[str, Any]] = [
+        {"nodes": [*nodes, *brokers, f.skill("audit", category=SkillCategory.ACCOUNTING),
+                   f.person("zed", roles=[Role.BROKER, Role.LAWYER]),
+                   f.person("yan", roles=[Role.ACCOUNTANT])],
+         "relationships": [
+             *rels,
+             *(f.covers(broker.id, "city:suzhou") for broker in brokers),
+             *(f.expert_in(broker.id, "industry:biomedicine") for broker in brokers),
+             f.based_in("person:zed", "city:suzhou"), f.covers("person:zed", "park:suzhou-sip"),
+             f.expert_in("person:zed", "industry:biomedicine"),
+             f.has_skill("person:zed", "skill:audit", level=3),
+             f.based_in("person:yan", "city:suzhou"),
+             f.has_skill("person:yan", "skill:audit", level=2)]},
+        {"nodes": [f.person("cat", certification_level=CertificationLevel.SENIOR)]},
+        {"delete_relationships": [f.covers("person:ann", "city:suzhou").key]},
+        {"relationships": [f.covers("person:cat", "park:suzhou-sip")]},
+        {"delete_relationships": [f.covers("person:zed", "park:suzhou-sip").key]},
+    ]
+    questions = [LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                               as_of=date(2025, 6, 30), contacts_per_kind=keep)
+                 for keep in (1, 2)]
+    shown = set()
+    with embedded:
+        for step in steps:
+            neo.write(**step)
+            embedded.write(**step)
+            for question in questions:
+                expected = embedded.landing_candidates(question)
+                assert neo.landing_candidates(question) == expected, (step, question)
+                shown.add(repr([[p.person.id for p in c.contacts] for c in expected]))
+    assert len(shown) >= 6  # the writes moved who is shown
 
 
 def test_proof_counts_are_the_embedded_stores(neo: Neo4jStore,

@@ -22,6 +22,7 @@ Neo4j cannot store -> Invalid; always `raise ... from`.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -340,28 +341,38 @@ def _related_sets(tx: ManagedTransaction) -> list[tuple[str, frozenset[str]]]:
 
 
 def _refresh_city_contacts(tx: ManagedTransaction, cities: list[str]) -> None:
-    """Recount these cities' contacts per asked industry (`cypher.CITY_CONTACTS`): a
-    broker for an industry is a possible broker expert in one of its related industries,
-    a professional anyone else with a professional role and a skill of the default
-    categories, as the landing query's person_facts decides."""
+    """Recount these cities' contacts per asked industry and keep the best of each kind
+    (`cypher.CITY_CONTACTS`): a broker for an industry is a possible broker expert in one
+    of its related industries, a professional anyone else with a professional role and a
+    skill of the default categories, ordered as the landing query orders them
+    (statements/person_facts.cypher, evidence.broker_rank / professional_rank)."""
     industries = _related_sets(tx)
     ids = [industry for industry, _ in industries]
     for start in range(0, len(cities), CITIES_PER_RECOUNT):
         rows = []
         for found in tx.run(cypher.CITY_PEOPLE, ids=cities[start:start + CITIES_PER_RECOUNT],
                             categories=list(CONTACT_SKILL_CATEGORIES),
-                            professional_roles=_PROFESSIONAL_ROLES):
-            people = [(bool(may_broker), bool(skilled), frozenset(expert))
-                      for may_broker, skilled, expert in found["people"]]
-            brokers, professionals = [], []
+                            professional_roles=_PROFESSIONAL_ROLES,
+                            certification_ranks=CERTIFICATION_RANK):
+            row: dict[str, Any] = {"id": found["id"], "industries": ids, "brokers": [],
+                                   "professionals": [], "top_brokers": [],
+                                   "top_broker_ends": [], "top_professionals": [],
+                                   "top_professional_ends": []}
             for _, related in industries:
-                broker = [may_broker and not related.isdisjoint(expert)
-                          for may_broker, _, expert in people]
-                brokers.append(sum(broker))
-                professionals.append(sum(skilled and not is_broker for (_, skilled, _), is_broker
-                                         in zip(people, broker, strict=True)))
-            rows.append({"id": found["id"], "industries": ids, "brokers": brokers,
-                         "professionals": professionals})
+                brokers, professionals = [], []
+                for person, may_broker, skilled, expert, rank, best, skill_count \
+                        in found["people"]:
+                    experts = sum(1 for x in expert if x in related) if may_broker else 0
+                    if experts:
+                        brokers.append((-rank, -experts, person))
+                    elif skilled:
+                        professionals.append((-best, -skill_count, person))
+                for kind, ranked in (("broker", brokers), ("professional", professionals)):
+                    row[f"{kind}s"].append(len(ranked))
+                    row[f"top_{kind}s"].extend(person for *_, person
+                                               in heapq.nsmallest(cypher.TOP_CONTACTS, ranked))
+                    row[f"top_{kind}_ends"].append(len(row[f"top_{kind}s"]))
+            rows.append(row)
         tx.run(cypher.SET_CITY_CONTACTS, rows=rows).consume()
 
 
@@ -925,6 +936,7 @@ class Neo4jStore:
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         """Parks meeting every hard constraint, with evidence, sorted by park id (one
         Cypher query; rail routes and explanation paths finished in Python)."""
+        default_categories = set(query.contact_skill_categories) == set(CONTACT_SKILL_CATEGORIES)
         row = self._read_one(
             cypher.LANDING_CANDIDATES,
             origin_city=query.origin_city, industry=query.industry,
@@ -938,8 +950,8 @@ class Neo4jStore:
             certification_ranks=CERTIFICATION_RANK,
             keep=query.contacts_per_kind if query.contacts_per_kind >= 0 else _NO_LIMIT,
             parks=sorted(query.parks) if query.parks is not None else None,
-            counted=query.contacts_per_kind == 0
-            and set(query.contact_skill_categories) == set(CONTACT_SKILL_CATEGORIES),
+            counted=query.contacts_per_kind == 0 and default_categories,
+            top=0 < query.contacts_per_kind <= cypher.TOP_CONTACTS and default_categories,
         )
         if not row.get("origin_found"):
             msg = f"no {Label.CITY.value} with id {query.origin_city!r}"
