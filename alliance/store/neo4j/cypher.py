@@ -68,6 +68,12 @@ __all__ = [
     "TAXONOMY",
     "CITY_CONTACTS",
     "TOP_CONTACTS",
+    "PARK_CONTACTS",
+    "PARK_COVERERS",
+    "SET_PARK_CONTACTS",
+    "STALE_PARK_CONTACTS",
+    "STALE_PARKS",
+    "PARKS_COVERED_BY",
     "SET_PARK_FACTS",
     "RAIL_NETWORK",
     "SET_RAIL_MINUTES",
@@ -381,6 +387,17 @@ certification, a skill or the taxonomy; a large write (a bulk load) removes them
 `refresh_city_contacts` (at open and after `alliance db load` / `import-finish`) writes
 them again."""
 
+PARK_CONTACTS: Final = ("_coverer_industries", "_coverer_brokers", "_coverer_professionals")
+"""Store-internal properties of a park: for every industry (by id) as the one a landing
+asks for, how many brokers and professionals the people who COVER the park add to its
+city's counts (`CITY_CONTACTS`): the park's own, less those of them the city counts too
+(they count once, as the park's), for the default skill categories. So ranking a
+candidate park whose city is counted reads two numbers, not its coverers. Kept like the
+city's counts: rewritten in the transaction of a write touching the park, its COVERS,
+its coverers' facts or the taxonomy; removed by a large write (`STALE_PARK_CONTACTS`;
+the landing query then reads the park's coverers) and written again by
+`refresh_city_contacts`."""
+
 TOP_CONTACTS: Final = 12
 """People of each kind a city keeps per industry (`CITY_CONTACTS`): enough for the shown
 parks' 5 when some of the best cover the park itself (they are then the park's); a park
@@ -389,7 +406,7 @@ docs/benchmarks.md, "Neo4j (session 7)")."""
 
 INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
                                         RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS,
-                                        *CITY_CONTACTS})
+                                        *CITY_CONTACTS, *PARK_CONTACTS})
 
 RAIL_NETWORK: Final = """
         CALL () { MATCH (c:City) RETURN collect(c.id) AS cities }
@@ -560,6 +577,62 @@ STALE_CITY_CONTACTS: Final = """
                city._contact_top_professionals, city._contact_top_professional_ends
 """
 """Mark cities' contact counts stale (the landing query then counts their people)."""
+
+PARK_COVERERS: Final = """
+        UNWIND $ids AS id
+        MATCH (park:Park {id: id})
+        CALL (park) {
+          MATCH (p:Person)-[:COVERS]->(park)
+          WITH DISTINCT p
+          WITH p, labels(p) AS roles
+          WITH p, 'Broker' IN roles AS may_broker,
+               any(l IN roles WHERE l IN $professional_roles) AS may_professional
+          WITH p, may_broker,
+               may_professional
+                 AND any(c IN coalesce(p._skill_categories, []) WHERE c IN $categories)
+                 AS skilled,
+               CASE WHEN park._city IN coalesce(p._covered_cities, []) THEN 1
+                    WHEN park._city IN coalesce(p._base_cities, []) AND may_professional
+                      THEN 2
+               END AS city_reach
+          WHERE may_broker OR skilled
+          RETURN collect([may_broker, skilled, coalesce(p._expert_in, []), city_reach])
+                   AS coverers
+        }
+        RETURN park.id AS id, coverers
+"""
+"""The people who may count as contacts through each park (covering it), each as [has the
+Broker role, has a professional role and a skill of `$categories`, the industries they
+are expert in, how they reach the park's city (1 cover it, 2 based in it with a
+professional role, null not at all)]: what `PARK_CONTACTS` are counted from."""
+
+SET_PARK_CONTACTS: Final = """
+        UNWIND $rows AS row
+        MATCH (park:Park {id: row.id})
+        SET park._coverer_industries = row.industries, park._coverer_brokers = row.brokers,
+            park._coverer_professionals = row.professionals
+"""
+"""Each park's coverers' net contact counts per asked industry (rows from the store's
+recount)."""
+
+STALE_PARK_CONTACTS: Final = """
+        UNWIND $ids AS id
+        MATCH (park:Park {id: id})
+        REMOVE park._coverer_industries, park._coverer_brokers, park._coverer_professionals
+"""
+"""Mark parks' coverer counts stale (the landing query then reads their coverers)."""
+
+STALE_PARKS: Final = """
+        MATCH (park:Park) WHERE park._coverer_industries IS NULL RETURN collect(park.id) AS ids
+"""
+"""The parks without coverer counts (stale, or written by an older version)."""
+
+PARKS_COVERED_BY: Final = """
+        UNWIND $ids AS id
+        MATCH (:Person {id: id})-[:COVERS]->(park:Park)
+        RETURN DISTINCT park.id AS id
+"""
+"""The parks the people `$ids` cover."""
 
 CITIES_REACHED_BY: Final = """
         UNWIND $ids AS id

@@ -47,14 +47,29 @@ CALL (origin, industry, related, upward) {
     AND park._city IN reachable
   // The park's city: its smallest-id IN_CITY target, precomputed (`_city`).
   MATCH (city:City {id: park._city})
+  // Counted (no contact shown, the city's and the park's counts not stale): the park's
+  // coverers are not read, their precomputed numbers (`_coverer_brokers`, ...) are.
   WITH park, city, related, upward,
+       CASE WHEN $counted AND $industry IN coalesce(city._contact_industries, [])
+            THEN [i IN range(0, size(coalesce(park._coverer_industries, [])) - 1)
+                  WHERE park._coverer_industries[i] = $industry][0] END AS park_at
+  CALL (park, park_at) {
+    WITH park WHERE park_at IS NULL
+    MATCH (p)-[:COVERS]->(park)
+    RETURN collect(DISTINCT p) AS coverers
+  }
+  WITH park, city, related, upward, coverers,
        COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
                  RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts,
-       COLLECT { MATCH (p)-[:COVERS]->(park) RETURN DISTINCT p } AS coverers
+       CASE WHEN park_at IS NULL THEN 0 ELSE park._coverer_brokers[park_at] END
+         AS coverer_brokers,
+       CASE WHEN park_at IS NULL THEN 0 ELSE park._coverer_professionals[park_at] END
+         AS coverer_professionals
   // What belongs to the city is gathered once per city, not once per park.
   WITH city, related, upward,
        collect({park: park, hosts: hosts, coverers: coverers,
-                covering: [p IN coverers | p.id]}) AS parks_here
+                covering: [p IN coverers | p.id], coverer_brokers: coverer_brokers,
+                coverer_professionals: coverer_professionals}) AS parks_here
   // The city's contacts come from its precomputed counts and best people when they
   // serve (the default skill categories, the city's counts not stale): 'count' when no
   // contact is shown ($counted), 'top' when the best kept per kind leave each of its
@@ -147,7 +162,9 @@ CALL (origin, industry, related, upward) {
   UNWIND parks_here AS here
   WITH city, related, upward, city_brokers, city_professionals, city_broker_count,
        city_professional_count, city_policies, here.park AS park, here.hosts AS hosts,
-       here.coverers AS coverers, here.covering AS covering
+       here.coverers AS coverers, here.covering AS covering,
+       here.coverer_brokers AS coverer_brokers,
+       here.coverer_professionals AS coverer_professionals
   CALL (coverers, related) {
     UNWIND coverers AS p
     WITH p, 0 AS reach
@@ -173,14 +190,15 @@ CALL (origin, industry, related, upward) {
   }
   WITH city, city_policies, park, hosts, upward, related, park_brokers, park_professionals,
        city_broker_count, city_professional_count, shared_brokers, shared_professionals,
+       coverer_brokers, coverer_professionals,
        [c IN city_brokers WHERE NOT c.id IN covering] AS more_brokers,
        [c IN city_professionals WHERE NOT c.id IN covering] AS more_professionals
   WITH city, city_policies, park, hosts, upward, related,
        park_brokers + more_brokers AS brokers,
        park_professionals + more_professionals AS professionals,
-       size(park_brokers)
+       size(park_brokers) + coverer_brokers
          + coalesce(city_broker_count - shared_brokers, size(more_brokers)) AS broker_total,
-       size(park_professionals)
+       size(park_professionals) + coverer_professionals
          + coalesce(city_professional_count - shared_professionals, size(more_professionals))
          AS professional_total
   // Only the contacts shown have their expertise and skills listed (from their
