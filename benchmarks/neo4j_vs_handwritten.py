@@ -190,32 +190,18 @@ WHERE minutes IS NOT NULL
 MATCH (city:City {id: park._city})
 WITH park, city, minutes, industries, related_ids, upward,
      [k IN range(0, size(city._contact_industries) - 1)
-      WHERE city._contact_industries[k] = $industry][0] AS at
-CALL (park, city, related_ids) {
-  MATCH (p:Person)-[:COVERS]->(park)
-  WITH p, p:Broker AS may_broker,
-       any(l IN labels(p) WHERE l IN $professional_roles) AS may_professional,
-       any(x IN coalesce(p._expert_in, []) WHERE x IN related_ids) AS expert,
-       any(c IN coalesce(p._skill_categories, []) WHERE c IN $categories) AS skilled,
-       CASE WHEN city.id IN coalesce(p._covered_cities, []) THEN 1
-            WHEN city.id IN coalesce(p._base_cities, [])
-                 AND any(l IN labels(p) WHERE l IN $professional_roles) THEN 2 END AS reach
-  WITH p, may_broker AND expert AS broker, may_professional AND skilled AS skilled, reach
-  RETURN count(CASE WHEN broker THEN 1 END) AS park_brokers,
-         count(CASE WHEN NOT broker AND skilled THEN 1 END) AS park_professionals,
-         count(CASE WHEN broker AND reach = 1 THEN 1 END) AS shared_brokers,
-         count(CASE WHEN reach IS NOT NULL AND skilled AND NOT (broker AND reach = 1)
-                    THEN 1 END) AS shared_professionals
-}
+      WHERE city._contact_industries[k] = $industry][0] AS at,
+     [k IN range(0, size(park._coverer_industries) - 1)
+      WHERE park._coverer_industries[k] = $industry][0] AS here
 RETURN park.id AS park, city.id AS city, minutes, industries,
-  park_brokers + city._contact_brokers[at] - shared_brokers AS broker_total,
-  park_professionals + city._contact_professionals[at] - shared_professionals
-    AS professional_total,
+  park._coverer_brokers[here] + city._contact_brokers[at] AS broker_total,
+  park._coverer_professionals[here] + city._contact_professionals[at] AS professional_total,
 """ + _PARK_POLICIES_AND_RECORD
 """The landing's ranking question (every candidate with its contact totals, no contact
 shown) by hand, allowed the same precomputed properties the store keeps (each city's
-contact counts per asked industry, each park's city, each person's facts): ids and
-numbers only. Its totals are compared with the store's (the "same totals" line)."""
+contact counts per asked industry, each park's city and its coverers' numbers, each
+person's facts): ids and numbers only. Its totals are compared with the store's (the
+"same totals" line)."""
 
 HANDWRITTEN_COLLABORATORS: Final[LiteralString] = """
 MATCH (p:Person)-[h:HAS_SKILL]->(s:Skill)

@@ -35,7 +35,14 @@ from alliance.store.neo4j.store import _translated as translated
 from alliance.store.search import SEARCHABLE_LABELS
 from graph_schema.ddl import FULLTEXT_INDEX, ddl_statements
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import FacilityType, Label, RelType, Role, SkillCategory
+from graph_schema.vocabulary import (
+    CertificationLevel,
+    FacilityType,
+    Label,
+    RelType,
+    Role,
+    SkillCategory,
+)
 from tests import factories as f
 from tests.store.contract import GraphStoreContract, load_corridor
 from tests.store.test_offline_import import FACTS, read_back
@@ -348,9 +355,10 @@ def test_contacts_follow_writes_to_people_skills_and_industries(neo: Neo4jStore)
 
 def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stale(
         neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ranking reads each city's precomputed contact counts: recounted by small writes,
-    removed by large ones (the query then counts the city's people itself) and written
-    again by `refresh_city_contacts`; the totals are EmbeddedStore's throughout."""
+    """Ranking reads each city's precomputed contact counts and each park's coverers'
+    numbers: recounted by small writes, removed by large ones (the query then counts the
+    city's people and reads the park's coverers itself) and written again by
+    `refresh_city_contacts`; the totals are EmbeddedStore's throughout."""
     embedded = EmbeddedStore(":memory:")
     nodes, rels = f.corridor()
     people = [f.person("ann", roles=[Role.BROKER, Role.LAWYER]),
@@ -363,9 +371,12 @@ def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stal
             f.has_skill("person:bob", "skill:audit", level=2)]},
         {"relationships": [f.based_in("person:bob", "city:suzhou")]},
         {"relationships": [f.covers("person:bob", "city:suzhou")]},
+        {"relationships": [f.covers("person:bob", "park:suzhou-sip"),
+                           f.covers("person:ann", "park:suzhou-sip")]},
         {"nodes": [f.person("bob", roles=[Role.BROKER])],
          "relationships": [f.expert_in("person:bob", "industry:medical-devices")]},
         {"delete_relationships": [f.covers("person:ann", "city:suzhou").key]},
+        {"delete_relationships": [f.covers("person:ann", "park:suzhou-sip").key]},
         {"nodes": [f.city("suzhou")]},
         {"delete_nodes": ["person:bob"]},
     ]
@@ -376,12 +387,13 @@ def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stal
     with embedded:
         for number, step in enumerate(steps):
             # Every other step as a bulk load's batch: counts removed, not rewritten.
-            monkeypatch.setattr(neo4j_store_module, "CITY_REFRESH_LIMIT",
-                                0 if number % 2 else 16)
+            for limit in ("CITY_REFRESH_LIMIT", "PARK_REFRESH_LIMIT"):
+                monkeypatch.setattr(neo4j_store_module, limit, 0 if number % 2 else 16)
             neo.write(**step)
             embedded.write(**step)
-            stale = neo._driver.execute_query(cypher.STALE_CITIES,
-                                              database_=neo.database).records[0]["ids"]
+            stale = [node_id for check in (cypher.STALE_CITIES, cypher.STALE_PARKS)
+                     for node_id in neo._driver.execute_query(
+                         check, database_=neo.database).records[0]["ids"]]
             stale_seen = stale_seen or bool(stale)
             for question in questions:
                 expected = embedded.landing_candidates(question)
@@ -394,7 +406,51 @@ def test_city_contact_counts_follow_every_write_and_a_bulk_write_marks_them_stal
             moved.add(repr([(c.park.id, c.broker_total, c.professional_total)
                             for c in embedded.landing_candidates(questions[0])]))
     assert stale_seen
-    assert len(moved) >= 4  # the writes changed the totals
+    assert len(moved) >= 3  # the writes changed the totals
+
+
+def test_shown_contacts_come_from_each_citys_best_kept_people(
+        neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shown parks rank their city's best kept people (`TOP_CONTACTS` per kind and
+    industry, here 1), kept by every write; a park whose own coverers leave fewer than it
+    shows (zed: the city's best professional, but the park's broker) ranks the city's
+    people as before. The contacts are EmbeddedStore's throughout."""
+    monkeypatch.setattr(cypher, "TOP_CONTACTS", 1)
+    embedded = EmbeddedStore(":memory:")
+    nodes, rels = f.corridor()
+    brokers = [f.person("ann", certification_level=CertificationLevel.SENIOR),
+               f.person("bob", certification_level=CertificationLevel.JUNIOR), f.person("cat")]
+    steps: list[dict[str, Any]] = [
+        {"nodes": [*nodes, *brokers, f.skill("audit", category=SkillCategory.ACCOUNTING),
+                   f.person("zed", roles=[Role.BROKER, Role.LAWYER]),
+                   f.person("yan", roles=[Role.ACCOUNTANT])],
+         "relationships": [
+             *rels,
+             *(f.covers(broker.id, "city:suzhou") for broker in brokers),
+             *(f.expert_in(broker.id, "industry:biomedicine") for broker in brokers),
+             f.based_in("person:zed", "city:suzhou"), f.covers("person:zed", "park:suzhou-sip"),
+             f.expert_in("person:zed", "industry:biomedicine"),
+             f.has_skill("person:zed", "skill:audit", level=3),
+             f.based_in("person:yan", "city:suzhou"),
+             f.has_skill("person:yan", "skill:audit", level=2)]},
+        {"nodes": [f.person("cat", certification_level=CertificationLevel.SENIOR)]},
+        {"delete_relationships": [f.covers("person:ann", "city:suzhou").key]},
+        {"relationships": [f.covers("person:cat", "park:suzhou-sip")]},
+        {"delete_relationships": [f.covers("person:zed", "park:suzhou-sip").key]},
+    ]
+    questions = [LandingFilter(origin_city="city:shanghai", industry="industry:biomedicine",
+                               as_of=date(2025, 6, 30), contacts_per_kind=keep)
+                 for keep in (1, 2)]
+    shown = set()
+    with embedded:
+        for step in steps:
+            neo.write(**step)
+            embedded.write(**step)
+            for question in questions:
+                expected = embedded.landing_candidates(question)
+                assert neo.landing_candidates(question) == expected, (step, question)
+                shown.add(repr([[p.person.id for p in c.contacts] for c in expected]))
+    assert len(shown) >= 6  # the writes moved who is shown
 
 
 def test_proof_counts_are_the_embedded_stores(neo: Neo4jStore,

@@ -67,6 +67,13 @@ __all__ = [
     "CITY_PEOPLE",
     "TAXONOMY",
     "CITY_CONTACTS",
+    "TOP_CONTACTS",
+    "PARK_CONTACTS",
+    "PARK_COVERERS",
+    "SET_PARK_CONTACTS",
+    "STALE_PARK_CONTACTS",
+    "STALE_PARKS",
+    "PARKS_COVERED_BY",
     "SET_PARK_FACTS",
     "RAIL_NETWORK",
     "SET_RAIL_MINUTES",
@@ -364,20 +371,42 @@ relationships, or a skill, industry or city they link to (see
 their relationships. Reads take a missing list for an empty one (an offline import, see
 `facts`, cannot write an empty list)."""
 
-CITY_CONTACTS: Final = ("_contact_industries", "_contact_brokers", "_contact_professionals")
+CITY_CONTACTS: Final = ("_contact_industries", "_contact_brokers", "_contact_professionals",
+                        "_contact_top_brokers", "_contact_top_broker_ends",
+                        "_contact_top_professionals", "_contact_top_professional_ends")
 """Store-internal properties of a city: for every industry (by id) as the one a landing
 asks for, how many people count as brokers and how many as professionals through the
 city (covering it, or based in it with a professional role; evidence.person_facts, for
 the default skill categories), so ranking every candidate park reads two numbers, not
-the city's people. Rewritten in the transaction of a write touching the city, its
-people's COVERS / BASED_IN, roles, expertise or skills, a skill or the taxonomy; a large
-write (a bulk load) removes them instead (`STALE_CITY_CONTACTS`) and the landing query
-counts such a city's people itself until `refresh_city_contacts` (at open and after
-`alliance db load` / `import-finish`) writes them again."""
+the city's people; and the ids of the best `TOP_CONTACTS` of each kind in the landing's
+order (one flat list per kind, industry i's ids ending at `..._ends[i]`), so the shown
+parks rank a few named people, not the city's. Rewritten in the transaction of a write
+touching the city, its people's COVERS / BASED_IN, roles, expertise, skills or
+certification, a skill or the taxonomy; a large write (a bulk load) removes them instead
+(`STALE_CITY_CONTACTS`) and the landing query ranks such a city's people itself until
+`refresh_city_contacts` (at open and after `alliance db load` / `import-finish`) writes
+them again."""
+
+PARK_CONTACTS: Final = ("_coverer_industries", "_coverer_brokers", "_coverer_professionals")
+"""Store-internal properties of a park: for every industry (by id) as the one a landing
+asks for, how many brokers and professionals the people who COVER the park add to its
+city's counts (`CITY_CONTACTS`): the park's own, less those of them the city counts too
+(they count once, as the park's), for the default skill categories. So ranking a
+candidate park whose city is counted reads two numbers, not its coverers. Kept like the
+city's counts: rewritten in the transaction of a write touching the park, its COVERS,
+its coverers' facts or the taxonomy; removed by a large write (`STALE_PARK_CONTACTS`;
+the landing query then reads the park's coverers) and written again by
+`refresh_city_contacts`."""
+
+TOP_CONTACTS: Final = 12
+"""People of each kind a city keeps per industry (`CITY_CONTACTS`): enough for the shown
+parks' 5 when some of the best cover the park itself (they are then the park's); a park
+left with fewer than it asks for ranks its city's people as before (measured in
+docs/benchmarks.md, "Neo4j (session 7)")."""
 
 INTERNAL_PROPERTIES: Final = frozenset({SEARCH_PROPERTY, SEARCH_PARTS, RAIL_CITIES,
                                         RAIL_MINUTES, PARK_CITY, PARK_HOSTS, *PERSON_FACTS,
-                                        *CITY_CONTACTS})
+                                        *CITY_CONTACTS, *PARK_CONTACTS})
 
 RAIL_NETWORK: Final = """
         CALL () { MATCH (c:City) RETURN collect(c.id) AS cities }
@@ -507,34 +536,103 @@ CITY_PEOPLE: Final = """
           WITH p, min(reach) AS reach
           WITH p, labels(p) AS roles, reach
           WITH p, 'Broker' IN roles AND reach < 2 AS may_broker,
-               any(l IN roles WHERE l IN $professional_roles)
-                 AND any(c IN coalesce(p._skill_categories, []) WHERE c IN $categories)
-                 AS skilled
+               any(l IN roles WHERE l IN $professional_roles) AS may_professional,
+               [k IN range(0, size(coalesce(p._skills, [])) - 1)
+                WHERE p._skill_categories[k] IN $categories | p._skill_levels[k]] AS levels
+          WITH p, may_broker, may_professional AND size(levels) > 0 AS skilled, levels
           WHERE may_broker OR skilled
-          RETURN collect([may_broker, skilled, coalesce(p._expert_in, [])]) AS people
+          RETURN collect([p.id, may_broker, skilled, coalesce(p._expert_in, []),
+                          coalesce($certification_ranks[toString(p.certification_level)], 0),
+                          reduce(best = 0, level IN levels
+                                 | CASE WHEN level > best THEN level ELSE best END),
+                          size(levels)]) AS people
         }
         RETURN city.id AS id, people
 """
 """The people who may count as contacts through each city (covering it, or based in it
-with a professional role), each as [may be a broker here (a Broker covering it), has a
-professional role and a skill of `$categories`, the industries they are expert in]:
-what `CITY_CONTACTS` are counted from (`statements/person_facts.cypher` decides the
-same per question)."""
+with a professional role), each as [id, may be a broker here (a Broker covering it), has
+a professional role and a skill of `$categories`, the industries they are expert in,
+certification rank, best level and number of those skills]: what `CITY_CONTACTS` are
+counted and ranked from (`statements/person_facts.cypher` decides the same per
+question)."""
 
 SET_CITY_CONTACTS: Final = """
         UNWIND $rows AS row
         MATCH (city:City {id: row.id})
         SET city._contact_industries = row.industries, city._contact_brokers = row.brokers,
-            city._contact_professionals = row.professionals
+            city._contact_professionals = row.professionals,
+            city._contact_top_brokers = row.top_brokers,
+            city._contact_top_broker_ends = row.top_broker_ends,
+            city._contact_top_professionals = row.top_professionals,
+            city._contact_top_professional_ends = row.top_professional_ends
 """
-"""Each city's contact counts per asked industry (rows from the store's recount)."""
+"""Each city's contact counts and best contacts per asked industry (rows from the store's
+recount)."""
 
 STALE_CITY_CONTACTS: Final = """
         UNWIND $ids AS id
         MATCH (city:City {id: id})
-        REMOVE city._contact_industries, city._contact_brokers, city._contact_professionals
+        REMOVE city._contact_industries, city._contact_brokers, city._contact_professionals,
+               city._contact_top_brokers, city._contact_top_broker_ends,
+               city._contact_top_professionals, city._contact_top_professional_ends
 """
 """Mark cities' contact counts stale (the landing query then counts their people)."""
+
+PARK_COVERERS: Final = """
+        UNWIND $ids AS id
+        MATCH (park:Park {id: id})
+        CALL (park) {
+          MATCH (p:Person)-[:COVERS]->(park)
+          WITH DISTINCT p
+          WITH p, labels(p) AS roles
+          WITH p, 'Broker' IN roles AS may_broker,
+               any(l IN roles WHERE l IN $professional_roles) AS may_professional
+          WITH p, may_broker,
+               may_professional
+                 AND any(c IN coalesce(p._skill_categories, []) WHERE c IN $categories)
+                 AS skilled,
+               CASE WHEN park._city IN coalesce(p._covered_cities, []) THEN 1
+                    WHEN park._city IN coalesce(p._base_cities, []) AND may_professional
+                      THEN 2
+               END AS city_reach
+          WHERE may_broker OR skilled
+          RETURN collect([may_broker, skilled, coalesce(p._expert_in, []), city_reach])
+                   AS coverers
+        }
+        RETURN park.id AS id, coverers
+"""
+"""The people who may count as contacts through each park (covering it), each as [has the
+Broker role, has a professional role and a skill of `$categories`, the industries they
+are expert in, how they reach the park's city (1 cover it, 2 based in it with a
+professional role, null not at all)]: what `PARK_CONTACTS` are counted from."""
+
+SET_PARK_CONTACTS: Final = """
+        UNWIND $rows AS row
+        MATCH (park:Park {id: row.id})
+        SET park._coverer_industries = row.industries, park._coverer_brokers = row.brokers,
+            park._coverer_professionals = row.professionals
+"""
+"""Each park's coverers' net contact counts per asked industry (rows from the store's
+recount)."""
+
+STALE_PARK_CONTACTS: Final = """
+        UNWIND $ids AS id
+        MATCH (park:Park {id: id})
+        REMOVE park._coverer_industries, park._coverer_brokers, park._coverer_professionals
+"""
+"""Mark parks' coverer counts stale (the landing query then reads their coverers)."""
+
+STALE_PARKS: Final = """
+        MATCH (park:Park) WHERE park._coverer_industries IS NULL RETURN collect(park.id) AS ids
+"""
+"""The parks without coverer counts (stale, or written by an older version)."""
+
+PARKS_COVERED_BY: Final = """
+        UNWIND $ids AS id
+        MATCH (:Person {id: id})-[:COVERS]->(park:Park)
+        RETURN DISTINCT park.id AS id
+"""
+"""The parks the people `$ids` cover."""
 
 CITIES_REACHED_BY: Final = """
         UNWIND $ids AS id
@@ -547,9 +645,12 @@ EVERY_CITY: Final = "MATCH (c:City) RETURN collect(c.id) AS ids"
 """Every city's id (a taxonomy write changes every city's counts)."""
 
 STALE_CITIES: Final = """
-        MATCH (city:City) WHERE city._contact_industries IS NULL RETURN collect(city.id) AS ids
+        MATCH (city:City)
+        WHERE city._contact_industries IS NULL OR city._contact_top_broker_ends IS NULL
+        RETURN collect(city.id) AS ids
 """
-"""The cities without contact counts (stale, or written by an older version)."""
+"""The cities without contact counts or best contacts (stale, or written by an older
+version)."""
 
 
 PROOF_COUNTS: Final = schema_query(_trusted("""

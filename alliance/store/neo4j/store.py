@@ -22,6 +22,7 @@ Neo4j cannot store -> Invalid; always `raise ... from`.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -285,6 +286,18 @@ def _cities_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
     return found
 
 
+def _covered_parks(rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                   drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                   ) -> set[str]:
+    """The parks whose coverers a write changes directly: the park ends of COVERS written
+    or deleted (the parks of people whose facts change are found in the transaction)."""
+    found = {row["target"] for rel_type, row in rel_rows
+             if rel_type is RelType.COVERS and _label_of(row["target"]) is Label.PARK}
+    found.update(row["target"] for (rel_type, _, target), row in drop_rels
+                 if rel_type is RelType.COVERS and target is Label.PARK)
+    return found
+
+
 _PERSON_FACT_RELS = frozenset({RelType.EXPERT_IN, RelType.HAS_SKILL, RelType.COVERS,
                                RelType.BASED_IN})
 
@@ -340,29 +353,79 @@ def _related_sets(tx: ManagedTransaction) -> list[tuple[str, frozenset[str]]]:
 
 
 def _refresh_city_contacts(tx: ManagedTransaction, cities: list[str]) -> None:
-    """Recount these cities' contacts per asked industry (`cypher.CITY_CONTACTS`): a
-    broker for an industry is a possible broker expert in one of its related industries,
-    a professional anyone else with a professional role and a skill of the default
-    categories, as the landing query's person_facts decides."""
+    """Recount these cities' contacts per asked industry and keep the best of each kind
+    (`cypher.CITY_CONTACTS`): a broker for an industry is a possible broker expert in one
+    of its related industries, a professional anyone else with a professional role and a
+    skill of the default categories, ordered as the landing query orders them
+    (statements/person_facts.cypher, evidence.broker_rank / professional_rank)."""
     industries = _related_sets(tx)
     ids = [industry for industry, _ in industries]
     for start in range(0, len(cities), CITIES_PER_RECOUNT):
         rows = []
         for found in tx.run(cypher.CITY_PEOPLE, ids=cities[start:start + CITIES_PER_RECOUNT],
                             categories=list(CONTACT_SKILL_CATEGORIES),
+                            professional_roles=_PROFESSIONAL_ROLES,
+                            certification_ranks=CERTIFICATION_RANK):
+            row: dict[str, Any] = {"id": found["id"], "industries": ids, "brokers": [],
+                                   "professionals": [], "top_brokers": [],
+                                   "top_broker_ends": [], "top_professionals": [],
+                                   "top_professional_ends": []}
+            for _, related in industries:
+                brokers, professionals = [], []
+                for person, may_broker, skilled, expert, rank, best, skill_count \
+                        in found["people"]:
+                    experts = sum(1 for x in expert if x in related) if may_broker else 0
+                    if experts:
+                        brokers.append((-rank, -experts, person))
+                    elif skilled:
+                        professionals.append((-best, -skill_count, person))
+                for kind, ranked in (("broker", brokers), ("professional", professionals)):
+                    row[f"{kind}s"].append(len(ranked))
+                    row[f"top_{kind}s"].extend(person for *_, person
+                                               in heapq.nsmallest(cypher.TOP_CONTACTS, ranked))
+                    row[f"top_{kind}_ends"].append(len(row[f"top_{kind}s"]))
+            rows.append(row)
+        tx.run(cypher.SET_CITY_CONTACTS, rows=rows).consume()
+
+
+def _refresh_park_contacts(tx: ManagedTransaction, parks: list[str]) -> None:
+    """Recount these parks' coverers per asked industry (`cypher.PARK_CONTACTS`): each
+    coverer counts as the park's broker or professional (statements/person_facts.cypher
+    at reach 0) and, when they also reach the park's city, is taken off as the city's
+    (at that reach), so the park's numbers plus its city's are the landing's totals."""
+    industries = _related_sets(tx)
+    ids = [industry for industry, _ in industries]
+    for start in range(0, len(parks), UNWIND_ROWS):
+        rows = []
+        for found in tx.run(cypher.PARK_COVERERS, ids=parks[start:start + UNWIND_ROWS],
+                            categories=list(CONTACT_SKILL_CATEGORIES),
                             professional_roles=_PROFESSIONAL_ROLES):
-            people = [(bool(may_broker), bool(skilled), frozenset(expert))
-                      for may_broker, skilled, expert in found["people"]]
             brokers, professionals = [], []
             for _, related in industries:
-                broker = [may_broker and not related.isdisjoint(expert)
-                          for may_broker, _, expert in people]
-                brokers.append(sum(broker))
-                professionals.append(sum(skilled and not is_broker for (_, skilled, _), is_broker
-                                         in zip(people, broker, strict=True)))
+                net_brokers = net_professionals = 0
+                for may_broker, skilled, expert, city_reach in found["coverers"]:
+                    expert_here = may_broker and not related.isdisjoint(expert)
+                    if expert_here:
+                        net_brokers += 1
+                    elif skilled:
+                        net_professionals += 1
+                    if city_reach is None:
+                        continue
+                    if expert_here and city_reach < 2:
+                        net_brokers -= 1
+                    elif skilled:
+                        net_professionals -= 1
+                brokers.append(net_brokers)
+                professionals.append(net_professionals)
             rows.append({"id": found["id"], "industries": ids, "brokers": brokers,
                          "professionals": professionals})
-        tx.run(cypher.SET_CITY_CONTACTS, rows=rows).consume()
+        tx.run(cypher.SET_PARK_CONTACTS, rows=rows).consume()
+
+
+PARK_REFRESH_LIMIT = 64
+"""Parks whose coverers a write recounts in its own transaction (`_refresh_park_contacts`,
+a few dozen people each); a write touching more marks them stale instead, and
+`refresh_city_contacts` recounts them afterwards."""
 
 
 _PROFESSIONAL_ROLES = sorted(role.value for role in PROFESSIONAL_ROLES)
@@ -426,19 +489,21 @@ class Neo4jStore:
         self.refresh_city_contacts()
 
     def refresh_city_contacts(self) -> int:
-        """Recount the contacts of every city whose counts are stale (after a bulk load)
-        or missing (a graph written by an older version), CITIES_PER_RECOUNT cities per
-        transaction; how many were recounted."""
+        """Recount the contacts of every city, and the coverers of every park, whose
+        counts are stale (after a bulk load) or missing (a graph written by an older
+        version), CITIES_PER_RECOUNT cities or UNWIND_ROWS parks per transaction; how
+        many cities and parks were recounted."""
         self._check_open()
-        with _translated():
-            records, _, _ = self._driver.execute_query(cypher.STALE_CITIES,
-                                                       database_=self.database)
-            ids: list[str] = records[0]["ids"]
-            with self._driver.session(database=self.database) as session:
-                for start in range(0, len(ids), CITIES_PER_RECOUNT):
-                    session.execute_write(_refresh_city_contacts,
-                                          ids[start:start + CITIES_PER_RECOUNT])
-        return len(ids)
+        recounted = 0
+        with _translated(), self._driver.session(database=self.database) as session:
+            for stale, per_transaction, refresh in (
+                    (cypher.STALE_CITIES, CITIES_PER_RECOUNT, _refresh_city_contacts),
+                    (cypher.STALE_PARKS, UNWIND_ROWS, _refresh_park_contacts)):
+                ids: list[str] = session.run(stale).single(strict=True)["ids"]
+                for start in range(0, len(ids), per_transaction):
+                    session.execute_write(refresh, ids[start:start + per_transaction])
+                recounted += len(ids)
+        return recounted
 
     def _rebuild_facts(self, every: LiteralString, refresh: LiteralString) -> None:
         """Rewrite every park's or person's precomputed facts, UNWIND_ROWS per
@@ -515,6 +580,7 @@ class Neo4jStore:
             or any(rel_type in _TAXONOMY_RELS for rel_type, _ in rel_rows)
             or any(key[0] in _TAXONOMY_RELS for key, _ in drop_rels))
         people_dropped = [node_id for label, node_id in drop_nodes if label is Label.PERSON]
+        covered_parks = _covered_parks(rel_rows, drop_rels)
 
         def work(tx: ManagedTransaction) -> None:
             self._write_nodes(tx, node_rows, create_only)
@@ -538,9 +604,12 @@ class Neo4jStore:
                     cypher.PEOPLE_LINKED_TO, skills=skills_written + unlinked[Label.SKILL],
                     industries=unlinked[Label.INDUSTRY], cities=unlinked[Label.CITY]))
             cities = set(counted_cities)
+            contact_parks = covered_parks | parks
             if people_dropped:  # where they counted, read before they go
                 cities.update(row["id"] for row in tx.run(cypher.CITIES_REACHED_BY,
                                                           ids=people_dropped))
+                contact_parks.update(row["id"] for row in tx.run(cypher.PARKS_COVERED_BY,
+                                                                 ids=people_dropped))
             by_label: dict[Label, list[str]] = {}
             for label, node_id in drop_nodes:
                 by_label.setdefault(label, []).append(node_id)
@@ -554,12 +623,19 @@ class Neo4jStore:
                 _refresh_facts(tx, cypher.SET_PERSON_FACTS, sorted(people))
                 cities.update(row["id"] for row in tx.run(cypher.CITIES_REACHED_BY,
                                                           ids=sorted(people)))
+                contact_parks.update(row["id"] for row in tx.run(cypher.PARKS_COVERED_BY,
+                                                                 ids=sorted(people)))
             if touches_taxonomy:  # every industry's related set may have changed
                 cities.update(tx.run(cypher.EVERY_CITY).single(strict=True)["ids"])
+                contact_parks.update(tx.run(cypher.EVERY_PARK).single(strict=True)["ids"])
             if len(cities) > CITY_REFRESH_LIMIT:
                 tx.run(cypher.STALE_CITY_CONTACTS, ids=sorted(cities)).consume()
             elif cities:
                 _refresh_city_contacts(tx, sorted(cities))
+            if len(contact_parks) > PARK_REFRESH_LIMIT:
+                tx.run(cypher.STALE_PARK_CONTACTS, ids=sorted(contact_parks)).consume()
+            elif contact_parks:
+                _refresh_park_contacts(tx, sorted(contact_parks))
 
         with _translated(), self._driver.session(
                 database=self.database,
@@ -925,6 +1001,7 @@ class Neo4jStore:
     def landing_candidates(self, query: LandingFilter) -> list[ParkEvidence]:
         """Parks meeting every hard constraint, with evidence, sorted by park id (one
         Cypher query; rail routes and explanation paths finished in Python)."""
+        default_categories = set(query.contact_skill_categories) == set(CONTACT_SKILL_CATEGORIES)
         row = self._read_one(
             cypher.LANDING_CANDIDATES,
             origin_city=query.origin_city, industry=query.industry,
@@ -938,8 +1015,8 @@ class Neo4jStore:
             certification_ranks=CERTIFICATION_RANK,
             keep=query.contacts_per_kind if query.contacts_per_kind >= 0 else _NO_LIMIT,
             parks=sorted(query.parks) if query.parks is not None else None,
-            counted=query.contacts_per_kind == 0
-            and set(query.contact_skill_categories) == set(CONTACT_SKILL_CATEGORIES),
+            counted=query.contacts_per_kind == 0 and default_categories,
+            top=0 < query.contacts_per_kind <= cypher.TOP_CONTACTS and default_categories,
         )
         if not row.get("origin_found"):
             msg = f"no {Label.CITY.value} with id {query.origin_city!r}"

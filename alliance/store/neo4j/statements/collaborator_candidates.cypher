@@ -17,17 +17,19 @@ CALL (asker, missing_skills, missing_verticals, missing_cities) {
   WHERE NOT p.id IN $excluded AND ($among IS NULL OR p.id IN $among)
     AND (size($roles) = 0 OR any(l IN labels(p) WHERE l IN $roles))
     AND ($min_rank IS NULL OR $ranks[toString(p.certification_level)] >= $min_rank)
+  // Skills, expertise and base cities from the person's precomputed facts (in the order
+  // the expansions gave: skills by id then level, industries and cities by id).
   WITH asker, wanted_verticals, p,
-       COLLECT { MATCH (p)-[h:HAS_SKILL]->(s) RETURN [s.id, h.level] ORDER BY s.id, h.level }
+       [k IN range(0, size(coalesce(p._skills, [])) - 1) | [p._skills[k], p._skill_levels[k]]]
          AS all_skills,
-       COLLECT { MATCH (p)-[:EXPERT_IN]->(i) RETURN i.id ORDER BY i.id } AS verticals
+       coalesce(p._expert_in, []) AS verticals
   WITH asker, p, all_skills, verticals,
        [x IN all_skills WHERE x[0] IN $skills AND x[1] >= $min_level] AS matched
   WHERE (size($skills) = 0
          OR (size(matched) > 0 AND (NOT $require_all OR size(matched) = size($skills))))
     AND (size(wanted_verticals) = 0 OR any(v IN verticals WHERE v IN wanted_verticals))
   WITH asker, p, all_skills, verticals,
-       COLLECT { MATCH (p)-[:BASED_IN]->(c) RETURN c.id ORDER BY c.id } AS base,
+       coalesce(p._base_cities, []) AS base,
        COLLECT { MATCH (p)-[:COVERS]->(c:City) RETURN c.id AS id
                  UNION
                  MATCH (p)-[:COVERS]->(x)-[:IN_CITY]->(c) WHERE NOT x:City RETURN c.id AS id }

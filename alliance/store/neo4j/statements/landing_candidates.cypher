@@ -47,25 +47,87 @@ CALL (origin, industry, related, upward) {
     AND park._city IN reachable
   // The park's city: its smallest-id IN_CITY target, precomputed (`_city`).
   MATCH (city:City {id: park._city})
+  // Counted (no contact shown, the city's and the park's counts not stale): the park's
+  // coverers are not read, their precomputed numbers (`_coverer_brokers`, ...) are.
   WITH park, city, related, upward,
+       CASE WHEN $counted AND $industry IN coalesce(city._contact_industries, [])
+            THEN [i IN range(0, size(coalesce(park._coverer_industries, [])) - 1)
+                  WHERE park._coverer_industries[i] = $industry][0] END AS park_at
+  CALL (park, park_at) {
+    WITH park WHERE park_at IS NULL
+    MATCH (p)-[:COVERS]->(park)
+    RETURN collect(DISTINCT p) AS coverers
+  }
+  WITH park, city, related, upward, coverers,
        COLLECT { MATCH (park)-[h:HOSTS]->(i) WHERE i.id IN related
-                 RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts
+                 RETURN [i.id, coalesce(h.strength, 1.0)] } AS hosts,
+       CASE WHEN park_at IS NULL THEN 0 ELSE park._coverer_brokers[park_at] END
+         AS coverer_brokers,
+       CASE WHEN park_at IS NULL THEN 0 ELSE park._coverer_professionals[park_at] END
+         AS coverer_professionals
   // What belongs to the city is gathered once per city, not once per park.
-  WITH city, related, upward, collect({park: park, hosts: hosts}) AS parks_here
-  CALL (city, related) {
-    // Counted from the city's precomputed numbers when they serve ($counted: no contact
-    // shown, the default skill categories; and the city's counts not stale): none of
-    // the city's people is read.
-    WITH city WHERE $counted AND $industry IN coalesce(city._contact_industries, [])
-    WITH city, [i IN range(0, size(city._contact_industries) - 1)
-                WHERE city._contact_industries[i] = $industry][0] AS at
+  WITH city, related, upward,
+       collect({park: park, hosts: hosts, coverers: coverers,
+                covering: [p IN coverers | p.id], coverer_brokers: coverer_brokers,
+                coverer_professionals: coverer_professionals}) AS parks_here
+  // The city's contacts come from its precomputed counts and best people when they
+  // serve (the default skill categories, the city's counts not stale): 'count' when no
+  // contact is shown ($counted), 'top' when the best kept per kind leave each of its
+  // shown parks the $keep it asks for once the park's own coverers are taken out ($top);
+  // otherwise ('rank') every person reaching the city is ranked.
+  WITH city, related, upward, parks_here,
+       [i IN range(0, size(coalesce(city._contact_industries, [])) - 1)
+        WHERE city._contact_industries[i] = $industry][0] AS at
+  WITH city, related, upward, parks_here, at,
+       CASE WHEN at IS NULL OR NOT $top OR city._contact_top_broker_ends IS NULL THEN []
+            ELSE city._contact_top_brokers[
+                   CASE at WHEN 0 THEN 0 ELSE city._contact_top_broker_ends[at - 1] END
+                   ..city._contact_top_broker_ends[at]] END AS top_brokers,
+       CASE WHEN at IS NULL OR NOT $top OR city._contact_top_broker_ends IS NULL THEN []
+            ELSE city._contact_top_professionals[
+                   CASE at WHEN 0 THEN 0 ELSE city._contact_top_professional_ends[at - 1] END
+                   ..city._contact_top_professional_ends[at]] END AS top_professionals
+  WITH city, related, upward, parks_here, at, top_brokers, top_professionals,
+       CASE WHEN at IS NULL THEN 'rank'
+            WHEN $counted THEN 'count'
+            WHEN $top AND city._contact_top_broker_ends IS NOT NULL
+                 AND all(here IN parks_here WHERE
+                         (size(top_brokers) = city._contact_brokers[at]
+                          OR size([x IN top_brokers
+                                   WHERE NOT x IN here.covering]) >= $keep)
+                         AND (size(top_professionals) = city._contact_professionals[at]
+                              OR size([x IN top_professionals
+                                       WHERE NOT x IN here.covering]) >= $keep))
+              THEN 'top'
+            ELSE 'rank' END AS source
+  CALL (city, related, at, top_brokers, top_professionals, source) {
+    // Counted: none of the city's people is read.
+    WITH city, at WHERE source = 'count'
     RETURN [] AS city_brokers, [] AS city_professionals,
            city._contact_brokers[at] AS city_broker_count,
            city._contact_professionals[at] AS city_professional_count
     UNION ALL
+    // The city's best kept people, their reach from their precomputed cities.
+    WITH city, related, at, top_brokers, top_professionals WHERE source = 'top'
+    CALL (city, related, top_brokers, top_professionals) {
+      UNWIND top_brokers + top_professionals AS person_id
+      MATCH (p:Person {id: person_id})
+      WITH p, CASE WHEN city.id IN coalesce(p._covered_cities, []) THEN 1
+                   WHEN city.id IN coalesce(p._base_cities, [])
+                        AND any(l IN labels(p) WHERE l IN $professional_roles) THEN 2
+              END AS reach
+      WHERE reach IS NOT NULL
+//#include person_facts
+
+      RETURN collect(CASE WHEN broker THEN contact END) AS city_brokers,
+             collect(CASE WHEN professional THEN contact END) AS city_professionals
+    }
+    RETURN city_brokers, city_professionals,
+           city._contact_brokers[at] AS city_broker_count,
+           city._contact_professionals[at] AS city_professional_count
+    UNION ALL
     // Otherwise every person reaching the city is ranked.
-    WITH city, related
-    WHERE NOT ($counted AND $industry IN coalesce(city._contact_industries, []))
+    WITH city, related WHERE source = 'rank'
     CALL (city, related) {
       CALL (city) {
         MATCH (p:Person)-[:COVERS]->(city) RETURN p, 1 AS reach
@@ -99,8 +161,10 @@ CALL (origin, industry, related, upward) {
        } AS city_policies
   UNWIND parks_here AS here
   WITH city, related, upward, city_brokers, city_professionals, city_broker_count,
-       city_professional_count, city_policies, here.park AS park, here.hosts AS hosts
-  CALL (park) { MATCH (p)-[:COVERS]->(park) RETURN collect(DISTINCT p) AS coverers }
+       city_professional_count, city_policies, here.park AS park, here.hosts AS hosts,
+       here.coverers AS coverers, here.covering AS covering,
+       here.coverer_brokers AS coverer_brokers,
+       here.coverer_professionals AS coverer_professionals
   CALL (coverers, related) {
     UNWIND coverers AS p
     WITH p, 0 AS reach
@@ -124,20 +188,22 @@ CALL (origin, industry, related, upward) {
     RETURN count(CASE WHEN broker THEN 1 END) AS shared_brokers,
            count(CASE WHEN professional THEN 1 END) AS shared_professionals
   }
+  WITH city, city_policies, park, hosts, upward, related, park_brokers, park_professionals,
+       city_broker_count, city_professional_count, shared_brokers, shared_professionals,
+       coverer_brokers, coverer_professionals,
+       [c IN city_brokers WHERE NOT c.id IN covering] AS more_brokers,
+       [c IN city_professionals WHERE NOT c.id IN covering] AS more_professionals
   WITH city, city_policies, park, hosts, upward, related,
-       [p IN coverers | p.id] AS covering,
-       coalesce(city_broker_count - shared_brokers, 0) AS more_brokers,
-       coalesce(city_professional_count - shared_professionals, 0) AS more_professionals,
-       park_brokers, park_professionals, city_brokers, city_professionals
-  WITH city, city_policies, park, hosts, upward, related, more_brokers, more_professionals,
-       park_brokers + [c IN city_brokers WHERE NOT c.id IN covering] AS brokers,
-       park_professionals + [c IN city_professionals WHERE NOT c.id IN covering]
-         AS professionals
+       park_brokers + more_brokers AS brokers,
+       park_professionals + more_professionals AS professionals,
+       size(park_brokers) + coverer_brokers
+         + coalesce(city_broker_count - shared_brokers, size(more_brokers)) AS broker_total,
+       size(park_professionals) + coverer_professionals
+         + coalesce(city_professional_count - shared_professionals, size(more_professionals))
+         AS professional_total
   // Only the contacts shown have their expertise and skills listed (from their
   // precomputed facts, in id order).
-  WITH city, city_policies, park, hosts,
-       size(brokers) + more_brokers AS broker_total,
-       size(professionals) + more_professionals AS professional_total,
+  WITH city, city_policies, park, hosts, broker_total, professional_total,
        COLLECT { UNWIND brokers AS c
                  WITH c ORDER BY c.rank DESC, c.experts DESC, c.id LIMIT $keep
                  WITH c, c.node AS n
