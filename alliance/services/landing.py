@@ -13,6 +13,7 @@ contact's `stale`), and a stale park's score is multiplied by its freshness weig
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -24,6 +25,7 @@ from alliance.services.elimination import Checker, why_not
 from alliance.services.explain import NameBook, copied, counted, node_ref, person_out
 from alliance.services.freshness import Staleness
 from alliance.services.gaps import Closability
+from alliance.services.kept import Memo
 from alliance.services.landing_models import (
     Contact,
     Freshness,
@@ -58,6 +60,7 @@ from alliance.store.base import (
     IndustryRelation,
     LandingFilter,
     ParkEvidence,
+    PolicyEvidence,
 )
 from alliance.store.evidence import to_park
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
@@ -83,6 +86,11 @@ FIT_FACTORS: dict[IndustryRelation, float] = {
 
 
 # --------------------------------------------------------------------------- scoring
+
+BOOKS: Memo[ParkMoney] = Memo(1 << 9)
+"""Shown places' decided books, kept across questions (`services.kept`): by the
+request's facts, the rent and area when a value is a share of the rent, and the
+store's evidence of every policy in the book."""
 
 
 def _saturate(value: float, half: float) -> float:
@@ -235,8 +243,8 @@ class Scorer:
                         weights.space, weights.contacts, weights.track_record)
         self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
-        self._cities: dict[str, tuple[list[EvaluatedPolicy], bool]] = {}
-        self._money: dict[tuple[str, str, float], ParkMoney] = {}
+        self._cities: dict[str, list[EvaluatedPolicy]] = {}
+        self._money: dict[tuple[object, ...], ParkMoney] = {}
 
     def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
         request, props = self.request, evidence.park.properties
@@ -255,14 +263,12 @@ class Scorer:
         values = self._values(evidence, self.book.benefits(evidence))
         return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
 
-    def _city(self, evidence: ParkEvidence) -> tuple[list[EvaluatedPolicy], bool]:
-        """The city's policies as judged, and whether one's value is a share of the rent."""
+    def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
+        """The city's policies as judged."""
         found = self._cities.get(evidence.city.id)
         if found is None:
-            items = [EvaluatedPolicy(item, self.book.judge(item))
-                     for item in evidence.city_policies]
-            found = self._cities[evidence.city.id] = (
-                items, any(item.judged.rent_based for item in items))
+            found = self._cities[evidence.city.id] = [
+                EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.city_policies]
         return found
 
     def book_of(self, items: list[EvaluatedPolicy], inputs: CostInputs) -> ParkMoney:
@@ -278,28 +284,38 @@ class Scorer:
                       self.book.value)
         return ParkMoney(tuple(policies), money)
 
+    def _kept_book(self, sources: tuple[PolicyEvidence, ...], inputs: CostInputs,
+                   make: Callable[[], ParkMoney]) -> ParkMoney:
+        """The book of these policies, `make()` decided once per question and kept
+        across questions (`BOOKS`; when a value is a share of the rent, per rent and
+        area)."""
+        rent_based = any(self.book.judge(item).rent_based for item in sources)
+        rent = ((inputs.area_m2, inputs.rent_cny_m2_month) if rent_based else None)
+        key = (self.book.asked, rent)
+        found = self._money.get((key, *map(id, sources)))
+        if found is None:
+            found = self._money[(key, *map(id, sources))] = BOOKS.get(
+                key, sources, make)
+        return found
+
     def park_money(self, evidence: ParkEvidence, inputs: CostInputs) -> ParkMoney:
         """The park's policies (offered in the park and its city) with their money: the
-        city's book, decided once per question (and rent, when a value is a share of
-        it), joined to the park's own when they do not compete (`park_money.separate`)."""
-        city, city_rent_based = self._city(evidence)
-        rent = inputs.rent_cny_m2_month
-        key = (evidence.city.id, "", rent if city_rent_based else -1.0)
-        shared = self._money.get(key)
-        if shared is None:
-            shared = self._money[key] = self.book_of(city, inputs)
+        city's book, decided once (per rent, when a value is a share of it, and kept
+        across questions of the same facts), joined to the park's own when they do not
+        compete (`park_money.separate`)."""
+        city_items = evidence.city_policies
+        shared = self._kept_book(city_items, inputs,
+                                 lambda: self.book_of(self._city(evidence), inputs))
         if not evidence.policies:
             return shared
-        own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
-        rent_based = city_rent_based or any(item.judged.rent_based for item in own)
-        key = (evidence.city.id, evidence.park.id, rent if rent_based else -1.0)
-        found = self._money.get(key)
-        if found is None:
+
+        def joined() -> ParkMoney:
+            own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
             mine = self.book_of(own, inputs)
-            found = self._money[key] = (ParkMoney.joined(shared, mine)
-                                        if separate(shared, mine)
-                                        else self.book_of([*own, *city], inputs))
-        return found
+            return (ParkMoney.joined(shared, mine) if separate(shared, mine)
+                    else self.book_of([*own, *self._city(evidence)], inputs))
+
+        return self._kept_book((*city_items, *evidence.policies), inputs, joined)
 
     def score(self, evidence: ParkEvidence) -> Scored:
         request, weights = self.request, self.request.weights
@@ -351,6 +367,9 @@ class Helpers:
         self.asker = request.asker
         self.reveal_contacts = reveal_contacts
         self._found: dict[tuple[str, ...], list[Collaborator]] = {}
+        self.closers: dict[ParkMoney, GapCloser] = {}
+        """Each book's gap-closer, once worked out (a book may be kept across questions;
+        its helpers are this question's)."""
 
     def __call__(self, skills: tuple[str, ...]) -> list[Collaborator]:
         if skills not in self._found:
@@ -368,10 +387,11 @@ class Helpers:
 
 def gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
     """The park's near misses grouped by gap kind, each with what closing it unlocks
-    (worked out once per shared `ParkMoney`)."""
-    if book.closer is None:
-        book.closer = _gap_closer(book, helpers)
-    return book.closer
+    (worked out once per shared `ParkMoney` and question)."""
+    found = helpers.closers.get(book)
+    if found is None:
+        found = helpers.closers[book] = _gap_closer(book, helpers)
+    return found
 
 
 def _gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
