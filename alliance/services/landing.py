@@ -22,7 +22,7 @@ from alliance.services import collaborators, freshness
 from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.elimination import Checker, why_not
-from alliance.services.explain import NameBook, copied, counted, node_ref, person_out
+from alliance.services.explain import NameBook, copied, counted, made, node_ref, person_out
 from alliance.services.freshness import Staleness
 from alliance.services.gaps import Closability
 from alliance.services.kept import Memo
@@ -45,7 +45,7 @@ from alliance.services.landing_models import (
 )
 from alliance.services.net_cost import NetCost, net_cost
 from alliance.services.park_money import EvaluatedPolicy, Listed, ParkMoney, separate, unlock
-from alliance.services.policy_book import PolicyBook
+from alliance.services.policy_book import PolicyBook, any_shares_rent
 from alliance.services.policy_counting import (
     Decision,
     Section,
@@ -289,8 +289,8 @@ class Scorer:
         """The book of these policies, `make()` decided once per question and kept
         across questions (`BOOKS`; when a value is a share of the rent, per rent and
         area)."""
-        rent_based = any(self.book.judge(item).rent_based for item in sources)
-        rent = ((inputs.area_m2, inputs.rent_cny_m2_month) if rent_based else None)
+        rent_based = inputs.area_m2 > 0 and any_shares_rent(sources)
+        rent = (inputs.area_m2, inputs.rent_cny_m2_month) if rent_based else None
         key = (self.book.asked, rent)
         found = self._money.get((key, *map(id, sources)))
         if found is None:
@@ -490,11 +490,12 @@ class PolicyMatches:
 
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
              ) -> Contact:
-    return Contact(person=person_out(evidence.person, reveal_contacts=reveal_contacts),
-                   kind=evidence.kind, via=evidence.via,
-                   expert_in=list(evidence.expert_in), skills=list(evidence.skills),
-                   stale=freshness.configured(evidence.person, as_of).stale,
-                   path=names.path(evidence.path))
+    return made(Contact, {
+        "person": person_out(evidence.person, reveal_contacts=reveal_contacts),
+        "kind": evidence.kind, "via": evidence.via, "expert_in": list(evidence.expert_in),
+        "skills": [(str(skill), int(level)) for skill, level in evidence.skills],
+        "stale": freshness.configured(evidence.person, as_of).stale,
+        "path": names.path(evidence.path)})
 
 
 def _evidence_paths(scored: Scored, listed: dict[str, list[Listed]]) -> list[GraphPath]:

@@ -58,6 +58,21 @@ def validated_policy(record: NodeRecord) -> Policy:
     return policy
 
 
+def shares_rent(policy: Policy) -> bool:
+    """Its value is a share of the park's rent (so it depends on the park and the area)."""
+    return policy.payment is PaymentShape.RATE and policy.rate_base is RateBase.RENT
+
+
+RENT_SHARES: Memo[bool] = Memo(1 << 12)
+"""Whether any of a place's policies `shares_rent`, kept by the store's evidence of them."""
+
+
+def any_shares_rent(items: tuple[PolicyEvidence, ...]) -> bool:
+    """Whether any of these policies `shares_rent` (worked out once per evidence)."""
+    return RENT_SHARES.get(None, items, lambda: any(
+        shares_rent(validated_policy(item.policy)) for item in items))
+
+
 @dataclass(frozen=True)
 class Judged:
     """A policy as one request judges it, the same in every park offering it."""
@@ -164,8 +179,7 @@ class PolicyBook:
             SECTION_OF[policy.beneficiary],
             window_open(policy, request.as_of, request.horizon_years)
             and policy.money_kind is not MoneyKind.FINANCING,
-            policy.payment is PaymentShape.RATE and policy.rate_base is RateBase.RENT
-            and request.area_m2 > 0,
+            shares_rent(policy) and request.area_m2 > 0,
             evidence.not_stackable_with)
 
     def value(self, policy: Policy, inputs: CostInputs) -> Valuation:
