@@ -62,7 +62,7 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
-from alliance.store.evidence import to_park
+from alliance.store.evidence import path_to_park
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
@@ -464,28 +464,30 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, path: GraphPath,
     )
 
 
+MATCHES: Memo[PolicyMatch] = Memo(1 << 13)
+"""Policy matches by the item and decision of a book (`BOOKS`: kept across questions of
+the same facts, and so are these); an answer shows a copy with its own path and
+whether the policy is stale on its day."""
+
+
 class PolicyMatches:
-    """The shown parks' policy matches: each policy's is validated once per answer; a
-    park's copy differs only in where the policy is offered, its path and its money."""
+    """The shown parks' policy matches: each item's with its money is validated once
+    (`MATCHES`); a park's copy differs only in its path and staleness."""
 
     def __init__(self, names: NameBook, as_of: date) -> None:
         self.names, self.as_of = names, as_of
-        self._first: dict[str, PolicyMatch] = {}
+        self._stale: dict[str, bool] = {}
 
     def __call__(self, listed: Listed, park: str) -> PolicyMatch:
         item, decision = listed
-        path = to_park(item.evidence, park).path
-        first = self._first.get(item.policy.id)
-        if first is None:
-            first = self._first[item.policy.id] = _policy_match(item, decision, path,
-                                                                self.names, self.as_of)
-            return first
-        valuation = decision.valuation
-        return copied(first, {
-            "offered_in": item.evidence.offered_in, "value_cny": valuation.amount_cny,
-            "arithmetic": valuation.arithmetic, "depends_on": list(valuation.depends_on),
-            "status": decision.status, "status_reason": decision.reason,
-            "path": self.names.path(path)})
+        path = path_to_park(item.evidence, park)
+        match = MATCHES.get(None, listed, lambda: _policy_match(
+            item, decision, path, self.names, self.as_of))
+        stale = self._stale.get(item.policy.id)
+        if stale is None:
+            stale = self._stale[item.policy.id] = freshness.configured(
+                item.evidence.policy, self.as_of).stale
+        return copied(match, {"stale": stale, "path": self.names.path(path)})
 
 
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
@@ -502,7 +504,7 @@ def _evidence_paths(scored: Scored, listed: dict[str, list[Listed]]) -> list[Gra
     evidence = scored.evidence
     park = evidence.park.id
     return [evidence.rail.path, *(m.path for m in evidence.industries),
-            *(to_park(item.evidence, park).path
+            *(path_to_park(item.evidence, park)
               for matches in listed.values() for item, _ in matches),
             *(c.path for c in evidence.contacts)]
 

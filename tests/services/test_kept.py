@@ -16,7 +16,8 @@ from alliance.store.embedded import EmbeddedStore
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import Label, RelType
 
-KEPT = (policy_book.JUDGED, policy_book.CITIES, policy_book.RENT_SHARES, landing.BOOKS)
+KEPT = (policy_book.JUDGED, policy_book.CITIES, policy_book.RENT_SHARES, landing.BOOKS,
+        landing.MATCHES)
 
 
 def _forget(store: EmbeddedStore) -> None:
