@@ -5,9 +5,13 @@
 TREE is the checkout whose code is measured (so two trees can be measured on the same
 file one after the other, side by side); FILE an EmbeddedStore file (opened read-only).
 Prints one JSON line: per question kind wall and process-CPU p50/p99/max in ms (CPU time
-stays comparable when other work shares the machine), and the CPU p50 of a benchmark
-landing's parts: store evidence, elimination view, scoring, explanation of the top k
-(which, from session 5 on, includes fetching the shown parks' contacts).
+stays comparable when other work shares the machine), the CPU of the first round apart
+from the rounds after it (`cpu_first`, `cpu_again`: from session 7 on, what questions
+work out per place and company facts is kept between questions, so a question asked
+again, or one of the same industry or company facts, costs less than the first), and
+the CPU p50 of a benchmark landing's parts: store evidence, elimination view, scoring,
+explanation of the top k (which, from session 5 on, includes fetching the shown parks'
+contacts), measured after the rounds.
 """
 
 from __future__ import annotations
@@ -58,7 +62,11 @@ def main() -> None:
                 action()
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - used) * 1000)
-        out[kind] = {"wall": _spread(wall), "cpu": _spread(cpu)}
+        first = len(actions)
+        out[kind] = {"wall": _spread(wall), "cpu": _spread(cpu),
+                     "cpu_first": _spread(cpu[:first])}
+        if rounds > 1:
+            out[kind]["cpu_again"] = _spread(cpu[first:])
     parts: dict[str, list[float]] = {"store": [], "elimination": [], "scoring": [],
                                      "explain": []}
     for _ in range(rounds):

@@ -13,6 +13,7 @@ contact's `stale`), and a stale park's score is multiplied by its freshness weig
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -21,9 +22,10 @@ from alliance.services import collaborators, freshness
 from alliance.services.benefits import CostInputs, cny
 from alliance.services.collaborators import Collaborator, CollaboratorRequest
 from alliance.services.elimination import Checker, why_not
-from alliance.services.explain import NameBook, copied, counted, node_ref, person_out
+from alliance.services.explain import NameBook, copied, counted, made, node_ref, person_out
 from alliance.services.freshness import Staleness
 from alliance.services.gaps import Closability
+from alliance.services.kept import Memo
 from alliance.services.landing_models import (
     Contact,
     Freshness,
@@ -43,7 +45,7 @@ from alliance.services.landing_models import (
 )
 from alliance.services.net_cost import NetCost, net_cost
 from alliance.services.park_money import EvaluatedPolicy, Listed, ParkMoney, separate, unlock
-from alliance.services.policy_book import PolicyBook
+from alliance.services.policy_book import PolicyBook, any_shares_rent
 from alliance.services.policy_counting import (
     Decision,
     Section,
@@ -58,8 +60,9 @@ from alliance.store.base import (
     IndustryRelation,
     LandingFilter,
     ParkEvidence,
+    PolicyEvidence,
 )
-from alliance.store.evidence import to_park
+from alliance.store.evidence import path_to_park
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
@@ -83,6 +86,11 @@ FIT_FACTORS: dict[IndustryRelation, float] = {
 
 
 # --------------------------------------------------------------------------- scoring
+
+BOOKS: Memo[ParkMoney] = Memo(1 << 9)
+"""Shown places' decided books, kept across questions (`services.kept`): by the
+request's facts, the rent and area when a value is a share of the rent, and the
+store's evidence of every policy in the book."""
 
 
 def _saturate(value: float, half: float) -> float:
@@ -235,8 +243,8 @@ class Scorer:
                         weights.space, weights.contacts, weights.track_record)
         self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
-        self._cities: dict[str, tuple[list[EvaluatedPolicy], bool]] = {}
-        self._money: dict[tuple[str, str, float], ParkMoney] = {}
+        self._cities: dict[str, list[EvaluatedPolicy]] = {}
+        self._money: dict[tuple[object, ...], ParkMoney] = {}
 
     def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
         request, props = self.request, evidence.park.properties
@@ -255,14 +263,12 @@ class Scorer:
         values = self._values(evidence, self.book.benefits(evidence))
         return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
 
-    def _city(self, evidence: ParkEvidence) -> tuple[list[EvaluatedPolicy], bool]:
-        """The city's policies as judged, and whether one's value is a share of the rent."""
+    def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
+        """The city's policies as judged."""
         found = self._cities.get(evidence.city.id)
         if found is None:
-            items = [EvaluatedPolicy(item, self.book.judge(item))
-                     for item in evidence.city_policies]
-            found = self._cities[evidence.city.id] = (
-                items, any(item.judged.rent_based for item in items))
+            found = self._cities[evidence.city.id] = [
+                EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.city_policies]
         return found
 
     def book_of(self, items: list[EvaluatedPolicy], inputs: CostInputs) -> ParkMoney:
@@ -278,28 +284,38 @@ class Scorer:
                       self.book.value)
         return ParkMoney(tuple(policies), money)
 
+    def _kept_book(self, sources: tuple[PolicyEvidence, ...], inputs: CostInputs,
+                   make: Callable[[], ParkMoney]) -> ParkMoney:
+        """The book of these policies, `make()` decided once per question and kept
+        across questions (`BOOKS`; when a value is a share of the rent, per rent and
+        area)."""
+        rent_based = inputs.area_m2 > 0 and any_shares_rent(sources)
+        rent = (inputs.area_m2, inputs.rent_cny_m2_month) if rent_based else None
+        key = (self.book.asked, rent)
+        found = self._money.get((key, *map(id, sources)))
+        if found is None:
+            found = self._money[(key, *map(id, sources))] = BOOKS.get(
+                key, sources, make)
+        return found
+
     def park_money(self, evidence: ParkEvidence, inputs: CostInputs) -> ParkMoney:
         """The park's policies (offered in the park and its city) with their money: the
-        city's book, decided once per question (and rent, when a value is a share of
-        it), joined to the park's own when they do not compete (`park_money.separate`)."""
-        city, city_rent_based = self._city(evidence)
-        rent = inputs.rent_cny_m2_month
-        key = (evidence.city.id, "", rent if city_rent_based else -1.0)
-        shared = self._money.get(key)
-        if shared is None:
-            shared = self._money[key] = self.book_of(city, inputs)
+        city's book, decided once (per rent, when a value is a share of it, and kept
+        across questions of the same facts), joined to the park's own when they do not
+        compete (`park_money.separate`)."""
+        city_items = evidence.city_policies
+        shared = self._kept_book(city_items, inputs,
+                                 lambda: self.book_of(self._city(evidence), inputs))
         if not evidence.policies:
             return shared
-        own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
-        rent_based = city_rent_based or any(item.judged.rent_based for item in own)
-        key = (evidence.city.id, evidence.park.id, rent if rent_based else -1.0)
-        found = self._money.get(key)
-        if found is None:
+
+        def joined() -> ParkMoney:
+            own = [EvaluatedPolicy(item, self.book.judge(item)) for item in evidence.policies]
             mine = self.book_of(own, inputs)
-            found = self._money[key] = (ParkMoney.joined(shared, mine)
-                                        if separate(shared, mine)
-                                        else self.book_of([*own, *city], inputs))
-        return found
+            return (ParkMoney.joined(shared, mine) if separate(shared, mine)
+                    else self.book_of([*own, *self._city(evidence)], inputs))
+
+        return self._kept_book((*city_items, *evidence.policies), inputs, joined)
 
     def score(self, evidence: ParkEvidence) -> Scored:
         request, weights = self.request, self.request.weights
@@ -351,6 +367,9 @@ class Helpers:
         self.asker = request.asker
         self.reveal_contacts = reveal_contacts
         self._found: dict[tuple[str, ...], list[Collaborator]] = {}
+        self.closers: dict[ParkMoney, GapCloser] = {}
+        """Each book's gap-closer, once worked out (a book may be kept across questions;
+        its helpers are this question's)."""
 
     def __call__(self, skills: tuple[str, ...]) -> list[Collaborator]:
         if skills not in self._found:
@@ -368,10 +387,11 @@ class Helpers:
 
 def gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
     """The park's near misses grouped by gap kind, each with what closing it unlocks
-    (worked out once per shared `ParkMoney`)."""
-    if book.closer is None:
-        book.closer = _gap_closer(book, helpers)
-    return book.closer
+    (worked out once per shared `ParkMoney` and question)."""
+    found = helpers.closers.get(book)
+    if found is None:
+        found = helpers.closers[book] = _gap_closer(book, helpers)
+    return found
 
 
 def _gap_closer(book: ParkMoney, helpers: Helpers) -> GapCloser:
@@ -444,44 +464,47 @@ def _policy_match(item: EvaluatedPolicy, decision: Decision, path: GraphPath,
     )
 
 
+MATCHES: Memo[PolicyMatch] = Memo(1 << 13)
+"""Policy matches by the item and decision of a book (`BOOKS`: kept across questions of
+the same facts, and so are these); an answer shows a copy with its own path and
+whether the policy is stale on its day."""
+
+
 class PolicyMatches:
-    """The shown parks' policy matches: each policy's is validated once per answer; a
-    park's copy differs only in where the policy is offered, its path and its money."""
+    """The shown parks' policy matches: each item's with its money is validated once
+    (`MATCHES`); a park's copy differs only in its path and staleness."""
 
     def __init__(self, names: NameBook, as_of: date) -> None:
         self.names, self.as_of = names, as_of
-        self._first: dict[str, PolicyMatch] = {}
+        self._stale: dict[str, bool] = {}
 
     def __call__(self, listed: Listed, park: str) -> PolicyMatch:
         item, decision = listed
-        path = to_park(item.evidence, park).path
-        first = self._first.get(item.policy.id)
-        if first is None:
-            first = self._first[item.policy.id] = _policy_match(item, decision, path,
-                                                                self.names, self.as_of)
-            return first
-        valuation = decision.valuation
-        return copied(first, {
-            "offered_in": item.evidence.offered_in, "value_cny": valuation.amount_cny,
-            "arithmetic": valuation.arithmetic, "depends_on": list(valuation.depends_on),
-            "status": decision.status, "status_reason": decision.reason,
-            "path": self.names.path(path)})
+        path = path_to_park(item.evidence, park)
+        match = MATCHES.get(None, listed, lambda: _policy_match(
+            item, decision, path, self.names, self.as_of))
+        stale = self._stale.get(item.policy.id)
+        if stale is None:
+            stale = self._stale[item.policy.id] = freshness.configured(
+                item.evidence.policy, self.as_of).stale
+        return copied(match, {"stale": stale, "path": self.names.path(path)})
 
 
 def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
              ) -> Contact:
-    return Contact(person=person_out(evidence.person, reveal_contacts=reveal_contacts),
-                   kind=evidence.kind, via=evidence.via,
-                   expert_in=list(evidence.expert_in), skills=list(evidence.skills),
-                   stale=freshness.configured(evidence.person, as_of).stale,
-                   path=names.path(evidence.path))
+    return made(Contact, {
+        "person": person_out(evidence.person, reveal_contacts=reveal_contacts),
+        "kind": evidence.kind, "via": evidence.via, "expert_in": list(evidence.expert_in),
+        "skills": [(str(skill), int(level)) for skill, level in evidence.skills],
+        "stale": freshness.configured(evidence.person, as_of).stale,
+        "path": names.path(evidence.path)})
 
 
 def _evidence_paths(scored: Scored, listed: dict[str, list[Listed]]) -> list[GraphPath]:
     evidence = scored.evidence
     park = evidence.park.id
     return [evidence.rail.path, *(m.path for m in evidence.industries),
-            *(to_park(item.evidence, park).path
+            *(path_to_park(item.evidence, park)
               for matches in listed.values() for item, _ in matches),
             *(c.path for c in evidence.contacts)]
 

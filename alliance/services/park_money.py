@@ -23,7 +23,6 @@ from typing import Any, TypeVar
 from alliance.services.benefits import Valuation
 from alliance.services.eligibility import RuleOutcome
 from alliance.services.gaps import Gap, GapKey, gap_key
-from alliance.services.landing_models import GapCloser
 from alliance.services.net_cost import Benefits, benefits_of
 from alliance.services.policy_book import Judged
 from alliance.services.policy_counting import (
@@ -162,8 +161,6 @@ class ParkMoney:
         self.money = money
         self.parts = parts
         """The two books this one joins (`joined`), or None."""
-        self.closer: GapCloser | None = None
-        """The gap-closer's answer, once worked out (`landing.gap_closer`)."""
         self._cut: dict[int, dict[str, list[Listed]]] = {}
 
     @classmethod

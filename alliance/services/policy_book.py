@@ -23,6 +23,7 @@ from functools import cached_property
 from alliance.services.benefits import CostInputs, Valuation, value
 from alliance.services.eligibility import RuleOutcome, evaluate, meets
 from alliance.services.gaps import Gap, GapKey, gap_key, gap_of
+from alliance.services.kept import Asked, Memo
 from alliance.services.landing_models import LandingRequest
 from alliance.services.policy_counting import (
     SECTION_OF,
@@ -55,6 +56,21 @@ def validated_policy(record: NodeRecord) -> Policy:
         _validated.clear()
     _validated[id(record)] = (record, policy)
     return policy
+
+
+def shares_rent(policy: Policy) -> bool:
+    """Its value is a share of the park's rent (so it depends on the park and the area)."""
+    return policy.payment is PaymentShape.RATE and policy.rate_base is RateBase.RENT
+
+
+RENT_SHARES: Memo[bool] = Memo(1 << 12)
+"""Whether any of a place's policies `shares_rent`, kept by the store's evidence of them."""
+
+
+def any_shares_rent(items: tuple[PolicyEvidence, ...]) -> bool:
+    """Whether any of these policies `shares_rent` (worked out once per evidence)."""
+    return RENT_SHARES.get(None, items, lambda: any(
+        shares_rent(validated_policy(item.policy)) for item in items))
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,14 @@ class CityMoney:
     """Every counted amount is a whole number (so sums do not depend on their order)."""
 
 
+JUDGED: Memo[Judged] = Memo(1 << 16)
+"""Policies as judged, kept across questions (`kept`): by the request's facts and the
+store's evidence of the policy."""
+CITIES: Memo[CityMoney] = Memo(1 << 12)
+"""Cities' money, kept across questions: by the request's facts and the evidence of
+every policy the city offers."""
+
+
 def _integral(amounts: Sequence[float]) -> bool:
     return all(float(amount).is_integer() for amount in amounts)
 
@@ -128,6 +152,7 @@ class PolicyBook:
     def __init__(self, request: LandingRequest) -> None:
         self.request = request
         self.profile = request.eligibility_profile()
+        self.asked = Asked.of(request, self.profile)
         self._judged: dict[str, Judged] = {}
         self._values: dict[tuple[str, float], Valuation] = {}
         self._cities: dict[str, CityMoney] = {}
@@ -141,18 +166,21 @@ class PolicyBook:
     def judge(self, evidence: PolicyEvidence) -> Judged:
         found = self._judged.get(evidence.policy.id)
         if found is None:
-            request = self.request
-            policy = validated_policy(evidence.policy)
-            wanted = not request.benefit_kinds or policy.benefit_kind in request.benefit_kinds
-            found = self._judged[policy.id] = Judged(
-                policy, self.profile, wanted,
-                SECTION_OF[policy.beneficiary],
-                window_open(policy, request.as_of, request.horizon_years)
-                and policy.money_kind is not MoneyKind.FINANCING,
-                policy.payment is PaymentShape.RATE and policy.rate_base is RateBase.RENT
-                and request.area_m2 > 0,
-                evidence.not_stackable_with)
+            found = self._judged[evidence.policy.id] = JUDGED.get(
+                self.asked, (evidence,), lambda: self._judged_afresh(evidence))
         return found
+
+    def _judged_afresh(self, evidence: PolicyEvidence) -> Judged:
+        request = self.request
+        policy = validated_policy(evidence.policy)
+        wanted = not request.benefit_kinds or policy.benefit_kind in request.benefit_kinds
+        return Judged(
+            policy, self.profile, wanted,
+            SECTION_OF[policy.beneficiary],
+            window_open(policy, request.as_of, request.horizon_years)
+            and policy.money_kind is not MoneyKind.FINANCING,
+            shares_rent(policy) and request.area_m2 > 0,
+            evidence.not_stackable_with)
 
     def value(self, policy: Policy, inputs: CostInputs) -> Valuation:
         """`benefits.value`, once per policy (and rent, for a share of the rent)."""
@@ -191,7 +219,9 @@ class PolicyBook:
         rent = float(evidence.park.properties["rent_cny_m2_month"])
         city = self._cities.get(city_id)
         if city is None:
-            city = self._cities[city_id] = self._city(evidence.city_policies, rent)
+            items = evidence.city_policies
+            city = self._cities[city_id] = CITIES.get(
+                self.asked, items, lambda: self._city(items, rent))
         own = [self.judge(item) for item in evidence.policies
                if item.policy.id not in city.ids]
         counting = [judged for judged in own if judged.counts]

@@ -349,13 +349,20 @@ _VIA_CITY_LABELS, _VIA_CITY_RELS, _VIA_CITY_FORWARD = ((_POLICY, _CITY, _PARK),
 
 def to_park(item: PolicyEvidence, park: str) -> PolicyEvidence:
     """A policy as a park's answer shows it: offered in the park itself as listed, a
-    city's with its path led on to the park (Policy-OFFERED_IN->City<-IN_CITY-Park)."""
+    city's with its path led on to the park (`path_to_park`)."""
     if item.offered_in == park:
         return item
     return PolicyEvidence(item.policy, item.offered_in, item.targets,
-                          GraphPath((*item.path.nodes, park), _VIA_CITY_LABELS,
-                                    _VIA_CITY_RELS, _VIA_CITY_FORWARD),
-                          item.not_stackable_with)
+                          path_to_park(item, park), item.not_stackable_with)
+
+
+def path_to_park(item: PolicyEvidence, park: str) -> GraphPath:
+    """The policy's path as a park's answer shows it: as listed when offered in the park
+    itself, a city's led on to the park (Policy-OFFERED_IN->City<-IN_CITY-Park)."""
+    if item.offered_in == park:
+        return item.path
+    return GraphPath((*item.path.nodes, park), _VIA_CITY_LABELS, _VIA_CITY_RELS,
+                     _VIA_CITY_FORWARD)
 
 
 def park_policies(evidence: ParkEvidence) -> list[PolicyEvidence]:

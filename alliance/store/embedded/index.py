@@ -37,6 +37,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   track record every candidate's score reads).
 - `person_columns`: `people` and the score facts of every person as one table
   (`PersonColumns`), made on first use; writes refresh the rows they touch.
+- `landing_kept`: what landing questions worked out per (park or city, industry asked),
+  kept between questions and dropped by every write (`LandingKept`).
 """
 
 from __future__ import annotations
@@ -44,9 +46,17 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from alliance.store.base import CONTACT_SKILL_CATEGORIES, ParkFacts, PolicyEvidence
+from alliance.store.base import (
+    CONTACT_SKILL_CATEGORIES,
+    ContactEvidence,
+    IndustryMatch,
+    ParkFacts,
+    PolicyEvidence,
+    TrackRecord,
+)
 from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
@@ -74,6 +84,50 @@ class PlaceEvidence(dict[str, tuple[PolicyEvidence, ...]]):
     (it is made again on first use)."""
 
     def __reduce__(self) -> tuple[type[PlaceEvidence], tuple[()]]:
+        return type(self), ()
+
+
+ListedContacts = tuple[tuple[ContactEvidence, ...], int, int]
+"""A park's contacts as a question lists them, its broker total and professional total."""
+
+
+@dataclass
+class LandingKept:
+    """What landing questions work out per place and industry asked, from many index
+    entries and the graph at once (a park's industry matches and track record, its
+    contacts and their totals, a place's policies that apply), kept between questions: every
+    write drops it all (`apply`), so it is never stale; a snapshot holds it empty."""
+
+    park_facts: dict[tuple[str, str], tuple[tuple[IndustryMatch, ...], TrackRecord | None]
+                     ] = field(default_factory=dict)
+    """(park, industry asked) -> its industry matches and (when there are some) its
+    track record."""
+    totals: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    """(park, industry asked) -> its broker and professional totals."""
+    contacts: dict[tuple[str, str, int], ListedContacts] = field(default_factory=dict)
+    """(park, industry asked, contacts per kind) -> its contacts and totals (with the
+    default skill categories)."""
+    offered: dict[tuple[str, str, date], tuple[PolicyEvidence, ...]] = field(
+        default_factory=dict)
+    """(place, industry asked, as of) -> the policies offered there that apply."""
+
+    limit: int = 1 << 18
+    """Entries of each kind kept before all start over (questions of many industries)."""
+
+    def clear(self) -> None:
+        self.park_facts.clear()
+        self.totals.clear()
+        self.contacts.clear()
+        self.offered.clear()
+
+    def bounded(self) -> LandingKept:
+        """Itself, emptied first when one of its kinds holds `limit` entries."""
+        if max(len(self.park_facts), len(self.totals), len(self.contacts),
+               len(self.offered)) >= self.limit:
+            self.clear()
+        return self
+
+    def __reduce__(self) -> tuple[type[LandingKept], tuple[()]]:
         return type(self), ()
 
 
@@ -190,6 +244,7 @@ class EvidenceIndex:
     """`people` and every person's score facts as one table (`PersonColumns`), made on
     first use."""
     offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
+    landing_kept: LandingKept = field(default_factory=LandingKept, compare=False)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -827,6 +882,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
     """
     touched = set(touched)
+    index.landing_kept.clear()
     facts_of = _people_of(graph, touched)
     _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}

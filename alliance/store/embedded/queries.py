@@ -26,11 +26,10 @@ from alliance.store.base import (
     TrustPath,
 )
 from alliance.store.embedded.adjacency import Graph
-from alliance.store.embedded.index import EvidenceIndex
+from alliance.store.embedded.index import EvidenceIndex, ListedContacts
 from alliance.store.evidence import (
     Assembly,
     Children,
-    Chosen,
     CityContacts,
     Parents,
     PersonFacts,
@@ -100,14 +99,19 @@ def _offered(index: EvidenceIndex, build: Assembly, place: str, label: Label,
              query: LandingFilter, applicable_targets: set[str]
              ) -> tuple[PolicyEvidence, ...]:
     """Policies offered in a park or city (`label`) that apply on the query's date, by
-    id: the index keeps them with their targets and no-stacking partners, and their
-    evidence once made."""
-    listed = index.offered_evidence.get(place)
-    if listed is None:
-        listed = index.offered_evidence[place] = build.policies(
-            place, label, index.offered.get(place, {}).values())
-    return tuple(item for item in listed
-                 if policy_applies(item.policy, item.targets, applicable_targets, query.as_of))
+    id: the index keeps them with their targets and no-stacking partners, their
+    evidence once made, and those that apply per industry asked and date."""
+    key = (place, query.industry, query.as_of)
+    found = index.landing_kept.offered.get(key)
+    if found is None:
+        listed = index.offered_evidence.get(place)
+        if listed is None:
+            listed = index.offered_evidence[place] = build.policies(
+                place, label, index.offered.get(place, {}).values())
+        found = index.landing_kept.offered[key] = tuple(
+            item for item in listed
+            if policy_applies(item.policy, item.targets, applicable_targets, query.as_of))
+    return found
 
 
 def _person_facts(graph: Graph, index: EvidenceIndex, person_id: str,
@@ -280,6 +284,7 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
     offered: dict[str, tuple[PolicyEvidence, ...]] = {}  # shared by the city's parks
     candidates = []
     hosting = index.hosting(related)
+    kept = index.landing_kept.bounded()
     for park_id in hosting if query.parks is None else hosting.intersection(query.parks):
         row = index.parks.get(park_id)
         if row is None:
@@ -297,31 +302,45 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
         route = routes[city]
         if not within_rail_limit(route, query):
             continue
-        matches = build.industry_matches(park_id, row.hosts, relatives)
-        if not matches:
+        facts = kept.park_facts.get((park_id, query.industry))
+        if facts is None:
+            matches = tuple(build.industry_matches(park_id, row.hosts, relatives))
+            facts = kept.park_facts[park_id, query.industry] = (
+                matches, _track_record(graph, index, park_id, related) if matches else None)
+        matches, track = facts
+        if track is None:
             continue
         covering = index.covering.get(park_id, set())
         if city not in offered:
             offered[city] = _offered(index, build, city, Label.CITY, query, policy_targets)
-        brokers: list[Chosen]
-        professionals: list[Chosen]
+        listed: ListedContacts | None
         if contacts.ranked_ahead and query.contacts_per_kind == 0:  # totals only
-            brokers, professionals = [], []
-            broker_total, professional_total = contacts.totals(city, covering)
-        else:
-            brokers, professionals, broker_total, professional_total = best_contacts(
-                park_id, city, contacts.at_park(covering), contacts.in_city(city), covering,
-                query.contacts_per_kind)
+            totals = kept.totals.get((park_id, query.industry))
+            if totals is None:
+                totals = kept.totals[park_id, query.industry] = contacts.totals(city, covering)
+            listed = ((), *totals)
+        else:  # kept when the default categories rank them (the key says all then)
+            key = (park_id, query.industry, query.contacts_per_kind)
+            listed = kept.contacts.get(key) if contacts.ranked_ahead else None
+            if listed is None:
+                brokers, professionals, broker_total, professional_total = best_contacts(
+                    park_id, city, contacts.at_park(covering), contacts.in_city(city),
+                    covering, query.contacts_per_kind)
+                listed = (tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
+                          broker_total, professional_total)
+                if contacts.ranked_ahead:
+                    kept.contacts[key] = listed
+        chosen, broker_total, professional_total = listed
         candidates.append(ParkEvidence(
             park=row.record,
             city=record(graph, city),
             rail=build.rail(route),
-            industries=tuple(matches),
+            industries=matches,
             policies=_offered(index, build, park_id, Label.PARK, query, policy_targets),
-            contacts=tuple(build.chosen_contacts(park_id, city, brokers, professionals)),
+            contacts=chosen,
             broker_total=broker_total,
             professional_total=professional_total,
-            track_record=_track_record(graph, index, park_id, related),
+            track_record=track,
             city_policies=offered[city],
         ))
     return sorted(candidates, key=lambda c: c.park.id)
