@@ -1,0 +1,87 @@
+"""A streamed load into an empty EmbeddedStore builds its graph from the rows it writes
+(`_FreshGraph`), not by reading them back: what it holds must be exactly what a build
+from the committed file holds, in the same order, and so must the snapshot it writes."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from alliance.ingest.records import RecordBatch
+from alliance.ingest.synth import synthesize
+from alliance.store.base import WriteBatch
+from alliance.store.embedded import EmbeddedStore
+from alliance.store.embedded import store as store_module
+from graph_schema.records import NodeRecord, RelRecord
+from graph_schema.vocabulary import RelType, Role
+from tests import factories as f
+from tests.store.test_embedded import snapshot
+from tests.store.test_embedded_snapshot import _builds, _from_file, _lists, _opened
+
+
+def _batches(seed: int) -> list[WriteBatch]:
+    """A synthetic graph cut into shuffled batches of nodes and relationships mixed (ends
+    always written before), with what upserts meet in a stream: a node written again
+    with other labels and properties, relationships written again with other properties
+    (the later wins), several deals between one pair (COLLABORATED_WITH's key)."""
+    rng = random.Random(seed)
+    batch = RecordBatch.of(synthesize(nodes=1000, seed=seed))
+    nodes, rels = list(batch.nodes), list(batch.relationships)
+    rng.shuffle(nodes)
+    rng.shuffle(rels)
+    people = [node for node in nodes if node.label == "Person"]
+    again: list[NodeRecord] = [f.person(person.id.removeprefix("person:"),
+                                        roles=rng.sample(list(Role), rng.randint(1, 3)))
+                               for person in rng.sample(people, 5)]
+    pair = rng.sample(people, 2)
+    deals = [RelRecord(RelType.COLLABORATED_WITH, pair[0].id, pair[1].id,
+                       {"deal": f"deal {n % 3}", "year": 2000 + n}) for n in range(6)]
+    rewritten = [RelRecord(rel.type, rel.source, rel.target, {"level": 1})
+                 for rel in rels if rel.type == RelType.HAS_SKILL][:7]
+    half = len(nodes) // 2
+    parts: list[WriteBatch] = [(nodes[:half], [])]
+    written = {node.id for node in nodes[:half]}
+    ready = [rel for rel in rels if rel.source in written and rel.target in written]
+    later = [rel for rel in rels if not (rel.source in written and rel.target in written)]
+    for start in range(0, len(ready), 97):
+        parts.append(([], ready[start:start + 97]))
+    parts.append((nodes[half:], later[:50]))
+    parts += [(again, deals[:3]), ([], later[50:]), ([], rewritten + deals[3:])]
+    return parts
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_load_into_an_empty_store_holds_what_a_build_from_the_file_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    monkeypatch.setattr(store_module, "_SHARED_PER_TYPE", 4)  # maps kept as text too
+    monkeypatch.setattr(store_module, "_PACK_AT_LEAST", 20)  # cold texts packed
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        with _builds(monkeypatch) as built:
+            assert store.write_stream(_batches(seed)) > 0
+        assert not built  # made from the rows, not read back
+        held = snapshot(store), store.index
+        ordered = _lists(store)
+    assert held == _from_file(path)
+    with EmbeddedStore(path, read_only=True, snapshot=False) as fresh:
+        assert ordered == _lists(fresh)
+        loaded, rebuilt = store._packer, fresh._packer
+        assert loaded is not None
+        assert rebuilt is not None
+        assert loaded.dictionary == rebuilt.dictionary
+    assert _opened(path, monkeypatch) == (False, *held)  # its snapshot is the file's
+
+
+def test_a_load_into_a_store_with_nodes_reads_the_graph_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nodes, rels = f.corridor()
+    path = tmp_path / "g.sqlite3"
+    with EmbeddedStore(path) as store:
+        store.write(nodes=nodes[:3])
+        with _builds(monkeypatch) as built:
+            store.write_stream([(nodes, rels)])
+        assert built
+        held = snapshot(store), store.index
+    assert held == _from_file(path)
