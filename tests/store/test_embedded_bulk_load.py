@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from alliance.errors import Invalid, NotFound
 from alliance.ingest.records import RecordBatch
 from alliance.ingest.synth import synthesize
 from alliance.store.base import WriteBatch
@@ -83,5 +84,25 @@ def test_a_load_into_a_store_with_nodes_reads_the_graph_back(
         with _builds(monkeypatch) as built:
             store.write_stream([(nodes, rels)])
         assert built
+        held = snapshot(store), store.index
+    assert held == _from_file(path)
+
+
+def test_a_load_names_the_first_refused_end_in_the_order_given(tmp_path: Path) -> None:
+    """The ends are checked per type in key order first; a refusal is then named as the
+    order of the input finds it (a COVERS from a city before a BASED_IN from a company
+    that does not exist, though BASED_IN sorts first), and nothing is stored."""
+    nodes, rels = f.corridor()
+    path = tmp_path / "g.sqlite3"
+    wrong = RelRecord(RelType.COVERS, "city:suzhou", "city:suzhou")
+    ghost = RelRecord(RelType.BASED_IN, "company:ghost", "city:suzhou")
+    with EmbeddedStore(path) as store:
+        with pytest.raises(Invalid, match="COVERS source must be a Person"):
+            store.write_stream([(nodes, [*rels, wrong, ghost])])
+        with pytest.raises(NotFound, match="BASED_IN source 'company:ghost'"):
+            store.write_stream([(nodes, [*rels, ghost, wrong])])
+        assert not store.graph.nodes
+        store.write(nodes=nodes[:4])  # ends from the graph: checked there
+        store.write_stream([(nodes[4:], rels)])
         held = snapshot(store), store.index
     assert held == _from_file(path)

@@ -52,6 +52,7 @@ import uuid
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -370,8 +371,8 @@ def _rel_type_of(rel: RelRecord) -> tuple[RelType, str, tuple[str, ...]]:
 class _StreamRows:
     """Table rows of a streamed load's batches, and what the end checks need: the label
     of every node this stream wrote (so an end written by an earlier batch is found
-    without a query), and per relationship (type, source, target). No records are
-    built (the graph is reloaded from the file after COMMIT)."""
+    without a query). No records are built (`_FreshGraph` makes them of the rows, or
+    the graph is reloaded from the file after COMMIT)."""
 
     def __init__(self) -> None:
         self.labels: dict[str, str] = {}
@@ -395,21 +396,32 @@ class _StreamRows:
 
     @staticmethod
     def relationships(relationships: Sequence[RelRecord]
-                      ) -> tuple[list[tuple[str, str, str, str, str]],
-                                 list[tuple[RelType, str, str]]]:
-        """The rows in key order (B-tree pages then fill in sequence), and the ends."""
-        rows, ends = [], []
+                      ) -> list[tuple[str, str, str, str, str]]:
+        """The rows in key order (B-tree pages then fill in sequence)."""
+        rows = []
         for rel in relationships:
-            rel_type, type_name, names = _rel_type_of(rel)
+            _, type_name, names = _rel_type_of(rel)
             source, target, props = rel.source, rel.target, rel.properties
             key = (_key_text((type_name, source, target,
                               tuple(props.get(name) for name in names)))
                    if names else "[]")
             rows.append((type_name, source, target, key,
                          _json(props, f"{type_name} {source}->{target}") if props else "{}"))
-            ends.append((rel_type, source, target))
         rows.sort(key=itemgetter(0, 1, 2, 3))
-        return rows, ends
+        return rows
+
+    def ends_fit(self, rows: Sequence[tuple[str, str, str, str, str]]) -> bool:
+        """Whether every end of these rows (in key order) is a node this stream wrote,
+        with a label its type may join: per type and end one pass of C loops (`map`,
+        `issuperset`). When not, `_check_ends` decides and names the first refusal."""
+        labels = self.labels.get
+        for type_name, group in groupby(rows, _first):
+            part = list(group)
+            spec = REL_SPECS[_REL_TYPES[type_name][0]]
+            if not (spec.sources.issuperset(map(labels, map(_second, part)))
+                    and spec.targets.issuperset(map(labels, map(_third, part)))):
+                return False
+        return True
 
 
 _REPEATS = 4_096
@@ -525,6 +537,27 @@ class _NodeRecords:
                 by_label.setdefault(name, set()).add(node_id)
 
 
+def _packed_cold(nodes: dict[str, NodeRecord]) -> TextPacker | None:
+    """Pack the texts of the cold records just read, with a packer made of samples
+    spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
+    it (the next build from the file packs them)."""
+    cold = [record for record in nodes.values() if type(record) is StoredNodeRecord]
+    if len(cold) < _PACK_AT_LEAST:
+        return None
+    step = len(cold) // _PACK_SAMPLES
+    packer = TextPacker.of([record.text for record in cold[::step]])
+    pack = packer.pack
+    for record in cold:
+        _set_text(record, pack(record.text))
+        _set_packer(record, packer)
+    return packer
+
+
+_Held = tuple[Graph, dict[str, set[str]], "_PropertyMaps", TextPacker | None,
+              evidence_index.EvidenceIndex]
+"""What a store holds of its graph: graph, label sets, shared maps, packer, index."""
+
+
 class _FreshGraph:
     """The graph of a streamed load into an empty store, made from the rows it writes
     (instead of reading them back after COMMIT): exactly what a build from the file makes
@@ -596,6 +629,13 @@ class _FreshGraph:
                 self._text_at.append(len(self._texts))
             numbers.append(found)
         return numbers
+
+    def held(self) -> _Held:
+        """The graph (cold texts packed), label sets, maps, packer and index built."""
+        packer = _packed_cold(self.nodes)
+        graph = Graph(self.nodes)
+        graph.attach(self.compact())
+        return graph, self.labels(), self.maps, packer, evidence_index.build(graph)
 
     def labels(self) -> dict[str, set[str]]:
         """The label sets, made again in node order if a node changed labels."""
@@ -885,19 +925,9 @@ class EmbeddedStore:
         return _Numbers.of(list(self.graph.nodes))
 
     def _pack_cold(self) -> None:
-        """Pack the texts of the cold records just read, with a packer made of samples
-        spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
-        it (the next build from the file packs them)."""
-        cold = [record for record in self.graph.nodes.values()
-                if type(record) is StoredNodeRecord]
-        if len(cold) < _PACK_AT_LEAST:
-            return
-        step = len(cold) // _PACK_SAMPLES
-        packer = self._packer = TextPacker.of([record.text for record in cold[::step]])
-        pack = packer.pack
-        for record in cold:
-            _set_text(record, pack(record.text))
-            _set_packer(record, packer)
+        packer = _packed_cold(self.graph.nodes)
+        if packer is not None:
+            self._packer = packer
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
@@ -1029,9 +1059,12 @@ class EmbeddedStore:
     def write_stream(self, batches: Iterable[WriteBatch]) -> int:
         """Upsert batch after batch in ONE transaction (see StreamWriter): prepared
         statements (executemany) per batch, nothing held but the batch at hand and each
-        written node's label. After COMMIT the graph and indexes are reloaded from the
-        file, with the open's code: a load of millions of records is then as fast as an
-        open, not a write each. Readers keep reading the old graph until then.
+        written node's label. Into an empty store the graph is made from the rows written
+        (`_FreshGraph`), and it and the index are built in a second thread while this
+        one waits on SQLite building the end indexes and committing (those calls release
+        the GIL); else after COMMIT the graph and indexes are reloaded from the file, with
+        the open's code. Either way a load of millions of records costs about an open,
+        not a write each. Readers keep reading the old graph until then.
 
         Bulk-load settings for the transaction (measured, docs/benchmarks.md): foreign
         keys are not enforced (every end is checked here, against this stream's nodes
@@ -1042,10 +1075,11 @@ class EmbeddedStore:
             msg = f"the store {self.path} is open read-only"
             raise BackendUnavailable(msg)
         count = 0
-        with _gc_paused(), self._write_lock:
+        with _gc_paused(), self._write_lock, ThreadPoolExecutor(1) as builder:
             self._check_open()
             stream = _StreamRows()
             built = _FreshGraph() if not self.graph.nodes else None
+            held: Future[_Held] | None = None
             with self._bulk_settings(), self._transaction() as conn:
                 (fresh,) = conn.execute(
                     "SELECT NOT EXISTS (SELECT 1 FROM relationships)").fetchone()
@@ -1055,22 +1089,27 @@ class EmbeddedStore:
                 for nodes, relationships in batches:
                     node_rows = stream.nodes(nodes)
                     self._store_nodes(node_rows, False)
-                    rel_rows, ends = stream.relationships(relationships)
-                    self._check_ends(stream.labels, ends)
+                    rel_rows = stream.relationships(relationships)
+                    if not stream.ends_fit(rel_rows):  # an end from the graph, or refused
+                        self._check_ends(stream.labels, [
+                            (_rel_type_of(rel)[0], rel.source, rel.target)
+                            for rel in relationships])
                     conn.executemany(_UPSERT_REL, rel_rows)
                     if built is not None:
                         built.add_nodes(node_rows)
                         built.add_relationships(rel_rows)
                     count += len(node_rows) + len(rel_rows)
+                if built is not None:
+                    held = builder.submit(built.held)
                 if fresh:
                     for _, statement in _END_INDEXES:
                         conn.execute(statement)
                 conn.execute(_COUNT_WRITE)
-            with self.lock:
-                if built is None:
+            if held is None:
+                with self.lock:
                     self._reload()
-                else:
-                    self._take(built)
+            else:
+                self._take(held.result())
         return count
 
     @contextmanager
@@ -1099,19 +1138,14 @@ class EmbeddedStore:
         self._packer = None
         self._load()
 
-    def _take(self, built: _FreshGraph) -> None:
-        """Hold the graph a load into the empty store built (`_FreshGraph`), then build
-        the index and write the snapshot, as an open that builds from the file does."""
+    def _take(self, held: _Held) -> None:
+        """Hold the graph and index a load into the empty store built (`_FreshGraph`),
+        then write the snapshot, as an open that builds from the file does."""
         try:
-            self.graph = Graph(built.nodes)
-            self.by_label = built.labels()
-            self._sorted_ids = {}
-            self._names = None
-            self._maps = built.maps
-            self._packer = None
-            self._pack_cold()
-            self.graph.attach(built.compact())
-            self.index = evidence_index.build(self.graph)
+            with self.lock:
+                self.graph, self.by_label, self._maps, self._packer, self.index = held
+                self._sorted_ids = {}
+                self._names = None
             with _translated():
                 store_id, writes = self._stamp()
             self._write_snapshot(snapshots.Stamp(store_id, writes,
