@@ -52,7 +52,6 @@ import uuid
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from enum import Enum
@@ -371,8 +370,8 @@ def _rel_type_of(rel: RelRecord) -> tuple[RelType, str, tuple[str, ...]]:
 class _StreamRows:
     """Table rows of a streamed load's batches, and what the end checks need: the label
     of every node this stream wrote (so an end written by an earlier batch is found
-    without a query). No records are built (`_FreshGraph` makes them of the rows, or
-    the graph is reloaded from the file after COMMIT)."""
+    without a query). No records are built (the graph is reloaded from the file after
+    COMMIT)."""
 
     def __init__(self) -> None:
         self.labels: dict[str, str] = {}
@@ -415,7 +414,7 @@ class _StreamRows:
         with a label its type may join: per type and end one pass of C loops (`map`,
         `issuperset`). When not, `_check_ends` decides and names the first refusal."""
         labels = self.labels.get
-        for type_name, group in groupby(rows, _first):
+        for type_name, group in groupby(rows, itemgetter(0)):
             part = list(group)
             spec = REL_SPECS[_REL_TYPES[type_name][0]]
             if not (spec.sources.issuperset(map(labels, map(_second, part)))
@@ -490,8 +489,7 @@ class _Numbers(dict[str, int]):
         return self[key]
 
 
-_first, _second, _third, _fourth, _fifth = (itemgetter(0), itemgetter(1), itemgetter(2),
-                                            itemgetter(3), itemgetter(4))
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
 def _decode_many(texts: list[bytes]) -> list[Any]:
     """Many UTF-8 JSON texts in one parse: far cheaper than a json.loads call per row
@@ -505,181 +503,6 @@ def _decode_texts(texts: list[str]) -> list[Any]:
     """`_decode_many` of str texts."""
     decoded: list[Any] = json.loads(f"[{','.join(texts)}]")
     return decoded
-
-
-class _NodeRecords:
-    """Node rows (id, label, labels text, UTF-8 properties) made into the records a build
-    from the file holds, added to `nodes` and `by_label` in row order: non-cold maps
-    decoded a chunk at a time (strings shared by `_Repeats`), cold ones kept as text."""
-
-    def __init__(self, nodes: dict[str, NodeRecord], by_label: dict[str, set[str]]) -> None:
-        self.nodes, self.by_label = nodes, by_label
-        self._label_sets: dict[str, frozenset[str]] = {}
-        self._repeats = _Repeats()
-
-    def add(self, rows: Sequence[tuple[str, str, str, bytes]]) -> None:
-        nodes, by_label, label_sets, cold = self.nodes, self.by_label, self._label_sets, _COLD_NAMES
-        decoded = iter(self._repeats.shared(_decode_many(
-            [row[3] for row in rows if row[1] not in cold])))
-        for node_id, label_name, labels_text, text in rows:
-            labels = label_sets.get(labels_text)
-            if labels is None:
-                labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
-            label = _LABELS[label_name]
-            if label_name in cold:
-                nodes[node_id] = new_stored_node(node_id, label, labels, text)
-            else:
-                properties = next(decoded)
-                if properties.get("id") == node_id:  # the same string, not a copy
-                    properties["id"] = node_id
-                nodes[node_id] = new_node(node_id, label, labels, properties)
-            for name in labels:
-                by_label.setdefault(name, set()).add(node_id)
-
-
-def _packed_cold(nodes: dict[str, NodeRecord]) -> TextPacker | None:
-    """Pack the texts of the cold records just read, with a packer made of samples
-    spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
-    it (the next build from the file packs them)."""
-    cold = [record for record in nodes.values() if type(record) is StoredNodeRecord]
-    if len(cold) < _PACK_AT_LEAST:
-        return None
-    step = len(cold) // _PACK_SAMPLES
-    packer = TextPacker.of([record.text for record in cold[::step]])
-    pack = packer.pack
-    for record in cold:
-        _set_text(record, pack(record.text))
-        _set_packer(record, packer)
-    return packer
-
-
-_Held = tuple[Graph, dict[str, set[str]], "_PropertyMaps", TextPacker | None,
-              evidence_index.EvidenceIndex]
-"""What a store holds of its graph: graph, label sets, shared maps, packer, index."""
-
-
-class _FreshGraph:
-    """The graph of a streamed load into an empty store, made from the rows it writes
-    (instead of reading them back after COMMIT): exactly what a build from the file makes
-    of the committed tables. Nodes are numbered in the order first written (the table's
-    row order: an upsert keeps its row); each batch's relationships become node numbers
-    and map numbers at once (nothing of the batch is kept but arrays), and `compact` puts
-    every type's relationships in the table's key order (source, target, key text), the
-    last written of equal keys winning, as the upsert leaves them."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[str, NodeRecord] = {}
-        self.by_label: dict[str, set[str]] = {}
-        self.maps = _PropertyMaps()
-        self._records = _NodeRecords(self.nodes, self.by_label)
-        self._numbers = _Numbers()
-        self._relabelled = False
-        self._map_list: list[dict[str, Any]] = [_EMPTY]
-        self._known: dict[str, dict[str, int]] = {}
-        self._texts, self._text_at = bytearray(), array("q", [0])
-        self._runs: dict[str, tuple[array[int], array[int], array[int], list[str]]] = {}
-
-    def add_nodes(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
-        nodes, numbers = self.nodes, self._numbers
-        for node_id, _, labels_text, _ in rows:
-            old = nodes.get(node_id)
-            if old is None:
-                numbers.add(node_id)
-            elif not self._relabelled and old.labels != frozenset(json.loads(labels_text)):
-                self._relabelled = True  # its old labels' sets are made again at the end
-        self._records.add([(node_id, label, labels, text.encode())
-                           for node_id, label, labels, text in rows])
-
-    def add_relationships(self, rows: Sequence[tuple[str, str, str, str, str]]) -> None:
-        """Rows in key order (so grouped by type); every end is a node added before."""
-        number_of = self._numbers.__getitem__
-        for type_name, group in groupby(rows, _first):
-            part = list(group)
-            run = self._runs.get(type_name)
-            if run is None:
-                run = self._runs[type_name] = (array("i"), array("i"), array("i"), [])
-            sources, targets, map_numbers, keys = run
-            sources.extend(map(number_of, map(_second, part)))
-            targets.extend(map(number_of, map(_third, part)))
-            if _REL_TYPES[type_name][2]:
-                keys.extend(map(_fourth, part))
-            map_numbers.extend(self._map_numbers(type_name, list(map(_fifth, part))))
-
-    def _map_numbers(self, type_name: str, texts: list[str]) -> list[int]:
-        """As an open numbers them: the first `_SHARED_PER_TYPE` distinct texts of a type
-        decoded once and shared, the others kept out of line as UTF-8."""
-        known = self._known.get(type_name)
-        if known is None:
-            known = self._known[type_name] = {"{}": 0}
-        new = [text for text in dict.fromkeys(texts) if text not in known]
-        room = max(_SHARED_PER_TYPE + 1 - len(known), 0)
-        if new[:room]:
-            shared = self.maps.of(type_name)
-            for text, properties in zip(new[:room], _decode_texts(new[:room]), strict=True):
-                known[text] = len(self._map_list)
-                self._map_list.append(self.maps.keep(shared, text, properties))
-        if len(new) <= room:
-            return list(map(known.__getitem__, texts))
-        numbers = []
-        for text in texts:
-            found = known.get(text)
-            if found is None:
-                found = -len(self._text_at)
-                self._texts += text.encode()
-                self._text_at.append(len(self._texts))
-            numbers.append(found)
-        return numbers
-
-    def held(self) -> _Held:
-        """The graph (cold texts packed), label sets, maps, packer and index built."""
-        packer = _packed_cold(self.nodes)
-        graph = Graph(self.nodes)
-        graph.attach(self.compact())
-        return graph, self.labels(), self.maps, packer, evidence_index.build(graph)
-
-    def labels(self) -> dict[str, set[str]]:
-        """The label sets, made again in node order if a node changed labels."""
-        if not self._relabelled:
-            return self.by_label
-        by_label: dict[str, set[str]] = {}
-        for node_id, record in self.nodes.items():
-            for name in record.labels:
-                by_label.setdefault(name, set()).add(node_id)
-        return by_label
-
-    def compact(self) -> Compact:
-        import numpy as np  # as `Compact.rows`: imported by the first load, not at start
-
-        ids = self._numbers.ids
-        rank = np.empty(len(ids), np.int32)
-        rank[np.array(sorted(range(len(ids)), key=ids.__getitem__), np.int64)] = np.arange(
-            len(ids), dtype=np.int32)
-        runs = []
-        for order, rel_type in enumerate(TYPES):
-            run = self._runs.get(rel_type.value)
-            if run is None:
-                continue
-            sources, targets, map_numbers = (np.frombuffer(column, np.int32)
-                                             for column in run[:3])
-            columns = [rank[targets], rank[sources]]
-            if run[3]:
-                texts = run[3]
-                distinct = sorted(set(texts))
-                key_rank = dict(zip(distinct, range(len(distinct)), strict=True))
-                columns.insert(0, np.fromiter(map(key_rank.__getitem__, texts), np.int32,
-                                              len(texts)))
-            at = np.lexsort(columns)  # stable: equal keys stay in the order written
-            same = np.ones(len(at), bool)
-            for column in columns:
-                picked = column[at]
-                same[:-1] &= picked[:-1] == picked[1:]
-            same[-1] = False
-            at = at[~same]  # of equal keys, the last written
-            runs.append((order, array("i", sources[at].tobytes()),
-                         array("i", targets[at].tobytes()),
-                         array("i", map_numbers[at].tobytes())))
-        return Compact.rows(ids, self._numbers, runs, self._map_list,
-                            (self._texts, self._text_at))
 
 
 _ends = attrgetter("source", "target")
@@ -916,18 +739,46 @@ class EmbeddedStore:
     def _load_nodes(self) -> _Numbers:
         """Every node (in table order); returns their numbers, for the relationships'
         arrays. Nodes of `_COLD_LABELS` keep their UTF-8 text."""
-        records = _NodeRecords(self.graph.nodes, self.by_label)
+        label_sets: dict[str, frozenset[str]] = {}
+        nodes = self.graph.nodes
         cursor = self._conn.execute(
             "SELECT id, label, labels, CAST(properties AS BLOB) FROM nodes")
+        cold = _COLD_NAMES
+        repeats = _Repeats()
         while rows := cursor.fetchmany(_LOAD_CHUNK):
-            records.add(rows)
+            decoded = iter(repeats.shared(_decode_many(
+                [row[3] for row in rows if row[1] not in cold])))
+            for node_id, label_name, labels_text, text in rows:
+                labels = label_sets.get(labels_text)
+                if labels is None:
+                    labels = label_sets[labels_text] = frozenset(json.loads(labels_text))
+                label = _LABELS[label_name]
+                if label_name in cold:
+                    nodes[node_id] = new_stored_node(node_id, label, labels, text)
+                else:
+                    properties = next(decoded)
+                    if properties.get("id") == node_id:  # the same string, not a copy
+                        properties["id"] = node_id
+                    nodes[node_id] = new_node(node_id, label, labels, properties)
+                for name in labels:
+                    self.by_label.setdefault(name, set()).add(node_id)
         self._pack_cold()
-        return _Numbers.of(list(self.graph.nodes))
+        return _Numbers.of(list(nodes))
 
     def _pack_cold(self) -> None:
-        packer = _packed_cold(self.graph.nodes)
-        if packer is not None:
-            self._packer = packer
+        """Pack the texts of the cold records just read, with a packer made of samples
+        spread over them (`_PACK_SAMPLES`); nothing when there are too few to be worth
+        it (the next build from the file packs them)."""
+        cold = [record for record in self.graph.nodes.values()
+                if type(record) is StoredNodeRecord]
+        if len(cold) < _PACK_AT_LEAST:
+            return
+        step = len(cold) // _PACK_SAMPLES
+        packer = self._packer = TextPacker.of([record.text for record in cold[::step]])
+        pack = packer.pack
+        for record in cold:
+            _set_text(record, pack(record.text))
+            _set_packer(record, packer)
 
     def _load_relationships(self, numbers: _Numbers) -> None:
         """One query per type (a primary-key range, no type text per row), in the graph's
@@ -1059,12 +910,9 @@ class EmbeddedStore:
     def write_stream(self, batches: Iterable[WriteBatch]) -> int:
         """Upsert batch after batch in ONE transaction (see StreamWriter): prepared
         statements (executemany) per batch, nothing held but the batch at hand and each
-        written node's label. Into an empty store the graph is made from the rows written
-        (`_FreshGraph`), and it and the index are built in a second thread while this
-        one waits on SQLite building the end indexes and committing (those calls release
-        the GIL); else after COMMIT the graph and indexes are reloaded from the file, with
-        the open's code. Either way a load of millions of records costs about an open,
-        not a write each. Readers keep reading the old graph until then.
+        written node's label. After COMMIT the graph and indexes are reloaded from the
+        file, with the open's code: a load of millions of records is then as fast as an
+        open, not a write each. Readers keep reading the old graph until then.
 
         Bulk-load settings for the transaction (measured, docs/benchmarks.md): foreign
         keys are not enforced (every end is checked here, against this stream's nodes
@@ -1075,11 +923,9 @@ class EmbeddedStore:
             msg = f"the store {self.path} is open read-only"
             raise BackendUnavailable(msg)
         count = 0
-        with _gc_paused(), self._write_lock, ThreadPoolExecutor(1) as builder:
+        with _gc_paused(), self._write_lock:
             self._check_open()
             stream = _StreamRows()
-            built = _FreshGraph() if not self.graph.nodes else None
-            held: Future[_Held] | None = None
             with self._bulk_settings(), self._transaction() as conn:
                 (fresh,) = conn.execute(
                     "SELECT NOT EXISTS (SELECT 1 FROM relationships)").fetchone()
@@ -1095,21 +941,13 @@ class EmbeddedStore:
                             (_rel_type_of(rel)[0], rel.source, rel.target)
                             for rel in relationships])
                     conn.executemany(_UPSERT_REL, rel_rows)
-                    if built is not None:
-                        built.add_nodes(node_rows)
-                        built.add_relationships(rel_rows)
                     count += len(node_rows) + len(rel_rows)
-                if built is not None:
-                    held = builder.submit(built.held)
                 if fresh:
                     for _, statement in _END_INDEXES:
                         conn.execute(statement)
                 conn.execute(_COUNT_WRITE)
-            if held is None:
-                with self.lock:
-                    self._reload()
-            else:
-                self._take(held.result())
+            with self.lock:
+                self._reload()
         return count
 
     @contextmanager
@@ -1137,23 +975,6 @@ class EmbeddedStore:
         self.index = evidence_index.EvidenceIndex()
         self._packer = None
         self._load()
-
-    def _take(self, held: _Held) -> None:
-        """Hold the graph and index a load into the empty store built (`_FreshGraph`),
-        then write the snapshot, as an open that builds from the file does."""
-        try:
-            with self.lock:
-                self.graph, self.by_label, self._maps, self._packer, self.index = held
-                self._sorted_ids = {}
-                self._names = None
-            with _translated():
-                store_id, writes = self._stamp()
-            self._write_snapshot(snapshots.Stamp(store_id, writes,
-                                                 snapshots.code_fingerprint()),
-                                 self.graph.compact)
-        finally:
-            gc.freeze()
-            _return_free_memory()
 
     def _store_nodes(self, rows: Sequence[tuple[str, str, str, str]], create_only: bool) -> None:
         if not create_only:
