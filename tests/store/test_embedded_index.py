@@ -75,7 +75,7 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
             assert getattr(store.index.people, entry), entry
         closed_seen = False  # the synthetic deals have no stage until rewritten with one
         for _ in range(80):
-            move = rng.randrange(6)
+            move = rng.randrange(7)
             if move == 0:  # drop a few indexed relationships
                 store.write(delete_relationships=[r.key for r in rng.sample(indexed, 5)])
             elif move == 1:  # put some back, some with new numbers
@@ -96,6 +96,17 @@ def test_index_after_random_writes_equals_a_rebuild(tmp_path: Path) -> None:
                 rewritten = [changed(node, rng) for node in rng.sample(nodes, 12)]
                 store.write(nodes=rewritten)
                 nodes = [n for n in nodes if n.id not in {r.id for r in rewritten}] + rewritten
+            elif move == 6:  # people cover more places; a covered park moves city
+                people = sorted(store.by_label.get("Person", ()))
+                places = sorted(store.by_label.get("City", ())) + sorted(
+                    park for park in store.index.covering if park in store.graph)
+                moved = rng.choice(sorted(store.index.covering))
+                cities = store.graph.out_rels(moved, RelType.IN_CITY)
+                store.write(relationships=[
+                    RelRecord(RelType.COVERS, rng.choice(people), rng.choice(places))
+                    for _ in range(6)] + [RelRecord(RelType.IN_CITY, moved, rng.choice(
+                        sorted(store.by_label.get("City", ()))))],
+                    delete_relationships=[rel.key for rel in cities])
             else:  # one write doing all of it
                 alive = [r for r in indexed if r.source in store.graph
                          and r.target in store.graph]

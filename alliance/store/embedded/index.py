@@ -339,15 +339,13 @@ def _refresh_referrals(index: EvidenceIndex, graph: Graph, park: str) -> None:
         index.referral_stages[park] = stages
 
 
-def _referred_parks(graph: Graph, touched: Iterable[str], labels: dict[str, Label | None]
-                    ) -> set[str]:
+def _referred_parks(graph: Graph, touched: Iterable[str], changed: Iterable[str],
+                    labels: dict[str, Label | None]) -> set[str]:
     """Parks whose referral counts a write may change: parks touched, and the parks
-    touched referrals (a stage rewritten) are REFERRED_TO."""
-    found: set[str] = set()
-    for node in touched:
-        if labels[node] is Label.PARK:
-            found.add(node)
-        elif labels[node] is Label.REFERRAL:
+    changed referrals (a stage rewritten) are REFERRED_TO."""
+    found = {node for node in touched if labels[node] is Label.PARK}
+    for node in changed:
+        if labels[node] is Label.REFERRAL:
             found.update(rel.target for rel in _rels(graph, node, RelType.REFERRED_TO, True))
     return found
 
@@ -632,12 +630,13 @@ def _file_proof_counts(facts: PeopleFacts, person: str, referred: int, closed: i
         facts.closed[person] = closed
 
 
-def _people_of(graph: Graph, touched: set[str]) -> set[str]:
+def _people_of(graph: Graph, touched: set[str], changed: set[str]) -> set[str]:
     """The people whose facts a write may change: the touched ones, those covering
-    a touched node (its label or IN_CITY may have changed what they cover), and those
-    a touched referral was REFERRED_BY (its stage counts in their `landed`/`signed`)."""
+    a changed node (its label or IN_CITY may have changed what they cover), and those
+    a changed referral was REFERRED_BY (its stage counts in their `landed`/`signed`).
+    A node that is only the far end of a relationship written changed nothing of theirs."""
     people = set(touched)
-    for node in touched:
+    for node in changed:
         if node in graph:
             people.update(graph.in_ends(node, RelType.COVERS))
             people.update(graph.out_ends(node, RelType.REFERRED_BY))
@@ -876,14 +875,26 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
     return facts
 
 
-def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
+CHANGES_SOURCE = frozenset({RelType.IN_CITY})
+"""Relationship types whose write or deletion changes its source for the people covering
+it (`apply`'s `changed`): a park's IN_CITY is among the cities its coverers reach."""
+
+
+def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
+          changed: Iterable[str]) -> None:
     """Bring the index up to date with `graph` after a write that changed the records or
     relationships of the `touched` ids (both ends of every relationship written or
     deleted, every node written or deleted, and the former neighbours of deleted nodes).
+    `changed` (among them) are the ids that changed for those relating to them: every
+    node written or deleted, the former neighbours of deleted nodes, and the source of
+    every relationship of a type in `CHANGES_SOURCE` written or deleted. The rest are
+    only ends of relationships written, which change what their other end holds, not
+    what the people covering them, holding them or referred by them hold.
     """
     touched = set(touched)
+    changed = touched.intersection(changed)
     index.landing_kept.clear()
-    facts_of = _people_of(graph, touched)
+    facts_of = _people_of(graph, touched, changed)
     _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}
     industries = {node for node in touched
@@ -891,7 +902,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
     people = {node for node in touched if labels[node] is Label.PERSON
               or node in index.reach_of or node in index.covers or node in index.skills
               or node in index.expert_in}
-    for node in touched:  # a skill's category ranks every holder
+    for node in changed:  # a skill's category ranks every holder
         if labels[node] is Label.SKILL:
             people.update(rel.source for rel in _rels(graph, node, RelType.HAS_SKILL, False))
     if not industries:
@@ -905,7 +916,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str]) -> None:
             _refresh_park(index, graph, node, _record(graph, node))
         if label is Label.POLICY or node in index.offered_at:
             _refresh_policy(index, graph, node, _record(graph, node))
-    for park in _referred_parks(graph, touched, labels) | (touched & index.referral_stages.keys()):
+    for park in _referred_parks(graph, touched, changed, labels) | (touched & index.referral_stages.keys()):
         _refresh_referrals(index, graph, park)
     for person in people:
         _refresh_person(index, graph, person)

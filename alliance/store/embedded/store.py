@@ -805,12 +805,14 @@ class EmbeddedStore:
                 f"WHERE id IN ({','.join('?' * len(part))})", part).fetchall()
         rows.sort(key=_first)
         touched = set(wanted)
+        written = set(wanted)  # `evidence_index.apply`'s `changed`
         changed: dict[str, list[tuple[str, bool]]] = {}
         for node_id in changes.deleted:
             dropped = graph.drop_node(node_id)
             if dropped is not None:
                 record, neighbours = dropped
                 touched |= neighbours
+                written |= neighbours
                 self._index_node(record, None, changed)
         appended: set[str] = set()
         for _, node_id, label_name, labels_text, text in rows:
@@ -821,6 +823,8 @@ class EmbeddedStore:
             self._index_node(old, record, changed)
         for type_name, source, target, key in changes.relationships:
             touched.update((source, target))
+            if type_name in evidence_index.CHANGES_SOURCE:  # a str enum: the names match
+                written.add(source)
             found = conn.execute(
                 "SELECT properties FROM relationships "
                 "WHERE type = ? AND source = ? AND target = ? AND key = ?",
@@ -835,7 +839,7 @@ class EmbeddedStore:
         self._in_node_order({label for label, moves in changed.items()
                              if any(not added or node_id not in appended
                                     for node_id, added in moves)})
-        evidence_index.apply(self.index, graph, touched)
+        evidence_index.apply(self.index, graph, touched, written)
 
     def _record_of(self, node_id: str, label_name: str, labels_text: str, text: bytes
                    ) -> NodeRecord:
@@ -1156,7 +1160,8 @@ class EmbeddedStore:
         """Mirror a committed write in the graph and indexes (plain dict work, cannot fail)."""
         graph = self.graph
         changed: dict[str, list[tuple[str, bool]]] = {}
-        touched = [node.id for node in nodes]
+        written = [node.id for node in nodes]  # `evidence_index.apply`'s `changed`
+        touched = list(written)
         if len(nodes) + len(drop_nodes) > _NAMES_PATCHED:
             self._names = None
         for node in nodes:
@@ -1164,19 +1169,25 @@ class EmbeddedStore:
         for rel in relationships:
             graph.put_rel(rel)
             touched += (rel.source, rel.target)
+            if rel.type in evidence_index.CHANGES_SOURCE:
+                written.append(rel.source)
         for key in drop_keys:
             touched += (key[1], key[2])
+            if key[0] in evidence_index.CHANGES_SOURCE:
+                written.append(key[1])
             graph.drop_rel(key)
         for node_id in drop_nodes:
             touched.append(node_id)
+            written.append(node_id)
             dropped = graph.drop_node(node_id)
             if dropped is not None:
                 record, neighbours = dropped
                 touched += neighbours
+                written += neighbours
                 self._index_node(record, None, changed)
         for label, changes in changed.items():
             self._patch_sorted(label, changes)
-        evidence_index.apply(self.index, graph, touched)
+        evidence_index.apply(self.index, graph, touched, written)
 
     def _index_node(self, old: NodeRecord | None, new: NodeRecord | None,
                     changed: dict[str, list[tuple[str, bool]]]) -> None:
