@@ -121,7 +121,8 @@ def test_an_older_snapshot_is_brought_up_to_date_from_the_write_log(
 def test_a_replayed_move_of_a_covered_park_moves_the_people_covering_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A park's IN_CITY is among the cities its coverers reach: replayed from the write
-    log, a move of the park refreshes them (they are no end of the relationship)."""
+    log, a move of the park refreshes them (they are no end of the relationship); an
+    HSR_LINK written with it is on the rail."""
     monkeypatch.setattr(store_module, "_REPLAY_SHARE", 0)
     path = tmp_path / "g.sqlite3"
     _corridor(path)
@@ -132,12 +133,14 @@ def test_a_replayed_move_of_a_covered_park_moves_the_people_covering_it(
     assert _opened(path, monkeypatch)[0]  # a snapshot holding bo's COVERS: not replayed
     with EmbeddedStore(path) as store:
         moved = store.graph.out_rels("park:suzhou-sip", RelType.IN_CITY)
-        store.write(relationships=[f.in_city("park:suzhou-sip", "city:shanghai")],
+        store.write(relationships=[f.in_city("park:suzhou-sip", "city:shanghai"),
+                                   f.hsr_link("city:shanghai", "city:suzhou", minutes=7)],
                     delete_relationships=[rel.key for rel in moved])
     built, graph, index = _opened(path, monkeypatch)
     assert not built
     assert (graph, index) == _from_file(path)
     assert index.people.cities["person:bo"] == ("city:shanghai",)  # type: ignore[attr-defined]
+    assert any(link.minutes == 7 for link in index.rail.values())  # type: ignore[attr-defined]
 
 
 def _log_rows(path: Path) -> list[int]:

@@ -875,9 +875,10 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
     return facts
 
 
-CHANGES_SOURCE = frozenset({RelType.IN_CITY})
-"""Relationship types whose write or deletion changes its source for the people covering
-it (`apply`'s `changed`): a park's IN_CITY is among the cities its coverers reach."""
+CHANGES_SOURCE = frozenset({RelType.IN_CITY, RelType.HSR_LINK})
+"""Relationship types whose write or deletion changes its source for what is made of it
+(`apply`'s `changed`): a park's IN_CITY is among the cities its coverers reach, a city's
+HSR_LINK among the rail's links."""
 
 
 def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
@@ -889,7 +890,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     node written or deleted, the former neighbours of deleted nodes, and the source of
     every relationship of a type in `CHANGES_SOURCE` written or deleted. The rest are
     only ends of relationships written, which change what their other end holds, not
-    what the people covering them, holding them or referred by them hold.
+    what the people covering them, holding them or referred by them hold, nor the rail.
     """
     touched = set(touched)
     changed = touched.intersection(changed)
@@ -916,7 +917,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
             _refresh_park(index, graph, node, _record(graph, node))
         if label is Label.POLICY or node in index.offered_at:
             _refresh_policy(index, graph, node, _record(graph, node))
-    for park in _referred_parks(graph, touched, changed, labels) | (touched & index.referral_stages.keys()):
+    referred = _referred_parks(graph, touched, changed, labels)
+    for park in referred | (touched & index.referral_stages.keys()):
         _refresh_referrals(index, graph, park)
     for person in people:
         _refresh_person(index, graph, person)
@@ -926,7 +928,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     else:
         for person in people:
             _list(index, graph, person)
-    if any(label is Label.CITY or label is None for label in labels.values()):
+    if any(labels[node] is Label.CITY or labels[node] is None for node in changed):
         index.rail = build_rail(graph)
         index.routes.clear()
     for person in facts_of:
