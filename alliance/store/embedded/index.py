@@ -875,10 +875,10 @@ def _build_people(index: EvidenceIndex, graph: Graph, people: Iterable[str]
     return facts
 
 
-CHANGES_SOURCE = frozenset({RelType.IN_CITY, RelType.HSR_LINK})
+CHANGES_SOURCE = frozenset({RelType.IN_CITY, RelType.HSR_LINK, RelType.SUBFIELD_OF})
 """Relationship types whose write or deletion changes its source for what is made of it
 (`apply`'s `changed`): a park's IN_CITY is among the cities its coverers reach, a city's
-HSR_LINK among the rail's links."""
+HSR_LINK among the rail's links, an industry's SUBFIELD_OF among the taxonomy's."""
 
 
 def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
@@ -890,7 +890,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     node written or deleted, the former neighbours of deleted nodes, and the source of
     every relationship of a type in `CHANGES_SOURCE` written or deleted. The rest are
     only ends of relationships written, which change what their other end holds, not
-    what the people covering them, holding them or referred by them hold, nor the rail.
+    what the people covering them, holding them or referred by them hold, nor the rail
+    or the taxonomy.
     """
     touched = set(touched)
     changed = touched.intersection(changed)
@@ -898,7 +899,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     facts_of = _people_of(graph, touched, changed)
     _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}
-    industries = {node for node in touched
+    industries = {node for node in changed
                   if labels[node] is Label.INDUSTRY or node in index.taxonomy}
     people = {node for node in touched if labels[node] is Label.PERSON
               or node in index.reach_of or node in index.covers or node in index.skills
