@@ -3,7 +3,9 @@ kept up to date by every write (write-through, never stale) and rebuilt at open.
 
 `build` makes the index from a graph; `apply` brings it up to date after a write,
 given the ids whose own relationships or record changed (and, for deleted nodes, their
-former neighbours). The tests check that after any sequence of writes the two agree.
+former neighbours) and which of them changed for the nodes relating to them (`changed`:
+only those refresh their coverers, holders, the rail, the taxonomy). The tests check
+that after any sequence of writes the two agree.
 Each entry is keyed so that a write recomputes only what the touched ids own: a person
 moves itself between the contact lists, a policy between the places offering it, a park
 refreshes its own row; only a change of the taxonomy (rare) re-lists every contact.
