@@ -53,6 +53,15 @@ class PathOut(BaseModel):
             book[node.id] = node
         return [node.id for node in nodes]
 
+    def __eq__(self, other: object) -> bool:
+        """As pydantic compares models (the same type, equal fields; a path has neither
+        extra fields nor private attributes), without its generic checks: a compact answer
+        compares hundreds of paths (`PolicyMatch`'s compact form)."""
+        if type(other) is not type(self):
+            return NotImplemented if not isinstance(other, BaseModel) else False
+        return self.__dict__ == other.__dict__
+
+
     @property
     def node_ids(self) -> list[str]:
         return [node.id for node in self.nodes]
@@ -105,16 +114,24 @@ class NameBook:
     def __init__(self, store: GraphStore, paths: Iterable[GraphPath]) -> None:
         ids = sorted({node for path in paths for node in path.nodes})
         self._refs = {record.id: node_ref(record) for record in store.get_nodes(ids)}
+        self._made: dict[int, tuple[GraphPath, PathOut]] = {}
 
     def path(self, path: GraphPath) -> PathOut:
         """The path with names (`made`: an answer holds thousands of paths, and every
-        field is of its type here)."""
+        field is of its type here); the same `PathOut` again for the same `GraphPath`
+        (an answer shows a park's rail and industry paths twice)."""
+        found = self._made.get(id(path))
+        if found is not None and found[0] is path:
+            return found[1]
+        refs = self._refs
         nodes = [
-            self._refs.get(node) or NodeRef(id=node, label=label, name_zh=node, name_en=node)
+            refs.get(node) or NodeRef(id=node, label=label, name_zh=node, name_en=node)
             for node, label in zip(path.nodes, path.labels, strict=True)
         ]
-        return made(PathOut, {"nodes": nodes, "rel_types": [str(t) for t in path.rel_types],
-                              "forward": [bool(f) for f in path.forward]})
+        out = made(PathOut, {"nodes": nodes, "rel_types": [str(t) for t in path.rel_types],
+                             "forward": [bool(f) for f in path.forward]})
+        self._made[id(path)] = (path, out)  # held, so its id is not another's meanwhile
+        return out
 
 
 Model = TypeVar("Model", bound=BaseModel)

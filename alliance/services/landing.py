@@ -63,6 +63,7 @@ from alliance.store.base import (
     PolicyEvidence,
 )
 from alliance.store.evidence import path_to_park
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
@@ -470,54 +471,81 @@ the same facts, and so are these); an answer shows a copy with its own path and
 whether the policy is stale on its day."""
 
 
+class Stale:
+    """Whether a record is past its horizon on the question's day, worked out once per
+    record and question (a policy or person is shown at many parks)."""
+
+    def __init__(self, as_of: date) -> None:
+        self.as_of = as_of
+        self._found: dict[str, bool] = {}
+
+    def __call__(self, record: NodeRecord) -> bool:
+        found = self._found.get(record.id)
+        if found is None:
+            found = self._found[record.id] = freshness.configured(record, self.as_of).stale
+        return found
+
+
 class PolicyMatches:
     """The shown parks' policy matches: each item's with its money is validated once
     (`MATCHES`); a park's copy differs only in its path and staleness."""
 
-    def __init__(self, names: NameBook, as_of: date) -> None:
-        self.names, self.as_of = names, as_of
-        self._stale: dict[str, bool] = {}
+    def __init__(self, names: NameBook, stale: Stale) -> None:
+        self.names, self.stale = names, stale
 
-    def __call__(self, listed: Listed, park: str) -> PolicyMatch:
+    def __call__(self, listed: Listed, path: GraphPath) -> PolicyMatch:
         item, decision = listed
-        path = path_to_park(item.evidence, park)
         match = MATCHES.get(None, listed, lambda: _policy_match(
-            item, decision, path, self.names, self.as_of))
-        stale = self._stale.get(item.policy.id)
-        if stale is None:
-            stale = self._stale[item.policy.id] = freshness.configured(
-                item.evidence.policy, self.as_of).stale
-        return copied(match, {"stale": stale, "path": self.names.path(path)})
+            item, decision, path, self.names, self.stale.as_of))
+        return copied(match, {"stale": self.stale(item.evidence.policy),
+                              "path": self.names.path(path)})
 
 
-def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, as_of: date
+CONTACTS: Memo[Contact] = Memo(1 << 13)
+"""Contacts by the store's `ContactEvidence` (EmbeddedStore keeps it per park and
+industry until a write) and whether contact data is shown: an answer shows a copy with
+its own path names and whether the person is stale on its day."""
+
+
+def _contact(evidence: ContactEvidence, names: NameBook, reveal_contacts: bool, stale: Stale
              ) -> Contact:
-    return made(Contact, {
+    path = names.path(evidence.path)
+    kept = CONTACTS.get(reveal_contacts, (evidence,), lambda: made(Contact, {
         "person": person_out(evidence.person, reveal_contacts=reveal_contacts),
         "kind": evidence.kind, "via": evidence.via, "expert_in": list(evidence.expert_in),
         "skills": [(str(skill), int(level)) for skill, level in evidence.skills],
-        "stale": freshness.configured(evidence.person, as_of).stale,
-        "path": names.path(evidence.path)})
+        "stale": False, "path": path}))
+    return copied(kept, {"stale": stale(evidence.person), "path": path})
 
 
-def _evidence_paths(scored: Scored, listed: dict[str, list[Listed]]) -> list[GraphPath]:
+PolicyPaths = dict[str, list[GraphPath]]
+"""A shown park's policy paths, list by list, in the order of its listed matches."""
+
+
+def _policy_paths(scored: Scored, listed: dict[str, list[Listed]]) -> PolicyPaths:
+    park = scored.evidence.park.id
+    return {name: [path_to_park(item.evidence, park) for item, _ in found]
+            for name, found in listed.items()}
+
+
+def _evidence_paths(scored: Scored, policy_paths: PolicyPaths) -> list[GraphPath]:
     evidence = scored.evidence
-    park = evidence.park.id
     return [evidence.rail.path, *(m.path for m in evidence.industries),
-            *(path_to_park(item.evidence, park)
-              for matches in listed.values() for item, _ in matches),
+            *(path for paths in policy_paths.values() for path in paths),
             *(c.path for c in evidence.contacts)]
 
 
 def _park_result(position: int, scored: Scored, listed: dict[str, list[Listed]],
-                 names: NameBook, helpers: Helpers, policy_match: PolicyMatches, *,
-                 reveal_contacts: bool) -> ParkResult:
+                 policy_paths: PolicyPaths, names: NameBook, helpers: Helpers,
+                 policy_match: PolicyMatches, *, reveal_contacts: bool) -> ParkResult:
     """The explained answer for one ranked park, its policy lists as `listed`."""
     evidence, money, book = scored.evidence, scored.money, scored.book
     props = evidence.park.properties
-    park = evidence.park.id
-    matches = {name: [policy_match(m, park) for m in found] for name, found in listed.items()}
-    contacts = [_contact(c, names, reveal_contacts, scored.as_of) for c in evidence.contacts]
+    matches = {name: [policy_match(m, path)
+                      for m, path in zip(found, policy_paths[name], strict=True)]
+               for name, found in listed.items()}
+    contacts = [_contact(c, names, reveal_contacts, policy_match.stale)
+                for c in evidence.contacts]
     paths = {
         "industry_fit": [names.path(m.path) for m in evidence.industries],
         "net_cost": [m.path for m in matches["eligible"] if m.status == "counted"],
@@ -595,13 +623,16 @@ def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: Landin
     shown = [(position, scorer.score(evidence))
              for position, evidence in shown_evidence(store, ranked, request)]
     listed = [scored.book.listed(request.policies_per_list) for _, scored in shown]
-    names = NameBook(store, [path for (_, scored), lists in zip(shown, listed, strict=True)
-                             for path in _evidence_paths(scored, lists)])
+    policy_paths = [_policy_paths(scored, lists)
+                    for (_, scored), lists in zip(shown, listed, strict=True)]
+    names = NameBook(store, [path for (_, scored), paths in zip(shown, policy_paths, strict=True)
+                             for path in _evidence_paths(scored, paths)])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
-    policy_match = PolicyMatches(names, request.as_of)
-    return [_park_result(position, scored, lists, names, helpers, policy_match,
+    policy_match = PolicyMatches(names, Stale(request.as_of))
+    return [_park_result(position, scored, lists, paths, names, helpers, policy_match,
                          reveal_contacts=reveal_contacts)
-            for (position, scored), lists in zip(shown, listed, strict=True)]
+            for (position, scored), lists, paths in zip(shown, listed, policy_paths,
+                                                        strict=True)]
 
 
 RELAXABLE: dict[str, dict[str, object]] = {

@@ -230,8 +230,11 @@ class PolicyMatch(BaseModel):
         first = book.setdefault(self.id, self)
         if first is self:
             return {"id": self.id}
-        return {"id": self.id, **{name: getattr(self, name) for name in type(self).model_fields
-                                  if getattr(self, name) != getattr(first, name)}}
+        # a park's match is a copy of a kept one (`landing.MATCHES`), so most fields are the
+        # very objects of the first: `is` settles them before `!=` is asked
+        theirs = first.__dict__
+        return {"id": self.id, **{name: value for name, value in self.__dict__.items()
+                                  if value is not (other := theirs[name]) and value != other}}
 
 
 POLICIES_CONTEXT = "policies"
