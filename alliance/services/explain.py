@@ -111,10 +111,28 @@ def person_out(record: NodeRecord, *, reveal_contacts: bool) -> PersonOut:
 class NameBook:
     """Names for the nodes of many paths, looked up together."""
 
-    def __init__(self, store: GraphStore, paths: Iterable[GraphPath]) -> None:
-        ids = sorted({node for path in paths for node in path.nodes})
-        self._refs = {record.id: node_ref(record) for record in store.get_nodes(ids)}
+    def __init__(self, store: GraphStore, paths: Iterable[GraphPath],
+                 nodes: Iterable[str] = ()) -> None:
+        """Names for the nodes of `paths`, and of `nodes` (`record` only: whether a name
+        kept from an earlier answer is still its node's)."""
+        ids = sorted({node for path in paths for node in path.nodes}.union(nodes))
+        self._records = {record.id: record for record in store.get_nodes(ids)}
+        self._refs: dict[str, NodeRef] = {}
         self._made: dict[int, tuple[GraphPath, PathOut]] = {}
+
+    def record(self, node: str) -> NodeRecord | None:
+        """The node's record as this answer reads it (None: not in the store)."""
+        return self._records.get(node)
+
+    def ref(self, node: str, label: str) -> NodeRef:
+        """The node as a link (named by its id when it is not in the store)."""
+        found = self._refs.get(node)
+        if found is None:
+            record = self._records.get(node)
+            if record is None:
+                return NodeRef(id=node, label=label, name_zh=node, name_en=node)
+            found = self._refs[node] = node_ref(record)
+        return found
 
     def path(self, path: GraphPath) -> PathOut:
         """The path with names (`made`: an answer holds thousands of paths, and every
@@ -123,11 +141,9 @@ class NameBook:
         found = self._made.get(id(path))
         if found is not None and found[0] is path:
             return found[1]
-        refs = self._refs
-        nodes = [
-            refs.get(node) or NodeRef(id=node, label=label, name_zh=node, name_en=node)
-            for node, label in zip(path.nodes, path.labels, strict=True)
-        ]
+        refs, ref = self._refs, self.ref
+        nodes = [refs.get(node) or ref(node, label)
+                 for node, label in zip(path.nodes, path.labels, strict=True)]
         out = made(PathOut, {"nodes": nodes, "rel_types": [str(t) for t in path.rel_types],
                              "forward": [bool(f) for f in path.forward]})
         self._made[id(path)] = (path, out)  # held, so its id is not another's meanwhile

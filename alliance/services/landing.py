@@ -528,51 +528,119 @@ def _policy_paths(scored: Scored, listed: dict[str, list[Listed]]) -> PolicyPath
             for name, found in listed.items()}
 
 
-def _evidence_paths(scored: Scored, policy_paths: PolicyPaths) -> list[GraphPath]:
+def _shown_paths(scored: Scored, policy_paths: PolicyPaths) -> list[GraphPath]:
+    """The paths a shown park's kept parts show (all but its rail route's)."""
     evidence = scored.evidence
-    return [evidence.rail.path, *(m.path for m in evidence.industries),
+    return [*(m.path for m in evidence.industries),
             *(path for paths in policy_paths.values() for path in paths),
             *(c.path for c in evidence.contacts)]
 
 
-def _park_result(position: int, scored: Scored, listed: dict[str, list[Listed]],
-                 policy_paths: PolicyPaths, names: NameBook, helpers: Helpers,
-                 policy_match: PolicyMatches, *, reveal_contacts: bool) -> ParkResult:
-    """The explained answer for one ranked park, its policy lists as `listed`."""
-    evidence, money, book = scored.evidence, scored.money, scored.book
+@dataclass(frozen=True)
+class ShownPark:
+    """What a shown park's answer says from its decided book and its store evidence
+    alone: the listed policy matches, the contacts, the industry matches and the park's
+    summary, for the question's `policies_per_list`, day (staleness) and contact view.
+    Kept across questions (`SHOWN`) while every node its paths name is the very record
+    it was made from (`records`, checked against the question's `NameBook`)."""
+
+    matches: dict[str, list[PolicyMatch]]
+    contacts: list[Contact]
+    industries: list[IndustryFit]
+    summary: ParkSummary
+    records: tuple[tuple[str, NodeRecord | None], ...]
+    """Each node its paths show, with the record its name was read from (None: not in
+    the store, named by its id)."""
+
+    def current(self, names: NameBook) -> bool:
+        """Whether every node it names is still the record it was made from."""
+        return all(names.record(node) is record for node, record in self.records)
+
+
+class KeptShown:
+    """Shown parks' kept parts by the question's facts and the identity of their sources
+    (held, so an id is not reused while its value is kept); up to `limit`, then it starts
+    over."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._kept: dict[tuple[object, ...], tuple[tuple[object, ...], ShownPark]] = {}
+
+    def get(self, facts: tuple[object, ...], sources: tuple[object, ...]) -> ShownPark | None:
+        found = self._kept.get((facts, *map(id, sources)))
+        return None if found is None else found[1]
+
+    def put(self, facts: tuple[object, ...], sources: tuple[object, ...], shown: ShownPark
+            ) -> None:
+        if len(self._kept) >= self.limit:
+            self._kept.clear()
+        self._kept[(facts, *map(id, sources))] = (sources, shown)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+SHOWN = KeptShown(1 << 8)
+"""Shown parks' book-and-evidence parts (`ShownPark`), kept across questions: by the
+decided book (`BOOKS`), the store's park and city records, industry matches and
+contacts (EmbeddedStore keeps those per park and industry until a write), and the
+question's policies_per_list, day and contact view. A park shown again by a question of
+the same facts is then assembled from them with its own score, money and gap-closer."""
+
+
+def _shown_sources(scored: Scored) -> tuple[object, ...]:
+    evidence = scored.evidence
+    return (scored.book, evidence.park, evidence.city, evidence.industries, evidence.contacts)
+
+
+def _shown_park(scored: Scored, listed: dict[str, list[Listed]], policy_paths: PolicyPaths,
+                names: NameBook, policy_match: PolicyMatches, *, reveal_contacts: bool
+                ) -> ShownPark:
+    evidence = scored.evidence
     props = evidence.park.properties
     matches = {name: [policy_match(m, path)
                       for m, path in zip(found, policy_paths[name], strict=True)]
                for name, found in listed.items()}
     contacts = [_contact(c, names, reveal_contacts, policy_match.stale)
                 for c in evidence.contacts]
-    paths = {
-        "industry_fit": [names.path(m.path) for m in evidence.industries],
-        "net_cost": [m.path for m in matches["eligible"] if m.status == "counted"],
-        "travel": [names.path(evidence.rail.path)],
-        "contacts": [c.path for c in contacts],
-    }
-    parts = [ScorePart(name=part.name, value=part.value, weight=part.weight,
-                       explanation=part.explanation, paths=paths.get(part.name, []))
-             for part in scored.parts]
+    industries = [IndustryFit(industry=m.industry, relation=m.relation, strength=m.strength,
+                              hops=m.hops, path=names.path(m.path))
+                  for m in evidence.industries]
     summary = ParkSummary(
         park=node_ref(evidence.park), city=node_ref(evidence.city),
         rent_cny_m2_month=float(props["rent_cny_m2_month"]),
         available_area_m2=float(props["available_area_m2"]),
         facility_types=list(props["facility_types"]), estimated=list(props.get("estimated", [])),
     )
+    nodes = {node for path in _shown_paths(scored, policy_paths) for node in path.nodes}
+    return ShownPark(matches, contacts, industries, summary,
+                     tuple((node, names.record(node)) for node in sorted(nodes)))
+
+
+def _park_result(position: int, scored: Scored, shown: ShownPark, names: NameBook,
+                 helpers: Helpers) -> ParkResult:
+    """The explained answer for one ranked park, its book-and-evidence parts `shown`."""
+    evidence, money, book = scored.evidence, scored.money, scored.book
+    matches = shown.matches
+    paths = {
+        "industry_fit": [fit.path for fit in shown.industries],
+        "net_cost": [m.path for m in matches["eligible"] if m.status == "counted"],
+        "travel": [names.path(evidence.rail.path)],
+        "contacts": [c.path for c in shown.contacts],
+    }
+    parts = [ScorePart(name=part.name, value=part.value, weight=part.weight,
+                       explanation=part.explanation, paths=paths.get(part.name, []))
+             for part in scored.parts]
     fresh = scored.freshness
     full = book.lists
     return ParkResult(
-        rank=position, score=scored.score, summary=summary, parts=parts,
+        rank=position, score=scored.score, summary=shown.summary, parts=parts,
         freshness=Freshness(stale=fresh.stale, age_days=fresh.age_days,
                             checked_on=fresh.checked_on, horizon_days=fresh.horizon_days,
                             weight=fresh.weight),
         rail_minutes=evidence.rail.minutes, rail_km=evidence.rail.km,
         rail_path=names.path(evidence.rail.path), industry_fit=FIT_WORDS[scored.fit],
-        industries=[IndustryFit(industry=m.industry, relation=m.relation, strength=m.strength,
-                                hops=m.hops, path=names.path(m.path))
-                    for m in evidence.industries],
+        industries=shown.industries,
         eligible_policies=matches["eligible"],
         near_miss_policies=matches["near_miss"],
         founding_team_policies=matches["founding_team"],
@@ -587,7 +655,7 @@ def _park_result(position: int, scored: Scored, listed: dict[str, list[Listed]],
         financing_total_cny=money.financing_cny,
         founding_team_total_cny=money.total(Section.FOUNDING_TEAM),
         net_cost=scored.cost, gap_closer=gap_closer(book, helpers),
-        contacts=contacts,
+        contacts=shown.contacts,
         contacts_total=evidence.broker_total + evidence.professional_total,
         brokers_total=evidence.broker_total, professionals_total=evidence.professional_total,
         related_landings=list(evidence.track_record.related_landings),
@@ -622,17 +690,28 @@ def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: Landin
     scorer = scorer or Scorer(request)
     shown = [(position, scorer.score(evidence))
              for position, evidence in shown_evidence(store, ranked, request)]
-    listed = [scored.book.listed(request.policies_per_list) for _, scored in shown]
-    policy_paths = [_policy_paths(scored, lists)
-                    for (_, scored), lists in zip(shown, listed, strict=True)]
-    names = NameBook(store, [path for (_, scored), paths in zip(shown, policy_paths, strict=True)
-                             for path in _evidence_paths(scored, paths)])
+    facts = (request.policies_per_list, request.as_of, reveal_contacts)
+    kept = [SHOWN.get(facts, _shown_sources(scored)) for _, scored in shown]
+    listed = [scored.book.listed(request.policies_per_list) if found is None else {}
+              for (_, scored), found in zip(shown, kept, strict=True)]
+    policy_paths = [_policy_paths(scored, lists) if found is None else {}
+                    for (_, scored), lists, found in zip(shown, listed, kept, strict=True)]
+    names = NameBook(store, [
+        *(scored.evidence.rail.path for _, scored in shown),
+        *(path for (_, scored), paths, found in zip(shown, policy_paths, kept, strict=True)
+          if found is None for path in _shown_paths(scored, paths))],
+        [node for found in kept if found is not None for node, _ in found.records])
     helpers = Helpers(store, request, reveal_contacts=reveal_contacts)
     policy_match = PolicyMatches(names, Stale(request.as_of))
-    return [_park_result(position, scored, lists, paths, names, helpers, policy_match,
-                         reveal_contacts=reveal_contacts)
-            for (position, scored), lists, paths in zip(shown, listed, policy_paths,
-                                                        strict=True)]
+    results = []
+    for (position, scored), found in zip(shown, kept, strict=True):
+        if found is None or not found.current(names):
+            lists = scored.book.listed(request.policies_per_list)
+            found = _shown_park(scored, lists, _policy_paths(scored, lists), names,
+                                policy_match, reveal_contacts=reveal_contacts)
+            SHOWN.put(facts, _shown_sources(scored), found)
+        results.append(_park_result(position, scored, found, names, helpers))
+    return results
 
 
 RELAXABLE: dict[str, dict[str, object]] = {

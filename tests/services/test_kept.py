@@ -17,7 +17,7 @@ from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import Label, RelType
 
 KEPT = (policy_book.JUDGED, policy_book.CITIES, policy_book.RENT_SHARES, landing.BOOKS,
-        landing.MATCHES)
+        landing.MATCHES, landing.CONTACTS, landing.SHOWN)
 
 
 def _forget(store: EmbeddedStore) -> None:
