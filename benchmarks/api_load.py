@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -141,11 +142,11 @@ async def load(base: str, scenario: Scenario, clients: int, seconds: float,
         stop = measure_from + seconds
 
         turn = iter(range(1 << 62))
+        bodies = fresh(scenario)
 
         async def worker() -> None:
             while (now := time.perf_counter()) < stop:
-                body = (scenario.bodies[next(turn) % len(scenario.bodies)]
-                        if scenario.bodies else scenario.body)
+                body = bodies[next(turn) % len(bodies)] if bodies else scenario.body
                 response = await client.request(scenario.method, scenario.path, json=body)
                 done = time.perf_counter()
                 if response.status_code != 200:
@@ -181,7 +182,7 @@ def wrk_command(base: str, scenario: Scenario, clients: int, seconds: float,
                 folder: Path) -> list[str]:
     script = folder / f"{abs(hash((base, scenario.name)))}.lua"
     body = json.dumps(scenario.body, ensure_ascii=False) if scenario.body else ""
-    bodies = ", ".join(f"[[{json.dumps(one, ensure_ascii=False)}]]" for one in scenario.bodies)
+    bodies = ", ".join(f"[[{json.dumps(one, ensure_ascii=False)}]]" for one in fresh(scenario))
     script.write_text(WRK_SCRIPT.format(method=scenario.method, body=body, bodies=bodies),
                       encoding="utf-8")
     return ["wrk", "-t", "1", "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "60s",
@@ -256,6 +257,21 @@ def new_questions(landing: dict[str, Any], count: int = 2000) -> tuple[dict[str,
     question to the server, none answered from what it kept)."""
     area = float(landing.get("area_m2", 500))
     return tuple({**landing, "area_m2": area + number / 8} for number in range(count))
+
+
+RUNS = itertools.count()
+"""Runs that asked a scenario's bodies so far (in this process)."""
+
+
+def fresh(scenario: Scenario) -> tuple[dict[str, Any], ...]:
+    """The scenario's bodies as this run asks them: each run's own, the area moved by a
+    thousandth of a m² per run (a question's areas are 1/8 m² apart), so that no run asks
+    what an earlier one asked, whose answer the server keeps -- the warm-up's, another
+    round's (before session 8 every run asked the same 2,000 from the first)."""
+    if not scenario.bodies:
+        return ()
+    shift = next(RUNS) % 125 / 1000
+    return tuple({**body, "area_m2": body["area_m2"] + shift} for body in scenario.bodies)
 
 
 def scenarios(trees: list[str], park: str, landing: dict[str, Any]) -> list[Scenario]:

@@ -87,6 +87,30 @@ def compact_schemas(schemas: dict[str, Any]) -> None:
                                 "`policies`.")
 
 
+ENTRIES_LIMIT = 1 << 11
+"""Policy entries kept encoded, at most (then the memo starts over)."""
+
+ENTRIES: dict[int, tuple[PolicyMatch, bytes, tuple[tuple[str, NodeRef], ...]]] = {}
+"""Encoded policy entries by the identity of their match (`_entry`)."""
+
+
+def _entry(match: PolicyMatch, book: dict[str, NodeRef]) -> bytes:
+    """The match as the answer's `policies` entry writes it (without its id), its path's
+    nodes noted in `book`. Kept by the match's identity (held, so its id is not
+    another's meanwhile): the shown parks' matches are kept across questions
+    (`landing.SHOWN`), and their encoding with them."""
+    found = ENTRIES.get(id(match))
+    if found is None or found[0] is not match:
+        names: dict[str, NodeRef] = {}
+        body = match.__pydantic_serializer__.to_json(
+            match, exclude={"id"}, context={NAMES_CONTEXT: names})
+        if len(ENTRIES) >= ENTRIES_LIMIT:
+            ENTRIES.clear()
+        found = ENTRIES[id(match)] = (match, body, tuple(names.items()))
+    book.update(found[2])
+    return found[1]
+
+
 def answer(result: BaseModel, explain: Explain) -> Response:
     """`result` as a JSON response in the asked form, encoded once."""
     return Response(encoded(result, explain), media_type=JSON)
@@ -100,10 +124,8 @@ def encoded(result: BaseModel, explain: Explain) -> bytes:
     firsts: dict[str, PolicyMatch] = {}
     body = result.__pydantic_serializer__.to_json(
         result, context={NAMES_CONTEXT: book, POLICIES_CONTEXT: firsts})
-    policies = b",".join(
-        orjson.dumps(policy_id) + b":" + match.__pydantic_serializer__.to_json(
-            match, exclude={"id"}, context={NAMES_CONTEXT: book})
-        for policy_id, match in sorted(firsts.items()))
+    policies = b",".join(orjson.dumps(policy_id) + b":" + _entry(match, book)
+                         for policy_id, match in sorted(firsts.items()))
     names = orjson.dumps({node_id: {"label": ref.label, "name_zh": ref.name_zh,
                                     "name_en": ref.name_en}
                           for node_id, ref in sorted(book.items())})

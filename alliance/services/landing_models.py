@@ -230,11 +230,33 @@ class PolicyMatch(BaseModel):
         first = book.setdefault(self.id, self)
         if first is self:
             return {"id": self.id}
-        # a park's match is a copy of a kept one (`landing.MATCHES`), so most fields are the
-        # very objects of the first: `is` settles them before `!=` is asked
-        theirs = first.__dict__
-        return {"id": self.id, **{name: value for name, value in self.__dict__.items()
-                                  if value is not (other := theirs[name]) and value != other}}
+        mine = self.__dict__
+        return {"id": self.id, **{name: mine[name] for name in _differing(first, self)}}
+
+
+DIFFERING_LIMIT = 1 << 13
+"""Pairs of matches whose differing fields are kept, at most (then it starts over)."""
+
+DIFFERING: dict[tuple[int, int], tuple[PolicyMatch, PolicyMatch, tuple[str, ...]]] = {}
+"""The fields in which a match differs from its policy's first, by the pair (`_differing`)."""
+
+
+def _differing(first: PolicyMatch, match: PolicyMatch) -> tuple[str, ...]:
+    """The fields in which `match` differs from `first`, kept by the pair's identity (held,
+    so their ids are not others' meanwhile): the shown parks' matches are kept across
+    questions (`landing.SHOWN`), so the same pairs meet in answer after answer."""
+    found = DIFFERING.get((id(first), id(match)))
+    if found is not None and found[0] is first and found[1] is match:
+        return found[2]
+    # a park's match is a copy of a kept one (`landing.MATCHES`), so most fields are the
+    # very objects of the first: `is` settles them before `!=` is asked
+    theirs = first.__dict__
+    names = tuple(name for name, value in match.__dict__.items()
+                  if value is not (other := theirs[name]) and value != other)
+    if len(DIFFERING) >= DIFFERING_LIMIT:
+        DIFFERING.clear()
+    DIFFERING[(id(first), id(match))] = (first, match, names)
+    return names
 
 
 POLICIES_CONTEXT = "policies"

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import pytest
 
+from alliance.api.compact import encoded
 from alliance.services import landing
+from alliance.services.explain import copied
 from alliance.services.landing import LandingRequest
+from alliance.services.policy_counting import Status
 from tests.api.support import ASKER, PRIVATE_BROKER, Api, assert_problem
 
 LANDING = {"origin_city": "city:shanghai", "industry": "industry:medical-devices",
@@ -109,3 +113,23 @@ def test_full_form_is_what_the_service_returns(api: Api) -> None:
 def test_explain_takes_only_its_two_words(api: Api) -> None:
     assert_problem(api.post("/v1/landing/search", json=LANDING, params={"explain": "all"}),
                    422, "query.explain")
+
+
+def test_matches_of_one_policy_each_write_what_they_differ_in(api: Api) -> None:
+    """Three matches of one policy, differing from the first in the path alone or also in
+    their money, encoded in answer after answer and in either order (what differs is
+    kept per pair of matches, `landing_models._differing`): each expands to itself."""
+    request = LandingRequest.model_validate(LANDING)
+    answer = landing.search(api.app.state.store, request)
+    park = next(park for park in answer.parks if park.eligible_policies)
+    first = park.eligible_policies[0]
+    other = next(path for path in (park.rail_path, *(m.path for m in park.near_miss_policies))
+                 if path != first.path)
+    moved = copied(first, {"path": other})
+    paid = copied(first, {"path": other, "status": Status.NOT_STACKED, "value_cny": 1.0})
+    for order in ([first, moved, paid], [first, paid, moved], [first, moved, paid]):
+        result = answer.model_copy(update={"parks": [park.model_copy(
+            update={"eligible_policies": order})]})
+        short = orjson.loads(encoded(result, "compact"))
+        names, policies = short.pop("names"), short.pop("policies")
+        assert expanded(short, names, policies) == orjson.loads(encoded(result, "full"))

@@ -9,15 +9,17 @@ import random
 from dataclasses import replace
 from datetime import date
 
+from alliance.api import compact
 from alliance.ingest.synth import synthesize
-from alliance.services import corridor, landing, policy_book
+from alliance.services import corridor, landing, landing_models, policy_book
 from alliance.services.landing import LandingRequest, Scorer
 from alliance.store.embedded import EmbeddedStore
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import Label, RelType
 
 KEPT = (policy_book.JUDGED, policy_book.CITIES, policy_book.RENT_SHARES, landing.BOOKS,
-        landing.MATCHES, landing.CONTACTS, landing.SHOWN)
+        landing.MATCHES, landing.CONTACTS, landing.SHOWN, compact.ENTRIES,
+        landing_models.DIFFERING)
 
 
 def _forget(store: EmbeddedStore) -> None:

@@ -17,7 +17,6 @@ from alliance.services import corridor, landing
 from alliance.services.landing import LandingRequest
 from alliance.store.embedded import EmbeddedStore
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import Label
 from tests.services.test_kept import _forget, _requests
 
 
@@ -107,8 +106,7 @@ def test_a_kept_part_is_not_used_when_a_name_it_shows_changed() -> None:
         *(m.path for m in park.eligible_policies), *(c.path for c in park.contacts),
         *(i.path for i in park.industries)) if path.node_ids[0] != park.summary.park.id)
     assert store.get_node(named) is not None
-    assert store.get_node(named).label is not Label.PARK  # type: ignore[union-attr]
-    renamed = landing.search(Renaming(store, named), request)  # type: ignore[arg-type]
+    renamed = landing.search(Renaming(store, named), request)
     names = {ref.name_en for found in renamed.parks for path in (
         *(m.path for m in found.eligible_policies), *(c.path for c in found.contacts),
         *(i.path for i in found.industries)) for ref in path.nodes if ref.id == named}
