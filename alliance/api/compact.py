@@ -22,7 +22,11 @@ The compact body is written in one pass of pydantic's encoder: paths note their 
 in the serialization context's book (`alliance.services.explain.NAMES_CONTEXT`) and
 policy matches their policy (`alliance.services.landing_models.POLICIES_CONTEXT`) as
 they are written; the policies, then the names, are appended as the answer's last
-members.
+members. The shown parks' matches are kept from one question to the next
+(`landing.SHOWN`), and so are, by the identity of those very matches, the encoded
+`policies` entries (`ENTRIES`) and which fields a match differs in from its policy's
+first (`landing_models.DIFFERING`): at 10^5 nodes this took the compact encoding of a
+10-park answer from ~3.5 to ~1.5 ms.
 """
 
 from __future__ import annotations

@@ -580,12 +580,14 @@ class KeptShown:
         self._kept.clear()
 
 
-SHOWN = KeptShown(1 << 8)
+SHOWN = KeptShown(1 << 7)
 """Shown parks' book-and-evidence parts (`ShownPark`), kept across questions: by the
 decided book (`BOOKS`), the store's park and city records, industry matches and
 contacts (EmbeddedStore keeps those per park and industry until a write), and the
 question's policies_per_list, day and contact view. A park shown again by a question of
-the same facts is then assembled from them with its own score, money and gap-closer."""
+the same facts is then assembled from them with its own score, money and gap-closer.
+At 10^5 nodes a kept park holds ~90 KiB with its contacts and encoded policy entries
+(tracemalloc), so 128 of them ~11 MiB."""
 
 
 def _shown_sources(scored: Scored) -> tuple[object, ...]:
