@@ -36,6 +36,7 @@ from alliance.store.base import (
     ProofCounter,
     ScoreColumns,
     ScoreColumnSource,
+    union_of,
 )
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
@@ -977,7 +978,7 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         seat_candidates[seat] = seat_request, query, candidates
     graph, routes = asker_routes(
         store, request.asker, request.max_hops, year,
-        set().union(*(candidates for _, _, candidates in seat_candidates.values())))
+        union_of(candidates for _, _, candidates in seat_candidates.values()))
     pools: dict[str, Ranking] = {}
     for seat, (seat_request, query, candidates) in seat_candidates.items():
         ranking = Ranking(store, graph, seat_request, query, candidates, routes,

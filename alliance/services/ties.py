@@ -228,8 +228,8 @@ class Fringe:
         narrowed: dict[str, set[str]] = {}  # per employer of someone around: its targets
         for org, people in staff.items():
             members = people.intersection(around)
-            if members:
-                narrowed[org] = people.intersection(targets)
+            if members:  # (targets may be a NumberedSet: a set would iterate it)
+                narrowed[org] = {person for person in people if person in targets}
                 for person in members:
                     employers.setdefault(person, []).append(org)
         self._employers, self._narrowed = employers, narrowed

@@ -39,6 +39,8 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   track record every candidate's score reads).
 - `person_columns`: `people` and the score facts of every person as one table
   (`PersonColumns`), made on first use; writes refresh the rows they touch.
+- `person_arrays`: person sets of the above as node-number arrays (`PersonArrays`),
+  made on first use, dropped by every write.
 - `landing_kept`: what landing questions worked out per (park or city, industry asked),
   kept between questions and dropped by every write (`LandingKept`).
 """
@@ -86,6 +88,16 @@ class PlaceEvidence(dict[str, tuple[PolicyEvidence, ...]]):
     (it is made again on first use)."""
 
     def __reduce__(self) -> tuple[type[PlaceEvidence], tuple[()]]:
+        return type(self), ()
+
+
+class PersonArrays(dict[tuple[str, str], Any]):
+    """(kind, key) -> the members of one of the index's person sets as node numbers of
+    the graph's arrays (`people.numbered`), made on first use and dropped whole by every
+    write (`apply`) and at open; a snapshot holds it empty (its numbers are the arrays'
+    of one open)."""
+
+    def __reduce__(self) -> tuple[type[PersonArrays], tuple[()]]:
         return type(self), ()
 
 
@@ -247,6 +259,7 @@ class EvidenceIndex:
     first use."""
     offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
     landing_kept: LandingKept = field(default_factory=LandingKept, compare=False)
+    person_arrays: PersonArrays = field(default_factory=PersonArrays, compare=False)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -898,6 +911,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     touched = set(touched)
     changed = touched.intersection(changed)
     index.landing_kept.clear()
+    index.person_arrays.clear()
     facts_of = _people_of(graph, touched, changed)
     _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}

@@ -77,6 +77,7 @@ from alliance.store.base import (
     GraphPath,
     LandingFilter,
     Neighbour,
+    NumberedSet,
     ParkEvidence,
     ParkFacts,
     ScoreColumns,
@@ -85,6 +86,7 @@ from alliance.store.base import (
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import names, queries, write_log
+from alliance.store.embedded import people as people_queries
 from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded.adjacency import (
     TYPES,
@@ -1452,6 +1454,10 @@ class EmbeddedStore:
                                   ) -> tuple[list[RelRecord], dict[str, set[str]]]:
         """`tie_relationships` keeping only the deals with an end among `towards` (see
         TargetedTieSource): the other ends are read before any properties."""
+        if isinstance(towards, NumberedSet) and towards.ids is self.graph.compact.ids:
+            with self.lock.reading():
+                self._check_open()
+                return people_queries.ties_towards(self.graph, people, towards)
         return self._ties(people, towards if isinstance(towards, (set, frozenset))
                           else set(towards))
 
@@ -1514,4 +1520,4 @@ class EmbeddedStore:
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
             self._check_open()
-            return queries.collaborator_ids(self.graph, self.index, self.by_label, query)
+            return people_queries.collaborator_ids(self.graph, self.index, self.by_label, query)
