@@ -50,13 +50,14 @@ class NumberedSet(AbstractSet[str]):
     (['c'], ['a', 'b', 'c', 'z'])
     """
 
-    __slots__ = ("_numbers", "extra", "ids", "mask", "number")
+    __slots__ = ("_flags", "_numbers", "extra", "ids", "mask", "number")
 
     def __init__(self, ids: Sequence[str], number: Mapping[str, int], mask: Any,
                  extra: AbstractSet[str] = frozenset()) -> None:
         self.ids, self.number, self.mask = ids, number, mask
         self.extra = frozenset(extra)
         self._numbers: Any = None
+        self._flags: bytes | None = None
 
     def numbers(self) -> Any:
         """The members' numbers, ascending (a numpy array; `extra` aside)."""
@@ -68,8 +69,13 @@ class NumberedSet(AbstractSet[str]):
         return isinstance(other, NumberedSet) and other.ids is self.ids
 
     def __contains__(self, item: object) -> bool:
-        at = self.number.get(item) if isinstance(item, str) else None
-        return item in self.extra if at is None else bool(self.mask[at])
+        at = self.number.get(item)  # type: ignore[call-overload]
+        if at is None:
+            return item in self.extra
+        flags = self._flags
+        if flags is None:  # a byte per number: indexing bytes is ~3x faster than numpy's
+            flags = self._flags = self.mask.tobytes()
+        return flags[at] != 0
 
     def __len__(self) -> int:
         return len(self.numbers()) + len(self.extra)

@@ -25,7 +25,7 @@ from typing import Any
 from alliance.store.base import CollaboratorFilter, NumberedSet
 from alliance.store.embedded.adjacency import TYPE_ORDER, Compact, Graph, new_rel
 from alliance.store.embedded.index import EvidenceIndex
-from alliance.store.embedded.queries import _certified, _check_references, _wanted_verticals
+from alliance.store.embedded.queries import _certified, _check_references
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import Label, RelType
 
@@ -91,6 +91,14 @@ class _Sets:
         return mask, extra
 
 
+def _wanted_verticals(index: EvidenceIndex, query: CollaboratorFilter) -> set[str]:
+    """The verticals asked for and every subfield of them (the index's taxonomy)."""
+    wanted: set[str] = set(query.verticals)
+    for vertical in query.verticals:
+        wanted.update(index.taxonomy.get(vertical, ({}, {}))[1])
+    return wanted
+
+
 def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, set[str]],
                      query: CollaboratorFilter) -> NumberedSet:
     """The people `collaborator_candidates` returns: the index's skill holders, experts,
@@ -118,7 +126,7 @@ def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, 
     if query.verticals:
         constraints.append(sets.union(
             ("experts", industry, facts.experts[industry])
-            for industry in sorted(_wanted_verticals(graph, query)) if industry in facts.experts))
+            for industry in sorted(_wanted_verticals(index, query)) if industry in facts.experts))
     if query.cities:
         constraints.append(sets.union(("in_city", city, facts.in_city[city])
                                       for city in query.cities if city in facts.in_city))
