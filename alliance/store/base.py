@@ -383,7 +383,7 @@ class ScoreColumns:
     person's facts scoring reads, and the counts that bound a proof. Values held by
     many people are numbers into a tuple of them."""
 
-    people: tuple[str, ...]
+    people: Sequence[str]
     levels: Any
     """(people × skills asked) levels held at min_level or above (0: not held); with no
     skill asked one column, the best level of any skill."""

@@ -727,6 +727,9 @@ class PersonColumns:
     dates: list[NodeRecord] = field(default_factory=list)
     numbers: dict[tuple[str, object], int] = field(default_factory=dict)
     """(list name, value) -> the value's number in that list."""
+    by_number: Any = None
+    """Row per node number of the graph's arrays (-1: none), made on first use
+    (`people.score_columns`); rows stay while the table does."""
 
     @classmethod
     def of(cls, index: EvidenceIndex, graph: Graph) -> PersonColumns:

@@ -18,18 +18,18 @@ employers no write has touched since the open (their rows are the arrays'); the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
-from alliance.store.base import CollaboratorFilter, NumberedSet
+from alliance.store.base import CollaboratorFilter, NumberedSet, ScoreColumns
 from alliance.store.embedded.adjacency import TYPE_ORDER, Compact, Graph, new_rel
-from alliance.store.embedded.index import EvidenceIndex
+from alliance.store.embedded.index import EvidenceIndex, PersonColumns
 from alliance.store.embedded.queries import _certified, _check_references
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import Label, RelType
 
-__all__ = ["collaborator_ids", "numbered", "ties_towards"]
+__all__ = ["collaborator_ids", "numbered", "score_columns", "ties_towards"]
 
 _Members = tuple[Any, dict[str, int]]
 """Node numbers (an int64 array) and levels (an int64 array, or None), and the members
@@ -235,3 +235,73 @@ def _staff(graph: Graph, employers: Sequence[str], towards: NumberedSet, asked: 
     for org, person in zip(owner[keep].tolist(), other[keep].tolist(), strict=True):
         staff[ids[org]].add(ids[person])
     return staff
+
+
+class _Ids(Sequence[str]):
+    """The ids of these node numbers (a numpy array), then `extra`, made when read."""
+
+    def __init__(self, ids: Sequence[str], numbers: Any, extra: Sequence[str]) -> None:
+        self._ids, self._numbers, self._extra = ids, numbers, extra
+
+    def __len__(self) -> int:
+        return len(self._numbers) + len(self._extra)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, slice):
+            return [self[position] for position in range(*at.indices(len(self)))]
+        count = len(self._numbers)
+        if at < 0:
+            at += len(self)
+        if not 0 <= at < len(self):
+            raise IndexError(at)
+        return self._ids[int(self._numbers[at])] if at < count else self._extra[at - count]
+
+    def __iter__(self) -> Iterator[str]:
+        ids = self._ids
+        yield from (ids[at] for at in self._numbers.tolist())
+        yield from self._extra
+
+
+def _rows_by_number(columns: PersonColumns, compact: Compact) -> Any:
+    """Each node number's row of the person table (-1: none), made once per table."""
+    if columns.by_number is None or len(columns.by_number) != len(compact.ids):
+        import numpy as np  # as the graph's arrays: imported when first needed
+
+        columns.by_number = np.fromiter(map(columns.row.get, compact.ids, repeat(-1)),
+                                        np.int64, len(compact.ids))
+    return columns.by_number
+
+
+def score_columns(graph: Graph, index: EvidenceIndex, people: NumberedSet,
+                  skills: Sequence[str], min_level: int) -> ScoreColumns:
+    """`queries.score_columns` of the people of a `NumberedSet` of the graph's
+    numbering (thousands of cold candidates): their rows of the person table and the
+    levels of the skills asked gathered by node number, no id looked up but those of
+    `people.extra`."""
+    import numpy as np  # as the graph's arrays: imported when first needed
+
+    compact = graph.compact
+    columns = index.people_as_columns(graph)
+    numbers = people.numbers()
+    extra = sorted(people.extra)
+    rows = np.concatenate((_rows_by_number(columns, compact)[numbers],
+                           np.fromiter(map(columns.row.__getitem__, extra), np.int64,
+                                       len(extra))))
+    table = columns.table[rows]
+    if skills:
+        levels = np.zeros((len(rows), len(skills)), np.int64)
+        for at, skill in enumerate(skills):
+            holders = index.people.holders.get(skill, {})
+            held, held_levels, _ = numbered(index, compact, "holders", skill, holders)
+            dense = np.zeros(len(compact.ids), np.int64)
+            dense[held] = held_levels
+            levels[:len(numbers), at] = dense[numbers]
+            levels[len(numbers):, at] = [holders.get(person, 0) for person in extra]
+        levels[levels < min_level] = 0
+    else:
+        levels = table[:, :1]
+    _, expert, home, collaborations, certification, dated, landed, signed, closed = table.T
+    return ScoreColumns(_Ids(compact.ids, numbers, extra), levels, expert.astype(bool), home,
+                        tuple(columns.cities), collaborations, certification,
+                        tuple(columns.certifications), dated, tuple(columns.dates), landed,
+                        signed, closed)

@@ -1515,6 +1515,9 @@ class EmbeddedStore:
         """The people's score facts as columns, from the index (see ScoreColumnSource)."""
         with self.lock.reading():
             self._check_open()
+            if isinstance(people, NumberedSet) and people.ids is self.graph.compact.ids:
+                return people_queries.score_columns(self.graph, self.index, people, skills,
+                                                    min_level)
             return queries.score_columns(self.graph, self.index, people, skills, min_level)
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
