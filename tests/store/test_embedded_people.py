@@ -17,6 +17,7 @@ from alliance.store.base import CollaboratorFilter, NumberedSet
 from alliance.store.embedded import EmbeddedStore
 from alliance.store.embedded import people as people_queries
 from alliance.store.embedded import queries
+from alliance.store.embedded.index import PersonColumns
 from graph_schema.records import NodeRecord, RelRecord
 from graph_schema.vocabulary import Label, RelType, Role
 
@@ -41,11 +42,28 @@ def _ties(deals: list[RelRecord]) -> list[tuple[object, ...]]:
                   for rel in deals)
 
 
+def _rows(columns: PersonColumns, people: list[str]) -> dict[str, tuple[object, ...]]:
+    """The people's rows of the table with the numbers into its lists read back."""
+    found = {}
+    for person in people:
+        best, expert, home, collaborations, certification, dated, *counts = (
+            columns.table[columns.row[person]].tolist())
+        record = columns.dates[dated]
+        found[person] = (best, expert, columns.cities[home] if home >= 0 else None,
+                         collaborations, columns.certifications[certification],
+                         record.properties.get("last_verified"),
+                         record.properties.get("as_of"), *counts)
+    return found
+
+
 def _check(store: EmbeddedStore, rng: random.Random) -> int:
     """Every question's ids, ties and columns against the set-based reads; returns how
     many candidates the questions had (so the test knows they were not all empty)."""
     found = 0
     graph, index = store.graph, store.index
+    people = sorted(store.by_label["Person"])
+    assert index.person_columns is not None  # kept by every write, never made again
+    assert _rows(index.person_columns, people) == _rows(PersonColumns.of(index, graph), people)
     for query in _queries(store, rng):
         ids = store.collaborator_ids(query)
         assert isinstance(ids, NumberedSet)
@@ -122,3 +140,10 @@ def test_numbered_questions_after_random_writes(tmp_path: Path) -> None:
             found += _check(store, rng)
         assert any(store.graph.has_own_rows(person) for person in store.by_label["Person"])
         assert found > 100
+        kept = store.index.person_columns
+    with EmbeddedStore(path, synchronous="NORMAL") as reopened:  # from the snapshot
+        assert reopened.index.person_columns is not None
+        people = sorted(reopened.by_label["Person"])
+        assert kept is not None and _rows(reopened.index.person_columns, people) == _rows(
+            kept, people)
+        _check(reopened, rng)

@@ -264,11 +264,12 @@ class _Ids(Sequence[str]):
 
 def _rows_by_number(columns: PersonColumns, compact: Compact) -> Any:
     """Each node number's row of the person table (-1: none), made once per table."""
-    if columns.by_number is None or len(columns.by_number) != len(compact.ids):
+    if columns.by_number is None or columns.numbered is not compact.ids:
         import numpy as np  # as the graph's arrays: imported when first needed
 
         columns.by_number = np.fromiter(map(columns.row.get, compact.ids, repeat(-1)),
                                         np.int64, len(compact.ids))
+        columns.numbered = compact.ids
     return columns.by_number
 
 
