@@ -230,10 +230,10 @@ def _staff(graph: Graph, employers: Sequence[str], towards: NumberedSet, asked: 
     owner, other, _ = compact.rows_of(np.array(on_arrays, np.int64),
                                       TYPE_ORDER[RelType.WORKS_AT], False)
     keep = towards.mask[other] | asked_mask[other]
-    for org in on_arrays:
-        staff[ids[org]] = set()
-    for org, person in zip(owner[keep].tolist(), other[keep].tolist(), strict=True):
-        staff[ids[org]].add(ids[person])
+    for org_at in on_arrays:
+        staff[ids[org_at]] = set()
+    for org_at, person in zip(owner[keep].tolist(), other[keep].tolist(), strict=True):
+        staff[ids[org_at]].add(ids[person])
     return staff
 
 
