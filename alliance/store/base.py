@@ -69,12 +69,12 @@ class NumberedSet(AbstractSet[str]):
         return isinstance(other, NumberedSet) and other.ids is self.ids
 
     def __contains__(self, item: object) -> bool:
-        at = self.number.get(item)  # type: ignore[call-overload]
+        at: int | None = self.number.get(item)  # type: ignore[call-overload]
         if at is None:
             return item in self.extra
         flags = self._flags
         if flags is None:  # a byte per number: indexing bytes is ~3x faster than numpy's
-            flags = self._flags = bytes(self.mask.tobytes())
+            flags = self._flags = self.mask.tobytes()
         return flags[at] != 0
 
     def __len__(self) -> int:
