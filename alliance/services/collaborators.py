@@ -555,13 +555,16 @@ class Scored:
         return self.evidence.person.id
 
 
-@dataclass(frozen=True)
 class _Bounds:
-    """A warm candidate's score without its proof: the lowest and highest it can be."""
+    """The warm candidates' scores without their proofs: the lowest and highest each can
+    be, as arrays (`low`, `high`) in `people` order (thousands at 10^6 nodes: no object
+    per candidate)."""
 
-    person: str
-    low: float
-    high: float
+    def __init__(self, people: Sequence[str], low: Any, high: Any) -> None:
+        self.people, self.low, self.high = people, low, high
+
+    def __len__(self) -> int:
+        return len(self.people)
 
 
 class Ranking:
@@ -603,18 +606,18 @@ class Ranking:
     def _cold_ids(self) -> AbstractSet[str]:
         return self._candidates - self._warm_ids
 
-    def _bounded(self, people: AbstractSet[str]) -> list[_Bounds]:
+    def _bounded(self, people: AbstractSet[str]) -> _Bounds:
         """These warm candidates' score bounds, from their columns and routes."""
-        if not people:
-            return []
         import numpy as np  # as the store's arrays: imported when first needed
 
+        if not people:
+            return _Bounds((), np.zeros(0), np.zeros(0))
         columns = self._columns(people)
         routes = self._routes
-        trust = np.array([trust_value(routes[person]) for person in columns.people])
+        trust = np.fromiter((trust_value(routes[person]) for person in columns.people),
+                            np.float64, len(columns.people))
         low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns, trust)
-        return [_Bounds(*bounds) for bounds in zip(columns.people, low.tolist(), high.tolist(),
-                                                    strict=True)]
+        return _Bounds(columns.people, low, high)
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
@@ -633,24 +636,29 @@ class Ranking:
         ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
         return ranked
 
-    def _warm(self, bounds: Iterable[_Bounds]) -> list[Scored]:
+    def _warm(self, people: Iterable[str]) -> list[Scored]:
         """These warm candidates scored in full (proofs fetched once each), in rank order."""
-        wanted = {b.person for b in bounds if b.person not in self._exact}
+        people = list(people)
+        wanted = {person for person in people if person not in self._exact}
         for item in self._scored(self._evidence(wanted), self._routes) if wanted else []:
             self._exact[item.person] = item
-        found = [self._exact[b.person] for b in bounds]
+        found = [self._exact[person] for person in people]
         found.sort(key=lambda c: (-c.score, c.person))
         return found
 
-    def _best_warm(self, count: int, bounds: list[_Bounds]) -> list[Scored]:
-        """The first `count` of these warm candidates: only those whose highest score
-        reaches the count-th best lowest one can be among them."""
+    def _best_warm(self, count: int) -> list[Scored]:
+        """The first `count` warm candidates: only those whose highest score reaches the
+        count-th best lowest one can be among them."""
         if count <= 0:
             return []
+        bounds = self._bounds
+        people: Iterable[str] = bounds.people
         if count < len(bounds):
-            threshold = sorted((b.low for b in bounds), reverse=True)[count - 1]
-            bounds = [b for b in bounds if b.high >= threshold]
-        return self._warm(bounds)[:count]
+            import numpy as np  # as the store's arrays: imported when first needed
+
+            threshold = np.partition(bounds.low, len(bounds) - count)[len(bounds) - count]
+            people = [bounds.people[at] for at in np.flatnonzero(bounds.high >= threshold).tolist()]
+        return self._warm(people)[:count]
 
     def cold(self) -> list[Scored]:
         if self._cold is None:
@@ -661,25 +669,33 @@ class Ranking:
     def top(self, count: int) -> list[Scored]:
         """The first `count` candidates."""
         if count <= len(self._bounds):
-            return self._best_warm(count, self._bounds)
-        return self._warm(self._bounds) + self.cold()[:count - len(self._bounds)]
+            return self._best_warm(count)
+        return self._warm(self._bounds.people) + self.cold()[:count - len(self._bounds)]
 
     def position(self, item: Scored) -> int:
         """The 0-based rank of a candidate (every cold one is scored for a cold one; of
         the warm ones, those whose bounds leave it open)."""
         if item.route is None:
             return len(self._bounds) + self._cold_before(item)
+        import numpy as np  # as the store's arrays: imported when first needed
+
         key = (-item.score, item.person)
-        before, unsettled = 0, []
-        for other in self._bounds:
-            if other.person == item.person or (-other.high, other.person) > key:
-                continue
-            if (-other.low, other.person) < key:
-                before += 1
-            else:
-                unsettled.append(other)
-        return before + sum(1 for other in self._warm(unsettled)
-                            if (-other.score, other.person) < key)
+        bounds, score = self._bounds, item.score
+        people = bounds.people
+        # (-high, person) > key: cannot be ahead; (-low, person) < key: is ahead (ties of
+        # a bound with the score are settled by id, one by one)
+        considered = bounds.high > score
+        before = bounds.low > score
+        for at in np.flatnonzero((bounds.high == score) | (bounds.low == score)).tolist():
+            other = people[at]
+            considered[at] = (-bounds.high[at], other) <= key
+            before[at] = (-bounds.low[at], other) < key
+        before &= considered
+        unsettled = [people[at] for at in np.flatnonzero(considered & ~before).tolist()
+                     if people[at] != item.person]
+        before[[at for at in np.flatnonzero(before).tolist() if people[at] == item.person]] = False
+        return int(before.sum()) + sum(
+            1 for other in self._warm(unsettled) if (-other.score, other.person) < key)
 
     def _cold_before(self, item: Scored) -> int:
         """How many cold candidates rank before this cold one: their bounds settle most;
@@ -710,8 +726,8 @@ class Ranking:
             return [item for item in self.cold()[start - warm:]
                     if item.person in people][:limit]
         ahead = {item.person for item in self.top(start)}
-        found = self._warm([b for b in self._bounds
-                            if b.person in people and b.person not in ahead])[:limit]
+        found = self._warm([person for person in people
+                            if person in self._warm_ids and person not in ahead])[:limit]
         if len(found) < limit:
             cold = self._cold_ids() & people
             if cold:
