@@ -33,6 +33,7 @@ from alliance.store.base import (
     CollaboratorEvidence,
     CollaboratorFilter,
     GraphStore,
+    NumberedSet,
     ProofCounter,
     ScoreColumns,
     ScoreColumnSource,
@@ -567,6 +568,53 @@ class _Bounds:
         return len(self.people)
 
 
+class Reach:
+    """The trust routes of one search (`asker_routes`), for the rankings of its seats:
+    who of a seat's candidates has a route, and each route's trust part as an array
+    (unrounded: it only bounds scores), made once per search."""
+
+    def __init__(self, routes: dict[str, TrustRoute]) -> None:
+        self.routes = routes
+        self.people = list(routes)
+        self._at: dict[str, int] | None = None
+        self._trust: Any = None
+        self._numbers: tuple[Sequence[str], Any] | None = None
+
+    def warm(self, candidates: AbstractSet[str]) -> frozenset[str]:
+        """The candidates with a route."""
+        if not isinstance(candidates, NumberedSet):
+            return frozenset(person for person in self.people if person in candidates)
+        import numpy as np  # as the store's arrays: imported when first needed
+
+        if self._numbers is None or self._numbers[0] is not candidates.ids:
+            number = candidates.number
+            self._numbers = candidates.ids, np.fromiter(
+                (number.get(person, -1) for person in self.people), np.int64, len(self.people))
+        numbers = self._numbers[1]
+        numbered = np.flatnonzero(numbers >= 0)
+        people = self.people
+        found = {people[at] for at in
+                 numbered[candidates.mask[numbers[numbered]]].tolist()}
+        if candidates.extra:
+            found.update(people[at] for at in np.flatnonzero(numbers < 0).tolist()
+                         if people[at] in candidates.extra)
+        return frozenset(found)
+
+    def trust(self, people: Sequence[str]) -> Any:
+        """The trust parts of these people's routes (`trust_value` before its rounding)."""
+        import numpy as np  # as the store's arrays: imported when first needed
+
+        if self._trust is None:
+            routes = self.routes.values()
+            weakest = np.fromiter((route.weakest for route in routes), np.float64, len(routes))
+            hops = np.fromiter((len(route.people) for route in routes), np.float64,
+                               len(routes)) - 2.0
+            self._trust = weakest * 0.85 ** hops
+            self._at = {person: at for at, person in enumerate(self.people)}
+        assert self._at is not None  # made with the trust parts
+        return self._trust[np.fromiter(map(self._at.__getitem__, people), np.int64, len(people))]
+
+
 class Ranking:
     """Every candidate in rank order: warm contacts (with a trust route) first, then cold
     ones; each by score, then id. The candidates are counted by id (`candidates`); the
@@ -578,15 +626,16 @@ class Ranking:
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
                  query: CollaboratorFilter, candidates: AbstractSet[str],
-                 routes: dict[str, TrustRoute], *, reveal_contacts: bool) -> None:
+                 routes: dict[str, TrustRoute] | Reach, *, reveal_contacts: bool) -> None:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
         self.size = len(candidates)
-        self._query, self._candidates, self._routes = query, candidates, routes
+        self._reach = routes if isinstance(routes, Reach) else Reach(routes)
+        self._query, self._candidates, self._routes = query, candidates, self._reach.routes
         self._subtree = _subtree(store, request.verticals)
         self._weights = request.weights.model_dump()
         self._fresh = _Freshness(request.as_of or date.today())
-        warm = frozenset(person for person in routes if person in candidates)
+        warm = self._reach.warm(candidates)
         self._warm_ids = warm
         self._bounds = self._bounded(warm)
         self._exact: dict[str, Scored] = {}
@@ -613,9 +662,7 @@ class Ranking:
         if not people:
             return _Bounds((), np.zeros(0), np.zeros(0))
         columns = self._columns(people)
-        routes = self._routes
-        trust = np.fromiter((trust_value(routes[person]) for person in columns.people),
-                            np.float64, len(columns.people))
+        trust = self._reach.trust(columns.people)
         low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns, trust)
         return _Bounds(columns.people, low, high)
 
@@ -996,8 +1043,9 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         store, request.asker, request.max_hops, year,
         union_of(candidates for _, _, candidates in seat_candidates.values()))
     pools: dict[str, Ranking] = {}
+    reach = Reach(routes)
     for seat, (seat_request, query, candidates) in seat_candidates.items():
-        ranking = Ranking(store, graph, seat_request, query, candidates, routes,
+        ranking = Ranking(store, graph, seat_request, query, candidates, reach,
                           reveal_contacts=reveal_contacts)
         if ranking.size:
             pools[seat] = ranking
