@@ -33,9 +33,11 @@ from alliance.store.base import (
     CollaboratorEvidence,
     CollaboratorFilter,
     GraphStore,
+    NumberedSet,
     ProofCounter,
     ScoreColumns,
     ScoreColumnSource,
+    union_of,
 )
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
@@ -554,13 +556,63 @@ class Scored:
         return self.evidence.person.id
 
 
-@dataclass(frozen=True)
 class _Bounds:
-    """A warm candidate's score without its proof: the lowest and highest it can be."""
+    """The warm candidates' scores without their proofs: the lowest and highest each can
+    be, as arrays (`low`, `high`) in `people` order (thousands at 10^6 nodes: no object
+    per candidate)."""
 
-    person: str
-    low: float
-    high: float
+    def __init__(self, people: Sequence[str], low: Any, high: Any) -> None:
+        self.people, self.low, self.high = people, low, high
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+
+class Reach:
+    """The trust routes of one search (`asker_routes`), for the rankings of its seats:
+    who of a seat's candidates has a route, and each route's trust part as an array
+    (unrounded: it only bounds scores), made once per search."""
+
+    def __init__(self, routes: dict[str, TrustRoute]) -> None:
+        self.routes = routes
+        self.people = list(routes)
+        self._at: dict[str, int] | None = None
+        self._trust: Any = None
+        self._numbers: tuple[Sequence[str], Any] | None = None
+
+    def warm(self, candidates: AbstractSet[str]) -> frozenset[str]:
+        """The candidates with a route."""
+        if not isinstance(candidates, NumberedSet):
+            return frozenset(person for person in self.people if person in candidates)
+        import numpy as np  # as the store's arrays: imported when first needed
+
+        if self._numbers is None or self._numbers[0] is not candidates.ids:
+            number = candidates.number
+            self._numbers = candidates.ids, np.fromiter(
+                (number.get(person, -1) for person in self.people), np.int64, len(self.people))
+        numbers = self._numbers[1]
+        numbered = np.flatnonzero(numbers >= 0)
+        people = self.people
+        found = {people[at] for at in
+                 numbered[candidates.mask[numbers[numbered]]].tolist()}
+        if candidates.extra:
+            found.update(people[at] for at in np.flatnonzero(numbers < 0).tolist()
+                         if people[at] in candidates.extra)
+        return frozenset(found)
+
+    def trust(self, people: Sequence[str]) -> Any:
+        """The trust parts of these people's routes (`trust_value` before its rounding)."""
+        import numpy as np  # as the store's arrays: imported when first needed
+
+        if self._trust is None:
+            routes = self.routes.values()
+            weakest = np.fromiter((route.weakest for route in routes), np.float64, len(routes))
+            hops = np.fromiter((len(route.people) for route in routes), np.float64,
+                               len(routes)) - 2.0
+            self._trust = weakest * 0.85 ** hops
+            self._at = {person: at for at, person in enumerate(self.people)}
+        assert self._at is not None  # made with the trust parts
+        return self._trust[np.fromiter(map(self._at.__getitem__, people), np.int64, len(people))]
 
 
 class Ranking:
@@ -574,15 +626,16 @@ class Ranking:
 
     def __init__(self, store: GraphStore, graph: TieGraph, request: CollaboratorRequest,
                  query: CollaboratorFilter, candidates: AbstractSet[str],
-                 routes: dict[str, TrustRoute], *, reveal_contacts: bool) -> None:
+                 routes: dict[str, TrustRoute] | Reach, *, reveal_contacts: bool) -> None:
         self.store, self.graph, self.request = store, graph, request
         self.reveal_contacts = reveal_contacts
         self.size = len(candidates)
-        self._query, self._candidates, self._routes = query, candidates, routes
+        self._reach = routes if isinstance(routes, Reach) else Reach(routes)
+        self._query, self._candidates, self._routes = query, candidates, self._reach.routes
         self._subtree = _subtree(store, request.verticals)
         self._weights = request.weights.model_dump()
         self._fresh = _Freshness(request.as_of or date.today())
-        warm = frozenset(person for person in routes if person in candidates)
+        warm = self._reach.warm(candidates)
         self._warm_ids = warm
         self._bounds = self._bounded(warm)
         self._exact: dict[str, Scored] = {}
@@ -602,18 +655,16 @@ class Ranking:
     def _cold_ids(self) -> AbstractSet[str]:
         return self._candidates - self._warm_ids
 
-    def _bounded(self, people: AbstractSet[str]) -> list[_Bounds]:
+    def _bounded(self, people: AbstractSet[str]) -> _Bounds:
         """These warm candidates' score bounds, from their columns and routes."""
-        if not people:
-            return []
         import numpy as np  # as the store's arrays: imported when first needed
 
+        if not people:
+            return _Bounds((), np.zeros(0), np.zeros(0))
         columns = self._columns(people)
-        routes = self._routes
-        trust = np.array([trust_value(routes[person]) for person in columns.people])
+        trust = self._reach.trust(columns.people)
         low, high = _RoughScore(self.request, self._weights, self._fresh).bounds(columns, trust)
-        return [_Bounds(*bounds) for bounds in zip(columns.people, low.tolist(), high.tolist(),
-                                                    strict=True)]
+        return _Bounds(columns.people, low, high)
 
     def _scored(self, evidence: Sequence[CollaboratorEvidence],
                 routes: dict[str, TrustRoute]) -> list[Scored]:
@@ -632,24 +683,29 @@ class Ranking:
         ranked.sort(key=lambda c: (-c.score, c.evidence.person.id))
         return ranked
 
-    def _warm(self, bounds: Iterable[_Bounds]) -> list[Scored]:
+    def _warm(self, people: Iterable[str]) -> list[Scored]:
         """These warm candidates scored in full (proofs fetched once each), in rank order."""
-        wanted = {b.person for b in bounds if b.person not in self._exact}
+        people = list(people)
+        wanted = {person for person in people if person not in self._exact}
         for item in self._scored(self._evidence(wanted), self._routes) if wanted else []:
             self._exact[item.person] = item
-        found = [self._exact[b.person] for b in bounds]
+        found = [self._exact[person] for person in people]
         found.sort(key=lambda c: (-c.score, c.person))
         return found
 
-    def _best_warm(self, count: int, bounds: list[_Bounds]) -> list[Scored]:
-        """The first `count` of these warm candidates: only those whose highest score
-        reaches the count-th best lowest one can be among them."""
+    def _best_warm(self, count: int) -> list[Scored]:
+        """The first `count` warm candidates: only those whose highest score reaches the
+        count-th best lowest one can be among them."""
         if count <= 0:
             return []
+        bounds = self._bounds
+        people: Iterable[str] = bounds.people
         if count < len(bounds):
-            threshold = sorted((b.low for b in bounds), reverse=True)[count - 1]
-            bounds = [b for b in bounds if b.high >= threshold]
-        return self._warm(bounds)[:count]
+            import numpy as np  # as the store's arrays: imported when first needed
+
+            threshold = np.partition(bounds.low, len(bounds) - count)[len(bounds) - count]
+            people = [bounds.people[at] for at in np.flatnonzero(bounds.high >= threshold).tolist()]
+        return self._warm(people)[:count]
 
     def cold(self) -> list[Scored]:
         if self._cold is None:
@@ -660,25 +716,33 @@ class Ranking:
     def top(self, count: int) -> list[Scored]:
         """The first `count` candidates."""
         if count <= len(self._bounds):
-            return self._best_warm(count, self._bounds)
-        return self._warm(self._bounds) + self.cold()[:count - len(self._bounds)]
+            return self._best_warm(count)
+        return self._warm(self._bounds.people) + self.cold()[:count - len(self._bounds)]
 
     def position(self, item: Scored) -> int:
         """The 0-based rank of a candidate (every cold one is scored for a cold one; of
         the warm ones, those whose bounds leave it open)."""
         if item.route is None:
             return len(self._bounds) + self._cold_before(item)
+        import numpy as np  # as the store's arrays: imported when first needed
+
         key = (-item.score, item.person)
-        before, unsettled = 0, []
-        for other in self._bounds:
-            if other.person == item.person or (-other.high, other.person) > key:
-                continue
-            if (-other.low, other.person) < key:
-                before += 1
-            else:
-                unsettled.append(other)
-        return before + sum(1 for other in self._warm(unsettled)
-                            if (-other.score, other.person) < key)
+        bounds, score = self._bounds, item.score
+        people = bounds.people
+        # (-high, person) > key: cannot be ahead; (-low, person) < key: is ahead (ties of
+        # a bound with the score are settled by id, one by one)
+        considered = bounds.high > score
+        before = bounds.low > score
+        for at in np.flatnonzero((bounds.high == score) | (bounds.low == score)).tolist():
+            other = people[at]
+            considered[at] = (-bounds.high[at], other) <= key
+            before[at] = (-bounds.low[at], other) < key
+        before &= considered
+        unsettled = [people[at] for at in np.flatnonzero(considered & ~before).tolist()
+                     if people[at] != item.person]
+        before[[at for at in np.flatnonzero(before).tolist() if people[at] == item.person]] = False
+        return int(before.sum()) + sum(
+            1 for other in self._warm(unsettled) if (-other.score, other.person) < key)
 
     def _cold_before(self, item: Scored) -> int:
         """How many cold candidates rank before this cold one: their bounds settle most;
@@ -709,8 +773,8 @@ class Ranking:
             return [item for item in self.cold()[start - warm:]
                     if item.person in people][:limit]
         ahead = {item.person for item in self.top(start)}
-        found = self._warm([b for b in self._bounds
-                            if b.person in people and b.person not in ahead])[:limit]
+        found = self._warm([person for person in people
+                            if person in self._warm_ids and person not in ahead])[:limit]
         if len(found) < limit:
             cold = self._cold_ids() & people
             if cold:
@@ -977,10 +1041,11 @@ def team(store: GraphStore, request: TeamRequest, *, reveal_contacts: bool = Fal
         seat_candidates[seat] = seat_request, query, candidates
     graph, routes = asker_routes(
         store, request.asker, request.max_hops, year,
-        set().union(*(candidates for _, _, candidates in seat_candidates.values())))
+        union_of(candidates for _, _, candidates in seat_candidates.values()))
     pools: dict[str, Ranking] = {}
+    reach = Reach(routes)
     for seat, (seat_request, query, candidates) in seat_candidates.items():
-        ranking = Ranking(store, graph, seat_request, query, candidates, routes,
+        ranking = Ranking(store, graph, seat_request, query, candidates, reach,
                           reveal_contacts=reveal_contacts)
         if ranking.size:
             pools[seat] = ranking

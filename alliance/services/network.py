@@ -75,5 +75,5 @@ def neighbourhood(store: GraphStore, people: Iterable[str], max_hops: int, this_
             break
     fresh = sorted(frontier - graph.expanded)
     graph.fringe = Fringe(this_year, *_tie_relationships(store, fresh, targets), set(fresh),
-                          targets)
+                          targets, towards_targets=isinstance(store, TargetedTieSource))
     return graph

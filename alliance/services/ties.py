@@ -217,19 +217,21 @@ class Fringe:
 
     def __init__(self, this_year: int, collaborations: Iterable[RelRecord],
                  staff: Mapping[str, set[str]], around: Collection[str],
-                 targets: Collection[str]) -> None:
+                 targets: Collection[str], *, towards_targets: bool = False) -> None:
+        """`towards_targets`: every one of the `collaborations` has an end among the
+        targets already (a targeted read), so they are not looked up again."""
         self.this_year = this_year
         self.colleagues = tie_strength((), True, this_year)
-        deals = _deals_by_pair(collaborations,
-                               lambda source, target: source in targets or target in targets)
+        deals = _deals_by_pair(collaborations, (lambda *_: True) if towards_targets
+                               else lambda source, target: source in targets or target in targets)
         self._deals = deals
         self._staff = staff
         employers: dict[str, list[str]] = {}
         narrowed: dict[str, set[str]] = {}  # per employer of someone around: its targets
         for org, people in staff.items():
             members = people.intersection(around)
-            if members:
-                narrowed[org] = people.intersection(targets)
+            if members:  # (targets may be a NumberedSet: a set would iterate it)
+                narrowed[org] = {person for person in people if person in targets}
                 for person in members:
                     employers.setdefault(person, []).append(org)
         self._employers, self._narrowed = employers, narrowed

@@ -350,6 +350,26 @@ class Compact:
             maps_of[position])) for position in range(at[number], at[number + 1])
                 if ends[position] == other]
 
+    def rows_of(self, nodes: Any, type_number: int, outgoing: bool) -> tuple[Any, Any, Any]:
+        """The rows of one type at these nodes (a numpy array of node numbers), all at
+        once: per row its node, other end and map number (numpy arrays, by node in
+        `nodes` order, then as the rows lie)."""
+        import numpy as np  # as in `Compact.rows`
+
+        at, ends, types, maps_of = (
+            np.frombuffer(column, kind) if len(column) else np.zeros(0, kind)
+            for column, kind in zip(self._side(outgoing), (np.int32, np.int32, np.int8, np.int32),
+                                    strict=True))
+        nodes = np.asarray(nodes, np.int64)
+        low = at[nodes].astype(np.int64)
+        lengths = at[nodes + 1] - low
+        total = int(lengths.sum())
+        positions = np.repeat(low - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        kept = types[positions] == type_number
+        positions = positions[kept]
+        return (np.repeat(nodes, lengths)[kept], ends[positions].astype(np.int64),
+                maps_of[positions])
+
     def rels_with(self, node_id: str, rel_type: RelType, outgoing: bool,
                   others: Container[str]) -> list[RelRecord]:
         """`rels` of those whose other end is among `others`: the ends are read from the
@@ -452,6 +472,11 @@ class Graph:
             return [rel for rel in _of_type(live, rel_type)
                     if (rel.target if outgoing else rel.source) in others]
         return self._base.rels_with(node_id, rel_type, outgoing, others)
+
+    def has_own_rows(self, node_id: str) -> bool:
+        """True when a write gave the node a list of its own (either side): its
+        relationships are no longer (only) the arrays' rows (`compact`)."""
+        return node_id in self._out or node_id in self._in
 
     def ends(self, node_id: str) -> list[str]:
         """The other end of every relationship at the node: targets of the outgoing,

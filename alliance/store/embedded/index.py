@@ -38,7 +38,9 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 - `referral_stages`: park -> how many referrals REFERRED_TO it are at each stage (the
   track record every candidate's score reads).
 - `person_columns`: `people` and the score facts of every person as one table
-  (`PersonColumns`), made on first use; writes refresh the rows they touch.
+  (`PersonColumns`), made by the build; writes refresh the rows they touch.
+- `person_arrays`: person sets of the above as node-number arrays (`PersonArrays`),
+  made on first use, dropped by every write.
 - `landing_kept`: what landing questions worked out per (park or city, industry asked),
   kept between questions and dropped by every write (`LandingKept`).
 """
@@ -46,6 +48,7 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,6 +89,16 @@ class PlaceEvidence(dict[str, tuple[PolicyEvidence, ...]]):
     (it is made again on first use)."""
 
     def __reduce__(self) -> tuple[type[PlaceEvidence], tuple[()]]:
+        return type(self), ()
+
+
+class PersonArrays(dict[tuple[str, str], Any]):
+    """(kind, key) -> the members of one of the index's person sets as node numbers of
+    the graph's arrays (`people.numbered`), made on first use and dropped whole by every
+    write (`apply`) and at open; a snapshot holds it empty (its numbers are the arrays'
+    of one open)."""
+
+    def __reduce__(self) -> tuple[type[PersonArrays], tuple[()]]:
         return type(self), ()
 
 
@@ -243,10 +256,11 @@ class EvidenceIndex:
     changed, like `listed_parks`)."""
     referral_stages: dict[str, dict[str, int]] = field(default_factory=dict)
     person_columns: PersonColumns | None = field(default=None, compare=False)
-    """`people` and every person's score facts as one table (`PersonColumns`), made on
-    first use."""
+    """`people` and every person's score facts as one table (`PersonColumns`), made by
+    `build` (on first use for an index made otherwise)."""
     offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
     landing_kept: LandingKept = field(default_factory=LandingKept, compare=False)
+    person_arrays: PersonArrays = field(default_factory=PersonArrays, compare=False)
 
     def park_facts(self) -> list[ParkFacts]:
         """Every park's `ParkFacts` by id, from `parks` (listed on first use after a
@@ -698,14 +712,16 @@ PERSON_COLUMNS = ("best_level", "expert", "home", "collaborations", "certificati
 @dataclass
 class PersonColumns:
     """Every person's facts a collaborator score reads, as one numpy table (a row per
-    person, `row`: person -> row; columns `PERSON_COLUMNS`), so the scores of thousands
-    of candidates are bounded with whole-array operations (`ScoreColumns`;
+    person, `row`: person -> row; columns `PERSON_COLUMNS`, int32), so the scores of
+    thousands of candidates are bounded with whole-array operations (`ScoreColumns`;
     `queries.score_columns` gathers the rows a question asks for). Values many people
     share are numbers into lists: `cities` (the person's first city, -1 none),
     `certifications` (the property's values), `dates` (a record per distinct
-    (last_verified, as_of) pair). Made from the index and the records on first use;
-    a write refreshes the rows of the people it touched (`refresh`), or drops the table
-    when it adds or removes a person."""
+    (last_verified, as_of) pair). Made by the bulk build (so a snapshot holds it: the
+    first question after an open does not pay for it, ~4 s at 10^6 nodes); a write
+    refreshes the rows of the people it touched and gives a new person a new row
+    (`refresh`); a row of someone no longer a person stays, read by no question (their
+    id is no candidate)."""
 
     row: dict[str, int]
     table: Any
@@ -714,6 +730,21 @@ class PersonColumns:
     dates: list[NodeRecord] = field(default_factory=list)
     numbers: dict[tuple[str, object], int] = field(default_factory=dict)
     """(list name, value) -> the value's number in that list."""
+    by_number: Any = None
+    """Row per node number of the graph's arrays (-1: none), made on first use
+    (`people.score_columns`) for the arrays whose ids are `numbered`."""
+    numbered: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.table, array):  # from a snapshot (`__reduce__`)
+            import numpy as np  # as the graph's arrays: imported when first needed
+
+            self.table = np.frombuffer(self.table, np.int32).reshape(-1, len(PERSON_COLUMNS))
+
+    def __reduce__(self) -> tuple[type[PersonColumns], tuple[Any, ...]]:
+        """A snapshot holds the table as an array of int32 (it refers to no numpy)."""
+        return type(self), (self.row, array("i", self.table.tobytes()), self.cities,
+                            self.certifications, self.dates, self.numbers)
 
     @classmethod
     def of(cls, index: EvidenceIndex, graph: Graph) -> PersonColumns:
@@ -722,22 +753,28 @@ class PersonColumns:
         people = [node for node, record in graph.nodes.items() if record.label is Label.PERSON]
         columns = cls({person: row for row, person in enumerate(people)}, None)
         columns.table = np.array([columns._values(index, graph, person) for person in people],
-                                 dtype=np.int64).reshape(len(people), len(PERSON_COLUMNS))
+                                 dtype=np.int32).reshape(len(people), len(PERSON_COLUMNS))
         return columns
 
-    def refresh(self, index: EvidenceIndex, graph: Graph, people: Iterable[str]) -> bool:
-        """Rewrite the rows of these people; False (nothing changed) when one of them is
-        a person without a row or has a row and is no person any more."""
-        rows = {}
+    def refresh(self, index: EvidenceIndex, graph: Graph, people: Iterable[str]) -> None:
+        """Rewrite the rows of these people (when they are people), a new row for one
+        without."""
+        import numpy as np  # as the graph's arrays: imported when first needed
+
+        added = []
         for person in people:
+            if _label(graph, person) is not Label.PERSON:
+                continue
+            values = self._values(index, graph, person)
             row = self.row.get(person)
-            if (row is not None) != (_label(graph, person) is Label.PERSON):
-                return False
-            if row is not None:
-                rows[row] = person
-        for row, person in rows.items():
-            self.table[row] = self._values(index, graph, person)
-        return True
+            if row is None:
+                self.row[person] = len(self.row)
+                added.append(values)
+            else:
+                self.table[row] = values
+        if added:
+            self.table = np.concatenate((self.table, np.array(added, dtype=np.int32).reshape(
+                len(added), len(PERSON_COLUMNS))))
 
     def _number(self, name: str, value: object, record: NodeRecord | None = None) -> int:
         found = self.numbers.get((name, value))
@@ -811,6 +848,7 @@ def build(graph: Graph) -> EvidenceIndex:
             _file_proof_counts(facts, node, len(graph.in_ends(node, RelType.REFERRED_BY)),
                                closed.get(node, 0))
             _file_closed_referrals(facts, graph, node)
+    index.person_columns = PersonColumns.of(index, graph)
     return index
 
 
@@ -898,6 +936,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     touched = set(touched)
     changed = touched.intersection(changed)
     index.landing_kept.clear()
+    index.person_arrays.clear()
     facts_of = _people_of(graph, touched, changed)
     _forget_people(index, facts_of)
     labels = {node: _label(graph, node) for node in touched}
@@ -936,9 +975,8 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
         index.routes.clear()
     for person in facts_of:
         _refresh_person_facts(index, graph, person)
-    if index.person_columns is not None and not index.person_columns.refresh(
-            index, graph, facts_of):
-        index.person_columns = None  # made again on first use
+    if index.person_columns is not None:
+        index.person_columns.refresh(index, graph, facts_of)
 
 
 def build_rail(graph: Graph) -> dict[RelKey, RailLink]:

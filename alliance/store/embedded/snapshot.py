@@ -168,7 +168,7 @@ def write(path: Path, stamp: Stamp, contents: Contents) -> None:
         with contextlib.suppress(OSError):
             stale.unlink()
     index = replace(  # the entries left out are made on first use
-        contents.index, routes={}, listed_parks=None, park_table=None, person_columns=None
+        contents.index, routes={}, listed_parks=None, park_table=None
     )
     compact = contents.compact
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")

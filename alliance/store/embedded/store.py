@@ -77,6 +77,7 @@ from alliance.store.base import (
     GraphPath,
     LandingFilter,
     Neighbour,
+    NumberedSet,
     ParkEvidence,
     ParkFacts,
     ScoreColumns,
@@ -85,6 +86,7 @@ from alliance.store.base import (
 )
 from alliance.store.embedded import index as evidence_index
 from alliance.store.embedded import names, queries, write_log
+from alliance.store.embedded import people as people_queries
 from alliance.store.embedded import snapshot as snapshots
 from alliance.store.embedded.adjacency import (
     TYPES,
@@ -1452,6 +1454,10 @@ class EmbeddedStore:
                                   ) -> tuple[list[RelRecord], dict[str, set[str]]]:
         """`tie_relationships` keeping only the deals with an end among `towards` (see
         TargetedTieSource): the other ends are read before any properties."""
+        if isinstance(towards, NumberedSet) and towards.ids is self.graph.compact.ids:
+            with self.lock.reading():
+                self._check_open()
+                return people_queries.ties_towards(self.graph, people, towards)
         return self._ties(people, towards if isinstance(towards, (set, frozenset))
                           else set(towards))
 
@@ -1509,9 +1515,12 @@ class EmbeddedStore:
         """The people's score facts as columns, from the index (see ScoreColumnSource)."""
         with self.lock.reading():
             self._check_open()
+            if isinstance(people, NumberedSet) and people.ids is self.graph.compact.ids:
+                return people_queries.score_columns(self.graph, self.index, people, skills,
+                                                    min_level)
             return queries.score_columns(self.graph, self.index, people, skills, min_level)
 
     def collaborator_ids(self, query: CollaboratorFilter) -> AbstractSet[str]:
         with self.lock.reading():
             self._check_open()
-            return queries.collaborator_ids(self.graph, self.index, self.by_label, query)
+            return people_queries.collaborator_ids(self.graph, self.index, self.by_label, query)
