@@ -510,13 +510,13 @@ SET_PERSON_FACTS_REACHING: Final = SET_PERSON_FACTS + """
 parks they cover (whose contact counts their facts feed): a write's one statement where
 it took three (docs/benchmarks.md, "Neo4j import (session 8)")."""
 
-EMPTY_PERSON_FACTS: Final = {"_expert_in": [], "_skills": [], "_skill_levels": [],
-                             "_skill_categories": [], "_covered_cities": [],
-                             "_base_cities": []}
+EMPTY_PERSON_FACTS: Final[dict[str, list[str]]] = {
+    "_expert_in": [], "_skills": [], "_skill_levels": [], "_skill_categories": [],
+    "_covered_cities": [], "_base_cities": []}
 """What `SET_PERSON_FACTS` writes for a person without relationships: a person node the
 write creates gets them with its properties instead of a refresh."""
 
-EMPTY_PARK_FACTS: Final = {"_hosts": []}
+EMPTY_PARK_FACTS: Final[dict[str, list[str]]] = {"_hosts": []}
 """Likewise `SET_PARK_FACTS` for a park without relationships (no `_city`)."""
 
 PERSON_FACTS_MISSING: Final = """
