@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 import pytest
 import typer
+from neo4j import ManagedTransaction
 from typer.testing import CliRunner
 
 from alliance.cli import db
@@ -509,6 +510,46 @@ def test_an_offline_import_carries_the_facts_the_writes_keep(neo: Neo4jStore,
                 if name in FACTS} == kept, row["id"]
     assert neo._driver.execute_query(  # a park without hosts, a person without skills
         cypher.PARK_FACTS_MISSING, database_=neo.database).records[0]["missing"] is False
+
+
+def test_a_write_refreshes_the_facts_only_of_nodes_that_existed_or_that_it_links(
+        neo: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person or park a write creates gets the facts of no relationship with its
+    properties and no refresh statement (a bulk load's node batches refresh nobody); one
+    that existed, and a person a fact relationship of the write reaches, are refreshed;
+    another node's BASED_IN refreshes no person. The facts stay what a refresh writes."""
+    refreshed: list[str] = []
+    real_run = ManagedTransaction.run
+
+    def run(self: ManagedTransaction, query: Any, parameters: Any = None,
+            **kwargs: Any) -> Any:
+        if query in (cypher.SET_PERSON_FACTS_REACHING, cypher.SET_PARK_FACTS):
+            refreshed.extend(kwargs["ids"])
+        return real_run(self, query, parameters, **kwargs)
+
+    def facts(node_id: str) -> dict[str, Any]:
+        row = neo._driver.execute_query("MATCH (n {id: $id}) RETURN properties(n) AS p",
+                                        id=node_id, database_=neo.database).records[0]
+        return {name: value for name, value in row["p"].items()
+                if name in cypher.PERSON_FACTS or name in (cypher.PARK_CITY, cypher.PARK_HOSTS)}
+
+    monkeypatch.setattr(ManagedTransaction, "run", run)
+    neo.write(nodes=[f.city(), f.park(), f.person("ann"), f.organization(), f.skill()])
+    assert refreshed == []
+    assert facts("person:ann") == cypher.EMPTY_PERSON_FACTS
+    assert facts("park:demo-park") == cypher.EMPTY_PARK_FACTS
+    neo.write(relationships=[f.based_in(f.organization(), f.city()),
+                             f.has_skill("person:ann", "skill:ip-law"),
+                             f.in_city("park:demo-park", "city:suzhou")])
+    assert sorted(refreshed) == ["park:demo-park", "person:ann"]
+    refreshed.clear()
+    neo.write(nodes=[f.person("ann"), f.park(), f.person("bob")])
+    assert sorted(refreshed) == ["park:demo-park", "person:ann"]
+    assert facts("person:ann") == {**cypher.EMPTY_PERSON_FACTS, "_skills": ["skill:ip-law"],
+                                   "_skill_levels": [3],
+                                   "_skill_categories": [f.skill().properties["category"]]}
+    assert facts("park:demo-park") == {"_city": "city:suzhou", "_hosts": []}
+    assert facts("person:bob") == cypher.EMPTY_PERSON_FACTS
 
 
 # --------------------------------------------------------------------------- alliance db

@@ -57,6 +57,9 @@ __all__ = [
     "PERSON_FACTS",
     "PERSON_FACTS_MISSING",
     "SET_PERSON_FACTS",
+    "SET_PERSON_FACTS_REACHING",
+    "EMPTY_PERSON_FACTS",
+    "EMPTY_PARK_FACTS",
     "TIE_RELATIONSHIPS",
     "PROOF_COUNTS",
     "STALE_CITIES",
@@ -497,6 +500,24 @@ SET_PERSON_FACTS: Final = """
                                        RETURN DISTINCT c.id AS city ORDER BY city }
 """
 """Each person's precomputed expertise and skills (`PERSON_FACTS`)."""
+
+SET_PERSON_FACTS_REACHING: Final = SET_PERSON_FACTS + """
+        RETURN p._covered_cities + p._base_cities AS cities,
+               COLLECT { MATCH (p)-[:COVERS]->(park:Park) RETURN DISTINCT park.id AS park }
+                 AS parks
+"""
+"""`SET_PERSON_FACTS`, returning per person the cities they cover or are based in and the
+parks they cover (whose contact counts their facts feed): a write's one statement where
+it took three (docs/benchmarks.md, "Neo4j import (session 8)")."""
+
+EMPTY_PERSON_FACTS: Final[dict[str, list[str]]] = {
+    "_expert_in": [], "_skills": [], "_skill_levels": [], "_skill_categories": [],
+    "_covered_cities": [], "_base_cities": []}
+"""What `SET_PERSON_FACTS` writes for a person without relationships: a person node the
+write creates gets them with its properties instead of a refresh."""
+
+EMPTY_PARK_FACTS: Final[dict[str, list[str]]] = {"_hosts": []}
+"""Likewise `SET_PARK_FACTS` for a park without relationships (no `_city`)."""
 
 PERSON_FACTS_MISSING: Final = """
         RETURN EXISTS {

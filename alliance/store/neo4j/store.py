@@ -257,15 +257,12 @@ def _refresh_rail_minutes(tx: ManagedTransaction) -> None:
 _PARK_FACT_RELS = frozenset({RelType.IN_CITY, RelType.HOSTS})
 
 
-def _parks_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
-                   rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
-                   drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
-                   ) -> set[str]:
-    """The parks whose precomputed facts a write may change: parks written (a node
-    upsert replaces every property) and the sources of IN_CITY and HOSTS written or
-    deleted."""
-    found = {row["id"] for label, row in node_rows if label is Label.PARK}
-    found.update(row["source"] for rel_type, row in rel_rows if rel_type in _PARK_FACT_RELS)
+def _parks_linked(rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                  drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                  ) -> set[str]:
+    """The parks whose precomputed facts a write's relationships may change: the sources
+    of IN_CITY and HOSTS written or deleted (parks written are added by the caller)."""
+    found = {row["source"] for rel_type, row in rel_rows if rel_type in _PARK_FACT_RELS}
     found.update(row["source"] for (rel_type, source, _), row in drop_rels
                  if rel_type in _PARK_FACT_RELS and source is Label.PARK)
     return {park for park in found if _label_of(park) is Label.PARK}
@@ -302,18 +299,17 @@ _PERSON_FACT_RELS = frozenset({RelType.EXPERT_IN, RelType.HAS_SKILL, RelType.COV
                                RelType.BASED_IN})
 
 
-def _people_touched(node_rows: Iterable[tuple[Label, dict[str, Any]]],
-                    rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
-                    drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
-                    ) -> set[str]:
-    """The people whose precomputed facts a write may change: people written and the
-    sources of EXPERT_IN and HAS_SKILL written or deleted (the holders of a skill written
-    or deleted are found in the transaction)."""
-    found = {row["id"] for label, row in node_rows if label is Label.PERSON}
-    found.update(row["source"] for rel_type, row in rel_rows
-                 if rel_type in _PERSON_FACT_RELS)
-    found.update(row["source"] for (rel_type, _, _), row in drop_rels
-                 if rel_type in _PERSON_FACT_RELS)
+def _people_linked(rel_rows: Iterable[tuple[RelType, dict[str, Any]]],
+                   drop_rels: Iterable[tuple[tuple[RelType, Label, Label], dict[str, Any]]]
+                   ) -> set[str]:
+    """The people whose precomputed facts a write's relationships may change: the people
+    at the source of EXPERT_IN, HAS_SKILL, COVERS and BASED_IN written or deleted (people
+    written are added by the caller; the holders of a skill written or deleted are found
+    in the transaction)."""
+    found = {row["source"] for rel_type, row in rel_rows
+             if rel_type in _PERSON_FACT_RELS and _label_of(row["source"]) is Label.PERSON}
+    found.update(row["source"] for (rel_type, source, _), row in drop_rels
+                 if rel_type in _PERSON_FACT_RELS and source is Label.PERSON)
     return found
 
 
@@ -421,6 +417,10 @@ def _refresh_park_contacts(tx: ManagedTransaction, parks: list[str]) -> None:
                          "professionals": professionals})
         tx.run(cypher.SET_PARK_CONTACTS, rows=rows).consume()
 
+
+_FACTS_OF_NONE: dict[Label, dict[str, Any]] = {Label.PERSON: cypher.EMPTY_PERSON_FACTS,
+                                               Label.PARK: cypher.EMPTY_PARK_FACTS}
+"""The precomputed facts of a person or park without relationships, per label."""
 
 PARK_REFRESH_LIMIT = 64
 """Parks whose coverers a write recounts in its own transaction (`_refresh_park_contacts`,
@@ -566,8 +566,8 @@ class Neo4jStore:
         drop_rels = [row for row in map(self._drop_row, delete_relationships) if row]
         drop_nodes = [(label, node_id) for node_id in delete_nodes
                       if (label := _label_of(node_id)) is not None]
-        parks_touched = _parks_touched(node_rows, rel_rows, drop_rels)
-        people_touched = _people_touched(node_rows, rel_rows, drop_rels)
+        parks_linked = _parks_linked(rel_rows, drop_rels)
+        people_linked = _people_linked(rel_rows, drop_rels)
         unlinked = {label: [node_id for dropped, node_id in drop_nodes if dropped is label]
                     for label in (Label.CITY, Label.INDUSTRY, Label.SKILL)}
         skills_written = [row["id"] for label, row in node_rows if label is Label.SKILL]
@@ -580,10 +580,18 @@ class Neo4jStore:
             or any(rel_type in _TAXONOMY_RELS for rel_type, _ in rel_rows)
             or any(key[0] in _TAXONOMY_RELS for key, _ in drop_rels))
         people_dropped = [node_id for label, node_id in drop_nodes if label is Label.PERSON]
+        parks_created = {row["id"] for label, row in node_rows if label is Label.PARK}
+        people_created = {row["id"] for label, row in node_rows if label is Label.PERSON}
+        for label, row in node_rows:
+            if label in _FACTS_OF_NONE:
+                row["properties"] = {**row["properties"], **_FACTS_OF_NONE[label]}
         covered_parks = _covered_parks(rel_rows, drop_rels)
 
         def work(tx: ManagedTransaction) -> None:
-            self._write_nodes(tx, node_rows, create_only)
+            # A person or park this write creates has no relationship yet: it gets the
+            # facts of none with its properties (`_FACTS_OF_NONE`), and is refreshed only
+            # when a relationship of this write reaches it.
+            existed = self._write_nodes(tx, node_rows, create_only)
             if not _ends_allowed(rel_rows):
                 self._check_ends(tx, rel_rows)  # raises the first refusal in input order
             if not self._write_relationships(tx, rel_rows):
@@ -593,7 +601,8 @@ class Neo4jStore:
             for (rel_type, source, target), rows in _group(drop_rels).items():
                 tx.run(cypher.delete_relationships(rel_type, source, target),
                        rows=rows, key=list(REL_SPECS[rel_type].key)).consume()
-            parks, people = set(parks_touched), set(people_touched)
+            parks = parks_linked | (parks_created & existed)
+            people = people_linked | (people_created & existed)
             if unlinked[Label.CITY] or unlinked[Label.INDUSTRY]:
                 parks.update(row["id"] for row in tx.run(
                     cypher.PARKS_LINKED_TO, cities=unlinked[Label.CITY],
@@ -604,7 +613,7 @@ class Neo4jStore:
                     cypher.PEOPLE_LINKED_TO, skills=skills_written + unlinked[Label.SKILL],
                     industries=unlinked[Label.INDUSTRY], cities=unlinked[Label.CITY]))
             cities = set(counted_cities)
-            contact_parks = covered_parks | parks
+            contact_parks = covered_parks | parks | parks_created
             if people_dropped:  # where they counted, read before they go
                 cities.update(row["id"] for row in tx.run(cypher.CITIES_REACHED_BY,
                                                           ids=people_dropped))
@@ -620,11 +629,12 @@ class Neo4jStore:
             if parks:
                 _refresh_facts(tx, cypher.SET_PARK_FACTS, sorted(parks))
             if people:
-                _refresh_facts(tx, cypher.SET_PERSON_FACTS, sorted(people))
-                cities.update(row["id"] for row in tx.run(cypher.CITIES_REACHED_BY,
-                                                          ids=sorted(people)))
-                contact_parks.update(row["id"] for row in tx.run(cypher.PARKS_COVERED_BY,
-                                                                 ids=sorted(people)))
+                ids = sorted(people)
+                for start in range(0, len(ids), UNWIND_ROWS):
+                    for row in tx.run(cypher.SET_PERSON_FACTS_REACHING,
+                                      ids=ids[start:start + UNWIND_ROWS]):
+                        cities.update(row["cities"])
+                        contact_parks.update(row["parks"])
             if touches_taxonomy:  # every industry's related set may have changed
                 cities.update(tx.run(cypher.EVERY_CITY).single(strict=True)["ids"])
                 contact_parks.update(tx.run(cypher.EVERY_PARK).single(strict=True)["ids"])
@@ -703,8 +713,16 @@ class Neo4jStore:
 
     @staticmethod
     def _write_nodes(tx: ManagedTransaction, rows: list[tuple[Label, dict[str, Any]]],
-                     create_only: bool) -> None:
+                     create_only: bool) -> set[str]:
+        """Create or upsert the nodes, one UNWIND per label; the ids of the people and
+        parks among them that existed before (create_only: none may)."""
         by_label = _group(rows)
+        existed: set[str] = set()
+        if not create_only:
+            for label in _FACTS_OF_NONE.keys() & by_label.keys():
+                existed.update(tx.run(cypher.existing_ids(label),
+                                      ids=[row["id"] for row in by_label[label]]
+                                      ).single(strict=True)["ids"])
         if create_only:
             existing: set[str] = set()
             for label, label_rows in by_label.items():
@@ -721,6 +739,7 @@ class Neo4jStore:
             query = cypher.create_nodes(label) if create_only else cypher.merge_nodes(label)
             for start in range(0, len(label_rows), UNWIND_ROWS):
                 tx.run(query, rows=label_rows[start:start + UNWIND_ROWS]).consume()
+        return existed
 
     @staticmethod
     def _check_ends(tx: ManagedTransaction, rows: list[tuple[RelType, dict[str, Any]]]) -> None:
