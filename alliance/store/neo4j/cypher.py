@@ -847,7 +847,8 @@ PARK_FAILURE_CODES: Final[LiteralString] = _trusted(_statement("park_failure_cod
 """Parks per failure code of a landing's hard constraints (see
 statements/park_failure_codes.cypher)."""
 
-_CANDIDATE_SOURCES: Final = {"skills": "people_with_skills",
+_CANDIDATE_SOURCES: Final = {"among": "people_among",
+                             "skills": "people_with_skills",
                              "verticals": "people_in_verticals",
                              "everyone": "every_person"}
 
@@ -855,8 +856,9 @@ _CANDIDATE_SOURCES: Final = {"skills": "people_with_skills",
 @cache
 def collaborator_candidates(max_hops: int, start: str, *, ids_only: bool) -> LiteralString:
     """People meeting the hard constraints (and in `$among` unless it is null). `start`
-    says where candidates come from: "skills" (holders of a wanted skill), "verticals"
-    (experts of a wanted vertical) or "everyone". Each comes with its evidence (skills,
+    says where candidates come from: "among" (the people `$among` names), "skills"
+    (holders of a wanted skill), "verticals" (experts of a wanted vertical) or
+    "everyone". Each comes with its evidence (skills,
     verticals, cities, collaboration count and up to `$max_trust_paths` shortest trust
     paths, first by node ids, within `max_hops`: an int the store clamps to 1..MAX_HOPS,
     since path bounds cannot be parameters), or with its id only.

@@ -1087,7 +1087,8 @@ class Neo4jStore:
         row = self._read_one(
             cypher.collaborator_candidates(
                 max(max_hops, 1),
-                "skills" if skills else "verticals" if query.verticals else "everyone",
+                "among" if query.among is not None else "skills" if skills
+                else "verticals" if query.verticals else "everyone",
                 ids_only=ids_only),
             asker=query.asker, skills=skills, verticals=list(query.verticals),
             cities=list(query.cities), min_level=query.min_level,
@@ -1095,7 +1096,7 @@ class Neo4jStore:
             among=sorted(query.among) if query.among is not None else None,
             roles=sorted(role.value for role in query.roles),
             min_rank=min_rank, ranks=_CERT_RANKS, trust=max_hops >= 1,
-            max_trust_paths=MAX_TRUST_PATHS,
+            max_trust_paths=MAX_TRUST_PATHS, with_covered=not ids_only,
         )
         if query.asker is not None and not row["asker_found"]:
             msg = f"no {Label.PERSON.value} with id {query.asker!r}"

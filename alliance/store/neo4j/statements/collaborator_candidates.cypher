@@ -1,7 +1,7 @@
 // People meeting the hard constraints (and in $among unless it is null). The candidates
-// line is one of people_with_skills, people_in_verticals, every_person; the people line
-// is collaborator_evidence (their skills, verticals, cities, collaboration count and
-// trust paths) or collaborator_ids (their ids only).
+// line is one of people_among, people_with_skills, people_in_verticals, every_person; the
+// people line is collaborator_evidence (their skills, verticals, cities, collaboration
+// count and trust paths) or collaborator_ids (their ids only).
 OPTIONAL MATCH (asker:Person {id: $asker})
 WITH asker,
      [s IN $skills WHERE NOT EXISTS { MATCH (x:Skill {id: s}) }] AS missing_skills,
@@ -28,12 +28,22 @@ CALL (asker, missing_skills, missing_verticals, missing_cities) {
   WHERE (size($skills) = 0
          OR (size(matched) > 0 AND (NOT $require_all OR size(matched) = size($skills))))
     AND (size(wanted_verticals) = 0 OR any(v IN verticals WHERE v IN wanted_verticals))
-  WITH asker, p, all_skills, verticals,
-       coalesce(p._base_cities, []) AS base,
-       COLLECT { MATCH (p)-[:COVERS]->(c:City) RETURN c.id AS id
-                 UNION
-                 MATCH (p)-[:COVERS]->(x)-[:IN_CITY]->(c) WHERE NOT x:City RETURN c.id AS id }
-         AS covered
+  WITH asker, p, all_skills, verticals, coalesce(p._base_cities, []) AS base
+  // The cities covered (directly or through a park) are read only where they are needed:
+  // for the evidence, or for a city filter the base cities do not already pass (the
+  // park's IN_CITY expansions were nearly all of an ids-only question's work).
+  CALL (p, base) {
+    WITH p WHERE $with_covered OR (size($cities) > 0 AND none(c IN base WHERE c IN $cities))
+    RETURN COLLECT { MATCH (p)-[:COVERS]->(c:City) RETURN c.id AS id
+                     UNION
+                     MATCH (p)-[:COVERS]->(x)-[:IN_CITY]->(c) WHERE NOT x:City
+                     RETURN c.id AS id } AS covered
+    UNION ALL
+    WITH p WHERE NOT ($with_covered OR (size($cities) > 0
+                                        AND none(c IN base WHERE c IN $cities)))
+    RETURN [] AS covered
+  }
+  WITH asker, p, all_skills, verticals, base, covered
   WHERE size($cities) = 0 OR any(c IN base + covered WHERE c IN $cities)
 //#include people
 }
