@@ -13,7 +13,7 @@ contact's `stale`), and a stale park's score is multiplied by its freshness weig
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -53,6 +53,8 @@ from alliance.services.policy_counting import (
     tally,
 )
 from alliance.store.base import (
+    CandidateRanker,
+    CandidateRow,
     ContactEvidence,
     GraphPath,
     GraphStore,
@@ -62,11 +64,13 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
-from alliance.store.evidence import path_to_park
+from alliance.store.evidence import FIT_ORDER, path_to_park, row_of, rows_of
+from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
-           "Scored", "Scorer", "explain", "rank", "ranking_filter", "search", "shown_evidence"]
+           "Scored", "Scorer", "candidates_of", "explain", "rank", "ranking_filter", "search",
+           "shown_evidence"]
 
 DEFAULT_REFERENCE_RENT = 100.0
 """Rent (CNY/m²/month) a net cost is measured against when the request sets no max rent."""
@@ -158,7 +162,7 @@ def net_cost_part(cost: NetCost, reference_rent: float, area_m2: float, weight: 
     return Part("net_cost", _net_cost_value(per_m2_month, reference_rent), weight, text)
 
 
-def _contacts_value(evidence: ParkEvidence) -> float:
+def _contacts_value(evidence: ParkEvidence | CandidateRow) -> float:
     return (0.6 * _saturate(evidence.broker_total, 2)
             + 0.4 * _saturate(evidence.professional_total, 3))
 
@@ -203,9 +207,13 @@ def _total(values: tuple[float, ...], weights: tuple[float, ...], fresh: float) 
 class Ranked:
     """A candidate's score, and what ranking needs besides (its closest fit)."""
 
-    evidence: ParkEvidence
+    row: CandidateRow
     score: float
     fit: IndustryRelation
+
+    @property
+    def park(self) -> str:
+        return self.row.park.id
 
 
 @dataclass(frozen=True)
@@ -245,23 +253,36 @@ class Scorer:
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
         self._cities: dict[str, list[EvaluatedPolicy]] = {}
         self._money: dict[tuple[object, ...], ParkMoney] = {}
+        self._weights: dict[tuple[object, object], float] = {}
 
-    def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
-        request, props = self.request, evidence.park.properties
+    def _values(self, row: CandidateRow, benefits_cny: float) -> tuple[float, ...]:
+        request, props = self.request, row.park.properties
         per_m2_month = _net_per_m2_month(benefits_cny, float(props["rent_cny_m2_month"]),
                                          request.horizon_years, request.area_m2)
-        related, landed = _landed(evidence)
-        return (_industry_value(_best_industry(evidence)),
+        return (max(strength * FIT_FACTORS[relation] ** max(hops, 1)
+                    for relation, hops, strength in row.fits),
                 _net_cost_value(per_m2_month, self.reference_rent),
-                _travel_value(evidence.rail.minutes, self.reference_minutes),
+                _travel_value(row.minutes, self.reference_minutes),
                 _space_value(float(props["available_area_m2"]), request.area_m2),
-                _contacts_value(evidence), _saturate(related + landed, 2))
+                _contacts_value(row), _saturate(row.related_landings + row.landed_referrals, 2))
 
-    def rank_entry(self, evidence: ParkEvidence) -> Ranked:
+    def _fresh(self, park: NodeRecord) -> float:
+        """The park's freshness weight on the request's day (`freshness.configured`),
+        once per distinct pair of the dates it reads."""
+        props = park.properties
+        key = (props.get("last_verified"), props.get("as_of"))
+        found = self._weights.get(key)
+        if found is None:
+            found = self._weights[key] = freshness.configured(park, self.request.as_of).weight
+        return found
+
+    def rank_entry(self, candidate: CandidateRow | ParkEvidence) -> Ranked:
         """The candidate's score (the same as `score` gives), without its explanation."""
-        fresh = freshness.configured(evidence.park, self.request.as_of)
-        values = self._values(evidence, self.book.benefits(evidence))
-        return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
+        row = candidate if isinstance(candidate, CandidateRow) else row_of(candidate)
+        benefits = self.book.benefits_at(row.city, row.park, row.city_policies, row.policies)
+        values = self._values(row, benefits)
+        fit = min((relation for relation, _, _ in row.fits), key=FIT_ORDER.index)
+        return Ranked(row, _total(values, self.weights, self._fresh(row.park)), fit)
 
     def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
         """The city's policies as judged."""
@@ -325,7 +346,7 @@ class Scorer:
         cost = net_cost(inputs, book.money, book.benefits)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
-        values = self._values(evidence, cost.benefits_cny)
+        values = self._values(row_of(evidence), cost.benefits_cny)
         texts = (industry_part(evidence, weights.industry_fit),
                  net_cost_part(cost, self.reference_rent, request.area_m2, weights.net_cost),
                  Part("travel", values[2], weights.travel,
@@ -341,7 +362,7 @@ class Scorer:
                       inputs, cost, fit_of(evidence), request.as_of, fresh)
 
 
-def rank(candidates: list[ParkEvidence], request: LandingRequest,
+def rank(candidates: Sequence[CandidateRow] | Sequence[ParkEvidence], request: LandingRequest,
          scorer: Scorer | None = None) -> list[Ranked]:
     """Best score first (broader-only fits after the others when `broader_last`); ties go
     to the park id, so equal requests give equal answers."""
@@ -349,7 +370,7 @@ def rank(candidates: list[ParkEvidence], request: LandingRequest,
 
     def order(ranked: Ranked) -> tuple[bool, float, str]:
         broader = request.broader_last and ranked.fit is IndustryRelation.BROADER
-        return (broader, -ranked.score, ranked.evidence.park.id)
+        return (broader, -ranked.score, ranked.row.park.id)
 
     return sorted((scorer.rank_entry(c) for c in candidates), key=order)
 
@@ -573,16 +594,25 @@ def ranking_filter(request: LandingRequest) -> LandingFilter:
     return replace(request.to_filter(), contacts_per_kind=0)
 
 
+def candidates_of(store: GraphStore, request: LandingRequest) -> list[CandidateRow]:
+    """What the question ranks: every candidate's `CandidateRow`, from the store when it
+    lists them itself (`CandidateRanker`), else from its evidence (`rows_of`)."""
+    query = ranking_filter(request)
+    if isinstance(store, CandidateRanker):
+        return store.candidate_rows(query)
+    return rows_of(store.landing_candidates(query))
+
+
 def shown_evidence(store: GraphStore, ranked: list[tuple[int, Ranked]],
                    request: LandingRequest) -> list[tuple[int, ParkEvidence]]:
     """The chosen candidates' evidence with their contacts and the contacts' paths,
     asked of the store for these parks only."""
     if not ranked:
         return []
-    parks = frozenset(entry.evidence.park.id for _, entry in ranked)
+    parks = frozenset(entry.park for _, entry in ranked)
     full = {evidence.park.id: evidence
             for evidence in store.landing_candidates(replace(request.to_filter(), parks=parks))}
-    return [(position, full[entry.evidence.park.id]) for position, entry in ranked]
+    return [(position, full[entry.park]) for position, entry in ranked]
 
 
 def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: LandingRequest, *,
@@ -655,7 +685,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     and, when asked, why a named park is not among them."""
     validate(store, request)
     query = request.to_filter()
-    candidates = store.landing_candidates(ranking_filter(request))
+    candidates = candidates_of(store, request)
     elimination = Checker(store, query).elimination()
     scorer = Scorer(request)
     ranked = rank(candidates, request, scorer)
@@ -663,7 +693,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     relaxations: list[Relaxation] = []
     if not candidates:
         reason, relaxations = _explain_empty(store, query, request)
-    asked = (why_not(store, query, request.why_not, [s.evidence.park.id for s in ranked])
+    asked = (why_not(store, query, request.why_not, [s.park for s in ranked])
              if request.why_not else None)
     parks = explain(store, list(enumerate(ranked[: request.top_k], start=1)), request,
                     reveal_contacts=reveal_contacts, scorer=scorer)

@@ -215,14 +215,23 @@ class PolicyBook:
     def benefits(self, evidence: ParkEvidence) -> float:
         """The company's counted grants and tax relief in the park: the net cost's
         `benefits_cny` (the same sum as the full tally's, without deciding every item)."""
-        city_id = evidence.city.id
-        rent = float(evidence.park.properties["rent_cny_m2_month"])
+        return self.benefits_at(evidence.city.id, evidence.park, evidence.city_policies,
+                                evidence.policies)
+
+    def benefits_at(self, city_id: str, park: NodeRecord,
+                    city_policies: tuple[PolicyEvidence, ...],
+                    policies: tuple[PolicyEvidence, ...]) -> float:
+        """`benefits` of a park of this city offering these policies (and its city
+        those), as a `CandidateRow` gives them."""
+        rent = float(park.properties["rent_cny_m2_month"])
         city = self._cities.get(city_id)
         if city is None:
-            items = evidence.city_policies
+            items = city_policies
             city = self._cities[city_id] = CITIES.get(
                 self.asked, items, lambda: self._city(items, rent))
-        own = [self.judge(item) for item in evidence.policies
+        if not policies and not city.rent_based:
+            return round(city.total, 2)
+        own = [self.judge(item) for item in policies
                if item.policy.id not in city.ids]
         counting = [judged for judged in own if judged.counts]
         if not counting and not city.rent_based:
