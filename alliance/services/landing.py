@@ -652,9 +652,11 @@ def _explain_empty(store: GraphStore, query: LandingFilter, request: LandingRequ
         "max_rail_minutes": request.max_rail_minutes is not None,
     }
     relaxations = []
+    count_of = (store.candidate_rows if isinstance(store, CandidateRanker)
+                else store.landing_candidates)
     for name, change in RELAXABLE.items():
         if given[name]:
-            count = len(store.landing_candidates(
+            count = len(count_of(
                 replace(query, contacts_per_kind=0, **change)))  # type: ignore[arg-type]
             relaxations.append(Relaxation(constraint=name, parks=count))
     helpful = [r for r in relaxations if r.parks > 0]
