@@ -377,6 +377,8 @@ def test_ranking_from_rows_answers_as_ranking_from_evidence(synth_store: GraphSt
                                  ids(synth_store, Label.PARK)))
     if request.profile.founded_year and request.profile.founded_year > request.as_of.year:
         return
+    ranked = landing.rank(landing.candidates_of(synth_store, request), request)
+    assert ranked == landing.rank(landing.candidates_of(plain, request), request)
     rows = landing.search(synth_store, request, reveal_contacts=True)
     assert rows.parks or not rows.candidates
     evidence = landing.search(plain, request, reveal_contacts=True)
