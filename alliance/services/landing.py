@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
@@ -203,9 +204,9 @@ def _total(values: tuple[float, ...], weights: tuple[float, ...], fresh: float) 
                  * fresh, 6)
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """A candidate's score, and what ranking needs besides (its closest fit)."""
+class Ranked(NamedTuple):
+    """A candidate's score, and what ranking needs besides (its closest fit); a tuple,
+    made for every candidate."""
 
     row: CandidateRow
     score: float
@@ -249,6 +250,7 @@ class Scorer:
         weights = request.weights
         self.weights = (weights.industry_fit, weights.net_cost, weights.travel,
                         weights.space, weights.contacts, weights.track_record)
+        self.weight_sum = sum(self.weights)
         self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
         self._cities: dict[str, list[EvaluatedPolicy]] = {}
@@ -259,8 +261,14 @@ class Scorer:
         request, props = self.request, row.park.properties
         per_m2_month = _net_per_m2_month(benefits_cny, float(props["rent_cny_m2_month"]),
                                          request.horizon_years, request.area_m2)
-        return (max(strength * FIT_FACTORS[relation] ** max(hops, 1)
-                    for relation, hops, strength in row.fits),
+        fits = row.fits
+        if len(fits) == 1:  # most parks host one related industry
+            relation, hops, strength = fits[0]
+            industry = strength * FIT_FACTORS[relation] ** max(hops, 1)
+        else:
+            industry = max(strength * FIT_FACTORS[relation] ** max(hops, 1)
+                           for relation, hops, strength in fits)
+        return (industry,
                 _net_cost_value(per_m2_month, self.reference_rent),
                 _travel_value(row.minutes, self.reference_minutes),
                 _space_value(float(props["available_area_m2"]), request.area_m2),
@@ -281,8 +289,12 @@ class Scorer:
         row = candidate if isinstance(candidate, CandidateRow) else row_of(candidate)
         benefits = self.book.benefits_at(row.city, row.park, row.city_policies, row.policies)
         values = self._values(row, benefits)
-        fit = min((relation for relation, _, _ in row.fits), key=FIT_ORDER.index)
-        return Ranked(row, _total(values, self.weights, self._fresh(row.park)), fit)
+        fits = row.fits
+        fit = (fits[0][0] if len(fits) == 1
+               else min((relation for relation, _, _ in fits), key=FIT_ORDER.index))
+        rounded = [round(v, 6) for v in values]  # `_total`, its weights summed once
+        total = sum(v * w for v, w in zip(rounded, self.weights, strict=True))
+        return Ranked(row, round(total / self.weight_sum * self._fresh(row.park), 6), fit)
 
     def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
         """The city's policies as judged."""
