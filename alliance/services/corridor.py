@@ -48,12 +48,12 @@ def compare(store: GraphStore, request: LandingRequest, *,
             reveal_contacts: bool = False) -> CorridorComparison:
     """Best park per city for the request (one evidence query, one rail lookup)."""
     landing.validate(store, request)
-    candidates = store.landing_candidates(landing.ranking_filter(request))
+    candidates = landing.candidates_of(store, request)
     best: dict[str, tuple[int, Ranked]] = {}
     parks_per_city: dict[str, int] = {}
     scorer = Scorer(request)
     for position, scored in enumerate(rank(candidates, request, scorer), start=1):
-        city_id = scored.evidence.city.id
+        city_id = scored.row.city
         parks_per_city[city_id] = parks_per_city.get(city_id, 0) + 1
         best.setdefault(city_id, (position, scored))
     results = {r.summary.city.id: r

@@ -13,9 +13,10 @@ contact's `stale`), and a stale park's score is multiplied by its freshness weig
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import NamedTuple
 
 from alliance.errors import Invalid, NotFound
 from alliance.services import collaborators, freshness
@@ -53,6 +54,8 @@ from alliance.services.policy_counting import (
     tally,
 )
 from alliance.store.base import (
+    CandidateRanker,
+    CandidateRow,
     ContactEvidence,
     GraphPath,
     GraphStore,
@@ -62,12 +65,13 @@ from alliance.store.base import (
     ParkEvidence,
     PolicyEvidence,
 )
-from alliance.store.evidence import path_to_park
+from alliance.store.evidence import FIT_ORDER, path_to_park, row_of, rows_of
 from graph_schema.records import NodeRecord
 from graph_schema.vocabulary import Label, MoneyKind, ProfileField, ReferralStage
 
 __all__ = ["LandingRequest", "LandingResult", "LandingWeights", "ParkResult", "Ranked",
-           "Scored", "Scorer", "explain", "rank", "ranking_filter", "search", "shown_evidence"]
+           "Scored", "Scorer", "candidates_of", "explain", "rank", "ranking_filter", "search",
+           "shown_evidence"]
 
 DEFAULT_REFERENCE_RENT = 100.0
 """Rent (CNY/m²/month) a net cost is measured against when the request sets no max rent."""
@@ -159,7 +163,7 @@ def net_cost_part(cost: NetCost, reference_rent: float, area_m2: float, weight: 
     return Part("net_cost", _net_cost_value(per_m2_month, reference_rent), weight, text)
 
 
-def _contacts_value(evidence: ParkEvidence) -> float:
+def _contacts_value(evidence: ParkEvidence | CandidateRow) -> float:
     return (0.6 * _saturate(evidence.broker_total, 2)
             + 0.4 * _saturate(evidence.professional_total, 3))
 
@@ -200,13 +204,17 @@ def _total(values: tuple[float, ...], weights: tuple[float, ...], fresh: float) 
                  * fresh, 6)
 
 
-@dataclass(frozen=True)
-class Ranked:
-    """A candidate's score, and what ranking needs besides (its closest fit)."""
+class Ranked(NamedTuple):
+    """A candidate's score, and what ranking needs besides (its closest fit); a tuple,
+    made for every candidate."""
 
-    evidence: ParkEvidence
+    row: CandidateRow
     score: float
     fit: IndustryRelation
+
+    @property
+    def park(self) -> str:
+        return self.row.park.id
 
 
 @dataclass(frozen=True)
@@ -242,27 +250,51 @@ class Scorer:
         weights = request.weights
         self.weights = (weights.industry_fit, weights.net_cost, weights.travel,
                         weights.space, weights.contacts, weights.track_record)
+        self.weight_sum = sum(self.weights)
         self.reference_rent = request.max_rent_cny_m2_month or DEFAULT_REFERENCE_RENT
         self.reference_minutes = request.max_rail_minutes or DEFAULT_REFERENCE_MINUTES
         self._cities: dict[str, list[EvaluatedPolicy]] = {}
         self._money: dict[tuple[object, ...], ParkMoney] = {}
+        self._weights: dict[tuple[object, object], float] = {}
 
-    def _values(self, evidence: ParkEvidence, benefits_cny: float) -> tuple[float, ...]:
-        request, props = self.request, evidence.park.properties
+    def _values(self, row: CandidateRow, benefits_cny: float) -> tuple[float, ...]:
+        request, props = self.request, row.park.properties
         per_m2_month = _net_per_m2_month(benefits_cny, float(props["rent_cny_m2_month"]),
                                          request.horizon_years, request.area_m2)
-        related, landed = _landed(evidence)
-        return (_industry_value(_best_industry(evidence)),
+        fits = row.fits
+        if len(fits) == 1:  # most parks host one related industry
+            relation, hops, strength = fits[0]
+            industry = strength * FIT_FACTORS[relation] ** max(hops, 1)
+        else:
+            industry = max(strength * FIT_FACTORS[relation] ** max(hops, 1)
+                           for relation, hops, strength in fits)
+        return (industry,
                 _net_cost_value(per_m2_month, self.reference_rent),
-                _travel_value(evidence.rail.minutes, self.reference_minutes),
+                _travel_value(row.minutes, self.reference_minutes),
                 _space_value(float(props["available_area_m2"]), request.area_m2),
-                _contacts_value(evidence), _saturate(related + landed, 2))
+                _contacts_value(row), _saturate(row.related_landings + row.landed_referrals, 2))
 
-    def rank_entry(self, evidence: ParkEvidence) -> Ranked:
+    def _fresh(self, park: NodeRecord) -> float:
+        """The park's freshness weight on the request's day (`freshness.configured`),
+        once per distinct pair of the dates it reads."""
+        props = park.properties
+        key = (props.get("last_verified"), props.get("as_of"))
+        found = self._weights.get(key)
+        if found is None:
+            found = self._weights[key] = freshness.configured(park, self.request.as_of).weight
+        return found
+
+    def rank_entry(self, candidate: CandidateRow | ParkEvidence) -> Ranked:
         """The candidate's score (the same as `score` gives), without its explanation."""
-        fresh = freshness.configured(evidence.park, self.request.as_of)
-        values = self._values(evidence, self.book.benefits(evidence))
-        return Ranked(evidence, _total(values, self.weights, fresh.weight), fit_of(evidence))
+        row = candidate if isinstance(candidate, CandidateRow) else row_of(candidate)
+        benefits = self.book.benefits_at(row.city, row.park, row.city_policies, row.policies)
+        values = self._values(row, benefits)
+        fits = row.fits
+        fit = (fits[0][0] if len(fits) == 1
+               else min((relation for relation, _, _ in fits), key=FIT_ORDER.index))
+        rounded = [round(v, 6) for v in values]  # `_total`, its weights summed once
+        total = sum(v * w for v, w in zip(rounded, self.weights, strict=True))
+        return Ranked(row, round(total / self.weight_sum * self._fresh(row.park), 6), fit)
 
     def _city(self, evidence: ParkEvidence) -> list[EvaluatedPolicy]:
         """The city's policies as judged."""
@@ -326,7 +358,7 @@ class Scorer:
         cost = net_cost(inputs, book.money, book.benefits)
         area = float(props["available_area_m2"])
         minutes = evidence.rail.minutes
-        values = self._values(evidence, cost.benefits_cny)
+        values = self._values(row_of(evidence), cost.benefits_cny)
         texts = (industry_part(evidence, weights.industry_fit),
                  net_cost_part(cost, self.reference_rent, request.area_m2, weights.net_cost),
                  Part("travel", values[2], weights.travel,
@@ -342,7 +374,7 @@ class Scorer:
                       inputs, cost, fit_of(evidence), request.as_of, fresh)
 
 
-def rank(candidates: list[ParkEvidence], request: LandingRequest,
+def rank(candidates: Sequence[CandidateRow] | Sequence[ParkEvidence], request: LandingRequest,
          scorer: Scorer | None = None) -> list[Ranked]:
     """Best score first (broader-only fits after the others when `broader_last`); ties go
     to the park id, so equal requests give equal answers."""
@@ -350,7 +382,7 @@ def rank(candidates: list[ParkEvidence], request: LandingRequest,
 
     def order(ranked: Ranked) -> tuple[bool, float, str]:
         broader = request.broader_last and ranked.fit is IndustryRelation.BROADER
-        return (broader, -ranked.score, ranked.evidence.park.id)
+        return (broader, -ranked.score, ranked.row.park.id)
 
     return sorted((scorer.rank_entry(c) for c in candidates), key=order)
 
@@ -671,16 +703,25 @@ def ranking_filter(request: LandingRequest) -> LandingFilter:
     return replace(request.to_filter(), contacts_per_kind=0)
 
 
+def candidates_of(store: GraphStore, request: LandingRequest) -> list[CandidateRow]:
+    """What the question ranks: every candidate's `CandidateRow`, from the store when it
+    lists them itself (`CandidateRanker`), else from its evidence (`rows_of`)."""
+    query = ranking_filter(request)
+    if isinstance(store, CandidateRanker):
+        return store.candidate_rows(query)
+    return rows_of(store.landing_candidates(query))
+
+
 def shown_evidence(store: GraphStore, ranked: list[tuple[int, Ranked]],
                    request: LandingRequest) -> list[tuple[int, ParkEvidence]]:
     """The chosen candidates' evidence with their contacts and the contacts' paths,
     asked of the store for these parks only."""
     if not ranked:
         return []
-    parks = frozenset(entry.evidence.park.id for _, entry in ranked)
+    parks = frozenset(entry.park for _, entry in ranked)
     full = {evidence.park.id: evidence
             for evidence in store.landing_candidates(replace(request.to_filter(), parks=parks))}
-    return [(position, full[entry.evidence.park.id]) for position, entry in ranked]
+    return [(position, full[entry.park]) for position, entry in ranked]
 
 
 def explain(store: GraphStore, ranked: list[tuple[int, Ranked]], request: LandingRequest, *,
@@ -734,9 +775,11 @@ def _explain_empty(store: GraphStore, query: LandingFilter, request: LandingRequ
         "max_rail_minutes": request.max_rail_minutes is not None,
     }
     relaxations = []
+    count_of = (store.candidate_rows if isinstance(store, CandidateRanker)
+                else store.landing_candidates)
     for name, change in RELAXABLE.items():
         if given[name]:
-            count = len(store.landing_candidates(
+            count = len(count_of(
                 replace(query, contacts_per_kind=0, **change)))  # type: ignore[arg-type]
             relaxations.append(Relaxation(constraint=name, parks=count))
     helpful = [r for r in relaxations if r.parks > 0]
@@ -767,7 +810,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     and, when asked, why a named park is not among them."""
     validate(store, request)
     query = request.to_filter()
-    candidates = store.landing_candidates(ranking_filter(request))
+    candidates = candidates_of(store, request)
     elimination = Checker(store, query).elimination()
     scorer = Scorer(request)
     ranked = rank(candidates, request, scorer)
@@ -775,7 +818,7 @@ def search(store: GraphStore, request: LandingRequest, *,
     relaxations: list[Relaxation] = []
     if not candidates:
         reason, relaxations = _explain_empty(store, query, request)
-    asked = (why_not(store, query, request.why_not, [s.evidence.park.id for s in ranked])
+    asked = (why_not(store, query, request.why_not, [s.park for s in ranked])
              if request.why_not else None)
     parks = explain(store, list(enumerate(ranked[: request.top_k], start=1)), request,
                     reveal_contacts=reveal_contacts, scorer=scorer)

@@ -303,6 +303,40 @@ class ParkFacts:
     hosts: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateRow:
+    """What ranking reads of one candidate park (a `ParkEvidence` without the paths,
+    the contacts and the records of its relatives): so a question scores every candidate
+    from these and asks for the evidence of the parks it shows only."""
+
+    park: NodeRecord
+    city: str
+    minutes: int
+    """Rail minutes of the fastest route from the origin."""
+    fits: tuple[tuple[IndustryRelation, int, float], ...]
+    """(relation, hops, strength) of each `IndustryMatch`, in the matches' order."""
+    broker_total: int
+    professional_total: int
+    related_landings: int
+    """How many companies of a related industry landed in the park (`TrackRecord`)."""
+    landed_referrals: int
+    """Its referrals at the landed stage."""
+    policies: tuple[PolicyEvidence, ...]
+    city_policies: tuple[PolicyEvidence, ...]
+
+
+@runtime_checkable
+class CandidateRanker(Protocol):
+    """A store that lists the landing candidates as `CandidateRow`s itself
+    (EmbeddedStore: from numbers its index keeps per park and industry asked). Landing
+    ranks from it when the store has it, and from `landing_candidates` otherwise
+    (`store.evidence.rows_of`): both give the same rows."""
+
+    def candidate_rows(self, query: LandingFilter) -> list[CandidateRow]:
+        """`rows_of(landing_candidates(query))`, by park id."""
+        ...
+
+
 HARD_CONSTRAINTS: tuple[str, ...] = ("industry", "area_m2", "facility_types",
                                      "max_rent_cny_m2_month", "max_rail_minutes")
 """The hard constraints of a landing, in the order the elimination view reports them; a

@@ -24,6 +24,7 @@ from itertools import islice
 
 from alliance.store.base import (
     TRUST_RELS,
+    CandidateRow,
     ContactEvidence,
     GraphPath,
     IndustryMatch,
@@ -38,7 +39,7 @@ from alliance.store.base import (
 )
 from alliance.store.rail import Route
 from graph_schema.records import NodeRecord, RelRecord
-from graph_schema.vocabulary import CertificationLevel, Label, RelType, Role
+from graph_schema.vocabulary import CertificationLevel, Label, ReferralStage, RelType, Role
 
 MAX_TRUST_PATHS = 16
 """Shortest trust paths kept per candidate (sorted by node ids), bounding the work."""
@@ -342,6 +343,7 @@ _OFFERED, _IN_CITY, _COVERS = (RelType.OFFERED_IN.value, RelType.IN_CITY.value,
                                RelType.COVERS.value)
 
 
+_LANDED = ReferralStage.LANDED.value
 _OFFERED_RELS, _FORWARD = (_OFFERED,), (True,)
 _VIA_CITY_LABELS, _VIA_CITY_RELS, _VIA_CITY_FORWARD = ((_POLICY, _CITY, _PARK),
                                                       (_OFFERED, _IN_CITY), (True, False))
@@ -402,17 +404,16 @@ class Assembly:
         industry = related.industry
         matches = []
         for hosted, strength in hosts:
-            if hosted == industry:
-                relation, hops = IndustryRelation.EXACT, 0
-                chain = [hosted]
-            elif hosted in related.descendants:
-                relation, hops = IndustryRelation.SUBFIELD, related.descendants[hosted]
-                chain = chain_to(related.parents, hosted, industry)
-            elif hosted in related.ancestors:
-                relation, hops = IndustryRelation.BROADER, related.ancestors[hosted]
-                chain = list(reversed(chain_to(related.parents, industry, hosted)))
-            else:
+            found = relation_of(hosted, related)
+            if found is None:
                 continue
+            relation, hops = found
+            if relation is IndustryRelation.EXACT:
+                chain = [hosted]
+            elif relation is IndustryRelation.SUBFIELD:
+                chain = chain_to(related.parents, hosted, industry)
+            else:
+                chain = list(reversed(chain_to(related.parents, industry, hosted)))
             hops_shown = len(chain) - 1
             path = GraphPath((park, *chain), (_PARK,) + (_INDUSTRY,) * len(chain),
                              (_HOSTS,) + (_SUBFIELD,) * hops_shown,
@@ -460,6 +461,52 @@ class Assembly:
         shown = [trust_hop(here, rels) for here, rels in zip(ids, hops, strict=False)]
         return TrustPath(self.path(ids, [h[0] for h in shown], [h[1] for h in shown]),
                          tuple(h[2] for h in shown))
+
+
+def relation_of(hosted: str, related: Related) -> tuple[IndustryRelation, int] | None:
+    """How a hosted industry relates to the one asked for, and how many SUBFIELD_OF hops
+    apart (None: unrelated)."""
+    if hosted == related.industry:
+        return IndustryRelation.EXACT, 0
+    if hosted in related.descendants:
+        return IndustryRelation.SUBFIELD, related.descendants[hosted]
+    if hosted in related.ancestors:
+        return IndustryRelation.BROADER, related.ancestors[hosted]
+    return None
+
+
+FIT_ORDER = tuple(IndustryRelation)
+"""The order matches are listed in (then by hops, then by industry id)."""
+
+
+def fits_of(hosts: Iterable[tuple[str, float]], related: Related
+            ) -> tuple[tuple[IndustryRelation, int, float], ...]:
+    """`CandidateRow.fits`: (relation, hops, strength) of each hosted industry related to
+    the one asked for, in `Assembly.industry_matches`' order, without the paths."""
+    found = []
+    for hosted, strength in hosts:
+        relation = relation_of(hosted, related)
+        if relation is not None:
+            found.append((FIT_ORDER.index(relation[0]), relation[1], hosted,
+                          (relation[0], relation[1], float(strength))))
+    found.sort(key=lambda item: item[:3])
+    return tuple(item[3] for item in found)
+
+
+def row_of(evidence: ParkEvidence) -> CandidateRow:
+    """What ranking reads of a candidate's evidence (`CandidateRow`)."""
+    stages = dict(evidence.track_record.referral_stages)
+    return CandidateRow(
+        evidence.park, evidence.city.id, evidence.rail.minutes,
+        tuple((m.relation, m.hops, m.strength) for m in evidence.industries),
+        evidence.broker_total, evidence.professional_total,
+        len(evidence.track_record.related_landings), stages.get(_LANDED, 0),
+        evidence.policies, evidence.city_policies)
+
+
+def rows_of(candidates: Iterable[ParkEvidence]) -> list[CandidateRow]:
+    """The rows of these candidates, in their order (a store without `CandidateRanker`)."""
+    return [row_of(evidence) for evidence in candidates]
 
 
 def track_record(related_landings: Iterable[str], landed: int,

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from alliance.errors import Invalid, NotFound
 from alliance.services import corridor, landing
 from alliance.services.landing import LandingRequest, LandingResult
-from alliance.store.base import GraphStore
+from alliance.store.base import CandidateRanker, GraphStore
 from graph_schema.nodes import CompanyProfile, Policy
 from graph_schema.vocabulary import (
     BenefitKind,
@@ -349,3 +349,39 @@ def test_city_money_counted_once_scores_as_in_full(seed_store: GraphStore,
                                      for label in (Label.CITY, Label.INDUSTRY, Label.PARK))
     request = data.draw(requests(cities, industries, parks))
     check_city_money(store, request.model_copy(update={"max_rail_minutes": None}))
+
+
+class _EvidenceOnly:
+    """A store that lists no candidate rows itself (as Neo4jStore): landing ranks from
+    its `landing_candidates`."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "candidate_rows":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_ranking_from_rows_answers_as_ranking_from_evidence(synth_store: GraphStore,
+                                                            data: st.DataObject) -> None:
+    """EmbeddedStore's candidate rows (`CandidateRanker`) and rows made from the
+    candidates' evidence (a store without them) give the same landing and comparison."""
+    plain = _EvidenceOnly(synth_store)
+    assert isinstance(synth_store, CandidateRanker)
+    assert not isinstance(plain, CandidateRanker)
+    request = data.draw(requests(ids(synth_store, Label.CITY), ids(synth_store, Label.INDUSTRY),
+                                 ids(synth_store, Label.PARK)))
+    if request.profile.founded_year and request.profile.founded_year > request.as_of.year:
+        return
+    ranked = landing.rank(landing.candidates_of(synth_store, request), request)
+    assert ranked == landing.rank(landing.candidates_of(plain, request), request)
+    rows = landing.search(synth_store, request, reveal_contacts=True)
+    assert rows.parks or not rows.candidates
+    evidence = landing.search(plain, request, reveal_contacts=True)
+    assert rows.model_dump_json() == evidence.model_dump_json()
+    assert (corridor.compare(synth_store, request).model_dump_json()
+            == corridor.compare(plain, request).model_dump_json())

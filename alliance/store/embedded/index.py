@@ -41,6 +41,12 @@ refreshes its own row; only a change of the taxonomy (rare) re-lists every conta
   (`PersonColumns`), made by the build; writes refresh the rows they touch.
 - `person_arrays`: person sets of the above as node-number arrays (`PersonArrays`),
   made on first use, dropped by every write.
+- `fits`: industry asked -> park hosting a related industry -> what ranking reads of the
+  pair (`ParkFit`: the matches' relations, hops and strengths, contact totals, related
+  landings, landed referrals), so a question never asked before ranks from numbers
+  kept ready; a write recomputes the parks it may change (`_dirty_parks`), a change of
+  the taxonomy all of them. `fit_tables`: the same per industry as arrays, by park id
+  (`FitTable`, made on first use, dropped by every write).
 - `landing_kept`: what landing questions worked out per (park or city, industry asked),
   kept between questions and dropped by every write (`LandingKept`).
 """
@@ -52,12 +58,13 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from alliance.store.base import (
     CONTACT_SKILL_CATEGORIES,
     ContactEvidence,
     IndustryMatch,
+    IndustryRelation,
     ParkFacts,
     PolicyEvidence,
     TrackRecord,
@@ -65,7 +72,9 @@ from alliance.store.base import (
 from alliance.store.embedded.adjacency import Graph
 from alliance.store.evidence import (
     OfferedPolicy,
+    Related,
     broker_rank,
+    fits_of,
     person_cities,
     professional_rank,
     taxonomy,
@@ -198,6 +207,47 @@ class ParkTable:
                    cities)
 
 
+class ParkFit(NamedTuple):
+    """What ranking reads of a park for one industry asked, kept ready (`fits`)."""
+
+    fits: tuple[tuple[IndustryRelation, int, float], ...]
+    """`CandidateRow.fits`."""
+    broker_total: int
+    professional_total: int
+    related_landings: int
+    landed_referrals: int
+
+
+class FitTables(dict[str, "FitTable"]):
+    """Industry asked -> its `FitTable`, made on first use; a snapshot holds it empty."""
+
+    def __reduce__(self) -> tuple[type[FitTables], tuple[()]]:
+        return type(self), ()
+
+
+@dataclass(frozen=True)
+class FitTable:
+    """The parks of one industry asked (`fits`), by id, with the numbers the hard
+    constraints test as arrays (area, rent, facility bits and city number of the index's
+    `ParkTable`), so a question filters them with whole-array comparisons."""
+
+    ids: tuple[str, ...]
+    area: Any
+    rent: Any
+    facilities: Any
+    city: Any
+
+    @classmethod
+    def of(cls, parks: dict[str, ParkFit], table: ParkTable) -> FitTable:
+        import numpy as np  # as the graph's arrays: imported when first needed
+
+        ids = tuple(sorted(parks))
+        rows = np.fromiter((table.position[park] for park in ids), dtype=np.int64,
+                           count=len(ids))
+        return cls(ids, table.area[rows], table.rent[rows], table.facilities[rows],
+                   table.city[rows])
+
+
 @dataclass
 class PeopleFacts:
     """What collaborator search reads of a person besides skills and verticals.
@@ -259,6 +309,8 @@ class EvidenceIndex:
     """`people` and every person's score facts as one table (`PersonColumns`), made by
     `build` (on first use for an index made otherwise)."""
     offered_evidence: PlaceEvidence = field(default_factory=PlaceEvidence, compare=False)
+    fits: dict[str, dict[str, ParkFit]] = field(default_factory=dict)
+    fit_tables: FitTables = field(default_factory=FitTables, compare=False)
     landing_kept: LandingKept = field(default_factory=LandingKept, compare=False)
     person_arrays: PersonArrays = field(default_factory=PersonArrays, compare=False)
 
@@ -275,6 +327,14 @@ class EvidenceIndex:
         if self.park_table is None:
             self.park_table = ParkTable.of(self.parks)
         return self.park_table
+
+    def fit_table(self, industry: str) -> FitTable:
+        """The parks of `fits[industry]` as arrays (made on first use after a write)."""
+        found = self.fit_tables.get(industry)
+        if found is None:
+            found = self.fit_tables[industry] = FitTable.of(self.fits.get(industry, {}),
+                                                            self.parks_as_table())
+        return found
 
     def people_as_columns(self, graph: Graph) -> PersonColumns:
         if self.person_columns is None:
@@ -564,6 +624,114 @@ def _refresh_taxonomy(index: EvidenceIndex, graph: Graph) -> None:
     index.relatives_of = {node: frozenset(found) for node, found in relatives.items()}
 
 
+# --------------------------------------------------------------------------- landing fits
+
+
+def contact_totals(index: EvidenceIndex, city: str, covering: set[str], industry: str,
+                   brokers: set[str]) -> tuple[int, int]:
+    """How many brokers and professionals a park has (`evidence.best_contacts`' totals
+    with the default skill categories, from the lists ranked ahead): those covering it
+    (`brokers`: the brokers among them with expertise related to `industry`), and its
+    city's less the people who are on both -- counted by set operations."""
+    reach = index.reach.get(city, {})
+    ranked = index.professional_rank.keys() & covering
+    covers_city = {person for person in brokers if reach.get(person) is RelType.COVERS}
+    city_brokers = len(index.brokers.get((city, industry), ()))
+    city_professionals = (len(index.professionals.get(city, ()))
+                          - index.dual.get((city, industry), 0))
+    return (len(brokers) + city_brokers - len(covers_city),
+            len(ranked) - len(ranked & brokers) + city_professionals
+            - len(reach.keys() & ranked) + len(ranked & covers_city))
+
+
+_BROKER = Role.BROKER.value
+_LANDED = "landed"
+
+
+def _park_fits(index: EvidenceIndex, graph: Graph, park: str) -> dict[str, ParkFit]:
+    """The park's `ParkFit` for every industry asked whose related set holds one it
+    hosts (none for a park without a city: it is never a candidate)."""
+    row = index.parks.get(park)
+    if row is None or row.city is None or not row.hosts:
+        return {}
+    asked: set[str] = set()
+    for hosted, _ in row.hosts:
+        asked |= index.relatives_of.get(hosted, frozenset())
+    if not asked:
+        return {}
+    companies = set(graph.in_ends(park, RelType.LANDED_IN))
+    industries_of = [set(graph.out_ends(company, RelType.IN_INDUSTRY))
+                     for company in companies]
+    landed = index.referral_stages.get(park, {}).get(_LANDED, 0)
+    covering = index.covering.get(park, set())
+    nodes = graph.nodes
+    brokers = [person for person in covering if _BROKER in nodes[person].labels]
+
+    def parents(node: str) -> list[str]:
+        return [rel.target for rel in graph.out_rels(node, RelType.SUBFIELD_OF)]
+
+    found = {}
+    for industry in asked:
+        ancestors, descendants = index.taxonomy[industry]
+        related = Related(industry, ancestors, descendants, parents)
+        fits = fits_of(row.hosts, related)
+        if not fits:
+            continue
+        every = related.all
+        expert = {person for person in brokers
+                  if not every.isdisjoint(index.expert_in.get(person, ()))}
+        found[industry] = ParkFit(
+            fits, *contact_totals(index, row.city, covering, industry, expert),
+            sum(1 for held in industries_of if not every.isdisjoint(held)), landed)
+    return found
+
+
+def _refresh_fits(index: EvidenceIndex, graph: Graph, parks: Iterable[str]) -> None:
+    """Recompute the `fits` of these parks."""
+    for park in parks:
+        for of_industry in index.fits.values():
+            of_industry.pop(park, None)
+        for industry, fit in _park_fits(index, graph, park).items():
+            index.fits.setdefault(industry, {})[park] = fit
+    for industry in [name for name, of_industry in index.fits.items() if not of_industry]:
+        del index.fits[industry]
+    index.fit_tables.clear()
+
+
+def _fit_everyone(index: EvidenceIndex, graph: Graph) -> None:
+    """Every park's `fits` from scratch (at open, and when the taxonomy changed)."""
+    index.fits.clear()
+    _refresh_fits(index, graph, index.parks)
+
+
+def _places_of(index: EvidenceIndex, people: Iterable[str]) -> set[str]:
+    """The parks and cities these people cover or reach, as the index holds them now."""
+    found: set[str] = set()
+    for person in people:
+        found.update(index.covers.get(person, ()))
+        found.update(index.reach_of.get(person, ()))
+    return found
+
+
+def _dirty_parks(graph: Graph, places: set[str], parks: set[str], touched: set[str],
+                 labels: dict[str, Label | None]) -> set[str]:
+    """The parks whose `fits` a write may have changed: `parks` (touched or referred),
+    the parks and the parks of the cities among `places` (what the people it changed
+    cover and reach, before and after), and the parks the companies it touched landed
+    in (a company's industries count in their track record)."""
+    found = set(parks)
+    for place in places:
+        label = _label(graph, place)
+        if label is Label.PARK:
+            found.add(place)
+        elif label is Label.CITY:
+            found.update(graph.in_ends(place, RelType.IN_CITY))
+    for node in touched:
+        if labels[node] is Label.COMPANY:
+            found.update(graph.out_ends(node, RelType.LANDED_IN))
+    return found
+
+
 # --------------------------------------------------------------------------- collaborators
 
 
@@ -828,6 +996,7 @@ def build(graph: Graph) -> EvidenceIndex:
     cities = _build_people(index, graph, people)
     _refresh_taxonomy(index, graph)
     _list_everyone(index, graph)
+    _fit_everyone(index, graph)
     if any(record.label is Label.CITY for record in records.values()):
         index.rail = build_rail(graph)
     facts = index.people
@@ -948,6 +1117,7 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     for node in changed:  # a skill's category ranks every holder
         if labels[node] is Label.SKILL:
             people.update(rel.source for rel in _rels(graph, node, RelType.HAS_SKILL, False))
+    places = _places_of(index, people | facts_of)  # before their refresh
     if not industries:
         for person in people:
             _unlist(index, person)
@@ -967,9 +1137,15 @@ def apply(index: EvidenceIndex, graph: Graph, touched: Iterable[str],
     if industries:
         _refresh_taxonomy(index, graph)
         _list_everyone(index, graph)
+        _fit_everyone(index, graph)
     else:
         for person in people:
             _list(index, graph, person)
+        places |= _places_of(index, people | facts_of)
+        parks = {node for node in touched if labels[node] is Label.PARK or node in index.parks
+                 or any(node in of_industry for of_industry in index.fits.values())}
+        _refresh_fits(index, graph, _dirty_parks(graph, places, parks | referred,
+                                                 touched, labels))
     if any(labels[node] is Label.CITY or labels[node] is None for node in changed):
         index.rail = build_rail(graph)
         index.routes.clear()

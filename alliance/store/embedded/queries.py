@@ -16,6 +16,7 @@ from alliance.store.base import (
     HARD_CONSTRAINTS,
     MAX_HOPS,
     TRUST_RELS,
+    CandidateRow,
     CollaboratorEvidence,
     CollaboratorFilter,
     LandingFilter,
@@ -26,7 +27,7 @@ from alliance.store.base import (
     TrustPath,
 )
 from alliance.store.embedded.adjacency import Graph
-from alliance.store.embedded.index import EvidenceIndex, ListedContacts
+from alliance.store.embedded.index import EvidenceIndex, ListedContacts, contact_totals
 from alliance.store.evidence import (
     Assembly,
     Children,
@@ -41,6 +42,7 @@ from alliance.store.evidence import (
     matched_skills,
     person_facts,
     policy_applies,
+    rows_of,
     shortest_sequences,
     taxonomy,
     track_record,
@@ -207,14 +209,8 @@ class _Contacts:
         """How many brokers and professionals a park has (`best_contacts`' totals, from
         the lists ranked ahead): those covering it, and its city's less the people who
         are on both -- counted by set operations on the covering people."""
-        in_city = self.in_city(city)
-        reach = self.index.reach.get(city, {})
         brokers = {person for person in covering & self.brokers if self.is_broker(person)}
-        ranked = self.index.professional_rank.keys() & covering
-        covers_city = {person for person in brokers if reach.get(person) is RelType.COVERS}
-        return (len(brokers) + in_city.broker_total - len(covers_city),
-                len(ranked) - len(ranked & brokers) + in_city.professional_total
-                - len(reach.keys() & ranked) + len(ranked & covers_city))
+        return contact_totals(self.index, city, covering, self.industry, brokers)
 
     def in_city(self, city: str) -> CityContacts:
         """People who cover the city or are based there (covering wins), ranked, once per
@@ -344,6 +340,62 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
             city_policies=offered[city],
         ))
     return sorted(candidates, key=lambda c: c.park.id)
+
+
+
+def candidate_rows(graph: Graph, index: EvidenceIndex, query: LandingFilter,
+                   broker_ids: AbstractSet[str]) -> list[CandidateRow]:
+    """`rows_of(landing_candidates(query))` (`CandidateRanker`), from what the index keeps
+    per park and industry asked (`index.fits`, tested with whole-array comparisons on
+    `index.fit_table`): no evidence is assembled, so the work is a filter of arrays and a
+    row per candidate. Contact skill categories other than the default ones are counted
+    by `landing_candidates`."""
+    if set(query.contact_skill_categories) != _CONTACT_CATEGORIES:
+        return rows_of(landing_candidates(graph, index, query, broker_ids))
+    import numpy as np  # as the graph's arrays: imported when first needed
+
+    require(graph, query.origin_city, Label.CITY, "origin_city")
+    require(graph, query.industry, Label.INDUSTRY, "industry")
+    fits = index.fits.get(query.industry)
+    if not fits:
+        return []
+    table, parks = index.fit_table(query.industry), index.parks_as_table()
+    mask = table.area >= query.min_area_m2
+    wanted = {f.value for f in query.facility_types}
+    if not wanted.issubset(parks.facility_bits):
+        return []
+    if wanted:
+        bits = sum(parks.facility_bits[name] for name in wanted)
+        mask &= (table.facilities & bits) == bits
+    if query.max_rent_cny_m2_month is not None:
+        mask &= table.rent <= query.max_rent_cny_m2_month
+    routes = index.routes_from(query.origin_city)
+    reached = np.zeros(len(parks.cities) + 1, dtype=bool)  # the last: no city (-1)
+    for city, route in routes.items():
+        if city in parks.cities and within_rail_limit(route, query):
+            reached[parks.cities[city]] = True
+    mask &= reached[table.city]
+    build = assembly(graph)
+    policy_targets = {query.industry, *index.taxonomy[query.industry][0]}
+    offered: dict[str, tuple[PolicyEvidence, ...]] = {}
+    index.landing_kept.bounded()
+    rows = []
+    for position in np.flatnonzero(mask).tolist():
+        park = table.ids[position]
+        if query.parks is not None and park not in query.parks:
+            continue
+        row, fit = index.parks[park], fits[park]
+        home = row.city
+        assert home is not None  # `fits` holds parks with a city only
+        listed = offered.get(home)
+        if listed is None:
+            listed = offered[home] = _offered(index, build, home, Label.CITY, query,
+                                              policy_targets)
+        rows.append(CandidateRow(
+            row.record, home, routes[home].minutes, fit.fits, fit.broker_total,
+            fit.professional_total, fit.related_landings, fit.landed_referrals,
+            _offered(index, build, park, Label.PARK, query, policy_targets), listed))
+    return rows
 
 
 def failure_codes(graph: Graph, index: EvidenceIndex, query: LandingFilter

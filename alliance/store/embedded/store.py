@@ -71,6 +71,7 @@ import orjson
 from alliance.errors import BackendUnavailable, Conflict, Invalid, NotFound
 from alliance.store.base import (
     MAX_PAGE,
+    CandidateRow,
     CollaboratorEvidence,
     CollaboratorFilter,
     GraphCounts,
@@ -1422,6 +1423,14 @@ class EmbeddedStore:
             found: list[ParkEvidence] = queries.landing_candidates(
                 self.graph, self.index, query, self.by_label.get(Role.BROKER.value, set()))
             return found
+
+    def candidate_rows(self, query: LandingFilter) -> list[CandidateRow]:
+        """The landing candidates as ranking reads them (`CandidateRanker`), from the
+        index's numbers per park and industry asked."""
+        with self.lock.reading():
+            self._check_open()
+            return queries.candidate_rows(self.graph, self.index, query,
+                                          self.by_label.get(Role.BROKER.value, set()))
 
     def park_facts(self) -> Sequence[ParkFacts]:
         with self.lock.reading():
