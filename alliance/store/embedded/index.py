@@ -258,7 +258,7 @@ class PeopleFacts:
     - `holders`: skill -> person -> their (best) level of it; `experts`: industry ->
       people EXPERT_IN it; `in_city`: city -> people whose `cities` hold it. So who
       meets a question's hard constraints is a few set operations
-      (`queries.collaborator_ids`), not a pass over every candidate.
+      (`people.collaborator_ids`), not a pass over every candidate.
     - `referred`: person -> REFERRED_BY relationships ending at them; `closed`: person ->
       their COLLABORATED_WITH relationships that reached signed or landed (the counts
       that bound a proof of expertise, `EmbeddedStore.proof_counts`); `landed`, `signed`:

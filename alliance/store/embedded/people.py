@@ -18,7 +18,7 @@ employers no write has touched since the open (their rows are the arrays'); the 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -29,7 +29,7 @@ from alliance.store.embedded.queries import _certified, _check_references
 from graph_schema.records import RelRecord
 from graph_schema.vocabulary import Label, RelType
 
-__all__ = ["collaborator_ids", "numbered", "score_columns", "ties_towards"]
+__all__ = ["collaborator_ids", "deals_towards", "numbered", "score_columns", "ties_towards"]
 
 _Members = tuple[Any, dict[str, int]]
 """Node numbers (an int64 array) and levels (an int64 array, or None), and the members
@@ -199,16 +199,24 @@ def ties_towards(graph: Graph, people: Collection[str], towards: NumberedSet
     _, employed, _ = compact.rows_of(nodes, TYPE_ORDER[works_at], True)
     employers = {ids[at] for at in employed.tolist()}
     for person in by_graph:
-        if person in towards:
-            found += graph.out_rels(person, collaborated)
-            found += [rel for rel in graph.in_rels(person, collaborated)
-                      if rel.source not in asked]
-        else:
-            found += graph.rels_with(person, collaborated, True, towards)
-            found += [rel for rel in graph.rels_with(person, collaborated, False, towards)
-                      if rel.source not in asked]
+        found += deals_towards(graph, person, towards, asked)
         employers.update(graph.out_ends(person, works_at))
     return found, _staff(graph, sorted(employers), towards, asked, asked_mask)
+
+
+def deals_towards(graph: Graph, person: str, towards: Container[str] | None,
+                  asked: Container[str]) -> list[RelRecord]:
+    """One person's deals as `Graph` reads them: all of them when `towards` is None or
+    holds the person, else those with the other end among `towards`; an incoming one
+    only when its source is not `asked` too (the asker's side reads it)."""
+    collaborated = RelType.COLLABORATED_WITH
+    if towards is None or person in towards:
+        outgoing = graph.out_rels(person, collaborated)
+        incoming = graph.in_rels(person, collaborated)
+    else:
+        outgoing = graph.rels_with(person, collaborated, True, towards)
+        incoming = graph.rels_with(person, collaborated, False, towards)
+    return [*outgoing, *(rel for rel in incoming if rel.source not in asked)]
 
 
 def _staff(graph: Graph, employers: Sequence[str], towards: NumberedSet, asked: set[str],

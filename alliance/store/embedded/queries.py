@@ -7,7 +7,7 @@ NodeRecord and each node's relationships by type, read through the helpers below
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 
 from alliance.errors import NotFound
@@ -546,56 +546,6 @@ def _wanted_verticals(graph: Graph, query: CollaboratorFilter) -> set[str]:
     for vertical in query.verticals:
         wanted.update(taxonomy(parents_in(graph), children_in(graph), vertical)[1])
     return wanted
-
-
-def collaborator_ids(graph: Graph, index: EvidenceIndex, by_label: Mapping[str, set[str]],
-                     query: CollaboratorFilter) -> AbstractSet[str]:
-    """The people `collaborator_candidates` returns, by set operations on the index's
-    skill holders, experts, city and role sets (`by_label`: the store's label sets);
-    only a certification asked for is checked person by person."""
-    _check_references(graph, query)
-    facts = index.people
-    found: set[str] | None = None
-    if query.skills:
-        held = [facts.holders.get(skill, {}) for skill in sorted(set(query.skills))]
-        levels = [holders.keys() if query.min_level <= 1 else
-                  {person for person, level in holders.items() if level >= query.min_level}
-                  for holders in held]
-        found = (set(levels[0]).intersection(*levels[1:]) if query.require_all_skills
-                 else set().union(*levels))
-    # each further constraint: a person must be in one of its sets (none is copied
-    # whole: the smallest constraint starts the candidates when no skill was asked)
-    unions: list[list[AbstractSet[str]]] = []
-    if query.verticals:
-        unions.append([facts.experts[industry] for industry in _wanted_verticals(graph, query)
-                       if industry in facts.experts])
-    if query.cities:
-        unions.append([facts.in_city[city] for city in query.cities if city in facts.in_city])
-    if query.roles:
-        unions.append([by_label[role.value] for role in query.roles if role.value in by_label])
-    if query.among is not None:
-        unions.append([query.among])
-    unions.sort(key=lambda sets: sum(len(members) for members in sets))
-    if found is None and unions:
-        found = set().union(*unions.pop(0))
-    for sets in unions:
-        assert found is not None  # set by the skills or the first constraint
-        narrowed: set[str] = set()
-        for members in sets:  # each intersection iterates the smaller set
-            narrowed |= found.intersection(members)
-        found = narrowed
-    people = by_label.get(Label.PERSON.value, set())
-    if found is None:
-        found = people.copy()
-    elif query.among is not None:  # the index's sets and the role labels hold only people
-        found.intersection_update(people)
-    if query.min_certification is not None:
-        min_rank = query.min_certification.rank
-        found = {person for person in found if _certified(record(graph, person), min_rank)}
-    found.difference_update(query.exclude)
-    if query.asker is not None:
-        found.discard(query.asker)
-    return found
 
 
 def _certified(person: NodeRecord, min_rank: int) -> bool:

@@ -1474,7 +1474,7 @@ class EmbeddedStore:
               ) -> tuple[list[RelRecord], dict[str, set[str]]]:
         """The deals of `people` (with an end among `wanted`, when given) and the staff
         of their employers."""
-        collaborated, works_at = RelType.COLLABORATED_WITH, RelType.WORKS_AT
+        works_at = RelType.WORKS_AT
         with self.lock.reading():
             self._check_open()
             graph = self.graph
@@ -1482,14 +1482,7 @@ class EmbeddedStore:
             found: list[RelRecord] = []
             employers: set[str] = set()
             for person in asked:
-                if wanted is None or person in wanted:
-                    found += graph.out_rels(person, collaborated)
-                    found += [rel for rel in graph.in_rels(person, collaborated)
-                              if rel.source not in asked]
-                else:
-                    found += graph.rels_with(person, collaborated, True, wanted)
-                    found += [rel for rel in graph.rels_with(person, collaborated, False, wanted)
-                              if rel.source not in asked]
+                found += people_queries.deals_towards(graph, person, wanted, asked)
                 employers.update(graph.out_ends(person, works_at))
             return found, {org: set(graph.in_ends(org, works_at)) for org in employers}
 
