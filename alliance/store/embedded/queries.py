@@ -342,7 +342,6 @@ def landing_candidates(graph: Graph, index: EvidenceIndex, query: LandingFilter,
     return sorted(candidates, key=lambda c: c.park.id)
 
 
-
 def candidate_rows(graph: Graph, index: EvidenceIndex, query: LandingFilter,
                    broker_ids: AbstractSet[str]) -> list[CandidateRow]:
     """`rows_of(landing_candidates(query))` (`CandidateRanker`), from what the index keeps
